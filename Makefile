@@ -1,0 +1,128 @@
+# docket — static web-report generator for vendor registers.
+#
+#   make            build ./docket
+#   make site       build the bundled register into site/
+#   make test       run every test
+#   make deps       install the build dependencies (Debian/Ubuntu)
+#   make install    install docket (PREFIX, DESTDIR)
+
+PREFIX     ?= /usr/local
+BINDIR     ?= $(PREFIX)/bin
+MANDIR     ?= $(PREFIX)/share/man
+VERSION     = 0.1.0
+
+PKGS        = libxml-2.0 libcmark-gfm libgit2 yaml-0.1
+DEBS        = build-essential pkg-config git libxml2-dev libxml2-utils \
+              libcmark-gfm-dev libcmark-gfm-extensions-dev libgit2-dev \
+              libyaml-dev libmicrohttpd-dev
+
+PKG_CFLAGS := $(shell pkg-config --cflags $(PKGS) 2>/dev/null)
+PKG_LIBS   := $(shell pkg-config --libs $(PKGS) 2>/dev/null)
+
+CC         ?= cc
+CFLAGS     ?= -g -O2
+CFLAGS     += -std=c11 -D_POSIX_C_SOURCE=200809L -MMD -MP \
+              -Wall -Wextra -Wpedantic -Wshadow -Wstrict-prototypes \
+              -Wmissing-prototypes -Wold-style-definition -Wwrite-strings \
+              -Wformat=2 -Wvla -Wpointer-arith -Wundef -fno-common \
+              -DDOCKET_VERSION='"$(VERSION)"' $(PKG_CFLAGS)
+LDLIBS     += $(PKG_LIBS) -lcmark-gfm-extensions
+ifdef DEVELOPER
+CFLAGS     += -Werror
+endif
+ifdef SANITIZE
+CFLAGS     += -fsanitize=$(SANITIZE) -fno-sanitize-recover=$(SANITIZE) \
+              -fno-omit-frame-pointer
+LDFLAGS    += -fsanitize=$(SANITIZE)
+endif
+
+-include config.mk
+
+LIB_SRCS    = generator/buf.c generator/diag.c generator/util.c \
+              generator/template.c generator/config.c generator/record.c \
+              generator/date.c \
+              generator/markdown.c generator/model.c generator/site.c \
+              generator/embedded.c
+LIB_OBJS    = $(LIB_SRCS:.c=.o)
+EMBED_FILES = $(sort $(wildcard templates/*.html templates/assets/*)) \
+              schema/vendor.rng
+
+.DELETE_ON_ERROR:
+.PHONY: all site test deps install clean regress-update check-deps \
+        test-unit test-spec test-sites test-bad
+
+all: docket
+
+docket: generator/main.o generator/libdocket.a
+	$(CC) $(LDFLAGS) -o $@ generator/main.o generator/libdocket.a $(LDLIBS)
+
+generator/libdocket.a: $(LIB_OBJS)
+	rm -f $@
+	$(AR) rcs $@ $(LIB_OBJS)
+
+generator/embedgen: generator/embedgen.c
+	$(CC) -O1 -o $@ generator/embedgen.c
+
+generator/embedded.c: generator/embedgen $(EMBED_FILES)
+	generator/embedgen $(EMBED_FILES) > $@
+
+# Installs the Debian packages when pkg-config cannot find a library.
+check-deps:
+	@pkg-config --exists $(PKGS) || $(MAKE) deps
+
+deps:
+	@if [ "$$(id -u)" = 0 ]; then s=; else s="sudo -n"; fi; \
+	$$s apt-get update && \
+	$$s env DEBIAN_FRONTEND=noninteractive apt-get install -y \
+	    --no-install-recommends $(DEBS)
+
+site: check-deps
+	@$(MAKE) --no-print-directory docket
+	./docket build .
+
+TEST_BIN    = tests/unit/run tests/spec/mustache_test
+
+UNIT_SRCS   = $(sort $(wildcard tests/unit/test_*.c))
+
+# Every function "void test_<module>__<case>(void)" is a test.
+tests/unit/tests.h: $(UNIT_SRCS)
+	sed -n 's/^\(test_[a-z0-9_]*__[a-z0-9_]*\)(void)$$/T(\1)/p' \
+	    $(UNIT_SRCS) /dev/null > $@
+
+tests/unit/run: tests/unit/main.c tests/unit/tests.h $(UNIT_SRCS) generator/libdocket.a
+	$(CC) $(CFLAGS) -Igenerator -Itests/unit $(LDFLAGS) -o $@ tests/unit/main.c \
+	    $(wildcard tests/unit/test_*.c) generator/libdocket.a $(LDLIBS)
+
+tests/spec/mustache_test: tests/spec/mustache.c generator/libdocket.a
+	$(CC) $(CFLAGS) -Igenerator $(LDFLAGS) -o $@ tests/spec/mustache.c \
+	    generator/libdocket.a $(LDLIBS)
+
+test: check-deps
+	@$(MAKE) --no-print-directory docket $(TEST_BIN)
+	@$(MAKE) --no-print-directory test-unit test-spec test-sites test-bad
+
+test-unit: tests/unit/run
+	tests/unit/run
+
+test-spec: tests/spec/mustache_test
+	tests/spec/mustache_test tests/spec/mustache
+
+test-sites: docket
+	tests/sites/run ./docket
+
+test-bad: docket
+	tests/bad/run ./docket
+
+regress-update: docket
+	tests/sites/run --update ./docket
+
+install: docket
+	install -d $(DESTDIR)$(BINDIR)
+	install -m 755 docket $(DESTDIR)$(BINDIR)/docket
+
+clean:
+	rm -f docket generator/*.o generator/*.d generator/libdocket.a \
+	    generator/embedded.c generator/embedgen $(TEST_BIN) tests/*/*.d
+	rm -rf tests/out
+
+-include $(wildcard generator/*.d)

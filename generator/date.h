@@ -1,0 +1,34 @@
+/*
+ * Calendar dates (proleptic Gregorian), formatted by docket itself so that
+ * output never depends on the machine's locale.
+ */
+#ifndef DOCKET_DATE_H
+#define DOCKET_DATE_H
+
+#include <stdbool.h>
+
+struct buf;
+
+struct date {
+	int	y, m, d;	/* y == 0: no date */
+};
+
+/* Parses exactly "YYYY-MM-DD" of a real calendar day. */
+bool	date_parse(struct date *out, const char *);
+bool	date_valid(const struct date *);
+int	date_cmp(const struct date *, const struct date *);
+/* Days since 1970-01-01, and back. */
+long	date_to_days(const struct date *);
+void	date_from_days(struct date *out, long);
+void	date_add_days(struct date *out, const struct date *, long);
+/* Appends "YYYY-MM-DD". */
+void	date_iso(struct buf *, const struct date *);
+/*
+ * Appends the date in fmt: %d (two digits), %-d, %B (January), %b (Jan),
+ * %m, %-m, %Y, %%; other text is copied.
+ */
+void	date_format(struct buf *, const char *fmt, const struct date *);
+/* Is fmt made only of the conversions above? */
+bool	date_format_valid(const char *fmt);
+
+#endif

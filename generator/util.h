@@ -1,0 +1,45 @@
+/*
+ * Memory that cannot fail, files and paths.
+ */
+#ifndef DOCKET_UTIL_H
+#define DOCKET_UTIL_H
+
+#include <stdbool.h>
+#include <stddef.h>
+
+struct buf;
+
+#define NELEM(a)	(sizeof(a) / sizeof((a)[0]))
+#define MAX_FILE_SIZE	(16u * 1024 * 1024)	/* largest input file read */
+
+void	 die(const char *, ...) __attribute__((format(printf, 1, 2), noreturn));
+void	*xmalloc(size_t);
+void	*xcalloc(size_t, size_t);
+void	*xrealloc(void *, size_t);
+void	*xreallocarray(void *, size_t, size_t);
+char	*xstrdup(const char *);
+char	*xstrndup(const char *, size_t);
+char	*xasprintf(const char *, ...) __attribute__((format(printf, 1, 2)));
+
+/*
+ * Reads a whole file into out (appending). Returns 0, or -1 with errno set
+ * (EFBIG when it is larger than MAX_FILE_SIZE).
+ */
+int	 file_read(struct buf *out, const char *path);
+/* Writes a file, creating parent folders. Returns 0 or -1 with errno. */
+int	 file_write(const char *path, const void *, size_t);
+int	 mkdir_p(const char *path);
+/* Removes a file or folder tree. Returns 0 or -1 with errno. */
+int	 remove_tree(const char *path);
+bool	 is_dir(const char *path);
+bool	 is_file(const char *path);
+/* Joins two path parts with one slash; caller frees. */
+char	*path_join(const char *, const char *);
+bool	 str_endswith(const char *, const char *);
+bool	 str_startswith(const char *, const char *);
+/* Compares two strings for qsort through pointers to char *. */
+int	 strp_cmp(const void *, const void *);
+/* Is s valid UTF-8 without NUL bytes? Sets *bad to the offset of the first bad byte. */
+bool	 utf8_valid(const char *s, size_t len, size_t *bad);
+
+#endif
