@@ -1,0 +1,58 @@
+/*
+ * docket.yml, and the YAML reading shared with page front matter.
+ */
+#ifndef DOCKET_CONFIG_H
+#define DOCKET_CONFIG_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <yaml.h>
+
+struct diag;
+struct tval;
+
+struct nav_item {
+	char	*title;
+	char	*url;		/* as written: a site path or an http(s) URL */
+	unsigned line, col;
+};
+
+struct config {
+	char		*title;
+	char		*description;
+	char		*base_url;	/* NULL, or http(s) ending in '/' */
+	char		*language;	/* default "en" */
+	char		*license;
+	char		*repo_url;
+	char		*date_format;	/* default "%-d %B %Y" */
+	char		*output;	/* default "site" */
+	struct nav_item	*nav;
+	size_t		 navsz;
+	bool		 unsafe_html;
+	bool		 hist_authors;
+	char		*hist_timezone;	/* default "UTC" */
+	unsigned	 hist_limit;	/* default 10 */
+};
+
+/*
+ * Reads docket.yml from memory; `path` names it in diagnostics. Every
+ * error is reported; returns 0 or -1. Release with config_release() in
+ * either case.
+ */
+int	config_load(struct config *, struct diag *, const char *path,
+	    const char *data, size_t len);
+void	config_release(struct config *);
+
+/*
+ * Parses one YAML document from memory. Positions in diagnostics are
+ * shifted down by `line0` lines (front matter starts below line 1).
+ * Returns 0 (the caller then calls yaml_document_delete()) or -1.
+ */
+int	yaml_load(yaml_document_t *out, struct diag *, const char *path,
+	    const char *data, size_t len, unsigned line0);
+/* Converts a node to a template value: scalars to strings (true/false to booleans). */
+struct tval *yaml_to_tval(yaml_document_t *, yaml_node_t *);
+/* Is a URL http(s) with a host? */
+bool	url_is_web(const char *);
+
+#endif

@@ -1,0 +1,175 @@
+/*
+ * Markdown through cmark-gfm.
+ */
+#include <ctype.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+
+#include <cmark-gfm.h>
+#include <cmark-gfm-core-extensions.h>
+#include <cmark-gfm-extension_api.h>
+
+#include "buf.h"
+#include "diag.h"
+#include "markdown.h"
+#include "util.h"
+
+bool
+url_safe(const char *url)
+{
+	char scheme[16];
+	size_t n = 0;
+	const unsigned char *p = (const unsigned char *)url;
+
+	/* Browsers strip leading C0 controls and spaces... */
+	while (*p != '\0' && *p <= ' ')
+		p++;
+	for (; *p != '\0'; p++) {
+		/* ...and tabs and newlines anywhere. */
+		if (*p == '\t' || *p == '\n' || *p == '\r')
+			continue;
+		if (*p == ':')
+			break;
+		if (*p == '/' || *p == '?' || *p == '#')
+			return true;	/* relative */
+		if (!(isalnum(*p) || *p == '+' || *p == '-' || *p == '.'))
+			return true;	/* not a scheme: a relative path */
+		if (n == 0 && !isalpha(*p))
+			return true;
+		if (n + 1 >= sizeof(scheme))
+			return false;	/* a long scheme we don't know */
+		scheme[n++] = (char)tolower(*p);
+	}
+	if (*p != ':')
+		return true;
+	scheme[n] = '\0';
+	return strcmp(scheme, "http") == 0 || strcmp(scheme, "https") == 0 ||
+	    strcmp(scheme, "mailto") == 0;
+}
+
+int
+md_split(struct diag *dg, const char *path, const char *data, size_t len,
+    const char **yaml, size_t *yamlsz, const char **body, size_t *bodysz,
+    unsigned *bodyline)
+{
+	const char *p, *end = data + len, *nl;
+	unsigned line = 2;
+	struct pos pos = { path, 1, 1 };
+	size_t n;
+
+	*yaml = NULL;
+	*yamlsz = 0;
+	*body = data;
+	*bodysz = len;
+	*bodyline = 1;
+	if (len >= 3 && memcmp(data, "\xef\xbb\xbf", 3) == 0) {
+		*body = data += 3;
+		*bodysz = len -= 3;
+	}
+	if (len < 4 || memcmp(data, "---", 3) != 0 ||
+	    (data[3] != '\n' && !(data[3] == '\r' && len > 4 && data[4] == '\n')))
+		return 0;
+	p = data + (data[3] == '\n' ? 4 : 5);
+	for (; p < end; p = nl + 1, line++) {
+		nl = memchr(p, '\n', (size_t)(end - p));
+		if (nl == NULL)
+			nl = end;
+		n = (size_t)(nl - p);
+		if (n > 0 && p[n - 1] == '\r')
+			n--;
+		if (n == 3 && (memcmp(p, "---", 3) == 0 ||
+		    memcmp(p, "...", 3) == 0)) {
+			*yaml = data + (data[3] == '\n' ? 4 : 5);
+			*yamlsz = (size_t)(p - *yaml);
+			*body = nl < end ? nl + 1 : end;
+			*bodysz = (size_t)(end - *body);
+			*bodyline = line + 1;
+			return 0;
+		}
+		if (nl == end)
+			break;
+	}
+	return diag_error(dg, &pos, "front matter is not closed by '---'");
+}
+
+static cmark_parser *
+new_parser(int options)
+{
+	static const char *const exts[] = {
+		"table", "strikethrough", "autolink", "tagfilter"
+	};
+	cmark_parser *parser;
+	cmark_syntax_extension *e;
+	size_t i;
+
+	cmark_gfm_core_extensions_ensure_registered();
+	if ((parser = cmark_parser_new(options)) == NULL)
+		die("out of memory");
+	for (i = 0; i < NELEM(exts); i++) {
+		if ((e = cmark_find_syntax_extension(exts[i])) == NULL)
+			die("cmark-gfm extension '%s' missing", exts[i]);
+		cmark_parser_attach_syntax_extension(parser, e);
+	}
+	return parser;
+}
+
+/* Removes every link and image URL that is not safe. */
+static int
+filter_urls(struct diag *dg, const struct md_src *src, cmark_node *root)
+{
+	cmark_iter *it = cmark_iter_new(root);
+	cmark_event_type ev;
+	cmark_node *n;
+	const char *url;
+	struct pos p = { src->path, 0, 0 };
+	int rc = 0;
+
+	while ((ev = cmark_iter_next(it)) != CMARK_EVENT_DONE) {
+		if (ev != CMARK_EVENT_ENTER)
+			continue;
+		n = cmark_iter_get_node(it);
+		if (cmark_node_get_type(n) != CMARK_NODE_LINK &&
+		    cmark_node_get_type(n) != CMARK_NODE_IMAGE)
+			continue;
+		url = cmark_node_get_url(n);
+		if (url == NULL || url_safe(url))
+			continue;
+		p.line = src->line + (unsigned)cmark_node_get_start_line(n) - 1;
+		p.col = src->col < 0 ? 0 :
+		    (unsigned)(cmark_node_get_start_column(n) + src->col);
+		if (diag_warning(dg, &p, "URL scheme not allowed, link removed "
+		    "(use http, https, mailto or a relative URL)") == -1)
+			rc = -1;
+		cmark_node_set_url(n, "");
+	}
+	cmark_iter_free(it);
+	return rc;
+}
+
+int
+md_render(struct buf *out, struct diag *dg, const struct md_src *src)
+{
+	int options = CMARK_OPT_VALIDATE_UTF8 | CMARK_OPT_GITHUB_PRE_LANG;
+	cmark_parser *parser;
+	cmark_node *doc;
+	char *html;
+	int rc = 0;
+
+	if (src->unsafe_html)
+		options |= CMARK_OPT_UNSAFE;
+	parser = new_parser(options);
+	cmark_parser_feed(parser, src->text, src->len);
+	doc = cmark_parser_finish(parser);
+	if (doc == NULL)
+		die("out of memory");
+	if (filter_urls(dg, src, doc) == -1)
+		rc = -1;
+	html = cmark_render_html(doc, options,
+	    cmark_parser_get_syntax_extensions(parser));
+	buf_puts(out, html);
+	free(html);
+	cmark_node_free(doc);
+	cmark_parser_free(parser);
+	return rc;
+}

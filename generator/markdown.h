@@ -1,0 +1,47 @@
+/*
+ * Markdown: CommonMark with the GFM table, strikethrough, autolink and
+ * tagfilter extensions, through cmark-gfm; YAML front matter; the URL
+ * filter that keeps every link and image to http, https, mailto or a
+ * relative URL.
+ */
+#ifndef DOCKET_MARKDOWN_H
+#define DOCKET_MARKDOWN_H
+
+#include <stdbool.h>
+#include <stddef.h>
+
+struct buf;
+struct diag;
+
+struct md_src {
+	const char	*path;	/* the file, in diagnostics */
+	unsigned	 line;	/* line of the text's first line in the file */
+	int		 col;	/* added to columns; -1: columns unknown */
+	const char	*text;
+	size_t		 len;
+	bool		 unsafe_html;	/* keep raw HTML (trusted pages only) */
+};
+
+/*
+ * Renders markdown to HTML, appended to out. Unsafe URLs are removed with
+ * a warning. Returns 0, or -1 after reporting errors.
+ */
+int	md_render(struct buf *out, struct diag *, const struct md_src *);
+
+/*
+ * Splits "---\n<yaml>---\n<body>". Without front matter *yaml is NULL and
+ * the body is all of data. Returns 0, or -1 when the front matter is not
+ * closed (reported).
+ */
+int	md_split(struct diag *, const char *path, const char *data, size_t len,
+	    const char **yaml, size_t *yamlsz, const char **body,
+	    size_t *bodysz, unsigned *bodyline);
+
+/*
+ * Is the URL allowed in output: http, https, mailto, or relative (no
+ * scheme)? Control characters and white space that browsers drop are
+ * dropped before the scheme is read.
+ */
+bool	url_safe(const char *);
+
+#endif

@@ -1,0 +1,762 @@
+/*
+ * Vendor records.
+ *
+ * libxml2 reads each record from memory with no network access and with
+ * a SAX hook that stops the parser at a DOCTYPE, before any entity can
+ * be declared, let alone expanded. The document is then validated against
+ * the RELAX NG schema compiled into docket, and walked into a struct
+ * record; checks the schema cannot express (id equal to the file name,
+ * calendar dates, unique action ids, deadlines) follow.
+ */
+#include <stdint.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <libxml/parser.h>
+#include <libxml/relaxng.h>
+#include <libxml/SAX2.h>
+#include <libxml/xmlerror.h>
+
+#include "buf.h"
+#include "config.h"
+#include "diag.h"
+#include "embedded.h"
+#include "record.h"
+#include "util.h"
+
+static const char *const status_keys[] = {
+	"approved", "under-review", "restricted", "banned", "lifted"
+};
+static const char *const status_labels[] = {
+	"Approved", "Under review", "Restricted", "Banned", "Lifted"
+};
+static const char *const type_keys[] = {
+	"directive", "law", "regulation", "delisting", "listing", "hearing",
+	"investigation", "guidance", "sanction", "lifting"
+};
+static const char *const type_labels[] = {
+	"Directive", "Law", "Regulation", "Delisting", "Listing", "Hearing",
+	"Investigation", "Guidance", "Sanction", "Lifting"
+};
+
+const char *
+status_key(enum status s)
+{
+	return status_keys[s];
+}
+
+const char *
+status_label(enum status s)
+{
+	return status_labels[s];
+}
+
+bool
+status_from_key(enum status *out, const char *s)
+{
+	size_t i;
+
+	for (i = 0; i < NELEM(status_keys); i++)
+		if (strcmp(s, status_keys[i]) == 0) {
+			*out = (enum status)i;
+			return true;
+		}
+	return false;
+}
+
+const char *
+action_type_key(enum action_type t)
+{
+	return type_keys[t];
+}
+
+const char *
+action_type_label(enum action_type t)
+{
+	return type_labels[t];
+}
+
+bool
+action_type_from_key(enum action_type *out, const char *s)
+{
+	size_t i;
+
+	for (i = 0; i < NELEM(type_keys); i++)
+		if (strcmp(s, type_keys[i]) == 0) {
+			*out = (enum action_type)i;
+			return true;
+		}
+	return false;
+}
+
+bool
+id_valid(const char *s)
+{
+	if (!((*s >= 'a' && *s <= 'z') || (*s >= '0' && *s <= '9')))
+		return false;
+	for (s++; *s != '\0'; s++)
+		if (!((*s >= 'a' && *s <= 'z') || (*s >= '0' && *s <= '9') ||
+		    *s == '-'))
+			return false;
+	return true;
+}
+
+static bool
+blank_line(const char *s, size_t n)
+{
+	size_t i;
+
+	for (i = 0; i < n; i++)
+		if (s[i] != ' ' && s[i] != '\t' && s[i] != '\r')
+			return false;
+	return true;
+}
+
+char *
+dedent(const char *s, unsigned *first_line, size_t *indentp)
+{
+	struct buf out = BUF_INIT;
+	const char *p, *e, *start = NULL, *end = NULL;
+	size_t indent = (size_t)-1, n, i;
+	unsigned line = 0, first = 0;
+
+	/* Find the first and last non-blank lines and the common indent. */
+	for (p = s; *p != '\0'; p = *e == '\0' ? e : e + 1, line++) {
+		e = strchr(p, '\n');
+		if (e == NULL)
+			e = p + strlen(p);
+		n = (size_t)(e - p);
+		if (blank_line(p, n))
+			continue;
+		if (start == NULL) {
+			start = p;
+			first = line;
+		}
+		end = e;
+		for (i = 0; i < n && (p[i] == ' ' || p[i] == '\t'); i++)
+			;
+		if (i < indent)
+			indent = i;
+		if (*e == '\0')
+			break;
+	}
+	if (first_line != NULL)
+		*first_line = first;
+	if (indentp != NULL)
+		*indentp = start == NULL ? 0 : indent;
+	if (start == NULL)
+		return xstrdup("");
+	for (p = start; p < end; p = e + 1) {
+		e = strchr(p, '\n');
+		if (e == NULL || e > end)
+			e = end;
+		n = (size_t)(e - p);
+		if (!blank_line(p, n))
+			buf_put(&out, p + indent, n - indent);
+		if (n > 0 && p[n - 1] == '\r' && out.len > 0 &&
+		    out.ptr[out.len - 1] == '\r')
+			buf_truncate(&out, out.len - 1);
+		buf_putc(&out, '\n');
+		if (e == end)
+			break;
+	}
+	return buf_detach(&out);
+}
+
+static char	*attr(xmlNodePtr, const char *);
+static char	*text_line(xmlNodePtr);
+static bool	 is_el(xmlNodePtr, const char *);
+
+/* A schema error held back until the precise checks have run. */
+struct schema_err {
+	unsigned	 line;
+	char		*msg;
+	bool		 generic;	/* "... failed to validate ..." */
+};
+
+/* State shared with libxml2's callbacks while one record is read. */
+struct rstate {
+	struct diag	*dg;
+	const char	*path;
+	const char	*data;		/* the record's bytes */
+	bool		 doctype;
+	unsigned	 errors;
+	char		*last;		/* the last message, to drop repeats */
+	bool		 validating;	/* collect into serr instead of printing */
+	struct schema_err *serr;
+	size_t		 serrsz;
+	unsigned	*lines;		/* lines with a precise error */
+	size_t		 linesz;
+};
+
+static void
+on_xml_error(void *arg, xmlErrorPtr err)
+{
+	struct rstate *st = arg;
+	struct pos p = { st->path, 0, 0 };
+	char *msg;
+	size_t n;
+
+	if (st->doctype || err == NULL || err->level == XML_ERR_WARNING)
+		return;
+	msg = xstrdup(err->message != NULL ? err->message : "invalid XML");
+	n = strlen(msg);
+	while (n > 0 && (msg[n - 1] == '\n' || msg[n - 1] == ' '))
+		msg[--n] = '\0';
+	if (st->last != NULL && strcmp(st->last, msg) == 0) {
+		free(msg);
+		return;
+	}
+	free(st->last);
+	st->last = msg;
+	p.line = err->line > 0 ? (unsigned)err->line : 0;
+	p.col = err->domain == XML_FROM_PARSER && err->int2 > 0 ?
+	    (unsigned)err->int2 : 0;
+	if (msg[0] >= 'A' && msg[0] <= 'Z' && msg[1] >= 'a' && msg[1] <= 'z')
+		msg[0] = (char)(msg[0] - 'A' + 'a');
+	if (st->validating) {
+		st->serr = xreallocarray(st->serr, st->serrsz + 1,
+		    sizeof(*st->serr));
+		st->serr[st->serrsz].line = p.line;
+		st->serr[st->serrsz].msg = xstrdup(msg);
+		st->serr[st->serrsz].generic =
+		    strstr(msg, "failed to validate") != NULL ||
+		    strcmp(msg, "error validating value") == 0 ||
+		    strncmp(msg, "invalid attribute ", 18) == 0;
+		st->serrsz++;
+		return;
+	}
+	diag_error(st->dg, &p, "%s", msg);
+	st->errors++;
+}
+
+/* Copies a value fit to echo in a message: no control characters, short. */
+static const char *
+printable(char *out, size_t outsz, const char *v)
+{
+	size_t i;
+
+	for (i = 0; v[i] != '\0' && i + 4 < outsz; i++)
+		out[i] = (unsigned char)v[i] < 0x20 || v[i] == 0x7f ? '?' : v[i];
+	if (v[i] != '\0')
+		memcpy(out + i, "...", 3), i += 3;
+	out[i] = '\0';
+	return out;
+}
+
+/*
+ * Reports a precise error at node n (taking over msg), so that schema
+ * errors on that line are dropped.
+ */
+static void
+precise(struct rstate *st, xmlNodePtr n, char *msg)
+{
+	struct pos p = { st->path, (unsigned)xmlGetLineNo(n), 0 };
+
+	diag_error(st->dg, &p, "%s", msg);
+	free(msg);
+	st->errors++;
+	st->lines = xreallocarray(st->lines, st->linesz + 1, sizeof(unsigned));
+	st->lines[st->linesz++] = p.line;
+}
+
+/* Called at "<!DOCTYPE name ...", before any declaration is read. */
+static void
+refuse_doctype(void *ctx, const xmlChar *name, const xmlChar *eid,
+    const xmlChar *sid)
+{
+	xmlParserCtxtPtr ctxt = ctx;
+	struct rstate *st = ctxt->_private;
+	struct pos p = { st->path, (unsigned)xmlSAX2GetLineNumber(ctx),
+		(unsigned)xmlSAX2GetColumnNumber(ctx) };
+	const char *line, *d;
+	unsigned n;
+
+	/* Point at "<!DOCTYPE" itself rather than where the parser is. */
+	for (line = st->data, n = 1; n < p.line && line != NULL; n++)
+		if ((line = strchr(line, '\n')) != NULL)
+			line++;
+	if (line != NULL && (d = strstr(line, "<!DOCTYPE")) != NULL &&
+	    (unsigned)(d - line) < p.col)
+		p.col = (unsigned)(d - line) + 1;
+	(void)name, (void)eid, (void)sid;
+	if (!st->doctype) {
+		diag_error(st->dg, &p,
+		    "DOCTYPE is not allowed in a record (no DTDs or entities)");
+		st->errors++;
+	}
+	st->doctype = true;
+	xmlStopParser(ctxt);
+}
+
+static const char *const date_attrs[] = { "date", "deadline", "accessed" };
+static const char *const url_attrs[] = { "href", "archived" };
+
+/*
+ * Checks the values the schema constrains, with messages that say what is
+ * allowed; the schema's own messages are kept for the rest.
+ */
+static void
+check_values(struct rstate *st, xmlNodePtr n, unsigned depth)
+{
+	xmlNodePtr c;
+	size_t i;
+	char *v;
+	struct date d;
+	enum status stv;
+	enum action_type t;
+	char pv[128];
+#define P(v)	printable(pv, sizeof(pv), (v))
+
+	if (depth > 16)
+		return;
+	for (i = 0; i < NELEM(date_attrs); i++)
+		if ((v = attr(n, date_attrs[i])) != NULL) {
+			if (!date_parse(&d, v))
+				precise(st, n, xasprintf("invalid date '%s' in '%s' "
+				    "(write YYYY-MM-DD)", P(v), date_attrs[i]));
+			free(v);
+		}
+	for (i = 0; i < NELEM(url_attrs); i++)
+		if ((v = attr(n, url_attrs[i])) != NULL) {
+			if (!url_is_web(v))
+				precise(st, n, xasprintf("invalid URL '%s' in '%s' "
+				    "(only http and https)", P(v), url_attrs[i]));
+			free(v);
+		}
+	if ((v = attr(n, "id")) != NULL) {
+		if (!id_valid(v))
+			precise(st, n, xasprintf("invalid id '%s' in <%s> (use "
+			    "a-z, 0-9 and '-', starting with a letter or digit)",
+			    P(v), (const char *)n->name));
+		free(v);
+	}
+	if (is_el(n, "status")) {
+		v = text_line(n);
+		if (!status_from_key(&stv, v))
+			precise(st, n, xasprintf("unknown status '%s' (use "
+			    "approved, under-review, restricted, banned or lifted)",
+			    P(v)));
+		free(v);
+	} else if (is_el(n, "website")) {
+		v = text_line(n);
+		if (!url_is_web(v))
+			precise(st, n, xasprintf("invalid URL '%s' in <website> "
+			    "(only http and https)", P(v)));
+		free(v);
+	} else if (is_el(n, "country") && (v = attr(n, "code")) != NULL) {
+		if (strlen(v) != 2 || v[0] < 'A' || v[0] > 'Z' || v[1] < 'A' ||
+		    v[1] > 'Z')
+			precise(st, n, xasprintf("invalid country code '%s' (use "
+			    "ISO 3166-1 alpha-2, such as 'US')", P(v)));
+		free(v);
+	} else if (is_el(n, "action") && (v = attr(n, "type")) != NULL) {
+		if (!action_type_from_key(&t, v))
+			precise(st, n, xasprintf("unknown action type '%s' (use "
+			    "directive, law, regulation, delisting, listing, "
+			    "hearing, investigation, guidance, sanction or "
+			    "lifting)", P(v)));
+		free(v);
+	}
+	for (c = n->children; c != NULL; c = c->next)
+		if (c->type == XML_ELEMENT_NODE)
+			check_values(st, c, depth + 1);
+#undef P
+}
+
+/*
+ * Prints the schema errors that no precise error explains: those on other
+ * lines, and the generic ones only when nothing else was said.
+ */
+static void
+flush_schema_errors(struct rstate *st)
+{
+	struct pos p = { st->path, 0, 0 };
+	size_t i, j;
+	bool specific = st->linesz > 0;
+
+	for (i = 0; i < st->serrsz; i++)
+		if (!st->serr[i].generic)
+			specific = true;
+	for (i = 0; i < st->serrsz; i++) {
+		for (j = 0; j < st->linesz; j++)
+			if (st->lines[j] == st->serr[i].line)
+				break;
+		if (j == st->linesz && !(specific && st->serr[i].generic)) {
+			p.line = st->serr[i].line;
+			diag_error(st->dg, &p, "%s", st->serr[i].msg);
+			st->errors++;
+		}
+		free(st->serr[i].msg);
+	}
+	/* Only generic messages and all on explained lines: say one thing. */
+	free(st->serr);
+	st->serr = NULL;
+	st->serrsz = 0;
+}
+
+static xmlRelaxNGPtr schema;
+
+static xmlRelaxNGPtr
+get_schema(void)
+{
+	const struct embedded *e;
+	xmlRelaxNGParserCtxtPtr pc;
+
+	if (schema != NULL)
+		return schema;
+	if ((e = embedded_find("schema/vendor.rng")) == NULL)
+		die("schema missing from the binary");
+	pc = xmlRelaxNGNewMemParserCtxt((const char *)e->data, (int)e->len);
+	schema = xmlRelaxNGParse(pc);
+	xmlRelaxNGFreeParserCtxt(pc);
+	if (schema == NULL)
+		die("the built-in schema does not compile");
+	return schema;
+}
+
+void
+record_cleanup(void)
+{
+	if (schema != NULL)
+		xmlRelaxNGFree(schema);
+	schema = NULL;
+}
+
+/* Copies an attribute; NULL when absent. */
+static char *
+attr(xmlNodePtr n, const char *name)
+{
+	xmlChar *v = xmlGetProp(n, BAD_CAST name);
+	char *s;
+
+	if (v == NULL)
+		return NULL;
+	s = xstrdup((const char *)v);
+	xmlFree(v);
+	return s;
+}
+
+/* The element's text with runs of white space folded to one space. */
+static char *
+text_line(xmlNodePtr n)
+{
+	xmlChar *v = xmlNodeGetContent(n);
+	struct buf b = BUF_INIT;
+	const char *p;
+	bool space = false;
+
+	for (p = v != NULL ? (const char *)v : ""; *p != '\0'; p++) {
+		if (*p == ' ' || *p == '\t' || *p == '\n' || *p == '\r') {
+			space = b.len > 0;
+			continue;
+		}
+		if (space)
+			buf_putc(&b, ' ');
+		space = false;
+		buf_putc(&b, *p);
+	}
+	xmlFree(v);
+	return buf_detach(&b);
+}
+
+static void
+text_md(struct mdtext *out, xmlNodePtr n)
+{
+	xmlChar *v = xmlNodeGetContent(n);
+	unsigned first = 0;
+	size_t indent = 0;
+
+	out->text = dedent(v != NULL ? (const char *)v : "", &first, &indent);
+	out->line = (unsigned)xmlGetLineNo(n) + first;
+	/* Text on the start tag's line has a column libxml2 does not give. */
+	out->col = first == 0 ? -1 : (int)indent;
+	xmlFree(v);
+}
+
+static bool
+is_el(xmlNodePtr n, const char *name)
+{
+	return n->type == XML_ELEMENT_NODE &&
+	    strcmp((const char *)n->name, name) == 0;
+}
+
+/* Reads a date attribute (checked by check_values()). */
+static void
+date_attr(struct rstate *st, xmlNodePtr n, const char *name, struct date *out)
+{
+	char *s = attr(n, name);
+
+	(void)st;
+	memset(out, 0, sizeof(*out));
+	if (s != NULL)
+		date_parse(out, s);
+	free(s);
+}
+
+static void
+url_attr(struct rstate *st, xmlNodePtr n, const char *name, char **out)
+{
+	(void)st;
+	*out = attr(n, name);
+}
+
+static void
+read_action(struct rstate *st, struct action *a, xmlNodePtr n)
+{
+	xmlNodePtr c;
+	struct source *s;
+	char *v;
+	struct pos p = { st->path, (unsigned)xmlGetLineNo(n), 0 };
+
+	a->line = p.line;
+	a->id = attr(n, "id");
+	v = attr(n, "type");
+	if (v == NULL || !action_type_from_key(&a->type, v))
+		a->type = ACTION_DIRECTIVE;
+	free(v);
+	date_attr(st, n, "date", &a->date);
+	a->authority = attr(n, "authority");
+	date_attr(st, n, "deadline", &a->deadline);
+	a->deadline_days = -1;
+	if ((v = attr(n, "deadline-days")) != NULL) {
+		a->deadline_days = strtol(v, NULL, 10);
+		if (a->deadline.y != 0) {
+			diag_error(st->dg, &p,
+			    "action '%s' has both 'deadline' and 'deadline-days'",
+			    a->id);
+			st->errors++;
+		} else if (a->date.y != 0)
+			date_add_days(&a->deadline, &a->date, a->deadline_days);
+		free(v);
+	}
+	if (a->deadline.y != 0 && a->date.y != 0 &&
+	    date_cmp(&a->deadline, &a->date) < 0) {
+		diag_error(st->dg, &p, "action '%s' has its deadline before its date",
+		    a->id);
+		st->errors++;
+	}
+	for (c = n->children; c != NULL; c = c->next) {
+		if (is_el(c, "title"))
+			a->title = text_line(c);
+		else if (is_el(c, "scope"))
+			a->scope = text_line(c);
+		else if (is_el(c, "description"))
+			text_md(&a->description, c);
+		else if (is_el(c, "source")) {
+			a->sources = xreallocarray(a->sources, a->sourcesz + 1,
+			    sizeof(*a->sources));
+			s = &a->sources[a->sourcesz++];
+			memset(s, 0, sizeof(*s));
+			url_attr(st, c, "href", &s->href);
+			s->publisher = attr(c, "publisher");
+			date_attr(st, c, "date", &s->date);
+			date_attr(st, c, "accessed", &s->accessed);
+			url_attr(st, c, "archived", &s->archived);
+		}
+	}
+}
+
+/* Walks a valid document into the record. */
+static void
+read_record(struct rstate *st, struct record *r, xmlNodePtr root)
+{
+	xmlNodePtr c, pc;
+	char *v;
+	size_t i, j;
+	struct pos p;
+
+	r->id = attr(root, "id");
+	v = attr(root, "draft");
+	r->draft = v != NULL && strcmp(v, "true") == 0;
+	free(v);
+	for (c = root->children; c != NULL; c = c->next) {
+		if (is_el(c, "name"))
+			r->name = text_line(c);
+		else if (is_el(c, "alias")) {
+			r->aliases = xreallocarray(r->aliases, r->aliasesz + 1,
+			    sizeof(char *));
+			r->aliases[r->aliasesz++] = text_line(c);
+		} else if (is_el(c, "country")) {
+			r->country_code = attr(c, "code");
+			r->country = text_line(c);
+		} else if (is_el(c, "website")) {
+			r->website = text_line(c);
+		} else if (is_el(c, "status")) {
+			v = text_line(c);
+			if (!status_from_key(&r->status, v))
+				r->status = STATUS_UNDER_REVIEW;
+			free(v);
+		} else if (is_el(c, "products")) {
+			for (pc = c->children; pc != NULL; pc = pc->next) {
+				if (!is_el(pc, "product"))
+					continue;
+				r->products = xreallocarray(r->products,
+				    r->productsz + 1, sizeof(char *));
+				r->products[r->productsz++] = text_line(pc);
+			}
+		} else if (is_el(c, "summary"))
+			text_md(&r->summary, c);
+		else if (is_el(c, "action")) {
+			r->actions = xreallocarray(r->actions, r->actionsz + 1,
+			    sizeof(*r->actions));
+			memset(&r->actions[r->actionsz], 0, sizeof(*r->actions));
+			read_action(st, &r->actions[r->actionsz++], c);
+		} else if (is_el(c, "response")) {
+			struct response *rs;
+			r->responses = xreallocarray(r->responses,
+			    r->responsesz + 1, sizeof(*r->responses));
+			rs = &r->responses[r->responsesz++];
+			memset(rs, 0, sizeof(*rs));
+			date_attr(st, c, "date", &rs->date);
+			url_attr(st, c, "href", &rs->href);
+			text_md(&rs->text, c);
+		} else if (is_el(c, "note"))
+			text_md(&r->note, c);
+	}
+	for (i = 0; i < r->actionsz; i++)
+		for (j = 0; j < i; j++)
+			if (strcmp(r->actions[i].id, r->actions[j].id) == 0) {
+				p = (struct pos){ st->path, r->actions[i].line, 0 };
+				diag_error(st->dg, &p,
+				    "duplicate action id '%s' (first on line %u)",
+				    r->actions[i].id, r->actions[j].line);
+				st->errors++;
+				break;
+			}
+}
+
+int
+record_parse(struct record **out, struct diag *dg, const char *path,
+    const char *data, size_t len)
+{
+	struct rstate st;
+	xmlParserCtxtPtr ctxt = NULL;
+	xmlRelaxNGValidCtxtPtr vc = NULL;
+	xmlDocPtr doc = NULL;
+	struct record *r = NULL;
+	const char *base;
+	size_t bad = 0, i;
+	struct pos p = { path, 1, 1 };
+	bool valid;
+	int rc = -1;
+
+	*out = NULL;
+	memset(&st, 0, sizeof(st));
+	st.dg = dg;
+	st.path = path;
+	st.data = data;
+	if (!utf8_valid(data, len, &bad)) {
+		for (i = 0; i < bad; i++)
+			if (data[i] == '\n')
+				p.line++, p.col = 1;
+			else
+				p.col++;
+		return diag_error(dg, &p, "%s", data[bad] == '\0' ?
+		    "NUL byte in record" : "invalid UTF-8 in record");
+	}
+	if (len > INT32_MAX)
+		return diag_error(dg, &p, "record too large");
+	if ((ctxt = xmlNewParserCtxt()) == NULL)
+		die("out of memory");
+	ctxt->_private = &st;
+	ctxt->sax->internalSubset = refuse_doctype;
+	xmlSetStructuredErrorFunc(&st, on_xml_error);
+	doc = xmlCtxtReadMemory(ctxt, data, (int)len, NULL, "UTF-8",
+	    XML_PARSE_NONET | XML_PARSE_BIG_LINES | XML_PARSE_NOWARNING);
+	if (doc == NULL || st.errors > 0 || st.doctype) {
+		if (st.errors == 0)
+			diag_error(dg, &p, "not a well-formed XML document");
+		goto out;
+	}
+	vc = xmlRelaxNGNewValidCtxt(get_schema());
+	xmlRelaxNGSetValidStructuredErrors(vc, on_xml_error, &st);
+	st.validating = true;
+	valid = xmlRelaxNGValidateDoc(vc, doc) == 0;
+	st.validating = false;
+	check_values(&st, xmlDocGetRootElement(doc), 0);
+	flush_schema_errors(&st);
+	if (!valid || st.errors > 0) {
+		if (st.errors == 0)
+			diag_error(dg, &p, "record does not match the schema");
+		goto out;
+	}
+	r = xcalloc(1, sizeof(*r));
+	r->path = xstrdup(path);
+	read_record(&st, r, xmlDocGetRootElement(doc));
+	base = strrchr(path, '/');
+	base = base == NULL ? path : base + 1;
+	if (strncmp(base, r->id, strlen(r->id)) != 0 ||
+	    strcmp(base + strlen(r->id), ".xml") != 0) {
+		p.line = (unsigned)xmlGetLineNo(xmlDocGetRootElement(doc));
+		p.col = 0;
+		diag_error(dg, &p, "record id '%s' does not match its file name '%s'",
+		    r->id, base);
+		st.errors++;
+	}
+	if (st.errors > 0)
+		goto out;
+	*out = r;
+	r = NULL;
+	rc = 0;
+out:
+	xmlSetStructuredErrorFunc(NULL, NULL);
+	free(st.last);
+	free(st.lines);
+	record_free(r);
+	xmlRelaxNGFreeValidCtxt(vc);
+	xmlFreeDoc(doc);
+	xmlFreeParserCtxt(ctxt);
+	return rc;
+}
+
+static void
+free_strv(char **v, size_t n)
+{
+	size_t i;
+
+	for (i = 0; i < n; i++)
+		free(v[i]);
+	free(v);
+}
+
+void
+record_free(struct record *r)
+{
+	size_t i, j;
+	struct action *a;
+
+	if (r == NULL)
+		return;
+	free(r->path);
+	free(r->id);
+	free(r->name);
+	free_strv(r->aliases, r->aliasesz);
+	free(r->country_code);
+	free(r->country);
+	free(r->website);
+	free_strv(r->products, r->productsz);
+	free(r->summary.text);
+	for (i = 0; i < r->actionsz; i++) {
+		a = &r->actions[i];
+		free(a->id);
+		free(a->authority);
+		free(a->title);
+		free(a->scope);
+		free(a->description.text);
+		for (j = 0; j < a->sourcesz; j++) {
+			free(a->sources[j].href);
+			free(a->sources[j].publisher);
+			free(a->sources[j].archived);
+		}
+		free(a->sources);
+	}
+	free(r->actions);
+	for (i = 0; i < r->responsesz; i++) {
+		free(r->responses[i].href);
+		free(r->responses[i].text.text);
+	}
+	free(r->responses);
+	free(r->note.text);
+	free(r);
+}

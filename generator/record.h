@@ -1,0 +1,122 @@
+/*
+ * Vendor records: content/vendors/<id>.xml, parsed with libxml2 (no
+ * network, no DTD, no entities) and validated against the RELAX NG schema
+ * compiled into docket.
+ */
+#ifndef DOCKET_RECORD_H
+#define DOCKET_RECORD_H
+
+#include <stdbool.h>
+#include <stddef.h>
+
+#include "date.h"
+
+struct diag;
+
+enum status {
+	STATUS_APPROVED,
+	STATUS_UNDER_REVIEW,
+	STATUS_RESTRICTED,
+	STATUS_BANNED,
+	STATUS_LIFTED,
+	STATUS__MAX
+};
+
+enum action_type {
+	ACTION_DIRECTIVE,
+	ACTION_LAW,
+	ACTION_REGULATION,
+	ACTION_DELISTING,
+	ACTION_LISTING,
+	ACTION_HEARING,
+	ACTION_INVESTIGATION,
+	ACTION_GUIDANCE,
+	ACTION_SANCTION,
+	ACTION_LIFTING,
+	ACTION__MAX
+};
+
+/* Markdown taken from an element, its common indentation removed. */
+struct mdtext {
+	char		*text;	/* NULL: absent */
+	unsigned	 line;	/* line of the text's first line in the file */
+	int		 col;	/* added to columns in the text; -1: unknown */
+};
+
+struct source {
+	char		*href;
+	char		*publisher;
+	struct date	 date;
+	struct date	 accessed;	/* y == 0: absent */
+	char		*archived;	/* NULL: absent */
+};
+
+struct action {
+	char		*id;
+	enum action_type type;
+	struct date	 date;
+	char		*authority;
+	char		*title;
+	char		*scope;		/* NULL: absent */
+	struct mdtext	 description;
+	struct date	 deadline;	/* y == 0: none */
+	long		 deadline_days;	/* -1: deadline given as a date, or none */
+	struct source	*sources;
+	size_t		 sourcesz;
+	unsigned	 line;
+};
+
+struct response {
+	struct date	 date;
+	char		*href;		/* NULL: absent */
+	struct mdtext	 text;
+};
+
+struct record {
+	char		*path;		/* as given to record_parse() */
+	char		*id;
+	bool		 draft;
+	char		*name;
+	char		**aliases;
+	size_t		 aliasesz;
+	char		*country_code;
+	char		*country;
+	char		*website;	/* NULL: absent */
+	enum status	 status;
+	char		**products;
+	size_t		 productsz;
+	struct mdtext	 summary;
+	struct action	*actions;
+	size_t		 actionsz;
+	struct response	*responses;
+	size_t		 responsesz;
+	struct mdtext	 note;
+};
+
+/*
+ * Parses and validates one record. `path` names the file in diagnostics
+ * and its base name must be "<id>.xml". Every error found is reported.
+ * Returns 0 and sets *out (free with record_free()), or -1.
+ */
+int		 record_parse(struct record **out, struct diag *, const char *path,
+		     const char *data, size_t len);
+void		 record_free(struct record *);
+/* Frees the compiled schema (at exit, for leak checkers). */
+void		 record_cleanup(void);
+
+const char	*status_key(enum status);
+const char	*status_label(enum status);
+bool		 status_from_key(enum status *out, const char *);
+const char	*action_type_key(enum action_type);
+const char	*action_type_label(enum action_type);
+bool		 action_type_from_key(enum action_type *out, const char *);
+/* Is s a valid id: [a-z0-9][a-z0-9-]*? */
+bool		 id_valid(const char *s);
+/*
+ * Removes leading and trailing blank lines and the common indentation.
+ * Sets *first_line to the index of the first line kept and *indent to
+ * the number of bytes removed from each line (either may be NULL).
+ */
+char		*dedent(const char *s, unsigned *first_line, size_t *indent);
+
+#endif
