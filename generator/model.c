@@ -1,0 +1,631 @@
+/*
+ * The data given to templates (docs/templates.md) and the rendering of
+ * every page. Record and action values are built once and shared by the
+ * pages that list them; links in them are paths from the site root, which
+ * templates put after {{root}}.
+ */
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+
+#include "buf.h"
+#include "config.h"
+#include "date.h"
+#include "diag.h"
+#include "markdown.h"
+#include "model.h"
+#include "record.h"
+#include "site.h"
+#include "template.h"
+#include "util.h"
+
+/* One action with what the timeline sorts it by. */
+struct entry {
+	const struct record	*rec;
+	const struct action	*act;
+	size_t			 index;	/* in the record */
+	struct tval		*tv;
+};
+
+struct model {
+	struct site	*s;
+	struct tval	*site;		/* the site map */
+	struct tval	*docket;
+	struct tval	*vendors;	/* list, by name */
+	struct tval	**vendor_tv;	/* by record index */
+	struct entry	*entries;	/* every action, by date */
+	size_t		 entriesz;
+};
+
+static void
+set_date(struct model *m, struct tval *map, const char *key,
+    const struct date *d)
+{
+	struct buf b = BUF_INIT;
+	char *iso;
+
+	if (d->y == 0)
+		return;
+	date_format(&b, m->s->cfg.date_format, d);
+	tval_set(map, key, tval_str_own(buf_detach(&b)));
+	date_iso(&b, d);
+	iso = xasprintf("%s_iso", key);
+	tval_set(map, iso, tval_str_own(buf_detach(&b)));
+	free(iso);
+}
+
+/* Renders record markdown (never raw HTML) into map[key]. */
+static int
+set_md(struct model *m, struct tval *map, const char *key,
+    const struct record *r, const struct mdtext *t)
+{
+	struct buf html = BUF_INIT;
+	struct md_src src = { r->path, t->line, t->col, t->text,
+		t->text != NULL ? strlen(t->text) : 0, false };
+	int rc;
+
+	if (t->text == NULL)
+		return 0;
+	rc = md_render(&html, m->s->dg, &src);
+	tval_set(map, key, tval_str_own(buf_detach(&html)));
+	return rc;
+}
+
+static struct tval *
+names_list(char *const *v, size_t n)
+{
+	struct tval *l = tval_list(), *it;
+	size_t i;
+
+	for (i = 0; i < n; i++) {
+		it = tval_map();
+		tval_set_str(it, "name", v[i]);
+		tval_push(l, it);
+	}
+	return l;
+}
+
+static struct tval *
+status_tv(enum status st)
+{
+	struct tval *v = tval_map();
+
+	tval_set_str(v, "key", status_key(st));
+	tval_set_str(v, "label", status_label(st));
+	return v;
+}
+
+static struct tval *
+action_tv(struct model *m, const struct record *r, const struct action *a,
+    const char *vendor_url)
+{
+	struct tval *v = tval_map(), *t, *l, *src;
+	struct buf b = BUF_INIT;
+	size_t i;
+
+	tval_set_str(v, "id", a->id);
+	tval_set(v, "url", tval_str_own(xasprintf("%s#%s", vendor_url, a->id)));
+	t = tval_map();
+	tval_set_str(t, "key", action_type_key(a->type));
+	tval_set_str(t, "label", action_type_label(a->type));
+	tval_set(v, "type", t);
+	set_date(m, v, "date", &a->date);
+	tval_set(v, "year", tval_str_own(xasprintf("%04d", a->date.y)));
+	tval_set_str(v, "authority", a->authority);
+	tval_set_str(v, "title", a->title);
+	/*
+	 * Absent fields are set to false: Mustache would otherwise look them
+	 * up in the enclosing contexts.
+	 */
+	if (a->scope != NULL)
+		tval_set_str(v, "scope", a->scope);
+	else
+		tval_set_bool(v, "scope", false);
+	tval_set_bool(v, "description", false);
+	tval_set_bool(v, "deadline", false);
+	set_md(m, v, "description", r, &a->description);
+	if (a->deadline.y != 0) {
+		t = tval_map();
+		set_date(m, t, "date", &a->deadline);
+		date_format(&b, m->s->cfg.date_format, &a->deadline);
+		if (a->deadline_days >= 0) {
+			tval_set_num(t, "days", (double)a->deadline_days);
+			buf_printf(&b, " (%ld day%s after ", a->deadline_days,
+			    a->deadline_days == 1 ? "" : "s");
+			date_format(&b, m->s->cfg.date_format, &a->date);
+			buf_putc(&b, ')');
+		}
+		tval_set(t, "text", tval_str_own(buf_detach(&b)));
+		tval_set(v, "deadline", t);
+	}
+	l = tval_list();
+	for (i = 0; i < a->sourcesz; i++) {
+		src = tval_map();
+		tval_set_str(src, "href", a->sources[i].href);
+		tval_set_str(src, "publisher", a->sources[i].publisher);
+		set_date(m, src, "date", &a->sources[i].date);
+		set_date(m, src, "accessed", &a->sources[i].accessed);
+		if (a->sources[i].archived != NULL)
+			tval_set_str(src, "archived", a->sources[i].archived);
+		else
+			tval_set_bool(src, "archived", false);
+		if (a->sources[i].accessed.y == 0)
+			tval_set_bool(src, "accessed", false);
+		tval_push(l, src);
+	}
+	tval_set(v, "sources", l);
+	t = tval_map();
+	tval_set_str(t, "id", r->id);
+	tval_set_str(t, "name", r->name);
+	tval_set_str(t, "url", vendor_url);
+	tval_set(t, "status", status_tv(r->status));
+	tval_set(v, "vendor", t);
+	return v;
+}
+
+static int
+entry_cmp(const void *a, const void *b)
+{
+	const struct entry *x = a, *y = b;
+	int c = date_cmp(&x->act->date, &y->act->date);
+
+	if (c != 0)
+		return c;
+	if ((c = strcasecmp(x->rec->name, y->rec->name)) != 0)
+		return c;
+	if ((c = strcmp(x->rec->id, y->rec->id)) != 0)
+		return c;
+	return x->index < y->index ? -1 : x->index > y->index;
+}
+
+/* Builds the value of one vendor, adding its actions to m->entries. */
+static int
+vendor_tv(struct model *m, const struct record *r, struct tval **out)
+{
+	struct tval *v = tval_map(), *t, *l, *rs;
+	struct entry *first;
+	char *out_path, *url;
+	size_t i, n;
+	int rc = 0;
+
+	out_path = xasprintf("vendors/%s/index.html", r->id);
+	url = site_url_for(m->s, out_path);
+	tval_set_str(v, "id", r->id);
+	tval_set_str(v, "name", r->name);
+	tval_set_str(v, "url", url);
+	tval_set(v, "aliases", names_list(r->aliases, r->aliasesz));
+	tval_set_bool(v, "has_aliases", r->aliasesz > 0);
+	t = tval_map();
+	tval_set_str(t, "code", r->country_code);
+	tval_set_str(t, "name", r->country);
+	tval_set(v, "country", t);
+	tval_set_bool(v, "website", false);
+	if (r->website != NULL && url_safe(r->website))
+		tval_set_str(v, "website", r->website);
+	tval_set(v, "status", status_tv(r->status));
+	tval_set(v, "products", names_list(r->products, r->productsz));
+	tval_set_bool(v, "has_products", r->productsz > 0);
+	if (set_md(m, v, "summary", r, &r->summary) == -1)
+		rc = -1;
+	tval_set_bool(v, "draft", r->draft);
+	tval_set_bool(v, "note", false);
+	tval_set_bool(v, "latest", false);
+
+	/* Actions in date order, keeping the file's order for equal dates. */
+	n = m->entriesz;
+	m->entries = xreallocarray(m->entries, n + r->actionsz,
+	    sizeof(*m->entries));
+	first = m->entries + n;
+	for (i = 0; i < r->actionsz; i++) {
+		first[i] = (struct entry){ r, &r->actions[i], i, NULL };
+		first[i].tv = action_tv(m, r, &r->actions[i], url);
+	}
+	m->entriesz += r->actionsz;
+	qsort(first, r->actionsz, sizeof(*first), entry_cmp);
+	l = tval_list();
+	for (i = 0; i < r->actionsz; i++)
+		tval_push(l, tval_ref(first[i].tv));
+	tval_set(v, "actions", l);
+	tval_set_bool(v, "has_actions", r->actionsz > 0);
+	tval_set_num(v, "action_count", (double)r->actionsz);
+	if (r->actionsz > 0)
+		tval_set(v, "latest", tval_ref(first[r->actionsz - 1].tv));
+
+	l = tval_list();
+	for (i = 0; i < r->responsesz; i++) {
+		rs = tval_map();
+		tval_set_bool(rs, "href", false);
+		set_date(m, rs, "date", &r->responses[i].date);
+		if (r->responses[i].href != NULL)
+			tval_set_str(rs, "href", r->responses[i].href);
+		if (set_md(m, rs, "text", r, &r->responses[i].text) == -1)
+			rc = -1;
+		tval_push(l, rs);
+	}
+	tval_set(v, "responses", l);
+	tval_set_bool(v, "has_responses", r->responsesz > 0);
+	if (set_md(m, v, "note", r, &r->note) == -1)
+		rc = -1;
+	free(out_path);
+	free(url);
+	*out = v;
+	return rc;
+}
+
+static struct tval *
+site_tv(struct model *m)
+{
+	const struct config *c = &m->s->cfg;
+	struct tval *v = tval_map();
+	char *u;
+
+	tval_set_str(v, "title", c->title);
+	if (c->description != NULL)
+		tval_set_str(v, "description", c->description);
+	tval_set_str(v, "language", c->language);
+	if (c->license != NULL)
+		tval_set_str(v, "license", c->license);
+	if (c->base_url != NULL)
+		tval_set_str(v, "base_url", c->base_url);
+	if (c->repo_url != NULL)
+		tval_set_str(v, "repo_url", c->repo_url);
+	tval_set(v, "home_url", tval_str_own(site_url_for(m->s, "index.html")));
+	u = site_url_for(m->s, "vendors/index.html");
+	tval_set(v, "vendors_url", tval_str_own(u));
+	u = site_url_for(m->s, "timeline/index.html");
+	tval_set(v, "timeline_url", tval_str_own(u));
+	tval_set_num(v, "vendor_count", (double)m->s->recordsz);
+	tval_set_num(v, "action_count", (double)m->entriesz);
+	return v;
+}
+
+/*
+ * The link form of a nav url written in docket.yml: a site path gets its
+ * leading slash removed and, without base_url, "index.html" added.
+ */
+static char *
+nav_url(const struct site *s, const char *url)
+{
+	while (*url == '/')
+		url++;
+	if (s->cfg.base_url == NULL && (*url == '\0' || str_endswith(url, "/")))
+		return xasprintf("%sindex.html", url);
+	return xstrdup(url);
+}
+
+static struct tval *
+nav_tv(struct model *m, const char *page_url)
+{
+	const struct config *c = &m->s->cfg;
+	static const char *const defaults[][2] = {
+		{ "Vendors", "vendors/" }, { "Timeline", "timeline/" }
+	};
+	struct tval *l = tval_list(), *it;
+	size_t i, n = c->navsz > 0 ? c->navsz : NELEM(defaults);
+	const char *title, *url;
+	char *u;
+
+	for (i = 0; i < n; i++) {
+		title = c->navsz > 0 ? c->nav[i].title : defaults[i][0];
+		url = c->navsz > 0 ? c->nav[i].url : defaults[i][1];
+		it = tval_map();
+		tval_set_str(it, "title", title);
+		if (url_is_web(url)) {
+			tval_set_str(it, "href", url);
+			tval_set_bool(it, "url", false);
+			tval_set_bool(it, "current", false);
+		} else {
+			tval_set_bool(it, "href", false);
+			u = nav_url(m->s, url);
+			tval_set_bool(it, "current", strcmp(u, page_url) == 0);
+			tval_set(it, "url", tval_str_own(u));
+		}
+		tval_push(l, it);
+	}
+	return l;
+}
+
+struct view {
+	const char	*out;		/* output path */
+	const char	*tmpl;		/* template name */
+	const char	*kind;
+	const char	*title;
+	const char	*description;
+	const char	*content;	/* HTML, or NULL */
+	const struct page *page;	/* the markdown page, or NULL */
+	const char	*root;		/* NULL: from the output path */
+};
+
+/*
+ * Renders one output file. `extra` (may be NULL) is a map of further
+ * top-level values; its entries are moved into the context.
+ */
+static int
+render(struct model *m, const struct view *vw, struct tval *extra_keys[],
+    const char *extra_names[], size_t extrasz)
+{
+	struct tval *ctx = tval_map(), *page = tval_map(), *site;
+	struct buf html = BUF_INIT;
+	char *url = site_url_for(m->s, vw->out);
+	char *root = vw->root != NULL ? xstrdup(vw->root) :
+	    site_root_for(vw->out);
+	size_t i;
+	int rc;
+
+	/* The site map with this page's nav. */
+	site = tval_map();
+	tval_set(ctx, "site", site);
+	{
+		static const char *const keys[] = {
+			"title", "description", "language", "license",
+			"base_url", "repo_url", "home_url", "vendors_url",
+			"timeline_url", "vendor_count", "action_count"
+		};
+		for (i = 0; i < NELEM(keys); i++)
+			if (tval_get(m->site, keys[i]) != NULL)
+				tval_set(site, keys[i],
+				    tval_ref(tval_get(m->site, keys[i])));
+	}
+	tval_set(site, "nav", nav_tv(m, url));
+	tval_set(ctx, "docket", tval_ref(m->docket));
+	tval_set_str(ctx, "root", root);
+	tval_set_str(ctx, "lang", m->s->cfg.language);
+	if (m->s->cfg.base_url != NULL)
+		tval_set(ctx, "canonical", tval_str_own(xasprintf("%s%s",
+		    m->s->cfg.base_url, url)));
+	tval_set_str(page, "title", vw->title);
+	if (vw->description != NULL)
+		tval_set_str(page, "description", vw->description);
+	tval_set_str(page, "url", url);
+	tval_set_str(page, "kind", vw->kind);
+	if (vw->content != NULL)
+		tval_set_str(page, "content", vw->content);
+	if (vw->page != NULL) {
+		set_date(m, page, "date", &vw->page->date);
+		tval_set(page, "params", tval_ref(vw->page->params));
+	}
+	tval_set(ctx, "page", page);
+	for (i = 0; i < extrasz; i++)
+		tval_set(ctx, extra_names[i], extra_keys[i]);
+
+	rc = tmpl_render(m->s->tmpl, vw->tmpl, ctx, &html);
+	if (rc == 0)
+		rc = site_write(m->s, vw->out, html.ptr, html.len);
+	buf_release(&html);
+	tval_free(ctx);
+	free(url);
+	free(root);
+	return rc;
+}
+
+static const struct page *
+find_page(const struct site *s, const char *out)
+{
+	size_t i;
+
+	for (i = 0; i < s->pagesz; i++)
+		if (strcmp(s->pages[i].out, out) == 0)
+			return &s->pages[i];
+	return NULL;
+}
+
+/* Renders a page's markdown into pg->html. */
+static int
+page_html(struct model *m, struct page *pg)
+{
+	struct buf html = BUF_INIT;
+	struct md_src src = { pg->src, pg->bodyline, 0, pg->body, pg->bodysz,
+		m->s->cfg.unsafe_html };
+	int rc;
+
+	rc = md_render(&html, m->s->dg, &src);
+	free(pg->html);
+	pg->html = buf_detach(&html);
+	return rc;
+}
+
+/* Writes a page that sends readers of an old path to the new one. */
+static int
+write_alias(struct model *m, const struct page *pg, const char *alias)
+{
+	struct buf b = BUF_INIT, target = BUF_INIT;
+	char *out, *root, *url = site_url_for(m->s, pg->out);
+	int rc;
+
+	while (*alias == '/')
+		alias++;
+	if (*alias == '\0' || str_endswith(alias, "/"))
+		out = xasprintf("%sindex.html", alias);
+	else if (str_endswith(alias, ".html"))
+		out = xstrdup(alias);
+	else
+		out = xasprintf("%s/index.html", alias);
+	root = site_root_for(out);
+	buf_printf(&target, "%s%s", root, url);
+	BUF_PUTSL(&b, "<!DOCTYPE html>\n<html lang=\"");
+	buf_puts_html(&b, m->s->cfg.language);
+	BUF_PUTSL(&b, "\">\n<head>\n<meta charset=\"utf-8\">\n<title>");
+	buf_puts_html(&b, pg->title != NULL ? pg->title : m->s->cfg.title);
+	BUF_PUTSL(&b, "</title>\n<meta name=\"robots\" content=\"noindex\">\n"
+	    "<meta http-equiv=\"refresh\" content=\"0; url=");
+	buf_puts_html(&b, target.ptr);
+	BUF_PUTSL(&b, "\">\n</head>\n<body>\n<p>This page has moved to <a href=\"");
+	buf_puts_html(&b, target.ptr);
+	BUF_PUTSL(&b, "\">");
+	buf_puts_html(&b, pg->title != NULL ? pg->title : url);
+	BUF_PUTSL(&b, "</a>.</p>\n</body>\n</html>\n");
+	rc = site_write(m->s, out, b.ptr, b.len);
+	buf_release(&b);
+	buf_release(&target);
+	free(out);
+	free(root);
+	free(url);
+	return rc;
+}
+
+static int
+render_pages(struct model *m)
+{
+	struct site *s = m->s;
+	struct page *pg;
+	const char *layout;
+	struct pos p;
+	size_t i, j;
+	int rc = 0;
+
+	for (i = 0; i < s->pagesz; i++) {
+		pg = &s->pages[i];
+		if (page_html(m, pg) == -1)
+			rc = -1;
+		if (strcmp(pg->out, "index.html") == 0 ||
+		    strcmp(pg->out, "vendors/index.html") == 0 ||
+		    strcmp(pg->out, "timeline/index.html") == 0)
+			continue;	/* rendered with their generated page */
+		layout = pg->layout != NULL ? pg->layout : "page";
+		if (!tmpl_exists(s->tmpl, layout)) {
+			p = (struct pos){ pg->src, 0, 0 };
+			rc = diag_error(s->dg, &p, "layout '%s' names no template",
+			    layout);
+			continue;
+		}
+		struct view vw = { pg->out, layout, "page",
+			pg->title != NULL ? pg->title : s->cfg.title,
+			pg->description, pg->html, pg, NULL };
+		if (render(m, &vw, NULL, NULL, 0) == -1)
+			rc = -1;
+		for (j = 0; j < pg->aliasesz; j++)
+			if (write_alias(m, pg, pg->aliases[j]) == -1)
+				rc = -1;
+	}
+	return rc;
+}
+
+/* A generated page whose introduction may come from content/<...>/index.md. */
+static int
+render_generated(struct model *m, const char *out, const char *tmpl,
+    const char *kind, const char *title, struct tval *keys[],
+    const char *names[], size_t n)
+{
+	const struct page *pg = find_page(m->s, out);
+	struct view vw = { out, tmpl, kind, title, NULL, NULL, pg, NULL };
+
+	if (pg != NULL) {
+		if (pg->title != NULL)
+			vw.title = pg->title;
+		vw.description = pg->description;
+		vw.content = pg->html;
+		if (pg->layout != NULL)
+			vw.tmpl = pg->layout;
+	}
+	if (strcmp(out, "index.html") == 0 && vw.description == NULL)
+		vw.description = m->s->cfg.description;
+	return render(m, &vw, keys, names, n);
+}
+
+static struct tval *
+years_tv(struct model *m)
+{
+	struct tval *years = tval_list(), *y = NULL, *acts = NULL;
+	int cur = 0;
+	size_t i;
+
+	for (i = 0; i < m->entriesz; i++) {
+		if (y == NULL || m->entries[i].act->date.y != cur) {
+			cur = m->entries[i].act->date.y;
+			y = tval_map();
+			tval_set(y, "year", tval_str_own(xasprintf("%04d", cur)));
+			acts = tval_list();
+			tval_set(y, "actions", acts);
+			tval_push(years, y);
+		}
+		tval_push(acts, tval_ref(m->entries[i].tv));
+	}
+	return years;
+}
+
+int
+model_render(struct site *s)
+{
+	struct model m;
+	struct tval *recent, *keys[4];
+	const char *names[4];
+	size_t i;
+	int rc = 0;
+
+	memset(&m, 0, sizeof(m));
+	m.s = s;
+	m.docket = tval_map();
+	tval_set_str(m.docket, "version", DOCKET_VERSION);
+	m.vendors = tval_list();
+	m.vendor_tv = xcalloc(s->recordsz + 1, sizeof(*m.vendor_tv));
+	for (i = 0; i < s->recordsz; i++) {
+		if (vendor_tv(&m, s->records[i], &m.vendor_tv[i]) == -1)
+			rc = -1;
+		tval_push(m.vendors, tval_ref(m.vendor_tv[i]));
+	}
+	qsort(m.entries, m.entriesz, sizeof(*m.entries), entry_cmp);
+	m.site = site_tv(&m);
+	if (render_pages(&m) == -1 || rc == -1)
+		goto out;
+
+	/* The home page. */
+	recent = tval_list();
+	for (i = m.entriesz; i > 0 && m.entriesz - i < 10; i--)
+		tval_push(recent, tval_ref(m.entries[i - 1].tv));
+	keys[0] = tval_ref(m.vendors), names[0] = "vendors";
+	keys[1] = tval_bool(s->recordsz > 0), names[1] = "has_vendors";
+	keys[2] = tval_bool(m.entriesz > 0), names[2] = "has_recent_actions";
+	keys[3] = recent, names[3] = "recent_actions";
+	if (render_generated(&m, "index.html", "home", "home", s->cfg.title,
+	    keys, names, 4) == -1)
+		rc = -1;
+
+	keys[0] = tval_ref(m.vendors), names[0] = "vendors";
+	keys[1] = tval_bool(s->recordsz > 0), names[1] = "has_vendors";
+	if (render_generated(&m, "vendors/index.html", "vendors", "vendors",
+	    "Vendors", keys, names, 2) == -1)
+		rc = -1;
+
+	for (i = 0; i < s->recordsz; i++) {
+		char *out = xasprintf("vendors/%s/index.html", s->records[i]->id);
+		struct view vw = { out, "vendor", "vendor", s->records[i]->name,
+			NULL, NULL, NULL, NULL };
+		keys[0] = tval_ref(m.vendor_tv[i]), names[0] = "vendor";
+		if (render(&m, &vw, keys, names, 1) == -1)
+			rc = -1;
+		free(out);
+	}
+
+	keys[0] = years_tv(&m), names[0] = "years";
+	keys[1] = tval_bool(m.entriesz > 0), names[1] = "has_actions";
+	if (render_generated(&m, "timeline/index.html", "timeline", "timeline",
+	    "Timeline", keys, names, 2) == -1)
+		rc = -1;
+
+	/* 404.html is served at any depth: its links start from the root. */
+	{
+		char *root = NULL;
+		const char *b = s->cfg.base_url;
+		if (b != NULL && (b = strstr(b, "://")) != NULL &&
+		    (b = strchr(b + 3, '/')) != NULL)
+			root = xstrdup(b);
+		else
+			root = xstrdup("/");
+		struct view vw = { "404.html", "404", "404", "Page not found",
+			NULL, NULL, NULL, root };
+		if (render(&m, &vw, NULL, NULL, 0) == -1)
+			rc = -1;
+		free(root);
+	}
+out:
+	for (i = 0; i < m.entriesz; i++)
+		tval_free(m.entries[i].tv);
+	free(m.entries);
+	for (i = 0; i < s->recordsz; i++)
+		tval_free(m.vendor_tv[i]);
+	free(m.vendor_tv);
+	tval_free(m.vendors);
+	tval_free(m.site);
+	tval_free(m.docket);
+	return rc;
+}

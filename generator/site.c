@@ -1,0 +1,912 @@
+/*
+ * The build: read docket.yml, find the pages, records and files under
+ * content/, check them, render everything into a folder beside the output
+ * and swap it in, so that a failed build leaves the old output as it was.
+ */
+#define _GNU_SOURCE	/* renameat2 */
+#include <sys/stat.h>
+#include <sys/types.h>
+
+#include <dirent.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <limits.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "buf.h"
+#include "config.h"
+#include "diag.h"
+#include "embedded.h"
+#include "markdown.h"
+#include "model.h"
+#include "record.h"
+#include "site.h"
+#include "template.h"
+#include "util.h"
+
+#define MARKER		".docket"
+#define MAX_DEPTH	32	/* folder nesting under content/ */
+
+/* Output paths docket makes itself; a page there is an error. */
+static const char *const generated[] = {
+	"404.html", "index.html", "timeline/index.html", "vendors/index.html"
+};
+
+char *
+site_root_for(const char *out)
+{
+	struct buf b = BUF_INIT;
+	const char *p;
+
+	for (p = out; *p != '\0'; p++)
+		if (*p == '/')
+			BUF_PUTSL(&b, "../");
+	return buf_detach(&b);
+}
+
+char *
+site_url_for(const struct site *s, const char *out)
+{
+	size_t n = strlen(out);
+
+	if (s->cfg.base_url == NULL)
+		return xstrdup(out);
+	if (strcmp(out, "index.html") == 0)
+		return xstrdup("");
+	if (n > 11 && strcmp(out + n - 11, "/index.html") == 0)
+		return xstrndup(out, n - 10);
+	return xstrdup(out);
+}
+
+int
+site_write(struct site *s, const char *rel, const char *data, size_t len)
+{
+	char *path = path_join(s->tmpdir, rel);
+	int rc;
+
+	if ((rc = file_write(path, data, len)) == -1)
+		diag_error(s->dg, NULL, "cannot write '%s': %s", path,
+		    strerror(errno));
+	else
+		s->written++;
+	free(path);
+	return rc;
+}
+
+static int
+file_copy(struct site *s, const char *src, const char *rel)
+{
+	char *from = path_join(s->dir, src), *to = path_join(s->tmpdir, rel);
+	char tmp[65536];
+	const char *slash;
+	ssize_t n;
+	int in = -1, out = -1, rc = -1;
+
+	if ((slash = strrchr(to, '/')) != NULL) {
+		char *d = xstrndup(to, (size_t)(slash - to));
+		int r = mkdir_p(d);
+		free(d);
+		if (r == -1)
+			goto fail;
+	}
+	if ((in = open(from, O_RDONLY | O_CLOEXEC)) == -1)
+		goto fail;
+	if ((out = open(to, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0666)) == -1)
+		goto fail;
+	while ((n = read(in, tmp, sizeof(tmp))) != 0) {
+		if (n == -1) {
+			if (errno == EINTR)
+				continue;
+			goto fail;
+		}
+		if (write(out, tmp, (size_t)n) != n)
+			goto fail;
+	}
+	if (close(out) == -1) {
+		out = -1;
+		goto fail;
+	}
+	out = -1;
+	s->written++;
+	rc = 0;
+	goto done;
+fail:
+	diag_error(s->dg, NULL, "cannot copy '%s' to '%s': %s", src, to,
+	    strerror(errno));
+done:
+	if (in != -1)
+		close(in);
+	if (out != -1)
+		close(out);
+	free(from);
+	free(to);
+	return rc;
+}
+
+/*
+ * Reads a file below the site folder. A symbolic link is followed only
+ * when it stays inside the site folder.
+ */
+static int
+read_site_file(struct site *s, const char *rel, struct buf *out)
+{
+	char *path = path_join(s->dir, rel);
+	struct pos p = { rel, 0, 0 };
+	int rc = 0;
+
+	if (file_read(out, path) == -1)
+		rc = diag_error(s->dg, &p, "cannot read: %s", errno == EFBIG ?
+		    "file larger than 16 MiB" : strerror(errno));
+	free(path);
+	return rc;
+}
+
+/* Is `path` (a link below the site) resolved to somewhere inside the site? */
+static bool
+inside_site(const struct site *s, const char *path)
+{
+	char real[PATH_MAX], root[PATH_MAX];
+	size_t n;
+
+	if (realpath(path, real) == NULL || realpath(s->dir, root) == NULL)
+		return false;
+	n = strlen(root);
+	return strncmp(real, root, n) == 0 && (real[n] == '/' || real[n] == '\0');
+}
+
+static void
+add_copy(struct site *s, const char *src, const char *out)
+{
+	s->copies = xreallocarray(s->copies, s->copiesz + 1, sizeof(*s->copies));
+	s->copies[s->copiesz].src = xstrdup(src);
+	s->copies[s->copiesz].out = xstrdup(out);
+	s->copiesz++;
+}
+
+/* The output path of content/<rel>.md: "a/b.md" and "a/b/index.md" give "a/b/index.html". */
+static char *
+page_out(const char *rel)
+{
+	size_t n = strlen(rel);
+
+	if (strcmp(rel, "index.md") == 0)
+		return xstrdup("index.html");
+	if (str_endswith(rel, "/index.md"))
+		return xasprintf("%.*s/index.html", (int)(n - 9), rel);
+	return xasprintf("%.*s/index.html", (int)(n - 3), rel);
+}
+
+static int	load_page(struct site *, const char *rel);
+static int	load_record(struct site *, const char *rel);
+
+/*
+ * Walks content/<rel> (rel "" for content/ itself) in sorted order,
+ * sorting each entry into pages, records and copies.
+ */
+static int
+scan(struct site *s, const char *rel, unsigned depth)
+{
+	char *dirpath, *sub, *srcrel, *full;
+	char **names = NULL;
+	size_t namesz = 0, i;
+	DIR *d;
+	struct dirent *de;
+	struct stat st;
+	struct pos p = { NULL, 0, 0 };
+	bool in_static = str_startswith(rel, "static") &&
+	    (rel[6] == '\0' || rel[6] == '/');
+	int rc = 0;
+
+	srcrel = path_join("content", rel);
+	p.path = srcrel;
+	if (depth > MAX_DEPTH) {
+		rc = diag_error(s->dg, &p, "folders nested deeper than %d",
+		    MAX_DEPTH);
+		free(srcrel);
+		return rc;
+	}
+	dirpath = path_join(s->dir, srcrel);
+	if ((d = opendir(dirpath)) == NULL) {
+		rc = diag_error(s->dg, &p, "cannot open folder: %s",
+		    strerror(errno));
+		goto out;
+	}
+	while ((de = readdir(d)) != NULL) {
+		if (de->d_name[0] == '.')
+			continue;	/* ., .., and hidden files */
+		names = xreallocarray(names, namesz + 1, sizeof(char *));
+		names[namesz++] = xstrdup(de->d_name);
+	}
+	closedir(d);
+	qsort(names, namesz, sizeof(char *), strp_cmp);
+
+	for (i = 0; i < namesz; i++) {
+		sub = path_join(rel, names[i]);
+		full = path_join(dirpath, names[i]);
+		free(srcrel);
+		srcrel = path_join("content", sub);
+		p.path = srcrel;
+		if (lstat(full, &st) == -1) {
+			rc = diag_error(s->dg, &p, "cannot read: %s",
+			    strerror(errno));
+			goto next;
+		}
+		if (S_ISLNK(st.st_mode)) {
+			if (!inside_site(s, full)) {
+				rc = diag_error(s->dg, &p,
+				    "symbolic link leads outside the site folder");
+				goto next;
+			}
+			if (stat(full, &st) == -1) {
+				rc = diag_error(s->dg, &p, "broken symbolic link");
+				goto next;
+			}
+		}
+		if (names[i][0] == '_' && !in_static)
+			goto next;	/* snippets for include */
+		if (S_ISDIR(st.st_mode)) {
+			if (scan(s, sub, depth + 1) == -1)
+				rc = -1;
+		} else if (!S_ISREG(st.st_mode)) {
+			rc = diag_error(s->dg, &p, "not a regular file");
+		} else if (in_static) {
+			add_copy(s, srcrel, sub + 7);
+		} else if (strcmp(rel, "vendors") == 0 &&
+		    str_endswith(names[i], ".xml")) {
+			if (load_record(s, srcrel) == -1)
+				rc = -1;
+		} else if (str_endswith(names[i], ".md")) {
+			if (load_page(s, sub) == -1)
+				rc = -1;
+		} else
+			add_copy(s, srcrel, sub);
+next:
+		free(sub);
+		free(full);
+	}
+out:
+	for (i = 0; i < namesz; i++)
+		free(names[i]);
+	free(names);
+	free(dirpath);
+	free(srcrel);
+	return rc;
+}
+
+static int
+load_record(struct site *s, const char *src)
+{
+	struct buf data = BUF_INIT;
+	struct record *r = NULL;
+	int rc = -1;
+
+	if (read_site_file(s, src, &data) == -1)
+		goto out;
+	if (record_parse(&r, s->dg, src, data.ptr, data.len) == -1)
+		goto out;
+	if (r->draft && !s->opts->drafts) {
+		record_free(r);
+		rc = 0;
+		goto out;
+	}
+	s->records = xreallocarray(s->records, s->recordsz + 1,
+	    sizeof(*s->records));
+	s->records[s->recordsz++] = r;
+	rc = 0;
+out:
+	buf_release(&data);
+	return rc;
+}
+
+/* Reads the front matter keys docket knows; keeps all of them as params. */
+static int
+front_matter(struct site *s, struct page *pg, const char *yaml, size_t len)
+{
+	yaml_document_t doc;
+	yaml_node_t *root, *k, *v;
+	yaml_node_pair_t *pr;
+	yaml_node_item_t *it;
+	struct pos p = { pg->src, 2, 1 };
+	const char *key, *val;
+	unsigned errors = s->dg->errors;
+
+	if (yaml_load(&doc, s->dg, pg->src, yaml, len, 1) == -1)
+		return -1;
+	root = yaml_document_get_root_node(&doc);
+	if (root == NULL || (root->type == YAML_SCALAR_NODE &&
+	    root->data.scalar.length == 0)) {
+		yaml_document_delete(&doc);
+		return 0;
+	}
+	if (root->type != YAML_MAPPING_NODE) {
+		yaml_document_delete(&doc);
+		return diag_error(s->dg, &p, "front matter must be a mapping");
+	}
+	tval_free(pg->params);
+	pg->params = yaml_to_tval(&doc, root);
+	for (pr = root->data.mapping.pairs.start;
+	    pr < root->data.mapping.pairs.top; pr++) {
+		k = yaml_document_get_node(&doc, pr->key);
+		v = yaml_document_get_node(&doc, pr->value);
+		if (k->type != YAML_SCALAR_NODE)
+			continue;
+		key = (const char *)k->data.scalar.value;
+		p.line = (unsigned)v->start_mark.line + 2;
+		p.col = (unsigned)v->start_mark.column + 1;
+		val = v->type == YAML_SCALAR_NODE ?
+		    (const char *)v->data.scalar.value : NULL;
+		if (strcmp(key, "title") == 0 || strcmp(key, "description") == 0 ||
+		    strcmp(key, "layout") == 0) {
+			char **dst = key[0] == 't' ? &pg->title :
+			    key[0] == 'd' ? &pg->description : &pg->layout;
+			if (val == NULL) {
+				diag_error(s->dg, &p, "'%s' must be a string", key);
+				continue;
+			}
+			free(*dst);
+			*dst = xstrdup(val);
+		} else if (strcmp(key, "date") == 0) {
+			if (val == NULL || !date_parse(&pg->date, val))
+				diag_error(s->dg, &p,
+				    "'date' must be a date (YYYY-MM-DD)");
+		} else if (strcmp(key, "draft") == 0) {
+			if (val != NULL && strcmp(val, "true") == 0)
+				pg->draft = true;
+			else if (val != NULL && strcmp(val, "false") == 0)
+				pg->draft = false;
+			else
+				diag_error(s->dg, &p, "'draft' must be true or false");
+		} else if (strcmp(key, "weight") == 0) {
+			char *end;
+			if (val == NULL || *val == '\0' ||
+			    (pg->weight = strtol(val, &end, 10), *end != '\0'))
+				diag_error(s->dg, &p, "'weight' must be a whole number");
+		} else if (strcmp(key, "aliases") == 0) {
+			if (v->type != YAML_SEQUENCE_NODE) {
+				diag_error(s->dg, &p, "'aliases' must be a list of paths");
+				continue;
+			}
+			for (it = v->data.sequence.items.start;
+			    it < v->data.sequence.items.top; it++) {
+				yaml_node_t *a = yaml_document_get_node(&doc, *it);
+				const char *ap = (const char *)a->data.scalar.value;
+				p.line = (unsigned)a->start_mark.line + 2;
+				p.col = (unsigned)a->start_mark.column + 1;
+				if (a->type != YAML_SCALAR_NODE || *ap == '\0' ||
+				    strstr(ap, "..") != NULL || strchr(ap, ':') ||
+				    strchr(ap, '\\')) {
+					diag_error(s->dg, &p,
+					    "'aliases' must be site paths such as /old/page/");
+					continue;
+				}
+				pg->aliases = xreallocarray(pg->aliases,
+				    pg->aliasesz + 1, sizeof(char *));
+				pg->aliases[pg->aliasesz++] = xstrdup(ap);
+			}
+		}
+	}
+	yaml_document_delete(&doc);
+	return s->dg->errors == errors ? 0 : -1;
+}
+
+static int
+load_page(struct site *s, const char *rel)
+{
+	struct buf data = BUF_INIT;
+	struct page pg;
+	const char *yaml, *body;
+	size_t yamlsz, bodysz, bad;
+	struct pos p;
+	int rc = -1;
+
+	memset(&pg, 0, sizeof(pg));
+	pg.rel = xstrdup(rel);
+	pg.src = path_join("content", rel);
+	if (read_site_file(s, pg.src, &data) == -1)
+		goto fail;
+	if (!utf8_valid(data.ptr, data.len, &bad)) {
+		unsigned line = 1, col = 1;
+		size_t i;
+		for (i = 0; i < bad; i++)
+			if (data.ptr[i] == '\n')
+				line++, col = 1;
+			else
+				col++;
+		p = (struct pos){ pg.src, line, col };
+		diag_error(s->dg, &p, "%s", data.ptr[bad] == '\0' ?
+		    "NUL byte in page" : "invalid UTF-8 in page");
+		goto fail;
+	}
+	if (md_split(s->dg, pg.src, data.ptr, data.len, &yaml, &yamlsz, &body,
+	    &bodysz, &pg.bodyline) == -1)
+		goto fail;
+	if (yaml != NULL && front_matter(s, &pg, yaml, yamlsz) == -1)
+		goto fail;
+	if (pg.draft && !s->opts->drafts) {
+		rc = 0;
+		goto fail;
+	}
+	pg.body = xstrndup(body, bodysz);
+	pg.bodysz = bodysz;
+	pg.out = page_out(rel);
+	if (pg.params == NULL)
+		pg.params = tval_map();
+	s->pages = xreallocarray(s->pages, s->pagesz + 1, sizeof(*s->pages));
+	s->pages[s->pagesz++] = pg;
+	buf_release(&data);
+	return 0;
+fail:
+	free(pg.rel);
+	free(pg.src);
+	free(pg.title);
+	free(pg.description);
+	free(pg.layout);
+	tval_free(pg.params);
+	for (size_t i = 0; i < pg.aliasesz; i++)
+		free(pg.aliases[i]);
+	free(pg.aliases);
+	buf_release(&data);
+	return rc;
+}
+
+/* An output path with the file that makes it, for the collision check. */
+struct outpath {
+	const char	*out;
+	const char	*by;
+};
+
+static int
+outpath_cmp(const void *a, const void *b)
+{
+	return strcmp(((const struct outpath *)a)->out,
+	    ((const struct outpath *)b)->out);
+}
+
+/* Reports two inputs that would write the same output file. */
+static int
+check_collisions(struct site *s)
+{
+	struct outpath *v;
+	size_t n = 0, i, cap;
+	char **vendor_outs;
+	struct pos p;
+	int rc = 0;
+
+	cap = NELEM(generated) + s->pagesz + s->copiesz + s->recordsz;
+	v = xcalloc(cap, sizeof(*v));
+	vendor_outs = xcalloc(s->recordsz + 1, sizeof(char *));
+	for (i = 0; i < NELEM(generated); i++)
+		v[n++] = (struct outpath){ generated[i], NULL };
+	for (i = 0; i < s->recordsz; i++) {
+		vendor_outs[i] = xasprintf("vendors/%s/index.html",
+		    s->records[i]->id);
+		v[n++] = (struct outpath){ vendor_outs[i], s->records[i]->path };
+	}
+	for (i = 0; i < s->pagesz; i++)
+		v[n++] = (struct outpath){ s->pages[i].out, s->pages[i].src };
+	for (i = 0; i < s->copiesz; i++)
+		v[n++] = (struct outpath){ s->copies[i].out, s->copies[i].src };
+	qsort(v, n, sizeof(*v), outpath_cmp);
+	for (i = 1; i < n; i++) {
+		if (strcmp(v[i - 1].out, v[i].out) != 0)
+			continue;
+		/* Generated lists take their introduction from these pages. */
+		if (v[i - 1].by == NULL && v[i].by != NULL &&
+		    (strcmp(v[i].by, "content/index.md") == 0 ||
+		    strcmp(v[i].by, "content/vendors/index.md") == 0 ||
+		    strcmp(v[i].by, "content/timeline/index.md") == 0))
+			continue;
+		p = (struct pos){ v[i].by != NULL ? v[i].by : v[i - 1].by, 0, 0 };
+		if (v[i - 1].by == NULL || v[i].by == NULL)
+			rc = diag_error(s->dg, &p,
+			    "output '%s' is a page docket generates", v[i].out);
+		else
+			rc = diag_error(s->dg, &p, "output '%s' is also written by '%s'",
+			    v[i].out, v[i - 1].by);
+	}
+	for (i = 0; i < s->recordsz; i++)
+		free(vendor_outs[i]);
+	free(vendor_outs);
+	free(v);
+	return rc;
+}
+
+static int
+record_cmp(const void *a, const void *b)
+{
+	const struct record *ra = *(struct record *const *)a;
+	const struct record *rb = *(struct record *const *)b;
+	int c = strcasecmp(ra->name, rb->name);
+
+	return c != 0 ? c : strcmp(ra->id, rb->id);
+}
+
+/*
+ * Template loader: the site's templates/NAME.html, else the default
+ * compiled into docket. Names are plain file names.
+ */
+static int
+load_template(void *arg, const char *name, struct buf *src, const char **path)
+{
+	struct site *s = arg;
+	char *rel, *full, *emb;
+	const struct embedded *e;
+	const char *c;
+	struct pos p = { NULL, 0, 0 };
+	int rc = 0;
+
+	for (c = name; *c != '\0'; c++)
+		if (!((*c >= 'a' && *c <= 'z') || (*c >= 'A' && *c <= 'Z') ||
+		    (*c >= '0' && *c <= '9') || *c == '-' || *c == '_' ||
+		    (*c == '.' && c != name)))
+			return 0;
+	if (*name == '\0')
+		return 0;
+	rel = xasprintf("templates/%s.html", name);
+	full = path_join(s->dir, rel);
+	if (is_file(full) || access(full, F_OK) == 0) {
+		p.path = rel;
+		if (!inside_site(s, full))
+			rc = diag_error(s->dg, &p,
+			    "symbolic link leads outside the site folder");
+		else if (file_read(src, full) == -1)
+			rc = diag_error(s->dg, &p, "cannot read: %s",
+			    strerror(errno));
+		else
+			rc = 1;
+		if (rc == 1 && !utf8_valid(src->ptr, src->len, NULL))
+			rc = diag_error(s->dg, &p, "template is not valid UTF-8");
+		if (rc == 1) {
+			*path = rel;
+			s->tmpl_paths = xreallocarray(s->tmpl_paths,
+			    s->tmpl_pathsz + 1, sizeof(char *));
+			s->tmpl_paths[s->tmpl_pathsz++] = rel;
+			rel = NULL;
+		}
+		free(rel);
+		free(full);
+		return rc;
+	}
+	free(full);
+	emb = rel;
+	if ((e = embedded_find(emb)) != NULL) {
+		buf_put(src, e->data, e->len);
+		*path = e->name;
+		rc = 1;
+	}
+	free(rel);
+	return rc;
+}
+
+/* Copies the default assets, then the site's templates/assets/ over them. */
+static int
+copy_assets(struct site *s)
+{
+	char *dir, *rel, *full;
+	DIR *d;
+	struct dirent *de;
+	size_t i;
+	int rc = 0;
+	struct stat st;
+
+	for (i = 0; i < embedded_count; i++) {
+		const struct embedded *e = &embedded_files[i];
+		if (!str_startswith(e->name, "templates/assets/"))
+			continue;
+		rel = xasprintf("assets/%s", e->name + 17);
+		full = path_join(s->dir, e->name);
+		if (!is_file(full) &&
+		    site_write(s, rel, (const char *)e->data, e->len) == -1)
+			rc = -1;
+		free(rel);
+		free(full);
+	}
+	dir = path_join(s->dir, "templates/assets");
+	if ((d = opendir(dir)) != NULL) {
+		while ((de = readdir(d)) != NULL) {
+			if (de->d_name[0] == '.')
+				continue;
+			full = path_join(dir, de->d_name);
+			rel = xasprintf("templates/assets/%s", de->d_name);
+			if (stat(full, &st) == 0 && S_ISREG(st.st_mode) &&
+			    inside_site(s, full)) {
+				char *out = xasprintf("assets/%s", de->d_name);
+				if (file_copy(s, rel, out) == -1)
+					rc = -1;
+				free(out);
+			}
+			free(full);
+			free(rel);
+		}
+		closedir(d);
+	}
+	free(dir);
+	return rc;
+}
+
+/* Resolves a path that may not exist yet: its parent's real path and its name. */
+static char *
+abspath(const char *path)
+{
+	char real[PATH_MAX], *dir, *res;
+	const char *slash;
+
+	if (realpath(path, real) != NULL)
+		return xstrdup(real);
+	slash = strrchr(path, '/');
+	if (slash == NULL)
+		dir = xstrdup(".");
+	else if (slash == path)
+		dir = xstrdup("/");
+	else
+		dir = xstrndup(path, (size_t)(slash - path));
+	if (mkdir_p(dir) == -1 || realpath(dir, real) == NULL) {
+		free(dir);
+		return NULL;
+	}
+	free(dir);
+	res = path_join(real, slash == NULL ? path : slash + 1);
+	return res;
+}
+
+static bool
+path_within(const char *path, const char *dir)
+{
+	size_t n = strlen(dir);
+
+	return strncmp(path, dir, n) == 0 && (path[n] == '/' || path[n] == '\0');
+}
+
+/*
+ * Checks that the output folder may be replaced: absent, empty, or made
+ * by docket (it holds .docket); not the site, not inside content/, not
+ * around the site. Returns 0, or -1 after reporting.
+ */
+static int
+check_output(struct site *s, const char *out, const char *abs)
+{
+	char siteabs[PATH_MAX], *content, *marker;
+	DIR *d;
+	struct dirent *de;
+	bool empty = true;
+	struct stat st;
+	int rc = 0;
+
+	if (realpath(s->dir, siteabs) == NULL)
+		return diag_error(s->dg, NULL, "cannot resolve '%s': %s", s->dir,
+		    strerror(errno));
+	content = path_join(siteabs, "content");
+	if (strcmp(abs, siteabs) == 0 || path_within(siteabs, abs))
+		rc = diag_error(s->dg, NULL,
+		    "output folder '%s' would replace the site folder", out);
+	else if (path_within(abs, content))
+		rc = diag_error(s->dg, NULL,
+		    "output folder '%s' is inside content/", out);
+	free(content);
+	content = path_join(siteabs, "templates");
+	if (rc == 0 && path_within(abs, content))
+		rc = diag_error(s->dg, NULL,
+		    "output folder '%s' is inside templates/", out);
+	free(content);
+	if (rc == -1)
+		return rc;
+	if (lstat(abs, &st) == -1)
+		return 0;
+	if (!S_ISDIR(st.st_mode))
+		return diag_error(s->dg, NULL,
+		    "output '%s' exists and is not a folder", out);
+	marker = path_join(abs, MARKER);
+	if (is_file(marker)) {
+		free(marker);
+		return 0;
+	}
+	free(marker);
+	if ((d = opendir(abs)) == NULL)
+		return diag_error(s->dg, NULL, "cannot open '%s': %s", out,
+		    strerror(errno));
+	while ((de = readdir(d)) != NULL)
+		if (strcmp(de->d_name, ".") != 0 && strcmp(de->d_name, "..") != 0)
+			empty = false;
+	closedir(d);
+	if (!empty)
+		return diag_error(s->dg, NULL,
+		    "refusing to replace '%s': a folder docket did not make "
+		    "(it has no %s file)", out, MARKER);
+	return 0;
+}
+
+/* Puts the new output in place of the old one. */
+static int
+swap_output(struct site *s, const char *abs)
+{
+	char *old;
+	int rc = 0;
+
+	if (!is_dir(abs)) {
+		rmdir(abs);
+		if (rename(s->tmpdir, abs) == -1)
+			return diag_error(s->dg, NULL, "cannot rename '%s': %s",
+			    s->tmpdir, strerror(errno));
+		return 0;
+	}
+#ifdef RENAME_EXCHANGE
+	if (renameat2(AT_FDCWD, s->tmpdir, AT_FDCWD, abs, RENAME_EXCHANGE) == 0)
+		return remove_tree(s->tmpdir) == -1 ? diag_error(s->dg, NULL,
+		    "cannot remove '%s': %s", s->tmpdir, strerror(errno)) : 0;
+#endif
+	old = xasprintf("%s.docket-old", abs);
+	remove_tree(old);
+	if (rename(abs, old) == -1 || rename(s->tmpdir, abs) == -1)
+		rc = diag_error(s->dg, NULL, "cannot replace '%s': %s", abs,
+		    strerror(errno));
+	else
+		remove_tree(old);
+	free(old);
+	return rc;
+}
+
+static void
+site_release(struct site *s)
+{
+	size_t i, j;
+
+	config_release(&s->cfg);
+	for (i = 0; i < s->pagesz; i++) {
+		struct page *pg = &s->pages[i];
+		free(pg->src);
+		free(pg->rel);
+		free(pg->out);
+		free(pg->title);
+		free(pg->description);
+		free(pg->layout);
+		for (j = 0; j < pg->aliasesz; j++)
+			free(pg->aliases[j]);
+		free(pg->aliases);
+		tval_free(pg->params);
+		free(pg->body);
+		free(pg->html);
+	}
+	free(s->pages);
+	for (i = 0; i < s->recordsz; i++)
+		record_free(s->records[i]);
+	free(s->records);
+	for (i = 0; i < s->copiesz; i++) {
+		free(s->copies[i].src);
+		free(s->copies[i].out);
+	}
+	free(s->copies);
+	tmpl_set_free(s->tmpl);
+	for (i = 0; i < s->tmpl_pathsz; i++)
+		free(s->tmpl_paths[i]);
+	free(s->tmpl_paths);
+	free(s->tmpdir);
+	free(s->dir);
+}
+
+static double
+now(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
+}
+
+int
+site_build(struct diag *dg, const struct build_opts *opts)
+{
+	struct site s;
+	struct buf data = BUF_INIT;
+	char *cfgpath = NULL, *out = NULL, *abs = NULL, *content = NULL;
+	size_t i;
+	int status = 2;
+	double t0 = now();
+
+	memset(&s, 0, sizeof(s));
+	s.dg = dg;
+	s.opts = opts;
+	s.dir = xstrdup(opts->source != NULL ? opts->source : ".");
+
+	if (!is_dir(s.dir)) {
+		diag_error(dg, NULL, "site folder '%s' not found", s.dir);
+		goto out;
+	}
+	cfgpath = path_join(s.dir, "docket.yml");
+	if (file_read(&data, cfgpath) == -1) {
+		diag_error(dg, NULL, "cannot read '%s': %s", cfgpath,
+		    errno == ENOENT ? "no docket.yml in the site folder" :
+		    strerror(errno));
+		goto out;
+	}
+	if (config_load(&s.cfg, dg, "docket.yml", data.ptr, data.len) == -1)
+		goto out;
+	if (opts->base_url != NULL) {
+		if (!url_is_web(opts->base_url)) {
+			diag_error(dg, NULL, "--base-url must be an http or https URL");
+			goto out;
+		}
+		free(s.cfg.base_url);
+		s.cfg.base_url = str_endswith(opts->base_url, "/") ?
+		    xstrdup(opts->base_url) : xasprintf("%s/", opts->base_url);
+	}
+	out = opts->output != NULL ? xstrdup(opts->output) :
+	    path_join(s.dir, s.cfg.output);
+	if ((abs = abspath(out)) == NULL) {
+		diag_error(dg, NULL, "cannot make output folder '%s': %s", out,
+		    strerror(errno));
+		goto out;
+	}
+	if (check_output(&s, out, abs) == -1)
+		goto out;
+
+	/* Read and check every input; stop before writing on any error. */
+	status = 1;
+	content = path_join(s.dir, "content");
+	if (!is_dir(content))
+		diag_error(dg, NULL, "no content/ folder in '%s'", s.dir);
+	else
+		scan(&s, "", 0);
+	qsort(s.records, s.recordsz, sizeof(*s.records), record_cmp);
+	if (dg->errors > 0)
+		goto out;
+	if (check_collisions(&s) == -1)
+		goto out;
+	s.tmpl = tmpl_set_new(dg, load_template, &s);
+
+	/* Write everything beside the output, then swap it in. */
+	s.tmpdir = xasprintf("%s.docket-new", abs);
+	if (remove_tree(s.tmpdir) == -1 || mkdir_p(s.tmpdir) == -1) {
+		diag_error(dg, NULL, "cannot make '%s': %s", s.tmpdir,
+		    strerror(errno));
+		status = 2;
+		goto out;
+	}
+	if (site_write(&s, MARKER, "This folder was made by docket; "
+	    "'docket build' replaces it whole.\n", 57) == -1) {
+		status = 2;
+		goto fail;
+	}
+	if (model_render(&s) == -1)
+		goto fail;
+	if (copy_assets(&s) == -1) {
+		status = 2;
+		goto fail;
+	}
+	for (i = 0; i < s.copiesz; i++)
+		if (file_copy(&s, s.copies[i].src, s.copies[i].out) == -1) {
+			status = 2;
+			goto fail;
+		}
+	if (dg->errors > 0)
+		goto fail;
+	if (swap_output(&s, abs) == -1) {
+		status = 2;
+		goto fail;
+	}
+	status = 0;
+	if (!opts->quiet)
+		fprintf(stderr, "docket: built %zu pages and %zu records "
+		    "(%zu files) in %.2f s into %s\n", s.pagesz, s.recordsz,
+		    s.written, now() - t0, out);
+	goto out;
+fail:
+	remove_tree(s.tmpdir);
+out:
+	if (status != 0 && dg->errors > 0)
+		fprintf(stderr, "docket: build failed: %u error%s%s\n",
+		    dg->errors, dg->errors == 1 ? "" : "s",
+		    s.tmpdir != NULL || status == 1 ?
+		    "; the output folder was left as it was" : "");
+	buf_release(&data);
+	free(cfgpath);
+	free(out);
+	free(abs);
+	free(content);
+	site_release(&s);
+	return status;
+}

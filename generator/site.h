@@ -1,0 +1,84 @@
+/*
+ * A site: its configuration, pages, records and files, and the build that
+ * renders them into an output folder.
+ */
+#ifndef DOCKET_SITE_H
+#define DOCKET_SITE_H
+
+#include <stdbool.h>
+#include <stddef.h>
+
+#include "config.h"
+#include "date.h"
+
+struct diag;
+struct record;
+struct tmpl_set;
+struct tval;
+
+struct build_opts {
+	const char	*source;	/* the site folder; default "." */
+	const char	*output;	/* -o, relative to the current folder */
+	const char	*base_url;	/* --base-url */
+	bool		 drafts;
+	bool		 verbose;
+	bool		 quiet;
+};
+
+struct page {
+	char		*src;		/* path in diagnostics: "content/a/b.md" */
+	char		*rel;		/* path below content/: "a/b.md" */
+	char		*out;		/* output path: "a/b/index.html" */
+	char		*title;
+	char		*description;
+	char		*layout;	/* NULL: the default */
+	struct date	 date;
+	bool		 draft;
+	long		 weight;
+	char		**aliases;
+	size_t		 aliasesz;
+	struct tval	*params;	/* every front matter key */
+	char		*body;		/* the markdown after the front matter */
+	size_t		 bodysz;
+	unsigned	 bodyline;
+	char		*html;		/* rendered body */
+};
+
+/* A file copied as it is: content/static/..., images beside pages. */
+struct copy {
+	char	*src;		/* path from the site folder */
+	char	*out;		/* output path */
+};
+
+struct site {
+	struct diag	 *dg;
+	const struct build_opts *opts;
+	char		 *dir;		/* the site folder */
+	struct config	  cfg;
+	struct page	 *pages;
+	size_t		  pagesz;
+	struct record	**records;	/* sorted by name */
+	size_t		  recordsz;
+	struct copy	 *copies;
+	size_t		  copiesz;
+	struct tmpl_set	 *tmpl;
+	char		**tmpl_paths;	/* kept for diagnostics */
+	size_t		  tmpl_pathsz;
+	char		 *tmpdir;	/* the output being written */
+	size_t		  written;	/* files written */
+};
+
+/*
+ * Builds the site. Returns the exit status: 0 built, 1 errors in the
+ * content or templates, 2 configuration, usage or I/O errors.
+ */
+int	site_build(struct diag *, const struct build_opts *);
+
+/* Writes one output file below the folder being built. Returns 0 or -1. */
+int	site_write(struct site *, const char *rel, const char *, size_t);
+/* The page-relative way to the root for an output path: "a/b/index.html" gives "../../". */
+char	*site_root_for(const char *out);
+/* The link form of an output path: "a/index.html", or "a/" with base_url. */
+char	*site_url_for(const struct site *, const char *out);
+
+#endif
