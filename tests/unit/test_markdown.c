@@ -1,0 +1,172 @@
+/*
+ * Unit tests: markdown, front matter, URL filter, docket.yml.
+ */
+#include <stdlib.h>
+#include <string.h>
+
+#include "buf.h"
+#include "config.h"
+#include "diag.h"
+#include "markdown.h"
+#include "unit.h"
+
+void
+test_markdown__url_safe(void)
+{
+	CHECK(url_safe("https://example.org/"));
+	CHECK(url_safe("HTTP://example.org/"));
+	CHECK(url_safe("mailto:a@example.org"));
+	CHECK(url_safe("../vendors/index.html"));
+	CHECK(url_safe("#anchor"));
+	CHECK(url_safe("page?a=b:c"));
+	CHECK(url_safe(""));
+	CHECK(!url_safe("javascript:alert(1)"));
+	CHECK(!url_safe("JaVaScRiPt:alert(1)"));
+	CHECK(!url_safe(" \x01javascript:alert(1)"));
+	CHECK(!url_safe("java\tscript:alert(1)"));
+	CHECK(!url_safe("java\nscript:alert(1)"));
+	CHECK(!url_safe("vbscript:x"));
+	CHECK(!url_safe("data:image/png;base64,AAAA"));
+	CHECK(!url_safe("ftp://example.org/"));
+	CHECK(!url_safe("tel:123"));
+	CHECK(!url_safe("file:///etc/passwd"));
+	CHECK(!url_safe("averyveryverylongschemename:x"));
+}
+
+static char *
+render(const char *md, bool unsafe, char **err)
+{
+	struct buf out = BUF_INIT;
+	struct diag dg;
+	struct md_src src = { "p.md", 5, 0, md, strlen(md), unsafe };
+
+	diag_init(&dg);
+	unit_capture_start();
+	md_render(&out, &dg, &src);
+	*err = unit_capture_end();
+	return buf_detach(&out);
+}
+
+void
+test_markdown__render(void)
+{
+	char *h, *e;
+
+	h = render("| a |\n| - |\n| b |\n\n~~x~~ www.example.org\n", false, &e);
+	CHECK(strstr(h, "<table>") != NULL);
+	CHECK(strstr(h, "<del>x</del>") != NULL);
+	CHECK(strstr(h, "href=\"http://www.example.org\"") != NULL);
+	CHECK_STR(e, "");
+	free(h);
+	free(e);
+
+	h = render("<script>x</script>\n\n[a](javascript:alert(1))\n", false, &e);
+	CHECK(strstr(h, "<script") == NULL);
+	CHECK(strstr(h, "javascript") == NULL);
+	CHECK_STR(e, "p.md:7:1: warning: URL scheme not allowed, link removed (use http, https, mailto or a relative URL)\n");
+	free(h);
+	free(e);
+
+	h = render("![x](data:image/png;base64,AAAA)\n", false, &e);
+	CHECK(strstr(h, "data:") == NULL);
+	free(h);
+	free(e);
+
+	h = render("<b>kept</b> <script>x</script>\n", true, &e);
+	CHECK(strstr(h, "<b>kept</b>") != NULL);
+	CHECK(strstr(h, "<script>") == NULL);	/* tagfilter */
+	free(h);
+	free(e);
+}
+
+void
+test_markdown__front_matter(void)
+{
+	struct diag dg;
+	const char *y, *b;
+	size_t ys, bs;
+	unsigned line;
+	char *e;
+	const char *doc = "---\ntitle: x\n---\nbody\n";
+
+	diag_init(&dg);
+	CHECK_INT(md_split(&dg, "p.md", doc, strlen(doc), &y, &ys, &b, &bs,
+	    &line), 0);
+	CHECK(y != NULL && ys == 9 && strncmp(y, "title: x\n", 9) == 0);
+	CHECK_STR(b, "body\n");
+	CHECK_INT(line, 4);
+	doc = "no front matter\n---\n";
+	CHECK_INT(md_split(&dg, "p.md", doc, strlen(doc), &y, &ys, &b, &bs,
+	    &line), 0);
+	CHECK(y == NULL && b == doc && line == 1);
+	doc = "---\r\ntitle: x\r\n...\r\nbody";
+	CHECK_INT(md_split(&dg, "p.md", doc, strlen(doc), &y, &ys, &b, &bs,
+	    &line), 0);
+	CHECK_STR(b, "body");
+	doc = "---\ntitle: x\n";
+	unit_capture_start();
+	CHECK_INT(md_split(&dg, "p.md", doc, strlen(doc), &y, &ys, &b, &bs,
+	    &line), -1);
+	e = unit_capture_end();
+	CHECK_STR(e, "p.md:1:1: error: front matter is not closed by '---'\n");
+	free(e);
+}
+
+static char *
+config_err(const char *yml, int want)
+{
+	struct config c;
+	struct diag dg;
+
+	diag_init(&dg);
+	unit_capture_start();
+	CHECK_INT(config_load(&c, &dg, "docket.yml", yml, strlen(yml)), want);
+	config_release(&c);
+	return unit_capture_end();
+}
+
+void
+test_config__load(void)
+{
+	struct config c;
+	struct diag dg;
+	const char *yml = "title: T\nbase_url: https://example.org/r\n"
+	    "nav:\n  - {title: A, url: /a/}\nhistory:\n  limit: 5\n"
+	    "  timezone: UTC\n";
+	char *e;
+
+	diag_init(&dg);
+	CHECK_INT(config_load(&c, &dg, "docket.yml", yml, strlen(yml)), 0);
+	CHECK_STR(c.title, "T");
+	CHECK_STR(c.base_url, "https://example.org/r/");
+	CHECK_STR(c.language, "en");
+	CHECK_INT(c.navsz, 1);
+	CHECK_STR(c.nav[0].url, "/a/");
+	CHECK_INT(c.hist_limit, 5);
+	config_release(&c);
+
+	e = config_err("title: T\ncolour: blue\n", 0);
+	CHECK_STR(e, "docket.yml:2:1: warning: unknown key 'colour'\n");
+	free(e);
+	e = config_err("title: [a]\n", -1);
+	CHECK_STR(e, "docket.yml:1:8: error: 'title' must be a string\n");
+	free(e);
+	e = config_err("title: T\nunsafe_html: maybe\n", -1);
+	CHECK_STR(e, "docket.yml:2:14: error: 'unsafe_html' must be true or false\n");
+	free(e);
+	e = config_err("title: T\nbase_url: javascript:alert(1)\n", -1);
+	CHECK_STR(e, "docket.yml:2:11: error: 'base_url' must be an http or https URL\n");
+	free(e);
+	e = config_err("description: x\n", -1);
+	CHECK_STR(e, "docket.yml:1:1: error: missing 'title'\n");
+	free(e);
+	e = config_err("title: T\ntitle: U\n", -1);
+	CHECK_STR(e, "docket.yml:2:1: error: duplicate key 'title'\n");
+	free(e);
+	e = config_err("title: T\ndate_format: \"%H\"\n", -1);
+	CHECK_STR(e, "docket.yml:2:14: error: 'date_format' may use only %d %-d %B %b %m %Y\n");
+	free(e);
+	e = config_err("a: &a [*a, *a]\ntitle: [\n", -1);
+	CHECK(strstr(e, "docket.yml:") == e);
+	free(e);
+}

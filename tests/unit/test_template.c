@@ -1,0 +1,491 @@
+/*
+ * Unit tests of template.c: the data tree, rendering, error messages and
+ * their positions, and the nesting bound.
+ */
+#include <stdlib.h>
+#include <string.h>
+
+#include "unit.h"
+#include "buf.h"
+#include "diag.h"
+#include "template.h"
+#include "util.h"
+
+/* Prototypes for -Wmissing-prototypes: the list main.c uses. */
+#define T(name) void name(void);
+#include "tests.h"
+#undef T
+
+struct loader_arg {
+	const char	**files;	/* name, source, ..., NULL */
+	unsigned	  calls;
+};
+
+/* Serves the templates of arg->files as "<name>" files. */
+static int
+loader(void *arg, const char *name, struct buf *src, const char **path)
+{
+	struct loader_arg *la = arg;
+	size_t i;
+
+	la->calls++;
+	for (i = 0; la->files[i] != NULL; i += 2)
+		if (strcmp(la->files[i], name) == 0) {
+			buf_puts(src, la->files[i + 1]);
+			*path = la->files[i];
+			return 1;
+		}
+	return 0;
+}
+
+/*
+ * Renders template "t.html" from `files` (name, source pairs) with data.
+ * Returns the output, or NULL if tmpl_render() failed; sets *err to what
+ * was printed on stderr. The caller frees both.
+ */
+static char *
+render_files(const char **files, const struct tval *data, char **err)
+{
+	struct loader_arg la = { files, 0 };
+	struct tmpl_set *set;
+	struct buf out = BUF_INIT;
+	struct diag dg;
+	char *res = NULL;
+
+	diag_init(&dg);
+	set = tmpl_set_new(&dg, loader, &la);
+	unit_capture_start();
+	if (tmpl_render(set, "t.html", data, &out) == 0)
+		res = buf_detach(&out);
+	*err = unit_capture_end();
+	tmpl_set_free(set);
+	buf_release(&out);
+	return res;
+}
+
+/* Renders src as "t.html". */
+static char *
+render_src(const char *src, const struct tval *data, char **err)
+{
+	const char *files[] = { "t.html", src, NULL };
+
+	return render_files(files, data, err);
+}
+
+/* Checks that src renders to want without errors. */
+static void
+check_render(const char *src, const struct tval *data, const char *want)
+{
+	char *err, *got = render_src(src, data, &err);
+
+	CHECK_STR(got, want);
+	CHECK_STR(err, "");
+	free(got);
+	free(err);
+}
+
+/* Checks that src fails with exactly the messages want. */
+static void
+check_error(const char *src, const char *want)
+{
+	char *err, *got = render_src(src, NULL, &err);
+
+	CHECK(got == NULL);
+	CHECK_STR(err, want);
+	free(got);
+	free(err);
+}
+
+void
+test_template__tval_build(void)
+{
+	struct tval *m = tval_map(), *l = tval_list(), *shared;
+
+	tval_set_str(m, "s", "text");
+	tval_set_num(m, "n", 2.5);
+	tval_set_bool(m, "b", true);
+	tval_set(m, "z", tval_null());
+	tval_set(m, "nul", tval_str(NULL));
+	tval_set(m, "own", tval_str_own(xstrdup("mine")));
+	tval_set(m, "part", tval_strn("abcdef", 3));
+	tval_push(l, tval_str("x"));
+	tval_push(l, tval_num(1));
+	tval_set(m, "list", l);
+	shared = tval_str("both");
+	tval_push(l, tval_ref(shared));
+	tval_set(m, "shared", shared);
+
+	CHECK_INT(tval_type(m), TVAL_MAP);
+	CHECK_STR(tval_get_str(m, "s"), "text");
+	CHECK_STR(tval_get_str(m, "own"), "mine");
+	CHECK_STR(tval_get_str(m, "part"), "abc");
+	CHECK_INT(tval_type(tval_get(m, "n")), TVAL_NUM);
+	CHECK_INT(tval_type(tval_get(m, "b")), TVAL_BOOL);
+	CHECK_INT(tval_type(tval_get(m, "z")), TVAL_NULL);
+	CHECK_INT(tval_type(tval_get(m, "nul")), TVAL_NULL);
+	CHECK(tval_get(m, "missing") == NULL);
+	CHECK(tval_get_str(m, "n") == NULL);
+	CHECK(tval_get(l, "s") == NULL);
+	CHECK_INT(tval_len(tval_get(m, "list")), 3);
+	CHECK_INT(tval_len(m), 0);
+	CHECK_STR(tval_strval(tval_at(l, 0)), "x");
+	CHECK(tval_strval(tval_at(l, 1)) == NULL);
+	CHECK(tval_at(l, 3) == NULL);
+	CHECK(tval_at(l, 2) == tval_get(m, "shared"));
+
+	/* Setting a key again replaces its value. */
+	tval_set_str(m, "s", "new");
+	CHECK_STR(tval_get_str(m, "s"), "new");
+	tval_free(m);
+	tval_free(NULL);
+}
+
+void
+test_template__tval_big_map(void)
+{
+	struct tval *m = tval_map();
+	char key[32];
+	int i, found = 0;
+
+	for (i = 0; i < 1000; i++) {
+		snprintf(key, sizeof(key), "key%d", i);
+		tval_set_num(m, key, i);
+	}
+	for (i = 0; i < 1000; i++) {
+		snprintf(key, sizeof(key), "key%d", i);
+		if (tval_type(tval_get(m, key)) == TVAL_NUM)
+			found++;
+	}
+	CHECK_INT(found, 1000);
+	tval_set_str(m, "key500", "replaced");
+	CHECK_STR(tval_get_str(m, "key500"), "replaced");
+	CHECK(tval_get(m, "key1000") == NULL);
+	tval_free(m);
+}
+
+void
+test_template__render_values(void)
+{
+	struct tval *m = tval_map(), *l = tval_list(), *sub = tval_map();
+
+	tval_set_str(m, "html", "<a href=\"x\">Tom & Jerry's</a>");
+	tval_set_num(m, "int", 85);
+	tval_set_num(m, "neg", -3);
+	tval_set_num(m, "dec", 1.21);
+	tval_set_num(m, "third", 1.0 / 3);
+	tval_set_bool(m, "yes", true);
+	tval_set_bool(m, "no", false);
+	tval_set(m, "nil", tval_null());
+	tval_set_str(m, "empty", "");
+	tval_set(m, "list", l);
+	tval_set(m, "sub", sub);
+	tval_set_str(sub, "name", "inner");
+	tval_push(l, tval_str("a"));
+	tval_push(l, tval_str("b"));
+
+	check_render("{{html}}|{{{html}}}|{{& html}}", m,
+	    "&lt;a href=&quot;x&quot;&gt;Tom &amp; Jerry&#39;s&lt;/a&gt;|"
+	    "<a href=\"x\">Tom & Jerry's</a>|<a href=\"x\">Tom & Jerry's</a>");
+	check_render("{{int}} {{neg}} {{dec}} {{third}}", m,
+	    "85 -3 1.21 0.3333333333333333");
+	check_render("{{yes}} {{no}} [{{nil}}] [{{missing}}] [{{list}}]", m,
+	    "true false [] [] []");
+	check_render("{{#list}}<{{.}}>{{/list}}{{^list}}none{{/list}}", m,
+	    "<a><b>");
+	check_render("{{#empty}}x{{/empty}}{{^empty}}empty is false{{/empty}}",
+	    m, "empty is false");
+	check_render("{{#sub}}{{name}} {{int}}{{/sub}} {{sub.name}}", m,
+	    "inner 85 inner");
+	check_render("{{#no}}x{{/no}}{{#nil}}x{{/nil}}{{^int}}x{{/int}}.", m,
+	    ".");
+	check_render("{{.}}", NULL, "");
+	tval_free(m);
+}
+
+void
+test_template__partials_and_inheritance(void)
+{
+	const char *files[] = {
+		"t.html",
+		"{{<layout}}\n"
+		"{{$title}}My page{{/title}}\n"
+		"{{$body}}\n"
+		"  <p>{{text}}</p>\n"
+		"{{/body}}\n"
+		"{{/layout}}\n",
+		"layout",
+		"<title>{{$title}}Site{{/title}}</title>\n"
+		"<body>\n"
+		"  {{>nav}}\n"
+		"  {{$body}}\n"
+		"  {{/body}}\n"
+		"</body>\n",
+		"nav",
+		"<nav>\n"
+		"{{#links}}\n"
+		"  <a>{{.}}</a>\n"
+		"{{/links}}\n"
+		"</nav>\n",
+		NULL
+	};
+	struct tval *m = tval_map(), *l = tval_list();
+	char *err, *got;
+
+	tval_set_str(m, "text", "Hello");
+	tval_push(l, tval_str("one"));
+	tval_push(l, tval_str("two"));
+	tval_set(m, "links", l);
+	got = render_files(files, m, &err);
+	CHECK_STR(got,
+	    "<title>My page</title>\n"
+	    "<body>\n"
+	    "  <nav>\n"
+	    "    <a>one</a>\n"
+	    "    <a>two</a>\n"
+	    "  </nav>\n"
+	    "  <p>Hello</p>\n"
+	    "</body>\n");
+	CHECK_STR(err, "");
+	free(got);
+	free(err);
+	tval_free(m);
+}
+
+void
+test_template__missing_partial(void)
+{
+	check_render("a{{>nope}}b{{<nope2}}{{$x}}y{{/x}}{{/nope2}}c", NULL,
+	    "abc");
+}
+
+void
+test_template__missing_template(void)
+{
+	struct loader_arg la = { NULL, 0 };
+	const char *files[] = { NULL };
+	struct tmpl_set *set;
+	struct buf out = BUF_INIT;
+	struct diag dg;
+	char *err;
+
+	la.files = files;
+	diag_init(&dg);
+	set = tmpl_set_new(&dg, loader, &la);
+	CHECK(!tmpl_exists(set, "nope"));
+	unit_capture_start();
+	CHECK_INT(tmpl_render(set, "nope", NULL, &out), -1);
+	err = unit_capture_end();
+	CHECK_STR(err, "docket: error: no template 'nope'\n");
+	CHECK_INT(dg.errors, 1);
+	/* The loader was asked once: the answer is kept. */
+	CHECK_INT(la.calls, 1);
+	tmpl_set_add(set, "nope", "now {{x}}", 9, "added.html");
+	CHECK(tmpl_exists(set, "nope"));
+	CHECK_INT(tmpl_render(set, "nope", NULL, &out), 0);
+	CHECK_STR(out.ptr, "now ");
+	free(err);
+	buf_release(&out);
+	tmpl_set_free(set);
+}
+
+void
+test_template__parsed_once(void)
+{
+	const char *files[] = { "t.html", "{{>p}}{{>p}}{{>q}}{{>q}}", "p",
+	    "P", NULL };
+	struct loader_arg la = { files, 0 };
+	struct tmpl_set *set;
+	struct buf out = BUF_INIT;
+	struct diag dg;
+	int i;
+
+	diag_init(&dg);
+	set = tmpl_set_new(&dg, loader, &la);
+	for (i = 0; i < 3; i++)
+		CHECK_INT(tmpl_render(set, "t.html", NULL, &out), 0);
+	CHECK_STR(out.ptr, "PPPPPP");
+	CHECK_INT(la.calls, 3);		/* t.html, p, and q which is absent */
+	buf_release(&out);
+	tmpl_set_free(set);
+}
+
+void
+test_template__error_positions(void)
+{
+	check_error("a\nb\nc   {{#x}}\n",
+	    "t.html:3:5: error: unclosed section 'x'\n");
+	check_error("{{#bar}}\n  {{/foo}}",
+	    "t.html:2:3: error: unexpected '{{/foo}}', expected '{{/bar}}'\n");
+	check_error("x{{/foo}}", "t.html:1:2: error: unexpected '{{/foo}}'\n");
+	check_error("{{=<% %>=}}<%#a%><%/b%>",
+	    "t.html:1:18: error: unexpected '<%/b%>', expected '<%/a%>'\n");
+	check_error("<p>\n  {{name\n", "t.html:2:3: error: unclosed tag, "
+	    "expected '}}'\n");
+	check_error("{{{name}}", "t.html:1:1: error: unclosed tag, "
+	    "expected '}}}'\n");
+	check_error("{{=<% %>}}", "t.html:1:1: error: unclosed tag, "
+	    "expected '=}}'\n");
+	check_error("x {{=<%=}}", "t.html:1:3: error: bad set-delimiter tag "
+	    "'{{=<%=}}'\n");
+	check_error("{{#}}{{/}}", "t.html:1:1: error: missing name in '{{#}}'\n"
+	    "t.html:1:6: error: missing name in '{{/}}'\n");
+	check_error("{{a b}} {{a..b}} {{>p q}}",
+	    "t.html:1:1: error: bad name 'a b'\n"
+	    "t.html:1:9: error: bad name 'a..b'\n"
+	    "t.html:1:18: error: bad name 'p q'\n");
+	/* Columns count bytes: "é" is two. */
+	check_error("é {{^x}}", "t.html:1:4: error: unclosed section 'x'\n");
+	/* Every error of a template is reported. */
+	check_error("{{<p}}\n{{$b}}\n{{#s}}{{/t}}\n",
+	    "t.html:3:7: error: unexpected '{{/t}}', expected '{{/s}}'\n"
+	    "t.html:1:1: error: unclosed parent 'p'\n"
+	    "t.html:2:1: error: unclosed block 'b'\n");
+	/* A close of an outer section closes the inner ones. */
+	check_error("{{#a}}{{#b}}{{/a}}{{/b}}",
+	    "t.html:1:13: error: unexpected '{{/a}}', expected '{{/b}}'\n"
+	    "t.html:1:19: error: unexpected '{{/b}}'\n");
+}
+
+void
+test_template__error_in_partial(void)
+{
+	const char *files[] = { "t.html", "a\n{{>p}}", "p", "\n\n {{#x}}",
+	    NULL };
+	char *err, *got = render_files(files, NULL, &err);
+
+	CHECK(got == NULL);
+	CHECK_STR(err, "p:3:2: error: unclosed section 'x'\n");
+	free(got);
+	free(err);
+}
+
+void
+test_template__error_reported_once(void)
+{
+	const char *files[] = { "t.html", "{{#x}}", NULL };
+	struct loader_arg la = { files, 0 };
+	struct tmpl_set *set;
+	struct buf out = BUF_INIT;
+	struct diag dg;
+	char *err;
+
+	diag_init(&dg);
+	set = tmpl_set_new(&dg, loader, &la);
+	unit_capture_start();
+	CHECK_INT(tmpl_render(set, "t.html", NULL, &out), -1);
+	CHECK_INT(tmpl_render(set, "t.html", NULL, &out), -1);
+	err = unit_capture_end();
+	CHECK_STR(err, "t.html:1:1: error: unclosed section 'x'\n");
+	CHECK_INT(dg.errors, 1);
+	free(err);
+	buf_release(&out);
+	tmpl_set_free(set);
+}
+
+void
+test_template__recursive_partial(void)
+{
+	const char *self[] = { "t.html", "x\n  {{>t.html}}", NULL };
+	const char *parent[] = { "t.html", "{{<p}}{{/p}}", "p",
+	    "{{$b}}{{<p}}{{/p}}{{/b}}", NULL };
+	const char *pair[] = { "t.html", "{{>a}}", "a", "{{>b}}", "b",
+	    "{{#x}}{{>a}}{{/x}}", NULL };
+	struct tval *m = tval_map();
+	char *err, *got;
+
+	got = render_files(self, NULL, &err);
+	CHECK(got == NULL);
+	CHECK_STR(err, "t.html:2:3: error: template nesting deeper than 64 "
+	    "(recursive partial 't.html'?)\n");
+	free(got);
+	free(err);
+
+	got = render_files(parent, NULL, &err);
+	CHECK(got == NULL);
+	CHECK_STR(err, "p:1:7: error: template nesting deeper than 64 "
+	    "(recursive partial 'p'?)\n");
+	free(got);
+	free(err);
+
+	tval_set_bool(m, "x", true);
+	got = render_files(pair, m, &err);
+	CHECK(got == NULL);
+	CHECK_STR(err, "b:1:7: error: template nesting deeper than 64 "
+	    "(recursive partial 'a'?)\n");
+	free(got);
+	free(err);
+	tval_free(m);
+}
+
+void
+test_template__recursion_by_data(void)
+{
+	const char *files[] = { "t.html", "{{>node}}", "node",
+	    "{{name}}{{#kids}}({{>node}}){{/kids}}", NULL };
+	struct tval *root = tval_map(), *n = root, *kids, *kid;
+	char *err, *got;
+	int i;
+
+	/* 60 levels are fine. */
+	for (i = 0; i < 60; i++) {
+		tval_set_str(n, "name", "n");
+		kids = tval_list();
+		tval_set(n, "kids", kids);
+		if (i == 59)
+			break;
+		kid = tval_map();
+		tval_push(kids, kid);
+		n = kid;
+	}
+	got = render_files(files, root, &err);
+	CHECK(got != NULL && strlen(got) == 60 + 59 * 2);
+	CHECK_STR(err, "");
+	free(got);
+	free(err);
+	tval_free(root);
+}
+
+void
+test_template__standalone_and_indent(void)
+{
+	const char *files[] = { "t.html",
+	    "<ul>\n"
+	    "  {{#items}}\n"
+	    "  <li>{{.}}</li>\n"
+	    "  {{/items}}\n"
+	    "</ul>\n"
+	    "\t{{>p}}\n"
+	    "{{! comment }}\n"
+	    "end\n",
+	    "p", "a\r\n\r\n\nb\n", NULL };
+	struct tval *m = tval_map(), *l = tval_list();
+	char *err, *got;
+
+	tval_push(l, tval_num(1));
+	tval_push(l, tval_num(2));
+	tval_set(m, "items", l);
+	got = render_files(files, m, &err);
+	CHECK_STR(got, "<ul>\n  <li>1</li>\n  <li>2</li>\n</ul>\n"
+	    "\ta\r\n\r\n\n\tb\nend\n");
+	CHECK_STR(err, "");
+	free(got);
+	free(err);
+	tval_free(m);
+}
+
+void
+test_template__dynamic_partial(void)
+{
+	const char *files[] = { "t.html", "[{{>*which}}]", "card", "C{{x}}",
+	    NULL };
+	struct tval *m = tval_map();
+	char *err, *got;
+
+	tval_set_str(m, "which", "card");
+	tval_set_str(m, "x", "!");
+	got = render_files(files, m, &err);
+	CHECK_STR(got, "[C!]");
+	free(got);
+	free(err);
+	tval_free(m);
+}

@@ -1,0 +1,107 @@
+/*
+ * Unit tests: buf, util, date.
+ */
+#include <stdlib.h>
+#include <string.h>
+
+#include "buf.h"
+#include "date.h"
+#include "unit.h"
+#include "util.h"
+
+void
+test_buf__grows_and_escapes(void)
+{
+	struct buf b = BUF_INIT;
+	char *s;
+	int i;
+
+	CHECK_STR(b.ptr, "");
+	for (i = 0; i < 1000; i++)
+		BUF_PUTSL(&b, "ab");
+	CHECK_INT(b.len, 2000);
+	buf_truncate(&b, 3);
+	CHECK_STR(b.ptr, "aba");
+	buf_release(&b);
+	buf_puts_html(&b, "<a href=\"x\">'&'</a>");
+	CHECK_STR(b.ptr, "&lt;a href=&quot;x&quot;&gt;&#39;&amp;&#39;&lt;/a&gt;");
+	buf_truncate(&b, 0);
+	buf_put_json(&b, "a\"b\\c\n</script>\x01", 16);
+	CHECK_STR(b.ptr, "a\\\"b\\\\c\\n\\u003c/script>\\u0001");
+	s = buf_detach(&b);
+	CHECK_STR(b.ptr, "");
+	free(s);
+	s = buf_detach(&b);
+	CHECK_STR(s, "");
+	free(s);
+}
+
+void
+test_util__utf8(void)
+{
+	size_t bad = 99;
+
+	CHECK(utf8_valid("plain", 5, NULL));
+	CHECK(utf8_valid("caf\xc3\xa9 \xe2\x86\x92 \xf0\x9f\x98\x80", 14, NULL));
+	CHECK(!utf8_valid("caf\xe9", 4, &bad));
+	CHECK_INT(bad, 3);
+	CHECK(!utf8_valid("a\0b", 3, &bad));
+	CHECK_INT(bad, 1);
+	CHECK(!utf8_valid("\xc0\x80", 2, NULL));	/* overlong NUL */
+	CHECK(!utf8_valid("\xed\xa0\x80", 3, NULL));	/* surrogate */
+	CHECK(!utf8_valid("\xe2\x86", 2, NULL));	/* truncated */
+}
+
+void
+test_util__paths(void)
+{
+	char *s;
+
+	s = path_join("a", "b");
+	CHECK_STR(s, "a/b");
+	free(s);
+	s = path_join("a/", "b");
+	CHECK_STR(s, "a/b");
+	free(s);
+	s = path_join(".", "b");
+	CHECK_STR(s, "b");
+	free(s);
+	CHECK(str_endswith("a.xml", ".xml"));
+	CHECK(!str_endswith("xml", ".xml"));
+	CHECK(str_startswith("static/x", "static"));
+}
+
+void
+test_date__parse_and_format(void)
+{
+	struct date d, e;
+	struct buf b = BUF_INIT;
+
+	CHECK(date_parse(&d, "2017-09-13"));
+	CHECK(!date_parse(&e, "2017-02-29"));
+	CHECK(date_parse(&e, "2016-02-29"));
+	CHECK(!date_parse(&e, "1900-02-29"));
+	CHECK(date_parse(&e, "2000-02-29"));
+	CHECK(!date_parse(&e, "2017-9-13"));
+	CHECK(!date_parse(&e, "2017-13-01"));
+	CHECK(!date_parse(&e, "2017-00-10"));
+	CHECK(!date_parse(&e, "2017-09-13x"));
+	date_add_days(&e, &d, 90);
+	date_format(&b, "%-d %B %Y", &e);
+	CHECK_STR(b.ptr, "12 December 2017");
+	buf_truncate(&b, 0);
+	date_format(&b, "%d %b %Y, %m/%-m, 100%%", &d);
+	CHECK_STR(b.ptr, "13 Sep 2017, 09/9, 100%");
+	buf_truncate(&b, 0);
+	date_iso(&b, &e);
+	CHECK_STR(b.ptr, "2017-12-12");
+	buf_release(&b);
+	CHECK(date_cmp(&d, &e) < 0);
+	CHECK_INT(date_to_days(&(struct date){ 1970, 1, 1 }), 0);
+	date_from_days(&e, date_to_days(&(struct date){ 2024, 2, 29 }) + 1);
+	CHECK(e.y == 2024 && e.m == 3 && e.d == 1);
+	CHECK(date_format_valid("%-d %B %Y"));
+	CHECK(!date_format_valid("%H:%M"));
+	CHECK(!date_format_valid("%-B"));
+	CHECK(!date_format_valid("trailing %"));
+}
