@@ -563,7 +563,8 @@ model_render(struct site *s)
 			rc = -1;
 		tval_push(m.vendors, tval_ref(m.vendor_tv[i]));
 	}
-	qsort(m.entries, m.entriesz, sizeof(*m.entries), entry_cmp);
+	if (m.entriesz > 1)
+		qsort(m.entries, m.entriesz, sizeof(*m.entries), entry_cmp);
 	m.site = site_tv(&m);
 	if (render_pages(&m) == -1 || rc == -1)
 		goto out;

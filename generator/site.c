@@ -223,7 +223,8 @@ scan(struct site *s, const char *rel, unsigned depth)
 		names[namesz++] = xstrdup(de->d_name);
 	}
 	closedir(d);
-	qsort(names, namesz, sizeof(char *), strp_cmp);
+	if (namesz > 1)
+		qsort(names, namesz, sizeof(char *), strp_cmp);
 
 	for (i = 0; i < namesz; i++) {
 		sub = path_join(rel, names[i]);
@@ -851,7 +852,8 @@ site_build(struct diag *dg, const struct build_opts *opts)
 		diag_error(dg, NULL, "no content/ folder in '%s'", s.dir);
 	else
 		scan(&s, "", 0);
-	qsort(s.records, s.recordsz, sizeof(*s.records), record_cmp);
+	if (s.recordsz > 1)
+		qsort(s.records, s.recordsz, sizeof(*s.records), record_cmp);
 	if (dg->errors > 0)
 		goto out;
 	if (check_collisions(&s) == -1)
