@@ -26,6 +26,7 @@
 #include "model.h"
 #include "record.h"
 #include "site.h"
+#include "source.h"
 #include "template.h"
 #include "util.h"
 
@@ -78,85 +79,40 @@ site_write(struct site *s, const char *rel, const char *data, size_t len)
 	return rc;
 }
 
+/* Copies a file of the site (src, from the site folder) to the output. */
 static int
 file_copy(struct site *s, const char *src, const char *rel)
 {
-	char *from = path_join(s->dir, src), *to = path_join(s->tmpdir, rel);
-	char tmp[65536];
+	char *to = path_join(s->tmpdir, rel);
 	const char *slash;
-	ssize_t n;
-	int in = -1, out = -1, rc = -1;
+	int rc = 0;
 
 	if ((slash = strrchr(to, '/')) != NULL) {
 		char *d = xstrndup(to, (size_t)(slash - to));
-		int r = mkdir_p(d);
+		rc = mkdir_p(d);
 		free(d);
-		if (r == -1)
-			goto fail;
 	}
-	if ((in = open(from, O_RDONLY | O_CLOEXEC)) == -1)
-		goto fail;
-	if ((out = open(to, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0666)) == -1)
-		goto fail;
-	while ((n = read(in, tmp, sizeof(tmp))) != 0) {
-		if (n == -1) {
-			if (errno == EINTR)
-				continue;
-			goto fail;
-		}
-		if (write(out, tmp, (size_t)n) != n)
-			goto fail;
-	}
-	if (close(out) == -1) {
-		out = -1;
-		goto fail;
-	}
-	out = -1;
-	s->written++;
-	rc = 0;
-	goto done;
-fail:
-	diag_error(s->dg, NULL, "cannot copy '%s' to '%s': %s", src, to,
-	    strerror(errno));
-done:
-	if (in != -1)
-		close(in);
-	if (out != -1)
-		close(out);
-	free(from);
+	if (rc == 0)
+		rc = source_copy(s->src, src, to);
+	if (rc == -1)
+		diag_error(s->dg, NULL, "cannot copy '%s' to '%s': %s", src, to,
+		    strerror(errno));
+	else
+		s->written++;
 	free(to);
 	return rc;
 }
 
-/*
- * Reads a file below the site folder. A symbolic link is followed only
- * when it stays inside the site folder.
- */
+/* Reads a file below the site folder. */
 static int
 read_site_file(struct site *s, const char *rel, struct buf *out)
 {
-	char *path = path_join(s->dir, rel);
 	struct pos p = { rel, 0, 0 };
-	int rc = 0;
 
-	if (file_read(out, path) == -1)
-		rc = diag_error(s->dg, &p, "cannot read: %s", errno == EFBIG ?
+	if (source_read(s->src, rel, out) == -1)
+		return diag_error(s->dg, &p, "cannot read: %s", errno == EFBIG ?
 		    "file larger than 16 MiB" : strerror(errno));
-	free(path);
-	return rc;
-}
-
-/* Is `path` (a link below the site) resolved to somewhere inside the site? */
-static bool
-inside_site(const struct site *s, const char *path)
-{
-	char real[PATH_MAX], root[PATH_MAX];
-	size_t n;
-
-	if (realpath(path, real) == NULL || realpath(s->dir, root) == NULL)
-		return false;
-	n = strlen(root);
-	return strncmp(real, root, n) == 0 && (real[n] == '/' || real[n] == '\0');
+	return 0;
 }
 
 static void
@@ -191,12 +147,9 @@ static int	load_record(struct site *, const char *rel);
 static int
 scan(struct site *s, const char *rel, unsigned depth)
 {
-	char *dirpath, *sub, *srcrel, *full;
+	char *sub, *srcrel;
 	char **names = NULL;
 	size_t namesz = 0, i;
-	DIR *d;
-	struct dirent *de;
-	struct stat st;
 	struct pos p = { NULL, 0, 0 };
 	bool in_static = str_startswith(rel, "static") &&
 	    (rel[6] == '\0' || rel[6] == '/');
@@ -210,72 +163,56 @@ scan(struct site *s, const char *rel, unsigned depth)
 		free(srcrel);
 		return rc;
 	}
-	dirpath = path_join(s->dir, srcrel);
-	if ((d = opendir(dirpath)) == NULL) {
+	if (source_list(s->src, srcrel, &names, &namesz) == -1) {
 		rc = diag_error(s->dg, &p, "cannot open folder: %s",
 		    strerror(errno));
-		goto out;
+		free(srcrel);
+		return rc;
 	}
-	while ((de = readdir(d)) != NULL) {
-		if (de->d_name[0] == '.')
-			continue;	/* ., .., and hidden files */
-		names = xreallocarray(names, namesz + 1, sizeof(char *));
-		names[namesz++] = xstrdup(de->d_name);
-	}
-	closedir(d);
-	if (namesz > 1)
-		qsort(names, namesz, sizeof(char *), strp_cmp);
+	free(srcrel);
 
 	for (i = 0; i < namesz; i++) {
+		if (names[i][0] == '.')
+			continue;	/* hidden files */
 		sub = path_join(rel, names[i]);
-		full = path_join(dirpath, names[i]);
-		free(srcrel);
 		srcrel = path_join("content", sub);
 		p.path = srcrel;
-		if (lstat(full, &st) == -1) {
-			rc = diag_error(s->dg, &p, "cannot read: %s",
-			    strerror(errno));
-			goto next;
-		}
-		if (S_ISLNK(st.st_mode)) {
-			if (!inside_site(s, full)) {
-				rc = diag_error(s->dg, &p,
-				    "symbolic link leads outside the site folder");
-				goto next;
-			}
-			if (stat(full, &st) == -1) {
-				rc = diag_error(s->dg, &p, "broken symbolic link");
-				goto next;
-			}
-		}
-		if (names[i][0] == '_' && !in_static)
-			goto next;	/* snippets for include */
-		if (S_ISDIR(st.st_mode)) {
+		switch (source_type(s->src, srcrel)) {
+		case SRC_OUTSIDE:
+			rc = diag_error(s->dg, &p,
+			    "symbolic link leads outside the site folder");
+			break;
+		case SRC_NONE:
+		case SRC_OTHER:
+			rc = diag_error(s->dg, &p,
+			    "not a regular file or folder");
+			break;
+		case SRC_DIR:
+			if (names[i][0] == '_' && !in_static)
+				break;	/* snippets for include */
 			if (scan(s, sub, depth + 1) == -1)
 				rc = -1;
-		} else if (!S_ISREG(st.st_mode)) {
-			rc = diag_error(s->dg, &p, "not a regular file");
-		} else if (in_static) {
-			add_copy(s, srcrel, sub + 7);
-		} else if (strcmp(rel, "vendors") == 0 &&
-		    str_endswith(names[i], ".xml")) {
-			if (load_record(s, srcrel) == -1)
-				rc = -1;
-		} else if (str_endswith(names[i], ".md")) {
-			if (load_page(s, sub) == -1)
-				rc = -1;
-		} else
-			add_copy(s, srcrel, sub);
-next:
+			break;
+		case SRC_FILE:
+			if (names[i][0] == '_' && !in_static)
+				break;
+			if (in_static)
+				add_copy(s, srcrel, sub + 7);
+			else if (strcmp(rel, "vendors") == 0 &&
+			    str_endswith(names[i], ".xml")) {
+				if (load_record(s, srcrel) == -1)
+					rc = -1;
+			} else if (str_endswith(names[i], ".md")) {
+				if (load_page(s, sub) == -1)
+					rc = -1;
+			} else
+				add_copy(s, srcrel, sub);
+			break;
+		}
 		free(sub);
-		free(full);
+		free(srcrel);
 	}
-out:
-	for (i = 0; i < namesz; i++)
-		free(names[i]);
-	free(names);
-	free(dirpath);
-	free(srcrel);
+	source_list_free(names, namesz);
 	return rc;
 }
 
@@ -535,7 +472,7 @@ static int
 load_template(void *arg, const char *name, struct buf *src, const char **path)
 {
 	struct site *s = arg;
-	char *rel, *full, *emb;
+	char *rel;
 	const struct embedded *e;
 	const char *c;
 	struct pos p = { NULL, 0, 0 };
@@ -549,33 +486,35 @@ load_template(void *arg, const char *name, struct buf *src, const char **path)
 	if (*name == '\0')
 		return 0;
 	rel = xasprintf("templates/%s.html", name);
-	full = path_join(s->dir, rel);
-	if (is_file(full) || access(full, F_OK) == 0) {
-		p.path = rel;
-		if (!inside_site(s, full))
-			rc = diag_error(s->dg, &p,
-			    "symbolic link leads outside the site folder");
-		else if (file_read(src, full) == -1)
-			rc = diag_error(s->dg, &p, "cannot read: %s",
-			    strerror(errno));
-		else
-			rc = 1;
-		if (rc == 1 && !utf8_valid(src->ptr, src->len, NULL))
+	p.path = rel;
+	switch (source_type(s->src, rel)) {
+	case SRC_NONE:
+		break;
+	case SRC_FILE:
+		if (read_site_file(s, rel, src) == -1)
+			rc = -1;
+		else if (!utf8_valid(src->ptr, src->len, NULL))
 			rc = diag_error(s->dg, &p, "template is not valid UTF-8");
-		if (rc == 1) {
+		else {
 			*path = rel;
 			s->tmpl_paths = xreallocarray(s->tmpl_paths,
 			    s->tmpl_pathsz + 1, sizeof(char *));
 			s->tmpl_paths[s->tmpl_pathsz++] = rel;
-			rel = NULL;
+			return 1;
 		}
 		free(rel);
-		free(full);
+		return rc;
+	case SRC_OUTSIDE:
+		rc = diag_error(s->dg, &p,
+		    "symbolic link leads outside the site folder");
+		free(rel);
+		return rc;
+	default:
+		rc = diag_error(s->dg, &p, "not a regular file");
+		free(rel);
 		return rc;
 	}
-	free(full);
-	emb = rel;
-	if ((e = embedded_find(emb)) != NULL) {
+	if ((e = embedded_find(rel)) != NULL) {
 		buf_put(src, e->data, e->len);
 		*path = e->name;
 		rc = 1;
@@ -588,45 +527,47 @@ load_template(void *arg, const char *name, struct buf *src, const char **path)
 static int
 copy_assets(struct site *s)
 {
-	char *dir, *rel, *full;
-	DIR *d;
-	struct dirent *de;
-	size_t i;
+	char *rel, *out, **names = NULL;
+	size_t i, namesz = 0;
 	int rc = 0;
-	struct stat st;
 
 	for (i = 0; i < embedded_count; i++) {
 		const struct embedded *e = &embedded_files[i];
 		if (!str_startswith(e->name, "templates/assets/"))
 			continue;
 		rel = xasprintf("assets/%s", e->name + 17);
-		full = path_join(s->dir, e->name);
-		if (!is_file(full) &&
+		if (source_type(s->src, e->name) == SRC_NONE &&
 		    site_write(s, rel, (const char *)e->data, e->len) == -1)
 			rc = -1;
 		free(rel);
-		free(full);
 	}
-	dir = path_join(s->dir, "templates/assets");
-	if ((d = opendir(dir)) != NULL) {
-		while ((de = readdir(d)) != NULL) {
-			if (de->d_name[0] == '.')
-				continue;
-			full = path_join(dir, de->d_name);
-			rel = xasprintf("templates/assets/%s", de->d_name);
-			if (stat(full, &st) == 0 && S_ISREG(st.st_mode) &&
-			    inside_site(s, full)) {
-				char *out = xasprintf("assets/%s", de->d_name);
-				if (file_copy(s, rel, out) == -1)
-					rc = -1;
-				free(out);
-			}
-			free(full);
-			free(rel);
+	if (source_type(s->src, "templates/assets") != SRC_DIR)
+		return rc;
+	if (source_list(s->src, "templates/assets", &names, &namesz) == -1)
+		return diag_error(s->dg, NULL, "cannot read templates/assets: %s",
+		    strerror(errno));
+	for (i = 0; i < namesz; i++) {
+		if (names[i][0] == '.')
+			continue;
+		rel = xasprintf("templates/assets/%s", names[i]);
+		out = xasprintf("assets/%s", names[i]);
+		switch (source_type(s->src, rel)) {
+		case SRC_FILE:
+			if (file_copy(s, rel, out) == -1)
+				rc = -1;
+			break;
+		case SRC_DIR:
+			break;
+		default: {
+			struct pos p = { rel, 0, 0 };
+			rc = diag_error(s->dg, &p,
+			    "not a regular file inside the site folder");
 		}
-		closedir(d);
+		}
+		free(rel);
+		free(out);
 	}
-	free(dir);
+	source_list_free(names, namesz);
 	return rc;
 }
 
@@ -787,6 +728,7 @@ site_release(struct site *s)
 	free(s->tmpl_paths);
 	free(s->tmpdir);
 	free(s->dir);
+	source_free(s->src);
 }
 
 static double
@@ -817,8 +759,9 @@ site_build(struct diag *dg, const struct build_opts *opts)
 		diag_error(dg, NULL, "site folder '%s' not found", s.dir);
 		goto out;
 	}
+	s.src = source_dir(s.dir);
 	cfgpath = path_join(s.dir, "docket.yml");
-	if (file_read(&data, cfgpath) == -1) {
+	if (source_read(s.src, "docket.yml", &data) == -1) {
 		diag_error(dg, NULL, "cannot read '%s': %s", cfgpath,
 		    errno == ENOENT ? "no docket.yml in the site folder" :
 		    strerror(errno));
@@ -847,8 +790,7 @@ site_build(struct diag *dg, const struct build_opts *opts)
 
 	/* Read and check every input; stop before writing on any error. */
 	status = 1;
-	content = path_join(s.dir, "content");
-	if (!is_dir(content))
+	if (source_type(s.src, "content") != SRC_DIR)
 		diag_error(dg, NULL, "no content/ folder in '%s'", s.dir);
 	else
 		scan(&s, "", 0);

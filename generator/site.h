@@ -13,6 +13,7 @@
 
 struct diag;
 struct record;
+struct source_tree;
 struct tmpl_set;
 struct tval;
 
@@ -52,6 +53,7 @@ struct copy {
 
 struct site {
 	struct diag	 *dg;
+	struct source_tree *src;		/* the files read */
 	const struct build_opts *opts;
 	char		 *dir;		/* the site folder */
 	struct config	  cfg;
