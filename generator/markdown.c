@@ -12,6 +12,7 @@
 
 #include "buf.h"
 #include "diag.h"
+#include "directive.h"
 #include "markdown.h"
 #include "util.h"
 
@@ -153,16 +154,22 @@ md_render(struct buf *out, struct diag *dg, const struct md_src *src)
 	int options = CMARK_OPT_VALIDATE_UTF8 | CMARK_OPT_GITHUB_PRE_LANG;
 	cmark_parser *parser;
 	cmark_node *doc;
+	struct dir_ctx *dir = NULL;
 	char *html;
 	int rc = 0;
 
 	if (src->unsafe_html)
 		options |= CMARK_OPT_UNSAFE;
 	parser = new_parser(options);
+	if (src->env != NULL)
+		dir = dir_attach(parser, dg, src->env, src->path, src->text,
+		    src->len, src->line, src->col);
 	cmark_parser_feed(parser, src->text, src->len);
 	doc = cmark_parser_finish(parser);
 	if (doc == NULL)
 		die("out of memory");
+	if (dir != NULL && dir_finish(dir, doc) == -1)
+		rc = -1;
 	if (filter_urls(dg, src, doc) == -1)
 		rc = -1;
 	html = cmark_render_html(doc, options,
@@ -171,5 +178,6 @@ md_render(struct buf *out, struct diag *dg, const struct md_src *src)
 	free(html);
 	cmark_node_free(doc);
 	cmark_parser_free(parser);
+	dir_free(dir);
 	return rc;
 }

@@ -12,6 +12,7 @@
 
 struct buf;
 struct diag;
+struct dir_env;
 
 struct md_src {
 	const char	*path;	/* the file, in diagnostics */
@@ -20,6 +21,7 @@ struct md_src {
 	const char	*text;
 	size_t		 len;
 	bool		 unsafe_html;	/* keep raw HTML (trusted pages only) */
+	const struct dir_env *env;	/* directives; NULL: none */
 };
 
 /*

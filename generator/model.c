@@ -12,6 +12,7 @@
 #include "config.h"
 #include "date.h"
 #include "diag.h"
+#include "directive.h"
 #include "markdown.h"
 #include "model.h"
 #include "record.h"
@@ -29,6 +30,8 @@ struct entry {
 
 struct model {
 	struct site	*s;
+	struct dir_env	 env;		/* what directives are rendered from */
+	struct tval	*actions;	/* every action value, by date */
 	struct tval	*site;		/* the site map */
 	struct tval	*docket;
 	struct tval	*vendors;	/* list, by name */
@@ -60,8 +63,9 @@ set_md(struct model *m, struct tval *map, const char *key,
     const struct record *r, const struct mdtext *t)
 {
 	struct buf html = BUF_INIT;
+	struct dir_env env = { m->s, NULL, NULL, false };
 	struct md_src src = { r->path, t->line, t->col, t->text,
-		t->text != NULL ? strlen(t->text) : 0, false };
+		t->text != NULL ? strlen(t->text) : 0, false, &env };
 	int rc;
 
 	if (t->text == NULL)
@@ -389,6 +393,7 @@ render(struct model *m, const struct view *vw, struct tval *extra_keys[],
 		tval_set(ctx, extra_names[i], extra_keys[i]);
 
 	rc = tmpl_render(m->s->tmpl, vw->tmpl, ctx, &html);
+	dir_put_root(&html, root);
 	if (rc == 0)
 		rc = site_write(m->s, vw->out, html.ptr, html.len);
 	buf_release(&html);
@@ -415,7 +420,7 @@ page_html(struct model *m, struct page *pg)
 {
 	struct buf html = BUF_INIT;
 	struct md_src src = { pg->src, pg->bodyline, 0, pg->body, pg->bodysz,
-		m->s->cfg.unsafe_html };
+		m->s->cfg.unsafe_html, &m->env };
 	int rc;
 
 	rc = md_render(&html, m->s->dg, &src);
@@ -565,6 +570,10 @@ model_render(struct site *s)
 	}
 	if (m.entriesz > 1)
 		qsort(m.entries, m.entriesz, sizeof(*m.entries), entry_cmp);
+	m.actions = tval_list();
+	for (i = 0; i < m.entriesz; i++)
+		tval_push(m.actions, tval_ref(m.entries[i].tv));
+	m.env = (struct dir_env){ s, m.vendors, m.actions, true };
 	m.site = site_tv(&m);
 	if (render_pages(&m) == -1 || rc == -1)
 		goto out;
@@ -626,6 +635,7 @@ out:
 		tval_free(m.vendor_tv[i]);
 	free(m.vendor_tv);
 	tval_free(m.vendors);
+	tval_free(m.actions);
 	tval_free(m.site);
 	tval_free(m.docket);
 	return rc;

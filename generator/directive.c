@@ -1,0 +1,1783 @@
+/*
+ * Markdown directives.
+ *
+ * One cmark-gfm syntax extension is made per parse, with this parse's
+ * context as its private data. Block directives are opened by the
+ * extension's open-block hook (tried by cmark only where no CommonMark
+ * block starts, so never inside code or HTML blocks) and inline ones by
+ * an inline hook on ':' (never inside code spans; "\:" is an escape that
+ * never reaches it). The nodes keep the parsed directive as user data.
+ * After parsing, dir_finish() splices included files, gives headings
+ * GitHub-style ids, and renders each directive to HTML, which the
+ * extension's HTML hook writes out in place of the node.
+ */
+#include <errno.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+
+#include <cmark-gfm.h>
+#include <cmark-gfm-extension_api.h>
+#include <cmark-gfm/render.h>
+
+#include "buf.h"
+#include "date.h"
+#include "diag.h"
+#include "directive.h"
+#include "record.h"
+#include "site.h"
+#include "source.h"
+#include "template.h"
+#include "util.h"
+
+#define MAX_INCLUDE_DEPTH	16
+#define MAX_LIMIT		100000
+
+enum dkind {
+	DK_TEXT,
+	DK_LEAF,
+	DK_CONTAINER
+};
+
+struct attr {
+	char	*key;
+	char	*value;
+};
+
+struct directive {
+	enum dkind	 kind;
+	char		*name;
+	char		*label;		/* NULL: no label */
+	struct attr	*attrs;
+	size_t		 attrsz;
+	struct buf	 classes;	/* from .class, space-separated */
+	const char	*path;
+	unsigned	 line, col;
+	unsigned	 fence;		/* a container's colons */
+	bool		 closed;	/* a container's closing fence was read */
+	bool		 done;		/* rendered (or reported) */
+	char		*enter;		/* HTML written for the node */
+	char		*exit;
+	struct directive *next;
+};
+
+/* A heading of the page, for ::toc. */
+struct heading {
+	int	 level;
+	char	*text;
+	char	*slug;
+};
+
+struct dir_ctx {
+	struct diag		*dg;
+	const struct dir_env	*env;
+	const char		*path;
+	const char		*text;
+	size_t			 len;
+	unsigned		 line;	/* line of the text's first line */
+	int			 col;	/* added to columns; -1: unknown */
+	cmark_syntax_extension	*ext;
+	struct dir_ctx		*root;	/* the page's context (itself at the top) */
+	struct directive	*list;	/* every directive, for freeing */
+	/* The page's context only: */
+	struct dir_ctx		**subs;	/* contexts of included files */
+	size_t			 subsz;
+	char			**paths;	/* included paths, kept alive */
+	size_t			 pathsz;
+	const char		*stack[MAX_INCLUDE_DEPTH + 1];
+	size_t			 stacksz;
+	struct heading		*heads;
+	size_t			 headsz;
+	unsigned		 charts;
+	struct buf		 scratch;	/* the included file being read */
+};
+
+static cmark_node_type DIR_BLOCK, DIR_INLINE;
+
+/* ------------------------------------------------------------------ */
+/* Syntax                                                              */
+
+static bool
+is_alpha(int c)
+{
+	return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z');
+}
+
+static bool
+is_alnum(int c)
+{
+	return is_alpha(c) || (c >= '0' && c <= '9');
+}
+
+static bool
+is_ws(int c)
+{
+	return c == ' ' || c == '\t';
+}
+
+static bool
+is_eol(int c)
+{
+	return c == '\n' || c == '\r' || c == '\0';
+}
+
+/* Reads a name: a letter, then letters, digits, '_' and '-', not ending in '_' or '-'. */
+static size_t
+scan_name(const unsigned char *s, size_t n)
+{
+	size_t i = 0;
+
+	if (n == 0 || !is_alpha(s[0]))
+		return 0;
+	for (i = 1; i < n && (is_alnum(s[i]) || s[i] == '_' || s[i] == '-'); i++)
+		;
+	if (s[i - 1] == '_' || s[i - 1] == '-')
+		return 0;
+	return i;
+}
+
+/*
+ * Reads "[label]" at s: brackets nest, a backslash escapes the next
+ * character; line endings are allowed only in inline labels. Returns the
+ * length read, 0 when it is not a label.
+ */
+static size_t
+scan_label(const unsigned char *s, size_t n, bool multiline, struct buf *out)
+{
+	size_t i;
+	int depth = 0;
+
+	if (n == 0 || s[0] != '[')
+		return 0;
+	for (i = 1; i < n; i++) {
+		if (s[i] == '\\' && i + 1 < n && s[i + 1] != '\n' &&
+		    s[i + 1] != '\r' && (s[i + 1] == '[' || s[i + 1] == ']' ||
+		    s[i + 1] == '\\')) {
+			buf_putc(out, s[++i]);
+			continue;
+		}
+		if ((s[i] == '\n' || s[i] == '\r') && !multiline)
+			return 0;
+		if (s[i] == '[')
+			depth++;
+		else if (s[i] == ']' && depth-- == 0)
+			return i + 1;
+		buf_putc(out, s[i] == '\r' || s[i] == '\n' ? ' ' : s[i]);
+	}
+	return 0;
+}
+
+static void
+add_attr(struct directive *d, const char *key, size_t kn, const char *v,
+    size_t vn)
+{
+	size_t i;
+	char *k = xstrndup(key, kn);
+
+	if (strcmp(k, "class") == 0) {
+		if (d->classes.len > 0)
+			buf_putc(&d->classes, ' ');
+		buf_put(&d->classes, v, vn);
+		free(k);
+		return;
+	}
+	for (i = 0; i < d->attrsz; i++)
+		if (strcmp(d->attrs[i].key, k) == 0) {
+			free(d->attrs[i].value);
+			d->attrs[i].value = xstrndup(v, vn);
+			free(k);
+			return;
+		}
+	d->attrs = xreallocarray(d->attrs, d->attrsz + 1, sizeof(*d->attrs));
+	d->attrs[d->attrsz].key = k;
+	d->attrs[d->attrsz].value = xstrndup(v, vn);
+	d->attrsz++;
+}
+
+static bool
+unquoted_ok(int c, bool shortcut)
+{
+	if (is_ws(c) || is_eol(c) || c == '"' || c == '\'' || c == '=' ||
+	    c == '<' || c == '>' || c == '`' || c == '}')
+		return false;
+	return !(shortcut && (c == '#' || c == '.'));
+}
+
+/*
+ * Reads "{#id .class key=value key="quoted"}" at s into d. Returns the
+ * length read, 0 when it is malformed.
+ */
+static size_t
+scan_attrs(const unsigned char *s, size_t n, bool multiline,
+    struct directive *d)
+{
+	size_t i = 1, k, kn, v, vn;
+	unsigned char q, c;
+
+	if (n == 0 || s[0] != '{')
+		return 0;
+	for (;;) {
+		while (i < n && (is_ws(s[i]) ||
+		    (multiline && (s[i] == '\n' || s[i] == '\r'))))
+			i++;
+		if (i >= n)
+			return 0;
+		c = s[i];
+		if (c == '}')
+			return i + 1;
+		if (c == '#' || c == '.') {
+			for (v = ++i; i < n && unquoted_ok(s[i], true); i++)
+				;
+			if (i == v)
+				return 0;
+			add_attr(d, c == '#' ? "id" : "class", c == '#' ? 2 : 5,
+			    (const char *)s + v, i - v);
+			continue;
+		}
+		if (!(is_alpha(c) || c == '_' || c == ':'))
+			return 0;
+		for (k = i++; i < n && (is_alnum(s[i]) || s[i] == '_' ||
+		    s[i] == '.' || s[i] == ':' || s[i] == '-'); i++)
+			;
+		kn = i - k;
+		if (i < n && s[i] == '=') {
+			i++;
+			if (i < n && (s[i] == '"' || s[i] == '\'')) {
+				q = s[i++];
+				for (v = i; i < n && s[i] != q; i++)
+					if ((s[i] == '\n' || s[i] == '\r') &&
+					    !multiline)
+						return 0;
+				if (i >= n)
+					return 0;
+				vn = i++ - v;
+			} else {
+				for (v = i; i < n && unquoted_ok(s[i], false); i++)
+					;
+				if (i == v)
+					return 0;
+				vn = i - v;
+			}
+			add_attr(d, (const char *)s + k, kn, (const char *)s + v, vn);
+		} else
+			add_attr(d, (const char *)s + k, kn, "", 0);
+		/* Attributes are separated by white space or end with '}'. */
+		if (i < n && !is_ws(s[i]) && s[i] != '}' &&
+		    !(multiline && (s[i] == '\n' || s[i] == '\r')))
+			return 0;
+	}
+}
+
+static void
+directive_free(struct directive *d)
+{
+	size_t i;
+
+	free(d->name);
+	free(d->label);
+	for (i = 0; i < d->attrsz; i++) {
+		free(d->attrs[i].key);
+		free(d->attrs[i].value);
+	}
+	free(d->attrs);
+	buf_release(&d->classes);
+	free(d->enter);
+	free(d->exit);
+	free(d);
+}
+
+/*
+ * Reads name, label and attributes at s. Returns the directive and sets
+ * *used to the length read, or NULL when the text is not a directive.
+ */
+static struct directive *
+scan_directive(const unsigned char *s, size_t n, bool multiline, size_t *used)
+{
+	struct directive *d;
+	struct buf label = BUF_INIT;
+	size_t i, k;
+
+	if ((i = scan_name(s, n)) == 0)
+		return NULL;
+	d = xcalloc(1, sizeof(*d));
+	buf_init(&d->classes);
+	d->name = xstrndup((const char *)s, i);
+	if (i < n && s[i] == '[') {
+		if ((k = scan_label(s + i, n - i, multiline, &label)) == 0)
+			goto fail;
+		d->label = buf_detach(&label);
+		i += k;
+	}
+	if (i < n && s[i] == '{') {
+		if ((k = scan_attrs(s + i, n - i, multiline, d)) == 0)
+			goto fail;
+		i += k;
+	}
+	*used = i;
+	return d;
+fail:
+	buf_release(&label);
+	directive_free(d);
+	return NULL;
+}
+
+static void
+keep(struct dir_ctx *ctx, struct directive *d, unsigned line, unsigned col)
+{
+	d->path = ctx->path;
+	d->line = ctx->line + line - 1;
+	d->col = ctx->col < 0 ? 0 : col + (unsigned)ctx->col;
+	d->next = ctx->list;
+	ctx->list = d;
+}
+
+/* cmark hook: a leaf or container directive starting this line? */
+static cmark_node *
+open_block(cmark_syntax_extension *ext, int indented, cmark_parser *parser,
+    cmark_node *parent, unsigned char *input, int len)
+{
+	struct dir_ctx *ctx = cmark_syntax_extension_get_private(ext);
+	int fns = cmark_parser_get_first_nonspace(parser);
+	const unsigned char *p = input + fns;
+	size_t n = (size_t)(len - fns), colons, used, i;
+	struct directive *d;
+	cmark_node *node;
+
+	if (indented)
+		return NULL;
+	for (colons = 0; colons < n && p[colons] == ':'; colons++)
+		;
+	if (colons < 2)
+		return NULL;
+	/* The rest of the line, without its line ending. */
+	while (n > colons && is_eol(p[n - 1]))
+		n--;
+	d = scan_directive(p + colons, n - colons, false, &used);
+	if (d == NULL)
+		return NULL;
+	for (i = colons + used; i < n && is_ws(p[i]); i++)
+		;
+	if (i < n) {	/* a leaf or container opening is alone on its line */
+		directive_free(d);
+		return NULL;
+	}
+	d->kind = colons == 2 ? DK_LEAF : DK_CONTAINER;
+	d->fence = (unsigned)colons;
+	keep(ctx, d, (unsigned)cmark_parser_get_line_number(parser),
+	    (unsigned)fns + 1);
+	node = cmark_parser_add_child(parser, parent, DIR_BLOCK, fns + 1);
+	cmark_node_set_syntax_extension(node, ext);
+	cmark_node_set_user_data(node, d);
+	cmark_parser_advance_offset(parser, (const char *)input,
+	    len - 1 - cmark_parser_get_offset(parser), 0);
+	return node;
+}
+
+/* cmark hook: does this line continue the open directive block? */
+static int
+match_block(cmark_syntax_extension *ext, cmark_parser *parser,
+    unsigned char *input, int len, cmark_node *container)
+{
+	struct directive *d = cmark_node_get_user_data(container);
+	int fns = cmark_parser_get_first_nonspace(parser);
+	int i, colons;
+
+	(void)ext;
+	if (cmark_node_get_type(container) != DIR_BLOCK || d == NULL ||
+	    d->kind != DK_CONTAINER || d->closed)
+		return 0;
+	if (cmark_parser_get_indent(parser) < 4) {
+		for (colons = 0, i = fns; i < len && input[i] == ':'; i++)
+			colons++;
+		while (i < len && is_ws(input[i]))
+			i++;
+		if (colons >= (int)d->fence && (i >= len || is_eol(input[i]))) {
+			d->closed = true;
+			cmark_parser_advance_offset(parser, (const char *)input,
+			    len - 1 - cmark_parser_get_offset(parser), 0);
+		}
+	}
+	return 1;
+}
+
+static int
+can_contain(cmark_syntax_extension *ext, cmark_node *node,
+    cmark_node_type child)
+{
+	struct directive *d;
+
+	(void)ext;
+	if (cmark_node_get_type(node) == CMARK_NODE_HEADING)
+		return (child & CMARK_NODE_TYPE_MASK) == CMARK_NODE_TYPE_INLINE;
+	if (cmark_node_get_type(node) != DIR_BLOCK)
+		return 0;
+	d = cmark_node_get_user_data(node);
+	return d != NULL && d->kind == DK_CONTAINER &&
+	    (child & CMARK_NODE_TYPE_MASK) == CMARK_NODE_TYPE_BLOCK;
+}
+
+static const char *
+type_string(cmark_syntax_extension *ext, cmark_node *node)
+{
+	(void)ext;
+	return cmark_node_get_type(node) == DIR_INLINE ? "directive_inline" :
+	    "directive";
+}
+
+static void
+html_cr(cmark_strbuf *html)
+{
+	if (html->size > 0 && html->ptr[html->size - 1] != '\n')
+		cmark_strbuf_putc(html, '\n');
+}
+
+/* cmark hook: writes a directive's HTML, or a heading with its id. */
+static void
+render_html(cmark_syntax_extension *ext, struct cmark_html_renderer *r,
+    cmark_node *node, cmark_event_type ev, int options)
+{
+	cmark_strbuf *html = r->html;
+	struct directive *d;
+	const char *slug;
+	char tag[8];
+	bool enter = ev == CMARK_EVENT_ENTER;
+
+	(void)ext, (void)options;
+	if (cmark_node_get_type(node) == CMARK_NODE_HEADING) {
+		slug = cmark_node_get_user_data(node);
+		if (enter) {
+			html_cr(html);
+			snprintf(tag, sizeof(tag), "<h%d", cmark_node_get_heading_level(node));
+			cmark_strbuf_puts(html, tag);
+			if (slug != NULL) {
+				cmark_strbuf_puts(html, " id=\"");
+				cmark_strbuf_puts(html, slug);	/* made of safe characters */
+				cmark_strbuf_putc(html, '"');
+			}
+			cmark_strbuf_putc(html, '>');
+		} else {
+			snprintf(tag, sizeof(tag), "</h%d>\n", cmark_node_get_heading_level(node));
+			cmark_strbuf_puts(html, tag);
+		}
+		return;
+	}
+	d = cmark_node_get_user_data(node);
+	if (d == NULL)
+		return;
+	if (d->kind != DK_TEXT)
+		html_cr(html);
+	if (enter && d->enter != NULL)
+		cmark_strbuf_puts(html, d->enter);
+	else if (!enter && d->exit != NULL)
+		cmark_strbuf_puts(html, d->exit);
+	if (d->kind != DK_TEXT)
+		html_cr(html);
+}
+
+static bool
+known_inline(const char *name)
+{
+	return strcmp(name, "vendor") == 0 || strcmp(name, "status") == 0 ||
+	    strcmp(name, "deadline") == 0;
+}
+
+/*
+ * The column of an inline directive: the parser gives offsets into the
+ * paragraph's text, without the prefixes of the blocks around it, so the
+ * directive is found in the source line itself.
+ */
+static unsigned
+source_col(const struct dir_ctx *ctx, unsigned line, const char *needle,
+    unsigned guess)
+{
+	const char *p = ctx->text, *end = ctx->text + ctx->len, *nl, *hit;
+	unsigned l, best = 0, bestd = (unsigned)-1, c, dist;
+	size_t nn = strlen(needle);
+
+	for (l = 1; l < line && p < end; l++) {
+		if ((nl = memchr(p, '\n', (size_t)(end - p))) == NULL)
+			return guess;
+		p = nl + 1;
+	}
+	if ((nl = memchr(p, '\n', (size_t)(end - p))) == NULL)
+		nl = end;
+	for (hit = p; hit + nn <= nl; hit++) {
+		if (memcmp(hit, needle, nn) != 0)
+			continue;
+		c = (unsigned)(hit - p) + 1;
+		dist = c > guess ? c - guess : guess - c;
+		if (dist < bestd)
+			best = c, bestd = dist;
+	}
+	return best != 0 ? best : guess;
+}
+
+/* cmark hook, at ':' in text: an inline directive? */
+static cmark_node *
+match_inline(cmark_syntax_extension *ext, cmark_parser *parser,
+    cmark_node *parent, unsigned char c, cmark_inline_parser *ip)
+{
+	struct dir_ctx *ctx = cmark_syntax_extension_get_private(ext);
+	struct cmark_chunk *chunk = cmark_inline_parser_get_chunk(ip);
+	int off = cmark_inline_parser_get_offset(ip);
+	const unsigned char *s = chunk->data;
+	size_t n = (size_t)chunk->len, used, name, i;
+	unsigned line, col, k;
+	struct directive *d;
+	cmark_node *node;
+	struct pos p;
+	char needle[80];
+
+	(void)parser;
+	/* cmark offers every extension every special character. */
+	if (c != ':' || (off > 0 && s[off - 1] == ':'))
+		return NULL;
+	name = scan_name(s + off + 1, n - (size_t)off - 1);
+	if (name == 0)
+		return NULL;
+	/* Where it is, for messages. */
+	for (i = 0, k = 0; i < (size_t)off; i++)
+		if (s[i] == '\n')
+			k++;
+	line = (unsigned)cmark_node_get_start_line(parent) + k;
+	for (i = (size_t)off; i > 0 && s[i - 1] != '\n'; i--)
+		;
+	col = (unsigned)(off - (int)i) + 1;
+	if (k == 0)
+		col += (unsigned)cmark_node_get_start_column(parent) - 1;
+	snprintf(needle, sizeof(needle), ":%.*s", (int)(name < 70 ? name : 70),
+	    (const char *)s + off + 1);
+	col = source_col(ctx, line, needle, col);
+	p = (struct pos){ ctx->path, ctx->line + line - 1,
+		ctx->col < 0 ? 0 : col + (unsigned)ctx->col };
+
+	d = scan_directive(s + off + 1, n - (size_t)off - 1, true, &used);
+	if (d == NULL || !known_inline(d->name)) {
+		const unsigned char after = s[off + 1 + name];
+		if (d != NULL)
+			directive_free(d);
+		if (after == '[' || after == '{') {
+			if (!known_inline(needle + 1))
+				diag_warning(ctx->dg, &p, "unknown inline directive "
+				    "'%s' left as text (write '\\:' for a colon)",
+				    needle);
+			else
+				diag_warning(ctx->dg, &p, "malformed inline "
+				    "directive '%s' left as text", needle);
+		}
+		return NULL;
+	}
+	d->kind = DK_TEXT;
+	d->path = ctx->path;
+	d->line = p.line;
+	d->col = p.col;
+	d->next = ctx->list;
+	ctx->list = d;
+	node = cmark_node_new_with_mem(DIR_INLINE, cmark_get_default_mem_allocator());
+	cmark_node_set_syntax_extension(node, ext);
+	cmark_node_set_user_data(node, d);
+	cmark_inline_parser_set_offset(ip, off + 1 + (int)used);
+	return node;
+}
+
+struct dir_ctx *
+dir_attach(cmark_parser *parser, struct diag *dg, const struct dir_env *env,
+    const char *path, const char *text, size_t len, unsigned line, int col)
+{
+	struct dir_ctx *ctx = xcalloc(1, sizeof(*ctx));
+	cmark_mem *mem = cmark_get_default_mem_allocator();
+	cmark_llist *chars = NULL;
+
+	if (DIR_BLOCK == 0) {
+		DIR_BLOCK = cmark_syntax_extension_add_node(0);
+		DIR_INLINE = cmark_syntax_extension_add_node(1);
+	}
+	ctx->dg = dg;
+	ctx->env = env;
+	ctx->path = path;
+	ctx->text = text;
+	ctx->len = len;
+	ctx->line = line;
+	ctx->col = col;
+	ctx->root = ctx;
+	buf_init(&ctx->scratch);
+	ctx->ext = cmark_syntax_extension_new("docket-directive");
+	cmark_syntax_extension_set_private(ctx->ext, ctx, NULL);
+	cmark_syntax_extension_set_open_block_func(ctx->ext, open_block);
+	cmark_syntax_extension_set_match_block_func(ctx->ext, match_block);
+	cmark_syntax_extension_set_can_contain_func(ctx->ext, can_contain);
+	cmark_syntax_extension_set_get_type_string_func(ctx->ext, type_string);
+	cmark_syntax_extension_set_html_render_func(ctx->ext, render_html);
+	cmark_syntax_extension_set_match_inline_func(ctx->ext, match_inline);
+	chars = cmark_llist_append(mem, chars, (void *)':');
+	cmark_syntax_extension_set_special_inline_chars(ctx->ext, chars);
+	cmark_parser_attach_syntax_extension(parser, ctx->ext);
+	return ctx;
+}
+
+void
+dir_free(struct dir_ctx *ctx)
+{
+	struct directive *d, *next;
+	size_t i;
+
+	if (ctx == NULL)
+		return;
+	for (d = ctx->list; d != NULL; d = next) {
+		next = d->next;
+		directive_free(d);
+	}
+	for (i = 0; i < ctx->subsz; i++)
+		dir_free(ctx->subs[i]);
+	free(ctx->subs);
+	for (i = 0; i < ctx->pathsz; i++)
+		free(ctx->paths[i]);
+	free(ctx->paths);
+	for (i = 0; i < ctx->headsz; i++) {
+		free(ctx->heads[i].text);
+		free(ctx->heads[i].slug);
+	}
+	free(ctx->heads);
+	buf_release(&ctx->scratch);
+	cmark_syntax_extension_free(cmark_get_default_mem_allocator(), ctx->ext);
+	free(ctx);
+}
+
+/* ------------------------------------------------------------------ */
+/* Checks shared by every directive                                    */
+
+static const char *
+prefix(const struct directive *d)
+{
+	return d->kind == DK_TEXT ? ":" : d->kind == DK_LEAF ? "::" : ":::";
+}
+
+static int __attribute__((format(printf, 3, 4)))
+derr(struct dir_ctx *ctx, struct directive *d, const char *fmt, ...)
+{
+	struct pos p = { d->path, d->line, d->col };
+	struct buf msg = BUF_INIT;
+	va_list ap;
+
+	va_start(ap, fmt);
+	buf_vprintf(&msg, fmt, ap);
+	va_end(ap);
+	diag_error(ctx->dg, &p, "%s", msg.ptr);
+	buf_release(&msg);
+	d->done = true;
+	return -1;
+}
+
+static const char *
+attr_get(const struct directive *d, const char *key)
+{
+	size_t i;
+
+	for (i = 0; i < d->attrsz; i++)
+		if (strcmp(d->attrs[i].key, key) == 0)
+			return d->attrs[i].value;
+	return NULL;
+}
+
+/*
+ * Checks a directive's attributes against `allowed` (space-separated)
+ * and that those in `required` are there. Reports each problem.
+ */
+static int
+check_attrs(struct dir_ctx *ctx, struct directive *d, const char *allowed,
+    const char *required)
+{
+	char word[32];
+	const char *p, *e;
+	size_t i, n;
+	int rc = 0;
+
+	for (i = 0; i < d->attrsz; i++) {
+		n = strlen(d->attrs[i].key);
+		for (p = allowed; *p != '\0'; p = *e == '\0' ? e : e + 1) {
+			e = strchr(p, ' ');
+			if (e == NULL)
+				e = p + strlen(p);
+			if ((size_t)(e - p) == n &&
+			    memcmp(p, d->attrs[i].key, n) == 0)
+				break;
+		}
+		if (*p == '\0') {
+			if (*allowed == '\0')
+				rc = derr(ctx, d, "unknown attribute '%s' in '%s%s' "
+				    "(it takes none)", d->attrs[i].key, prefix(d),
+				    d->name);
+			else
+				rc = derr(ctx, d, "unknown attribute '%s' in '%s%s' "
+				    "(it takes %s)", d->attrs[i].key, prefix(d),
+				    d->name, allowed);
+		}
+	}
+	for (p = required; *p != '\0'; p = *e == '\0' ? e : e + 1) {
+		e = strchr(p, ' ');
+		if (e == NULL)
+			e = p + strlen(p);
+		n = (size_t)(e - p) < sizeof(word) ? (size_t)(e - p) :
+		    sizeof(word) - 1;
+		memcpy(word, p, n);
+		word[n] = '\0';
+		if (attr_get(d, word) == NULL)
+			rc = derr(ctx, d, "'%s%s' needs a '%s' attribute",
+			    prefix(d), d->name, word);
+		else if (*attr_get(d, word) == '\0')
+			rc = derr(ctx, d, "'%s' in '%s%s' is empty", word,
+			    prefix(d), d->name);
+	}
+	return rc;
+}
+
+static const struct record *
+find_record(const struct dir_ctx *ctx, const char *id, size_t *index)
+{
+	const struct site *s = ctx->env->site;
+	size_t i;
+
+	for (i = 0; i < s->recordsz; i++)
+		if (strcmp(s->records[i]->id, id) == 0) {
+			if (index != NULL)
+				*index = i;
+			return s->records[i];
+		}
+	return NULL;
+}
+
+static const struct record *
+need_vendor(struct dir_ctx *ctx, struct directive *d, const char *key,
+    size_t *index)
+{
+	const char *id = attr_get(d, key);
+	const struct record *r;
+
+	if (id == NULL)
+		return NULL;
+	if ((r = find_record(ctx, id, index)) == NULL)
+		derr(ctx, d, "no vendor '%s' (no content/vendors/%s.xml)", id,
+		    id_valid(id) ? id : "...");
+	return r;
+}
+
+/* Reads limit=: a whole number from 1 to MAX_LIMIT. */
+static int
+get_limit(struct dir_ctx *ctx, struct directive *d, long *out, long dflt)
+{
+	const char *v = attr_get(d, "limit");
+	char *end;
+	long l;
+
+	*out = dflt;
+	if (v == NULL)
+		return 0;
+	l = strtol(v, &end, 10);
+	if (*v == '\0' || *end != '\0' || l < 1 || l > MAX_LIMIT)
+		return derr(ctx, d, "'limit' must be a whole number from 1 to "
+		    "%d, not '%s'", MAX_LIMIT, v);
+	*out = l;
+	return 0;
+}
+
+static int
+get_status(struct dir_ctx *ctx, struct directive *d, enum status *out,
+    bool *set)
+{
+	const char *v = attr_get(d, "status");
+
+	*set = v != NULL;
+	if (v != NULL && !status_from_key(out, v))
+		return derr(ctx, d, "'status' must be one of approved, "
+		    "under-review, restricted, banned or lifted, not '%s'", v);
+	return 0;
+}
+
+static int
+get_country(struct dir_ctx *ctx, struct directive *d, const char **out)
+{
+	const char *v = attr_get(d, "country");
+
+	*out = v;
+	if (v != NULL && (strlen(v) != 2 || !is_alpha(v[0]) || !is_alpha(v[1])))
+		return derr(ctx, d, "'country' must be a two-letter ISO 3166-1 "
+		    "code such as 'RU', not '%s'", v);
+	return 0;
+}
+
+/* from= and to=: YYYY-MM-DD, or YYYY for the whole year. */
+static int
+get_date(struct dir_ctx *ctx, struct directive *d, const char *key, bool end,
+    struct date *out)
+{
+	const char *v = attr_get(d, key);
+	char tmp[16];
+
+	memset(out, 0, sizeof(*out));
+	if (v == NULL)
+		return 0;
+	if (strlen(v) == 4 && v[0] >= '0' && v[0] <= '9' && v[1] >= '0' &&
+	    v[1] <= '9' && v[2] >= '0' && v[2] <= '9' && v[3] >= '0' &&
+	    v[3] <= '9') {
+		snprintf(tmp, sizeof(tmp), "%s-%s", v, end ? "12-31" : "01-01");
+		v = tmp;
+	}
+	if (!date_parse(out, v))
+		return derr(ctx, d, "'%s' must be a date (YYYY-MM-DD or YYYY), "
+		    "not '%s'", key, attr_get(d, key));
+	return 0;
+}
+
+/* ------------------------------------------------------------------ */
+/* Rendering                                                           */
+
+/* The attribute value of the extra classes, with a leading space. */
+static void
+put_classes(struct buf *b, const struct directive *d)
+{
+	if (d->classes.len == 0)
+		return;
+	buf_putc(b, ' ');
+	buf_put_html(b, d->classes.ptr, d->classes.len);
+}
+
+static int
+render_tmpl(struct dir_ctx *ctx, struct directive *d, const char *name,
+    struct tval *data)
+{
+	struct buf out = BUF_INIT, cls = BUF_INIT;
+	struct site *s = ctx->env->site;
+	int rc;
+
+	put_classes(&cls, d);
+	tval_set(data, "class", tval_strn(cls.ptr, cls.len));
+	tval_set_str(data, "root", DIR_ROOT);
+	if (s->cfg.title != NULL) {
+		struct tval *site = tval_map();
+		tval_set_str(site, "title", s->cfg.title);
+		tval_set(data, "site", site);
+	}
+	rc = tmpl_render(s->tmpl, name, data, &out);
+	tval_free(data);
+	buf_release(&cls);
+	if (rc == -1) {
+		buf_release(&out);
+		d->done = true;
+		return -1;
+	}
+	d->enter = buf_detach(&out);
+	return 0;
+}
+
+static int
+latest_cmp(const struct record *a, const struct record *b)
+{
+	const struct date *da = NULL, *db = NULL;
+	size_t i;
+
+	for (i = 0; i < a->actionsz; i++)
+		if (da == NULL || date_cmp(&a->actions[i].date, da) > 0)
+			da = &a->actions[i].date;
+	for (i = 0; i < b->actionsz; i++)
+		if (db == NULL || date_cmp(&b->actions[i].date, db) > 0)
+			db = &b->actions[i].date;
+	if (da == NULL || db == NULL)
+		return da == NULL ? (db == NULL ? 0 : 1) : -1;
+	return -date_cmp(da, db);	/* newest first */
+}
+
+/* Severity order for sort=status: the strongest restriction first. */
+static int
+status_rank(enum status st)
+{
+	static const int rank[STATUS__MAX] = {
+		[STATUS_BANNED] = 0, [STATUS_RESTRICTED] = 1,
+		[STATUS_UNDER_REVIEW] = 2, [STATUS_LIFTED] = 3,
+		[STATUS_APPROVED] = 4
+	};
+	return rank[st];
+}
+
+struct pick {
+	const struct record	*rec;
+	size_t			 index;
+};
+
+static int sort_by;	/* 0 name, 1 status, 2 date; set before qsort */
+
+static int
+pick_cmp(const void *a, const void *b)
+{
+	const struct pick *x = a, *y = b;
+	int c = 0;
+
+	if (sort_by == 1)
+		c = status_rank(x->rec->status) - status_rank(y->rec->status);
+	else if (sort_by == 2)
+		c = latest_cmp(x->rec, y->rec);
+	if (c != 0)
+		return c;
+	return x->index < y->index ? -1 : x->index > y->index;
+}
+
+static bool
+has_authority(const struct record *r, const char *auth)
+{
+	size_t i;
+
+	for (i = 0; i < r->actionsz; i++)
+		if (strcasecmp(r->actions[i].authority, auth) == 0)
+			return true;
+	return false;
+}
+
+static int
+do_vendors(struct dir_ctx *ctx, struct directive *d)
+{
+	const struct site *s = ctx->env->site;
+	const char *country = NULL, *auth, *sort;
+	struct pick *picks;
+	struct tval *data, *list;
+	enum status st = STATUS_BANNED;
+	bool st_set;
+	long limit;
+	size_t i, n = 0;
+	int rc = 0;
+
+	if (check_attrs(ctx, d, "status country authority sort limit", "") == -1)
+		rc = -1;
+	if (get_status(ctx, d, &st, &st_set) == -1 ||
+	    get_country(ctx, d, &country) == -1 ||
+	    get_limit(ctx, d, &limit, MAX_LIMIT) == -1)
+		rc = -1;
+	auth = attr_get(d, "authority");
+	sort = attr_get(d, "sort");
+	sort_by = 0;
+	if (sort != NULL && strcmp(sort, "status") == 0)
+		sort_by = 1;
+	else if (sort != NULL && strcmp(sort, "date") == 0)
+		sort_by = 2;
+	else if (sort != NULL && strcmp(sort, "name") != 0)
+		rc = derr(ctx, d, "'sort' must be name, status or date, not '%s'",
+		    sort);
+	if (rc == -1)
+		return -1;
+	picks = xcalloc(s->recordsz + 1, sizeof(*picks));
+	for (i = 0; i < s->recordsz; i++) {
+		const struct record *r = s->records[i];
+		if ((st_set && r->status != st) ||
+		    (country != NULL && strcasecmp(r->country_code, country) != 0) ||
+		    (auth != NULL && !has_authority(r, auth)))
+			continue;
+		picks[n++] = (struct pick){ r, i };
+	}
+	if (n > 1)
+		qsort(picks, n, sizeof(*picks), pick_cmp);
+	list = tval_list();
+	for (i = 0; i < n && (long)i < limit; i++)
+		tval_push(list, tval_ref(tval_at(ctx->env->vendors, picks[i].index)));
+	free(picks);
+	data = tval_map();
+	tval_set_bool(data, "has_vendors", n > 0);
+	tval_set(data, "vendors", list);
+	return render_tmpl(ctx, d, "dir-vendors", data);
+}
+
+static int
+do_vendor(struct dir_ctx *ctx, struct directive *d)
+{
+	struct tval *data;
+	size_t index;
+
+	if (check_attrs(ctx, d, "id", "id") == -1)
+		return -1;
+	if (need_vendor(ctx, d, "id", &index) == NULL)
+		return -1;
+	data = tval_map();
+	tval_set(data, "vendor", tval_ref(tval_at(ctx->env->vendors, index)));
+	return render_tmpl(ctx, d, "dir-vendor", data);
+}
+
+static int
+do_timeline(struct dir_ctx *ctx, struct directive *d)
+{
+	const char *vendor = attr_get(d, "vendor"), *auth, *type, *v;
+	struct date from, to, ad;
+	enum action_type t = ACTION_DIRECTIVE;
+	struct tval *list, *a, *data;
+	size_t i;
+	int rc = 0;
+
+	if (check_attrs(ctx, d, "vendor authority type from to", "") == -1)
+		rc = -1;
+	if (vendor != NULL && need_vendor(ctx, d, "vendor", NULL) == NULL)
+		rc = -1;
+	type = attr_get(d, "type");
+	if (type != NULL && !action_type_from_key(&t, type))
+		rc = derr(ctx, d, "'type' must be one of directive, law, "
+		    "regulation, delisting, listing, hearing, investigation, "
+		    "guidance, sanction or lifting, not '%s'", type);
+	if (get_date(ctx, d, "from", false, &from) == -1 ||
+	    get_date(ctx, d, "to", true, &to) == -1)
+		rc = -1;
+	if (rc == 0 && from.y != 0 && to.y != 0 && date_cmp(&from, &to) > 0)
+		rc = derr(ctx, d, "'from' is after 'to'");
+	if (rc == -1)
+		return -1;
+	auth = attr_get(d, "authority");
+	list = tval_list();
+	for (i = 0; i < tval_len(ctx->env->actions); i++) {
+		a = tval_at(ctx->env->actions, i);
+		if (vendor != NULL && strcmp(tval_get_str(tval_get(a, "vendor"),
+		    "id"), vendor) != 0)
+			continue;
+		if (type != NULL && strcmp(tval_get_str(tval_get(a, "type"),
+		    "key"), type) != 0)
+			continue;
+		if (auth != NULL && strcasecmp(tval_get_str(a, "authority"),
+		    auth) != 0)
+			continue;
+		if ((v = tval_get_str(a, "date_iso")) == NULL ||
+		    !date_parse(&ad, v))
+			continue;
+		if ((from.y != 0 && date_cmp(&ad, &from) < 0) ||
+		    (to.y != 0 && date_cmp(&ad, &to) > 0))
+			continue;
+		tval_push(list, tval_ref(a));
+	}
+	data = tval_map();
+	tval_set_bool(data, "has_actions", tval_len(list) > 0);
+	tval_set(data, "actions", list);
+	return render_tmpl(ctx, d, "dir-timeline", data);
+}
+
+/* One bar of a chart. */
+struct bar {
+	char	*label;
+	char	*key;		/* a class suffix: a status key, or NULL */
+	long	 value;
+};
+
+static int
+bar_cmp(const void *a, const void *b)
+{
+	const struct bar *x = a, *y = b;
+
+	if (x->value != y->value)
+		return x->value > y->value ? -1 : 1;
+	return strcmp(x->label, y->label);
+}
+
+static void
+bar_add(struct bar **v, size_t *n, const char *label, const char *key)
+{
+	size_t i;
+
+	for (i = 0; i < *n; i++)
+		if (strcmp((*v)[i].label, label) == 0) {
+			(*v)[i].value++;
+			return;
+		}
+	*v = xreallocarray(*v, *n + 1, sizeof(**v));
+	(*v)[*n].label = xstrdup(label);
+	(*v)[*n].key = key != NULL ? xstrdup(key) : NULL;
+	(*v)[*n].value = 1;
+	(*n)++;
+}
+
+/*
+ * ::chart: a horizontal bar chart as inline SVG, made here, with the same
+ * numbers in a table for screen readers; colours come from the stylesheet.
+ */
+static int
+do_chart(struct dir_ctx *ctx, struct directive *d)
+{
+	const struct site *s = ctx->env->site;
+	const char *of, *what, *unit;
+	struct bar *bars = NULL;
+	struct buf b = BUF_INIT;
+	size_t n = 0, i, j;
+	long max = 0;
+	int id, miny = 0, maxy = 0, y;
+	const int width = 640, labelw = 200, barh = 22, gap = 10, valw = 48;
+	int height, plotw = width - labelw - valw;
+	char tmp[16];
+
+	if (check_attrs(ctx, d, "of", "of") == -1)
+		return -1;
+	of = attr_get(d, "of");
+	if (strcmp(of, "status") == 0) {
+		what = "Vendors by status", unit = "Vendors";
+		for (y = 0; y < STATUS__MAX; y++)	/* by rank */
+			for (i = 0; i < STATUS__MAX; i++)
+				for (j = 0; status_rank((enum status)i) == y &&
+				    j < s->recordsz; j++)
+					if (s->records[j]->status == (enum status)i)
+						bar_add(&bars, &n, status_label(i),
+						    status_key(i));
+	} else if (strcmp(of, "country") == 0) {
+		what = "Vendors by country", unit = "Vendors";
+		for (j = 0; j < s->recordsz; j++)
+			bar_add(&bars, &n, s->records[j]->country, NULL);
+		if (n > 1)
+			qsort(bars, n, sizeof(*bars), bar_cmp);
+	} else if (strcmp(of, "year") == 0) {
+		what = "Actions by year", unit = "Actions";
+		for (j = 0; j < s->recordsz; j++)
+			for (i = 0; i < s->records[j]->actionsz; i++) {
+				y = s->records[j]->actions[i].date.y;
+				if (miny == 0 || y < miny)
+					miny = y;
+				if (y > maxy)
+					maxy = y;
+			}
+		for (y = miny; miny != 0 && y <= maxy; y++) {
+			snprintf(tmp, sizeof(tmp), "%04d", y);
+			bars = xreallocarray(bars, n + 1, sizeof(*bars));
+			bars[n++] = (struct bar){ xstrdup(tmp), NULL, 0 };
+		}
+		for (j = 0; j < s->recordsz; j++)
+			for (i = 0; i < s->records[j]->actionsz; i++)
+				bars[s->records[j]->actions[i].date.y - miny].value++;
+	} else if (strcmp(of, "authority") == 0) {
+		what = "Actions by authority", unit = "Actions";
+		for (j = 0; j < s->recordsz; j++)
+			for (i = 0; i < s->records[j]->actionsz; i++)
+				bar_add(&bars, &n,
+				    s->records[j]->actions[i].authority, NULL);
+		if (n > 1)
+			qsort(bars, n, sizeof(*bars), bar_cmp);
+	} else
+		return derr(ctx, d, "'of' must be status, country, year or "
+		    "authority, not '%s'", of);
+
+	for (i = 0; i < n; i++)
+		if (bars[i].value > max)
+			max = bars[i].value;
+	id = (int)++ctx->root->charts;
+	height = n == 0 ? barh : (int)n * (barh + gap) - gap;
+	buf_printf(&b, "<figure class=\"chart chart-%s", of);
+	put_classes(&b, d);
+	buf_printf(&b, "\" id=\"chart-%d\">\n<figcaption>%s</figcaption>\n", id,
+	    what);
+	buf_printf(&b, "<svg class=\"chart-svg\" viewBox=\"0 0 %d %d\" "
+	    "width=\"%d\" height=\"%d\" aria-hidden=\"true\" focusable=\"false\" "
+	    "xmlns=\"http://www.w3.org/2000/svg\">\n<title>%s</title>\n",
+	    width, height, width, height, what);
+	for (i = 0; i < n; i++) {
+		int top = (int)i * (barh + gap);
+		int w = max > 0 ? (int)((double)bars[i].value * plotw / (double)max + 0.5) : 0;
+
+		if (w == 0 && bars[i].value > 0)
+			w = 1;
+		BUF_PUTSL(&b, "<g class=\"chart-row");
+		if (bars[i].key != NULL)
+			buf_printf(&b, " chart-row-%s", bars[i].key);
+		buf_printf(&b, "\">\n<text class=\"chart-label\" x=\"%d\" y=\"%d\" "
+		    "text-anchor=\"end\">", labelw - 10, top + barh / 2 + 5);
+		buf_puts_html(&b, bars[i].label);
+		buf_printf(&b, "</text>\n<rect class=\"chart-bar\" x=\"%d\" y=\"%d\" "
+		    "width=\"%d\" height=\"%d\"/>\n", labelw, top, w, barh);
+		buf_printf(&b, "<text class=\"chart-value\" x=\"%d\" y=\"%d\">%ld"
+		    "</text>\n</g>\n", labelw + w + 6, top + barh / 2 + 5,
+		    bars[i].value);
+	}
+	BUF_PUTSL(&b, "</svg>\n<table class=\"visually-hidden\">\n");
+	buf_printf(&b, "<caption>%s</caption>\n<thead><tr><th scope=\"col\">%s"
+	    "</th><th scope=\"col\">%s</th></tr></thead>\n<tbody>\n", what,
+	    strcmp(of, "status") == 0 ? "Status" : strcmp(of, "country") == 0 ?
+	    "Country" : strcmp(of, "year") == 0 ? "Year" : "Authority", unit);
+	for (i = 0; i < n; i++) {
+		BUF_PUTSL(&b, "<tr><th scope=\"row\">");
+		buf_puts_html(&b, bars[i].label);
+		buf_printf(&b, "</th><td>%ld</td></tr>\n", bars[i].value);
+	}
+	BUF_PUTSL(&b, "</tbody>\n</table>\n</figure>\n");
+	if (n == 0)
+		buf_truncate(&b, 0), BUF_PUTSL(&b, "<p class=\"none\">No data to chart.</p>\n");
+	for (i = 0; i < n; i++) {
+		free(bars[i].label);
+		free(bars[i].key);
+	}
+	free(bars);
+	d->enter = buf_detach(&b);
+	return 0;
+}
+
+static int
+do_history_note(struct dir_ctx *ctx, struct directive *d, bool changes)
+{
+	struct buf b = BUF_INIT;
+	long limit;
+
+	if (check_attrs(ctx, d, changes ? "limit vendor" : "limit", "") == -1)
+		return -1;
+	if (get_limit(ctx, d, &limit, 10) == -1)
+		return -1;
+	if (changes && attr_get(d, "vendor") != NULL &&
+	    need_vendor(ctx, d, "vendor", NULL) == NULL)
+		return -1;
+	BUF_PUTSL(&b, "<p class=\"history-none");
+	put_classes(&b, d);
+	BUF_PUTSL(&b, "\">No history available: this site was built without "
+	    "its git history.</p>\n");
+	d->enter = buf_detach(&b);
+	return 0;
+}
+
+static int
+do_toc(struct dir_ctx *ctx, struct directive *d)
+{
+	struct dir_ctx *root = ctx->root;
+	struct buf b = BUF_INIT;
+	int level = 0, top = 7;
+	size_t i, shown = 0;
+
+	if (check_attrs(ctx, d, "", "") == -1)
+		return -1;
+	for (i = 0; i < root->headsz; i++)
+		if (root->heads[i].level >= 2 && root->heads[i].level < top)
+			top = root->heads[i].level;
+	BUF_PUTSL(&b, "<nav class=\"toc");
+	put_classes(&b, d);
+	BUF_PUTSL(&b, "\" aria-label=\"Contents\">\n");
+	for (i = 0; i < root->headsz; i++) {
+		int l = root->heads[i].level;
+		if (l < top || l > top + 2)
+			continue;
+		l = l - top + 1;
+		if (l > level + 1)
+			l = level + 1;	/* no skipped list levels */
+		if (l > level) {
+			for (; level < l; level++)
+				BUF_PUTSL(&b, "<ul>\n<li>");
+		} else {
+			for (; level > l; level--)
+				BUF_PUTSL(&b, "</li>\n</ul>\n");
+			BUF_PUTSL(&b, "</li>\n<li>");
+		}
+		BUF_PUTSL(&b, "<a href=\"#");
+		buf_puts(&b, root->heads[i].slug);
+		BUF_PUTSL(&b, "\">");
+		buf_puts_html(&b, root->heads[i].text);
+		BUF_PUTSL(&b, "</a>");
+		shown++;
+	}
+	for (; level > 0; level--)
+		BUF_PUTSL(&b, "</li>\n</ul>\n");
+	BUF_PUTSL(&b, "</nav>\n");
+	if (shown == 0)
+		buf_truncate(&b, 0);
+	d->enter = buf_detach(&b);
+	return 0;
+}
+
+static int
+do_admonition(struct dir_ctx *ctx, struct directive *d)
+{
+	struct buf b = BUF_INIT;
+	bool details = strcmp(d->name, "details") == 0;
+	const char *title = d->label != NULL && *d->label != '\0' ? d->label :
+	    details ? "Details" : strcmp(d->name, "note") == 0 ? "Note" :
+	    "Warning";
+
+	if (check_attrs(ctx, d, "", "") == -1)
+		return -1;
+	if (details) {
+		BUF_PUTSL(&b, "<details class=\"admonition admonition-details");
+		put_classes(&b, d);
+		BUF_PUTSL(&b, "\">\n<summary>");
+		buf_puts_html(&b, title);
+		BUF_PUTSL(&b, "</summary>");
+		d->enter = buf_detach(&b);
+		d->exit = xstrdup("</details>");
+		return 0;
+	}
+	buf_printf(&b, "<aside class=\"admonition admonition-%s", d->name);
+	put_classes(&b, d);
+	BUF_PUTSL(&b, "\" role=\"note\">\n<p class=\"admonition-title\">");
+	buf_puts_html(&b, title);
+	BUF_PUTSL(&b, "</p>");
+	d->enter = buf_detach(&b);
+	d->exit = xstrdup("</aside>");
+	return 0;
+}
+
+static void
+put_badge(struct buf *b, const struct record *r)
+{
+	buf_printf(b, "<span class=\"badge badge-%s\"><span class=\"visually-"
+	    "hidden\">Status: </span>%s</span>", status_key(r->status),
+	    status_label(r->status));
+}
+
+static int
+do_inline(struct dir_ctx *ctx, struct directive *d)
+{
+	struct site *s = ctx->env->site;
+	const struct record *r;
+	const struct action *a = NULL;
+	const char *aid;
+	struct buf b = BUF_INIT;
+	char *out, *url;
+	size_t i;
+
+	if (strcmp(d->name, "deadline") == 0) {
+		if (check_attrs(ctx, d, "vendor action", "vendor action") == -1)
+			return -1;
+		if ((r = need_vendor(ctx, d, "vendor", NULL)) == NULL)
+			return -1;
+		aid = attr_get(d, "action");
+		for (i = 0; i < r->actionsz; i++)
+			if (strcmp(r->actions[i].id, aid) == 0)
+				a = &r->actions[i];
+		if (a == NULL)
+			return derr(ctx, d, "vendor '%s' has no action '%s'", r->id,
+			    aid);
+		if (a->deadline.y == 0)
+			return derr(ctx, d, "action '%s' of vendor '%s' has no "
+			    "deadline", aid, r->id);
+		BUF_PUTSL(&b, "<time class=\"deadline");
+		put_classes(&b, d);
+		BUF_PUTSL(&b, "\" datetime=\"");
+		date_iso(&b, &a->deadline);
+		BUF_PUTSL(&b, "\">");
+		date_format(&b, s->cfg.date_format, &a->deadline);
+		if (a->deadline_days >= 0) {
+			buf_printf(&b, " (%ld day%s after ", a->deadline_days,
+			    a->deadline_days == 1 ? "" : "s");
+			date_format(&b, s->cfg.date_format, &a->date);
+			buf_putc(&b, ')');
+		}
+		BUF_PUTSL(&b, "</time>");
+		d->enter = buf_detach(&b);
+		return 0;
+	}
+	if (check_attrs(ctx, d, "id", "id") == -1)
+		return -1;
+	if ((r = need_vendor(ctx, d, "id", NULL)) == NULL)
+		return -1;
+	if (strcmp(d->name, "status") == 0) {
+		if (d->classes.len > 0) {
+			BUF_PUTSL(&b, "<span class=\"");
+			buf_put_html(&b, d->classes.ptr, d->classes.len);
+			BUF_PUTSL(&b, "\">");
+		}
+		put_badge(&b, r);
+		if (d->classes.len > 0)
+			BUF_PUTSL(&b, "</span>");
+		d->enter = buf_detach(&b);
+		return 0;
+	}
+	out = xasprintf("vendors/%s/index.html", r->id);
+	url = site_url_for(s, out);
+	BUF_PUTSL(&b, "<a class=\"vendor-link");
+	put_classes(&b, d);
+	buf_printf(&b, "\" href=\"%s", DIR_ROOT);
+	buf_puts_html(&b, url);
+	BUF_PUTSL(&b, "\">");
+	buf_puts_html(&b, d->label != NULL && *d->label != '\0' ? d->label :
+	    r->name);
+	BUF_PUTSL(&b, "</a> ");
+	put_badge(&b, r);
+	free(out);
+	free(url);
+	d->enter = buf_detach(&b);
+	return 0;
+}
+
+static int
+render_one(struct dir_ctx *ctx, struct directive *d)
+{
+	static const char *const containers[] = { "note", "warning", "details" };
+	static const char *const leaves[] = {
+		"vendors", "vendor", "timeline", "chart", "changes", "history",
+		"toc", "include"
+	};
+	bool is_container = false, is_leaf = false;
+	size_t i;
+
+	if (d->kind == DK_TEXT)
+		return do_inline(ctx, d);
+	for (i = 0; i < NELEM(containers); i++)
+		if (strcmp(d->name, containers[i]) == 0)
+			is_container = true;
+	for (i = 0; i < NELEM(leaves); i++)
+		if (strcmp(d->name, leaves[i]) == 0)
+			is_leaf = true;
+	if (!is_container && !is_leaf)
+		return derr(ctx, d, "unknown directive '%s%s'", prefix(d), d->name);
+	if (!ctx->env->blocks)
+		return derr(ctx, d, "only inline directives (:vendor, :status, "
+		    ":deadline) are allowed in record text, not '%s%s'",
+		    prefix(d), d->name);
+	if (d->kind == DK_CONTAINER && !d->closed)
+		return derr(ctx, d, "unterminated '%s%s': close it with a line "
+		    "of %u colons", prefix(d), d->name, d->fence);
+	if (is_container && d->kind != DK_CONTAINER)
+		return derr(ctx, d, "'%s' is a container directive: write "
+		    "':::%s' ... ':::'", d->name, d->name);
+	if (is_leaf && d->kind != DK_LEAF)
+		return derr(ctx, d, "'%s' is a leaf directive: write '::%s' "
+		    "alone on its line", d->name, d->name);
+	if (is_leaf && d->label != NULL)
+		return derr(ctx, d, "'::%s' takes no label", d->name);
+	if (is_container)
+		return do_admonition(ctx, d);
+	if (strcmp(d->name, "vendors") == 0)
+		return do_vendors(ctx, d);
+	if (strcmp(d->name, "vendor") == 0)
+		return do_vendor(ctx, d);
+	if (strcmp(d->name, "timeline") == 0)
+		return do_timeline(ctx, d);
+	if (strcmp(d->name, "chart") == 0)
+		return do_chart(ctx, d);
+	if (strcmp(d->name, "changes") == 0)
+		return do_history_note(ctx, d, true);
+	if (strcmp(d->name, "history") == 0)
+		return do_history_note(ctx, d, false);
+	if (strcmp(d->name, "toc") == 0)
+		return do_toc(ctx, d);
+	return 0;	/* include: spliced before */
+}
+
+/* ------------------------------------------------------------------ */
+/* Includes, headings and the walk                                     */
+
+/*
+ * Resolves file= against the including file's folder. The result must
+ * stay inside content/. Returns the path (caller frees) or NULL.
+ */
+static char *
+include_path(const char *from, const char *file)
+{
+	struct buf b = BUF_INIT;
+	const char *slash = strrchr(from, '/'), *p, *e;
+	size_t n;
+
+	if (*file == '/' || strchr(file, '\\') != NULL || strchr(file, ':') != NULL)
+		return NULL;
+	if (slash != NULL)
+		buf_put(&b, from, (size_t)(slash - from));
+	for (p = file; *p != '\0'; p = *e == '\0' ? e : e + 1) {
+		e = strchr(p, '/');
+		if (e == NULL)
+			e = p + strlen(p);
+		n = (size_t)(e - p);
+		if (n == 0 || (n == 1 && p[0] == '.'))
+			continue;
+		if (n == 2 && p[0] == '.' && p[1] == '.') {
+			char *up = strrchr(b.ptr, '/');
+			if (up == NULL) {
+				buf_release(&b);
+				return NULL;
+			}
+			buf_truncate(&b, (size_t)(up - b.ptr));
+			continue;
+		}
+		if (b.len > 0)
+			buf_putc(&b, '/');
+		buf_put(&b, p, n);
+	}
+	if (!str_startswith(b.ptr, "content/") || b.len <= 8) {
+		buf_release(&b);
+		return NULL;
+	}
+	return buf_detach(&b);
+}
+
+static int	splice_includes(struct dir_ctx *, cmark_node *);
+
+/* Parses an included file and puts its blocks in place of the directive. */
+static int
+do_include(struct dir_ctx *ctx, struct directive *d, cmark_node *node)
+{
+	struct dir_ctx *root = ctx->root, *sub;
+	struct site *s = ctx->env->site;
+	const char *file;
+	char *path;
+	struct buf data = BUF_INIT, chain = BUF_INIT;
+	cmark_parser *parser;
+	cmark_node *doc, *child;
+	size_t i, bad;
+	int rc = 0;
+
+	d->done = true;
+	if (check_attrs(ctx, d, "file", "file") == -1)
+		return -1;
+	if (d->label != NULL)
+		return derr(ctx, d, "'::include' takes no label");
+	if (!ctx->env->blocks)
+		return derr(ctx, d, "only inline directives are allowed in "
+		    "record text, not '::include'");
+	file = attr_get(d, "file");
+	if ((path = include_path(ctx->path, file)) == NULL)
+		return derr(ctx, d, "'%s' is outside content/: ::include takes "
+		    "a path relative to this file, inside content/", file);
+	for (i = 0; i < root->stacksz; i++)
+		if (strcmp(root->stack[i], path) == 0) {
+			for (i = 0; i < root->stacksz; i++)
+				buf_printf(&chain, "%s -> ", root->stack[i]);
+			buf_puts(&chain, path);
+			rc = derr(ctx, d, "include cycle: %s", chain.ptr);
+			buf_release(&chain);
+			free(path);
+			return rc;
+		}
+	if (root->stacksz >= MAX_INCLUDE_DEPTH) {
+		free(path);
+		return derr(ctx, d, "includes nested deeper than %d",
+		    MAX_INCLUDE_DEPTH);
+	}
+	switch (source_type(s->src, path)) {
+	case SRC_FILE:
+		break;
+	case SRC_OUTSIDE:
+		rc = derr(ctx, d, "'%s' is a symbolic link that leads outside "
+		    "the site folder", file);
+		free(path);
+		return rc;
+	default:
+		rc = derr(ctx, d, "no file '%s' (%s)", file, path);
+		free(path);
+		return rc;
+	}
+	if (source_read(s->src, path, &data) == -1) {
+		rc = derr(ctx, d, "cannot read '%s': %s", path, errno == EFBIG ?
+		    "file larger than 16 MiB" : strerror(errno));
+		free(path);
+		return rc;
+	}
+	if (!utf8_valid(data.ptr, data.len, &bad)) {
+		rc = derr(ctx, d, "'%s' is not valid UTF-8 text", path);
+		buf_release(&data);
+		free(path);
+		return rc;
+	}
+	root->paths = xreallocarray(root->paths, root->pathsz + 1, sizeof(char *));
+	root->paths[root->pathsz++] = path;
+	/* The included text must outlive the parse: positions point into it. */
+	root->paths = xreallocarray(root->paths, root->pathsz + 1, sizeof(char *));
+	root->paths[root->pathsz++] = buf_detach(&data);
+
+	parser = cmark_parser_new(CMARK_OPT_VALIDATE_UTF8);
+	{
+		static const char *const exts[] = {
+			"table", "strikethrough", "autolink", "tagfilter"
+		};
+		for (i = 0; i < NELEM(exts); i++)
+			cmark_parser_attach_syntax_extension(parser,
+			    cmark_find_syntax_extension(exts[i]));
+	}
+	sub = dir_attach(parser, ctx->dg, ctx->env, path,
+	    root->paths[root->pathsz - 1], strlen(root->paths[root->pathsz - 1]),
+	    1, 0);
+	sub->root = root;
+	root->subs = xreallocarray(root->subs, root->subsz + 1, sizeof(*root->subs));
+	root->subs[root->subsz++] = sub;
+	cmark_parser_feed(parser, sub->text, sub->len);
+	doc = cmark_parser_finish(parser);
+	cmark_parser_free(parser);
+	root->stack[root->stacksz++] = path;
+	if (splice_includes(sub, doc) == -1)
+		rc = -1;
+	root->stacksz--;
+	while ((child = cmark_node_first_child(doc)) != NULL)
+		if (!cmark_node_insert_before(node, child))
+			die("cannot splice an included file");
+	cmark_node_free(doc);
+	return rc;
+}
+
+/* Finds the include directives of doc (in order) and splices each. */
+static int
+splice_includes(struct dir_ctx *ctx, cmark_node *doc)
+{
+	cmark_iter *it;
+	cmark_node *n, **inc = NULL;
+	cmark_event_type ev;
+	size_t incsz = 0, i;
+	struct directive *d;
+	int rc = 0;
+
+	it = cmark_iter_new(doc);
+	while ((ev = cmark_iter_next(it)) != CMARK_EVENT_DONE) {
+		n = cmark_iter_get_node(it);
+		if (ev != CMARK_EVENT_ENTER || cmark_node_get_type(n) != DIR_BLOCK ||
+		    (d = cmark_node_get_user_data(n)) == NULL ||
+		    d->kind != DK_LEAF || strcmp(d->name, "include") != 0 ||
+		    d->done)
+			continue;
+		inc = xreallocarray(inc, incsz + 1, sizeof(*inc));
+		inc[incsz++] = n;
+	}
+	cmark_iter_free(it);
+	for (i = 0; i < incsz; i++) {
+		d = cmark_node_get_user_data(inc[i]);
+		if (do_include(ctx, d, inc[i]) == -1)
+			rc = -1;
+		cmark_node_free(inc[i]);
+	}
+	free(inc);
+	return rc;
+}
+
+void
+dir_slug(struct buf *out, const char *text)
+{
+	const unsigned char *p;
+
+	for (p = (const unsigned char *)text; *p != '\0'; p++) {
+		if (*p >= 'A' && *p <= 'Z')
+			buf_putc(out, *p - 'A' + 'a');
+		else if (is_alnum(*p) || *p == '_' || *p == '-' || *p >= 0x80)
+			buf_putc(out, *p);
+		else if (*p == ' ')
+			buf_putc(out, '-');
+		/* other punctuation is dropped, as GitHub does */
+	}
+}
+
+/* The plain text of a heading. */
+static void
+node_text(struct buf *out, cmark_node *node)
+{
+	cmark_iter *it = cmark_iter_new(node);
+	cmark_event_type ev;
+	cmark_node *n;
+	cmark_node_type t;
+	struct directive *d;
+
+	while ((ev = cmark_iter_next(it)) != CMARK_EVENT_DONE) {
+		if (ev != CMARK_EVENT_ENTER)
+			continue;
+		n = cmark_iter_get_node(it);
+		t = cmark_node_get_type(n);
+		if (t == CMARK_NODE_TEXT || t == CMARK_NODE_CODE)
+			buf_puts(out, cmark_node_get_literal(n));
+		else if (t == CMARK_NODE_SOFTBREAK || t == CMARK_NODE_LINEBREAK)
+			buf_putc(out, ' ');
+		else if (t == DIR_INLINE && (d = cmark_node_get_user_data(n)) &&
+		    d->label != NULL)
+			buf_puts(out, d->label);
+	}
+	cmark_iter_free(it);
+}
+
+/* Ids theme templates use; a heading with one of these gets a suffix. */
+static bool
+reserved_id(const char *id)
+{
+	static const char *const ids[] = { "main", "contents" };
+	size_t i;
+
+	for (i = 0; i < NELEM(ids); i++)
+		if (strcmp(id, ids[i]) == 0)
+			return true;
+	return false;
+}
+
+static void
+number_headings(struct dir_ctx *ctx, cmark_node *doc)
+{
+	cmark_iter *it = cmark_iter_new(doc);
+	cmark_node *n;
+	struct buf text = BUF_INIT, slug = BUF_INIT;
+	struct heading *h;
+	size_t i, len;
+	unsigned k;
+	bool taken;
+
+	while (cmark_iter_next(it) != CMARK_EVENT_DONE) {
+		n = cmark_iter_get_node(it);
+		if (cmark_node_get_type(n) != CMARK_NODE_HEADING ||
+		    cmark_node_get_user_data(n) != NULL)
+			continue;
+		buf_truncate(&text, 0);
+		buf_truncate(&slug, 0);
+		node_text(&text, n);
+		dir_slug(&slug, text.ptr);
+		if (slug.len == 0)
+			BUF_PUTSL(&slug, "section");
+		len = slug.len;
+		for (k = 0;; k++) {
+			if (k > 0) {
+				buf_truncate(&slug, len);
+				buf_printf(&slug, "-%u", k);
+			}
+			taken = reserved_id(slug.ptr);
+			for (i = 0; i < ctx->headsz && !taken; i++)
+				taken = strcmp(ctx->heads[i].slug, slug.ptr) == 0;
+			if (!taken)
+				break;
+		}
+		ctx->heads = xreallocarray(ctx->heads, ctx->headsz + 1,
+		    sizeof(*ctx->heads));
+		h = &ctx->heads[ctx->headsz++];
+		h->level = cmark_node_get_heading_level(n);
+		h->text = xstrdup(text.ptr);
+		h->slug = xstrdup(slug.ptr);
+		cmark_node_set_syntax_extension(n, ctx->ext);
+		cmark_node_set_user_data(n, h->slug);
+	}
+	cmark_iter_free(it);
+	buf_release(&text);
+	buf_release(&slug);
+}
+
+int
+dir_finish(struct dir_ctx *ctx, cmark_node *doc)
+{
+	cmark_iter *it;
+	cmark_node *n;
+	cmark_node_type t;
+	struct directive *d;
+	unsigned errors = ctx->dg->errors;
+	int rc = 0;
+
+	ctx->stack[ctx->stacksz++] = ctx->path;
+	if (splice_includes(ctx, doc) == -1)
+		rc = -1;
+	ctx->stacksz--;
+	if (ctx->env->blocks)
+		number_headings(ctx, doc);
+	it = cmark_iter_new(doc);
+	while (cmark_iter_next(it) != CMARK_EVENT_DONE) {
+		n = cmark_iter_get_node(it);
+		t = cmark_node_get_type(n);
+		if ((t != DIR_BLOCK && t != DIR_INLINE) ||
+		    (d = cmark_node_get_user_data(n)) == NULL || d->done)
+			continue;
+		d->done = true;
+		if (render_one(ctx, d) == -1)
+			rc = -1;
+	}
+	cmark_iter_free(it);
+	return rc == 0 && ctx->dg->errors == errors ? 0 : -1;
+}
+
+void
+dir_put_root(struct buf *b, const char *root)
+{
+	struct buf out = BUF_INIT;
+	const char *p = b->ptr, *hit, *end = b->ptr + b->len;
+	const size_t n = sizeof(DIR_ROOT) - 1;
+
+	if (memchr(b->ptr, DIR_ROOT[0], b->len) == NULL)
+		return;
+	while ((hit = memchr(p, DIR_ROOT[0], (size_t)(end - p))) != NULL) {
+		buf_put(&out, p, (size_t)(hit - p));
+		if ((size_t)(end - hit) >= n && memcmp(hit, DIR_ROOT, n) == 0) {
+			buf_puts(&out, root);
+			p = hit + n;
+		} else {
+			buf_putc(&out, *hit);
+			p = hit + 1;
+		}
+	}
+	buf_put(&out, p, (size_t)(end - p));
+	buf_release(b);
+	*b = out;
+}
