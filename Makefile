@@ -41,7 +41,7 @@ endif
 LIB_SRCS    = generator/buf.c generator/diag.c generator/util.c \
               generator/template.c generator/config.c generator/record.c \
               generator/date.c generator/source.c generator/gitsrc.c \
-              generator/history.c generator/recdiff.c \
+              generator/history.c generator/recdiff.c generator/changes.c \
               generator/hist_html.c \
               generator/markdown.c generator/model.c generator/site.c \
               generator/embedded.c

@@ -19,9 +19,11 @@
 #include <unistd.h>
 
 #include "buf.h"
+#include "changes.h"
 #include "config.h"
 #include "diag.h"
 #include "embedded.h"
+#include "history.h"
 #include "markdown.h"
 #include "model.h"
 #include "record.h"
@@ -35,7 +37,9 @@
 
 /* Output paths docket makes itself; a page there is an error. */
 static const char *const generated[] = {
-	"404.html", "index.html", "timeline/index.html", "vendors/index.html"
+	"404.html", "build.json", "changes/changes.json", "changes/feed.xml",
+	"changes/index.html", "index.html", "timeline/index.html",
+	"vendors/index.html"
 };
 
 char *
@@ -437,6 +441,7 @@ check_collisions(struct site *s)
 		if (v[i - 1].by == NULL && v[i].by != NULL &&
 		    (strcmp(v[i].by, "content/index.md") == 0 ||
 		    strcmp(v[i].by, "content/vendors/index.md") == 0 ||
+		    strcmp(v[i].by, "content/changes/index.md") == 0 ||
 		    strcmp(v[i].by, "content/timeline/index.md") == 0))
 			continue;
 		p = (struct pos){ v[i].by != NULL ? v[i].by : v[i - 1].by, 0, 0 };
@@ -729,6 +734,38 @@ site_release(struct site *s)
 	free(s->tmpdir);
 	free(s->dir);
 	source_free(s->src);
+	hist_free(s->hist);
+}
+
+/*
+ * Opens the git repository unless --no-history; with --as-of, reads the site from that commit instead of the
+ * working tree, docket.yml included (read again into data).
+ */
+static int
+open_history(struct site *s, struct buf *data)
+{
+	const struct build_opts *o = s->opts;
+
+	if (o->no_history && o->as_of == NULL)
+		return 0;
+	if (hist_open(&s->hist, s->dg, s->dir) == -1)
+		return -1;
+	s->hist->drafts = o->drafts;
+	if (o->as_of == NULL)
+		return 0;
+	if (hist_as_of(s->hist, s->dg, o->as_of, s->cfg.hist_timezone) == -1)
+		return -1;
+	source_free(s->src);
+	if ((s->src = hist_source(s->hist)) == NULL)
+		return diag_error(s->dg, NULL, "cannot read commit %s",
+		    s->hist->head);
+	buf_truncate(data, 0);
+	config_release(&s->cfg);
+	memset(&s->cfg, 0, sizeof(s->cfg));
+	if (source_read(s->src, "docket.yml", data) == -1)
+		return diag_error(s->dg, NULL, "no docket.yml in the site folder "
+		    "at %s", s->hist->head_short);
+	return config_load(&s->cfg, s->dg, "docket.yml", data->ptr, data->len);
 }
 
 static double
@@ -769,6 +806,8 @@ site_build(struct diag *dg, const struct build_opts *opts)
 	}
 	if (config_load(&s.cfg, dg, "docket.yml", data.ptr, data.len) == -1)
 		goto out;
+	if (open_history(&s, &data) == -1)
+		goto out;
 	if (opts->base_url != NULL) {
 		if (!url_is_web(opts->base_url)) {
 			diag_error(dg, NULL, "--base-url must be an http or https URL");
@@ -800,6 +839,13 @@ site_build(struct diag *dg, const struct build_opts *opts)
 		goto out;
 	if (check_collisions(&s) == -1)
 		goto out;
+	if (s.hist != NULL && s.hist->repo == NULL &&
+	    diag_warning(dg, NULL, "no git repository in '%s' or above it: "
+	    "building without history", s.dir) == -1)
+		goto out;
+	if (s.hist != NULL && !opts->no_history &&
+	    hist_walk(s.hist, dg, &s.cfg) == -1)
+		goto out;
 	s.tmpl = tmpl_set_new(dg, load_template, &s);
 
 	/* Write everything beside the output, then swap it in. */
@@ -816,6 +862,8 @@ site_build(struct diag *dg, const struct build_opts *opts)
 		goto fail;
 	}
 	if (model_render(&s) == -1)
+		goto fail;
+	if (changes_write(&s) == -1)
 		goto fail;
 	if (copy_assets(&s) == -1) {
 		status = 2;
@@ -835,7 +883,8 @@ site_build(struct diag *dg, const struct build_opts *opts)
 	status = 0;
 	if (!opts->quiet)
 		fprintf(stderr, "docket: built %zu pages and %zu records "
-		    "(%zu files) in %.2f s into %s\n", s.pagesz, s.recordsz,
+		    "from %zu commits (%zu files) in %.2f s into %s\n",
+		    s.pagesz, s.recordsz, s.hist != NULL ? s.hist->commitsz : 0,
 		    s.written, now() - t0, out);
 	goto out;
 fail:
