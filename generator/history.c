@@ -727,11 +727,13 @@ mark_incomplete(const char *root, const git_tree_entry *e, void *arg)
 {
 	struct walk *w = arg;
 	char *path;
+	size_t i;
 
 	if (git_tree_entry_type(e) != GIT_OBJECT_BLOB)
 		return 0;
 	path = xasprintf("content/%s%s", root, git_tree_entry_name(e));
-	w->h->files[file_at(w, path)].incomplete = true;
+	i = file_at(w, path);	/* may move w->h->files */
+	w->h->files[i].incomplete = true;
 	free(path);
 	return 0;
 }
@@ -974,7 +976,8 @@ read_status(struct walk *w)
 		if (strncmp(path, h->prefix, pl) != 0 ||
 		    !str_startswith(path + pl, "content/"))
 			continue;
-		h->files[file_at(w, path + pl)].uncommitted = true;
+		i = file_at(w, path + pl);	/* may move h->files */
+		h->files[i].uncommitted = true;
 		h->dirty = true;
 	}
 	git_status_list_free(list);

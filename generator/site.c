@@ -738,34 +738,46 @@ site_release(struct site *s)
 }
 
 /*
- * Opens the git repository unless --no-history; with --as-of, reads the site from that commit instead of the
- * working tree, docket.yml included (read again into data).
+ * --as-of: opens the repository, finds the commit (a date is placed in
+ * the history.timezone of the docket.yml committed at HEAD) and reads
+ * the site from that commit's tree instead of the working tree.
  */
 static int
-open_history(struct site *s, struct buf *data)
+open_as_of(struct site *s)
 {
-	const struct build_opts *o = s->opts;
+	struct config cfg;
+	struct diag quiet;
+	struct buf data = BUF_INIT;
+	struct source_tree *head;
+	char *tz = NULL;
+	int rc;
 
-	if (o->no_history && o->as_of == NULL)
-		return 0;
 	if (hist_open(&s->hist, s->dg, s->dir) == -1)
 		return -1;
-	s->hist->drafts = o->drafts;
-	if (o->as_of == NULL)
-		return 0;
-	if (hist_as_of(s->hist, s->dg, o->as_of, s->cfg.hist_timezone) == -1)
+	s->hist->drafts = s->opts->drafts;
+	if (s->hist->repo != NULL && s->hist->head[0] != '\0' &&
+	    (head = hist_source(s->hist)) != NULL) {
+		diag_init(&quiet);
+		quiet.silent = true;
+		memset(&cfg, 0, sizeof(cfg));
+		if (source_read(head, "docket.yml", &data) == 0 &&
+		    config_load(&cfg, &quiet, "docket.yml", data.ptr,
+		    data.len) == 0)
+			tz = xstrdup(cfg.hist_timezone);
+		config_release(&cfg);
+		buf_release(&data);
+		source_free(head);
+	}
+	rc = hist_as_of(s->hist, s->dg, s->opts->as_of,
+	    tz != NULL ? tz : "UTC");
+	free(tz);
+	if (rc == -1)
 		return -1;
 	source_free(s->src);
 	if ((s->src = hist_source(s->hist)) == NULL)
 		return diag_error(s->dg, NULL, "cannot read commit %s",
 		    s->hist->head);
-	buf_truncate(data, 0);
-	config_release(&s->cfg);
-	memset(&s->cfg, 0, sizeof(s->cfg));
-	if (source_read(s->src, "docket.yml", data) == -1)
-		return diag_error(s->dg, NULL, "no docket.yml in the site folder "
-		    "at %s", s->hist->head_short);
-	return config_load(&s->cfg, s->dg, "docket.yml", data->ptr, data->len);
+	return 0;
 }
 
 static double
@@ -797,6 +809,8 @@ site_build(struct diag *dg, const struct build_opts *opts)
 		goto out;
 	}
 	s.src = source_dir(s.dir);
+	if (opts->as_of != NULL && open_as_of(&s) == -1)
+		goto out;
 	cfgpath = path_join(s.dir, "docket.yml");
 	if (source_read(s.src, "docket.yml", &data) == -1) {
 		diag_error(dg, NULL, "cannot read '%s': %s", cfgpath,
@@ -806,8 +820,11 @@ site_build(struct diag *dg, const struct build_opts *opts)
 	}
 	if (config_load(&s.cfg, dg, "docket.yml", data.ptr, data.len) == -1)
 		goto out;
-	if (open_history(&s, &data) == -1)
+	if (opts->as_of == NULL && !opts->no_history &&
+	    hist_open(&s.hist, dg, s.dir) == -1)
 		goto out;
+	if (s.hist != NULL)
+		s.hist->drafts = opts->drafts;
 	if (opts->base_url != NULL) {
 		if (!url_is_web(opts->base_url)) {
 			diag_error(dg, NULL, "--base-url must be an http or https URL");
@@ -883,8 +900,9 @@ site_build(struct diag *dg, const struct build_opts *opts)
 	status = 0;
 	if (!opts->quiet)
 		fprintf(stderr, "docket: built %zu pages and %zu records "
-		    "from %zu commits (%zu files) in %.2f s into %s\n",
+		    "from %zu commit%s (%zu files) in %.2f s into %s\n",
 		    s.pagesz, s.recordsz, s.hist != NULL ? s.hist->commitsz : 0,
+		    s.hist != NULL && s.hist->commitsz == 1 ? "" : "s",
 		    s.written, now() - t0, out);
 	goto out;
 fail:
