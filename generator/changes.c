@@ -494,7 +494,7 @@ write_changes_json(struct site *s)
 		const struct hist_commit *c = &h->commits[r->commit];
 		for (j = 0; j < r->changesz; j++) {
 			const struct hist_change *ch = &r->changes[j];
-			BUF_PUTSL(&b, first ? "\n    {" : ",\n    {");
+			buf_puts(&b, first ? "\n    {" : ",\n    {");
 			first = false;
 			BUF_PUTSL(&b, "\"vendor\": ");
 			json_str(&b, f->vendor);
@@ -513,7 +513,7 @@ write_changes_json(struct site *s)
 			BUF_PUTSL(&b, "\"}");
 		}
 	}
-	BUF_PUTSL(&b, first ? "]\n}\n" : "\n  ]\n}\n");
+	buf_puts(&b, first ? "]\n}\n" : "\n  ]\n}\n");
 	rc = site_write(s, "changes/changes.json", b.ptr, b.len);
 	buf_release(&b);
 	return rc;
