@@ -4,6 +4,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "buf.h"
 #include "diag.h"
 #include "history.h"
 #include "recdiff.h"
@@ -164,4 +165,58 @@ test_recdiff__dates_in_zone(void)
 	CHECK_INT(end, 1505361599);	/* 2017-09-14T03:59:59Z */
 	CHECK_INT(hist_day_end(&end, &d, "UTC"), 0);
 	CHECK_INT(end, 1505347199);
+}
+
+void
+test_recdiff__html_fragments(void)
+{
+	struct history h;
+	struct hist_commit c;
+	static char field[] = "status", text[] = "status: a \xe2\x86\x92 <b>",
+	    path[] = "content/vendors/acme.xml", subject[] = "Acme & co: <update>",
+	    vendor[] = "acme", name[] = "Acme", fmt[] = "%-d %B %Y";
+	struct hist_change ch = { field, text, NULL, NULL };
+	struct hist_rev r = { 0, path, &ch, 1, true };
+	struct hist_file f;
+	struct hist_entry e = { 0, 0 };
+	struct buf b = BUF_INIT;
+
+	memset(&h, 0, sizeof(h));
+	memset(&c, 0, sizeof(c));
+	memset(&f, 0, sizeof(f));
+	strcpy(c.id, "0123456789abcdef0123456789abcdef01234567");
+	strcpy(c.short_id, "0123456789");
+	c.subject = subject;
+	c.date = (struct date){ 2017, 9, 13 };
+	f.path = path;
+	f.vendor = vendor;
+	f.name = name;
+	f.record = true;
+	f.revs = &r;
+	f.revsz = 1;
+	h.walked = true;
+	h.commits = &c;
+	h.commitsz = 1;
+	h.files = &f;
+	h.filesz = 1;
+	h.entries = &e;
+	h.entrysz = 1;
+	h.date_format = fmt;
+	CHECK_INT(hist_html_changes(&b, &h, NULL, 10, "../"), 0);
+	CHECK_STR(b.ptr, "<ol class=\"changes\">\n<li><time datetime=\"2017-09-13\">"
+	    "13 September 2017</time> <a href=\"../vendors/acme/index.html\">Acme"
+	    "</a> <span class=\"commit\"><code>0123456789</code></span><ul class="
+	    "\"field-changes\"><li>status: a \xe2\x86\x92 &lt;b&gt;</li></ul></li>\n"
+	    "</ol>\n");
+	buf_truncate(&b, 0);
+	CHECK_INT(hist_html_changes(&b, &h, "other", 10, "../"), 0);
+	CHECK_STR(b.ptr, "<p class=\"changes-none\">No changes recorded.</p>\n");
+	buf_truncate(&b, 0);
+	CHECK_INT(hist_html_page(&b, &h, "content/vendors/acme.xml", 10, ""), 0);
+	CHECK(strstr(b.ptr, "Acme &amp; co: &lt;update&gt;") != NULL);
+	buf_truncate(&b, 0);
+	CHECK_INT(hist_html_page(&b, NULL, "content/a.md", 10, ""), 0);
+	CHECK_STR(b.ptr, "<p class=\"history-none\">The history of this page is "
+	    "not available in this build.</p>\n");
+	buf_release(&b);
 }
