@@ -41,6 +41,8 @@ endif
 LIB_SRCS    = generator/buf.c generator/diag.c generator/util.c \
               generator/template.c generator/config.c generator/record.c \
               generator/date.c generator/source.c generator/directive.c \
+              generator/gitsrc.c generator/history.c generator/recdiff.c \
+              generator/changes.c generator/hist_html.c \
               generator/markdown.c generator/model.c generator/site.c \
               generator/embedded.c
 LIB_OBJS    = $(LIB_SRCS:.c=.o)
@@ -49,7 +51,7 @@ EMBED_FILES = $(sort $(wildcard templates/*.html templates/assets/*)) \
 
 .DELETE_ON_ERROR:
 .PHONY: all site test deps install clean regress-update check-deps \
-        test-unit test-spec test-sites test-bad
+        test-unit test-spec test-sites test-bad test-history bench-history
 
 all: docket
 
@@ -80,7 +82,7 @@ site: check-deps
 	@$(MAKE) --no-print-directory docket
 	./docket build .
 
-TEST_BIN    = tests/unit/run tests/spec/mustache_test
+TEST_BIN    = tests/unit/run tests/spec/mustache_test tests/history/feedcheck
 
 UNIT_SRCS   = $(sort $(wildcard tests/unit/test_*.c))
 
@@ -97,9 +99,13 @@ tests/spec/mustache_test: tests/spec/mustache.c generator/libdocket.a
 	$(CC) $(CFLAGS) -Igenerator $(LDFLAGS) -o $@ tests/spec/mustache.c \
 	    generator/libdocket.a $(LDLIBS)
 
+tests/history/feedcheck: tests/history/feedcheck.c
+	$(CC) $(CFLAGS) $(LDFLAGS) -o $@ tests/history/feedcheck.c $(PKG_LIBS)
+
 test: check-deps
 	@$(MAKE) --no-print-directory docket $(TEST_BIN)
-	@$(MAKE) --no-print-directory test-unit test-spec test-sites test-bad
+	@$(MAKE) --no-print-directory test-unit test-spec test-sites test-bad \
+	    test-history
 
 test-unit: tests/unit/run
 	tests/unit/run
@@ -113,8 +119,18 @@ test-sites: docket
 test-bad: docket
 	tests/bad/run ./docket
 
-regress-update: docket
+test-history: docket tests/history/feedcheck
+	tests/history/run ./docket tests/history/feedcheck
+
+# Times the history walk on this repository and on a fixture of
+# BENCH_COMMITS commits (a benchmark, not a test).
+BENCH_COMMITS ?= 10000
+bench-history: docket
+	tests/history/bench ./docket $(BENCH_COMMITS)
+
+regress-update: docket tests/history/feedcheck
 	tests/sites/run --update ./docket
+	tests/history/run --update ./docket tests/history/feedcheck
 
 install: docket
 	install -d $(DESTDIR)$(BINDIR)

@@ -41,6 +41,8 @@ emit(struct diag *dg, const struct pos *p, const char *kind, const char *fmt,
 {
 	struct buf b = BUF_INIT, msg = BUF_INIT, path = BUF_INIT;
 
+	if (dg->silent)
+		return;
 	buf_vprintf(&msg, fmt, ap);
 	if (p != NULL && p->path != NULL) {
 		if (dg->prefix != NULL)

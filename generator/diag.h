@@ -22,6 +22,7 @@ struct diag {
 	enum diag_format format;
 	bool		 strict;	/* warnings count as errors */
 	bool		 quiet;		/* no warnings printed */
+	bool		 silent;	/* nothing printed; errors still counted */
 	const char	*prefix;	/* prepended to paths (GitHub: repo-relative) */
 	unsigned	 errors;
 	unsigned	 warnings;

@@ -26,6 +26,7 @@
 #include "date.h"
 #include "diag.h"
 #include "directive.h"
+#include "history.h"
 #include "record.h"
 #include "site.h"
 #include "source.h"
@@ -1206,23 +1207,31 @@ do_chart(struct dir_ctx *ctx, struct directive *d)
 	return 0;
 }
 
+/* ::changes and ::history, from the git history when the site has one. */
 static int
-do_history_note(struct dir_ctx *ctx, struct directive *d, bool changes)
+do_history(struct dir_ctx *ctx, struct directive *d, bool changes)
 {
+	const struct site *s = ctx->env->site;
+	const char *vendor = changes ? attr_get(d, "vendor") : NULL;
 	struct buf b = BUF_INIT;
 	long limit;
 
 	if (check_attrs(ctx, d, changes ? "limit vendor" : "limit", "") == -1)
 		return -1;
-	if (get_limit(ctx, d, &limit, 10) == -1)
+	if (get_limit(ctx, d, &limit, s->cfg.hist_limit) == -1)
 		return -1;
-	if (changes && attr_get(d, "vendor") != NULL &&
-	    need_vendor(ctx, d, "vendor", NULL) == NULL)
+	if (vendor != NULL && need_vendor(ctx, d, "vendor", NULL) == NULL)
 		return -1;
-	BUF_PUTSL(&b, "<p class=\"history-none");
+	buf_printf(&b, "<div class=\"directive directive-%s",
+	    changes ? "changes" : "history");
 	put_classes(&b, d);
-	BUF_PUTSL(&b, "\">No history available: this site was built without "
-	    "its git history.</p>\n");
+	BUF_PUTSL(&b, "\">\n");
+	if (changes)
+		hist_html_changes(&b, s->hist, vendor, (unsigned)limit, DIR_ROOT);
+	else
+		hist_html_page(&b, s->hist, ctx->root->path, (unsigned)limit,
+		    DIR_ROOT);
+	BUF_PUTSL(&b, "</div>\n");
 	d->enter = buf_detach(&b);
 	return 0;
 }
@@ -1435,9 +1444,9 @@ render_one(struct dir_ctx *ctx, struct directive *d)
 	if (strcmp(d->name, "chart") == 0)
 		return do_chart(ctx, d);
 	if (strcmp(d->name, "changes") == 0)
-		return do_history_note(ctx, d, true);
+		return do_history(ctx, d, true);
 	if (strcmp(d->name, "history") == 0)
-		return do_history_note(ctx, d, false);
+		return do_history(ctx, d, false);
 	if (strcmp(d->name, "toc") == 0)
 		return do_toc(ctx, d);
 	return 0;	/* include: spliced before */

@@ -29,8 +29,9 @@ static const char usage_main[] =
 "docs/README.md.\n";
 
 static const char usage_build[] =
-"usage: docket build [SOURCE] [-o DIR] [--base-url URL] [--drafts]\n"
-"                    [--strict] [--diagnostics gcc|github] [-q | -v]\n"
+"usage: docket build [SOURCE] [-o DIR] [--as-of REV] [--base-url URL]\n"
+"                    [--drafts] [--no-history] [--strict]\n"
+"                    [--diagnostics gcc|github] [-q | -v]\n"
 "\n"
 "Builds the site in SOURCE (default: the current folder) into the folder\n"
 "named by 'output' in docket.yml (default: site/ in SOURCE). The output is\n"
@@ -38,8 +39,18 @@ static const char usage_build[] =
 "failed build leaves the old output as it was. docket replaces only a\n"
 "folder it made itself (one with a .docket file in it) or an empty one.\n"
 "\n"
+"The history of every page and record (dates, commits, and what changed\n"
+"in each record) is read from the git repository that holds SOURCE.\n"
+"Without a repository the site is built without history, with a warning;\n"
+"a shallow clone gives a warning and pages say \"history incomplete\".\n"
+"\n"
 "Options:\n"
 "  -o, --output DIR     write into DIR (relative to the current folder)\n"
+"  --as-of REV          build the site as it was at a commit, tag or date\n"
+"                       (YYYY-MM-DD: the last commit made by the end of that\n"
+"                       day in history.timezone), reading docket.yml,\n"
+"                       templates and content from git, not the working tree\n"
+"  --no-history         do not read the git history at all\n"
 "  --base-url URL       the site's public address (overrides docket.yml);\n"
 "                       links stay relative, canonical URLs use it\n"
 "  --drafts             include pages and records marked as drafts\n"
@@ -102,6 +113,11 @@ cmd_build(int argc, char *argv[], struct diag *dg)
 			if ((v = optval(argc, argv, &i, "--output")) == NULL)
 				return usage_error("a folder must follow", a, usage_build);
 			o.output = v;
+		} else if (is_opt(a, "--as-of")) {
+			if ((v = optval(argc, argv, &i, "--as-of")) == NULL)
+				return usage_error("a revision or date must follow",
+				    a, usage_build);
+			o.as_of = v;
 		} else if (is_opt(a, "--base-url")) {
 			if ((v = optval(argc, argv, &i, "--base-url")) == NULL)
 				return usage_error("a URL must follow", a, usage_build);
@@ -119,6 +135,8 @@ cmd_build(int argc, char *argv[], struct diag *dg)
 				    v, usage_build);
 		} else if (strcmp(a, "--drafts") == 0)
 			o.drafts = true;
+		else if (strcmp(a, "--no-history") == 0)
+			o.no_history = true;
 		else if (strcmp(a, "--strict") == 0)
 			dg->strict = true;
 		else if (strcmp(a, "-q") == 0 || strcmp(a, "--quiet") == 0)

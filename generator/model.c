@@ -9,10 +9,12 @@
 #include <strings.h>
 
 #include "buf.h"
+#include "changes.h"
 #include "config.h"
 #include "date.h"
 #include "diag.h"
 #include "directive.h"
+#include "history.h"
 #include "markdown.h"
 #include "model.h"
 #include "record.h"
@@ -214,6 +216,7 @@ vendor_tv(struct model *m, const struct record *r, struct tval **out)
 	tval_set_bool(v, "draft", r->draft);
 	tval_set_bool(v, "note", false);
 	tval_set_bool(v, "latest", false);
+	changes_vendor_tv(m->s, r->id, v);
 
 	/* Actions in date order, keeping the file's order for equal dates. */
 	n = m->entriesz;
@@ -280,6 +283,7 @@ site_tv(struct model *m)
 	tval_set(v, "timeline_url", tval_str_own(u));
 	tval_set_num(v, "vendor_count", (double)m->s->recordsz);
 	tval_set_num(v, "action_count", (double)m->entriesz);
+	changes_site_tv(m->s, v);
 	return v;
 }
 
@@ -338,6 +342,7 @@ struct view {
 	const char	*content;	/* HTML, or NULL */
 	const struct page *page;	/* the markdown page, or NULL */
 	const char	*root;		/* NULL: from the output path */
+	const char	*hist_src;	/* the file whose history it shows */
 };
 
 /*
@@ -348,7 +353,7 @@ static int
 render(struct model *m, const struct view *vw, struct tval *extra_keys[],
     const char *extra_names[], size_t extrasz)
 {
-	struct tval *ctx = tval_map(), *page = tval_map(), *site;
+	struct tval *ctx = tval_map(), *page = tval_map(), *site, *hist;
 	struct buf html = BUF_INIT;
 	char *url = site_url_for(m->s, vw->out);
 	char *root = vw->root != NULL ? xstrdup(vw->root) :
@@ -363,7 +368,8 @@ render(struct model *m, const struct view *vw, struct tval *extra_keys[],
 		static const char *const keys[] = {
 			"title", "description", "language", "license",
 			"base_url", "repo_url", "home_url", "vendors_url",
-			"timeline_url", "vendor_count", "action_count"
+			"timeline_url", "vendor_count", "action_count",
+			"changes_url", "feed_url", "as_of"
 		};
 		for (i = 0; i < NELEM(keys); i++)
 			if (tval_get(m->site, keys[i]) != NULL)
@@ -388,6 +394,9 @@ render(struct model *m, const struct view *vw, struct tval *extra_keys[],
 		set_date(m, page, "date", &vw->page->date);
 		tval_set(page, "params", tval_ref(vw->page->params));
 	}
+	if (vw->hist_src != NULL &&
+	    (hist = changes_history_tv(m->s, vw->hist_src)) != NULL)
+		tval_set(page, "history", hist);
 	tval_set(ctx, "page", page);
 	for (i = 0; i < extrasz; i++)
 		tval_set(ctx, extra_names[i], extra_keys[i]);
@@ -484,7 +493,8 @@ render_pages(struct model *m)
 			rc = -1;
 		if (strcmp(pg->out, "index.html") == 0 ||
 		    strcmp(pg->out, "vendors/index.html") == 0 ||
-		    strcmp(pg->out, "timeline/index.html") == 0)
+		    strcmp(pg->out, "timeline/index.html") == 0 ||
+		    strcmp(pg->out, "changes/index.html") == 0)
 			continue;	/* rendered with their generated page */
 		layout = pg->layout != NULL ? pg->layout : "page";
 		if (!tmpl_exists(s->tmpl, layout)) {
@@ -495,7 +505,7 @@ render_pages(struct model *m)
 		}
 		struct view vw = { pg->out, layout, "page",
 			pg->title != NULL ? pg->title : s->cfg.title,
-			pg->description, pg->html, pg, NULL };
+			pg->description, pg->html, pg, NULL, pg->src };
 		if (render(m, &vw, NULL, NULL, 0) == -1)
 			rc = -1;
 		for (j = 0; j < pg->aliasesz; j++)
@@ -512,7 +522,8 @@ render_generated(struct model *m, const char *out, const char *tmpl,
     const char *names[], size_t n)
 {
 	const struct page *pg = find_page(m->s, out);
-	struct view vw = { out, tmpl, kind, title, NULL, NULL, pg, NULL };
+	struct view vw = { out, tmpl, kind, title, NULL, NULL, pg, NULL,
+		pg != NULL ? pg->src : NULL };
 
 	if (pg != NULL) {
 		if (pg->title != NULL)
@@ -546,6 +557,60 @@ years_tv(struct model *m)
 		tval_push(acts, tval_ref(m->entries[i].tv));
 	}
 	return years;
+}
+
+/*
+ * The change lists (changes/ with the latest changes, and one page per
+ * year) and the pages of removed records.
+ */
+static int
+render_history(struct model *m)
+{
+	struct site *s = m->s;
+	const struct hist_file **tomb;
+	struct tval *years = changes_years_tv(s), *keys[4];
+	const char *names[4] = { "entries", "years", "has_entries", "year" };
+	size_t i, n;
+	char *out;
+	int rc = 0;
+
+	keys[0] = changes_entries_tv(s, 0);
+	keys[1] = tval_ref(years);
+	keys[2] = tval_bool(tval_len(keys[0]) > 0);
+	keys[3] = tval_bool(false);
+	if (render_generated(m, "changes/index.html", "changes", "changes",
+	    "Changes", keys, names, 4) == -1)
+		rc = -1;
+	for (i = 0; i < tval_len(years); i++) {
+		const char *y = tval_get_str(tval_at(years, i), "year");
+		char *title = xasprintf("Changes in %s", y);
+		out = xasprintf("changes/%s/index.html", y);
+		struct view vw = { out, "changes", "changes", title, NULL, NULL,
+			NULL, NULL, NULL };
+		keys[0] = changes_entries_tv(s, atoi(y));
+		keys[1] = tval_ref(years);
+		keys[2] = tval_bool(true);
+		keys[3] = tval_str(y);
+		if (render(m, &vw, keys, names, 4) == -1)
+			rc = -1;
+		free(out);
+		free(title);
+	}
+	tval_free(years);
+	n = changes_tombstones(s, &tomb);
+	for (i = 0; i < n; i++) {
+		out = xasprintf("vendors/%s/index.html", tomb[i]->vendor);
+		keys[0] = changes_tombstone_tv(s, tomb[i]);
+		struct view vw = { out, "tombstone", "vendor",
+			tval_get_str(keys[0], "name"), NULL, NULL, NULL, NULL,
+			tomb[i]->path };
+		names[0] = "vendor";
+		if (render(m, &vw, keys, names, 1) == -1)
+			rc = -1;
+		free(out);
+	}
+	free(tomb);
+	return rc;
 }
 
 int
@@ -599,7 +664,7 @@ model_render(struct site *s)
 	for (i = 0; i < s->recordsz; i++) {
 		char *out = xasprintf("vendors/%s/index.html", s->records[i]->id);
 		struct view vw = { out, "vendor", "vendor", s->records[i]->name,
-			NULL, NULL, NULL, NULL };
+			NULL, NULL, NULL, NULL, s->records[i]->path };
 		keys[0] = tval_ref(m.vendor_tv[i]), names[0] = "vendor";
 		if (render(&m, &vw, keys, names, 1) == -1)
 			rc = -1;
@@ -612,6 +677,9 @@ model_render(struct site *s)
 	    "Timeline", keys, names, 2) == -1)
 		rc = -1;
 
+	if (render_history(&m) == -1)
+		rc = -1;
+
 	/* 404.html is served at any depth: its links start from the root. */
 	{
 		char *root = NULL;
@@ -622,7 +690,7 @@ model_render(struct site *s)
 		else
 			root = xstrdup("/");
 		struct view vw = { "404.html", "404", "404", "Page not found",
-			NULL, NULL, NULL, root };
+			NULL, NULL, NULL, root, NULL };
 		if (render(&m, &vw, NULL, NULL, 0) == -1)
 			rc = -1;
 		free(root);

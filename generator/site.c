@@ -19,9 +19,11 @@
 #include <unistd.h>
 
 #include "buf.h"
+#include "changes.h"
 #include "config.h"
 #include "diag.h"
 #include "embedded.h"
+#include "history.h"
 #include "markdown.h"
 #include "model.h"
 #include "record.h"
@@ -35,7 +37,9 @@
 
 /* Output paths docket makes itself; a page there is an error. */
 static const char *const generated[] = {
-	"404.html", "index.html", "timeline/index.html", "vendors/index.html"
+	"404.html", "build.json", "changes/changes.json", "changes/feed.xml",
+	"changes/index.html", "index.html", "timeline/index.html",
+	"vendors/index.html"
 };
 
 char *
@@ -437,6 +441,7 @@ check_collisions(struct site *s)
 		if (v[i - 1].by == NULL && v[i].by != NULL &&
 		    (strcmp(v[i].by, "content/index.md") == 0 ||
 		    strcmp(v[i].by, "content/vendors/index.md") == 0 ||
+		    strcmp(v[i].by, "content/changes/index.md") == 0 ||
 		    strcmp(v[i].by, "content/timeline/index.md") == 0))
 			continue;
 		p = (struct pos){ v[i].by != NULL ? v[i].by : v[i - 1].by, 0, 0 };
@@ -729,6 +734,50 @@ site_release(struct site *s)
 	free(s->tmpdir);
 	free(s->dir);
 	source_free(s->src);
+	hist_free(s->hist);
+}
+
+/*
+ * --as-of: opens the repository, finds the commit (a date is placed in
+ * the history.timezone of the docket.yml committed at HEAD) and reads
+ * the site from that commit's tree instead of the working tree.
+ */
+static int
+open_as_of(struct site *s)
+{
+	struct config cfg;
+	struct diag quiet;
+	struct buf data = BUF_INIT;
+	struct source_tree *head;
+	char *tz = NULL;
+	int rc;
+
+	if (hist_open(&s->hist, s->dg, s->dir) == -1)
+		return -1;
+	s->hist->drafts = s->opts->drafts;
+	if (s->hist->repo != NULL && s->hist->head[0] != '\0' &&
+	    (head = hist_source(s->hist)) != NULL) {
+		diag_init(&quiet);
+		quiet.silent = true;
+		memset(&cfg, 0, sizeof(cfg));
+		if (source_read(head, "docket.yml", &data) == 0 &&
+		    config_load(&cfg, &quiet, "docket.yml", data.ptr,
+		    data.len) == 0)
+			tz = xstrdup(cfg.hist_timezone);
+		config_release(&cfg);
+		buf_release(&data);
+		source_free(head);
+	}
+	rc = hist_as_of(s->hist, s->dg, s->opts->as_of,
+	    tz != NULL ? tz : "UTC");
+	free(tz);
+	if (rc == -1)
+		return -1;
+	source_free(s->src);
+	if ((s->src = hist_source(s->hist)) == NULL)
+		return diag_error(s->dg, NULL, "cannot read commit %s",
+		    s->hist->head);
+	return 0;
 }
 
 static double
@@ -760,6 +809,8 @@ site_build(struct diag *dg, const struct build_opts *opts)
 		goto out;
 	}
 	s.src = source_dir(s.dir);
+	if (opts->as_of != NULL && open_as_of(&s) == -1)
+		goto out;
 	cfgpath = path_join(s.dir, "docket.yml");
 	if (source_read(s.src, "docket.yml", &data) == -1) {
 		diag_error(dg, NULL, "cannot read '%s': %s", cfgpath,
@@ -769,6 +820,11 @@ site_build(struct diag *dg, const struct build_opts *opts)
 	}
 	if (config_load(&s.cfg, dg, "docket.yml", data.ptr, data.len) == -1)
 		goto out;
+	if (opts->as_of == NULL && !opts->no_history &&
+	    hist_open(&s.hist, dg, s.dir) == -1)
+		goto out;
+	if (s.hist != NULL)
+		s.hist->drafts = opts->drafts;
 	if (opts->base_url != NULL) {
 		if (!url_is_web(opts->base_url)) {
 			diag_error(dg, NULL, "--base-url must be an http or https URL");
@@ -800,6 +856,13 @@ site_build(struct diag *dg, const struct build_opts *opts)
 		goto out;
 	if (check_collisions(&s) == -1)
 		goto out;
+	if (s.hist != NULL && s.hist->repo == NULL &&
+	    diag_warning(dg, NULL, "no git repository in '%s' or above it: "
+	    "building without history", s.dir) == -1)
+		goto out;
+	if (s.hist != NULL && !opts->no_history &&
+	    hist_walk(s.hist, dg, &s.cfg) == -1)
+		goto out;
 	s.tmpl = tmpl_set_new(dg, load_template, &s);
 
 	/* Write everything beside the output, then swap it in. */
@@ -816,6 +879,8 @@ site_build(struct diag *dg, const struct build_opts *opts)
 		goto fail;
 	}
 	if (model_render(&s) == -1)
+		goto fail;
+	if (changes_write(&s) == -1)
 		goto fail;
 	if (copy_assets(&s) == -1) {
 		status = 2;
@@ -835,7 +900,9 @@ site_build(struct diag *dg, const struct build_opts *opts)
 	status = 0;
 	if (!opts->quiet)
 		fprintf(stderr, "docket: built %zu pages and %zu records "
-		    "(%zu files) in %.2f s into %s\n", s.pagesz, s.recordsz,
+		    "from %zu commit%s (%zu files) in %.2f s into %s\n",
+		    s.pagesz, s.recordsz, s.hist != NULL ? s.hist->commitsz : 0,
+		    s.hist != NULL && s.hist->commitsz == 1 ? "" : "s",
 		    s.written, now() - t0, out);
 	goto out;
 fail:

@@ -12,6 +12,7 @@
 #include "date.h"
 
 struct diag;
+struct history;
 struct record;
 struct source_tree;
 struct tmpl_set;
@@ -21,6 +22,8 @@ struct build_opts {
 	const char	*source;	/* the site folder; default "." */
 	const char	*output;	/* -o, relative to the current folder */
 	const char	*base_url;	/* --base-url */
+	const char	*as_of;		/* --as-of REV|YYYY-MM-DD */
+	bool		 no_history;	/* --no-history */
 	bool		 drafts;
 	bool		 verbose;
 	bool		 quiet;
@@ -66,6 +69,7 @@ struct site {
 	struct tmpl_set	 *tmpl;
 	char		**tmpl_paths;	/* kept for diagnostics */
 	size_t		  tmpl_pathsz;
+	struct history	 *hist;		/* NULL: --no-history */
 	char		 *tmpdir;	/* the output being written */
 	size_t		  written;	/* files written */
 };

@@ -1,0 +1,645 @@
+/*
+ * The history as readers see it: template data for page histories and
+ * the change lists, the Atom feeds (RFC 4287), changes.json, build.json,
+ * and the redirects left at renamed records' old addresses.
+ *
+ * Feed and entry ids are tag: URIs (RFC 4151) made of the vendor id and
+ * the commit, so that they do not change with base_url.
+ */
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#include "buf.h"
+#include "changes.h"
+#include "config.h"
+#include "date.h"
+#include "diag.h"
+#include "history.h"
+#include "recdiff.h"
+#include "record.h"
+#include "site.h"
+#include "template.h"
+#include "util.h"
+
+/* The history, when the build has one. */
+static const struct history *
+hist_of(const struct site *s)
+{
+	return s->hist != NULL && s->hist->walked ? s->hist : NULL;
+}
+
+static void
+set_date(const struct site *s, struct tval *map, const struct date *d)
+{
+	struct buf b = BUF_INIT;
+
+	date_format(&b, s->cfg.date_format, d);
+	tval_set(map, "date", tval_str_own(buf_detach(&b)));
+	date_iso(&b, d);
+	tval_set(map, "date_iso", tval_str_own(buf_detach(&b)));
+}
+
+/* A commit for templates: {id, short, url, date, date_iso, subject, author}. */
+static struct tval *
+commit_tv(const struct site *s, const struct hist_commit *c)
+{
+	struct tval *v = tval_map();
+
+	tval_set_str(v, "id", c->id);
+	tval_set_str(v, "short", c->short_id);
+	if (c->url != NULL)
+		tval_set_str(v, "url", c->url);
+	else
+		tval_set_bool(v, "url", false);
+	set_date(s, v, &c->date);
+	tval_set_str(v, "subject", c->subject);
+	if (c->author != NULL)
+		tval_set_str(v, "author", c->author);
+	else
+		tval_set_bool(v, "author", false);
+	return v;
+}
+
+static struct tval *
+changes_list_tv(const struct hist_rev *r)
+{
+	struct tval *l = tval_list(), *it;
+	size_t i;
+
+	for (i = 0; i < r->changesz; i++) {
+		it = tval_map();
+		tval_set_str(it, "field", r->changes[i].field);
+		tval_set_str(it, "text", r->changes[i].text);
+		tval_push(l, it);
+	}
+	return l;
+}
+
+struct tval *
+changes_history_tv(const struct site *s, const char *src)
+{
+	const struct history *h = hist_of(s);
+	const struct hist_file *f;
+	const struct hist_rev *r;
+	struct tval *v, *l, *c;
+	size_t i, last, shown = 0;
+
+	if (h == NULL)
+		return NULL;
+	f = hist_file(h, src);
+	v = tval_map();
+	tval_set_bool(v, "incomplete", f != NULL && f->incomplete);
+	tval_set_bool(v, "uncommitted", f == NULL || f->uncommitted);
+	tval_set_bool(v, "first", false);
+	tval_set_bool(v, "last", false);
+	l = tval_list();
+	tval_set(v, "commits", l);
+	tval_set_bool(v, "has_commits", f != NULL && f->revsz > 0);
+	tval_set_bool(v, "more", false);
+	if (f == NULL)
+		return v;
+	if (f->revsz > 0 && !f->incomplete)
+		tval_set(v, "first", commit_tv(s,
+		    &h->commits[f->revs[f->revsz - 1].commit]));
+	last = hist_last(f);
+	if (last < f->revsz && !f->uncommitted)
+		tval_set(v, "last", commit_tv(s, &h->commits[f->revs[last].commit]));
+	for (i = 0; i < f->revsz && shown < h->limit; i++, shown++) {
+		r = &f->revs[i];
+		c = commit_tv(s, &h->commits[r->commit]);
+		tval_set(c, "changes", changes_list_tv(r));
+		tval_set_bool(c, "has_changes", r->changesz > 0);
+		tval_set_bool(c, "reformat", f->record && r->changesz == 0);
+		tval_push(l, c);
+	}
+	if (i < f->revsz)
+		tval_set_num(v, "more", (double)(f->revsz - i));
+	return v;
+}
+
+void
+changes_site_tv(const struct site *s, struct tval *site)
+{
+	const struct history *h = hist_of(s);
+	struct tval *a;
+
+	tval_set(site, "changes_url",
+	    tval_str_own(site_url_for(s, "changes/index.html")));
+	if (h != NULL)
+		tval_set_str(site, "feed_url", "changes/feed.xml");
+	if (s->hist != NULL && s->hist->as_of) {
+		struct date d;
+		a = tval_map();
+		tval_set_str(a, "rev", s->hist->as_of_rev);
+		tval_set_str(a, "short", s->hist->head_short);
+		tval_set_str(a, "id", s->hist->head);
+		hist_date_in(&d, s->hist->head_time, s->cfg.hist_timezone);
+		set_date(s, a, &d);
+		tval_set(site, "as_of", a);
+	}
+}
+
+void
+changes_vendor_tv(const struct site *s, const char *id, struct tval *v)
+{
+	if (hist_of(s) != NULL)
+		tval_set(v, "feed_url", tval_str_own(xasprintf(
+		    "vendors/%s/feed.xml", id)));
+	else
+		tval_set_bool(v, "feed_url", false);
+}
+
+static int
+year_of(const struct history *h, const struct hist_entry *e)
+{
+	return h->commits[h->files[e->file].revs[e->rev].commit].date.y;
+}
+
+struct tval *
+changes_years_tv(const struct site *s)
+{
+	const struct history *h = hist_of(s);
+	struct tval *l = tval_list(), *y = NULL;
+	int cur = 0;
+	size_t i, n = 0;
+	char *out;
+
+	if (h == NULL)
+		return l;
+	for (i = 0; i <= h->entrysz; i++) {
+		if (i < h->entrysz && y != NULL && year_of(h, &h->entries[i]) == cur) {
+			n++;
+			continue;
+		}
+		if (y != NULL) {
+			tval_set_num(y, "count", (double)n);
+			tval_push(l, y);
+			y = NULL;
+		}
+		if (i == h->entrysz)
+			break;
+		cur = year_of(h, &h->entries[i]);
+		n = 1;
+		y = tval_map();
+		tval_set(y, "year", tval_str_own(xasprintf("%04d", cur)));
+		out = xasprintf("changes/%04d/index.html", cur);
+		tval_set(y, "url", tval_str_own(site_url_for(s, out)));
+		free(out);
+	}
+	return l;
+}
+
+static char *
+vendor_url(const struct site *s, const char *id)
+{
+	char *out = xasprintf("vendors/%s/index.html", id), *u;
+
+	u = site_url_for(s, out);
+	free(out);
+	return u;
+}
+
+/* One line of the change lists: a commit's changes to one record. */
+static struct tval *
+entry_tv(const struct site *s, const struct hist_entry *e)
+{
+	const struct history *h = s->hist;
+	const struct hist_file *f = &h->files[e->file];
+	const struct hist_rev *r = &f->revs[e->rev];
+	struct tval *v = tval_map(), *vd = tval_map();
+
+	tval_set_str(vd, "id", f->vendor);
+	tval_set_str(vd, "name", f->name != NULL ? f->name : f->vendor);
+	tval_set(vd, "url", tval_str_own(vendor_url(s, f->vendor)));
+	tval_set_bool(vd, "removed", f->removed);
+	tval_set(v, "vendor", vd);
+	tval_set(v, "commit", commit_tv(s, &h->commits[r->commit]));
+	tval_set(v, "changes", changes_list_tv(r));
+	return v;
+}
+
+struct tval *
+changes_entries_tv(const struct site *s, int year)
+{
+	const struct history *h = hist_of(s);
+	struct tval *l = tval_list();
+	size_t i, n = 0;
+
+	if (h == NULL)
+		return l;
+	for (i = 0; i < h->entrysz; i++) {
+		if (year != 0 && year_of(h, &h->entries[i]) != year)
+			continue;
+		if (year == 0 && n == CHANGES_FEED_MAX)
+			break;
+		tval_push(l, entry_tv(s, &h->entries[i]));
+		n++;
+	}
+	return l;
+}
+
+static bool
+is_current(const struct site *s, const char *id)
+{
+	size_t i;
+
+	for (i = 0; i < s->recordsz; i++)
+		if (strcmp(s->records[i]->id, id) == 0)
+			return true;
+	return false;
+}
+
+/* Has a removed record ever been published (a version not a draft)? */
+static bool
+was_published(const struct site *s, const struct hist_file *f)
+{
+	size_t i;
+
+	for (i = 0; i < f->revsz; i++)
+		if (f->revs[i].substantive || s->opts->drafts)
+			return true;
+	return false;
+}
+
+size_t
+changes_tombstones(const struct site *s, const struct hist_file ***out)
+{
+	const struct history *h = hist_of(s);
+	size_t i, n = 0;
+
+	*out = NULL;
+	if (h == NULL)
+		return 0;
+	for (i = 0; i < h->filesz; i++) {
+		const struct hist_file *f = &h->files[i];
+		if (!f->record || !f->removed || f->vendor == NULL ||
+		    !id_valid(f->vendor) || is_current(s, f->vendor) ||
+		    !was_published(s, f))
+			continue;
+		*out = xreallocarray(*out, n + 1, sizeof(**out));
+		(*out)[n++] = f;
+	}
+	return n;
+}
+
+struct tval *
+changes_tombstone_tv(const struct site *s, const struct hist_file *f)
+{
+	const struct history *h = s->hist;
+	struct tval *v = tval_map(), *rm;
+
+	tval_set_str(v, "id", f->vendor);
+	tval_set_str(v, "name", f->name != NULL ? f->name : f->vendor);
+	tval_set(v, "url", tval_str_own(vendor_url(s, f->vendor)));
+	rm = commit_tv(s, &h->commits[f->revs[0].commit]);
+	tval_set(v, "removed", rm);
+	return v;
+}
+
+/* ---- files ---- */
+
+/* RFC 3339 in UTC: "2017-09-13T12:00:00Z". */
+static void
+put_rfc3339(struct buf *b, long long t)
+{
+	struct date d;
+	long long days = t >= 0 ? t / 86400 : (t - 86399) / 86400;
+	long long sec = t - days * 86400;
+
+	date_from_days(&d, (long)days);
+	buf_printf(b, "%04d-%02d-%02dT%02lld:%02lld:%02lldZ", d.y, d.m, d.d,
+	    sec / 3600, sec / 60 % 60, sec % 60);
+}
+
+/* The UTC date of a time, for tag: URIs. */
+static void
+put_utc_date(struct buf *b, long long t)
+{
+	struct date d;
+
+	date_from_days(&d, (long)(t >= 0 ? t / 86400 : (t - 86399) / 86400));
+	date_iso(b, &d);
+}
+
+static void
+put_xml(struct buf *b, const char *s)
+{
+	buf_puts_html(b, s);
+}
+
+/* An absolute URL with base_url, else one relative to the feed's folder. */
+static void
+put_link(const struct site *s, struct buf *b, const char *from_root,
+    const char *feed_root)
+{
+	if (s->cfg.base_url != NULL)
+		put_xml(b, s->cfg.base_url);
+	else
+		buf_puts(b, feed_root);
+	put_xml(b, from_root);
+}
+
+/*
+ * Writes an Atom feed of the latest entries (of one vendor, or all) to
+ * `out`, which lies `root` below the site root.
+ */
+static int
+write_feed(struct site *s, const char *out, const char *root,
+    const char *vendor, const char *title)
+{
+	const struct history *h = s->hist;
+	struct buf b = BUF_INIT, html = BUF_INIT;
+	size_t i, j, n = 0;
+	long long updated = h->head_time;
+	char *u;
+	int rc;
+
+	for (i = 0; i < h->entrysz; i++) {
+		const struct hist_file *f = &h->files[h->entries[i].file];
+		if (vendor == NULL || strcmp(f->vendor, vendor) == 0) {
+			updated = h->commits[f->revs[h->entries[i].rev].commit].time;
+			break;
+		}
+	}
+	BUF_PUTSL(&b, "<?xml version=\"1.0\" encoding=\"utf-8\"?>\n"
+	    "<feed xmlns=\"http://www.w3.org/2005/Atom\"");
+	BUF_PUTSL(&b, " xml:lang=\"");
+	put_xml(&b, s->cfg.language);
+	BUF_PUTSL(&b, "\">\n  <id>tag:docket,");
+	put_utc_date(&b, h->commitsz > 0 ? h->commits[h->commitsz - 1].time :
+	    h->head_time);
+	buf_printf(&b, ":%s/changes%s%s</id>\n", h->root_id != NULL ?
+	    h->root_id : h->head, vendor != NULL ? "/" : "",
+	    vendor != NULL ? vendor : "");
+	BUF_PUTSL(&b, "  <title>");
+	put_xml(&b, title);
+	BUF_PUTSL(&b, "</title>\n  <updated>");
+	put_rfc3339(&b, updated);
+	BUF_PUTSL(&b, "</updated>\n  <link rel=\"self\" type=\"application/atom+xml\" href=\"");
+	put_link(s, &b, out, root);
+	BUF_PUTSL(&b, "\"/>\n  <link rel=\"alternate\" type=\"text/html\" href=\"");
+	u = vendor != NULL ? vendor_url(s, vendor) :
+	    site_url_for(s, "changes/index.html");
+	put_link(s, &b, u, root);
+	free(u);
+	BUF_PUTSL(&b, "\"/>\n  <author><name>");
+	put_xml(&b, s->cfg.title);
+	BUF_PUTSL(&b, "</name></author>\n  <generator version=\"" DOCKET_VERSION
+	    "\">docket</generator>\n");
+	for (i = 0; i < h->entrysz && n < CHANGES_FEED_MAX; i++) {
+		const struct hist_file *f = &h->files[h->entries[i].file];
+		const struct hist_rev *r = &f->revs[h->entries[i].rev];
+		const struct hist_commit *c = &h->commits[r->commit];
+		const char *name = f->name != NULL ? f->name : f->vendor;
+		if (vendor != NULL && strcmp(f->vendor, vendor) != 0)
+			continue;
+		n++;
+		BUF_PUTSL(&b, "  <entry>\n    <id>tag:docket,");
+		put_utc_date(&b, c->time);
+		buf_printf(&b, ":%s/%s</id>\n    <title>", f->vendor, c->id);
+		put_xml(&b, name);
+		BUF_PUTSL(&b, ": ");
+		put_xml(&b, r->changes[0].text);
+		if (r->changesz > 1)
+			buf_printf(&b, " (and %zu more)", r->changesz - 1);
+		BUF_PUTSL(&b, "</title>\n    <updated>");
+		put_rfc3339(&b, c->time);
+		BUF_PUTSL(&b, "</updated>\n    <link rel=\"alternate\" type=\"text/html\" href=\"");
+		u = vendor_url(s, f->vendor);
+		put_link(s, &b, u, root);
+		free(u);
+		BUF_PUTSL(&b, "\"/>\n");
+		if (c->author != NULL) {
+			BUF_PUTSL(&b, "    <author><name>");
+			put_xml(&b, c->author);
+			BUF_PUTSL(&b, "</name></author>\n");
+		}
+		/* The content is HTML, escaped once more as Atom says. */
+		BUF_PUTSL(&html, "<ul>");
+		for (j = 0; j < r->changesz; j++) {
+			BUF_PUTSL(&html, "<li>");
+			buf_puts_html(&html, r->changes[j].text);
+			BUF_PUTSL(&html, "</li>");
+		}
+		BUF_PUTSL(&html, "</ul><p>");
+		buf_puts_html(&html, c->subject);
+		BUF_PUTSL(&html, " (");
+		if (c->url != NULL) {
+			BUF_PUTSL(&html, "<a href=\"");
+			buf_puts_html(&html, c->url);
+			BUF_PUTSL(&html, "\">");
+		}
+		buf_puts(&html, c->short_id);
+		if (c->url != NULL)
+			BUF_PUTSL(&html, "</a>");
+		BUF_PUTSL(&html, ")</p>");
+		BUF_PUTSL(&b, "    <content type=\"html\">");
+		put_xml(&b, html.ptr);
+		BUF_PUTSL(&b, "</content>\n  </entry>\n");
+		buf_truncate(&html, 0);
+	}
+	BUF_PUTSL(&b, "</feed>\n");
+	rc = site_write(s, out, b.ptr, b.len);
+	buf_release(&b);
+	buf_release(&html);
+	return rc;
+}
+
+static void
+json_str(struct buf *b, const char *s)
+{
+	if (s == NULL) {
+		BUF_PUTSL(b, "null");
+		return;
+	}
+	buf_putc(b, '"');
+	buf_put_json(b, s, strlen(s));
+	buf_putc(b, '"');
+}
+
+/* "commit": ..., "uncommitted": ..., "as_of": ...: what every export carries. */
+static void
+json_built_from(const struct site *s, struct buf *b)
+{
+	const struct history *h = s->hist;
+
+	BUF_PUTSL(b, "  \"commit\": ");
+	json_str(b, h != NULL && h->head[0] != '\0' ? h->head : NULL);
+	BUF_PUTSL(b, ",\n  \"uncommitted\": ");
+	buf_puts(b, h != NULL && h->dirty ? "true" : "false");
+	BUF_PUTSL(b, ",\n  \"as_of\": ");
+	json_str(b, h != NULL && h->as_of ? h->as_of_rev : NULL);
+	BUF_PUTSL(b, ",\n");
+}
+
+static int
+write_changes_json(struct site *s)
+{
+	const struct history *h = hist_of(s);
+	struct buf b = BUF_INIT;
+	size_t i, j;
+	bool first = true;
+	int rc;
+
+	BUF_PUTSL(&b, "{\n");
+	json_built_from(s, &b);
+	BUF_PUTSL(&b, "  \"history\": ");
+	buf_puts(&b, h == NULL ? "\"none\"" : h->shallow ? "\"incomplete\"" :
+	    "\"complete\"");
+	BUF_PUTSL(&b, ",\n  \"changes\": [");
+	for (i = 0; h != NULL && i < h->entrysz; i++) {
+		const struct hist_file *f = &h->files[h->entries[i].file];
+		const struct hist_rev *r = &f->revs[h->entries[i].rev];
+		const struct hist_commit *c = &h->commits[r->commit];
+		for (j = 0; j < r->changesz; j++) {
+			const struct hist_change *ch = &r->changes[j];
+			buf_puts(&b, first ? "\n    {" : ",\n    {");
+			first = false;
+			BUF_PUTSL(&b, "\"vendor\": ");
+			json_str(&b, f->vendor);
+			BUF_PUTSL(&b, ", \"field\": ");
+			json_str(&b, ch->field);
+			BUF_PUTSL(&b, ", \"text\": ");
+			json_str(&b, ch->text);
+			BUF_PUTSL(&b, ", \"before\": ");
+			json_str(&b, ch->before);
+			BUF_PUTSL(&b, ", \"after\": ");
+			json_str(&b, ch->after);
+			BUF_PUTSL(&b, ", \"commit\": ");
+			json_str(&b, c->id);
+			BUF_PUTSL(&b, ", \"date\": \"");
+			date_iso(&b, &c->date);
+			BUF_PUTSL(&b, "\"}");
+		}
+	}
+	buf_puts(&b, first ? "]\n}\n" : "\n  ]\n}\n");
+	rc = site_write(s, "changes/changes.json", b.ptr, b.len);
+	buf_release(&b);
+	return rc;
+}
+
+static int
+write_build_json(struct site *s)
+{
+	const struct history *h = s->hist;
+	struct buf b = BUF_INIT;
+	int rc;
+
+	BUF_PUTSL(&b, "{\n  \"generator\": \"docket " DOCKET_VERSION "\",\n");
+	json_built_from(s, &b);
+	BUF_PUTSL(&b, "  \"commit_date\": ");
+	if (h != NULL && h->head[0] != '\0') {
+		buf_putc(&b, '"');
+		put_rfc3339(&b, h->head_time);
+		buf_putc(&b, '"');
+	} else
+		BUF_PUTSL(&b, "null");
+	BUF_PUTSL(&b, ",\n  \"history\": ");
+	buf_puts(&b, hist_of(s) == NULL ? "\"none\"" : h->shallow ?
+	    "\"incomplete\"" : "\"complete\"");
+	buf_printf(&b, ",\n  \"pages\": %zu,\n  \"records\": %zu\n}\n",
+	    s->pagesz, s->recordsz);
+	rc = site_write(s, "build.json", b.ptr, b.len);
+	buf_release(&b);
+	return rc;
+}
+
+/* A page at a renamed record's old address, sending readers to the new. */
+static int
+write_redirect(struct site *s, const char *old_id, const char *new_id,
+    const char *name)
+{
+	struct buf b = BUF_INIT, target = BUF_INIT;
+	char *out = xasprintf("vendors/%s/index.html", old_id);
+	char *u = vendor_url(s, new_id);
+	int rc;
+
+	buf_printf(&target, "../../%s", u);
+	BUF_PUTSL(&b, "<!DOCTYPE html>\n<html lang=\"");
+	buf_puts_html(&b, s->cfg.language);
+	BUF_PUTSL(&b, "\">\n<head>\n<meta charset=\"utf-8\">\n<title>");
+	buf_puts_html(&b, name);
+	BUF_PUTSL(&b, "</title>\n<meta name=\"robots\" content=\"noindex\">\n"
+	    "<meta http-equiv=\"refresh\" content=\"0; url=");
+	buf_puts_html(&b, target.ptr);
+	BUF_PUTSL(&b, "\">\n</head>\n<body>\n<p>This record has moved to <a href=\"");
+	buf_puts_html(&b, target.ptr);
+	BUF_PUTSL(&b, "\">");
+	buf_puts_html(&b, name);
+	BUF_PUTSL(&b, "</a>.</p>\n</body>\n</html>\n");
+	rc = site_write(s, out, b.ptr, b.len);
+	buf_release(&b);
+	buf_release(&target);
+	free(out);
+	free(u);
+	return rc;
+}
+
+static int
+write_redirects(struct site *s)
+{
+	const struct history *h = hist_of(s);
+	const struct hist_file **tomb = NULL;
+	size_t i, j, k, n;
+	char *old;
+	int rc = 0;
+
+	if (h == NULL)
+		return 0;
+	n = changes_tombstones(s, &tomb);
+	for (i = 0; i < h->filesz; i++) {
+		const struct hist_file *f = &h->files[i];
+		if (!f->record || f->removed || !is_current(s, f->vendor))
+			continue;
+		for (j = 0; j < f->old_pathsz; j++) {
+			const char *p = f->old_paths[j];
+			if (!str_startswith(p, "content/vendors/") ||
+			    !str_endswith(p, ".xml") || strchr(p + 16, '/'))
+				continue;
+			old = xstrndup(p + 16, strlen(p) - 20);
+			for (k = 0; k < n && strcmp(tomb[k]->vendor, old) != 0; k++)
+				continue;
+			/* Not where a record or a removed one's page is. */
+			if (id_valid(old) && k == n && !is_current(s, old) &&
+			    write_redirect(s, old, f->vendor, f->name != NULL ?
+			    f->name : f->vendor) == -1)
+				rc = -1;
+			free(old);
+		}
+	}
+	free(tomb);
+	return rc;
+}
+
+int
+changes_write(struct site *s)
+{
+	const struct history *h = hist_of(s);
+	struct buf title = BUF_INIT;
+	char *out;
+	size_t i;
+	int rc = 0;
+
+	if (write_build_json(s) == -1 || write_changes_json(s) == -1)
+		return -1;
+	if (h == NULL)
+		return 0;
+	buf_printf(&title, "%s: changes", s->cfg.title);
+	if (write_feed(s, "changes/feed.xml", "../", NULL, title.ptr) == -1)
+		rc = -1;
+	for (i = 0; i < s->recordsz; i++) {
+		buf_truncate(&title, 0);
+		buf_printf(&title, "%s: changes to %s", s->cfg.title,
+		    s->records[i]->name);
+		out = xasprintf("vendors/%s/feed.xml", s->records[i]->id);
+		if (write_feed(s, out, "../../", s->records[i]->id,
+		    title.ptr) == -1)
+			rc = -1;
+		free(out);
+	}
+	if (write_redirects(s) == -1)
+		rc = -1;
+	buf_release(&title);
+	return rc;
+}

@@ -1,0 +1,48 @@
+/*
+ * The history as readers see it: the template data of a page's history,
+ * the change lists (changes/, by year), the Atom feeds, changes.json,
+ * build.json, and the pages left where records were removed or renamed.
+ */
+#ifndef DOCKET_CHANGES_H
+#define DOCKET_CHANGES_H
+
+#include <stddef.h>
+
+struct hist_file;
+struct history;
+struct site;
+struct tval;
+
+#define CHANGES_FEED_MAX	50	/* entries in a feed and on changes/ */
+
+/*
+ * The history of the file `src` ("content/a.md") for templates
+ * (page.history), or NULL when the build has no history.
+ */
+struct tval	*changes_history_tv(const struct site *, const char *src);
+/* Adds changes_url, feed_url and as_of to the site map. */
+void		 changes_site_tv(const struct site *, struct tval *site);
+/* Sets vendor.feed_url (false without history). */
+void		 changes_vendor_tv(const struct site *, const char *id,
+		     struct tval *vendor);
+/* The years with changes, newest first: list of {year, url, count}. */
+struct tval	*changes_years_tv(const struct site *);
+/* Record changes of one year, or the latest CHANGES_FEED_MAX (year 0). */
+struct tval	*changes_entries_tv(const struct site *, int year);
+/*
+ * The removed records that keep a page: *out is set to an array of files
+ * (caller frees the array only). Returns the count.
+ */
+size_t		 changes_tombstones(const struct site *,
+		     const struct hist_file ***out);
+/* The data of a removed record's page (vendor). */
+struct tval	*changes_tombstone_tv(const struct site *,
+		     const struct hist_file *);
+/*
+ * Writes changes/feed.xml, vendors/<id>/feed.xml, changes/changes.json,
+ * build.json and the redirects at renamed records' old addresses.
+ * Returns 0 or -1 after reporting.
+ */
+int		 changes_write(struct site *);
+
+#endif

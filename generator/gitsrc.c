@@ -1,0 +1,288 @@
+/*
+ * The files a build reads, from a commit's tree: nothing in the working
+ * tree is read or written. Symbolic links are followed only when they
+ * lead to another place of the site folder.
+ */
+#include <errno.h>
+#include <fcntl.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "buf.h"
+#include "gitsrc.h"
+#include "source.h"
+#include "util.h"
+
+#define MAX_LINKS	8
+
+struct gitsrc {
+	git_repository	*repo;
+	git_tree	*root;		/* the commit's whole tree */
+	char		*prefix;	/* the site folder: "" or "a/b/" */
+};
+
+/*
+ * Resolves dir + "/" + target (a link's target) into a clean path from
+ * the repository root. Returns NULL when it leaves the repository.
+ */
+static char *
+link_target(const char *path, const char *target)
+{
+	struct buf b = BUF_INIT;
+	const char *slash = strrchr(path, '/'), *p, *e;
+	size_t n;
+
+	if (*target == '/')
+		return NULL;
+	if (slash != NULL)
+		buf_put(&b, path, (size_t)(slash - path));
+	for (p = target; *p != '\0'; p = *e == '\0' ? e : e + 1) {
+		e = strchr(p, '/');
+		if (e == NULL)
+			e = p + strlen(p);
+		n = (size_t)(e - p);
+		if (n == 0 || (n == 1 && p[0] == '.'))
+			continue;
+		if (n == 2 && p[0] == '.' && p[1] == '.') {
+			char *last;
+			if (b.len == 0) {
+				buf_release(&b);
+				return NULL;
+			}
+			last = strrchr(b.ptr, '/');
+			buf_truncate(&b, last != NULL ? (size_t)(last - b.ptr) : 0);
+			continue;
+		}
+		if (b.len > 0)
+			buf_putc(&b, '/');
+		buf_put(&b, p, n);
+	}
+	return buf_detach(&b);
+}
+
+/*
+ * Finds the entry of a path from the site folder, following links that
+ * stay inside it. Sets *out (free with git_tree_entry_free()) and returns
+ * SRC_FILE or SRC_DIR, or another type with *out NULL.
+ */
+static enum src_type
+lookup(struct gitsrc *g, const char *rel, git_tree_entry **out)
+{
+	git_tree_entry *e = NULL;
+	git_blob *blob = NULL;
+	char *full = xasprintf("%s%s", g->prefix, rel), *target, *next;
+	enum src_type t = SRC_NONE;
+	int hops;
+
+	*out = NULL;
+	for (hops = 0; hops <= MAX_LINKS; hops++) {
+		if (git_tree_entry_bypath(&e, g->root, full) != 0) {
+			t = SRC_NONE;
+			break;
+		}
+		switch (git_tree_entry_filemode(e)) {
+		case GIT_FILEMODE_TREE:
+			t = SRC_DIR;
+			break;
+		case GIT_FILEMODE_BLOB:
+		case GIT_FILEMODE_BLOB_EXECUTABLE:
+			t = SRC_FILE;
+			break;
+		case GIT_FILEMODE_LINK:
+			if (git_blob_lookup(&blob, g->repo, git_tree_entry_id(e)) < 0) {
+				t = SRC_OTHER;
+				break;
+			}
+			target = xstrndup(git_blob_rawcontent(blob),
+			    (size_t)git_blob_rawsize(blob));
+			git_blob_free(blob);
+			next = link_target(full, target);
+			free(target);
+			git_tree_entry_free(e);
+			e = NULL;
+			if (next == NULL || strncmp(next, g->prefix,
+			    strlen(g->prefix)) != 0) {
+				free(next);
+				t = SRC_OUTSIDE;
+				goto out;
+			}
+			free(full);
+			full = next;
+			continue;
+		default:
+			t = SRC_OTHER;
+			break;
+		}
+		break;
+	}
+	if (hops > MAX_LINKS)
+		t = SRC_OTHER;
+out:
+	if (t == SRC_FILE || t == SRC_DIR)
+		*out = e;
+	else
+		git_tree_entry_free(e);
+	free(full);
+	return t;
+}
+
+static enum src_type
+git_type(struct source_tree *s, const char *rel)
+{
+	git_tree_entry *e;
+	enum src_type t;
+
+	if (!source_path_ok(rel))
+		return SRC_OTHER;
+	if (*rel == '\0')
+		return SRC_DIR;
+	t = lookup(s->arg, rel, &e);
+	git_tree_entry_free(e);
+	return t;
+}
+
+static int
+git_read(struct source_tree *s, const char *rel, struct buf *out)
+{
+	struct gitsrc *g = s->arg;
+	git_tree_entry *e;
+	git_blob *blob = NULL;
+	enum src_type t;
+	int rc = -1;
+
+	if (!source_path_ok(rel) || *rel == '\0') {
+		errno = EINVAL;
+		return -1;
+	}
+	if ((t = lookup(g, rel, &e)) != SRC_FILE) {
+		errno = t == SRC_NONE ? ENOENT : t == SRC_DIR ? EISDIR : EACCES;
+		git_tree_entry_free(e);
+		return -1;
+	}
+	if (git_blob_lookup(&blob, g->repo, git_tree_entry_id(e)) < 0)
+		errno = EIO;
+	else if (git_blob_rawsize(blob) > MAX_FILE_SIZE)
+		errno = EFBIG;
+	else {
+		buf_put(out, git_blob_rawcontent(blob),
+		    (size_t)git_blob_rawsize(blob));
+		rc = 0;
+	}
+	git_blob_free(blob);
+	git_tree_entry_free(e);
+	return rc;
+}
+
+static int
+git_list(struct source_tree *s, const char *rel, char ***out, size_t *outsz)
+{
+	struct gitsrc *g = s->arg;
+	git_tree_entry *e = NULL;
+	git_tree *t = NULL;
+	char **v = NULL;
+	size_t n, i;
+
+	*out = NULL;
+	*outsz = 0;
+	if (!source_path_ok(rel)) {
+		errno = EINVAL;
+		return -1;
+	}
+	if (*rel == '\0' && *g->prefix == '\0')
+		git_tree_dup(&t, g->root);
+	else if (*rel == '\0') {
+		char *p = xstrndup(g->prefix, strlen(g->prefix) - 1);
+		if (git_tree_entry_bypath(&e, g->root, p) == 0)
+			git_tree_lookup(&t, g->repo, git_tree_entry_id(e));
+		free(p);
+	} else if (lookup(g, rel, &e) == SRC_DIR)
+		git_tree_lookup(&t, g->repo, git_tree_entry_id(e));
+	git_tree_entry_free(e);
+	if (t == NULL) {
+		errno = ENOTDIR;
+		return -1;
+	}
+	n = git_tree_entrycount(t);
+	v = xcalloc(n + 1, sizeof(char *));
+	for (i = 0; i < n; i++)
+		v[i] = xstrdup(git_tree_entry_name(git_tree_entry_byindex(t, i)));
+	git_tree_free(t);
+	if (n > 1)
+		qsort(v, n, sizeof(char *), strp_cmp);
+	*out = v;
+	*outsz = n;
+	return 0;
+}
+
+static int
+git_copy(struct source_tree *s, const char *rel, const char *to)
+{
+	struct buf b = BUF_INIT;
+	int fd, rc = -1, e;
+	size_t off = 0;
+	ssize_t n;
+
+	if (s->ops->read(s, rel, &b) == -1)
+		return -1;
+	if ((fd = open(to, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0666)) == -1)
+		goto out;
+	while (off < b.len) {
+		n = write(fd, b.ptr + off, b.len - off);
+		if (n == -1 && errno == EINTR)
+			continue;
+		if (n <= 0) {
+			if (n == 0)
+				errno = ENOSPC;
+			e = errno;
+			close(fd);
+			errno = e;
+			goto out;
+		}
+		off += (size_t)n;
+	}
+	rc = close(fd);
+out:
+	buf_release(&b);
+	return rc;
+}
+
+static void
+git_src_free(struct source_tree *s)
+{
+	struct gitsrc *g = s->arg;
+
+	git_tree_free(g->root);
+	free(g->prefix);
+	free(g);
+}
+
+static const struct source_ops git_ops = {
+	git_type, git_read, git_list, git_copy, git_src_free
+};
+
+struct source_tree *
+gitsrc_new(git_repository *repo, const git_oid *commit, const char *prefix)
+{
+	struct source_tree *s;
+	struct gitsrc *g;
+	git_commit *c = NULL;
+	git_tree *root = NULL;
+
+	if (git_commit_lookup(&c, repo, commit) < 0)
+		return NULL;
+	if (git_commit_tree(&root, c) < 0) {
+		git_commit_free(c);
+		return NULL;
+	}
+	git_commit_free(c);
+	g = xcalloc(1, sizeof(*g));
+	g->repo = repo;
+	g->root = root;
+	g->prefix = xstrdup(prefix);
+	s = xcalloc(1, sizeof(*s));
+	s->ops = &git_ops;
+	s->dir = xstrdup(*prefix != '\0' ? prefix : ".");
+	s->arg = g;
+	return s;
+}

@@ -1,0 +1,1306 @@
+/*
+ * Version history from git. One walk over the commits reachable from the
+ * commit built, children before parents and newest first among those
+ * ready (git log --topo-order --date-order). Each non-merge commit's
+ * content/ tree is compared with its parent's; renames are paired by
+ * libgit2's similarity detection and followed backward, so a file keeps
+ * its history under its earlier names. Records are parsed on both sides
+ * of each change (each version once) and compared field by field.
+ *
+ * libgit2 1.5 cannot walk a shallow clone: the commits named in
+ * .git/shallow are read here as having no parents, and what they hold is
+ * marked incomplete.
+ */
+#define _DEFAULT_SOURCE	/* realpath */
+#include <errno.h>
+#include <limits.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#include <git2.h>
+
+#include "buf.h"
+#include "config.h"
+#include "date.h"
+#include "diag.h"
+#include "gitsrc.h"
+#include "history.h"
+#include "recdiff.h"
+#include "record.h"
+#include "util.h"
+
+/* Commits of the graph, in the order they are found. */
+struct node {
+	git_oid		 id;
+	size_t		*parents;
+	size_t		 parentsz;
+	unsigned	 children;	/* not yet walked */
+	long long	 ctime;		/* committer time */
+	bool		 boundary;	/* parents unknown (shallow) */
+	bool		 missing;	/* the object is not there */
+};
+
+/* An open-addressing table from object ids to indexes. */
+struct oidmap {
+	const git_oid	**keys;
+	size_t		 *vals;
+	size_t		  cap, len;
+};
+
+/* An open-addressing table from paths to file indexes (with removal). */
+struct pathmap {
+	char		**keys;		/* NULL: free; &tomb: removed */
+	size_t		 *vals;
+	size_t		  cap, used;
+};
+
+/* A version of a record, parsed once. */
+struct parsed {
+	git_oid		 id;
+	struct record	*rec;		/* NULL: does not parse */
+};
+
+struct walk {
+	struct history	*h;
+	struct diag	*dg;
+	const struct config *cfg;
+	struct node	*nodes;
+	size_t		 nodesz;
+	struct oidmap	 nodemap;
+	git_oid		*shallow;
+	size_t		 shallowsz;
+	git_oid		*ignore;
+	size_t		 ignoresz;
+	struct pathmap	 paths;		/* name at this point of the walk */
+	struct parsed	**parsed;
+	size_t		 parsedsz;
+	struct oidmap	 parsedmap;
+	git_mailmap	*mailmap;
+	size_t		*heap;		/* nodes ready to walk */
+	size_t		 heapsz;
+};
+
+static char tomb[1];
+static int git_inits;
+
+/* ---- small tables ---- */
+
+static size_t
+oid_hash(const git_oid *id)
+{
+	size_t h;
+
+	memcpy(&h, id->id, sizeof(h));
+	return h;
+}
+
+static void
+oidmap_grow(struct oidmap *m)
+{
+	struct oidmap n = { NULL, NULL, m->cap == 0 ? 64 : m->cap * 2, 0 };
+	size_t i, j;
+
+	n.keys = xcalloc(n.cap, sizeof(*n.keys));
+	n.vals = xcalloc(n.cap, sizeof(*n.vals));
+	for (i = 0; i < m->cap; i++) {
+		if (m->keys[i] == NULL)
+			continue;
+		for (j = oid_hash(m->keys[i]) & (n.cap - 1); n.keys[j] != NULL;
+		    j = (j + 1) & (n.cap - 1))
+			continue;
+		n.keys[j] = m->keys[i];
+		n.vals[j] = m->vals[i];
+		n.len++;
+	}
+	free(m->keys);
+	free(m->vals);
+	*m = n;
+}
+
+/* Finds id; returns true and sets *val, or false. */
+static bool
+oidmap_get(const struct oidmap *m, const git_oid *id, size_t *val)
+{
+	size_t j;
+
+	if (m->cap == 0)
+		return false;
+	for (j = oid_hash(id) & (m->cap - 1); m->keys[j] != NULL;
+	    j = (j + 1) & (m->cap - 1))
+		if (git_oid_equal(m->keys[j], id)) {
+			*val = m->vals[j];
+			return true;
+		}
+	return false;
+}
+
+/* Adds a key that is not there; the key must outlive the table. */
+static void
+oidmap_put(struct oidmap *m, const git_oid *id, size_t val)
+{
+	size_t j;
+
+	if ((m->len + 1) * 2 > m->cap)
+		oidmap_grow(m);
+	for (j = oid_hash(id) & (m->cap - 1); m->keys[j] != NULL;
+	    j = (j + 1) & (m->cap - 1))
+		continue;
+	m->keys[j] = id;
+	m->vals[j] = val;
+	m->len++;
+}
+
+static void
+oidmap_release(struct oidmap *m)
+{
+	free(m->keys);
+	free(m->vals);
+	memset(m, 0, sizeof(*m));
+}
+
+static size_t
+str_hash(const char *s)
+{
+	size_t h = 5381;
+
+	for (; *s != '\0'; s++)
+		h = h * 33 + (unsigned char)*s;
+	return h;
+}
+
+static void pathmap_set(struct pathmap *, const char *, size_t);
+
+static void
+pathmap_grow(struct pathmap *m)
+{
+	struct pathmap old = *m;
+	size_t i;
+
+	m->cap = old.cap == 0 ? 64 : old.cap * 2;
+	m->keys = xcalloc(m->cap, sizeof(*m->keys));
+	m->vals = xcalloc(m->cap, sizeof(*m->vals));
+	m->used = 0;
+	for (i = 0; i < old.cap; i++)
+		if (old.keys[i] != NULL && old.keys[i] != tomb) {
+			pathmap_set(m, old.keys[i], old.vals[i]);
+			free(old.keys[i]);
+		}
+	free(old.keys);
+	free(old.vals);
+}
+
+static size_t
+pathmap_slot(const struct pathmap *m, const char *key, bool *found)
+{
+	size_t j, free_slot = SIZE_MAX;
+
+	*found = false;
+	for (j = str_hash(key) & (m->cap - 1); m->keys[j] != NULL;
+	    j = (j + 1) & (m->cap - 1)) {
+		if (m->keys[j] == tomb) {
+			if (free_slot == SIZE_MAX)
+				free_slot = j;
+		} else if (strcmp(m->keys[j], key) == 0) {
+			*found = true;
+			return j;
+		}
+	}
+	return free_slot != SIZE_MAX ? free_slot : j;
+}
+
+static bool
+pathmap_get(const struct pathmap *m, const char *key, size_t *val)
+{
+	bool found;
+	size_t j;
+
+	if (m->cap == 0)
+		return false;
+	j = pathmap_slot(m, key, &found);
+	if (found)
+		*val = m->vals[j];
+	return found;
+}
+
+static void
+pathmap_set(struct pathmap *m, const char *key, size_t val)
+{
+	bool found;
+	size_t j;
+
+	if ((m->used + 1) * 2 > m->cap)
+		pathmap_grow(m);
+	j = pathmap_slot(m, key, &found);
+	if (!found) {
+		if (m->keys[j] == NULL)
+			m->used++;
+		m->keys[j] = xstrdup(key);
+	}
+	m->vals[j] = val;
+}
+
+static void
+pathmap_del(struct pathmap *m, const char *key)
+{
+	bool found;
+	size_t j;
+
+	if (m->cap == 0)
+		return;
+	j = pathmap_slot(m, key, &found);
+	if (found) {
+		free(m->keys[j]);
+		m->keys[j] = tomb;
+	}
+}
+
+static void
+pathmap_release(struct pathmap *m)
+{
+	size_t i;
+
+	for (i = 0; i < m->cap; i++)
+		if (m->keys[i] != tomb)
+			free(m->keys[i]);
+	free(m->keys);
+	free(m->vals);
+	memset(m, 0, sizeof(*m));
+}
+
+/* ---- time zones ---- */
+
+/*
+ * Conversions in a named zone go through the C library with TZ set for
+ * the moment, then put back, so that the build never depends on the
+ * machine's zone.
+ */
+struct tzsave {
+	char	*old;
+	bool	 had;
+};
+
+static void
+tz_push(struct tzsave *sv, const char *tz)
+{
+	const char *old = getenv("TZ");
+
+	sv->had = old != NULL;
+	sv->old = old != NULL ? xstrdup(old) : NULL;
+	setenv("TZ", tz, 1);
+	tzset();
+}
+
+static void
+tz_pop(struct tzsave *sv)
+{
+	if (sv->had)
+		setenv("TZ", sv->old, 1);
+	else
+		unsetenv("TZ");
+	tzset();
+	free(sv->old);
+}
+
+static int
+date_in(struct date *out, long long t)
+{
+	time_t tt = (time_t)t;
+	struct tm tm;
+
+	if (localtime_r(&tt, &tm) == NULL)
+		return -1;
+	out->y = tm.tm_year + 1900;
+	out->m = tm.tm_mon + 1;
+	out->d = tm.tm_mday;
+	return 0;
+}
+
+int
+hist_date_in(struct date *out, long long t, const char *tz)
+{
+	struct tzsave sv;
+	int rc;
+
+	tz_push(&sv, tz);
+	rc = date_in(out, t);
+	tz_pop(&sv);
+	return rc;
+}
+
+int
+hist_day_end(long long *out, const struct date *d, const char *tz)
+{
+	struct tzsave sv;
+	struct date next;
+	struct tm tm;
+	time_t t;
+
+	/* The first second of the next day, less one. */
+	date_add_days(&next, d, 1);
+	memset(&tm, 0, sizeof(tm));
+	tm.tm_year = next.y - 1900;
+	tm.tm_mon = next.m - 1;
+	tm.tm_mday = next.d;
+	tm.tm_isdst = -1;
+	tz_push(&sv, tz);
+	t = mktime(&tm);
+	tz_pop(&sv);
+	if (t == (time_t)-1)
+		return -1;
+	*out = (long long)t - 1;
+	return 0;
+}
+
+/* ---- the repository ---- */
+
+static int
+git_fail(struct diag *dg, const char *what)
+{
+	const git_error *e = git_error_last();
+
+	return diag_error(dg, NULL, "%s: %s", what,
+	    e != NULL && e->message != NULL ? e->message : "unknown git error");
+}
+
+static void
+lib_init(void)
+{
+	static const int levels[] = {
+		GIT_CONFIG_LEVEL_PROGRAMDATA, GIT_CONFIG_LEVEL_SYSTEM,
+		GIT_CONFIG_LEVEL_XDG, GIT_CONFIG_LEVEL_GLOBAL
+	};
+	size_t i;
+
+	if (git_inits++ > 0)
+		return;
+	git_libgit2_init();
+	/* Builds must not depend on the machine or on who owns the clone. */
+	for (i = 0; i < NELEM(levels); i++)
+		git_libgit2_opts(GIT_OPT_SET_SEARCH_PATH, levels[i], "");
+	git_libgit2_opts(GIT_OPT_SET_OWNER_VALIDATION, 0);
+}
+
+static void
+lib_shutdown(void)
+{
+	if (git_inits > 0 && --git_inits == 0)
+		git_libgit2_shutdown();
+}
+
+static void
+set_head(struct history *h, const git_commit *c)
+{
+	git_oid_tostr(h->head, sizeof(h->head), git_commit_id(c));
+	memcpy(h->head_short, h->head, HIST_SHORT);
+	h->head_short[HIST_SHORT] = '\0';
+	h->head_time = (long long)git_commit_time(c);
+}
+
+int
+hist_open(struct history **out, struct diag *dg, const char *dir)
+{
+	struct history *h = xcalloc(1, sizeof(*h));
+	char real[PATH_MAX], wd[PATH_MAX];
+	git_object *obj = NULL;
+	const char *w;
+	size_t n;
+	int e;
+
+	*out = h;
+	lib_init();
+	h->prefix = xstrdup("");
+	e = git_repository_open_ext(&h->repo, dir, 0, NULL);
+	if (e == GIT_ENOTFOUND) {
+		h->repo = NULL;
+		return 0;
+	}
+	if (e < 0)
+		return git_fail(dg, "cannot open the git repository");
+	if ((w = git_repository_workdir(h->repo)) == NULL)
+		return diag_error(dg, NULL,
+		    "the git repository of '%s' has no working tree", dir);
+	if (realpath(dir, real) == NULL || realpath(w, wd) == NULL)
+		return diag_error(dg, NULL, "cannot resolve '%s': %s", dir,
+		    strerror(errno));
+	n = strlen(wd);
+	if (strncmp(real, wd, n) != 0 || (real[n] != '/' && real[n] != '\0'))
+		return diag_error(dg, NULL,
+		    "'%s' is not inside its repository's working tree", dir);
+	free(h->prefix);
+	h->prefix = real[n] == '\0' ? xstrdup("") :
+	    xasprintf("%s/", real + n + 1);
+	if (git_repository_head_unborn(h->repo) == 1)
+		return 0;
+	if (git_revparse_single(&obj, h->repo, "HEAD^{commit}") < 0)
+		return git_fail(dg, "cannot read HEAD");
+	set_head(h, (git_commit *)obj);
+	git_object_free(obj);
+	return 0;
+}
+
+/* Reads the commit ids of .git/shallow: where a shallow clone stops. */
+static int
+read_shallow(struct walk *w)
+{
+	struct buf b = BUF_INIT;
+	char *path, *line, *save = NULL;
+	git_oid id;
+
+	path = path_join(git_repository_commondir(w->h->repo), "shallow");
+	if (file_read(&b, path) == -1) {
+		free(path);
+		return 0;
+	}
+	free(path);
+	for (line = strtok_r(b.ptr, "\n", &save); line != NULL;
+	    line = strtok_r(NULL, "\n", &save)) {
+		if (strlen(line) < GIT_OID_HEXSZ ||
+		    git_oid_fromstrn(&id, line, GIT_OID_HEXSZ) < 0)
+			continue;
+		w->shallow = xreallocarray(w->shallow, w->shallowsz + 1,
+		    sizeof(git_oid));
+		w->shallow[w->shallowsz++] = id;
+	}
+	buf_release(&b);
+	return 0;
+}
+
+static bool
+oid_in(const git_oid *v, size_t n, const git_oid *id)
+{
+	size_t i;
+
+	for (i = 0; i < n; i++)
+		if (git_oid_equal(&v[i], id))
+			return true;
+	return false;
+}
+
+static size_t
+node_get(struct walk *w, const git_oid *id, bool *added)
+{
+	size_t i;
+
+	*added = false;
+	if (oidmap_get(&w->nodemap, id, &i))
+		return i;
+	/* Keys point into nodes: rebuild the table when they move. */
+	if (w->nodesz % 1024 == 0) {
+		w->nodes = xreallocarray(w->nodes, w->nodesz + 1024,
+		    sizeof(*w->nodes));
+		oidmap_release(&w->nodemap);
+		for (i = 0; i < w->nodesz; i++)
+			oidmap_put(&w->nodemap, &w->nodes[i].id, i);
+	}
+	i = w->nodesz++;
+	memset(&w->nodes[i], 0, sizeof(w->nodes[i]));
+	git_oid_cpy(&w->nodes[i].id, id);
+	oidmap_put(&w->nodemap, &w->nodes[i].id, i);
+	*added = true;
+	return i;
+}
+
+/* Finds every commit reachable from `start`, with its parents. */
+static int
+collect(struct walk *w, const git_oid *start)
+{
+	git_commit *c;
+	size_t next = 0, i, p;
+	unsigned k, np;
+	bool added;
+
+	node_get(w, start, &added);
+	while (next < w->nodesz) {
+		i = next++;
+		if (git_commit_lookup(&c, w->h->repo, &w->nodes[i].id) < 0) {
+			w->nodes[i].missing = true;
+			continue;
+		}
+		w->nodes[i].ctime = (long long)git_commit_time(c);
+		if (oid_in(w->shallow, w->shallowsz, &w->nodes[i].id)) {
+			w->nodes[i].boundary = true;
+			git_commit_free(c);
+			continue;
+		}
+		np = git_commit_parentcount(c);
+		w->nodes[i].parents = xcalloc(np + 1, sizeof(size_t));
+		for (k = 0; k < np; k++) {
+			p = node_get(w, git_commit_parent_id(c, k), &added);
+			w->nodes[i].parents[w->nodes[i].parentsz++] = p;
+			w->nodes[p].children++;
+		}
+		git_commit_free(c);
+	}
+	return 0;
+}
+
+/* The ready heap: newest committer time first, then the order found. */
+static bool
+heap_before(const struct walk *w, size_t a, size_t b)
+{
+	if (w->nodes[a].ctime != w->nodes[b].ctime)
+		return w->nodes[a].ctime > w->nodes[b].ctime;
+	return a < b;
+}
+
+static void
+heap_push(struct walk *w, size_t n)
+{
+	size_t i = w->heapsz++, up;
+
+	while (i > 0) {
+		up = (i - 1) / 2;
+		if (!heap_before(w, n, w->heap[up]))
+			break;
+		w->heap[i] = w->heap[up];
+		i = up;
+	}
+	w->heap[i] = n;
+}
+
+static size_t
+heap_pop(struct walk *w)
+{
+	size_t top = w->heap[0], last = w->heap[--w->heapsz], i = 0, c;
+
+	for (;;) {
+		c = 2 * i + 1;
+		if (c >= w->heapsz)
+			break;
+		if (c + 1 < w->heapsz && heap_before(w, w->heap[c + 1], w->heap[c]))
+			c++;
+		if (!heap_before(w, w->heap[c], last))
+			break;
+		w->heap[i] = w->heap[c];
+		i = c;
+	}
+	if (w->heapsz > 0)
+		w->heap[i] = last;
+	return top;
+}
+
+/* ---- files ---- */
+
+static size_t
+file_new(struct walk *w, const char *path)
+{
+	struct history *h = w->h;
+	struct hist_file *f;
+	size_t i;
+
+	h->files = xreallocarray(h->files, h->filesz + 1, sizeof(*h->files));
+	i = h->filesz++;
+	f = &h->files[i];
+	memset(f, 0, sizeof(*f));
+	f->path = xstrdup(path);
+	pathmap_set(&w->paths, path, i);
+	return i;
+}
+
+/* The file known by `path` at this point of the walk, made when new. */
+static size_t
+file_at(struct walk *w, const char *path)
+{
+	size_t i;
+
+	if (pathmap_get(&w->paths, path, &i))
+		return i;
+	return file_new(w, path);
+}
+
+/* Is "content/vendors/<id>.xml" a record's path? */
+static bool
+is_record_path(const char *path)
+{
+	const char *base = path + 16;
+
+	return str_startswith(path, "content/vendors/") &&
+	    strchr(base, '/') == NULL && str_endswith(base, ".xml") &&
+	    strlen(base) > 4;
+}
+
+/* Is an old path below content/ a record's? */
+static bool
+is_record_old(const char *rel)
+{
+	char *p = xasprintf("content/%s", rel);
+	bool r = is_record_path(p);
+
+	free(p);
+	return r;
+}
+
+/* Parses a version of a record once; NULL when it does not parse. */
+static const struct record *
+parse_blob(struct walk *w, const git_oid *id, const char *path)
+{
+	struct parsed *p;
+	git_blob *blob = NULL;
+	struct diag quiet;
+	size_t i;
+
+	if (oidmap_get(&w->parsedmap, id, &i))
+		return w->parsed[i]->rec;
+	p = xcalloc(1, sizeof(*p));
+	git_oid_cpy(&p->id, id);
+	diag_init(&quiet);
+	quiet.silent = true;
+	if (git_blob_lookup(&blob, w->h->repo, id) == 0 &&
+	    git_blob_rawsize(blob) <= MAX_FILE_SIZE)
+		record_parse(&p->rec, &quiet, path, git_blob_rawcontent(blob),
+		    (size_t)git_blob_rawsize(blob));
+	git_blob_free(blob);
+	w->parsed = xreallocarray(w->parsed, w->parsedsz + 1, sizeof(*w->parsed));
+	w->parsed[w->parsedsz] = p;
+	oidmap_put(&w->parsedmap, &p->id, w->parsedsz++);
+	return p->rec;
+}
+
+static size_t
+commit_add(struct walk *w, git_commit *c)
+{
+	struct history *h = w->h;
+	struct hist_commit *hc;
+	const git_signature *a = git_commit_author(c);
+	const char *name = NULL, *email = NULL, *subj;
+
+	h->commits = xreallocarray(h->commits, h->commitsz + 1,
+	    sizeof(*h->commits));
+	hc = &h->commits[h->commitsz];
+	memset(hc, 0, sizeof(*hc));
+	git_oid_tostr(hc->id, sizeof(hc->id), git_commit_id(c));
+	memcpy(hc->short_id, hc->id, HIST_SHORT);
+	subj = git_commit_summary(c);
+	hc->subject = xstrdup(subj != NULL ? subj : "");
+	hc->time = (long long)a->when.time;
+	if (w->cfg->hist_authors) {
+		if (w->mailmap == NULL ||
+		    git_mailmap_resolve(&name, &email, w->mailmap, a->name,
+		    a->email) < 0)
+			name = a->name;
+		hc->author = xstrdup(name);
+	}
+	if (h->repo_url != NULL)
+		hc->url = xasprintf("%s%scommit/%s", h->repo_url,
+		    str_endswith(h->repo_url, "/") ? "" : "/", hc->id);
+	return h->commitsz++;
+}
+
+static void
+rev_add(struct walk *w, size_t fi, size_t ci, const char *path)
+{
+	struct hist_file *f = &w->h->files[fi];
+	struct hist_rev *r;
+
+	f->revs = xreallocarray(f->revs, f->revsz + 1, sizeof(*f->revs));
+	r = &f->revs[f->revsz++];
+	memset(r, 0, sizeof(*r));
+	r->commit = ci;
+	r->path = xstrdup(path);
+}
+
+/* The content/ folder of a commit's tree, or NULL. */
+static git_tree *
+content_tree(struct walk *w, git_commit *c)
+{
+	git_tree *root = NULL, *sub = NULL;
+	git_tree_entry *e = NULL;
+	char *path;
+
+	if (git_commit_tree(&root, c) < 0)
+		return NULL;
+	path = xasprintf("%scontent", w->h->prefix);
+	if (git_tree_entry_bypath(&e, root, path) == 0 &&
+	    git_tree_entry_type(e) == GIT_OBJECT_TREE)
+		git_tree_lookup(&sub, w->h->repo, git_tree_entry_id(e));
+	git_tree_entry_free(e);
+	git_tree_free(root);
+	free(path);
+	return sub;
+}
+
+static int
+mark_incomplete(const char *root, const git_tree_entry *e, void *arg)
+{
+	struct walk *w = arg;
+	char *path;
+	size_t i;
+
+	if (git_tree_entry_type(e) != GIT_OBJECT_BLOB)
+		return 0;
+	path = xasprintf("content/%s%s", root, git_tree_entry_name(e));
+	i = file_at(w, path);	/* may move w->h->files */
+	w->h->files[i].incomplete = true;
+	free(path);
+	return 0;
+}
+
+/* Records one change to a record: its field changes. */
+static void
+record_rev(struct walk *w, size_t fi, const git_diff_delta *d)
+{
+	struct hist_file *f = &w->h->files[fi];
+	struct hist_rev *r = &f->revs[f->revsz - 1];
+	struct recver o = { NULL, false }, n = { NULL, false };
+	char *op = NULL, *np = NULL;
+
+	f->record = true;
+	if (d->status != GIT_DELTA_ADDED) {
+		op = xasprintf("content/%s", d->old_file.path);
+		if (is_record_path(op)) {
+			o.rec = parse_blob(w, &d->old_file.id, op);
+			o.bad = o.rec == NULL;
+		}
+	}
+	if (d->status != GIT_DELTA_DELETED) {
+		np = xasprintf("content/%s", d->new_file.path);
+		if (is_record_path(np)) {
+			n.rec = parse_blob(w, &d->new_file.id, np);
+			n.bad = n.rec == NULL;
+		}
+	}
+	recdiff(&r->changes, &r->changesz, &o, &n, w->h->date_format);
+	r->substantive = r->changesz > 0;
+	/* A draft version is not published, nor are its changes. */
+	if (n.rec != NULL && n.rec->draft && !w->h->drafts)
+		r->substantive = false;
+	if (f->name == NULL && (n.rec != NULL || o.rec != NULL))
+		f->name = xstrdup(n.rec != NULL ? n.rec->name : o.rec->name);
+	free(op);
+	free(np);
+}
+
+/* Compares one non-merge commit with its parent. */
+static int
+walk_commit(struct walk *w, size_t ni)
+{
+	struct node *nd = &w->nodes[ni];
+	git_commit *c = NULL, *pc = NULL;
+	git_tree *ct = NULL, *pt = NULL;
+	git_diff *diff = NULL;
+	git_diff_options dopts;
+	git_diff_find_options fopts;
+	const git_diff_delta *d;
+	size_t i, n, fi, ci = SIZE_MAX;
+	bool ignored;
+	char *path = NULL;
+	int rc = -1;
+
+	if (git_commit_lookup(&c, w->h->repo, &nd->id) < 0)
+		return git_fail(w->dg, "cannot read a commit");
+	if (git_commit_parentcount(c) > 1) {
+		rc = 0;		/* merges are not changes of their own */
+		goto out;
+	}
+	ct = content_tree(w, c);
+	if (nd->boundary || (nd->parentsz == 1 &&
+	    w->nodes[nd->parents[0]].missing)) {
+		/* What the boundary holds is older than the clone knows. */
+		w->h->shallow = true;
+		if (ct != NULL)
+			git_tree_walk(ct, GIT_TREEWALK_PRE, mark_incomplete, w);
+		rc = 0;
+		goto out;
+	}
+	if (nd->parentsz == 1) {
+		if (git_commit_parent(&pc, c, 0) < 0) {
+			git_fail(w->dg, "cannot read a commit");
+			goto out;
+		}
+		pt = content_tree(w, pc);
+	}
+	if ((ct == NULL && pt == NULL) || (ct != NULL && pt != NULL &&
+	    git_oid_equal(git_tree_id(ct), git_tree_id(pt)))) {
+		rc = 0;
+		goto out;
+	}
+	git_diff_options_init(&dopts, GIT_DIFF_OPTIONS_VERSION);
+	git_diff_find_options_init(&fopts, GIT_DIFF_FIND_OPTIONS_VERSION);
+	dopts.flags = GIT_DIFF_SKIP_BINARY_CHECK;
+	if (git_diff_tree_to_tree(&diff, w->h->repo, pt, ct, &dopts) < 0) {
+		git_fail(w->dg, "cannot compare commits");
+		goto out;
+	}
+	fopts.flags = GIT_DIFF_FIND_RENAMES;
+	if (git_diff_find_similar(diff, &fopts) < 0) {
+		git_fail(w->dg, "cannot pair renamed files");
+		goto out;
+	}
+	ignored = oid_in(w->ignore, w->ignoresz, &nd->id);
+	n = git_diff_num_deltas(diff);
+	for (i = 0; i < n; i++) {
+		d = git_diff_get_delta(diff, i);
+		free(path);
+		path = xasprintf("content/%s", d->status == GIT_DELTA_DELETED ?
+		    d->old_file.path : d->new_file.path);
+		fi = file_at(w, path);
+		if (!ignored) {
+			if (ci == SIZE_MAX)
+				ci = commit_add(w, c);
+			rev_add(w, fi, ci, path);
+			if (is_record_path(path) ||
+			    is_record_old(d->old_file.path))
+				record_rev(w, fi, d);
+		}
+		if (d->status == GIT_DELTA_RENAMED) {
+			/* Older commits know the file by its old name. */
+			struct hist_file *f = &w->h->files[fi];
+			char *old = xasprintf("content/%s", d->old_file.path);
+			pathmap_del(&w->paths, path);
+			pathmap_set(&w->paths, old, fi);
+			f->old_paths = xreallocarray(f->old_paths,
+			    f->old_pathsz + 1, sizeof(char *));
+			f->old_paths[f->old_pathsz++] = old;
+		}
+	}
+	rc = 0;
+out:
+	free(path);
+	git_diff_free(diff);
+	git_tree_free(ct);
+	git_tree_free(pt);
+	git_commit_free(pc);
+	git_commit_free(c);
+	return rc;
+}
+
+/* Reads .git-blame-ignore-revs: one full commit id a line, # comments. */
+static int
+read_ignore(struct walk *w, const git_oid *start)
+{
+	struct history *h = w->h;
+	struct buf b = BUF_INIT, shown = BUF_INIT;
+	git_commit *c = NULL;
+	git_tree *t = NULL;
+	git_tree_entry *e = NULL;
+	git_blob *blob = NULL;
+	char *line, *end, *hash;
+	const char *p;
+	struct pos pos;
+	unsigned ln = 0;
+	git_oid id;
+	int rc = 0;
+
+	if (h->as_of) {
+		/* The file as it was in the commit built. */
+		if (git_commit_lookup(&c, h->repo, start) == 0 &&
+		    git_commit_tree(&t, c) == 0 &&
+		    git_tree_entry_bypath(&e, t, ".git-blame-ignore-revs") == 0 &&
+		    git_blob_lookup(&blob, h->repo, git_tree_entry_id(e)) == 0)
+			buf_put(&b, git_blob_rawcontent(blob),
+			    (size_t)git_blob_rawsize(blob));
+	} else {
+		char *path = path_join(git_repository_workdir(h->repo),
+		    ".git-blame-ignore-revs");
+		file_read(&b, path);
+		free(path);
+	}
+	git_blob_free(blob);
+	git_tree_entry_free(e);
+	git_tree_free(t);
+	git_commit_free(c);
+	/* Its name in diagnostics, from the site folder. */
+	for (p = h->prefix; *p != '\0'; p++)
+		if (*p == '/')
+			BUF_PUTSL(&shown, "../");
+	BUF_PUTSL(&shown, ".git-blame-ignore-revs");
+	for (line = b.ptr; line < b.ptr + b.len; line = end + 1) {
+		ln++;
+		if ((end = strchr(line, '\n')) == NULL)
+			end = b.ptr + b.len;
+		*end = '\0';
+		if ((hash = strchr(line, '#')) != NULL)
+			*hash = '\0';
+		while (*line == ' ' || *line == '\t')
+			line++;
+		hash = line + strlen(line);
+		while (hash > line && (hash[-1] == ' ' || hash[-1] == '\t' ||
+		    hash[-1] == '\r'))
+			*--hash = '\0';
+		if (*line == '\0')
+			continue;
+		if (strlen(line) != GIT_OID_HEXSZ ||
+		    git_oid_fromstr(&id, line) < 0) {
+			pos = (struct pos){ shown.ptr, ln, 1 };
+			if (diag_warning(w->dg, &pos,
+			    "'%s' is not a full commit hash; line ignored",
+			    line) == -1)
+				rc = -1;
+			continue;
+		}
+		w->ignore = xreallocarray(w->ignore, w->ignoresz + 1,
+		    sizeof(git_oid));
+		w->ignore[w->ignoresz++] = id;
+	}
+	buf_release(&b);
+	buf_release(&shown);
+	return rc;
+}
+
+/* Marks the files that differ from HEAD in the working tree. */
+static int
+read_status(struct walk *w)
+{
+	struct history *h = w->h;
+	git_status_options so;
+	git_status_list *list = NULL;
+	const git_status_entry *e;
+	const char *path;
+	char *spec = xasprintf("%scontent", h->prefix);
+	char *specs[1] = { spec };
+	size_t i, n, pl = strlen(h->prefix);
+
+	git_status_options_init(&so, GIT_STATUS_OPTIONS_VERSION);
+	so.show = GIT_STATUS_SHOW_INDEX_AND_WORKDIR;
+	so.flags = GIT_STATUS_OPT_INCLUDE_UNTRACKED |
+	    GIT_STATUS_OPT_RECURSE_UNTRACKED_DIRS |
+	    GIT_STATUS_OPT_EXCLUDE_SUBMODULES;
+	so.pathspec.strings = specs;
+	so.pathspec.count = 1;
+	if (git_status_list_new(&list, h->repo, &so) < 0) {
+		free(spec);
+		return git_fail(w->dg, "cannot read the working tree's status");
+	}
+	n = git_status_list_entrycount(list);
+	for (i = 0; i < n; i++) {
+		e = git_status_byindex(list, i);
+		if (e->status == GIT_STATUS_CURRENT ||
+		    (e->status & GIT_STATUS_IGNORED))
+			continue;
+		path = e->index_to_workdir != NULL ?
+		    e->index_to_workdir->new_file.path :
+		    e->head_to_index->new_file.path;
+		if (strncmp(path, h->prefix, pl) != 0 ||
+		    !str_startswith(path + pl, "content/"))
+			continue;
+		i = file_at(w, path + pl);	/* may move h->files */
+		h->files[i].uncommitted = true;
+		h->dirty = true;
+	}
+	git_status_list_free(list);
+	free(spec);
+	return 0;
+}
+
+static int
+file_cmp(const void *a, const void *b)
+{
+	return strcmp(((const struct hist_file *)a)->path,
+	    ((const struct hist_file *)b)->path);
+}
+
+static int
+entry_cmp(const void *a, const void *b)
+{
+	const struct hist_entry *x = a, *y = b;
+
+	if (x->file != y->file)
+		return x->file < y->file ? -1 : 1;
+	return 0;
+}
+
+/* Sorts the files and lists every substantive record change, newest first. */
+static void
+finish(struct walk *w, git_tree *start)
+{
+	struct history *h = w->h;
+	struct hist_file *f;
+	git_tree_entry *e;
+	struct hist_entry *byc = NULL;
+	size_t *counts, i, j, k, total = 0;
+
+	if (h->filesz > 1)
+		qsort(h->files, h->filesz, sizeof(*h->files), file_cmp);
+	for (i = 0; i < h->filesz; i++) {
+		f = &h->files[i];
+		e = NULL;
+		f->removed = start == NULL || git_tree_entry_bypath(&e, start,
+		    f->path + 8) != 0;
+		git_tree_entry_free(e);
+		if (f->uncommitted && f->revsz == 0)
+			f->removed = false;	/* new, not yet committed */
+		if (is_record_path(f->path)) {
+			f->record = true;
+			f->vendor = xstrndup(f->path + 16, strlen(f->path) - 20);
+		}
+	}
+	/* Bucket the record changes by commit, newest commit first. */
+	counts = xcalloc(h->commitsz + 1, sizeof(size_t));
+	for (i = 0; i < h->filesz; i++)
+		for (j = 0; j < h->files[i].revsz; j++)
+			if (h->files[i].record && h->files[i].revs[j].substantive) {
+				counts[h->files[i].revs[j].commit]++;
+				total++;
+			}
+	h->entries = xcalloc(total + 1, sizeof(*h->entries));
+	byc = h->entries;
+	for (i = 0, k = 0; i <= h->commitsz; i++) {
+		size_t c = counts[i];
+		counts[i] = k;
+		k += c;
+	}
+	for (i = 0; i < h->filesz; i++)
+		for (j = 0; j < h->files[i].revsz; j++)
+			if (h->files[i].record && h->files[i].revs[j].substantive)
+				byc[counts[h->files[i].revs[j].commit]++] =
+				    (struct hist_entry){ i, j };
+	h->entrysz = total;
+	/* Within a commit, by file (records are sorted by id). */
+	for (i = 0; i < total; i = j) {
+		for (j = i + 1; j < total && h->files[byc[j].file].revs[byc[j].rev].commit ==
+		    h->files[byc[i].file].revs[byc[i].rev].commit; j++)
+			continue;
+		qsort(byc + i, j - i, sizeof(*byc), entry_cmp);
+	}
+	free(counts);
+}
+
+int
+hist_walk(struct history *h, struct diag *dg, const struct config *cfg)
+{
+	struct walk w;
+	git_oid start;
+	git_commit *c = NULL;
+	git_tree *st = NULL;
+	struct tzsave sv;
+	size_t i, ni;
+	int rc = -1;
+
+	memset(&w, 0, sizeof(w));
+	w.h = h;
+	w.dg = dg;
+	w.cfg = cfg;
+	free(h->date_format);
+	h->date_format = xstrdup(cfg->date_format);
+	free(h->repo_url);
+	h->repo_url = cfg->repo_url != NULL ? xstrdup(cfg->repo_url) : NULL;
+	h->dir_urls = cfg->base_url != NULL;
+	h->limit = cfg->hist_limit;
+	if (h->repo == NULL)
+		return 0;
+	h->walked = true;
+	if (h->head[0] == '\0') {
+		/* No commit yet: everything is uncommitted. */
+		rc = read_status(&w);
+		goto done;
+	}
+	git_oid_fromstr(&start, h->head);
+	if (read_shallow(&w) == -1 || read_ignore(&w, &start) == -1)
+		goto done;
+	if (cfg->hist_authors &&
+	    git_mailmap_from_repository(&w.mailmap, h->repo) < 0)
+		w.mailmap = NULL;
+	if (collect(&w, &start) == -1)
+		goto done;
+	w.heap = xcalloc(w.nodesz + 1, sizeof(size_t));
+	heap_push(&w, 0);
+	while (w.heapsz > 0) {
+		ni = heap_pop(&w);
+		if (!w.nodes[ni].missing && walk_commit(&w, ni) == -1)
+			goto done;
+		for (i = 0; i < w.nodes[ni].parentsz; i++)
+			if (--w.nodes[w.nodes[ni].parents[i]].children == 0)
+				heap_push(&w, w.nodes[ni].parents[i]);
+		if (w.nodes[ni].parentsz == 0 && !w.nodes[ni].missing) {
+			free(h->root_id);
+			h->root_id = xstrdup(git_oid_tostr_s(&w.nodes[ni].id));
+		}
+	}
+	if (!h->as_of && read_status(&w) == -1)
+		goto done;
+	/* Dates, all in one setting of the zone. */
+	tz_push(&sv, cfg->hist_timezone);
+	for (i = 0; i < h->commitsz; i++)
+		date_in(&h->commits[i].date, h->commits[i].time);
+	date_in(&h->head_date, h->head_time);
+	tz_pop(&sv);
+	if (git_commit_lookup(&c, h->repo, &start) == 0)
+		st = content_tree(&w, c);
+	if (h->shallow && diag_warning(dg, NULL, "this is a shallow clone: "
+	    "history before its first commit is missing, and pages say "
+	    "\"history incomplete\"; clone with the full history "
+	    "(actions/checkout: fetch-depth: 0)") == -1)
+		goto done;
+	rc = 0;
+done:
+	if (rc == 0 || h->files != NULL)
+		finish(&w, st);
+	git_tree_free(st);
+	git_commit_free(c);
+	for (i = 0; i < w.nodesz; i++)
+		free(w.nodes[i].parents);
+	free(w.nodes);
+	oidmap_release(&w.nodemap);
+	free(w.shallow);
+	free(w.ignore);
+	pathmap_release(&w.paths);
+	for (i = 0; i < w.parsedsz; i++) {
+		record_free(w.parsed[i]->rec);
+		free(w.parsed[i]);
+	}
+	free(w.parsed);
+	oidmap_release(&w.parsedmap);
+	git_mailmap_free(w.mailmap);
+	free(w.heap);
+	return rc;
+}
+
+/* Is s "YYYY-MM-DD"? */
+static bool
+looks_like_date(const char *s)
+{
+	struct date d;
+
+	return date_parse(&d, s);
+}
+
+int
+hist_as_of(struct history *h, struct diag *dg, const char *rev,
+    const char *tz)
+{
+	git_object *obj = NULL;
+	struct walk w;
+	struct date d;
+	long long end;
+	size_t i, best = SIZE_MAX;
+	git_oid start;
+	git_commit *c = NULL;
+	int rc = -1;
+
+	if (h->repo == NULL)
+		return diag_error(dg, NULL, "--as-of needs a git repository, "
+		    "and there is none from the site folder up");
+	if (h->head[0] == '\0')
+		return diag_error(dg, NULL, "--as-of: the repository has no commits");
+	free(h->as_of_rev);
+	h->as_of_rev = xstrdup(rev);
+	h->as_of = true;
+	if (!looks_like_date(rev)) {
+		if (git_revparse_single(&obj, h->repo, rev) < 0 ||
+		    git_object_peel((git_object **)&c, obj, GIT_OBJECT_COMMIT) < 0) {
+			git_object_free(obj);
+			return diag_error(dg, NULL, "--as-of: unknown revision '%s'",
+			    rev);
+		}
+		set_head(h, c);
+		git_commit_free(c);
+		git_object_free(obj);
+		return 0;
+	}
+	/* The last commit reachable from HEAD committed by the end of that day. */
+	date_parse(&d, rev);
+	if (hist_day_end(&end, &d, tz) == -1)
+		return diag_error(dg, NULL, "--as-of: cannot place '%s' in %s",
+		    rev, tz);
+	memset(&w, 0, sizeof(w));
+	w.h = h;
+	w.dg = dg;
+	git_oid_fromstr(&start, h->head);
+	read_shallow(&w);
+	collect(&w, &start);
+	for (i = 0; i < w.nodesz; i++)
+		if (!w.nodes[i].missing && w.nodes[i].ctime <= end &&
+		    (best == SIZE_MAX || w.nodes[i].ctime > w.nodes[best].ctime))
+			best = i;
+	if (best == SIZE_MAX)
+		diag_error(dg, NULL, "--as-of: no commit on or before %s", rev);
+	else if (git_commit_lookup(&c, h->repo, &w.nodes[best].id) < 0)
+		git_fail(dg, "cannot read a commit");
+	else {
+		set_head(h, c);
+		git_commit_free(c);
+		rc = 0;
+	}
+	for (i = 0; i < w.nodesz; i++)
+		free(w.nodes[i].parents);
+	free(w.nodes);
+	free(w.shallow);
+	oidmap_release(&w.nodemap);
+	return rc;
+}
+
+struct source_tree *
+hist_source(struct history *h)
+{
+	git_oid id;
+
+	git_oid_fromstr(&id, h->head);
+	return gitsrc_new(h->repo, &id, h->prefix);
+}
+
+const struct hist_file *
+hist_file(const struct history *h, const char *path)
+{
+	size_t lo = 0, hi, mid;
+	int c;
+
+	if (h == NULL)
+		return NULL;
+	hi = h->filesz;
+	while (lo < hi) {
+		mid = lo + (hi - lo) / 2;
+		c = strcmp(path, h->files[mid].path);
+		if (c == 0)
+			return &h->files[mid];
+		if (c < 0)
+			hi = mid;
+		else
+			lo = mid + 1;
+	}
+	return NULL;
+}
+
+size_t
+hist_last(const struct hist_file *f)
+{
+	size_t i;
+
+	if (!f->record)
+		return 0;
+	for (i = 0; i < f->revsz; i++)
+		if (f->revs[i].substantive)
+			return i;
+	return f->revsz;
+}
+
+void
+hist_free(struct history *h)
+{
+	size_t i, j;
+
+	if (h == NULL)
+		return;
+	for (i = 0; i < h->commitsz; i++) {
+		free(h->commits[i].subject);
+		free(h->commits[i].author);
+		free(h->commits[i].url);
+	}
+	free(h->commits);
+	for (i = 0; i < h->filesz; i++) {
+		struct hist_file *f = &h->files[i];
+		for (j = 0; j < f->revsz; j++) {
+			free(f->revs[j].path);
+			recdiff_free(f->revs[j].changes, f->revs[j].changesz);
+		}
+		free(f->revs);
+		for (j = 0; j < f->old_pathsz; j++)
+			free(f->old_paths[j]);
+		free(f->old_paths);
+		free(f->path);
+		free(f->vendor);
+		free(f->name);
+	}
+	free(h->files);
+	free(h->entries);
+	free(h->prefix);
+	free(h->as_of_rev);
+	free(h->root_id);
+	free(h->date_format);
+	free(h->repo_url);
+	git_repository_free(h->repo);
+	free(h);
+	lib_shutdown();
+}

@@ -1,0 +1,138 @@
+/*
+ * Version history from git (libgit2): which commits changed each page and
+ * record of a site, read in one walk over the non-merge commits, and what
+ * each commit changed in each record.
+ */
+#ifndef DOCKET_HISTORY_H
+#define DOCKET_HISTORY_H
+
+#include <stdbool.h>
+#include <stddef.h>
+
+#include "date.h"
+
+struct buf;
+struct config;
+struct diag;
+struct hist_change;
+struct source_tree;
+typedef struct git_repository git_repository;
+
+#define HIST_SHORT	10	/* length of short hashes */
+
+struct hist_commit {
+	char		 id[41];	/* full hash */
+	char		 short_id[HIST_SHORT + 1];
+	char		*subject;
+	char		*author;	/* after .mailmap; NULL unless history.authors */
+	long long	 time;		/* author time, seconds since the epoch */
+	struct date	 date;		/* author date in history.timezone */
+	char		*url;		/* through repo_url; NULL without it */
+};
+
+/* One commit that changed a file. */
+struct hist_rev {
+	size_t		 commit;	/* index in history.commits */
+	char		*path;		/* the file's path after the commit */
+	struct hist_change *changes;	/* records: field changes */
+	size_t		 changesz;
+	bool		 substantive;	/* records: changed a field or text */
+};
+
+/* A file of the site's content/, followed through renames. */
+struct hist_file {
+	char		*path;		/* path from the site folder, as built */
+	char		*vendor;	/* records: the id (file name) */
+	char		*name;		/* records: the name in the last version */
+	bool		 record;
+	bool		 removed;	/* not in the tree built */
+	bool		 incomplete;	/* older than a shallow clone's boundary */
+	bool		 uncommitted;	/* differs from the commit built */
+	struct hist_rev	*revs;		/* newest first */
+	size_t		 revsz;
+	char		**old_paths;	/* names it had before renames */
+	size_t		 old_pathsz;
+};
+
+/* A commit's changes to one record: one line of the change lists. */
+struct hist_entry {
+	size_t		 file;		/* index in history.files */
+	size_t		 rev;		/* index in that file's revs */
+};
+
+struct history {
+	git_repository	*repo;		/* NULL: no repository */
+	char		*prefix;	/* the site folder in the repository: "" or "a/b/" */
+	bool		 walked;	/* history was read */
+	bool		 shallow;	/* a shallow clone: history is incomplete */
+	bool		 dirty;		/* content differs from the commit built */
+	bool		 as_of;		/* built from another commit than HEAD */
+	bool		 drafts;	/* drafts are built: their changes count */
+	char		 head[41];	/* the commit built; "" on an unborn branch */
+	char		 head_short[HIST_SHORT + 1];
+	struct date	 head_date;
+	long long	 head_time;	/* its committer time */
+	char		*as_of_rev;	/* --as-of as given */
+	char		*root_id;	/* the oldest commit reached */
+	struct hist_commit *commits;	/* newest first */
+	size_t		 commitsz;
+	struct hist_file *files;	/* sorted by path */
+	size_t		 filesz;
+	struct hist_entry *entries;	/* newest first */
+	size_t		 entrysz;
+	/* From docket.yml, for formatting. */
+	char		*date_format;
+	char		*repo_url;
+	bool		 dir_urls;	/* base_url is set: links end in '/' */
+	unsigned	 limit;
+};
+
+/*
+ * Opens the repository holding the site folder `dir`, searching upward.
+ * Reads no global or system git configuration and does not check the
+ * owner. Returns 0 and sets *out (free with hist_free()); (*out)->repo is
+ * NULL when there is no repository. Returns -1 after reporting an error.
+ */
+int	hist_open(struct history **out, struct diag *, const char *dir);
+/*
+ * Resolves --as-of: a revision, or YYYY-MM-DD (the last commit reachable
+ * from HEAD committed on or before the end of that day in `tz`). Sets the
+ * commit to build and returns 0, or -1 after reporting.
+ */
+int	hist_as_of(struct history *, struct diag *, const char *rev,
+	    const char *tz);
+/*
+ * The files of the commit built, as a source tree rooted at the site
+ * folder. Free with source_free(); the history must outlive it.
+ */
+struct source_tree *hist_source(struct history *);
+/*
+ * Reads the history of every file under content/ in one walk from the
+ * commit built. Returns 0, or -1 after reporting an error; warns about a
+ * shallow clone (an error under --strict).
+ */
+int	hist_walk(struct history *, struct diag *, const struct config *);
+void	hist_free(struct history *);
+/* The file at a path from the site folder ("content/a.md"), or NULL. */
+const struct hist_file *hist_file(const struct history *, const char *path);
+/* The index of the last substantive revision; f->revsz when none. */
+size_t	hist_last(const struct hist_file *);
+/*
+ * Converts seconds since the epoch to a date in an IANA time zone, and
+ * the end of a day in that zone back (the last second of it).
+ */
+int	hist_date_in(struct date *out, long long t, const char *tz);
+int	hist_day_end(long long *out, const struct date *, const char *tz);
+
+/*
+ * HTML fragments for the ::changes and ::history directives, appended to
+ * out, escaped. `root` is the way from the page to the site root. Lists
+ * the latest `limit` record changes (of one vendor, or of all when vendor
+ * is NULL), and the commits that changed the file `src` ("content/a.md").
+ */
+int	hist_html_changes(struct buf *out, const struct history *,
+	    const char *vendor, unsigned limit, const char *root);
+int	hist_html_page(struct buf *out, const struct history *,
+	    const char *src, unsigned limit, const char *root);
+
+#endif
