@@ -4,6 +4,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include <libxml/parser.h>
 
@@ -136,6 +137,9 @@ cmd_build(int argc, char *argv[], struct diag *dg)
 	if (o.quiet && o.verbose)
 		return usage_error("-q and -v cannot go together", NULL,
 		    usage_build);
+	if (dg->format == DIAG_GITHUB)
+		diag_set_root(dg, o.source != NULL ? o.source : ".");
+	dg->progress = !o.quiet && isatty(STDERR_FILENO);
 	return site_build(dg, &o);
 }
 
@@ -173,6 +177,7 @@ main(int argc, char *argv[])
 	if (strcmp(argv[1], "build") == 0) {
 		LIBXML_TEST_VERSION
 		rc = cmd_build(argc - 1, argv + 1, &dg);
+		diag_release(&dg);
 		record_cleanup();
 		xmlCleanupParser();
 		return rc;
