@@ -12,6 +12,7 @@
 
 struct buf;
 struct diag;
+struct pos;
 
 struct md_src {
 	const char	*path;	/* the file, in diagnostics */
@@ -20,6 +21,9 @@ struct md_src {
 	const char	*text;
 	size_t		 len;
 	bool		 unsafe_html;	/* keep raw HTML (trusted pages only) */
+	/* Optional: called with the URL and position of each link and image kept. */
+	void		(*on_link)(void *, const char *url, const struct pos *);
+	void		*on_link_arg;
 };
 
 /*

@@ -61,7 +61,8 @@ set_md(struct model *m, struct tval *map, const char *key,
 {
 	struct buf html = BUF_INIT;
 	struct md_src src = { r->path, t->line, t->col, t->text,
-		t->text != NULL ? strlen(t->text) : 0, false };
+		t->text != NULL ? strlen(t->text) : 0, false,
+		m->s->opts->on_link, m->s->opts->on_link_arg };
 	int rc;
 
 	if (t->text == NULL)
@@ -415,7 +416,8 @@ page_html(struct model *m, struct page *pg)
 {
 	struct buf html = BUF_INIT;
 	struct md_src src = { pg->src, pg->bodyline, 0, pg->body, pg->bodysz,
-		m->s->cfg.unsafe_html };
+		m->s->cfg.unsafe_html, m->s->opts->on_link,
+		m->s->opts->on_link_arg };
 	int rc;
 
 	rc = md_render(&html, m->s->dg, &src);

@@ -38,7 +38,7 @@ render(const char *md, bool unsafe, char **err)
 {
 	struct buf out = BUF_INIT;
 	struct diag dg;
-	struct md_src src = { "p.md", 5, 0, md, strlen(md), unsafe };
+	struct md_src src = { "p.md", 5, 0, md, strlen(md), unsafe, NULL, NULL };
 
 	diag_init(&dg);
 	unit_capture_start();
