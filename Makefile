@@ -42,14 +42,14 @@ LIB_SRCS    = generator/buf.c generator/diag.c generator/util.c \
               generator/template.c generator/config.c generator/record.c \
               generator/date.c generator/source.c \
               generator/markdown.c generator/model.c generator/site.c \
-              generator/embedded.c
+              generator/check.c generator/embedded.c
 LIB_OBJS    = $(LIB_SRCS:.c=.o)
 EMBED_FILES = $(sort $(wildcard templates/*.html templates/assets/*)) \
               schema/vendor.rng
 
 .DELETE_ON_ERROR:
 .PHONY: all site test deps install clean regress-update check-deps \
-        test-unit test-spec test-sites test-bad
+        test-unit test-spec test-sites test-bad test-check
 
 all: docket
 
@@ -99,7 +99,8 @@ tests/spec/mustache_test: tests/spec/mustache.c generator/libdocket.a
 
 test: check-deps
 	@$(MAKE) --no-print-directory docket $(TEST_BIN)
-	@$(MAKE) --no-print-directory test-unit test-spec test-sites test-bad
+	@$(MAKE) --no-print-directory test-unit test-spec test-sites test-bad \
+	    test-check
 
 test-unit: tests/unit/run
 	tests/unit/run
@@ -112,6 +113,9 @@ test-sites: docket
 
 test-bad: docket
 	tests/bad/run ./docket
+
+test-check: docket
+	tests/check/run ./docket
 
 regress-update: docket
 	tests/sites/run --update ./docket

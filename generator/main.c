@@ -8,9 +8,11 @@
 
 #include <libxml/parser.h>
 
+#include "check.h"
 #include "diag.h"
 #include "record.h"
 #include "site.h"
+#include "util.h"
 
 static const char usage_main[] =
 "usage: docket COMMAND [ARGS]\n"
@@ -20,6 +22,7 @@ static const char usage_main[] =
 "\n"
 "Commands:\n"
 "  build [SOURCE]     build the site in SOURCE (default: the current folder)\n"
+"  check [SOURCE]     check the site and every internal link, writing nothing\n"
 "  help COMMAND       show the options of a command\n"
 "\n"
 "Options:\n"
@@ -52,6 +55,26 @@ static const char usage_build[] =
 "\n"
 "Exit status: 0 built (warnings allowed), 1 errors in the content or\n"
 "templates, 2 usage, docket.yml, path or I/O errors.\n";
+
+static const char usage_check[] =
+"usage: docket check [SOURCE] [--drafts] [--diagnostics gcc|github] [-q]\n"
+"\n"
+"Checks the site in SOURCE (default: the current folder) as 'docket build\n"
+"--strict' does, writing nothing: the site is built into a temporary\n"
+"folder that is removed afterwards. Then every internal link of every\n"
+"page is followed: it must lead to a page or file of the site and, with\n"
+"a fragment (#id), to an element with that id. A broken link written in\n"
+"markdown is reported at its path:line:col; one made by a template names\n"
+"the page it is on.\n"
+"\n"
+"Options:\n"
+"  --drafts             include pages and records marked as drafts\n"
+"  --diagnostics FMT    gcc (path:line:col: error: ...) or github (workflow\n"
+"                       commands); default github when GITHUB_ACTIONS=true\n"
+"  -q, --quiet          no summary line\n"
+"\n"
+"Exit status: 0 no problems, 1 errors in the content, templates or links,\n"
+"2 usage, docket.yml, path or I/O errors.\n";
 
 /* Prints "docket: error: MSG 'ARG'" and the usage; returns 2. */
 static int
@@ -86,6 +109,56 @@ is_opt(const char *a, const char *name)
 	return strncmp(a, name, n) == 0 && (a[n] == '\0' || a[n] == '=');
 }
 
+/* Reads the value of --diagnostics. Returns 0, or 2 after the usage. */
+static int
+diag_format(struct diag *dg, const char *opt, const char *v, const char *usage)
+{
+	if (v == NULL)
+		return usage_error("gcc or github must follow", opt, usage);
+	if (strcmp(v, "gcc") == 0)
+		dg->format = DIAG_GCC;
+	else if (strcmp(v, "github") == 0)
+		dg->format = DIAG_GITHUB;
+	else
+		return usage_error("unknown diagnostics format", v, usage);
+	return 0;
+}
+
+static int
+cmd_check(int argc, char *argv[], struct diag *dg)
+{
+	struct check_opts o;
+	const char *a;
+	int i;
+
+	memset(&o, 0, sizeof(o));
+	for (i = 1; i < argc; i++) {
+		a = argv[i];
+		if (strcmp(a, "-h") == 0 || strcmp(a, "--help") == 0) {
+			fputs(usage_check, stdout);
+			return 0;
+		} else if (is_opt(a, "--diagnostics")) {
+			if (diag_format(dg, a, optval(argc, argv, &i,
+			    "--diagnostics"), usage_check) != 0)
+				return 2;
+		} else if (strcmp(a, "--drafts") == 0)
+			o.drafts = true;
+		else if (strcmp(a, "-q") == 0 || strcmp(a, "--quiet") == 0)
+			o.quiet = true;
+		else if (a[0] == '-' && a[1] != '\0')
+			return usage_error("unknown option", a, usage_check);
+		else if (o.source != NULL)
+			return usage_error("more than one site folder:", a,
+			    usage_check);
+		else
+			o.source = a;
+	}
+	if (dg->format == DIAG_GITHUB)
+		diag_set_root(dg, o.source != NULL ? o.source : ".");
+	dg->progress = !o.quiet && isatty(STDERR_FILENO);
+	return check_run(dg, &o);
+}
+
 static int
 cmd_build(int argc, char *argv[], struct diag *dg)
 {
@@ -108,16 +181,9 @@ cmd_build(int argc, char *argv[], struct diag *dg)
 				return usage_error("a URL must follow", a, usage_build);
 			o.base_url = v;
 		} else if (is_opt(a, "--diagnostics")) {
-			if ((v = optval(argc, argv, &i, "--diagnostics")) == NULL)
-				return usage_error("gcc or github must follow", a,
-				    usage_build);
-			if (strcmp(v, "gcc") == 0)
-				dg->format = DIAG_GCC;
-			else if (strcmp(v, "github") == 0)
-				dg->format = DIAG_GITHUB;
-			else
-				return usage_error("unknown diagnostics format",
-				    v, usage_build);
+			if (diag_format(dg, a, optval(argc, argv, &i,
+			    "--diagnostics"), usage_build) != 0)
+				return 2;
 		} else if (strcmp(a, "--drafts") == 0)
 			o.drafts = true;
 		else if (strcmp(a, "--strict") == 0)
@@ -143,11 +209,21 @@ cmd_build(int argc, char *argv[], struct diag *dg)
 	return site_build(dg, &o);
 }
 
+static const struct {
+	const char	*name;
+	int		(*fn)(int, char *[], struct diag *);
+	const char	*usage;
+} commands[] = {
+	{ "build", cmd_build, usage_build },
+	{ "check", cmd_check, usage_check },
+};
+
 int
 main(int argc, char *argv[])
 {
 	struct diag dg;
 	const char *gh = getenv("GITHUB_ACTIONS");
+	size_t i;
 	int rc;
 
 	diag_init(&dg);
@@ -168,19 +244,25 @@ main(int argc, char *argv[])
 			fputs(usage_main, stdout);
 			return 0;
 		}
-		if (strcmp(argv[2], "build") == 0) {
-			fputs(usage_build, stdout);
+		for (i = 0; i < NELEM(commands); i++)
+			if (strcmp(argv[2], commands[i].name) == 0) {
+				fputs(commands[i].usage, stdout);
+				return 0;
+			}
+		if (strcmp(argv[2], "help") == 0) {
+			fputs(usage_main, stdout);
 			return 0;
 		}
 		return usage_error("no help for", argv[2], usage_main);
 	}
-	if (strcmp(argv[1], "build") == 0) {
-		LIBXML_TEST_VERSION
-		rc = cmd_build(argc - 1, argv + 1, &dg);
-		diag_release(&dg);
-		record_cleanup();
-		xmlCleanupParser();
-		return rc;
-	}
+	for (i = 0; i < NELEM(commands); i++)
+		if (strcmp(argv[1], commands[i].name) == 0) {
+			LIBXML_TEST_VERSION
+			rc = commands[i].fn(argc - 1, argv + 1, &dg);
+			diag_release(&dg);
+			record_cleanup();
+			xmlCleanupParser();
+			return rc;
+		}
 	return usage_error("unknown command", argv[1], usage_main);
 }
