@@ -42,14 +42,15 @@ LIB_SRCS    = generator/buf.c generator/diag.c generator/util.c \
               generator/template.c generator/config.c generator/record.c \
               generator/date.c generator/source.c \
               generator/markdown.c generator/model.c generator/site.c \
-              generator/check.c generator/embedded.c
+              generator/check.c generator/scaffold.c \
+              generator/embedded.c
 LIB_OBJS    = $(LIB_SRCS:.c=.o)
 EMBED_FILES = $(sort $(wildcard templates/*.html templates/assets/*)) \
               schema/vendor.rng
 
 .DELETE_ON_ERROR:
 .PHONY: all site test deps install clean regress-update check-deps \
-        test-unit test-spec test-sites test-bad test-check
+        test-unit test-spec test-sites test-bad test-check test-new
 
 all: docket
 
@@ -100,7 +101,7 @@ tests/spec/mustache_test: tests/spec/mustache.c generator/libdocket.a
 test: check-deps
 	@$(MAKE) --no-print-directory docket $(TEST_BIN)
 	@$(MAKE) --no-print-directory test-unit test-spec test-sites test-bad \
-	    test-check
+	    test-check test-new
 
 test-unit: tests/unit/run
 	tests/unit/run
@@ -116,6 +117,9 @@ test-bad: docket
 
 test-check: docket
 	tests/check/run ./docket
+
+test-new: docket
+	tests/new/run ./docket
 
 regress-update: docket
 	tests/sites/run --update ./docket

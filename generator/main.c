@@ -11,6 +11,7 @@
 #include "check.h"
 #include "diag.h"
 #include "record.h"
+#include "scaffold.h"
 #include "site.h"
 #include "util.h"
 
@@ -23,6 +24,8 @@ static const char usage_main[] =
 "Commands:\n"
 "  build [SOURCE]     build the site in SOURCE (default: the current folder)\n"
 "  check [SOURCE]     check the site and every internal link, writing nothing\n"
+"  new vendor ID [SOURCE]\n"
+"                     write content/vendors/ID.xml, a draft record to fill in\n"
 "  help COMMAND       show the options of a command\n"
 "\n"
 "Options:\n"
@@ -75,6 +78,21 @@ static const char usage_check[] =
 "\n"
 "Exit status: 0 no problems, 1 errors in the content, templates or links,\n"
 "2 usage, docket.yml, path or I/O errors.\n";
+
+static const char usage_new[] =
+"usage: docket new vendor ID [SOURCE]\n"
+"\n"
+"Writes content/vendors/ID.xml in the site folder SOURCE (default: the\n"
+"current folder): a vendor record marked draft=\"true\" with every element\n"
+"present, each explained by a comment, holding example values to replace.\n"
+"A draft is built only with --drafts; remove draft=\"true\" to publish it.\n"
+"The path of the new file is printed. An existing file is never replaced.\n"
+"\n"
+"ID is made of a-z, 0-9 and '-', starts with a letter or digit, and is the\n"
+"vendor's address: vendors/ID/.\n"
+"\n"
+"Exit status: 0 written, 2 a bad ID, no docket.yml in SOURCE, an existing\n"
+"file, or an I/O error.\n";
 
 /* Prints "docket: error: MSG 'ARG'" and the usage; returns 2. */
 static int
@@ -160,6 +178,36 @@ cmd_check(int argc, char *argv[], struct diag *dg)
 }
 
 static int
+cmd_new(int argc, char *argv[], struct diag *dg)
+{
+	const char *args[3] = { NULL, NULL, NULL };
+	int i, n = 0;
+
+	for (i = 1; i < argc; i++) {
+		if (strcmp(argv[i], "-h") == 0 || strcmp(argv[i], "--help") == 0) {
+			fputs(usage_new, stdout);
+			return 0;
+		}
+		if (argv[i][0] == '-' && argv[i][1] != '\0')
+			return usage_error("unknown option", argv[i], usage_new);
+		if (n == 3)
+			return usage_error("too many arguments:", argv[i],
+			    usage_new);
+		args[n++] = argv[i];
+	}
+	if (n == 0)
+		return usage_error("say what to make: 'vendor ID'", NULL,
+		    usage_new);
+	if (strcmp(args[0], "vendor") != 0)
+		return usage_error("docket new makes only 'vendor', not",
+		    args[0], usage_new);
+	if (n < 2)
+		return usage_error("a vendor ID must follow 'vendor'", NULL,
+		    usage_new);
+	return scaffold_vendor(dg, args[2], args[1]);
+}
+
+static int
 cmd_build(int argc, char *argv[], struct diag *dg)
 {
 	struct build_opts o;
@@ -216,6 +264,7 @@ static const struct {
 } commands[] = {
 	{ "build", cmd_build, usage_build },
 	{ "check", cmd_check, usage_check },
+	{ "new", cmd_new, usage_new },
 };
 
 int
