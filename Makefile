@@ -11,10 +11,10 @@ BINDIR     ?= $(PREFIX)/bin
 MANDIR     ?= $(PREFIX)/share/man
 VERSION     = 0.1.0
 
-PKGS        = libxml-2.0 libcmark-gfm libgit2 yaml-0.1
+PKGS        = libxml-2.0 libcmark-gfm libgit2 yaml-0.1 libmicrohttpd
 DEBS        = build-essential pkg-config git libxml2-dev libxml2-utils \
               libcmark-gfm-dev libcmark-gfm-extensions-dev libgit2-dev \
-              libyaml-dev libmicrohttpd-dev
+              libyaml-dev libmicrohttpd-dev curl mandoc
 
 PKG_CFLAGS := $(shell pkg-config --cflags $(PKGS) 2>/dev/null)
 PKG_LIBS   := $(shell pkg-config --libs $(PKGS) 2>/dev/null)
@@ -26,7 +26,7 @@ CFLAGS     += -std=c11 -D_POSIX_C_SOURCE=200809L -MMD -MP \
               -Wmissing-prototypes -Wold-style-definition -Wwrite-strings \
               -Wformat=2 -Wvla -Wpointer-arith -Wundef -fno-common \
               -DDOCKET_VERSION='"$(VERSION)"' $(PKG_CFLAGS)
-LDLIBS     += $(PKG_LIBS) -lcmark-gfm-extensions
+LDLIBS     += $(PKG_LIBS) -lcmark-gfm-extensions -pthread
 ifdef DEVELOPER
 CFLAGS     += -Werror
 endif
@@ -42,7 +42,7 @@ LIB_SRCS    = generator/buf.c generator/diag.c generator/util.c \
               generator/template.c generator/config.c generator/record.c \
               generator/date.c generator/source.c \
               generator/markdown.c generator/model.c generator/site.c \
-              generator/check.c generator/scaffold.c \
+              generator/check.c generator/scaffold.c generator/serve.c \
               generator/embedded.c
 LIB_OBJS    = $(LIB_SRCS:.c=.o)
 EMBED_FILES = $(sort $(wildcard templates/*.html templates/assets/*)) \
@@ -50,7 +50,8 @@ EMBED_FILES = $(sort $(wildcard templates/*.html templates/assets/*)) \
 
 .DELETE_ON_ERROR:
 .PHONY: all site test deps install clean regress-update check-deps \
-        test-unit test-spec test-sites test-bad test-check test-new
+        test-unit test-spec test-sites test-bad test-check test-new \
+        test-serve
 
 all: docket
 
@@ -101,7 +102,7 @@ tests/spec/mustache_test: tests/spec/mustache.c generator/libdocket.a
 test: check-deps
 	@$(MAKE) --no-print-directory docket $(TEST_BIN)
 	@$(MAKE) --no-print-directory test-unit test-spec test-sites test-bad \
-	    test-check test-new
+	    test-check test-new test-serve
 
 test-unit: tests/unit/run
 	tests/unit/run
@@ -120,6 +121,9 @@ test-check: docket
 
 test-new: docket
 	tests/new/run ./docket
+
+test-serve: docket
+	tests/serve/run ./docket
 
 regress-update: docket
 	tests/sites/run --update ./docket

@@ -12,6 +12,7 @@
 #include "diag.h"
 #include "record.h"
 #include "scaffold.h"
+#include "serve.h"
 #include "site.h"
 #include "util.h"
 
@@ -24,6 +25,7 @@ static const char usage_main[] =
 "Commands:\n"
 "  build [SOURCE]     build the site in SOURCE (default: the current folder)\n"
 "  check [SOURCE]     check the site and every internal link, writing nothing\n"
+"  serve [SOURCE]     preview the site on http://127.0.0.1:8000/, rebuilt on change\n"
 "  new vendor ID [SOURCE]\n"
 "                     write content/vendors/ID.xml, a draft record to fill in\n"
 "  help COMMAND       show the options of a command\n"
@@ -78,6 +80,27 @@ static const char usage_check[] =
 "\n"
 "Exit status: 0 no problems, 1 errors in the content, templates or links,\n"
 "2 usage, docket.yml, path or I/O errors.\n";
+
+static const char usage_serve[] =
+"usage: docket serve [SOURCE] [--port N] [--bind ADDR] [--drafts] [-q]\n"
+"\n"
+"Builds the site in SOURCE (default: the current folder) into a temporary\n"
+"folder and serves it on http://127.0.0.1:8000/ for preview. When a file\n"
+"in content/ or templates/, or docket.yml, changes, the site is rebuilt\n"
+"and the pages open in a browser reload themselves. A failed build shows\n"
+"its errors in the browser while the last good build is still served.\n"
+"The site's output folder is not touched. Ctrl-C stops the server and\n"
+"removes the temporary folder.\n"
+"\n"
+"Options:\n"
+"  --port N             listen on port N (default 8000; 0: any free port)\n"
+"  --bind ADDR          listen on ADDR (default 127.0.0.1, this machine\n"
+"                       only; 0.0.0.0 or :: lets other machines connect)\n"
+"  --drafts             include pages and records marked as drafts\n"
+"  -q, --quiet          print errors and the address only\n"
+"\n"
+"Exit status: 0 stopped, 2 usage errors, a missing site folder, or an\n"
+"address that cannot be used.\n";
 
 static const char usage_new[] =
 "usage: docket new vendor ID [SOURCE]\n"
@@ -178,6 +201,54 @@ cmd_check(int argc, char *argv[], struct diag *dg)
 }
 
 static int
+cmd_serve(int argc, char *argv[], struct diag *dg)
+{
+	struct serve_opts o;
+	const char *v, *a;
+	char *end;
+	unsigned long port;
+	int i;
+
+	memset(&o, 0, sizeof(o));
+	o.bind = "127.0.0.1";
+	o.port = 8000;
+	for (i = 1; i < argc; i++) {
+		a = argv[i];
+		if (strcmp(a, "-h") == 0 || strcmp(a, "--help") == 0) {
+			fputs(usage_serve, stdout);
+			return 0;
+		} else if (is_opt(a, "--port")) {
+			if ((v = optval(argc, argv, &i, "--port")) == NULL)
+				return usage_error("a port number must follow",
+				    a, usage_serve);
+			port = strtoul(v, &end, 10);
+			if (*v < '0' || *v > '9' || *end != '\0' || port > 65535)
+				return usage_error("not a port number (0 to "
+				    "65535):", v, usage_serve);
+			o.port = (unsigned)port;
+		} else if (is_opt(a, "--bind")) {
+			if ((v = optval(argc, argv, &i, "--bind")) == NULL ||
+			    *v == '\0')
+				return usage_error("an address must follow", a,
+				    usage_serve);
+			o.bind = v;
+		} else if (strcmp(a, "--drafts") == 0)
+			o.drafts = true;
+		else if (strcmp(a, "-q") == 0 || strcmp(a, "--quiet") == 0)
+			o.quiet = dg->quiet = true;
+		else if (a[0] == '-' && a[1] != '\0')
+			return usage_error("unknown option", a, usage_serve);
+		else if (o.source != NULL)
+			return usage_error("more than one site folder:", a,
+			    usage_serve);
+		else
+			o.source = a;
+	}
+	dg->progress = !o.quiet && isatty(STDERR_FILENO);
+	return serve_run(dg, &o);
+}
+
+static int
 cmd_new(int argc, char *argv[], struct diag *dg)
 {
 	const char *args[3] = { NULL, NULL, NULL };
@@ -264,6 +335,7 @@ static const struct {
 } commands[] = {
 	{ "build", cmd_build, usage_build },
 	{ "check", cmd_check, usage_check },
+	{ "serve", cmd_serve, usage_serve },
 	{ "new", cmd_new, usage_new },
 };
 
