@@ -9,6 +9,7 @@
 PREFIX     ?= /usr/local
 BINDIR     ?= $(PREFIX)/bin
 MANDIR     ?= $(PREFIX)/share/man
+BASHCOMPDIR ?= $(PREFIX)/share/bash-completion/completions
 VERSION     = 0.1.0
 
 PKGS        = libxml-2.0 libcmark-gfm libgit2 yaml-0.1 libmicrohttpd
@@ -51,7 +52,7 @@ EMBED_FILES = $(sort $(wildcard templates/*.html templates/assets/*)) \
 .DELETE_ON_ERROR:
 .PHONY: all site test deps install clean regress-update check-deps \
         test-unit test-spec test-sites test-bad test-check test-new \
-        test-serve
+        test-serve test-cli
 
 all: docket
 
@@ -102,7 +103,7 @@ tests/spec/mustache_test: tests/spec/mustache.c generator/libdocket.a
 test: check-deps
 	@$(MAKE) --no-print-directory docket $(TEST_BIN)
 	@$(MAKE) --no-print-directory test-unit test-spec test-sites test-bad \
-	    test-check test-new test-serve
+	    test-check test-new test-serve test-cli
 
 test-unit: tests/unit/run
 	tests/unit/run
@@ -125,12 +126,18 @@ test-new: docket
 test-serve: docket
 	tests/serve/run ./docket
 
+test-cli: docket
+	tests/cli/run ./docket
+
 regress-update: docket
 	tests/sites/run --update ./docket
 
 install: docket
 	install -d $(DESTDIR)$(BINDIR)
 	install -m 755 docket $(DESTDIR)$(BINDIR)/docket
+	install -d $(DESTDIR)$(MANDIR)/man1 $(DESTDIR)$(BASHCOMPDIR)
+	install -m 644 docket.1 $(DESTDIR)$(MANDIR)/man1/docket.1
+	install -m 644 completions/docket.bash $(DESTDIR)$(BASHCOMPDIR)/docket
 
 clean:
 	rm -f docket generator/*.o generator/*.d generator/libdocket.a \

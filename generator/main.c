@@ -25,7 +25,7 @@ static const char usage_main[] =
 "Commands:\n"
 "  build [SOURCE]     build the site in SOURCE (default: the current folder)\n"
 "  check [SOURCE]     check the site and every internal link, writing nothing\n"
-"  serve [SOURCE]     preview the site on http://127.0.0.1:8000/, rebuilt on change\n"
+"  serve [SOURCE]     preview the site on 127.0.0.1:8000, rebuilt on change\n"
 "  new vendor ID [SOURCE]\n"
 "                     write content/vendors/ID.xml, a draft record to fill in\n"
 "  help COMMAND       show the options of a command\n"
