@@ -9,12 +9,13 @@
 PREFIX     ?= /usr/local
 BINDIR     ?= $(PREFIX)/bin
 MANDIR     ?= $(PREFIX)/share/man
+BASHCOMPDIR ?= $(PREFIX)/share/bash-completion/completions
 VERSION     = 0.1.0
 
-PKGS        = libxml-2.0 libcmark-gfm libgit2 yaml-0.1
+PKGS        = libxml-2.0 libcmark-gfm libgit2 yaml-0.1 libmicrohttpd
 DEBS        = build-essential pkg-config git libxml2-dev libxml2-utils \
               libcmark-gfm-dev libcmark-gfm-extensions-dev libgit2-dev \
-              libyaml-dev libmicrohttpd-dev
+              libyaml-dev libmicrohttpd-dev curl mandoc
 
 PKG_CFLAGS := $(shell pkg-config --cflags $(PKGS) 2>/dev/null)
 PKG_LIBS   := $(shell pkg-config --libs $(PKGS) 2>/dev/null)
@@ -26,7 +27,7 @@ CFLAGS     += -std=c11 -D_POSIX_C_SOURCE=200809L -MMD -MP \
               -Wmissing-prototypes -Wold-style-definition -Wwrite-strings \
               -Wformat=2 -Wvla -Wpointer-arith -Wundef -fno-common \
               -DDOCKET_VERSION='"$(VERSION)"' $(PKG_CFLAGS)
-LDLIBS     += $(PKG_LIBS) -lcmark-gfm-extensions
+LDLIBS     += $(PKG_LIBS) -lcmark-gfm-extensions -pthread
 ifdef DEVELOPER
 CFLAGS     += -Werror
 endif
@@ -44,6 +45,7 @@ LIB_SRCS    = generator/buf.c generator/diag.c generator/util.c \
               generator/gitsrc.c generator/history.c generator/recdiff.c \
               generator/changes.c generator/hist_html.c \
               generator/markdown.c generator/model.c generator/site.c \
+              generator/check.c generator/scaffold.c generator/serve.c \
               generator/embedded.c
 LIB_OBJS    = $(LIB_SRCS:.c=.o)
 EMBED_FILES = $(sort $(wildcard templates/*.html templates/assets/*)) \
@@ -51,7 +53,8 @@ EMBED_FILES = $(sort $(wildcard templates/*.html templates/assets/*)) \
 
 .DELETE_ON_ERROR:
 .PHONY: all site test deps install clean regress-update check-deps \
-        test-unit test-spec test-sites test-bad test-history bench-history
+        test-unit test-spec test-sites test-bad test-history bench-history \
+        test-check test-new test-serve test-cli
 
 all: docket
 
@@ -105,7 +108,7 @@ tests/history/feedcheck: tests/history/feedcheck.c
 test: check-deps
 	@$(MAKE) --no-print-directory docket $(TEST_BIN)
 	@$(MAKE) --no-print-directory test-unit test-spec test-sites test-bad \
-	    test-history
+	    test-history test-check test-new test-serve test-cli
 
 test-unit: tests/unit/run
 	tests/unit/run
@@ -128,6 +131,18 @@ BENCH_COMMITS ?= 10000
 bench-history: docket
 	tests/history/bench ./docket $(BENCH_COMMITS)
 
+test-check: docket
+	tests/check/run ./docket
+
+test-new: docket
+	tests/new/run ./docket
+
+test-serve: docket
+	tests/serve/run ./docket
+
+test-cli: docket
+	tests/cli/run ./docket
+
 regress-update: docket tests/history/feedcheck
 	tests/sites/run --update ./docket
 	tests/history/run --update ./docket tests/history/feedcheck
@@ -135,6 +150,9 @@ regress-update: docket tests/history/feedcheck
 install: docket
 	install -d $(DESTDIR)$(BINDIR)
 	install -m 755 docket $(DESTDIR)$(BINDIR)/docket
+	install -d $(DESTDIR)$(MANDIR)/man1 $(DESTDIR)$(BASHCOMPDIR)
+	install -m 644 docket.1 $(DESTDIR)$(MANDIR)/man1/docket.1
+	install -m 644 completions/docket.bash $(DESTDIR)$(BASHCOMPDIR)/docket
 
 clean:
 	rm -f docket generator/*.o generator/*.d generator/libdocket.a \

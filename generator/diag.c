@@ -1,18 +1,107 @@
 /*
  * Diagnostics.
  */
+#define _XOPEN_SOURCE 700	/* realpath */
+#include <sys/stat.h>
+
+#include <limits.h>
 #include <stdarg.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
 #include "buf.h"
 #include "diag.h"
+#include "util.h"
 
 void
 diag_init(struct diag *dg)
 {
 	memset(dg, 0, sizeof(*dg));
 	dg->format = DIAG_GCC;
+	dg->progress_delay = 0.5;
+}
+
+void
+diag_release(struct diag *dg)
+{
+	free(dg->prefix_own);
+	dg->prefix_own = NULL;
+	dg->prefix = NULL;
+}
+
+int
+diag_set_root(struct diag *dg, const char *dir)
+{
+	char real[PATH_MAX], *git;
+	struct stat st;
+	size_t n;
+
+	if (realpath(dir, real) == NULL)
+		return -1;
+	free(dg->prefix_own);
+	dg->prefix_own = NULL;
+	dg->prefix = NULL;
+	/* ".git" is a folder, or a file in worktrees and submodules. */
+	for (n = strlen(real); ; ) {
+		git = xasprintf("%.*s/.git", (int)n, real);
+		if (lstat(git, &st) == 0) {
+			free(git);
+			break;
+		}
+		free(git);
+		while (n > 0 && real[n - 1] != '/')
+			n--;
+		if (n <= 1)
+			return 0;	/* no repository */
+		n--;
+	}
+	if (real[n] != '\0')
+		dg->prefix = dg->prefix_own = xasprintf("%s/", real + n + 1);
+	return 0;
+}
+
+static double
+mono_now(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
+}
+
+void
+diag_progress(struct diag *dg, const char *phase, size_t count)
+{
+	double t;
+
+	if (!dg->progress)
+		return;
+	t = mono_now();
+	if (dg->progress_t0 == 0) {
+		dg->progress_t0 = t;
+		dg->progress_last = 0;
+	}
+	if (t - dg->progress_t0 < dg->progress_delay ||
+	    (dg->progress_shown && t - dg->progress_last < 0.1))
+		return;
+	fprintf(stderr, "\r\033[Kdocket: %s %zu file%s", phase, count,
+	    count == 1 ? "" : "s");
+	fflush(stderr);
+	dg->progress_last = t;
+	dg->progress_shown = true;
+}
+
+void
+diag_progress_end(struct diag *dg)
+{
+	if (dg->progress_shown) {
+		fputs("\r\033[K", stderr);
+		fflush(stderr);
+	}
+	dg->progress_shown = false;
+	dg->progress_t0 = 0;
 }
 
 /* Escapes as GitHub's toolkit does: data escapes %, CR, LF; properties also : and ,. */
@@ -74,7 +163,14 @@ emit(struct diag *dg, const struct pos *p, const char *kind, const char *fmt,
 		buf_printf(&b, ": %s: %s", kind, msg.ptr);
 	}
 	buf_putc(&b, '\n');
+	if (dg->progress_shown) {
+		/* The message takes the progress line; progress comes back below. */
+		fputs("\r\033[K", stderr);
+		dg->progress_shown = false;
+	}
 	fputs(b.ptr, stderr);
+	if (dg->capture != NULL)
+		buf_put(dg->capture, b.ptr, b.len);
 	buf_release(&b);
 	buf_release(&msg);
 	buf_release(&path);

@@ -6,6 +6,9 @@
 #define DOCKET_DIAG_H
 
 #include <stdbool.h>
+#include <stddef.h>
+
+struct buf;
 
 struct pos {
 	const char	*path;	/* relative to the site folder; NULL: none */
@@ -26,14 +29,38 @@ struct diag {
 	const char	*prefix;	/* prepended to paths (GitHub: repo-relative) */
 	unsigned	 errors;
 	unsigned	 warnings;
+	struct buf	*capture;	/* not NULL: messages are also appended here */
+	bool		 progress;	/* show progress on stderr (a terminal) */
+	double		 progress_delay; /* seconds before it shows; default 0.5 */
+	double		 progress_t0;	/* 0: no progress under way */
+	double		 progress_last;	/* when the line was last drawn */
+	bool		 progress_shown; /* a progress line is on the screen */
+	char		*prefix_own;	/* the prefix diag_set_root() made */
 };
 
 void	diag_init(struct diag *);
+void	diag_release(struct diag *);
 /* Reports an error at pos (NULL: no file). Returns -1. */
 int	diag_error(struct diag *, const struct pos *, const char *, ...)
 	    __attribute__((format(printf, 3, 4)));
 /* Reports a warning (an error under strict). Returns 0, or -1 if strict. */
 int	diag_warning(struct diag *, const struct pos *, const char *, ...)
 	    __attribute__((format(printf, 3, 4)));
+
+/*
+ * Shows "docket: PHASE COUNT files" on one line of stderr, redrawn at most
+ * ten times a second, once progress_delay seconds have passed since the
+ * first call. Does nothing unless dg->progress is set.
+ */
+void	diag_progress(struct diag *, const char *phase, size_t count);
+/* Clears the progress line, if shown; the next call starts afresh. */
+void	diag_progress_end(struct diag *);
+/*
+ * Makes paths in diagnostics relative to the root of the git repository
+ * that holds the site folder dir (found from dir upward), as GitHub wants
+ * them. Without a repository paths stay relative to the site folder.
+ * Returns 0, or -1 when dir cannot be resolved (nothing is reported).
+ */
+int	diag_set_root(struct diag *, const char *dir);
 
 #endif

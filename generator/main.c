@@ -4,12 +4,17 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include <libxml/parser.h>
 
+#include "check.h"
 #include "diag.h"
 #include "record.h"
+#include "scaffold.h"
+#include "serve.h"
 #include "site.h"
+#include "util.h"
 
 static const char usage_main[] =
 "usage: docket COMMAND [ARGS]\n"
@@ -19,6 +24,10 @@ static const char usage_main[] =
 "\n"
 "Commands:\n"
 "  build [SOURCE]     build the site in SOURCE (default: the current folder)\n"
+"  check [SOURCE]     check the site and every internal link, writing nothing\n"
+"  serve [SOURCE]     preview the site on 127.0.0.1:8000, rebuilt on change\n"
+"  new vendor ID [SOURCE]\n"
+"                     write content/vendors/ID.xml, a draft record to fill in\n"
 "  help COMMAND       show the options of a command\n"
 "\n"
 "Options:\n"
@@ -63,6 +72,64 @@ static const char usage_build[] =
 "Exit status: 0 built (warnings allowed), 1 errors in the content or\n"
 "templates, 2 usage, docket.yml, path or I/O errors.\n";
 
+static const char usage_check[] =
+"usage: docket check [SOURCE] [--drafts] [--no-history]\n"
+"                    [--diagnostics gcc|github] [-q]\n"
+"\n"
+"Checks the site in SOURCE (default: the current folder) as 'docket build\n"
+"--strict' does, writing nothing: the site is built into a temporary\n"
+"folder that is removed afterwards. Then every internal link of every\n"
+"page is followed: it must lead to a page or file of the site and, with\n"
+"a fragment (#id), to an element with that id. A broken link written in\n"
+"markdown is reported at its path:line:col; one made by a template names\n"
+"the page it is on.\n"
+"\n"
+"Options:\n"
+"  --drafts             include pages and records marked as drafts\n"
+"  --no-history         do not read the git history (a site outside git)\n"
+"  --diagnostics FMT    gcc (path:line:col: error: ...) or github (workflow\n"
+"                       commands); default github when GITHUB_ACTIONS=true\n"
+"  -q, --quiet          no summary line\n"
+"\n"
+"Exit status: 0 no problems, 1 errors in the content, templates or links,\n"
+"2 usage, docket.yml, path or I/O errors.\n";
+
+static const char usage_serve[] =
+"usage: docket serve [SOURCE] [--port N] [--bind ADDR] [--drafts] [-q]\n"
+"\n"
+"Builds the site in SOURCE (default: the current folder) into a temporary\n"
+"folder and serves it on http://127.0.0.1:8000/ for preview. When a file\n"
+"in content/ or templates/, or docket.yml, changes, the site is rebuilt\n"
+"and the pages open in a browser reload themselves. A failed build shows\n"
+"its errors in the browser while the last good build is still served.\n"
+"The site's output folder is not touched. Ctrl-C stops the server and\n"
+"removes the temporary folder.\n"
+"\n"
+"Options:\n"
+"  --port N             listen on port N (default 8000; 0: any free port)\n"
+"  --bind ADDR          listen on ADDR (default 127.0.0.1, this machine\n"
+"                       only; 0.0.0.0 or :: lets other machines connect)\n"
+"  --drafts             include pages and records marked as drafts\n"
+"  -q, --quiet          print errors and the address only\n"
+"\n"
+"Exit status: 0 stopped, 2 usage errors, a missing site folder, or an\n"
+"address that cannot be used.\n";
+
+static const char usage_new[] =
+"usage: docket new vendor ID [SOURCE]\n"
+"\n"
+"Writes content/vendors/ID.xml in the site folder SOURCE (default: the\n"
+"current folder): a vendor record marked draft=\"true\" with every element\n"
+"present, each explained by a comment, holding example values to replace.\n"
+"A draft is built only with --drafts; remove draft=\"true\" to publish it.\n"
+"The path of the new file is printed. An existing file is never replaced.\n"
+"\n"
+"ID is made of a-z, 0-9 and '-', starts with a letter or digit, and is the\n"
+"vendor's address: vendors/ID/.\n"
+"\n"
+"Exit status: 0 written, 2 a bad ID, no docket.yml in SOURCE, an existing\n"
+"file, or an I/O error.\n";
+
 /* Prints "docket: error: MSG 'ARG'" and the usage; returns 2. */
 static int
 usage_error(const char *msg, const char *arg, const char *usage)
@@ -96,6 +163,136 @@ is_opt(const char *a, const char *name)
 	return strncmp(a, name, n) == 0 && (a[n] == '\0' || a[n] == '=');
 }
 
+/* Reads the value of --diagnostics. Returns 0, or 2 after the usage. */
+static int
+diag_format(struct diag *dg, const char *opt, const char *v, const char *usage)
+{
+	if (v == NULL)
+		return usage_error("gcc or github must follow", opt, usage);
+	if (strcmp(v, "gcc") == 0)
+		dg->format = DIAG_GCC;
+	else if (strcmp(v, "github") == 0)
+		dg->format = DIAG_GITHUB;
+	else
+		return usage_error("unknown diagnostics format", v, usage);
+	return 0;
+}
+
+static int
+cmd_check(int argc, char *argv[], struct diag *dg)
+{
+	struct check_opts o;
+	const char *a;
+	int i;
+
+	memset(&o, 0, sizeof(o));
+	for (i = 1; i < argc; i++) {
+		a = argv[i];
+		if (strcmp(a, "-h") == 0 || strcmp(a, "--help") == 0) {
+			fputs(usage_check, stdout);
+			return 0;
+		} else if (is_opt(a, "--diagnostics")) {
+			if (diag_format(dg, a, optval(argc, argv, &i,
+			    "--diagnostics"), usage_check) != 0)
+				return 2;
+		} else if (strcmp(a, "--drafts") == 0)
+			o.drafts = true;
+		else if (strcmp(a, "--no-history") == 0)
+			o.no_history = true;
+		else if (strcmp(a, "-q") == 0 || strcmp(a, "--quiet") == 0)
+			o.quiet = true;
+		else if (a[0] == '-' && a[1] != '\0')
+			return usage_error("unknown option", a, usage_check);
+		else if (o.source != NULL)
+			return usage_error("more than one site folder:", a,
+			    usage_check);
+		else
+			o.source = a;
+	}
+	if (dg->format == DIAG_GITHUB)
+		diag_set_root(dg, o.source != NULL ? o.source : ".");
+	dg->progress = !o.quiet && isatty(STDERR_FILENO);
+	return check_run(dg, &o);
+}
+
+static int
+cmd_serve(int argc, char *argv[], struct diag *dg)
+{
+	struct serve_opts o;
+	const char *v, *a;
+	char *end;
+	unsigned long port;
+	int i;
+
+	memset(&o, 0, sizeof(o));
+	o.bind = "127.0.0.1";
+	o.port = 8000;
+	for (i = 1; i < argc; i++) {
+		a = argv[i];
+		if (strcmp(a, "-h") == 0 || strcmp(a, "--help") == 0) {
+			fputs(usage_serve, stdout);
+			return 0;
+		} else if (is_opt(a, "--port")) {
+			if ((v = optval(argc, argv, &i, "--port")) == NULL)
+				return usage_error("a port number must follow",
+				    a, usage_serve);
+			port = strtoul(v, &end, 10);
+			if (*v < '0' || *v > '9' || *end != '\0' || port > 65535)
+				return usage_error("not a port number (0 to "
+				    "65535):", v, usage_serve);
+			o.port = (unsigned)port;
+		} else if (is_opt(a, "--bind")) {
+			if ((v = optval(argc, argv, &i, "--bind")) == NULL ||
+			    *v == '\0')
+				return usage_error("an address must follow", a,
+				    usage_serve);
+			o.bind = v;
+		} else if (strcmp(a, "--drafts") == 0)
+			o.drafts = true;
+		else if (strcmp(a, "-q") == 0 || strcmp(a, "--quiet") == 0)
+			o.quiet = dg->quiet = true;
+		else if (a[0] == '-' && a[1] != '\0')
+			return usage_error("unknown option", a, usage_serve);
+		else if (o.source != NULL)
+			return usage_error("more than one site folder:", a,
+			    usage_serve);
+		else
+			o.source = a;
+	}
+	dg->progress = !o.quiet && isatty(STDERR_FILENO);
+	return serve_run(dg, &o);
+}
+
+static int
+cmd_new(int argc, char *argv[], struct diag *dg)
+{
+	const char *args[3] = { NULL, NULL, NULL };
+	int i, n = 0;
+
+	for (i = 1; i < argc; i++) {
+		if (strcmp(argv[i], "-h") == 0 || strcmp(argv[i], "--help") == 0) {
+			fputs(usage_new, stdout);
+			return 0;
+		}
+		if (argv[i][0] == '-' && argv[i][1] != '\0')
+			return usage_error("unknown option", argv[i], usage_new);
+		if (n == 3)
+			return usage_error("too many arguments:", argv[i],
+			    usage_new);
+		args[n++] = argv[i];
+	}
+	if (n == 0)
+		return usage_error("say what to make: 'vendor ID'", NULL,
+		    usage_new);
+	if (strcmp(args[0], "vendor") != 0)
+		return usage_error("docket new makes only 'vendor', not",
+		    args[0], usage_new);
+	if (n < 2)
+		return usage_error("a vendor ID must follow 'vendor'", NULL,
+		    usage_new);
+	return scaffold_vendor(dg, args[2], args[1]);
+}
+
 static int
 cmd_build(int argc, char *argv[], struct diag *dg)
 {
@@ -123,16 +320,9 @@ cmd_build(int argc, char *argv[], struct diag *dg)
 				return usage_error("a URL must follow", a, usage_build);
 			o.base_url = v;
 		} else if (is_opt(a, "--diagnostics")) {
-			if ((v = optval(argc, argv, &i, "--diagnostics")) == NULL)
-				return usage_error("gcc or github must follow", a,
-				    usage_build);
-			if (strcmp(v, "gcc") == 0)
-				dg->format = DIAG_GCC;
-			else if (strcmp(v, "github") == 0)
-				dg->format = DIAG_GITHUB;
-			else
-				return usage_error("unknown diagnostics format",
-				    v, usage_build);
+			if (diag_format(dg, a, optval(argc, argv, &i,
+			    "--diagnostics"), usage_build) != 0)
+				return 2;
 		} else if (strcmp(a, "--drafts") == 0)
 			o.drafts = true;
 		else if (strcmp(a, "--no-history") == 0)
@@ -154,14 +344,29 @@ cmd_build(int argc, char *argv[], struct diag *dg)
 	if (o.quiet && o.verbose)
 		return usage_error("-q and -v cannot go together", NULL,
 		    usage_build);
+	if (dg->format == DIAG_GITHUB)
+		diag_set_root(dg, o.source != NULL ? o.source : ".");
+	dg->progress = !o.quiet && isatty(STDERR_FILENO);
 	return site_build(dg, &o);
 }
+
+static const struct {
+	const char	*name;
+	int		(*fn)(int, char *[], struct diag *);
+	const char	*usage;
+} commands[] = {
+	{ "build", cmd_build, usage_build },
+	{ "check", cmd_check, usage_check },
+	{ "serve", cmd_serve, usage_serve },
+	{ "new", cmd_new, usage_new },
+};
 
 int
 main(int argc, char *argv[])
 {
 	struct diag dg;
 	const char *gh = getenv("GITHUB_ACTIONS");
+	size_t i;
 	int rc;
 
 	diag_init(&dg);
@@ -182,18 +387,25 @@ main(int argc, char *argv[])
 			fputs(usage_main, stdout);
 			return 0;
 		}
-		if (strcmp(argv[2], "build") == 0) {
-			fputs(usage_build, stdout);
+		for (i = 0; i < NELEM(commands); i++)
+			if (strcmp(argv[2], commands[i].name) == 0) {
+				fputs(commands[i].usage, stdout);
+				return 0;
+			}
+		if (strcmp(argv[2], "help") == 0) {
+			fputs(usage_main, stdout);
 			return 0;
 		}
 		return usage_error("no help for", argv[2], usage_main);
 	}
-	if (strcmp(argv[1], "build") == 0) {
-		LIBXML_TEST_VERSION
-		rc = cmd_build(argc - 1, argv + 1, &dg);
-		record_cleanup();
-		xmlCleanupParser();
-		return rc;
-	}
+	for (i = 0; i < NELEM(commands); i++)
+		if (strcmp(argv[1], commands[i].name) == 0) {
+			LIBXML_TEST_VERSION
+			rc = commands[i].fn(argc - 1, argv + 1, &dg);
+			diag_release(&dg);
+			record_cleanup();
+			xmlCleanupParser();
+			return rc;
+		}
 	return usage_error("unknown command", argv[1], usage_main);
 }

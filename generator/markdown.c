@@ -115,7 +115,7 @@ new_parser(int options)
 	return parser;
 }
 
-/* Removes every link and image URL that is not safe. */
+/* Removes every link and image URL that is not safe; reports the others. */
 static int
 filter_urls(struct diag *dg, const struct md_src *src, cmark_node *root)
 {
@@ -134,11 +134,16 @@ filter_urls(struct diag *dg, const struct md_src *src, cmark_node *root)
 		    cmark_node_get_type(n) != CMARK_NODE_IMAGE)
 			continue;
 		url = cmark_node_get_url(n);
-		if (url == NULL || url_safe(url))
+		if (url == NULL)
 			continue;
 		p.line = src->line + (unsigned)cmark_node_get_start_line(n) - 1;
 		p.col = src->col < 0 ? 0 :
 		    (unsigned)(cmark_node_get_start_column(n) + src->col);
+		if (url_safe(url)) {
+			if (src->on_link != NULL)
+				src->on_link(src->on_link_arg, url, &p);
+			continue;
+		}
 		if (diag_warning(dg, &p, "URL scheme not allowed, link removed "
 		    "(use http, https, mailto or a relative URL)") == -1)
 			rc = -1;

@@ -13,6 +13,7 @@
 struct buf;
 struct diag;
 struct dir_env;
+struct pos;
 
 struct md_src {
 	const char	*path;	/* the file, in diagnostics */
@@ -22,6 +23,9 @@ struct md_src {
 	size_t		 len;
 	bool		 unsafe_html;	/* keep raw HTML (trusted pages only) */
 	const struct dir_env *env;	/* directives; NULL: none */
+	/* Optional: called with the URL and position of each link and image kept. */
+	void		(*on_link)(void *, const char *url, const struct pos *);
+	void		*on_link_arg;
 };
 
 /*

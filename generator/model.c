@@ -66,8 +66,10 @@ set_md(struct model *m, struct tval *map, const char *key,
 {
 	struct buf html = BUF_INIT;
 	struct dir_env env = { m->s, NULL, NULL, false };
-	struct md_src src = { r->path, t->line, t->col, t->text,
-		t->text != NULL ? strlen(t->text) : 0, false, &env };
+	struct md_src src = { .path = r->path, .line = t->line, .col = t->col,
+		.text = t->text, .len = t->text != NULL ? strlen(t->text) : 0,
+		.env = &env, .on_link = m->s->opts->on_link,
+		.on_link_arg = m->s->opts->on_link_arg };
 	int rc;
 
 	if (t->text == NULL)
@@ -428,8 +430,11 @@ static int
 page_html(struct model *m, struct page *pg)
 {
 	struct buf html = BUF_INIT;
-	struct md_src src = { pg->src, pg->bodyline, 0, pg->body, pg->bodysz,
-		m->s->cfg.unsafe_html, &m->env };
+	struct md_src src = { .path = pg->src, .line = pg->bodyline,
+		.text = pg->body, .len = pg->bodysz,
+		.unsafe_html = m->s->cfg.unsafe_html, .env = &m->env,
+		.on_link = m->s->opts->on_link,
+		.on_link_arg = m->s->opts->on_link_arg };
 	int rc;
 
 	rc = md_render(&html, m->s->dg, &src);

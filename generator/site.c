@@ -78,7 +78,7 @@ site_write(struct site *s, const char *rel, const char *data, size_t len)
 		diag_error(s->dg, NULL, "cannot write '%s': %s", path,
 		    strerror(errno));
 	else
-		s->written++;
+		diag_progress(s->dg, "writing", ++s->written);
 	free(path);
 	return rc;
 }
@@ -102,7 +102,7 @@ file_copy(struct site *s, const char *src, const char *rel)
 		diag_error(s->dg, NULL, "cannot copy '%s' to '%s': %s", src, to,
 		    strerror(errno));
 	else
-		s->written++;
+		diag_progress(s->dg, "writing", ++s->written);
 	free(to);
 	return rc;
 }
@@ -215,6 +215,8 @@ scan(struct site *s, const char *rel, unsigned depth)
 		}
 		free(sub);
 		free(srcrel);
+		diag_progress(s->dg, "reading",
+		    s->pagesz + s->recordsz + s->copiesz);
 	}
 	source_list_free(names, namesz);
 	return rc;
@@ -898,6 +900,7 @@ site_build(struct diag *dg, const struct build_opts *opts)
 		goto fail;
 	}
 	status = 0;
+	diag_progress_end(dg);
 	if (!opts->quiet)
 		fprintf(stderr, "docket: built %zu pages and %zu records "
 		    "from %zu commit%s (%zu files) in %.2f s into %s\n",
@@ -908,6 +911,7 @@ site_build(struct diag *dg, const struct build_opts *opts)
 fail:
 	remove_tree(s.tmpdir);
 out:
+	diag_progress_end(dg);
 	if (status != 0 && dg->errors > 0)
 		fprintf(stderr, "docket: build failed: %u error%s%s\n",
 		    dg->errors, dg->errors == 1 ? "" : "s",

@@ -13,6 +13,7 @@
 
 struct diag;
 struct history;
+struct pos;
 struct record;
 struct source_tree;
 struct tmpl_set;
@@ -27,6 +28,9 @@ struct build_opts {
 	bool		 drafts;
 	bool		 verbose;
 	bool		 quiet;
+	/* Optional: called with the URL and position of each markdown link. */
+	void		(*on_link)(void *, const char *url, const struct pos *);
+	void		*on_link_arg;
 };
 
 struct page {

@@ -38,7 +38,8 @@ render(const char *md, bool unsafe, char **err)
 {
 	struct buf out = BUF_INIT;
 	struct diag dg;
-	struct md_src src = { "p.md", 5, 0, md, strlen(md), unsafe, NULL };
+	struct md_src src = { .path = "p.md", .line = 5, .text = md,
+		.len = strlen(md), .unsafe_html = unsafe };
 
 	diag_init(&dg);
 	unit_capture_start();

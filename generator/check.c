@@ -1,0 +1,621 @@
+/*
+ * docket check: build --strict into a temporary folder, then follow every
+ * internal link of every HTML page of the output (a, area and link href,
+ * img, script, source, iframe, audio and video src) to a file of the
+ * output and, with a fragment, to an element with that id.
+ */
+#define _XOPEN_SOURCE 700	/* mkdtemp */
+#include <sys/stat.h>
+#include <sys/types.h>
+
+#include <ctype.h>
+#include <dirent.h>
+#include <errno.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+
+#include <libxml/HTMLparser.h>
+#include <libxml/tree.h>
+
+#include "buf.h"
+#include "check.h"
+#include "config.h"
+#include "diag.h"
+#include "site.h"
+#include "util.h"
+
+/* A link written in markdown, as the build reported it. */
+struct mdlink {
+	char		*src;		/* "content/a.md", "content/vendors/x.xml" */
+	char		*out;		/* the page it is rendered on */
+	char		*url;		/* percent-decoded */
+	unsigned	 line, col;
+};
+
+/* An HTML file of the output and the ids in it. */
+struct page_ids {
+	char		*out;		/* path below the output root */
+	char		**ids;		/* sorted */
+	size_t		 idsz;
+};
+
+/* One link of the output, by page. */
+struct link {
+	char		*page;		/* the page it is on */
+	char		*href;		/* as written, entities decoded */
+};
+
+/* A broken link, ready to be reported. */
+struct problem {
+	const struct mdlink *md;	/* NULL: made by a template */
+	char		*page;		/* the (first) page it is on */
+	char		*href;
+	char		*why;
+	char		*key;		/* what makes two reports the same */
+	unsigned	 more;		/* other pages with the same broken link */
+};
+
+struct checker {
+	struct diag	*dg;
+	char		*root;		/* the output folder */
+	char		*base_path;	/* the path of base_url: "/" or "/sub/" */
+	struct mdlink	*md;
+	size_t		 mdsz;
+	struct page_ids	*pages;
+	size_t		 pagesz;
+	struct link	*links;
+	size_t		 linksz;
+	struct problem	*probs;
+	size_t		 probsz;
+	size_t		 checked;	/* internal links followed */
+};
+
+/* Decodes %XX escapes (others are kept as they are); caller frees. */
+static char *
+pct_decode(const char *s, size_t n)
+{
+	struct buf b = BUF_INIT;
+	size_t i;
+
+	for (i = 0; i < n; i++) {
+		if (s[i] == '%' && i + 2 < n &&
+		    isxdigit((unsigned char)s[i + 1]) &&
+		    isxdigit((unsigned char)s[i + 2])) {
+			char hex[3] = { s[i + 1], s[i + 2], '\0' };
+			buf_putc(&b, (int)strtol(hex, NULL, 16));
+			i += 2;
+		} else
+			buf_putc(&b, s[i]);
+	}
+	return buf_detach(&b);
+}
+
+/* The output page of a markdown source: content/a/b.md is a/b/index.html. */
+static char *
+source_out(const char *src)
+{
+	const char *rel;
+	size_t n;
+
+	if (!str_startswith(src, "content/"))
+		return xstrdup("");
+	rel = src + 8;
+	n = strlen(rel);
+	if (str_startswith(rel, "vendors/") && str_endswith(rel, ".xml") &&
+	    strchr(rel + 8, '/') == NULL)
+		return xasprintf("vendors/%.*s/index.html", (int)(n - 12),
+		    rel + 8);
+	if (strcmp(rel, "index.md") == 0)
+		return xstrdup("index.html");
+	if (str_endswith(rel, "/index.md"))
+		return xasprintf("%.*s/index.html", (int)(n - 9), rel);
+	if (str_endswith(rel, ".md"))
+		return xasprintf("%.*s/index.html", (int)(n - 3), rel);
+	return xstrdup("");
+}
+
+/* The build's link hook: keeps every markdown link with its position. */
+static void
+on_link(void *arg, const char *url, const struct pos *p)
+{
+	struct checker *c = arg;
+	struct mdlink *m;
+
+	c->md = xreallocarray(c->md, c->mdsz + 1, sizeof(*c->md));
+	m = &c->md[c->mdsz++];
+	m->src = xstrdup(p->path);
+	m->out = source_out(p->path);
+	m->url = pct_decode(url, strlen(url));
+	m->line = p->line;
+	m->col = p->col;
+}
+
+/* Does the URL leave the site: a scheme ("https:", "mailto:") or "//host"? */
+static bool
+is_external(const char *u)
+{
+	const char *p = u;
+
+	if (u[0] == '/' && u[1] == '/')
+		return true;
+	if (!isalpha((unsigned char)*p))
+		return false;
+	for (p++; isalnum((unsigned char)*p) || *p == '+' || *p == '-' ||
+	    *p == '.'; p++)
+		;
+	return *p == ':';
+}
+
+static void
+add_id(struct page_ids *pi, const xmlChar *id)
+{
+	pi->ids = xreallocarray(pi->ids, pi->idsz + 1, sizeof(char *));
+	pi->ids[pi->idsz++] = xstrdup((const char *)id);
+}
+
+static void
+add_link(struct checker *c, const char *page, const xmlChar *href)
+{
+	c->links = xreallocarray(c->links, c->linksz + 1, sizeof(*c->links));
+	c->links[c->linksz].page = xstrdup(page);
+	c->links[c->linksz].href = xstrdup((const char *)href);
+	c->linksz++;
+}
+
+/* Collects the ids and links of one element tree, in document order. */
+static void
+walk_html(struct checker *c, struct page_ids *pi, xmlNode *n)
+{
+	static const char *const src_elems[] = {
+		"img", "script", "source", "iframe", "audio", "video", "track",
+		"embed"
+	};
+	const char *name;
+	xmlChar *v;
+	size_t i;
+
+	for (; n != NULL; n = n->next) {
+		if (n->type != XML_ELEMENT_NODE)
+			continue;
+		name = (const char *)n->name;
+		if ((v = xmlGetProp(n, BAD_CAST "id")) != NULL) {
+			add_id(pi, v);
+			xmlFree(v);
+		}
+		if (strcmp(name, "a") == 0 &&
+		    (v = xmlGetProp(n, BAD_CAST "name")) != NULL) {
+			add_id(pi, v);
+			xmlFree(v);
+		}
+		if ((strcmp(name, "a") == 0 || strcmp(name, "area") == 0 ||
+		    strcmp(name, "link") == 0) &&
+		    (v = xmlGetProp(n, BAD_CAST "href")) != NULL) {
+			add_link(c, pi->out, v);
+			xmlFree(v);
+		}
+		for (i = 0; i < NELEM(src_elems); i++)
+			if (strcmp(name, src_elems[i]) == 0 &&
+			    (v = xmlGetProp(n, BAD_CAST "src")) != NULL) {
+				add_link(c, pi->out, v);
+				xmlFree(v);
+			}
+		walk_html(c, pi, n->children);
+	}
+}
+
+/* Reads every .html file below root/rel, in sorted order. */
+static int
+scan_output(struct checker *c, const char *rel)
+{
+	char *dir = rel[0] == '\0' ? xstrdup(c->root) : path_join(c->root, rel);
+	char **names = NULL, *sub, *full;
+	size_t namesz = 0, i;
+	DIR *d;
+	struct dirent *de;
+	struct stat st;
+	int rc = 0;
+
+	if ((d = opendir(dir)) == NULL) {
+		rc = diag_error(c->dg, NULL, "cannot open '%s': %s", dir,
+		    strerror(errno));
+		free(dir);
+		return rc;
+	}
+	while ((de = readdir(d)) != NULL) {
+		if (de->d_name[0] == '.')
+			continue;
+		names = xreallocarray(names, namesz + 1, sizeof(char *));
+		names[namesz++] = xstrdup(de->d_name);
+	}
+	closedir(d);
+	if (namesz > 1)
+		qsort(names, namesz, sizeof(char *), strp_cmp);
+	for (i = 0; i < namesz; i++) {
+		sub = rel[0] == '\0' ? xstrdup(names[i]) : path_join(rel, names[i]);
+		full = path_join(dir, names[i]);
+		if (lstat(full, &st) == 0 && S_ISDIR(st.st_mode)) {
+			if (scan_output(c, sub) == -1)
+				rc = -1;
+		} else if (S_ISREG(st.st_mode) && str_endswith(sub, ".html")) {
+			htmlDocPtr doc = htmlReadFile(full, "UTF-8",
+			    HTML_PARSE_NOERROR | HTML_PARSE_NOWARNING |
+			    HTML_PARSE_NONET);
+			struct page_ids *pi;
+
+			c->pages = xreallocarray(c->pages, c->pagesz + 1,
+			    sizeof(*c->pages));
+			pi = &c->pages[c->pagesz++];
+			memset(pi, 0, sizeof(*pi));
+			pi->out = xstrdup(sub);
+			if (doc == NULL)
+				rc = diag_error(c->dg, NULL,
+				    "cannot read the built page '%s'", sub);
+			else
+				walk_html(c, pi, xmlDocGetRootElement(doc));
+			xmlFreeDoc(doc);
+			if (pi->idsz > 1)
+				qsort(pi->ids, pi->idsz, sizeof(char *), strp_cmp);
+		}
+		free(sub);
+		free(full);
+	}
+	for (i = 0; i < namesz; i++)
+		free(names[i]);
+	free(names);
+	free(dir);
+	return rc;
+}
+
+static int
+page_ids_cmp(const void *a, const void *b)
+{
+	return strcmp(((const struct page_ids *)a)->out,
+	    ((const struct page_ids *)b)->out);
+}
+
+static const struct page_ids *
+find_page(const struct checker *c, const char *out)
+{
+	struct page_ids key = { (char *)(uintptr_t)out, NULL, 0 };
+
+	return bsearch(&key, c->pages, c->pagesz, sizeof(*c->pages),
+	    page_ids_cmp);
+}
+
+static bool
+has_id(const struct page_ids *pi, const char *id)
+{
+	return bsearch(&id, pi->ids, pi->idsz, sizeof(char *), strp_cmp) != NULL;
+}
+
+/*
+ * Resolves path (decoded, no query or fragment) from the page `from` to a
+ * path below the output root. Returns NULL when it climbs out of the site.
+ */
+static char *
+resolve(const struct checker *c, const char *from, const char *path)
+{
+	struct buf b = BUF_INIT;
+	const char *p, *e, *slash;
+	size_t seg;
+
+	if (path[0] == '/') {
+		size_t n = strlen(c->base_path);
+		/* Root-relative: from the path of base_url. */
+		if (strncmp(path, c->base_path, n) == 0)
+			p = path + n;
+		else if (strncmp(path, c->base_path, n - 1) == 0 &&
+		    path[n - 1] == '\0')
+			p = path + n - 1;
+		else
+			return NULL;
+	} else {
+		if ((slash = strrchr(from, '/')) != NULL)
+			buf_put(&b, from, (size_t)(slash - from) + 1);
+		p = path;
+	}
+	for (; *p != '\0'; p = *e == '/' ? e + 1 : e) {
+		e = strchr(p, '/');
+		if (e == NULL)
+			e = p + strlen(p);
+		seg = (size_t)(e - p);
+		if (seg == 1 && p[0] == '.')
+			continue;
+		if (seg == 2 && p[0] == '.' && p[1] == '.') {
+			if (b.len == 0) {
+				buf_release(&b);
+				return NULL;
+			}
+			/* Drop the last part, "x/". */
+			b.len--;
+			while (b.len > 0 && b.ptr[b.len - 1] != '/')
+				b.len--;
+			buf_truncate(&b, b.len);
+			continue;
+		}
+		buf_put(&b, p, seg);
+		if (*e == '/')
+			buf_putc(&b, '/');
+	}
+	return buf_detach(&b);
+}
+
+static void
+add_problem(struct checker *c, const struct link *l, const struct mdlink *md,
+    char *why, char *key)
+{
+	struct problem *pr;
+	size_t i;
+
+	for (i = 0; i < c->probsz; i++)
+		if (strcmp(c->probs[i].key, key) == 0) {
+			if (md == NULL && strcmp(c->probs[i].page, l->page) != 0)
+				c->probs[i].more++;
+			free(why);
+			free(key);
+			return;
+		}
+	c->probs = xreallocarray(c->probs, c->probsz + 1, sizeof(*c->probs));
+	pr = &c->probs[c->probsz++];
+	pr->md = md;
+	pr->page = xstrdup(l->page);
+	pr->href = xstrdup(l->href);
+	pr->why = why;
+	pr->key = key;
+	pr->more = 0;
+}
+
+/* The markdown link that made href on page, if any: one on that page first. */
+static const struct mdlink *
+find_md(const struct checker *c, const char *page, const char *href)
+{
+	const struct mdlink *any = NULL;
+	char *u = pct_decode(href, strlen(href));
+	size_t i;
+
+	for (i = 0; i < c->mdsz; i++) {
+		if (strcmp(c->md[i].url, u) != 0)
+			continue;
+		if (strcmp(c->md[i].out, page) == 0) {
+			any = &c->md[i];
+			break;
+		}
+		if (any == NULL)
+			any = &c->md[i];
+	}
+	free(u);
+	return any;
+}
+
+/* Follows one link; records it as a problem when it leads nowhere. */
+static void
+check_link(struct checker *c, const struct link *l)
+{
+	const char *h = l->href, *q, *hash;
+	char *path = NULL, *frag = NULL, *target = NULL, *full, *why = NULL;
+	const struct page_ids *pi;
+	const struct mdlink *md;
+	size_t n;
+
+	if (is_external(h))
+		return;
+	c->checked++;
+	hash = strchr(h, '#');
+	q = strchr(h, '?');
+	n = q != NULL && (hash == NULL || q < hash) ? (size_t)(q - h) :
+	    hash != NULL ? (size_t)(hash - h) : strlen(h);
+	path = pct_decode(h, n);
+	if (hash != NULL)
+		frag = pct_decode(hash + 1, strlen(hash + 1));
+	if (path[0] == '\0')
+		target = xstrdup(l->page);
+	else if ((target = resolve(c, l->page, path)) == NULL) {
+		why = xstrdup("it leads outside the site");
+		goto out;
+	}
+	if (target[0] == '\0' || str_endswith(target, "/")) {
+		char *t = xasprintf("%sindex.html", target);
+		free(target);
+		target = t;
+	} else {
+		full = path_join(c->root, target);
+		if (is_dir(full)) {
+			char *t = xasprintf("%s/index.html", target);
+			free(target);
+			target = t;
+		}
+		free(full);
+	}
+	full = path_join(c->root, target);
+	if (!is_file(full)) {
+		why = xasprintf("no page or file '%s' in the site", target);
+		free(full);
+		goto out;
+	}
+	free(full);
+	if (frag == NULL || frag[0] == '\0' || strcasecmp(frag, "top") == 0 ||
+	    !str_endswith(target, ".html"))
+		goto out;
+	if ((pi = find_page(c, target)) == NULL || !has_id(pi, frag))
+		why = xasprintf("no element with id '%s' on '%s'", frag, target);
+out:
+	if (why != NULL) {
+		md = find_md(c, l->page, h);
+		add_problem(c, l, md, why, md != NULL ?
+		    xasprintf("%s:%u:%u %s", md->src, md->line, md->col, h) :
+		    xasprintf("%s#%s", target != NULL ? target : h,
+		    frag != NULL ? frag : ""));
+	}
+	free(path);
+	free(frag);
+	free(target);
+}
+
+/* Markdown problems by file and position, then template ones by page. */
+static int
+problem_cmp(const void *a, const void *b)
+{
+	const struct problem *x = a, *y = b;
+	int r;
+
+	if ((x->md == NULL) != (y->md == NULL))
+		return x->md == NULL ? 1 : -1;
+	if (x->md == NULL)
+		return strcmp(x->page, y->page);
+	if ((r = strcmp(x->md->src, y->md->src)) != 0)
+		return r;
+	if (x->md->line != y->md->line)
+		return x->md->line < y->md->line ? -1 : 1;
+	if (x->md->col != y->md->col)
+		return x->md->col < y->md->col ? -1 : 1;
+	return strcmp(x->href, y->href);
+}
+
+static void
+report(struct checker *c)
+{
+	struct problem *pr;
+	struct pos p;
+	size_t i;
+
+	if (c->probsz > 1)
+		qsort(c->probs, c->probsz, sizeof(*c->probs), problem_cmp);
+	for (i = 0; i < c->probsz; i++) {
+		pr = &c->probs[i];
+		if (pr->md != NULL) {
+			p = (struct pos){ pr->md->src, pr->md->line, pr->md->col };
+			if (strcmp(pr->md->out, pr->page) == 0)
+				diag_error(c->dg, &p, "broken link '%s': %s",
+				    pr->href, pr->why);
+			else
+				diag_error(c->dg, &p,
+				    "broken link '%s' on '%s': %s", pr->href,
+				    pr->page, pr->why);
+		} else if (pr->more > 0)
+			diag_error(c->dg, NULL, "broken link '%s' on '%s' and %u "
+			    "other page%s, made by a template: %s", pr->href,
+			    pr->page, pr->more, pr->more == 1 ? "" : "s", pr->why);
+		else
+			diag_error(c->dg, NULL, "broken link '%s' on '%s', made "
+			    "by a template: %s", pr->href, pr->page, pr->why);
+	}
+}
+
+/* The path part of the site's base_url, from docket.yml: "/" without one. */
+static char *
+base_path(const char *source)
+{
+	struct config cfg;
+	struct diag quiet;
+	struct buf data = BUF_INIT;
+	char *yml = path_join(source, "docket.yml"), *res = NULL;
+	const char *p;
+
+	diag_init(&quiet);
+	quiet.quiet = true;
+	memset(&cfg, 0, sizeof(cfg));
+	if (file_read(&data, yml) == 0 &&
+	    config_load(&cfg, &quiet, "docket.yml", data.ptr, data.len) == 0 &&
+	    cfg.base_url != NULL && (p = strstr(cfg.base_url, "://")) != NULL &&
+	    (p = strchr(p + 3, '/')) != NULL)
+		res = xstrdup(p);
+	config_release(&cfg);
+	buf_release(&data);
+	free(yml);
+	return res != NULL ? res : xstrdup("/");
+}
+
+static void
+checker_release(struct checker *c)
+{
+	size_t i, j;
+
+	for (i = 0; i < c->mdsz; i++) {
+		free(c->md[i].src);
+		free(c->md[i].out);
+		free(c->md[i].url);
+	}
+	free(c->md);
+	for (i = 0; i < c->pagesz; i++) {
+		for (j = 0; j < c->pages[i].idsz; j++)
+			free(c->pages[i].ids[j]);
+		free(c->pages[i].ids);
+		free(c->pages[i].out);
+	}
+	free(c->pages);
+	for (i = 0; i < c->linksz; i++) {
+		free(c->links[i].page);
+		free(c->links[i].href);
+	}
+	free(c->links);
+	for (i = 0; i < c->probsz; i++) {
+		free(c->probs[i].page);
+		free(c->probs[i].href);
+		free(c->probs[i].why);
+		free(c->probs[i].key);
+	}
+	free(c->probs);
+	free(c->root);
+	free(c->base_path);
+}
+
+int
+check_run(struct diag *dg, const struct check_opts *opts)
+{
+	struct checker c;
+	struct build_opts bo;
+	const char *tmp = getenv("TMPDIR");
+	char *dir = NULL;
+	size_t i;
+	int status;
+
+	memset(&c, 0, sizeof(c));
+	c.dg = dg;
+	dir = xasprintf("%s/docket-check-XXXXXX",
+	    tmp != NULL && *tmp != '\0' ? tmp : "/tmp");
+	if (mkdtemp(dir) == NULL) {
+		diag_error(dg, NULL, "cannot make a temporary folder '%s': %s",
+		    dir, strerror(errno));
+		free(dir);
+		return 2;
+	}
+	c.root = path_join(dir, "site");
+	memset(&bo, 0, sizeof(bo));
+	bo.source = opts->source;
+	bo.output = c.root;
+	bo.drafts = opts->drafts;
+	bo.no_history = opts->no_history;
+	bo.quiet = true;
+	bo.on_link = on_link;
+	bo.on_link_arg = &c;
+	dg->strict = true;
+	if ((status = site_build(dg, &bo)) != 0)
+		goto out;
+
+	c.base_path = base_path(opts->source != NULL ? opts->source : ".");
+	status = 1;
+	if (scan_output(&c, "") == -1)
+		goto out;
+	if (c.pagesz > 1)
+		qsort(c.pages, c.pagesz, sizeof(*c.pages), page_ids_cmp);
+	for (i = 0; i < c.linksz; i++)
+		check_link(&c, &c.links[i]);
+	report(&c);
+	if (dg->errors > 0) {
+		fprintf(stderr, "docket: check failed: %u broken link%s\n",
+		    dg->errors, dg->errors == 1 ? "" : "s");
+		goto out;
+	}
+	status = 0;
+	if (!opts->quiet)
+		fprintf(stderr, "docket: checked %zu pages and %zu internal "
+		    "links: no problems found\n", c.pagesz, c.checked);
+out:
+	remove_tree(dir);
+	free(dir);
+	checker_release(&c);
+	return status;
+}

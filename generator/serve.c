@@ -1,0 +1,889 @@
+/*
+ * docket serve: build into a temporary folder, serve it with
+ * libmicrohttpd (one thread per connection), rebuild on inotify events,
+ * and tell open pages through an event stream (/__docket/events) that a
+ * build is done. HTML responses get <script src="/__docket/live.js">
+ * added as they are sent; the built files never hold it.
+ */
+#define _GNU_SOURCE	/* pipe2 */
+#include <sys/inotify.h>
+#include <sys/socket.h>
+#include <sys/stat.h>
+#include <sys/types.h>
+
+#include <arpa/inet.h>
+#include <ctype.h>
+#include <dirent.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <limits.h>
+#include <netdb.h>
+#include <netinet/in.h>
+#include <poll.h>
+#include <pthread.h>
+#include <signal.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+#include <time.h>
+#include <unistd.h>
+
+#include <microhttpd.h>
+
+#include "buf.h"
+#include "diag.h"
+#include "serve.h"
+#include "site.h"
+#include "util.h"
+
+#define LIVE_PATH	"/__docket/live.js"
+#define EVENTS_PATH	"/__docket/events"
+#define LIVE_TAG	"<script src=\"" LIVE_PATH "\" defer></script>\n"
+#define SETTLE_MS	100	/* quiet time after a change before rebuilding */
+#define PING_S		15	/* keeps an idle event stream open */
+#define MAX_WATCH_DEPTH	32
+
+/* Reloads the page after a good build; shows the errors of a bad one. */
+static const char live_js[] =
+"/* docket serve: reload after a rebuild, show the errors of a failed one. */\n"
+"(function () {\n"
+"  \"use strict\";\n"
+"  if (!window.EventSource) return;\n"
+"  var seen = null, box = null;\n"
+"  function show(text) {\n"
+"    if (box === null) {\n"
+"      box = document.createElement(\"pre\");\n"
+"      box.setAttribute(\"role\", \"alert\");\n"
+"      var s = box.style;\n"
+"      s.position = \"fixed\"; s.left = \"0\"; s.right = \"0\"; s.bottom = \"0\";\n"
+"      s.maxHeight = \"60vh\"; s.overflow = \"auto\"; s.margin = \"0\";\n"
+"      s.zIndex = \"2147483647\"; s.padding = \"1em\"; s.whiteSpace = \"pre-wrap\";\n"
+"      s.background = \"#fff0f0\"; s.color = \"#600\"; s.borderTop = \"3px solid #c00\";\n"
+"      s.font = \"14px/1.4 monospace\";\n"
+"      document.body.appendChild(box);\n"
+"    }\n"
+"    box.textContent = \"docket: the build failed; this page is from the \" +\n"
+"        \"last good build.\\n\\n\" + text;\n"
+"  }\n"
+"  function hide() {\n"
+"    if (box !== null) { box.parentNode.removeChild(box); box = null; }\n"
+"  }\n"
+"  var es = new EventSource(\"" EVENTS_PATH "\");\n"
+"  es.addEventListener(\"build\", function (e) {\n"
+"    var nl = e.data.indexOf(\"\\n\");\n"
+"    var head = (nl < 0 ? e.data : e.data.slice(0, nl)).split(\" \");\n"
+"    if (head[1] === \"ok\") {\n"
+"      if (seen !== null && seen !== head[0]) { location.reload(); return; }\n"
+"      hide();\n"
+"    } else if (head[1] === \"failed\") {\n"
+"      show(nl < 0 ? \"\" : e.data.slice(nl + 1));\n"
+"    }\n"
+"    seen = head[0];\n"
+"  });\n"
+"})();\n";
+
+struct server {
+	struct diag	*dg;
+	const struct serve_opts *opts;
+	const char	*source;
+	char		*tmp;		/* the temporary folder */
+	char		*root;		/* tmp/site: what is served */
+	char		 root_real[PATH_MAX];
+	char		*base_url;	/* http://ADDR:PORT/ */
+	struct MHD_Daemon *mhd;
+	int		 inotify;
+	int		 top_wd;	/* the watch on the site folder itself */
+	struct buf	 capture;	/* diagnostics of the build under way */
+
+	/* Shared with the connection threads, under mu. */
+	pthread_mutex_t	 mu;
+	pthread_cond_t	 cond;
+	unsigned	 gen;		/* builds done */
+	bool		 ok;		/* the last one succeeded */
+	bool		 have_site;	/* some build succeeded */
+	char		*errors;	/* of the last build, if it failed */
+	bool		 stopping;
+	char		 instance[24];	/* tells one serve from the next */
+};
+
+/* One event-stream connection. */
+struct stream {
+	struct server	*srv;
+	unsigned	 sent;		/* the build last announced */
+	bool		 started;
+	struct buf	 out;		/* not yet sent */
+	size_t		 off;
+};
+
+static int sig_pipe[2] = { -1, -1 };
+
+static void
+on_signal(int sig)
+{
+	int e = errno;
+	char c = (char)sig;
+
+	if (write(sig_pipe[1], &c, 1) == -1) {
+		/* The pipe is full: a stop is already pending. */
+	}
+	errno = e;
+}
+
+const char *
+serve_content_type(const char *name)
+{
+	static const char *const types[][2] = {
+		{ ".html", "text/html; charset=utf-8" },
+		{ ".css", "text/css; charset=utf-8" },
+		{ ".js", "text/javascript; charset=utf-8" },
+		{ ".json", "application/json" },
+		{ ".xml", "application/xml" },
+		{ ".atom", "application/atom+xml" },
+		{ ".txt", "text/plain; charset=utf-8" },
+		{ ".csv", "text/csv; charset=utf-8" },
+		{ ".ics", "text/calendar; charset=utf-8" },
+		{ ".md", "text/markdown; charset=utf-8" },
+		{ ".svg", "image/svg+xml" },
+		{ ".png", "image/png" },
+		{ ".jpg", "image/jpeg" },
+		{ ".jpeg", "image/jpeg" },
+		{ ".gif", "image/gif" },
+		{ ".webp", "image/webp" },
+		{ ".avif", "image/avif" },
+		{ ".ico", "image/vnd.microsoft.icon" },
+		{ ".pdf", "application/pdf" },
+		{ ".woff", "font/woff" },
+		{ ".woff2", "font/woff2" },
+		{ ".mp4", "video/mp4" },
+		{ ".webm", "video/webm" },
+		{ ".mp3", "audio/mpeg" },
+		{ ".zip", "application/zip" },
+	};
+	const char *dot = strrchr(name, '.');
+	size_t i;
+
+	if (dot != NULL && strchr(dot, '/') == NULL)
+		for (i = 0; i < NELEM(types); i++)
+			if (strcasecmp(dot, types[i][0]) == 0)
+				return types[i][1];
+	return "application/octet-stream";
+}
+
+bool
+serve_path_ok(const char *path)
+{
+	const char *p, *e;
+
+	if (path[0] != '/')
+		return false;
+	for (p = path + 1; *p != '\0'; p = e + 1) {
+		e = strchr(p, '/');
+		if (e == NULL)
+			e = p + strlen(p);
+		if (e == p && *e == '/')
+			return false;	/* "//" */
+		if (*p == '.')
+			return false;
+		if (memchr(p, '\\', (size_t)(e - p)) != NULL)
+			return false;
+		if (*e == '\0')
+			break;
+	}
+	return true;
+}
+
+static void
+add_headers(struct MHD_Response *r, const char *type)
+{
+	MHD_add_response_header(r, MHD_HTTP_HEADER_CONTENT_TYPE, type);
+	MHD_add_response_header(r, MHD_HTTP_HEADER_CACHE_CONTROL, "no-store");
+	MHD_add_response_header(r, "X-Content-Type-Options", "nosniff");
+	/* What the published site must work under (docs/README.md). */
+	MHD_add_response_header(r, "Content-Security-Policy",
+	    "default-src 'self'");
+}
+
+/* Queues a response made from a heap buffer (taken over). */
+static enum MHD_Result
+reply_buf(struct MHD_Connection *conn, unsigned code, const char *type,
+    struct buf *b)
+{
+	struct MHD_Response *r;
+	enum MHD_Result ret;
+	size_t len = b->len;
+	char *data = buf_detach(b);
+
+	r = MHD_create_response_from_buffer(len, data, MHD_RESPMEM_MUST_FREE);
+	if (r == NULL) {
+		free(data);
+		return MHD_NO;
+	}
+	add_headers(r, type);
+	ret = MHD_queue_response(conn, code, r);
+	MHD_destroy_response(r);
+	return ret;
+}
+
+static enum MHD_Result
+reply_text(struct MHD_Connection *conn, unsigned code, const char *text)
+{
+	struct buf b = BUF_INIT;
+
+	buf_puts(&b, text);
+	return reply_buf(conn, code, "text/plain; charset=utf-8", &b);
+}
+
+/* Adds the live-reload script before </head> (or at the start). */
+static void
+inject(struct buf *out, const char *html, size_t len)
+{
+	const char *p = NULL, *s;
+
+	for (s = html; s + 7 <= html + len; s++)
+		if (*s == '<' && strncasecmp(s, "</head>", 7) == 0) {
+			p = s;
+			break;
+		}
+	if (p == NULL) {
+		BUF_PUTSL(out, LIVE_TAG);
+		buf_put(out, html, len);
+		return;
+	}
+	buf_put(out, html, (size_t)(p - html));
+	BUF_PUTSL(out, LIVE_TAG);
+	buf_put(out, p, len - (size_t)(p - html));
+}
+
+/* The page shown while no build has succeeded yet. */
+static enum MHD_Result
+reply_no_site(struct server *srv, struct MHD_Connection *conn)
+{
+	struct buf b = BUF_INIT;
+	unsigned code;
+
+	BUF_PUTSL(&b, "<!DOCTYPE html>\n<html lang=\"en\">\n<head>\n"
+	    "<meta charset=\"utf-8\">\n<title>docket serve</title>\n"
+	    LIVE_TAG "</head>\n<body>\n");
+	pthread_mutex_lock(&srv->mu);
+	if (srv->gen == 0) {
+		BUF_PUTSL(&b, "<h1>Building the site</h1>\n"
+		    "<p>This page reloads when the build is done.</p>\n");
+		code = MHD_HTTP_SERVICE_UNAVAILABLE;
+	} else {
+		BUF_PUTSL(&b, "<h1>The build failed</h1>\n<p>Fix these errors "
+		    "and this page reloads with the site:</p>\n<pre>");
+		buf_puts_html(&b, srv->errors != NULL ? srv->errors : "");
+		BUF_PUTSL(&b, "</pre>\n");
+		code = MHD_HTTP_INTERNAL_SERVER_ERROR;
+	}
+	pthread_mutex_unlock(&srv->mu);
+	BUF_PUTSL(&b, "</body>\n</html>\n");
+	return reply_buf(conn, code, "text/html; charset=utf-8", &b);
+}
+
+/*
+ * Sends the file at `path` (an absolute path below the served root) with
+ * `code`; HTML gets the live-reload script. Returns MHD_NO on failure
+ * to queue; sets *missing when there is no such regular file.
+ */
+static enum MHD_Result
+reply_file(struct server *srv, struct MHD_Connection *conn, const char *path,
+    unsigned code, bool *missing)
+{
+	char real[PATH_MAX];
+	size_t n = strlen(srv->root_real);
+	struct MHD_Response *r;
+	struct stat st;
+	struct buf data = BUF_INIT, html = BUF_INIT;
+	const char *type = serve_content_type(path);
+	enum MHD_Result ret;
+	int fd;
+
+	*missing = true;
+	/* Never a file outside the build, whatever links lie on the way. */
+	if (realpath(path, real) == NULL || strncmp(real, srv->root_real, n) != 0 ||
+	    real[n] != '/')
+		return MHD_YES;
+	if ((fd = open(real, O_RDONLY | O_NOFOLLOW | O_CLOEXEC)) == -1)
+		return MHD_YES;
+	if (fstat(fd, &st) == -1 || !S_ISREG(st.st_mode)) {
+		close(fd);
+		return MHD_YES;
+	}
+	*missing = false;
+	if (str_endswith(real, ".html")) {
+		char tmp[65536];
+		ssize_t k;
+		while ((k = read(fd, tmp, sizeof(tmp))) > 0)
+			buf_put(&data, tmp, (size_t)k);
+		close(fd);
+		if (k == -1) {
+			buf_release(&data);
+			return reply_text(conn, MHD_HTTP_INTERNAL_SERVER_ERROR,
+			    "cannot read the file\n");
+		}
+		inject(&html, data.ptr, data.len);
+		buf_release(&data);
+		return reply_buf(conn, code, type, &html);
+	}
+	if ((r = MHD_create_response_from_fd((uint64_t)st.st_size, fd)) == NULL) {
+		close(fd);
+		return MHD_NO;
+	}
+	add_headers(r, type);
+	ret = MHD_queue_response(conn, code, r);
+	MHD_destroy_response(r);
+	return ret;
+}
+
+/* Percent-encodes a path for a Location header. */
+static void
+put_url_path(struct buf *b, const char *s)
+{
+	static const char hex[] = "0123456789ABCDEF";
+
+	for (; *s != '\0'; s++) {
+		unsigned char c = (unsigned char)*s;
+		if ((c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') ||
+		    (c >= '0' && c <= '9') || strchr("/-._~", c) != NULL)
+			buf_putc(b, c);
+		else {
+			buf_putc(b, '%');
+			buf_putc(b, hex[c >> 4]);
+			buf_putc(b, hex[c & 15]);
+		}
+	}
+}
+
+static enum MHD_Result
+reply_not_found(struct server *srv, struct MHD_Connection *conn)
+{
+	char *page = path_join(srv->root, "404.html");
+	enum MHD_Result ret;
+	bool missing;
+
+	ret = reply_file(srv, conn, page, MHD_HTTP_NOT_FOUND, &missing);
+	free(page);
+	if (missing)
+		ret = reply_text(conn, MHD_HTTP_NOT_FOUND, "not found\n");
+	return ret;
+}
+
+/* Formats the event for the current build into st->out (under mu). */
+static void
+stream_event(struct stream *st)
+{
+	struct server *srv = st->srv;
+	const char *p, *e;
+
+	buf_truncate(&st->out, 0);
+	st->off = 0;
+	if (!st->started)
+		BUF_PUTSL(&st->out, "retry: 1000\n");
+	st->started = true;
+	st->sent = srv->gen;
+	buf_printf(&st->out, "event: build\ndata: %s-%u %s\n", srv->instance,
+	    srv->gen, srv->gen == 0 ? "building" : srv->ok ? "ok" : "failed");
+	if (!srv->ok && srv->errors != NULL)
+		for (p = srv->errors; *p != '\0'; p = *e == '\0' ? e : e + 1) {
+			e = strchr(p, '\n');
+			if (e == NULL)
+				e = p + strlen(p);
+			BUF_PUTSL(&st->out, "data: ");
+			buf_put(&st->out, p, (size_t)(e - p));
+			buf_putc(&st->out, '\n');
+		}
+	buf_putc(&st->out, '\n');
+}
+
+/*
+ * The event stream: one "build" event at once, then one after each
+ * build; a comment every PING_S seconds so that a closed connection is
+ * noticed. Runs in the connection's own thread, so it may wait.
+ */
+static ssize_t
+stream_read(void *cls, uint64_t pos, char *buf, size_t max)
+{
+	struct stream *st = cls;
+	struct server *srv = st->srv;
+	struct timespec until;
+	size_t n;
+	int rc = 0;
+
+	(void)pos;
+	if (st->off >= st->out.len) {
+		pthread_mutex_lock(&srv->mu);
+		clock_gettime(CLOCK_REALTIME, &until);
+		until.tv_sec += PING_S;
+		while (st->started && !srv->stopping && srv->gen == st->sent &&
+		    rc != ETIMEDOUT)
+			rc = pthread_cond_timedwait(&srv->cond, &srv->mu, &until);
+		if (srv->stopping) {
+			pthread_mutex_unlock(&srv->mu);
+			return MHD_CONTENT_READER_END_OF_STREAM;
+		}
+		if (st->started && srv->gen == st->sent) {
+			buf_truncate(&st->out, 0);
+			BUF_PUTSL(&st->out, ": ping\n\n");
+			st->off = 0;
+		} else
+			stream_event(st);
+		pthread_mutex_unlock(&srv->mu);
+	}
+	n = st->out.len - st->off;
+	if (n > max)
+		n = max;
+	memcpy(buf, st->out.ptr + st->off, n);
+	st->off += n;
+	return (ssize_t)n;
+}
+
+static void
+stream_free(void *cls)
+{
+	struct stream *st = cls;
+
+	buf_release(&st->out);
+	free(st);
+}
+
+static enum MHD_Result
+reply_events(struct server *srv, struct MHD_Connection *conn)
+{
+	struct stream *st = xcalloc(1, sizeof(*st));
+	struct MHD_Response *r;
+	enum MHD_Result ret;
+
+	st->srv = srv;
+	buf_init(&st->out);
+	r = MHD_create_response_from_callback(MHD_SIZE_UNKNOWN, 4096,
+	    stream_read, st, stream_free);
+	if (r == NULL) {
+		stream_free(st);
+		return MHD_NO;
+	}
+	MHD_add_response_header(r, MHD_HTTP_HEADER_CONTENT_TYPE,
+	    "text/event-stream");
+	MHD_add_response_header(r, MHD_HTTP_HEADER_CACHE_CONTROL, "no-store");
+	ret = MHD_queue_response(conn, MHD_HTTP_OK, r);
+	MHD_destroy_response(r);
+	return ret;
+}
+
+/*
+ * Decodes %XX in the request path in place, as libmicrohttpd does, but
+ * turns a NUL into a backslash, which serve_path_ok() refuses, so that
+ * "/page.html%00.png" cannot pass for "/page.html".
+ */
+static size_t
+unescape(void *cls, struct MHD_Connection *conn, char *s)
+{
+	char *r = s, *w = s, hex[3] = { 0, 0, 0 };
+	long c;
+
+	(void)cls;
+	(void)conn;
+	while (*r != '\0') {
+		if (r[0] == '%' && isxdigit((unsigned char)r[1]) &&
+		    isxdigit((unsigned char)r[2])) {
+			hex[0] = r[1];
+			hex[1] = r[2];
+			c = strtol(hex, NULL, 16);
+			*w++ = c == 0 ? '\\' : (char)c;
+			r += 3;
+		} else
+			*w++ = *r++;
+	}
+	*w = '\0';
+	return (size_t)(w - s);
+}
+
+static enum MHD_Result
+handle(void *cls, struct MHD_Connection *conn, const char *url,
+    const char *method, const char *version, const char *upload,
+    size_t *uploadsz, void **state)
+{
+	struct server *srv = cls;
+	struct buf b = BUF_INIT;
+	char *path;
+	enum MHD_Result ret;
+	bool missing, have_site;
+	struct stat st;
+
+	(void)version;
+	(void)upload;
+	(void)uploadsz;
+	(void)state;
+	if (strcmp(method, "GET") != 0 && strcmp(method, "HEAD") != 0) {
+		struct MHD_Response *r;
+		BUF_PUTSL(&b, "only GET and HEAD\n");
+		r = MHD_create_response_from_buffer(b.len, buf_detach(&b),
+		    MHD_RESPMEM_MUST_FREE);
+		if (r == NULL)
+			return MHD_NO;
+		MHD_add_response_header(r, "Allow", "GET, HEAD");
+		ret = MHD_queue_response(conn, MHD_HTTP_METHOD_NOT_ALLOWED, r);
+		MHD_destroy_response(r);
+		return ret;
+	}
+	if (strcmp(url, LIVE_PATH) == 0) {
+		BUF_PUTSL(&b, live_js);
+		return reply_buf(conn, MHD_HTTP_OK, serve_content_type(LIVE_PATH),
+		    &b);
+	}
+	if (strcmp(url, EVENTS_PATH) == 0)
+		return reply_events(srv, conn);
+	pthread_mutex_lock(&srv->mu);
+	have_site = srv->have_site;
+	pthread_mutex_unlock(&srv->mu);
+	if (!have_site)
+		return reply_no_site(srv, conn);
+	if (!serve_path_ok(url))
+		return reply_not_found(srv, conn);
+
+	path = xasprintf("%s%s", srv->root, url);
+	if (str_endswith(path, "/")) {
+		char *index = xasprintf("%sindex.html", path);
+		free(path);
+		path = index;
+	} else if (stat(path, &st) == 0 && S_ISDIR(st.st_mode)) {
+		/* A folder: send the browser to its "/" form. */
+		struct MHD_Response *r;
+		put_url_path(&b, url);
+		buf_putc(&b, '/');
+		free(path);
+		r = MHD_create_response_from_buffer(0, NULL,
+		    MHD_RESPMEM_PERSISTENT);
+		if (r == NULL) {
+			buf_release(&b);
+			return MHD_NO;
+		}
+		MHD_add_response_header(r, MHD_HTTP_HEADER_LOCATION, b.ptr);
+		buf_release(&b);
+		ret = MHD_queue_response(conn, MHD_HTTP_MOVED_PERMANENTLY, r);
+		MHD_destroy_response(r);
+		return ret;
+	}
+	ret = reply_file(srv, conn, path, MHD_HTTP_OK, &missing);
+	free(path);
+	if (missing)
+		return reply_not_found(srv, conn);
+	return ret;
+}
+
+/* Is a changed file one the build reads? Editors' scratch files are not. */
+static bool
+relevant(const char *name, bool top)
+{
+	size_t n = strlen(name);
+
+	if (top)
+		return strcmp(name, "docket.yml") == 0 ||
+		    strcmp(name, "content") == 0 || strcmp(name, "templates") == 0;
+	if (n == 0 || name[0] == '.' || name[0] == '#' || name[n - 1] == '~' ||
+	    strcmp(name, "4913") == 0)
+		return false;
+	return true;
+}
+
+/* Watches a folder and the folders below it. */
+static void
+watch_tree(struct server *srv, const char *dir, unsigned depth)
+{
+	DIR *d;
+	struct dirent *de;
+	struct stat st;
+	char *sub;
+
+	if (depth > MAX_WATCH_DEPTH)
+		return;
+	if (inotify_add_watch(srv->inotify, dir, IN_CLOSE_WRITE | IN_CREATE |
+	    IN_DELETE | IN_MOVED_FROM | IN_MOVED_TO | IN_MODIFY | IN_ATTRIB |
+	    IN_ONLYDIR | IN_DONT_FOLLOW) == -1)
+		return;
+	if ((d = opendir(dir)) == NULL)
+		return;
+	while ((de = readdir(d)) != NULL) {
+		if (de->d_name[0] == '.')
+			continue;
+		sub = path_join(dir, de->d_name);
+		if (lstat(sub, &st) == 0 && S_ISDIR(st.st_mode))
+			watch_tree(srv, sub, depth + 1);
+		free(sub);
+	}
+	closedir(d);
+}
+
+/* (Re)adds the watches: the site folder itself, content/ and templates/. */
+static void
+watch_all(struct server *srv)
+{
+	char *p;
+
+	srv->top_wd = inotify_add_watch(srv->inotify, srv->source, IN_CLOSE_WRITE |
+	    IN_CREATE | IN_DELETE | IN_MOVED_FROM | IN_MOVED_TO | IN_MODIFY |
+	    IN_ONLYDIR);
+	p = path_join(srv->source, "content");
+	watch_tree(srv, p, 0);
+	free(p);
+	p = path_join(srv->source, "templates");
+	watch_tree(srv, p, 0);
+	free(p);
+}
+
+/* Reads the pending inotify events; true when one calls for a build. */
+static bool
+read_events(struct server *srv)
+{
+	char tmp[8192] __attribute__((aligned(__alignof__(struct inotify_event))));
+	const struct inotify_event *ev;
+	ssize_t n;
+	char *p;
+	bool want = false;
+
+	while ((n = read(srv->inotify, tmp, sizeof(tmp))) > 0)
+		for (p = tmp; p < tmp + n; p += sizeof(*ev) + ev->len) {
+			ev = (const struct inotify_event *)(void *)p;
+			if (ev->mask & IN_Q_OVERFLOW)
+				want = true;
+			else if (ev->len > 0 && relevant(ev->name,
+			    ev->wd == srv->top_wd))
+				want = true;
+			else if (ev->len == 0 && ev->wd != srv->top_wd &&
+			    (ev->mask & (IN_MODIFY | IN_ATTRIB)) == 0)
+				want = true;	/* a watched folder itself */
+		}
+	return want;
+}
+
+static double
+now(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
+}
+
+/* Builds the site and tells the open pages. */
+static void
+rebuild(struct server *srv)
+{
+	struct build_opts bo;
+	int status;
+
+	memset(&bo, 0, sizeof(bo));
+	bo.source = srv->source;
+	bo.output = srv->root;
+	bo.base_url = srv->base_url;
+	bo.drafts = srv->opts->drafts;
+	bo.quiet = srv->opts->quiet;
+	buf_truncate(&srv->capture, 0);
+	srv->dg->errors = srv->dg->warnings = 0;
+	status = site_build(srv->dg, &bo);
+	if (status != 0 && srv->capture.len == 0)
+		BUF_PUTSL(&srv->capture, "docket: error: the build failed\n");
+
+	pthread_mutex_lock(&srv->mu);
+	srv->gen++;
+	srv->ok = status == 0;
+	if (status == 0)
+		srv->have_site = true;
+	free(srv->errors);
+	srv->errors = status == 0 ? NULL : xstrdup(srv->capture.ptr);
+	pthread_cond_broadcast(&srv->cond);
+	pthread_mutex_unlock(&srv->mu);
+	if (status != 0 && !srv->opts->quiet)
+		fprintf(stderr, "docket: %s\n", srv->have_site ?
+		    "serving the last good build until the errors are fixed" :
+		    "nothing to serve until the errors are fixed");
+}
+
+/* Makes the listening socket. Returns it, or -1 after reporting. */
+static int
+listen_on(struct server *srv, unsigned *port, bool *v6)
+{
+	struct addrinfo hints, *res = NULL;
+	char portstr[16];
+	union {
+		struct sockaddr sa;
+		struct sockaddr_in in;
+		struct sockaddr_in6 in6;
+		struct sockaddr_storage ss;
+	} addr;
+	socklen_t len = sizeof(addr);
+	int fd = -1, one = 1, rc;
+
+	memset(&hints, 0, sizeof(hints));
+	hints.ai_family = AF_UNSPEC;
+	hints.ai_socktype = SOCK_STREAM;
+	hints.ai_flags = AI_PASSIVE | AI_NUMERICSERV;
+	snprintf(portstr, sizeof(portstr), "%u", srv->opts->port);
+	if ((rc = getaddrinfo(srv->opts->bind, portstr, &hints, &res)) != 0) {
+		diag_error(srv->dg, NULL, "cannot use the address '%s': %s",
+		    srv->opts->bind, gai_strerror(rc));
+		return -1;
+	}
+	if ((fd = socket(res->ai_family, res->ai_socktype | SOCK_CLOEXEC,
+	    res->ai_protocol)) == -1 ||
+	    setsockopt(fd, SOL_SOCKET, SO_REUSEADDR, &one, sizeof(one)) == -1 ||
+	    bind(fd, res->ai_addr, res->ai_addrlen) == -1 ||
+	    listen(fd, 64) == -1 ||
+	    getsockname(fd, &addr.sa, &len) == -1) {
+		diag_error(srv->dg, NULL, "cannot listen on %s port %u: %s",
+		    srv->opts->bind, srv->opts->port, strerror(errno));
+		if (fd != -1)
+			close(fd);
+		freeaddrinfo(res);
+		return -1;
+	}
+	*v6 = res->ai_family == AF_INET6;
+	*port = ntohs(*v6 ? addr.in6.sin6_port : addr.in.sin_port);
+	freeaddrinfo(res);
+	return fd;
+}
+
+int
+serve_run(struct diag *dg, const struct serve_opts *opts)
+{
+	struct server srv;
+	struct sigaction sa, old_int, old_term, old_pipe;
+	struct pollfd pfd[2];
+	const char *tmpdir = getenv("TMPDIR");
+	unsigned port = 0;
+	bool v6 = false, pending = false;
+	double changed = 0;
+	int lfd = -1, status = 2, timeout;
+
+	memset(&srv, 0, sizeof(srv));
+	srv.dg = dg;
+	srv.opts = opts;
+	srv.source = opts->source != NULL ? opts->source : ".";
+	srv.inotify = -1;
+	srv.top_wd = -1;
+	buf_init(&srv.capture);
+	pthread_mutex_init(&srv.mu, NULL);
+	pthread_cond_init(&srv.cond, NULL);
+	snprintf(srv.instance, sizeof(srv.instance), "%lx%lx",
+	    (unsigned long)getpid(), (unsigned long)time(NULL));
+
+	if (!is_dir(srv.source)) {
+		diag_error(dg, NULL, "site folder '%s' not found", srv.source);
+		goto out;
+	}
+	srv.tmp = xasprintf("%s/docket-serve-XXXXXX",
+	    tmpdir != NULL && *tmpdir != '\0' ? tmpdir : "/tmp");
+	if (mkdtemp(srv.tmp) == NULL) {
+		diag_error(dg, NULL, "cannot make a temporary folder '%s': %s",
+		    srv.tmp, strerror(errno));
+		free(srv.tmp);
+		srv.tmp = NULL;
+		goto out;
+	}
+	srv.root = path_join(srv.tmp, "site");
+	if (mkdir_p(srv.root) == -1 || realpath(srv.root, srv.root_real) == NULL) {
+		diag_error(dg, NULL, "cannot make '%s': %s", srv.root,
+		    strerror(errno));
+		goto out;
+	}
+	if ((srv.inotify = inotify_init1(IN_NONBLOCK | IN_CLOEXEC)) == -1) {
+		diag_error(dg, NULL, "cannot watch the site for changes: %s",
+		    strerror(errno));
+		goto out;
+	}
+	if (pipe2(sig_pipe, O_NONBLOCK | O_CLOEXEC) == -1) {
+		diag_error(dg, NULL, "pipe: %s", strerror(errno));
+		goto out;
+	}
+	if ((lfd = listen_on(&srv, &port, &v6)) == -1)
+		goto out;
+	srv.base_url = xasprintf(v6 ? "http://[%s]:%u/" : "http://%s:%u/",
+	    opts->bind, port);
+
+	memset(&sa, 0, sizeof(sa));
+	sa.sa_handler = on_signal;
+	sigemptyset(&sa.sa_mask);
+	sigaction(SIGINT, &sa, &old_int);
+	sigaction(SIGTERM, &sa, &old_term);
+	sa.sa_handler = SIG_IGN;
+	sigaction(SIGPIPE, &sa, &old_pipe);
+
+	srv.mhd = MHD_start_daemon(MHD_USE_THREAD_PER_CONNECTION |
+	    MHD_USE_INTERNAL_POLLING_THREAD | (v6 ? MHD_USE_IPv6 : 0),
+	    0, NULL, NULL, handle, &srv,
+	    MHD_OPTION_LISTEN_SOCKET, (MHD_socket)lfd,
+	    MHD_OPTION_CONNECTION_LIMIT, (unsigned)64,
+	    MHD_OPTION_UNESCAPE_CALLBACK, unescape, (void *)NULL,
+	    MHD_OPTION_END);
+	if (srv.mhd == NULL) {
+		diag_error(dg, NULL, "cannot start the HTTP server on %s",
+		    srv.base_url);
+		close(lfd);
+		goto restore;
+	}
+	dg->capture = &srv.capture;
+	watch_all(&srv);
+	rebuild(&srv);
+	fprintf(stderr, "docket: serving %s at %s (Ctrl-C to stop)\n",
+	    srv.source, srv.base_url);
+
+	pfd[0] = (struct pollfd){ srv.inotify, POLLIN, 0 };
+	pfd[1] = (struct pollfd){ sig_pipe[0], POLLIN, 0 };
+	for (;;) {
+		timeout = -1;
+		if (pending) {
+			double left = changed + SETTLE_MS / 1000.0 - now();
+			timeout = left <= 0 ? 0 : (int)(left * 1000) + 1;
+		}
+		if (poll(pfd, 2, timeout) == -1 && errno != EINTR) {
+			diag_error(dg, NULL, "poll: %s", strerror(errno));
+			break;
+		}
+		if (pfd[1].revents & POLLIN) {
+			status = 0;
+			break;
+		}
+		if ((pfd[0].revents & POLLIN) && read_events(&srv)) {
+			pending = true;
+			changed = now();
+		}
+		if (pending && now() - changed >= SETTLE_MS / 1000.0) {
+			pending = false;
+			rebuild(&srv);
+			watch_all(&srv);
+		}
+	}
+	dg->capture = NULL;
+	pthread_mutex_lock(&srv.mu);
+	srv.stopping = true;
+	pthread_cond_broadcast(&srv.cond);
+	pthread_mutex_unlock(&srv.mu);
+	MHD_stop_daemon(srv.mhd);
+	if (status == 0)
+		fprintf(stderr, "docket: stopped\n");
+restore:
+	sigaction(SIGINT, &old_int, NULL);
+	sigaction(SIGTERM, &old_term, NULL);
+	sigaction(SIGPIPE, &old_pipe, NULL);
+out:
+	dg->capture = NULL;
+	if (srv.tmp != NULL)
+		remove_tree(srv.tmp);
+	if (srv.inotify != -1)
+		close(srv.inotify);
+	if (sig_pipe[0] != -1) {
+		close(sig_pipe[0]);
+		close(sig_pipe[1]);
+		sig_pipe[0] = sig_pipe[1] = -1;
+	}
+	pthread_mutex_destroy(&srv.mu);
+	pthread_cond_destroy(&srv.cond);
+	buf_release(&srv.capture);
+	free(srv.errors);
+	free(srv.tmp);
+	free(srv.root);
+	free(srv.base_url);
+	return status;
+}

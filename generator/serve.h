@@ -1,0 +1,40 @@
+/*
+ * docket serve: a local preview. The site is built into a temporary
+ * folder and served over HTTP (libmicrohttpd); it is rebuilt when
+ * content/, templates/ or docket.yml change (inotify), and open pages
+ * reload themselves through a script and an event stream that exist only
+ * in what serve sends, never in the built files.
+ */
+#ifndef DOCKET_SERVE_H
+#define DOCKET_SERVE_H
+
+#include <stdbool.h>
+
+struct diag;
+
+struct serve_opts {
+	const char	*source;	/* the site folder; default "." */
+	const char	*bind;		/* address; default 127.0.0.1 */
+	unsigned	 port;		/* 0: any free port */
+	bool		 drafts;
+	bool		 quiet;		/* errors and the address only */
+};
+
+/*
+ * Serves until SIGINT or SIGTERM. Returns the exit status: 0 stopped, 2
+ * the address cannot be used, the site folder is missing, or an I/O
+ * error. A failed build is shown in the browser and is not an exit.
+ */
+int	serve_run(struct diag *, const struct serve_opts *);
+
+/* The content type served for a file name, by its extension. */
+const char *serve_content_type(const char *name);
+
+/*
+ * Is the decoded request path safe to map below the output folder: it
+ * starts with '/', and no part is empty (but the last), starts with '.'
+ * (no "..", no hidden files) or holds a backslash?
+ */
+bool	serve_path_ok(const char *path);
+
+#endif
