@@ -41,7 +41,7 @@ endif
 LIB_SRCS    = generator/buf.c generator/diag.c generator/util.c \
               generator/template.c generator/config.c generator/record.c \
               generator/date.c generator/source.c \
-              generator/markdown.c generator/model.c generator/site.c \
+              generator/markdown.c generator/mdlimit.c generator/model.c generator/site.c \
               generator/embedded.c
 LIB_OBJS    = $(LIB_SRCS:.c=.o)
 EMBED_FILES = $(sort $(wildcard templates/*.html templates/assets/*)) \

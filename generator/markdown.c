@@ -13,6 +13,7 @@
 #include "buf.h"
 #include "diag.h"
 #include "markdown.h"
+#include "mdlimit.h"
 #include "util.h"
 
 bool
@@ -156,6 +157,8 @@ md_render(struct buf *out, struct diag *dg, const struct md_src *src)
 	char *html;
 	int rc = 0;
 
+	if (mdlimit_check(dg, src) == -1)
+		return -1;
 	if (src->unsafe_html)
 		options |= CMARK_OPT_UNSAFE;
 	parser = new_parser(options);
