@@ -32,6 +32,7 @@
 
 #define MARKER		".docket"
 #define MAX_DEPTH	32	/* folder nesting under content/ */
+#define MAX_FOLDERS	10000	/* folders under content/ */
 
 /* Output paths docket makes itself; a page there is an error. */
 static const char *const generated[] = {
@@ -144,8 +145,14 @@ static int	load_record(struct site *, const char *rel);
  * Walks content/<rel> (rel "" for content/ itself) in sorted order,
  * sorting each entry into pages, records and copies.
  */
+/* What a scan has seen: folders, and whether it went too deep. */
+struct scan_state {
+	size_t	folders;
+	bool	deep;
+};
+
 static int
-scan(struct site *s, const char *rel, unsigned depth)
+scan(struct site *s, const char *rel, unsigned depth, struct scan_state *ss)
 {
 	char *sub, *srcrel;
 	char **names = NULL;
@@ -155,11 +162,22 @@ scan(struct site *s, const char *rel, unsigned depth)
 	    (rel[6] == '\0' || rel[6] == '/');
 	int rc = 0;
 
+	/* Links to folders inside the site can make loops: stop early. */
+	if (++ss->folders > MAX_FOLDERS)
+		return -1;
 	srcrel = path_join("content", rel);
 	p.path = srcrel;
+	if (ss->folders == MAX_FOLDERS) {
+		rc = diag_error(s->dg, &p, "more than %d folders under "
+		    "content/ (a symbolic link loop?)", MAX_FOLDERS);
+		free(srcrel);
+		return rc;
+	}
 	if (depth > MAX_DEPTH) {
-		rc = diag_error(s->dg, &p, "folders nested deeper than %d",
-		    MAX_DEPTH);
+		/* Said once: a loop would say it at every turn. */
+		rc = ss->deep ? -1 : diag_error(s->dg, &p, "folders nested "
+		    "deeper than %d (a symbolic link loop?)", MAX_DEPTH);
+		ss->deep = true;
 		free(srcrel);
 		return rc;
 	}
@@ -190,7 +208,7 @@ scan(struct site *s, const char *rel, unsigned depth)
 		case SRC_DIR:
 			if (names[i][0] == '_' && !in_static)
 				break;	/* snippets for include */
-			if (scan(s, sub, depth + 1) == -1)
+			if (scan(s, sub, depth + 1, ss) == -1)
 				rc = -1;
 			break;
 		case SRC_FILE:
@@ -746,6 +764,7 @@ site_build(struct diag *dg, const struct build_opts *opts)
 	struct site s;
 	struct buf data = BUF_INIT;
 	char *cfgpath = NULL, *out = NULL, *abs = NULL, *content = NULL;
+	struct scan_state ss = { 0, false };
 	size_t i;
 	int status = 2;
 	double t0 = now();
@@ -793,7 +812,7 @@ site_build(struct diag *dg, const struct build_opts *opts)
 	if (source_type(s.src, "content") != SRC_DIR)
 		diag_error(dg, NULL, "no content/ folder in '%s'", s.dir);
 	else
-		scan(&s, "", 0);
+		scan(&s, "", 0, &ss);
 	if (s.recordsz > 1)
 		qsort(s.records, s.recordsz, sizeof(*s.records), record_cmp);
 	if (dg->errors > 0)
