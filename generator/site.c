@@ -284,7 +284,14 @@ front_matter(struct site *s, struct page *pg, const char *yaml, size_t len)
 		return diag_error(s->dg, &p, "front matter must be a mapping");
 	}
 	tval_free(pg->params);
-	pg->params = yaml_to_tval(&doc, root);
+	if ((pg->params = yaml_to_tval(&doc, root)) == NULL) {
+		p.line = (unsigned)root->start_mark.line + 2;
+		p.col = (unsigned)root->start_mark.column + 1;
+		yaml_document_delete(&doc);
+		return diag_error(s->dg, &p, "front matter nested deeper than "
+		    "%d or holding more than %d values (YAML aliases?)",
+		    YAML_MAX_DEPTH, YAML_MAX_NODES);
+	}
 	for (pr = root->data.mapping.pairs.start;
 	    pr < root->data.mapping.pairs.top; pr++) {
 		k = yaml_document_get_node(&doc, pr->key);
