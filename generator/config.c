@@ -35,21 +35,15 @@ yaml_load(yaml_document_t *out, struct diag *dg, const char *path,
 {
 	yaml_parser_t parser;
 	struct pos p;
+	char *msg;
 	int rc = 0;
 
-	if (!utf8_valid(data, len, NULL)) {
-		size_t bad = 0, i;
-		unsigned line = 1, col = 1;
-
-		utf8_valid(data, len, &bad);
-		for (i = 0; i < bad; i++)
-			if (data[i] == '\n')
-				line++, col = 1;
-			else
-				col++;
-		p = (struct pos){ path, line + line0, col };
-		return diag_error(dg, &p, "%s", data[bad] == '\0' ?
-		    "NUL byte in YAML" : "invalid UTF-8 in YAML");
+	if ((msg = text_problem(data, len, "YAML", &p.line, &p.col)) != NULL) {
+		p.path = path;
+		p.line += line0;
+		diag_error(dg, &p, "%s", msg);
+		free(msg);
+		return -1;
 	}
 	if (!yaml_parser_initialize(&parser))
 		die("yaml_parser_initialize");

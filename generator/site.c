@@ -363,8 +363,9 @@ load_page(struct site *s, const char *rel)
 	struct buf data = BUF_INIT;
 	struct page pg;
 	const char *yaml, *body;
-	size_t yamlsz, bodysz, bad;
-	struct pos p;
+	size_t yamlsz, bodysz;
+	struct pos p = { NULL, 0, 0 };
+	char *msg;
 	int rc = -1;
 
 	memset(&pg, 0, sizeof(pg));
@@ -372,17 +373,11 @@ load_page(struct site *s, const char *rel)
 	pg.src = path_join("content", rel);
 	if (read_site_file(s, pg.src, &data) == -1)
 		goto fail;
-	if (!utf8_valid(data.ptr, data.len, &bad)) {
-		unsigned line = 1, col = 1;
-		size_t i;
-		for (i = 0; i < bad; i++)
-			if (data.ptr[i] == '\n')
-				line++, col = 1;
-			else
-				col++;
-		p = (struct pos){ pg.src, line, col };
-		diag_error(s->dg, &p, "%s", data.ptr[bad] == '\0' ?
-		    "NUL byte in page" : "invalid UTF-8 in page");
+	if ((msg = text_problem(data.ptr, data.len, "page", &p.line,
+	    &p.col)) != NULL) {
+		p.path = pg.src;
+		diag_error(s->dg, &p, "%s", msg);
+		free(msg);
 		goto fail;
 	}
 	if (md_split(s->dg, pg.src, data.ptr, data.len, &yaml, &yamlsz, &body,
