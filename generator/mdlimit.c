@@ -122,6 +122,9 @@ mdlimit_check(struct diag *dg, const struct md_src *src)
 			return too_wide(dg, src, &cur);
 		columns = cur.pipes + 1;
 		pos.line = src->line + cur.no;
+		if (src->col >= 0)
+			pos.col = (unsigned)(cur.s - cur.start) + 1 +
+			    (unsigned)src->col;
 		while (p < end) {
 			line_read(&row, p, end, no);
 			if (blank(&row))
