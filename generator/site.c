@@ -412,6 +412,18 @@ fail:
 	return rc;
 }
 
+char *
+site_alias_out(const char *alias)
+{
+	while (*alias == '/')
+		alias++;
+	if (*alias == '\0' || str_endswith(alias, "/"))
+		return xasprintf("%sindex.html", alias);
+	if (str_endswith(alias, ".html"))
+		return xstrdup(alias);
+	return xasprintf("%s/index.html", alias);
+}
+
 /* An output path with the file that makes it, for the collision check. */
 struct outpath {
 	const char	*out;
@@ -430,14 +442,18 @@ static int
 check_collisions(struct site *s)
 {
 	struct outpath *v;
-	size_t n = 0, i, cap;
-	char **vendor_outs;
+	size_t n = 0, i, j, cap, aliasesz = 0, na = 0;
+	char **vendor_outs, **alias_outs;
 	struct pos p;
 	int rc = 0;
 
-	cap = NELEM(generated) + s->pagesz + s->copiesz + s->recordsz;
+	for (i = 0; i < s->pagesz; i++)
+		aliasesz += s->pages[i].aliasesz;
+	cap = NELEM(generated) + s->pagesz + s->copiesz + s->recordsz +
+	    aliasesz;
 	v = xcalloc(cap, sizeof(*v));
 	vendor_outs = xcalloc(s->recordsz + 1, sizeof(char *));
+	alias_outs = xcalloc(aliasesz + 1, sizeof(char *));
 	for (i = 0; i < NELEM(generated); i++)
 		v[n++] = (struct outpath){ generated[i], NULL };
 	for (i = 0; i < s->recordsz; i++) {
@@ -449,6 +465,13 @@ check_collisions(struct site *s)
 		v[n++] = (struct outpath){ s->pages[i].out, s->pages[i].src };
 	for (i = 0; i < s->copiesz; i++)
 		v[n++] = (struct outpath){ s->copies[i].out, s->copies[i].src };
+	/* A redirect written over a page would lose the page. */
+	for (i = 0; i < s->pagesz; i++)
+		for (j = 0; j < s->pages[i].aliasesz; j++) {
+			alias_outs[na] = site_alias_out(s->pages[i].aliases[j]);
+			v[n++] = (struct outpath){ alias_outs[na++],
+				s->pages[i].src };
+		}
 	qsort(v, n, sizeof(*v), outpath_cmp);
 	for (i = 1; i < n; i++) {
 		if (strcmp(v[i - 1].out, v[i].out) != 0)
@@ -470,6 +493,9 @@ check_collisions(struct site *s)
 	for (i = 0; i < s->recordsz; i++)
 		free(vendor_outs[i]);
 	free(vendor_outs);
+	for (i = 0; i < na; i++)
+		free(alias_outs[i]);
+	free(alias_outs);
 	free(v);
 	return rc;
 }
@@ -591,28 +617,50 @@ copy_assets(struct site *s)
 	return rc;
 }
 
-/* Resolves a path that may not exist yet: its parent's real path and its name. */
+/*
+ * Resolves a path that may not exist yet: the real path of its deepest
+ * existing folder, and the rest as written (with "." and ".." taken out).
+ * Makes nothing: a refused output must leave no trace. Caller frees.
+ */
 static char *
 abspath(const char *path)
 {
-	char real[PATH_MAX], *dir, *res;
-	const char *slash;
+	char real[PATH_MAX], *head, *res, *t;
+	const char *p, *e;
+	size_t keep = strlen(path);	/* the part of path resolved */
 
-	if (realpath(path, real) != NULL)
-		return xstrdup(real);
-	slash = strrchr(path, '/');
-	if (slash == NULL)
-		dir = xstrdup(".");
-	else if (slash == path)
-		dir = xstrdup("/");
-	else
-		dir = xstrndup(path, (size_t)(slash - path));
-	if (mkdir_p(dir) == -1 || realpath(dir, real) == NULL) {
-		free(dir);
-		return NULL;
+	for (;;) {
+		head = keep == 0 ? xstrdup(*path == '/' ? "/" : ".") :
+		    xstrndup(path, keep);
+		if (realpath(head, real) != NULL)
+			break;
+		free(head);
+		if (errno != ENOENT && errno != ENOTDIR)
+			return NULL;
+		if (keep == 0)
+			return NULL;
+		while (keep > 0 && path[keep - 1] == '/')
+			keep--;
+		while (keep > 0 && path[keep - 1] != '/')
+			keep--;
 	}
-	free(dir);
-	res = path_join(real, slash == NULL ? path : slash + 1);
+	free(head);
+	res = xstrdup(real);
+	for (p = path + keep; *p != '\0'; p = *e == '\0' ? e : e + 1) {
+		if ((e = strchr(p, '/')) == NULL)
+			e = p + strlen(p);
+		if (e == p || (e - p == 1 && p[0] == '.'))
+			continue;
+		if (e - p == 2 && p[0] == '.' && p[1] == '.') {
+			if ((t = strrchr(res, '/')) != NULL)
+				*(t == res ? t + 1 : t) = '\0';
+			continue;
+		}
+		t = xasprintf("%s%s%.*s", res, str_endswith(res, "/") ? "" : "/",
+		    (int)(e - p), p);
+		free(res);
+		res = t;
+	}
 	return res;
 }
 
