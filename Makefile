@@ -3,6 +3,7 @@
 #   make            build ./docket
 #   make site       build the bundled register into site/
 #   make test       run every test
+#   make fuzz       run each fuzz target for FUZZ_SECONDS (clang, libFuzzer)
 #   make deps       install the build dependencies (Debian/Ubuntu)
 #   make install    install docket (PREFIX, DESTDIR)
 
@@ -44,7 +45,8 @@ LIB_SRCS    = generator/buf.c generator/diag.c generator/util.c \
               generator/date.c generator/source.c generator/directive.c \
               generator/gitsrc.c generator/history.c generator/recdiff.c \
               generator/changes.c generator/hist_html.c \
-              generator/markdown.c generator/model.c generator/site.c \
+              generator/markdown.c generator/mdlimit.c generator/model.c \
+              generator/site.c \
               generator/check.c generator/scaffold.c generator/serve.c \
               generator/embedded.c
 LIB_OBJS    = $(LIB_SRCS:.c=.o)
@@ -54,7 +56,8 @@ EMBED_FILES = $(sort $(wildcard templates/*.html templates/assets/*)) \
 .DELETE_ON_ERROR:
 .PHONY: all site test deps install clean regress-update check-deps \
         test-unit test-spec test-sites test-bad test-history bench-history \
-        test-check test-new test-serve test-cli
+        test-check test-new test-serve test-cli \
+        test-fuzz fuzz
 
 all: docket
 
@@ -85,7 +88,10 @@ site: check-deps
 	@$(MAKE) --no-print-directory docket
 	./docket build .
 
-TEST_BIN    = tests/unit/run tests/spec/mustache_test tests/history/feedcheck
+FUZZ_TARGETS = record config markdown template
+FUZZ_REPLAY = $(FUZZ_TARGETS:%=tests/fuzz/%-replay)
+TEST_BIN    = tests/unit/run tests/spec/mustache_test tests/history/feedcheck \
+              $(FUZZ_REPLAY)
 
 UNIT_SRCS   = $(sort $(wildcard tests/unit/test_*.c))
 
@@ -105,10 +111,15 @@ tests/spec/mustache_test: tests/spec/mustache.c generator/libdocket.a
 tests/history/feedcheck: tests/history/feedcheck.c
 	$(CC) $(CFLAGS) $(LDFLAGS) -o $@ tests/history/feedcheck.c $(PKG_LIBS)
 
+# Each fuzz target, linked with a main() that replays its seed corpus.
+tests/fuzz/%-replay: tests/fuzz/%.c tests/fuzz/standalone.c tests/fuzz/fuzz.h generator/libdocket.a
+	$(CC) $(CFLAGS) -Igenerator $(LDFLAGS) -o $@ $< tests/fuzz/standalone.c \
+	    generator/libdocket.a $(LDLIBS)
+
 test: check-deps
 	@$(MAKE) --no-print-directory docket $(TEST_BIN)
 	@$(MAKE) --no-print-directory test-unit test-spec test-sites test-bad \
-	    test-history test-check test-new test-serve test-cli
+	    test-history test-check test-new test-serve test-cli test-fuzz
 
 test-unit: tests/unit/run
 	tests/unit/run
@@ -142,6 +153,46 @@ test-serve: docket
 
 test-cli: docket
 	tests/cli/run ./docket
+
+# Replays every seed corpus; the targets' diagnostics go to a log.
+test-fuzz: $(FUZZ_REPLAY)
+	@mkdir -p tests/out
+	@for t in $(FUZZ_TARGETS); do \
+	    tests/fuzz/$$t-replay tests/fuzz/corpus/$$t \
+	        2>tests/out/fuzz-$$t.log || { tail -40 tests/out/fuzz-$$t.log; \
+	        exit 1; }; \
+	done
+
+# libFuzzer: the library built again with coverage and sanitizers, each
+# target run for FUZZ_SECONDS. New inputs go to tests/out/fuzz/<target>/,
+# crashes to tests/out/fuzz/<target>-crash-*; add those to the corpus.
+FUZZ_CC      ?= clang
+FUZZ_SECONDS ?= 60
+FUZZ_FLAGS   ?=
+FUZZ_DIR      = tests/out/fuzz
+FUZZ_CFLAGS   = -g -O1 -std=c11 -D_POSIX_C_SOURCE=200809L \
+                -fsanitize=fuzzer-no-link,address,undefined \
+                -fno-sanitize-recover=undefined -fno-omit-frame-pointer \
+                -DDOCKET_VERSION='"$(VERSION)"' $(PKG_CFLAGS)
+FUZZ_OBJS     = $(LIB_SRCS:generator/%.c=$(FUZZ_DIR)/obj/%.o)
+
+$(FUZZ_DIR)/obj/%.o: generator/%.c
+	@mkdir -p $(FUZZ_DIR)/obj
+	$(FUZZ_CC) $(FUZZ_CFLAGS) -c -o $@ $<
+
+$(FUZZ_DIR)/%-fuzz: tests/fuzz/%.c tests/fuzz/fuzz.h $(FUZZ_OBJS)
+	$(FUZZ_CC) $(FUZZ_CFLAGS) -fsanitize=fuzzer -Igenerator -o $@ $< \
+	    $(FUZZ_OBJS) $(LDLIBS)
+
+fuzz: check-deps generator/embedded.c $(FUZZ_TARGETS:%=$(FUZZ_DIR)/%-fuzz)
+	@for t in $(FUZZ_TARGETS); do \
+	    mkdir -p $(FUZZ_DIR)/$$t; \
+	    echo "== fuzz $$t for $(FUZZ_SECONDS) s"; \
+	    $(FUZZ_DIR)/$$t-fuzz -max_total_time=$(FUZZ_SECONDS) \
+	        -timeout=10 -rss_limit_mb=2048 -close_fd_mask=2 \
+	        -dict=tests/fuzz/$$t.dict -artifact_prefix=$(FUZZ_DIR)/$$t- \
+	        $(FUZZ_FLAGS) $(FUZZ_DIR)/$$t tests/fuzz/corpus/$$t || exit 1; \
+	done
 
 regress-update: docket tests/history/feedcheck
 	tests/sites/run --update ./docket

@@ -35,21 +35,15 @@ yaml_load(yaml_document_t *out, struct diag *dg, const char *path,
 {
 	yaml_parser_t parser;
 	struct pos p;
+	char *msg;
 	int rc = 0;
 
-	if (!utf8_valid(data, len, NULL)) {
-		size_t bad = 0, i;
-		unsigned line = 1, col = 1;
-
-		utf8_valid(data, len, &bad);
-		for (i = 0; i < bad; i++)
-			if (data[i] == '\n')
-				line++, col = 1;
-			else
-				col++;
-		p = (struct pos){ path, line + line0, col };
-		return diag_error(dg, &p, "%s", data[bad] == '\0' ?
-		    "NUL byte in YAML" : "invalid UTF-8 in YAML");
+	if ((msg = text_problem(data, len, "YAML", &p.line, &p.col)) != NULL) {
+		p.path = path;
+		p.line += line0;
+		diag_error(dg, &p, "%s", msg);
+		free(msg);
+		return -1;
 	}
 	if (!yaml_parser_initialize(&parser))
 		die("yaml_parser_initialize");
@@ -90,13 +84,12 @@ scalar_bool(const yaml_node_t *n, bool *out)
 
 /*
  * Aliases share nodes, so a small document can name a huge tree ("billion
- * laughs"): the conversion stops at a depth and a node budget.
+ * laughs"): the conversion stops at a depth and a node budget, and the
+ * caller is told (*over).
  */
-#define YAML_MAX_DEPTH	64
-#define YAML_MAX_NODES	100000
-
 static struct tval *
-to_tval(yaml_document_t *doc, yaml_node_t *n, unsigned depth, size_t *budget)
+to_tval(yaml_document_t *doc, yaml_node_t *n, unsigned depth, size_t *budget,
+    bool *over)
 {
 	struct tval *v;
 	yaml_node_item_t *it;
@@ -104,8 +97,12 @@ to_tval(yaml_document_t *doc, yaml_node_t *n, unsigned depth, size_t *budget)
 	yaml_node_t *k;
 	bool b;
 
-	if (n == NULL || depth > YAML_MAX_DEPTH || *budget == 0)
+	if (n == NULL)
 		return tval_null();
+	if (depth > YAML_MAX_DEPTH || *budget == 0) {
+		*over = true;
+		return tval_null();
+	}
 	(*budget)--;
 	switch (n->type) {
 	case YAML_SCALAR_NODE:
@@ -118,7 +115,8 @@ to_tval(yaml_document_t *doc, yaml_node_t *n, unsigned depth, size_t *budget)
 		for (it = n->data.sequence.items.start;
 		    it < n->data.sequence.items.top; it++)
 			tval_push(v, to_tval(doc,
-			    yaml_document_get_node(doc, *it), depth + 1, budget));
+			    yaml_document_get_node(doc, *it), depth + 1, budget,
+			    over));
 		return v;
 	case YAML_MAPPING_NODE:
 		v = tval_map();
@@ -129,7 +127,7 @@ to_tval(yaml_document_t *doc, yaml_node_t *n, unsigned depth, size_t *budget)
 				continue;
 			tval_set(v, (const char *)k->data.scalar.value,
 			    to_tval(doc, yaml_document_get_node(doc, pr->value),
-			    depth + 1, budget));
+			    depth + 1, budget, over));
 		}
 		return v;
 	default:
@@ -141,8 +139,14 @@ struct tval *
 yaml_to_tval(yaml_document_t *doc, yaml_node_t *n)
 {
 	size_t budget = YAML_MAX_NODES;
+	bool over = false;
+	struct tval *v = to_tval(doc, n, 0, &budget, &over);
 
-	return to_tval(doc, n, 0, &budget);
+	if (over) {
+		tval_free(v);
+		return NULL;
+	}
+	return v;
 }
 
 bool

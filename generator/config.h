@@ -50,7 +50,13 @@ void	config_release(struct config *);
  */
 int	yaml_load(yaml_document_t *out, struct diag *, const char *path,
 	    const char *data, size_t len, unsigned line0);
-/* Converts a node to a template value: scalars to strings (true/false to booleans). */
+/*
+ * Converts a node to a template value: scalars to strings (true/false to
+ * booleans). Returns NULL when the tree, with its aliases expanded, is
+ * deeper than YAML_MAX_DEPTH or holds more than YAML_MAX_NODES values.
+ */
+#define YAML_MAX_DEPTH	64
+#define YAML_MAX_NODES	100000
 struct tval *yaml_to_tval(yaml_document_t *, yaml_node_t *);
 /* Is a URL http(s) with a host? */
 bool	url_is_web(const char *);

@@ -1,6 +1,7 @@
 /*
  * docket: turns argv into options and dispatches.
  */
+#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -369,6 +370,11 @@ main(int argc, char *argv[])
 	size_t i;
 	int rc;
 
+	/*
+	 * Past a file size limit (ulimit -f), let write() fail with EFBIG and
+	 * be reported like a full disk instead of killing the build midway.
+	 */
+	signal(SIGXFSZ, SIG_IGN);
 	diag_init(&dg);
 	if (gh != NULL && strcmp(gh, "true") == 0)
 		dg.format = DIAG_GITHUB;

@@ -14,6 +14,7 @@
 #include "diag.h"
 #include "directive.h"
 #include "markdown.h"
+#include "mdlimit.h"
 #include "util.h"
 
 bool
@@ -163,6 +164,8 @@ md_render(struct buf *out, struct diag *dg, const struct md_src *src)
 	char *html;
 	int rc = 0;
 
+	if (mdlimit_check(dg, src) == -1)
+		return -1;
 	if (src->unsafe_html)
 		options |= CMARK_OPT_UNSAFE;
 	parser = new_parser(options);

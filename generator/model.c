@@ -451,14 +451,7 @@ write_alias(struct model *m, const struct page *pg, const char *alias)
 	char *out, *root, *url = site_url_for(m->s, pg->out);
 	int rc;
 
-	while (*alias == '/')
-		alias++;
-	if (*alias == '\0' || str_endswith(alias, "/"))
-		out = xasprintf("%sindex.html", alias);
-	else if (str_endswith(alias, ".html"))
-		out = xstrdup(alias);
-	else
-		out = xasprintf("%s/index.html", alias);
+	out = site_alias_out(alias);
 	root = site_root_for(out);
 	buf_printf(&target, "%s%s", root, url);
 	BUF_PUTSL(&b, "<!DOCTYPE html>\n<html lang=\"");

@@ -178,7 +178,8 @@ struct schema_err {
 struct rstate {
 	struct diag	*dg;
 	const char	*path;
-	const char	*data;		/* the record's bytes */
+	const char	*data;		/* the record's bytes (no NUL at the end) */
+	size_t		 len;
 	bool		 doctype;
 	unsigned	 errors;
 	char		*last;		/* the last message, to drop repeats */
@@ -214,6 +215,15 @@ on_xml_error(void *arg, xmlErrorPtr err)
 	    (unsigned)err->int2 : 0;
 	if (msg[0] >= 'A' && msg[0] <= 'Z' && msg[1] >= 'a' && msg[1] <= 'z')
 		msg[0] = (char)(msg[0] - 'A' + 'a');
+	/* libxml2's own limits, said without its options. */
+	if (strstr(msg, "xcessive depth in document") != NULL) {
+		free(msg);
+		msg = st->last = xstrdup("elements nested deeper than 256");
+	} else if (strstr(msg, "Huge input lookup") != NULL ||
+	    strstr(msg, "huge text node") != NULL) {
+		free(msg);
+		msg = st->last = xstrdup("text longer than 10000000 bytes");
+	}
 	if (st->validating) {
 		st->serr = xreallocarray(st->serr, st->serrsz + 1,
 		    sizeof(*st->serr));
@@ -269,16 +279,23 @@ refuse_doctype(void *ctx, const xmlChar *name, const xmlChar *eid,
 	struct rstate *st = ctxt->_private;
 	struct pos p = { st->path, (unsigned)xmlSAX2GetLineNumber(ctx),
 		(unsigned)xmlSAX2GetColumnNumber(ctx) };
-	const char *line, *d;
+	const char *line, *end = st->data + st->len;
+	size_t i;
 	unsigned n;
 
-	/* Point at "<!DOCTYPE" itself rather than where the parser is. */
+	/*
+	 * Point at "<!DOCTYPE" itself rather than where the parser is. The
+	 * data need not end in a NUL (a blob read from git does not).
+	 */
 	for (line = st->data, n = 1; n < p.line && line != NULL; n++)
-		if ((line = strchr(line, '\n')) != NULL)
+		if ((line = memchr(line, '\n', (size_t)(end - line))) != NULL)
 			line++;
-	if (line != NULL && (d = strstr(line, "<!DOCTYPE")) != NULL &&
-	    (unsigned)(d - line) < p.col)
-		p.col = (unsigned)(d - line) + 1;
+	for (i = 0; line != NULL && i < p.col && (size_t)(end - line) >= i + 9;
+	    i++)
+		if (memcmp(line + i, "<!DOCTYPE", 9) == 0) {
+			p.col = (unsigned)i + 1;
+			break;
+		}
 	(void)name, (void)eid, (void)sid;
 	if (!st->doctype) {
 		diag_error(st->dg, &p,
@@ -636,7 +653,8 @@ record_parse(struct record **out, struct diag *dg, const char *path,
 	xmlDocPtr doc = NULL;
 	struct record *r = NULL;
 	const char *base;
-	size_t bad = 0, i;
+	char *msg, *lf = NULL;
+	size_t i;
 	struct pos p = { path, 1, 1 };
 	bool valid;
 	int rc = -1;
@@ -646,17 +664,25 @@ record_parse(struct record **out, struct diag *dg, const char *path,
 	st.dg = dg;
 	st.path = path;
 	st.data = data;
-	if (!utf8_valid(data, len, &bad)) {
-		for (i = 0; i < bad; i++)
-			if (data[i] == '\n')
-				p.line++, p.col = 1;
-			else
-				p.col++;
-		return diag_error(dg, &p, "%s", data[bad] == '\0' ?
-		    "NUL byte in record" : "invalid UTF-8 in record");
+	st.len = len;
+	if ((msg = text_problem(data, len, "record", &p.line, &p.col)) != NULL) {
+		diag_error(dg, &p, "%s", msg);
+		free(msg);
+		return -1;
 	}
 	if (len > INT32_MAX)
 		return diag_error(dg, &p, "record too large");
+	/*
+	 * libxml2 counts lines at LF only. XML reads a CR alone as a line
+	 * end, so it may as well be an LF: then every line number is right.
+	 */
+	if (memchr(data, '\r', len) != NULL) {
+		lf = xmalloc(len);
+		for (i = 0; i < len; i++)
+			lf[i] = data[i] == '\r' && (i + 1 == len ||
+			    data[i + 1] != '\n') ? '\n' : data[i];
+		data = st.data = lf;
+	}
 	if ((ctxt = xmlNewParserCtxt()) == NULL)
 		die("out of memory");
 	ctxt->_private = &st;
@@ -707,6 +733,7 @@ out:
 	xmlRelaxNGFreeValidCtxt(vc);
 	xmlFreeDoc(doc);
 	xmlFreeParserCtxt(ctxt);
+	free(lf);
 	return rc;
 }
 

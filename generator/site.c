@@ -34,6 +34,7 @@
 
 #define MARKER		".docket"
 #define MAX_DEPTH	32	/* folder nesting under content/ */
+#define MAX_FOLDERS	10000	/* folders under content/ */
 
 /* Output paths docket makes itself; a page there is an error. */
 static const char *const generated[] = {
@@ -148,8 +149,14 @@ static int	load_record(struct site *, const char *rel);
  * Walks content/<rel> (rel "" for content/ itself) in sorted order,
  * sorting each entry into pages, records and copies.
  */
+/* What a scan has seen: folders, and whether it went too deep. */
+struct scan_state {
+	size_t	folders;
+	bool	deep;
+};
+
 static int
-scan(struct site *s, const char *rel, unsigned depth)
+scan(struct site *s, const char *rel, unsigned depth, struct scan_state *ss)
 {
 	char *sub, *srcrel;
 	char **names = NULL;
@@ -159,11 +166,22 @@ scan(struct site *s, const char *rel, unsigned depth)
 	    (rel[6] == '\0' || rel[6] == '/');
 	int rc = 0;
 
+	/* Links to folders inside the site can make loops: stop early. */
+	if (++ss->folders > MAX_FOLDERS)
+		return -1;
 	srcrel = path_join("content", rel);
 	p.path = srcrel;
+	if (ss->folders == MAX_FOLDERS) {
+		rc = diag_error(s->dg, &p, "more than %d folders under "
+		    "content/ (a symbolic link loop?)", MAX_FOLDERS);
+		free(srcrel);
+		return rc;
+	}
 	if (depth > MAX_DEPTH) {
-		rc = diag_error(s->dg, &p, "folders nested deeper than %d",
-		    MAX_DEPTH);
+		/* Said once: a loop would say it at every turn. */
+		rc = ss->deep ? -1 : diag_error(s->dg, &p, "folders nested "
+		    "deeper than %d (a symbolic link loop?)", MAX_DEPTH);
+		ss->deep = true;
 		free(srcrel);
 		return rc;
 	}
@@ -194,7 +212,7 @@ scan(struct site *s, const char *rel, unsigned depth)
 		case SRC_DIR:
 			if (names[i][0] == '_' && !in_static)
 				break;	/* snippets for include */
-			if (scan(s, sub, depth + 1) == -1)
+			if (scan(s, sub, depth + 1, ss) == -1)
 				rc = -1;
 			break;
 		case SRC_FILE:
@@ -272,7 +290,14 @@ front_matter(struct site *s, struct page *pg, const char *yaml, size_t len)
 		return diag_error(s->dg, &p, "front matter must be a mapping");
 	}
 	tval_free(pg->params);
-	pg->params = yaml_to_tval(&doc, root);
+	if ((pg->params = yaml_to_tval(&doc, root)) == NULL) {
+		p.line = (unsigned)root->start_mark.line + 2;
+		p.col = (unsigned)root->start_mark.column + 1;
+		yaml_document_delete(&doc);
+		return diag_error(s->dg, &p, "front matter nested deeper than "
+		    "%d or holding more than %d values (YAML aliases?)",
+		    YAML_MAX_DEPTH, YAML_MAX_NODES);
+	}
 	for (pr = root->data.mapping.pairs.start;
 	    pr < root->data.mapping.pairs.top; pr++) {
 		k = yaml_document_get_node(&doc, pr->key);
@@ -344,8 +369,9 @@ load_page(struct site *s, const char *rel)
 	struct buf data = BUF_INIT;
 	struct page pg;
 	const char *yaml, *body;
-	size_t yamlsz, bodysz, bad;
-	struct pos p;
+	size_t yamlsz, bodysz;
+	struct pos p = { NULL, 0, 0 };
+	char *msg;
 	int rc = -1;
 
 	memset(&pg, 0, sizeof(pg));
@@ -353,17 +379,11 @@ load_page(struct site *s, const char *rel)
 	pg.src = path_join("content", rel);
 	if (read_site_file(s, pg.src, &data) == -1)
 		goto fail;
-	if (!utf8_valid(data.ptr, data.len, &bad)) {
-		unsigned line = 1, col = 1;
-		size_t i;
-		for (i = 0; i < bad; i++)
-			if (data.ptr[i] == '\n')
-				line++, col = 1;
-			else
-				col++;
-		p = (struct pos){ pg.src, line, col };
-		diag_error(s->dg, &p, "%s", data.ptr[bad] == '\0' ?
-		    "NUL byte in page" : "invalid UTF-8 in page");
+	if ((msg = text_problem(data.ptr, data.len, "page", &p.line,
+	    &p.col)) != NULL) {
+		p.path = pg.src;
+		diag_error(s->dg, &p, "%s", msg);
+		free(msg);
 		goto fail;
 	}
 	if (md_split(s->dg, pg.src, data.ptr, data.len, &yaml, &yamlsz, &body,
@@ -398,6 +418,18 @@ fail:
 	return rc;
 }
 
+char *
+site_alias_out(const char *alias)
+{
+	while (*alias == '/')
+		alias++;
+	if (*alias == '\0' || str_endswith(alias, "/"))
+		return xasprintf("%sindex.html", alias);
+	if (str_endswith(alias, ".html"))
+		return xstrdup(alias);
+	return xasprintf("%s/index.html", alias);
+}
+
 /* An output path with the file that makes it, for the collision check. */
 struct outpath {
 	const char	*out;
@@ -416,14 +448,18 @@ static int
 check_collisions(struct site *s)
 {
 	struct outpath *v;
-	size_t n = 0, i, cap;
-	char **vendor_outs;
+	size_t n = 0, i, j, cap, aliasesz = 0, na = 0;
+	char **vendor_outs, **alias_outs;
 	struct pos p;
 	int rc = 0;
 
-	cap = NELEM(generated) + s->pagesz + s->copiesz + s->recordsz;
+	for (i = 0; i < s->pagesz; i++)
+		aliasesz += s->pages[i].aliasesz;
+	cap = NELEM(generated) + s->pagesz + s->copiesz + s->recordsz +
+	    aliasesz;
 	v = xcalloc(cap, sizeof(*v));
 	vendor_outs = xcalloc(s->recordsz + 1, sizeof(char *));
+	alias_outs = xcalloc(aliasesz + 1, sizeof(char *));
 	for (i = 0; i < NELEM(generated); i++)
 		v[n++] = (struct outpath){ generated[i], NULL };
 	for (i = 0; i < s->recordsz; i++) {
@@ -435,6 +471,13 @@ check_collisions(struct site *s)
 		v[n++] = (struct outpath){ s->pages[i].out, s->pages[i].src };
 	for (i = 0; i < s->copiesz; i++)
 		v[n++] = (struct outpath){ s->copies[i].out, s->copies[i].src };
+	/* A redirect written over a page would lose the page. */
+	for (i = 0; i < s->pagesz; i++)
+		for (j = 0; j < s->pages[i].aliasesz; j++) {
+			alias_outs[na] = site_alias_out(s->pages[i].aliases[j]);
+			v[n++] = (struct outpath){ alias_outs[na++],
+				s->pages[i].src };
+		}
 	qsort(v, n, sizeof(*v), outpath_cmp);
 	for (i = 1; i < n; i++) {
 		if (strcmp(v[i - 1].out, v[i].out) != 0)
@@ -457,6 +500,9 @@ check_collisions(struct site *s)
 	for (i = 0; i < s->recordsz; i++)
 		free(vendor_outs[i]);
 	free(vendor_outs);
+	for (i = 0; i < na; i++)
+		free(alias_outs[i]);
+	free(alias_outs);
 	free(v);
 	return rc;
 }
@@ -578,28 +624,50 @@ copy_assets(struct site *s)
 	return rc;
 }
 
-/* Resolves a path that may not exist yet: its parent's real path and its name. */
+/*
+ * Resolves a path that may not exist yet: the real path of its deepest
+ * existing folder, and the rest as written (with "." and ".." taken out).
+ * Makes nothing: a refused output must leave no trace. Caller frees.
+ */
 static char *
 abspath(const char *path)
 {
-	char real[PATH_MAX], *dir, *res;
-	const char *slash;
+	char real[PATH_MAX], *head, *res, *t;
+	const char *p, *e;
+	size_t keep = strlen(path);	/* the part of path resolved */
 
-	if (realpath(path, real) != NULL)
-		return xstrdup(real);
-	slash = strrchr(path, '/');
-	if (slash == NULL)
-		dir = xstrdup(".");
-	else if (slash == path)
-		dir = xstrdup("/");
-	else
-		dir = xstrndup(path, (size_t)(slash - path));
-	if (mkdir_p(dir) == -1 || realpath(dir, real) == NULL) {
-		free(dir);
-		return NULL;
+	for (;;) {
+		head = keep == 0 ? xstrdup(*path == '/' ? "/" : ".") :
+		    xstrndup(path, keep);
+		if (realpath(head, real) != NULL)
+			break;
+		free(head);
+		if (errno != ENOENT && errno != ENOTDIR)
+			return NULL;
+		if (keep == 0)
+			return NULL;
+		while (keep > 0 && path[keep - 1] == '/')
+			keep--;
+		while (keep > 0 && path[keep - 1] != '/')
+			keep--;
 	}
-	free(dir);
-	res = path_join(real, slash == NULL ? path : slash + 1);
+	free(head);
+	res = xstrdup(real);
+	for (p = path + keep; *p != '\0'; p = *e == '\0' ? e : e + 1) {
+		if ((e = strchr(p, '/')) == NULL)
+			e = p + strlen(p);
+		if (e == p || (e - p == 1 && p[0] == '.'))
+			continue;
+		if (e - p == 2 && p[0] == '.' && p[1] == '.') {
+			if ((t = strrchr(res, '/')) != NULL)
+				*(t == res ? t + 1 : t) = '\0';
+			continue;
+		}
+		t = xasprintf("%s%s%.*s", res, str_endswith(res, "/") ? "" : "/",
+		    (int)(e - p), p);
+		free(res);
+		res = t;
+	}
 	return res;
 }
 
@@ -797,6 +865,7 @@ site_build(struct diag *dg, const struct build_opts *opts)
 	struct site s;
 	struct buf data = BUF_INIT;
 	char *cfgpath = NULL, *out = NULL, *abs = NULL, *content = NULL;
+	struct scan_state ss = { 0, false };
 	size_t i;
 	int status = 2;
 	double t0 = now();
@@ -851,7 +920,7 @@ site_build(struct diag *dg, const struct build_opts *opts)
 	if (source_type(s.src, "content") != SRC_DIR)
 		diag_error(dg, NULL, "no content/ folder in '%s'", s.dir);
 	else
-		scan(&s, "", 0);
+		scan(&s, "", 0, &ss);
 	if (s.recordsz > 1)
 		qsort(s.records, s.recordsz, sizeof(*s.records), record_cmp);
 	if (dg->errors > 0)

@@ -88,6 +88,8 @@ int	site_build(struct diag *, const struct build_opts *);
 int	site_write(struct site *, const char *rel, const char *, size_t);
 /* The page-relative way to the root for an output path: "a/b/index.html" gives "../../". */
 char	*site_root_for(const char *out);
+/* The output path of a redirect from alias: "/old/" gives "old/index.html"; caller frees. */
+char	*site_alias_out(const char *alias);
 /* The link form of an output path: "a/index.html", or "a/" with base_url. */
 char	*site_url_for(const struct site *, const char *out);
 

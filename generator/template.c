@@ -185,6 +185,8 @@ struct render {
 	struct buf		 ind;		/* indentation of lines */
 	bool			 pending;	/* ind is owed */
 	unsigned		 depth;
+	size_t			 start;		/* out->len when rendering began */
+	size_t			 steps;		/* nodes visited */
 };
 
 static int	render_nodes(struct render *, const struct tmpl *, size_t,
@@ -1599,6 +1601,32 @@ render_block(struct render *r, const struct tmpl *t, size_t i,
 	return rc;
 }
 
+/*
+ * Sections nested over lists, and partials, multiply: a small template can
+ * ask for more output than any page needs. Reports a render that visits
+ * more than TMPL_MAX_STEPS nodes or writes more than TMPL_MAX_OUTPUT bytes
+ * (once; the caller stops at the -1 it gets back).
+ */
+static bool
+over_budget(struct render *r, const struct tmpl *t, const struct node *n)
+{
+	struct pos pos = { t->path, n->line, n->col };
+
+	if (++r->steps > TMPL_MAX_STEPS) {
+		diag_error(r->set->dg, &pos, "template rendering takes more "
+		    "than %u steps (sections nested over long lists?)",
+		    TMPL_MAX_STEPS);
+		return true;
+	}
+	if (r->out->len - r->start > TMPL_MAX_OUTPUT) {
+		diag_error(r->set->dg, &pos, "template output larger than "
+		    "%u MiB (sections nested over long lists?)",
+		    TMPL_MAX_OUTPUT >> 20);
+		return true;
+	}
+	return false;
+}
+
 static int
 render_nodes(struct render *r, const struct tmpl *t, size_t from, size_t to,
     const struct scope *sc)
@@ -1611,6 +1639,8 @@ render_nodes(struct render *r, const struct tmpl *t, size_t from, size_t to,
 	for (i = from; i < to; i = next) {
 		n = &t->nodes[i];
 		next = n->end;
+		if (over_budget(r, t, n))
+			return -1;
 		switch (n->type) {
 		case NODE_TEXT:
 			/* Blank lines get no indentation. */
@@ -1689,6 +1719,7 @@ tmpl_render(struct tmpl_set *set, const char *name, const struct tval *ctx,
 	memset(&r, 0, sizeof(r));
 	r.set = set;
 	r.out = out;
+	r.start = out->len;
 	buf_init(&r.ind);
 	r.pending = true;
 	ctx_push(&r, ctx);

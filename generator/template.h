@@ -80,10 +80,13 @@ bool		 tmpl_exists(struct tmpl_set *, const char *name);
  * appending to out. Returns 0, or -1 after reporting each error through
  * the diag as "path:line:col: error: ..." (syntax errors, a missing
  * top-level template, partial or parent nesting deeper than
- * TMPL_MAX_DEPTH). A missing partial renders as nothing, as the
- * specification says.
+ * TMPL_MAX_DEPTH, a render that visits more than TMPL_MAX_STEPS template
+ * nodes or writes more than TMPL_MAX_OUTPUT bytes). A missing partial
+ * renders as nothing, as the specification says.
  */
 #define TMPL_MAX_DEPTH	64
+#define TMPL_MAX_STEPS	20000000u
+#define TMPL_MAX_OUTPUT	(64u * 1024 * 1024)
 int		 tmpl_render(struct tmpl_set *, const char *name,
 		     const struct tval *ctx, struct buf *out);
 

@@ -312,3 +312,26 @@ fail:
 		*bad = i;
 	return false;
 }
+
+char *
+text_problem(const char *s, size_t len, const char *what, unsigned *line,
+    unsigned *col)
+{
+	size_t bad = 0, i;
+
+	*line = 1;
+	*col = 1;
+	if (len >= 2 && ((s[0] == '\xff' && s[1] == '\xfe') ||
+	    (s[0] == '\xfe' && s[1] == '\xff')))
+		return xasprintf("%s in UTF-16 or UTF-32 (save it as UTF-8)",
+		    what);
+	if (utf8_valid(s, len, &bad))
+		return NULL;
+	for (i = 0; i < bad; i++)
+		if (s[i] == '\n' || (s[i] == '\r' && s[i + 1] != '\n'))
+			++*line, *col = 1;
+		else if (s[i] != '\r')
+			++*col;
+	return xasprintf("%s in %s", s[bad] == '\0' ? "NUL byte" :
+	    "invalid UTF-8", what);
+}

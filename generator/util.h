@@ -41,5 +41,13 @@ bool	 str_startswith(const char *, const char *);
 int	 strp_cmp(const void *, const void *);
 /* Is s valid UTF-8 without NUL bytes? Sets *bad to the offset of the first bad byte. */
 bool	 utf8_valid(const char *s, size_t len, size_t *bad);
+/*
+ * Checks that s is text docket reads: UTF-8 without NUL bytes. Returns
+ * NULL, or a message naming the file as `what` ("invalid UTF-8 in page")
+ * that the caller frees, with *line and *col (in bytes) set to the first
+ * bad byte; lines end at LF, CR or CRLF.
+ */
+char	*text_problem(const char *s, size_t len, const char *what,
+	     unsigned *line, unsigned *col);
 
 #endif

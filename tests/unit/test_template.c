@@ -489,3 +489,62 @@ test_template__dynamic_partial(void)
 	free(err);
 	tval_free(m);
 }
+
+/* Builds "{{#l}}" n times, then body, then "{{/l}}" n times. */
+static char *
+nested_sections(unsigned n, const char *body)
+{
+	struct buf b = BUF_INIT;
+	unsigned i;
+
+	for (i = 0; i < n; i++)
+		BUF_PUTSL(&b, "{{#l}}");
+	buf_puts(&b, body);
+	for (i = 0; i < n; i++)
+		BUF_PUTSL(&b, "{{/l}}");
+	return buf_detach(&b);
+}
+
+void
+test_template__amplification(void)
+{
+	const char *files[] = { "t.html", NULL, NULL };
+	struct tval *m = tval_map(), *l = tval_list();
+	char *err, *got, *src;
+	int i;
+
+	for (i = 0; i < 10; i++)
+		tval_push(l, tval_num(i));
+	tval_set(m, "l", l);
+	tval_set_str(m, "big", "0123456789abcdef0123456789abcdef0123456789"
+	    "abcdef0123456789abcdef0123456789abcdef0123456789abcdef");
+
+	/* 10^4 is fine... */
+	files[1] = src = nested_sections(4, "x");
+	got = render_files(files, m, &err);
+	CHECK(got != NULL && strlen(got) == 10000);
+	CHECK_STR(err, "");
+	free(got);
+	free(err);
+	free(src);
+
+	/* ...10^40 steps are not, nor 10^7 * 100 bytes of output. */
+	files[1] = src = nested_sections(40, "x");
+	got = render_files(files, m, &err);
+	CHECK(got == NULL);
+	CHECK_STR(err, "t.html:1:235: error: template rendering takes more "
+	    "than 20000000 steps (sections nested over long lists?)\n");
+	free(got);
+	free(err);
+	free(src);
+
+	files[1] = src = nested_sections(7, "{{big}}{{big}}");
+	got = render_files(files, m, &err);
+	CHECK(got == NULL);
+	CHECK_STR(err, "t.html:1:50: error: template output larger than 64 MiB "
+	    "(sections nested over long lists?)\n");
+	free(got);
+	free(err);
+	free(src);
+	tval_free(m);
+}

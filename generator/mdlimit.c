@@ -1,0 +1,147 @@
+/*
+ * Markdown bounds, checked on the text before cmark-gfm sees it.
+ *
+ * A table is a header line, a delimiter row ("|---|:-:|") and the lines
+ * after it up to a blank one. Lines are read as the table extension would
+ * after the block-quote markers and indentation in front of them, and
+ * generously: a line that could be part of a table is counted as one, so
+ * that the bounds hold whatever the parser makes of it.
+ */
+#include <stdbool.h>
+#include <stddef.h>
+#include <string.h>
+
+#include "diag.h"
+#include "markdown.h"
+#include "mdlimit.h"
+
+struct line {
+	const char	*start;		/* the line as written */
+	const char	*s;		/* after block quote markers and blanks */
+	size_t		 len;
+	size_t		 pipes;		/* unescaped '|' */
+	unsigned	 no;		/* 0-based */
+};
+
+static void
+line_read(struct line *l, const char *p, const char *end, unsigned no)
+{
+	const char *e = memchr(p, '\n', (size_t)(end - p));
+	size_t i;
+
+	if (e == NULL)
+		e = end;
+	l->start = p;
+	while (p < e && (*p == ' ' || *p == '\t' || *p == '>'))
+		p++;
+	l->s = p;
+	l->len = (size_t)(e - p);
+	l->no = no;
+	l->pipes = 0;
+	for (i = 0; i < l->len; i++) {
+		if (p[i] == '\\')
+			i++;
+		else if (p[i] == '|')
+			l->pipes++;
+	}
+}
+
+static bool
+blank(const struct line *l)
+{
+	size_t i;
+
+	for (i = 0; i < l->len; i++)
+		if (l->s[i] != ' ' && l->s[i] != '\t' && l->s[i] != '\r')
+			return false;
+	return true;
+}
+
+/*
+ * Could this be a delimiter row? Only '|', ':', '-' and blanks, a '-',
+ * and a '|' or ':' (a line of '-' alone underlines a heading instead).
+ */
+static bool
+delimiter_row(const struct line *l)
+{
+	bool dash = false, mark = false;
+	size_t i;
+
+	for (i = 0; i < l->len; i++)
+		switch (l->s[i]) {
+		case '-':
+			dash = true;
+			break;
+		case '|':
+		case ':':
+			mark = true;
+			break;
+		case ' ':
+		case '\t':
+		case '\r':
+			break;
+		default:
+			return false;
+		}
+	return dash && mark;
+}
+
+static int
+too_wide(struct diag *dg, const struct md_src *src, const struct line *l)
+{
+	struct pos p = { src->path, src->line + l->no, 0 };
+
+	if (src->col >= 0)
+		p.col = (unsigned)(l->s - l->start) + 1 + (unsigned)src->col;
+
+	return diag_error(dg, &p, "table row with more than %d cells",
+	    MD_MAX_TABLE_COLUMNS);
+}
+
+int
+mdlimit_check(struct diag *dg, const struct md_src *src)
+{
+	const char *p = src->text, *end = src->text + src->len;
+	struct line prev, cur, row;
+	size_t columns, cells, padding = 0;
+	unsigned no = 0;
+	struct pos pos = { src->path, 0, 0 };
+
+	memset(&prev, 0, sizeof(prev));
+	while (p < end) {
+		line_read(&cur, p, end, no++);
+		p = cur.s + cur.len + 1;
+		if (!delimiter_row(&cur)) {
+			prev = cur;
+			continue;
+		}
+		/* The header is parsed even when its width does not match. */
+		if (prev.s != NULL && prev.pipes > MD_MAX_TABLE_COLUMNS + 1)
+			return too_wide(dg, src, &prev);
+		if (cur.pipes > MD_MAX_TABLE_COLUMNS + 1)
+			return too_wide(dg, src, &cur);
+		columns = cur.pipes + 1;
+		pos.line = src->line + cur.no;
+		if (src->col >= 0)
+			pos.col = (unsigned)(cur.s - cur.start) + 1 +
+			    (unsigned)src->col;
+		while (p < end) {
+			line_read(&row, p, end, no);
+			if (blank(&row))
+				break;
+			p = row.s + row.len + 1;
+			no++;
+			if (row.pipes > MD_MAX_TABLE_COLUMNS + 1)
+				return too_wide(dg, src, &row);
+			cells = row.pipes > 1 ? row.pipes - 1 : 1;
+			if (cells < columns)
+				padding += columns - cells;
+			if (padding > MD_MAX_TABLE_PADDING)
+				return diag_error(dg, &pos, "tables with more "
+				    "than %d missing cells (rows shorter than "
+				    "their header)", MD_MAX_TABLE_PADDING);
+		}
+		memset(&prev, 0, sizeof(prev));
+	}
+	return 0;
+}

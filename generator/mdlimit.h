@@ -1,0 +1,22 @@
+/*
+ * Bounds on markdown that cmark-gfm itself does not keep: its table
+ * extension takes time quadratic in the cells of a row, and pads every
+ * short row to the header's width, so a few bytes can ask for millions of
+ * cells. The text is checked before it is parsed.
+ */
+#ifndef DOCKET_MDLIMIT_H
+#define DOCKET_MDLIMIT_H
+
+struct diag;
+struct md_src;
+
+#define MD_MAX_TABLE_COLUMNS	100		/* cells in a table row */
+#define MD_MAX_TABLE_PADDING	0x80000		/* empty cells added per text */
+
+/*
+ * Reports the first table that passes a bound, at its line. Returns 0,
+ * or -1 after reporting.
+ */
+int	mdlimit_check(struct diag *, const struct md_src *);
+
+#endif

@@ -1,0 +1,36 @@
+/*
+ * Fuzz target: docket.yml, and the same bytes as a page with front matter
+ * (split off the body, parsed and turned into template data).
+ */
+#include <stdlib.h>
+
+#include "config.h"
+#include "diag.h"
+#include "fuzz.h"
+#include "markdown.h"
+#include "template.h"
+
+int
+LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
+{
+	struct diag dg;
+	struct config cfg;
+	yaml_document_t doc;
+	const char *yaml, *body;
+	size_t yamlsz, bodysz;
+	unsigned bodyline;
+
+	diag_init(&dg);
+	dg.quiet = true;
+	config_load(&cfg, &dg, "docket.yml", (const char *)data, size);
+	config_release(&cfg);
+
+	if (md_split(&dg, "content/a.md", (const char *)data, size, &yaml,
+	    &yamlsz, &body, &bodysz, &bodyline) == -1 || yaml == NULL)
+		return 0;
+	if (yaml_load(&doc, &dg, "content/a.md", yaml, yamlsz, 1) == -1)
+		return 0;
+	tval_free(yaml_to_tval(&doc, yaml_document_get_root_node(&doc)));
+	yaml_document_delete(&doc);
+	return 0;
+}
