@@ -90,7 +90,8 @@ site: check-deps
 
 FUZZ_TARGETS = record config markdown template
 FUZZ_REPLAY = $(FUZZ_TARGETS:%=tests/fuzz/%-replay)
-TEST_BIN    = tests/unit/run tests/spec/mustache_test tests/history/feedcheck \
+TEST_BIN    = tests/unit/run tests/spec/mustache_test tests/spec/directives/run \
+              tests/history/feedcheck \
               $(FUZZ_REPLAY)
 
 UNIT_SRCS   = $(sort $(wildcard tests/unit/test_*.c))
@@ -108,6 +109,9 @@ tests/spec/mustache_test: tests/spec/mustache.c generator/libdocket.a
 	$(CC) $(CFLAGS) -Igenerator $(LDFLAGS) -o $@ tests/spec/mustache.c \
 	    generator/libdocket.a $(LDLIBS)
 
+tests/spec/directives/run: tests/spec/directives/run.c
+	$(CC) $(CFLAGS) $(LDFLAGS) -o $@ tests/spec/directives/run.c
+
 tests/history/feedcheck: tests/history/feedcheck.c
 	$(CC) $(CFLAGS) $(LDFLAGS) -o $@ tests/history/feedcheck.c $(PKG_LIBS)
 
@@ -124,8 +128,9 @@ test: check-deps
 test-unit: tests/unit/run
 	tests/unit/run
 
-test-spec: tests/spec/mustache_test
+test-spec: tests/spec/mustache_test tests/spec/directives/run docket
 	tests/spec/mustache_test tests/spec/mustache
+	tests/spec/directives/run ./docket tests/spec/directives
 
 test-sites: docket
 	tests/sites/run ./docket

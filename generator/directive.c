@@ -682,6 +682,25 @@ attr_get(const struct directive *d, const char *key)
 	return NULL;
 }
 
+/* "a b c" as "a, b and c", in out. */
+static const char *
+list_words(struct buf *out, const char *words)
+{
+	const char *p, *sp, *last = strrchr(words, ' ');
+
+	buf_truncate(out, 0);
+	for (p = words; *p != '\0'; p = sp + 1) {
+		sp = strchr(p, ' ');
+		if (sp == NULL) {
+			buf_puts(out, p);
+			break;
+		}
+		buf_put(out, p, (size_t)(sp - p));
+		buf_puts(out, sp == last ? " and " : ", ");
+	}
+	return out->ptr;
+}
+
 /*
  * Checks a directive's attributes against `allowed` (space-separated)
  * and that those in `required` are there. Reports each problem.
@@ -692,6 +711,7 @@ check_attrs(struct dir_ctx *ctx, struct directive *d, const char *allowed,
 {
 	char word[32];
 	const char *p, *e;
+	struct buf words = BUF_INIT;
 	size_t i, n;
 	int rc = 0;
 
@@ -713,7 +733,7 @@ check_attrs(struct dir_ctx *ctx, struct directive *d, const char *allowed,
 			else
 				rc = derr(ctx, d, "unknown attribute '%s' in '%s%s' "
 				    "(it takes %s)", d->attrs[i].key, prefix(d),
-				    d->name, allowed);
+				    d->name, list_words(&words, allowed));
 		}
 	}
 	for (p = required; *p != '\0'; p = *e == '\0' ? e : e + 1) {
@@ -725,12 +745,13 @@ check_attrs(struct dir_ctx *ctx, struct directive *d, const char *allowed,
 		memcpy(word, p, n);
 		word[n] = '\0';
 		if (attr_get(d, word) == NULL)
-			rc = derr(ctx, d, "'%s%s' needs a '%s' attribute",
+			rc = derr(ctx, d, "'%s%s' needs the attribute '%s'",
 			    prefix(d), d->name, word);
 		else if (*attr_get(d, word) == '\0')
 			rc = derr(ctx, d, "'%s' in '%s%s' is empty", word,
 			    prefix(d), d->name);
 	}
+	buf_release(&words);
 	return rc;
 }
 

@@ -86,6 +86,25 @@ addline(char **dst, const char *line, size_t n)
 	*dst = s;
 }
 
+/* Drops the summary lines ("docket: built ...", "docket: build failed ..."). */
+static void
+drop_summary(char *s)
+{
+	char *p = s, *nl, *w = s;
+	size_t n;
+
+	for (; *p != '\0'; p = nl) {
+		nl = strchr(p, '\n');
+		nl = nl != NULL ? nl + 1 : p + strlen(p);
+		n = (size_t)(nl - p);
+		if (strncmp(p, "docket: buil", 12) == 0)
+			continue;
+		memmove(w, p, n);
+		w += n;
+	}
+	*w = '\0';
+}
+
 int
 main(int argc, char *argv[])
 {
@@ -124,9 +143,14 @@ main(int argc, char *argv[])
 			snprintf(cmd, sizeof(cmd), "%s/s/content/ex.md", tmp);
 			spit(cmd, ex.md != NULL ? ex.md : "");
 			snprintf(cmd, sizeof(cmd), "TZ=UTC LC_ALL=C %s build %s/s -o "
-			    "%s/o --no-history -q 2>%s/err", argv[1], tmp, tmp, tmp);
-			status = system(cmd);
-			status = WIFEXITED(status) ? WEXITSTATUS(status) : 99;
+			    "%s/o --no-history 2>%s/err; echo $? >%s/status", argv[1], tmp,
+			    tmp, tmp, tmp);
+			if (system(cmd) == -1)
+				return 2;
+			snprintf(cmd, sizeof(cmd), "%s/status", tmp);
+			out = slurp(cmd);
+			status = out != NULL ? atoi(out) : 99;
+			free(out);
 			snprintf(cmd, sizeof(cmd), "%s/o/ex/index.html", tmp);
 			out = slurp(cmd);
 			snprintf(cmd, sizeof(cmd), "%s/err", tmp);
@@ -135,13 +159,11 @@ main(int argc, char *argv[])
 				out = strdup("");
 			if (err == NULL)
 				err = strdup("");
+			drop_summary(err);
 			if (ex.html == NULL)
 				ex.html = strdup("");
 			if (ex.diag == NULL)
 				ex.diag = strdup("");
-			/* A failed build ends with a summary line; leave it out. */
-			if ((p = strstr(err, "docket: build failed")) != NULL)
-				*p = '\0';
 			if (strcmp(out, ex.html) == 0 && strcmp(err, ex.diag) == 0 &&
 			    (status == 0) == (strstr(ex.diag, ": error: ") == NULL)) {
 				passed++;
