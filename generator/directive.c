@@ -34,6 +34,7 @@
 #include "util.h"
 
 #define MAX_INCLUDE_DEPTH	16
+#define MAX_CONTAINER_DEPTH	32	/* each line is checked against all */
 #define MAX_LIMIT		100000
 
 enum dkind {
@@ -92,6 +93,7 @@ struct dir_ctx {
 	struct heading		*heads;
 	size_t			 headsz;
 	unsigned		 charts;
+	bool			 too_deep;	/* reported */
 	struct buf		 scratch;	/* the included file being read */
 };
 
@@ -368,6 +370,24 @@ open_block(cmark_syntax_extension *ext, int indented, cmark_parser *parser,
 	d->fence = (unsigned)colons;
 	keep(ctx, d, (unsigned)cmark_parser_get_line_number(parser),
 	    (unsigned)fns + 1);
+	if (d->kind == DK_CONTAINER) {
+		unsigned depth = 1;
+		cmark_node *up;
+		for (up = parent; up != NULL; up = cmark_node_parent(up))
+			if (cmark_node_get_type(up) == DIR_BLOCK)
+				depth++;
+		if (depth > MAX_CONTAINER_DEPTH) {
+			/* Reported once, at the first container too deep. */
+			if (!ctx->root->too_deep) {
+				struct pos at = { d->path, d->line, d->col };
+				diag_error(ctx->dg, &at, "directive containers "
+				    "nested deeper than %d", MAX_CONTAINER_DEPTH);
+				ctx->root->too_deep = true;
+			}
+			d->kind = DK_LEAF;	/* no longer a container */
+			d->done = true;
+		}
+	}
 	node = cmark_parser_add_child(parser, parent, DIR_BLOCK, fns + 1);
 	cmark_node_set_syntax_extension(node, ext);
 	cmark_node_set_user_data(node, d);
@@ -779,9 +799,11 @@ need_vendor(struct dir_ctx *ctx, struct directive *d, const char *key,
 
 	if (id == NULL)
 		return NULL;
-	if ((r = find_record(ctx, id, index)) == NULL)
-		derr(ctx, d, "no vendor '%s' (no content/vendors/%s.xml)", id,
-		    id_valid(id) ? id : "...");
+	if ((r = find_record(ctx, id, index)) == NULL && id_valid(id))
+		derr(ctx, d, "no vendor '%s' (no content/vendors/%s.xml)", id, id);
+	else if (r == NULL)
+		derr(ctx, d, "no vendor '%s': ids are made of a-z, 0-9 and '-'",
+		    id);
 	return r;
 }
 
@@ -970,9 +992,12 @@ do_vendors(struct dir_ctx *ctx, struct directive *d)
 
 	if (check_attrs(ctx, d, "status country authority sort limit", "") == -1)
 		rc = -1;
-	if (get_status(ctx, d, &st, &st_set) == -1 ||
-	    get_country(ctx, d, &country) == -1 ||
-	    get_limit(ctx, d, &limit, MAX_LIMIT) == -1)
+	/* Each check reports its own problem: all are run. */
+	if (get_status(ctx, d, &st, &st_set) == -1)
+		rc = -1;
+	if (get_country(ctx, d, &country) == -1)
+		rc = -1;
+	if (get_limit(ctx, d, &limit, MAX_LIMIT) == -1)
 		rc = -1;
 	auth = attr_get(d, "authority");
 	sort = attr_get(d, "sort");
@@ -1041,8 +1066,9 @@ do_timeline(struct dir_ctx *ctx, struct directive *d)
 		rc = derr(ctx, d, "'type' must be one of directive, law, "
 		    "regulation, delisting, listing, hearing, investigation, "
 		    "guidance, sanction or lifting, not '%s'", type);
-	if (get_date(ctx, d, "from", false, &from) == -1 ||
-	    get_date(ctx, d, "to", true, &to) == -1)
+	if (get_date(ctx, d, "from", false, &from) == -1)
+		rc = -1;
+	if (get_date(ctx, d, "to", true, &to) == -1)
 		rc = -1;
 	if (rc == 0 && from.y != 0 && to.y != 0 && date_cmp(&from, &to) > 0)
 		rc = derr(ctx, d, "'from' is after 'to'");
@@ -1443,6 +1469,8 @@ render_one(struct dir_ctx *ctx, struct directive *d)
 		return derr(ctx, d, "only inline directives (:vendor, :status, "
 		    ":deadline) are allowed in record text, not '%s%s'",
 		    prefix(d), d->name);
+	if (d->kind == DK_CONTAINER && !d->closed && ctx->root->too_deep)
+		return -1;	/* the nesting error said it */
 	if (d->kind == DK_CONTAINER && !d->closed)
 		return derr(ctx, d, "unterminated '%s%s': close it with a line "
 		    "of %u colons", prefix(d), d->name, d->fence);
