@@ -1511,39 +1511,17 @@ render_one(struct dir_ctx *ctx, struct directive *d)
 static char *
 include_path(const char *from, const char *file)
 {
-	struct buf b = BUF_INIT;
-	const char *slash = strrchr(from, '/'), *p, *e;
-	size_t n;
+	char *path;
 
-	if (*file == '/' || strchr(file, '\\') != NULL || strchr(file, ':') != NULL)
+	if (strchr(file, '\\') != NULL || strchr(file, ':') != NULL)
 		return NULL;
-	if (slash != NULL)
-		buf_put(&b, from, (size_t)(slash - from));
-	for (p = file; *p != '\0'; p = *e == '\0' ? e : e + 1) {
-		e = strchr(p, '/');
-		if (e == NULL)
-			e = p + strlen(p);
-		n = (size_t)(e - p);
-		if (n == 0 || (n == 1 && p[0] == '.'))
-			continue;
-		if (n == 2 && p[0] == '.' && p[1] == '.') {
-			char *up = strrchr(b.ptr, '/');
-			if (up == NULL) {
-				buf_release(&b);
-				return NULL;
-			}
-			buf_truncate(&b, (size_t)(up - b.ptr));
-			continue;
-		}
-		if (b.len > 0)
-			buf_putc(&b, '/');
-		buf_put(&b, p, n);
-	}
-	if (!str_startswith(b.ptr, "content/") || b.len <= 8) {
-		buf_release(&b);
+	if ((path = path_resolve(from, file)) == NULL)
+		return NULL;
+	if (!str_startswith(path, "content/") || strlen(path) <= 8) {
+		free(path);
 		return NULL;
 	}
-	return buf_detach(&b);
+	return path;
 }
 
 static int	splice_includes(struct dir_ctx *, cmark_node *);

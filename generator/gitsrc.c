@@ -23,45 +23,6 @@ struct gitsrc {
 };
 
 /*
- * Resolves dir + "/" + target (a link's target) into a clean path from
- * the repository root. Returns NULL when it leaves the repository.
- */
-static char *
-link_target(const char *path, const char *target)
-{
-	struct buf b = BUF_INIT;
-	const char *slash = strrchr(path, '/'), *p, *e;
-	size_t n;
-
-	if (*target == '/')
-		return NULL;
-	if (slash != NULL)
-		buf_put(&b, path, (size_t)(slash - path));
-	for (p = target; *p != '\0'; p = *e == '\0' ? e : e + 1) {
-		e = strchr(p, '/');
-		if (e == NULL)
-			e = p + strlen(p);
-		n = (size_t)(e - p);
-		if (n == 0 || (n == 1 && p[0] == '.'))
-			continue;
-		if (n == 2 && p[0] == '.' && p[1] == '.') {
-			char *last;
-			if (b.len == 0) {
-				buf_release(&b);
-				return NULL;
-			}
-			last = strrchr(b.ptr, '/');
-			buf_truncate(&b, last != NULL ? (size_t)(last - b.ptr) : 0);
-			continue;
-		}
-		if (b.len > 0)
-			buf_putc(&b, '/');
-		buf_put(&b, p, n);
-	}
-	return buf_detach(&b);
-}
-
-/*
  * Finds the entry of a path from the site folder, following links that
  * stay inside it. Sets *out (free with git_tree_entry_free()) and returns
  * SRC_FILE or SRC_DIR, or another type with *out NULL.
@@ -97,7 +58,7 @@ lookup(struct gitsrc *g, const char *rel, git_tree_entry **out)
 			target = xstrndup(git_blob_rawcontent(blob),
 			    (size_t)git_blob_rawsize(blob));
 			git_blob_free(blob);
-			next = link_target(full, target);
+			next = path_resolve(full, target);
 			free(target);
 			git_tree_entry_free(e);
 			e = NULL;

@@ -253,6 +253,41 @@ path_join(const char *a, const char *b)
 	return xasprintf("%s%s%s", a, a[la - 1] == '/' ? "" : "/", b);
 }
 
+char *
+path_resolve(const char *from, const char *target)
+{
+	struct buf b = BUF_INIT;
+	const char *slash = strrchr(from, '/'), *p, *e;
+	char *last;
+	size_t n;
+
+	if (*target == '/')
+		return NULL;
+	if (slash != NULL)
+		buf_put(&b, from, (size_t)(slash - from));
+	for (p = target; *p != '\0'; p = *e == '\0' ? e : e + 1) {
+		e = strchr(p, '/');
+		if (e == NULL)
+			e = p + strlen(p);
+		n = (size_t)(e - p);
+		if (n == 0 || (n == 1 && p[0] == '.'))
+			continue;
+		if (n == 2 && p[0] == '.' && p[1] == '.') {
+			if (b.len == 0) {
+				buf_release(&b);
+				return NULL;
+			}
+			last = strrchr(b.ptr, '/');
+			buf_truncate(&b, last != NULL ? (size_t)(last - b.ptr) : 0);
+			continue;
+		}
+		if (b.len > 0)
+			buf_putc(&b, '/');
+		buf_put(&b, p, n);
+	}
+	return buf_detach(&b);
+}
+
 bool
 str_endswith(const char *s, const char *suffix)
 {

@@ -33,6 +33,12 @@ int	 mkdir_p(const char *path);
 int	 remove_tree(const char *path);
 bool	 is_dir(const char *path);
 bool	 is_file(const char *path);
+/*
+ * Resolves target, relative to the folder of the file `from`, into a
+ * clean path ("a/b/../c" gives "a/c"). Returns NULL for an absolute
+ * target or one that climbs above the top; the caller frees.
+ */
+char	*path_resolve(const char *from, const char *target);
 /* Joins two path parts with one slash; caller frees. */
 char	*path_join(const char *, const char *);
 bool	 str_endswith(const char *, const char *);

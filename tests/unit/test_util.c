@@ -105,3 +105,21 @@ test_date__parse_and_format(void)
 	CHECK(!date_format_valid("%-B"));
 	CHECK(!date_format_valid("trailing %"));
 }
+
+void
+test_util__path_resolve(void)
+{
+	char *s;
+
+	s = path_resolve("content/a/b.md", "../c/d.md");
+	CHECK_STR(s, "content/c/d.md");
+	free(s);
+	s = path_resolve("content/a.md", "./_p//x.md");
+	CHECK_STR(s, "content/_p/x.md");
+	free(s);
+	s = path_resolve("a.md", "b.md");
+	CHECK_STR(s, "b.md");
+	free(s);
+	CHECK(path_resolve("content/a.md", "../../x") == NULL);
+	CHECK(path_resolve("content/a.md", "/etc/passwd") == NULL);
+}
