@@ -97,7 +97,23 @@ struct dir_ctx {
 	struct buf		 scratch;	/* the included file being read */
 };
 
-static cmark_node_type DIR_BLOCK, DIR_INLINE;
+static cmark_node_type DIR_BLOCK;
+
+/*
+ * Inline directives are HTML_INLINE nodes that carry this extension: the
+ * table extension lets only the standard inline types into table cells,
+ * and cmark hands a node with an extension to the extension's HTML hook
+ * before it looks at the type, so raw-HTML rules never apply to them.
+ */
+#define DIR_INLINE	CMARK_NODE_HTML_INLINE
+
+static bool
+is_dir_inline(cmark_node *n)
+{
+	return cmark_node_get_type(n) == DIR_INLINE &&
+	    cmark_node_get_syntax_extension(n) != NULL &&
+	    cmark_node_get_user_data(n) != NULL;
+}
 
 /* ------------------------------------------------------------------ */
 /* Syntax                                                              */
@@ -443,7 +459,7 @@ static const char *
 type_string(cmark_syntax_extension *ext, cmark_node *node)
 {
 	(void)ext;
-	return cmark_node_get_type(node) == DIR_INLINE ? "directive_inline" :
+	return is_dir_inline(node) ? "directive_inline" :
 	    "directive";
 }
 
@@ -613,7 +629,6 @@ dir_attach(cmark_parser *parser, struct diag *dg, const struct dir_env *env,
 
 	if (DIR_BLOCK == 0) {
 		DIR_BLOCK = cmark_syntax_extension_add_node(0);
-		DIR_INLINE = cmark_syntax_extension_add_node(1);
 	}
 	ctx->dg = dg;
 	ctx->env = env;
@@ -1695,7 +1710,7 @@ node_text(struct buf *out, cmark_node *node)
 			buf_puts(out, cmark_node_get_literal(n));
 		else if (t == CMARK_NODE_SOFTBREAK || t == CMARK_NODE_LINEBREAK)
 			buf_putc(out, ' ');
-		else if (t == DIR_INLINE && (d = cmark_node_get_user_data(n)) &&
+		else if (is_dir_inline(n) && (d = cmark_node_get_user_data(n)) &&
 		    d->label != NULL)
 			buf_puts(out, d->label);
 	}
@@ -1783,7 +1798,7 @@ dir_finish(struct dir_ctx *ctx, cmark_node *doc)
 	while (cmark_iter_next(it) != CMARK_EVENT_DONE) {
 		n = cmark_iter_get_node(it);
 		t = cmark_node_get_type(n);
-		if ((t != DIR_BLOCK && t != DIR_INLINE) ||
+		if ((t != DIR_BLOCK && !is_dir_inline(n)) ||
 		    (d = cmark_node_get_user_data(n)) == NULL || d->done)
 			continue;
 		d->done = true;
