@@ -42,7 +42,7 @@ endif
 LIB_SRCS    = generator/buf.c generator/diag.c generator/util.c \
               generator/template.c generator/config.c generator/record.c \
               generator/date.c generator/source.c generator/directive.c \
-              generator/gitsrc.c generator/history.c generator/recdiff.c \
+              generator/gitsrc.c generator/gitlog.c generator/history.c generator/recdiff.c \
               generator/changes.c generator/hist_html.c \
               generator/markdown.c generator/model.c generator/site.c \
               generator/check.c generator/scaffold.c generator/serve.c \
