@@ -43,7 +43,7 @@ endif
 LIB_SRCS    = generator/buf.c generator/diag.c generator/util.c \
               generator/template.c generator/config.c generator/record.c \
               generator/date.c generator/source.c generator/directive.c \
-              generator/gitsrc.c generator/history.c generator/recdiff.c \
+              generator/gitsrc.c generator/gitlog.c generator/history.c generator/recdiff.c \
               generator/changes.c generator/hist_html.c \
               generator/markdown.c generator/mdlimit.c generator/model.c \
               generator/site.c \
@@ -57,7 +57,7 @@ EMBED_FILES = $(sort $(wildcard templates/*.html templates/assets/*)) \
 .PHONY: all site test deps install clean regress-update check-deps \
         test-unit test-spec test-sites test-bad test-history bench-history \
         test-check test-new test-serve test-cli \
-        test-fuzz fuzz
+        test-fuzz fuzz bench
 
 all: docket
 
@@ -147,6 +147,15 @@ BENCH_COMMITS ?= 10000
 bench-history: docket
 	tests/history/bench ./docket $(BENCH_COMMITS)
 
+# The benchmark of docs/performance.md (not a test; CI does not run it):
+# synthetic registers of BENCH_SIZES pages, BENCH_RUNS runs of each case.
+bench: docket tests/bench/floor
+	tests/bench/run ./docket tests/bench/floor
+
+tests/bench/floor: tests/bench/floor.c
+	$(CC) $(CFLAGS) $(LDFLAGS) -o $@ tests/bench/floor.c $(PKG_LIBS) \
+	    -lcmark-gfm-extensions
+
 test-check: docket
 	tests/check/run ./docket
 
@@ -212,7 +221,8 @@ install: docket
 
 clean:
 	rm -f docket generator/*.o generator/*.d generator/libdocket.a \
-	    generator/embedded.c generator/embedgen $(TEST_BIN) tests/*/*.d
+	    generator/embedded.c generator/embedgen $(TEST_BIN) tests/*/*.d \
+	    tests/bench/floor
 	rm -rf tests/out
 
 -include $(wildcard generator/*.d)

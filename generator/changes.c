@@ -340,27 +340,44 @@ put_link(const struct site *s, struct buf *b, const char *from_root,
 	put_xml(b, from_root);
 }
 
+/* An entry by vendor, for the feeds of each vendor. */
+struct byvendor {
+	const char	*vendor;
+	size_t		 entry;		/* index in history.entries */
+};
+
+static int
+byvendor_cmp(const void *a, const void *b)
+{
+	const struct byvendor *x = a, *y = b;
+	int c = strcmp(x->vendor, y->vendor);
+
+	if (c != 0)
+		return c;
+	return x->entry < y->entry ? -1 : x->entry > y->entry;
+}
+
 /*
  * Writes an Atom feed of the latest entries (of one vendor, or all) to
- * `out`, which lies `root` below the site root.
+ * `out`, which lies `root` below the site root. `sel` lists the indexes
+ * of the entries of that vendor, newest first (selsz of them); NULL: all.
  */
 static int
 write_feed(struct site *s, const char *out, const char *root,
-    const char *vendor, const char *title)
+    const char *vendor, const char *title, const struct byvendor *sel,
+    size_t selsz)
 {
 	const struct history *h = s->hist;
 	struct buf b = BUF_INIT, html = BUF_INIT;
-	size_t i, j, n = 0;
+	size_t i, j, k, n = 0, total = sel != NULL ? selsz : h->entrysz;
 	long long updated = h->head_time;
 	char *u;
 	int rc;
 
-	for (i = 0; i < h->entrysz; i++) {
-		const struct hist_file *f = &h->files[h->entries[i].file];
-		if (vendor == NULL || strcmp(f->vendor, vendor) == 0) {
-			updated = h->commits[f->revs[h->entries[i].rev].commit].time;
-			break;
-		}
+	if (total > 0) {
+		k = sel != NULL ? sel[0].entry : 0;
+		const struct hist_file *f = &h->files[h->entries[k].file];
+		updated = h->commits[f->revs[h->entries[k].rev].commit].time;
 	}
 	BUF_PUTSL(&b, "<?xml version=\"1.0\" encoding=\"utf-8\"?>\n"
 	    "<feed xmlns=\"http://www.w3.org/2005/Atom\"");
@@ -387,13 +404,12 @@ write_feed(struct site *s, const char *out, const char *root,
 	put_xml(&b, s->cfg.title);
 	BUF_PUTSL(&b, "</name></author>\n  <generator version=\"" DOCKET_VERSION
 	    "\">docket</generator>\n");
-	for (i = 0; i < h->entrysz && n < CHANGES_FEED_MAX; i++) {
-		const struct hist_file *f = &h->files[h->entries[i].file];
-		const struct hist_rev *r = &f->revs[h->entries[i].rev];
+	for (i = 0; i < total && n < CHANGES_FEED_MAX; i++) {
+		k = sel != NULL ? sel[i].entry : i;
+		const struct hist_file *f = &h->files[h->entries[k].file];
+		const struct hist_rev *r = &f->revs[h->entries[k].rev];
 		const struct hist_commit *c = &h->commits[r->commit];
 		const char *name = f->name != NULL ? f->name : f->vendor;
-		if (vendor != NULL && strcmp(f->vendor, vendor) != 0)
-			continue;
 		n++;
 		BUF_PUTSL(&b, "  <entry>\n    <id>tag:docket,");
 		put_utc_date(&b, c->time);
@@ -617,8 +633,9 @@ changes_write(struct site *s)
 {
 	const struct history *h = hist_of(s);
 	struct buf title = BUF_INIT;
+	struct byvendor *bv, key;
 	char *out;
-	size_t i;
+	size_t i, n, lo, hi, mid;
 	int rc = 0;
 
 	if (write_build_json(s) == -1 || write_changes_json(s) == -1)
@@ -626,18 +643,39 @@ changes_write(struct site *s)
 	if (h == NULL)
 		return 0;
 	buf_printf(&title, "%s: changes", s->cfg.title);
-	if (write_feed(s, "changes/feed.xml", "../", NULL, title.ptr) == -1)
+	if (write_feed(s, "changes/feed.xml", "../", NULL, title.ptr, NULL,
+	    0) == -1)
 		rc = -1;
+	/* The entries grouped by vendor, each group newest first. */
+	bv = xcalloc(h->entrysz + 1, sizeof(*bv));
+	for (i = 0, n = 0; i < h->entrysz; i++)
+		if (h->files[h->entries[i].file].vendor != NULL)
+			bv[n++] = (struct byvendor){
+				h->files[h->entries[i].file].vendor, i };
+	if (n > 1)
+		qsort(bv, n, sizeof(*bv), byvendor_cmp);
 	for (i = 0; i < s->recordsz; i++) {
+		key = (struct byvendor){ s->records[i]->id, 0 };
+		for (lo = 0, hi = n; lo < hi;) {
+			mid = lo + (hi - lo) / 2;
+			if (byvendor_cmp(&bv[mid], &key) < 0)
+				lo = mid + 1;
+			else
+				hi = mid;
+		}
+		for (hi = lo; hi < n &&
+		    strcmp(bv[hi].vendor, key.vendor) == 0; hi++)
+			continue;
 		buf_truncate(&title, 0);
 		buf_printf(&title, "%s: changes to %s", s->cfg.title,
 		    s->records[i]->name);
 		out = xasprintf("vendors/%s/feed.xml", s->records[i]->id);
 		if (write_feed(s, out, "../../", s->records[i]->id,
-		    title.ptr) == -1)
+		    title.ptr, bv + lo, hi - lo) == -1)
 			rc = -1;
 		free(out);
 	}
+	free(bv);
 	if (write_redirects(s) == -1)
 		rc = -1;
 	buf_release(&title);

@@ -26,6 +26,7 @@
 #include "config.h"
 #include "date.h"
 #include "diag.h"
+#include "gitlog.h"
 #include "gitsrc.h"
 #include "history.h"
 #include "recdiff.h"
@@ -81,6 +82,7 @@ struct walk {
 	git_mailmap	*mailmap;
 	size_t		*heap;		/* nodes ready to walk */
 	size_t		 heapsz;
+	struct gitlog	*log;		/* git log's changes, or NULL */
 };
 
 static char tomb[1];
@@ -381,6 +383,13 @@ lib_init(void)
 	for (i = 0; i < NELEM(levels); i++)
 		git_libgit2_opts(GIT_OPT_SET_SEARCH_PATH, levels[i], "");
 	git_libgit2_opts(GIT_OPT_SET_OWNER_VALIDATION, 0);
+	/*
+	 * Keep trees of any size in the object cache: a large folder's tree
+	 * is rebuilt from its delta chain at every lookup otherwise (the
+	 * default keeps trees up to 4 KiB).
+	 */
+	git_libgit2_opts(GIT_OPT_SET_CACHE_OBJECT_LIMIT, GIT_OBJECT_TREE,
+	    (size_t)64 << 20);
 }
 
 static void
@@ -740,7 +749,7 @@ mark_incomplete(const char *root, const git_tree_entry *e, void *arg)
 
 /* Records one change to a record: its field changes. */
 static void
-record_rev(struct walk *w, size_t fi, const git_diff_delta *d)
+record_rev(struct walk *w, size_t fi, const struct gl_delta *d)
 {
 	struct hist_file *f = &w->h->files[fi];
 	struct hist_rev *r = &f->revs[f->revsz - 1];
@@ -748,17 +757,17 @@ record_rev(struct walk *w, size_t fi, const git_diff_delta *d)
 	char *op = NULL, *np = NULL;
 
 	f->record = true;
-	if (d->status != GIT_DELTA_ADDED) {
-		op = xasprintf("content/%s", d->old_file.path);
+	if (d->old_path != NULL) {
+		op = xasprintf("content/%s", d->old_path);
 		if (is_record_path(op)) {
-			o.rec = parse_blob(w, &d->old_file.id, op);
+			o.rec = parse_blob(w, &d->old_id, op);
 			o.bad = o.rec == NULL;
 		}
 	}
-	if (d->status != GIT_DELTA_DELETED) {
-		np = xasprintf("content/%s", d->new_file.path);
+	if (d->new_path != NULL) {
+		np = xasprintf("content/%s", d->new_path);
 		if (is_record_path(np)) {
-			n.rec = parse_blob(w, &d->new_file.id, np);
+			n.rec = parse_blob(w, &d->new_id, np);
 			n.bad = n.rec == NULL;
 		}
 	}
@@ -773,18 +782,77 @@ record_rev(struct walk *w, size_t fi, const git_diff_delta *d)
 	free(np);
 }
 
-/* Compares one non-merge commit with its parent. */
+/*
+ * The changes below content/ from the parent tree pt to ct with libgit2,
+ * as deltas in path order, renames not yet paired. Returns 0 or -1.
+ */
+static int
+diff_trees(struct walk *w, git_tree *pt, git_tree *ct, struct gl_delta **out,
+    size_t *outsz)
+{
+	git_diff *diff = NULL;
+	git_diff_options dopts;
+	const git_diff_delta *gd;
+	struct gl_delta *v = NULL, *d;
+	size_t i, n, k = 0;
+
+	*out = NULL;
+	*outsz = 0;
+	if ((ct == NULL && pt == NULL) || (ct != NULL && pt != NULL &&
+	    git_oid_equal(git_tree_id(ct), git_tree_id(pt))))
+		return 0;
+	git_diff_options_init(&dopts, GIT_DIFF_OPTIONS_VERSION);
+	dopts.flags = GIT_DIFF_SKIP_BINARY_CHECK;
+	if (git_diff_tree_to_tree(&diff, w->h->repo, pt, ct, &dopts) < 0)
+		return git_fail(w->dg, "cannot compare commits");
+	n = git_diff_num_deltas(diff);
+	v = xcalloc(n + 1, sizeof(*v));
+	for (i = 0; i < n; i++) {
+		gd = git_diff_get_delta(diff, i);
+		d = &v[k];
+		switch (gd->status) {
+		case GIT_DELTA_ADDED:
+			d->status = 'A';
+			break;
+		case GIT_DELTA_DELETED:
+			d->status = 'D';
+			break;
+		case GIT_DELTA_MODIFIED:
+			d->status = 'M';
+			break;
+		default:
+			continue;
+		}
+		if (d->status != 'A') {
+			d->old_path = xstrdup(gd->old_file.path);
+			git_oid_cpy(&d->old_id, &gd->old_file.id);
+		}
+		if (d->status != 'D') {
+			d->new_path = xstrdup(gd->new_file.path);
+			git_oid_cpy(&d->new_id, &gd->new_file.id);
+		}
+		k++;
+	}
+	git_diff_free(diff);
+	gitlog_sort(v, k);
+	*out = v;
+	*outsz = k;
+	return 0;
+}
+
+/*
+ * Compares one non-merge commit with its parent: the changes listed by
+ * git log when it ran, else a libgit2 diff; renames paired the same way
+ * on both paths.
+ */
 static int
 walk_commit(struct walk *w, size_t ni)
 {
 	struct node *nd = &w->nodes[ni];
 	git_commit *c = NULL, *pc = NULL;
 	git_tree *ct = NULL, *pt = NULL;
-	git_diff *diff = NULL;
-	git_diff_options dopts;
-	git_diff_find_options fopts;
-	const git_diff_delta *d;
-	size_t i, n, fi, ci = SIZE_MAX;
+	struct gl_delta *deltas = NULL, *d;
+	size_t i, n = 0, fi, ci = SIZE_MAX;
 	bool ignored;
 	char *path = NULL;
 	int rc = -1;
@@ -795,60 +863,51 @@ walk_commit(struct walk *w, size_t ni)
 		rc = 0;		/* merges are not changes of their own */
 		goto out;
 	}
-	ct = content_tree(w, c);
 	if (nd->boundary || (nd->parentsz == 1 &&
 	    w->nodes[nd->parents[0]].missing)) {
 		/* What the boundary holds is older than the clone knows. */
 		w->h->shallow = true;
-		if (ct != NULL)
+		if ((ct = content_tree(w, c)) != NULL)
 			git_tree_walk(ct, GIT_TREEWALK_PRE, mark_incomplete, w);
 		rc = 0;
 		goto out;
 	}
-	if (nd->parentsz == 1) {
-		if (git_commit_parent(&pc, c, 0) < 0) {
-			git_fail(w->dg, "cannot read a commit");
-			goto out;
+	if (w->log == NULL || !gitlog_get(w->log, &nd->id, &deltas, &n)) {
+		ct = content_tree(w, c);
+		if (nd->parentsz == 1) {
+			if (git_commit_parent(&pc, c, 0) < 0) {
+				git_fail(w->dg, "cannot read a commit");
+				goto out;
+			}
+			pt = content_tree(w, pc);
 		}
-		pt = content_tree(w, pc);
+		if (diff_trees(w, pt, ct, &deltas, &n) == -1)
+			goto out;
 	}
-	if ((ct == NULL && pt == NULL) || (ct != NULL && pt != NULL &&
-	    git_oid_equal(git_tree_id(ct), git_tree_id(pt)))) {
+	if (n == 0) {
 		rc = 0;
 		goto out;
 	}
-	git_diff_options_init(&dopts, GIT_DIFF_OPTIONS_VERSION);
-	git_diff_find_options_init(&fopts, GIT_DIFF_FIND_OPTIONS_VERSION);
-	dopts.flags = GIT_DIFF_SKIP_BINARY_CHECK;
-	if (git_diff_tree_to_tree(&diff, w->h->repo, pt, ct, &dopts) < 0) {
-		git_fail(w->dg, "cannot compare commits");
-		goto out;
-	}
-	fopts.flags = GIT_DIFF_FIND_RENAMES;
-	if (git_diff_find_similar(diff, &fopts) < 0) {
-		git_fail(w->dg, "cannot pair renamed files");
-		goto out;
-	}
+	gitlog_pair(w->h->repo, deltas, &n);
 	ignored = oid_in(w->ignore, w->ignoresz, &nd->id);
-	n = git_diff_num_deltas(diff);
 	for (i = 0; i < n; i++) {
-		d = git_diff_get_delta(diff, i);
+		d = &deltas[i];
 		free(path);
-		path = xasprintf("content/%s", d->status == GIT_DELTA_DELETED ?
-		    d->old_file.path : d->new_file.path);
+		path = xasprintf("content/%s", d->new_path != NULL ?
+		    d->new_path : d->old_path);
 		fi = file_at(w, path);
 		if (!ignored) {
 			if (ci == SIZE_MAX)
 				ci = commit_add(w, c);
 			rev_add(w, fi, ci, path);
-			if (is_record_path(path) ||
-			    is_record_old(d->old_file.path))
+			if (is_record_path(path) || (d->old_path != NULL &&
+			    is_record_old(d->old_path)))
 				record_rev(w, fi, d);
 		}
-		if (d->status == GIT_DELTA_RENAMED) {
+		if (d->status == 'R') {
 			/* Older commits know the file by its old name. */
 			struct hist_file *f = &w->h->files[fi];
-			char *old = xasprintf("content/%s", d->old_file.path);
+			char *old = xasprintf("content/%s", d->old_path);
 			pathmap_del(&w->paths, path);
 			pathmap_set(&w->paths, old, fi);
 			f->old_paths = xreallocarray(f->old_paths,
@@ -859,7 +918,7 @@ walk_commit(struct walk *w, size_t ni)
 	rc = 0;
 out:
 	free(path);
-	git_diff_free(diff);
+	gitlog_deltas_free(deltas, n);
 	git_tree_free(ct);
 	git_tree_free(pt);
 	git_commit_free(pc);
@@ -1002,24 +1061,41 @@ entry_cmp(const void *a, const void *b)
 	return 0;
 }
 
+/* Adds a path of a tree (its files only) to a pathmap. */
+static int
+collect_built(const char *root, const git_tree_entry *e, void *arg)
+{
+	char *path;
+
+	if (git_tree_entry_type(e) == GIT_OBJECT_TREE)
+		return 0;
+	path = xasprintf("%s%s", root, git_tree_entry_name(e));
+	pathmap_set(arg, path, 0);
+	free(path);
+	return 0;
+}
+
 /* Sorts the files and lists every substantive record change, newest first. */
 static void
 finish(struct walk *w, git_tree *start)
 {
 	struct history *h = w->h;
 	struct hist_file *f;
-	git_tree_entry *e;
+	struct pathmap built = { NULL, NULL, 0, 0 };
 	struct hist_entry *byc = NULL;
 	size_t *counts, i, j, k, total = 0;
 
 	if (h->filesz > 1)
 		qsort(h->files, h->filesz, sizeof(*h->files), file_cmp);
+	/*
+	 * The files of the commit built, read in one walk: looking each up
+	 * by path would read a large folder's tree once per file.
+	 */
+	if (start != NULL)
+		git_tree_walk(start, GIT_TREEWALK_PRE, collect_built, &built);
 	for (i = 0; i < h->filesz; i++) {
 		f = &h->files[i];
-		e = NULL;
-		f->removed = start == NULL || git_tree_entry_bypath(&e, start,
-		    f->path + 8) != 0;
-		git_tree_entry_free(e);
+		f->removed = !pathmap_get(&built, f->path + 8, &k);
 		if (f->uncommitted && f->revsz == 0)
 			f->removed = false;	/* new, not yet committed */
 		if (is_record_path(f->path)) {
@@ -1056,6 +1132,19 @@ finish(struct walk *w, git_tree *start)
 		qsort(byc + i, j - i, sizeof(*byc), entry_cmp);
 	}
 	free(counts);
+	pathmap_release(&built);
+}
+
+void
+hist_prefetch(struct history *h)
+{
+	char *folder;
+
+	if (h->repo == NULL || h->head[0] == '\0' || h->log != NULL)
+		return;
+	folder = xasprintf("%scontent/", h->prefix);
+	h->log = gitlog_start(git_repository_path(h->repo), h->head, folder);
+	free(folder);
 }
 
 int
@@ -1093,8 +1182,11 @@ hist_walk(struct history *h, struct diag *dg, const struct config *cfg)
 	if (cfg->hist_authors &&
 	    git_mailmap_from_repository(&w.mailmap, h->repo) < 0)
 		w.mailmap = NULL;
+	hist_prefetch(h);
 	if (collect(&w, &start) == -1)
 		goto done;
+	if (h->log != NULL && gitlog_finish(h->log) == 0)
+		w.log = h->log;
 	w.heap = xcalloc(w.nodesz + 1, sizeof(size_t));
 	heap_push(&w, 0);
 	while (w.heapsz > 0) {
@@ -1145,6 +1237,8 @@ done:
 	oidmap_release(&w.parsedmap);
 	git_mailmap_free(w.mailmap);
 	free(w.heap);
+	gitlog_free(h->log);
+	h->log = NULL;
 	return rc;
 }
 
@@ -1300,6 +1394,7 @@ hist_free(struct history *h)
 	free(h->root_id);
 	free(h->date_format);
 	free(h->repo_url);
+	gitlog_free(h->log);
 	git_repository_free(h->repo);
 	free(h);
 	lib_shutdown();

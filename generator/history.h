@@ -14,6 +14,7 @@
 struct buf;
 struct config;
 struct diag;
+struct gitlog;
 struct hist_change;
 struct source_tree;
 typedef struct git_repository git_repository;
@@ -85,6 +86,7 @@ struct history {
 	char		*repo_url;
 	bool		 dir_urls;	/* base_url is set: links end in '/' */
 	unsigned	 limit;
+	struct gitlog	*log;		/* git log started by hist_prefetch() */
 };
 
 /*
@@ -106,6 +108,13 @@ int	hist_as_of(struct history *, struct diag *, const char *rev,
  * folder. Free with source_free(); the history must outlive it.
  */
 struct source_tree *hist_source(struct history *);
+/*
+ * Starts reading the changes of every commit with `git log` in a child
+ * process, so that git works while the site is read; hist_walk() uses
+ * them, or libgit2 alone when git is not there or fails. Call it once
+ * the commit built is known (after hist_as_of()). Optional.
+ */
+void	hist_prefetch(struct history *);
 /*
  * Reads the history of every file under content/ in one walk from the
  * commit built. Returns 0, or -1 after reporting an error; warns about a

@@ -915,6 +915,9 @@ site_build(struct diag *dg, const struct build_opts *opts)
 	if (check_output(&s, out, abs) == -1)
 		goto out;
 
+	/* git reads the history while the content is read. */
+	if (s.hist != NULL && !opts->no_history)
+		hist_prefetch(s.hist);
 	/* Read and check every input; stop before writing on any error. */
 	status = 1;
 	if (source_type(s.src, "content") != SRC_DIR)

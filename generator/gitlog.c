@@ -1,0 +1,532 @@
+/*
+ * The changes of each commit from `git log --raw` in a child process, and
+ * the pairing of renames shared with the libgit2 walk.
+ *
+ * git is run with no system or global configuration, on the git folder
+ * itself, with every option that shapes its output given: what the
+ * repository's own configuration says cannot change what is read. Any
+ * failure (no git, an old git, a repository git refuses) only makes the
+ * caller fall back to libgit2.
+ */
+#define _DEFAULT_SOURCE
+#include <sys/types.h>
+#include <sys/wait.h>
+
+#include <errno.h>
+#include <fcntl.h>
+#include <pthread.h>
+#include <signal.h>
+#include <spawn.h>
+#include <stdint.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "buf.h"
+#include "gitlog.h"
+#include "util.h"
+
+extern char **environ;
+
+struct glcommit {
+	git_oid		 id;
+	struct gl_delta	*deltas;	/* NULL once taken */
+	size_t		 deltasz;
+};
+
+struct gitlog {
+	pid_t		 pid;
+	int		 fd;
+	pthread_t	 reader;
+	bool		 reading;
+	struct buf	 out;		/* what git wrote */
+	char		*folder;
+	struct glcommit	*commits;	/* sorted by id */
+	size_t		 commitsz;
+};
+
+static void *
+reader_main(void *arg)
+{
+	struct gitlog *g = arg;
+	char chunk[65536];
+	ssize_t n;
+
+	for (;;) {
+		n = read(g->fd, chunk, sizeof(chunk));
+		if (n < 0 && errno == EINTR)
+			continue;
+		if (n <= 0)
+			break;
+		buf_put(&g->out, chunk, (size_t)n);
+	}
+	return NULL;
+}
+
+/* The environment of the child: ours, without git's own variables. */
+static const char **
+child_env(void)
+{
+	const char **env;
+	size_t n = 0, i, k = 0;
+
+	while (environ[n] != NULL)
+		n++;
+	env = xcalloc(n + 4, sizeof(char *));
+	for (i = 0; i < n; i++)
+		if (strncmp(environ[i], "GIT_", 4) != 0)
+			env[k++] = environ[i];
+	env[k++] = "GIT_CONFIG_NOSYSTEM=1";
+	env[k++] = "GIT_CONFIG_GLOBAL=/dev/null";
+	env[k++] = "LC_ALL=C";
+	env[k] = NULL;
+	return env;
+}
+
+struct gitlog *
+gitlog_start(const char *gitdir, const char *head, const char *folder)
+{
+	struct gitlog *g;
+	posix_spawn_file_actions_t fa;
+	char *gd = xasprintf("--git-dir=%s", gitdir);
+	const char *argv[] = {
+		"git", gd, "-c", "safe.directory=*", "-c", "color.ui=never",
+		"-c", "core.quotePath=false", "log", "--no-renames", "--raw",
+		"-z", "--no-abbrev", "--root", "--no-merges", "--no-relative",
+		"--no-show-signature", "--no-ext-diff", "--no-textconv",
+		"--no-mailmap", "--format=%H", head, "--", NULL
+	};
+	const char **env;
+	int p[2];
+
+	if (pipe(p) == -1) {
+		free(gd);
+		return NULL;
+	}
+	g = xcalloc(1, sizeof(*g));
+	g->out = (struct buf)BUF_INIT;
+	g->folder = xstrdup(folder);
+	g->fd = p[0];
+	env = child_env();
+	posix_spawn_file_actions_init(&fa);
+	posix_spawn_file_actions_adddup2(&fa, p[1], 1);
+	posix_spawn_file_actions_addclose(&fa, p[0]);
+	posix_spawn_file_actions_addclose(&fa, p[1]);
+	posix_spawn_file_actions_addopen(&fa, 2, "/dev/null", O_WRONLY, 0);
+	if (posix_spawnp(&g->pid, "git", &fa, NULL, (char *const *)argv,
+	    (char *const *)env) != 0)
+		g->pid = -1;
+	posix_spawn_file_actions_destroy(&fa);
+	free(env);
+	free(gd);
+	close(p[1]);
+	if (g->pid == -1) {
+		close(p[0]);
+		free(g->folder);
+		free(g);
+		return NULL;
+	}
+	fcntl(p[0], F_SETFD, FD_CLOEXEC);
+	if (pthread_create(&g->reader, NULL, reader_main, g) == 0)
+		g->reading = true;
+	return g;
+}
+
+static int
+commit_cmp(const void *a, const void *b)
+{
+	return git_oid_cmp(&((const struct glcommit *)a)->id,
+	    &((const struct glcommit *)b)->id);
+}
+
+static void
+delta_push(struct glcommit *c, const struct gl_delta *d)
+{
+	c->deltas = xreallocarray(c->deltas, c->deltasz + 1, sizeof(*d));
+	c->deltas[c->deltasz++] = *d;
+}
+
+/*
+ * Reads one raw entry, ":oldmode newmode oldid newid status", and its
+ * path, keeping it when the path is below the folder. A type change is
+ * split into a deletion and an addition, as libgit2 does.
+ */
+static int
+parse_entry(struct gitlog *g, struct glcommit *c, const char *raw,
+    const char *path)
+{
+	struct gl_delta d;
+	const char *p = raw + 1;
+	size_t fl = strlen(g->folder);
+	char st;
+
+	/* Skip the two modes. */
+	if ((p = strchr(p, ' ')) == NULL || (p = strchr(p + 1, ' ')) == NULL)
+		return -1;
+	p++;
+	memset(&d, 0, sizeof(d));
+	if (strlen(p) < 2 * GIT_OID_HEXSZ + 3 ||
+	    git_oid_fromstrn(&d.old_id, p, GIT_OID_HEXSZ) < 0 ||
+	    git_oid_fromstrn(&d.new_id, p + GIT_OID_HEXSZ + 1,
+	    GIT_OID_HEXSZ) < 0)
+		return -1;
+	st = p[2 * GIT_OID_HEXSZ + 2];
+	if (strncmp(path, g->folder, fl) != 0)
+		return 0;
+	path += fl;
+	switch (st) {
+	case 'A':
+		d.status = 'A';
+		d.new_path = xstrdup(path);
+		break;
+	case 'D':
+		d.status = 'D';
+		d.old_path = xstrdup(path);
+		break;
+	case 'M':
+		d.status = 'M';
+		d.old_path = xstrdup(path);
+		d.new_path = xstrdup(path);
+		break;
+	case 'T': {
+		struct gl_delta a = d;
+		d.status = 'D';
+		d.old_path = xstrdup(path);
+		memset(&d.new_id, 0, sizeof(d.new_id));
+		delta_push(c, &d);
+		a.status = 'A';
+		a.new_path = xstrdup(path);
+		memset(&a.old_id, 0, sizeof(a.old_id));
+		d = a;
+		break;
+	}
+	default:
+		return -1;
+	}
+	delta_push(c, &d);
+	return 0;
+}
+
+int
+gitlog_finish(struct gitlog *g)
+{
+	struct glcommit *c = NULL;
+	char *p, *end, *tok, *path;
+	git_oid id;
+	int status;
+
+	if (g->reading)
+		pthread_join(g->reader, NULL);
+	g->reading = false;
+	close(g->fd);
+	while (waitpid(g->pid, &status, 0) == -1)
+		if (errno != EINTR)
+			return -1;
+	g->pid = -1;
+	if (!WIFEXITED(status) || WEXITSTATUS(status) != 0)
+		return -1;
+	/* Tokens end in NUL: "\n"? hash, or ":raw" followed by its path. */
+	p = g->out.ptr;
+	end = g->out.ptr + g->out.len;
+	while (p < end) {
+		tok = p;
+		p += strlen(p) + 1;
+		while (*tok == '\n')
+			tok++;
+		if (*tok == '\0')
+			continue;
+		if (*tok == ':') {
+			if (c == NULL || p >= end)
+				return -1;
+			path = p;
+			p += strlen(p) + 1;
+			if (parse_entry(g, c, tok, path) == -1)
+				return -1;
+			continue;
+		}
+		if (strlen(tok) != GIT_OID_HEXSZ ||
+		    git_oid_fromstrn(&id, tok, GIT_OID_HEXSZ) < 0)
+			return -1;
+		g->commits = xreallocarray(g->commits, g->commitsz + 1,
+		    sizeof(*g->commits));
+		c = &g->commits[g->commitsz++];
+		memset(c, 0, sizeof(*c));
+		git_oid_cpy(&c->id, &id);
+	}
+	buf_release(&g->out);
+	if (g->commitsz > 1)
+		qsort(g->commits, g->commitsz, sizeof(*g->commits), commit_cmp);
+	for (size_t i = 0; i < g->commitsz; i++)
+		gitlog_sort(g->commits[i].deltas, g->commits[i].deltasz);
+	return 0;
+}
+
+bool
+gitlog_get(struct gitlog *g, const git_oid *id, struct gl_delta **out,
+    size_t *outsz)
+{
+	size_t lo = 0, hi = g->commitsz, mid;
+	int c;
+
+	while (lo < hi) {
+		mid = lo + (hi - lo) / 2;
+		c = git_oid_cmp(id, &g->commits[mid].id);
+		if (c == 0) {
+			*out = g->commits[mid].deltas;
+			*outsz = g->commits[mid].deltasz;
+			g->commits[mid].deltas = NULL;
+			g->commits[mid].deltasz = 0;
+			return true;
+		}
+		if (c < 0)
+			hi = mid;
+		else
+			lo = mid + 1;
+	}
+	return false;
+}
+
+void
+gitlog_free(struct gitlog *g)
+{
+	size_t i;
+
+	if (g == NULL)
+		return;
+	if (g->pid > 0) {
+		kill(g->pid, SIGTERM);
+		if (g->reading)
+			pthread_join(g->reader, NULL);
+		close(g->fd);
+		waitpid(g->pid, NULL, 0);
+	}
+	for (i = 0; i < g->commitsz; i++)
+		gitlog_deltas_free(g->commits[i].deltas, g->commits[i].deltasz);
+	free(g->commits);
+	buf_release(&g->out);
+	free(g->folder);
+	free(g);
+}
+
+void
+gitlog_deltas_free(struct gl_delta *d, size_t n)
+{
+	size_t i;
+
+	for (i = 0; i < n; i++) {
+		free(d[i].old_path);
+		free(d[i].new_path);
+	}
+	free(d);
+}
+
+static const char *
+delta_path(const struct gl_delta *d)
+{
+	return d->new_path != NULL ? d->new_path : d->old_path;
+}
+
+static int
+delta_cmp(const void *a, const void *b)
+{
+	const struct gl_delta *x = a, *y = b;
+	int c = strcmp(delta_path(x), delta_path(y));
+
+	if (c != 0)
+		return c;
+	/* A deletion before an addition of the same path. */
+	return (x->status != 'D') - (y->status != 'D');
+}
+
+void
+gitlog_sort(struct gl_delta *d, size_t n)
+{
+	if (n > 1)
+		qsort(d, n, sizeof(*d), delta_cmp);
+}
+
+/* ---- renames ---- */
+
+#define RENAME_LIMIT	100	/* inexact: at most this many on each side */
+#define RENAME_SCORE	50	/* percent alike, at least */
+
+/* A file's chunks: lines, cut at 64 bytes, as hashes with their sizes. */
+struct chunks {
+	uint64_t	*hash;		/* FNV-1a << 8 | length, sorted */
+	size_t		 n;
+	size_t		 size;		/* bytes in all */
+	bool		 ok;
+};
+
+static int
+u64_cmp(const void *a, const void *b)
+{
+	uint64_t x = *(const uint64_t *)a, y = *(const uint64_t *)b;
+
+	return x < y ? -1 : x > y;
+}
+
+/* Reads a blob's chunks; c->ok is false when it cannot be read. */
+static void
+chunks_load(struct chunks *c, git_repository *repo, const git_oid *id)
+{
+	git_blob *blob = NULL;
+	const unsigned char *p, *end, *s;
+	uint64_t h;
+
+	memset(c, 0, sizeof(*c));
+	if (git_blob_lookup(&blob, repo, id) < 0)
+		return;
+	p = git_blob_rawcontent(blob);
+	c->size = (size_t)git_blob_rawsize(blob);
+	end = p + c->size;
+	c->hash = xcalloc(c->size + 1, sizeof(*c->hash));
+	while (p < end) {
+		s = p;
+		h = 1469598103934665603ULL;	/* FNV-1a */
+		while (p < end && p - s < 64) {
+			h = (h ^ *p) * 1099511628211ULL;
+			if (*p++ == '\n')
+				break;
+		}
+		/* The low byte holds the length, so equal hashes are equal sizes. */
+		c->hash[c->n++] = (h << 8) | (uint64_t)(p - s);
+	}
+	qsort(c->hash, c->n, sizeof(*c->hash), u64_cmp);
+	c->ok = true;
+	git_blob_free(blob);
+}
+
+/* How alike two files are, in percent of the larger one's bytes. */
+static unsigned
+chunks_score(const struct chunks *a, const struct chunks *b)
+{
+	size_t i = 0, j = 0, common = 0, big;
+
+	if (!a->ok || !b->ok || a->size == 0 || b->size == 0)
+		return 0;
+	while (i < a->n && j < b->n) {
+		if (a->hash[i] == b->hash[j]) {
+			common += (size_t)(a->hash[i] & 0xff);
+			i++, j++;
+		} else if (a->hash[i] < b->hash[j])
+			i++;
+		else
+			j++;
+	}
+	big = a->size > b->size ? a->size : b->size;
+	return (unsigned)((common * 100) / big);
+}
+
+struct candidate {
+	unsigned	 score;
+	size_t		 add, del;	/* indexes in the deltas */
+};
+
+static int
+candidate_cmp(const void *a, const void *b)
+{
+	const struct candidate *x = a, *y = b;
+
+	if (x->score != y->score)
+		return x->score > y->score ? -1 : 1;
+	if (x->add != y->add)
+		return x->add < y->add ? -1 : 1;
+	return x->del < y->del ? -1 : x->del > y->del;
+}
+
+/* Makes the addition d[a] a rename from the deletion d[del]. */
+static void
+pair(struct gl_delta *d, size_t a, size_t del)
+{
+	d[a].status = 'R';
+	d[a].old_path = d[del].old_path;
+	d[a].old_id = d[del].old_id;
+	d[del].old_path = NULL;
+	d[del].status = 0;	/* dropped below */
+}
+
+void
+gitlog_pair(git_repository *repo, struct gl_delta *d, size_t *np)
+{
+	size_t n = *np, i, j, k, nadd = 0, ndel = 0, nc = 0;
+	size_t *adds, *dels;
+	struct chunks *ca, *cd;
+	struct candidate *cand;
+	bool *used;
+
+	adds = xcalloc(n + 1, sizeof(size_t));
+	dels = xcalloc(n + 1, sizeof(size_t));
+	for (i = 0; i < n; i++)
+		if (d[i].status == 'A')
+			adds[nadd++] = i;
+		else if (d[i].status == 'D')
+			dels[ndel++] = i;
+	if (nadd == 0 || ndel == 0)
+		goto out;
+	/* The same contents: the first deletion in path order. */
+	for (i = 0; i < nadd; i++)
+		for (j = 0; j < ndel; j++)
+			if (d[dels[j]].status == 'D' &&
+			    git_oid_equal(&d[adds[i]].new_id, &d[dels[j]].old_id) &&
+			    !git_oid_is_zero(&d[adds[i]].new_id)) {
+				pair(d, adds[i], dels[j]);
+				break;
+			}
+	/* What is left, by likeness, when there are not too many. */
+	k = 0;
+	for (i = 0; i < nadd; i++)
+		if (d[adds[i]].status == 'A')
+			adds[k++] = adds[i];
+	nadd = k;
+	k = 0;
+	for (j = 0; j < ndel; j++)
+		if (d[dels[j]].status == 'D')
+			dels[k++] = dels[j];
+	ndel = k;
+	if (nadd == 0 || ndel == 0 || nadd > RENAME_LIMIT ||
+	    ndel > RENAME_LIMIT)
+		goto out;
+	ca = xcalloc(nadd, sizeof(*ca));
+	cd = xcalloc(ndel, sizeof(*cd));
+	cand = xcalloc(nadd * ndel, sizeof(*cand));
+	for (i = 0; i < nadd; i++)
+		chunks_load(&ca[i], repo, &d[adds[i]].new_id);
+	for (j = 0; j < ndel; j++)
+		chunks_load(&cd[j], repo, &d[dels[j]].old_id);
+	for (i = 0; i < nadd; i++)
+		for (j = 0; j < ndel; j++) {
+			unsigned s = chunks_score(&ca[i], &cd[j]);
+			if (s >= RENAME_SCORE)
+				cand[nc++] = (struct candidate){ s, adds[i], dels[j] };
+		}
+	qsort(cand, nc, sizeof(*cand), candidate_cmp);
+	used = xcalloc(n, sizeof(bool));
+	for (k = 0; k < nc; k++) {
+		if (used[cand[k].add] || used[cand[k].del])
+			continue;
+		used[cand[k].add] = used[cand[k].del] = true;
+		pair(d, cand[k].add, cand[k].del);
+	}
+	free(used);
+	for (i = 0; i < nadd; i++)
+		free(ca[i].hash);
+	for (j = 0; j < ndel; j++)
+		free(cd[j].hash);
+	free(ca);
+	free(cd);
+	free(cand);
+out:
+	/* Drop the deletions that became renames. */
+	for (i = 0, k = 0; i < n; i++) {
+		if (d[i].status == 0) {
+			free(d[i].old_path);
+			free(d[i].new_path);
+			continue;
+		}
+		d[k++] = d[i];
+	}
+	*np = k;
+	free(adds);
+	free(dels);
+}

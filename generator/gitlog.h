@@ -1,0 +1,60 @@
+/*
+ * What each commit changed below a folder of the repository, as a list of
+ * deltas: read from `git log --raw` in a child process when a git binary
+ * is there (git keeps large trees in its delta base cache, libgit2 1.5
+ * does not), or made by the history walk with libgit2. Renames are
+ * paired by gitlog_pair() on both paths, so that both give the same
+ * history.
+ */
+#ifndef DOCKET_GITLOG_H
+#define DOCKET_GITLOG_H
+
+#include <stdbool.h>
+#include <stddef.h>
+
+#include <git2.h>
+
+struct gl_delta {
+	char		 status;	/* 'A', 'D', 'M', or 'R' once paired */
+	char		*old_path;	/* below the folder; NULL when added */
+	char		*new_path;	/* NULL when deleted */
+	git_oid		 old_id;
+	git_oid		 new_id;
+};
+
+struct gitlog;
+
+/*
+ * Starts `git log` on the commits reachable from `head` (a full hash) in
+ * the repository whose git folder is `gitdir`, keeping the changes below
+ * `folder` ("content/" or "a/b/content/"). Reads its output in a thread.
+ * Returns NULL when no git binary can be started; nothing is reported.
+ */
+struct gitlog	*gitlog_start(const char *gitdir, const char *head,
+		    const char *folder);
+/*
+ * Waits for git and reads what it wrote. Returns 0, or -1 when git
+ * failed (the caller then uses libgit2; nothing is reported).
+ */
+int		 gitlog_finish(struct gitlog *);
+/*
+ * The deltas of a non-merge commit, sorted (see gitlog_sort()), not yet
+ * paired; the caller may pair them in place. Returns false when git did
+ * not list the commit.
+ */
+bool		 gitlog_get(struct gitlog *, const git_oid *commit,
+		    struct gl_delta **out, size_t *outsz);
+void		 gitlog_free(struct gitlog *);
+
+/* Sorts deltas by path, a deletion before an addition of the same path. */
+void		 gitlog_sort(struct gl_delta *, size_t);
+/*
+ * Pairs deletions with additions into renames, as git does: identical
+ * contents first, then contents at least half the same (line by line,
+ * counted in bytes), best first. Blobs are read from repo. The paired
+ * additions become 'R' and their deletions are dropped; *n is updated.
+ */
+void		 gitlog_pair(git_repository *, struct gl_delta *, size_t *n);
+void		 gitlog_deltas_free(struct gl_delta *, size_t);
+
+#endif
