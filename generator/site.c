@@ -23,6 +23,8 @@
 #include "config.h"
 #include "diag.h"
 #include "embedded.h"
+#include "exports.h"
+#include "facet.h"
 #include "history.h"
 #include "markdown.h"
 #include "model.h"
@@ -416,16 +418,33 @@ static int
 check_collisions(struct site *s)
 {
 	struct outpath *v;
-	size_t n = 0, i, cap;
-	char **vendor_outs;
+	struct facets fc;
+	size_t n = 0, i, j, cap, facetsz = 0;
+	char **vendor_outs, **facet_outs;
 	struct pos p;
-	int rc = 0;
+	int k, rc = 0;
 
-	cap = NELEM(generated) + s->pagesz + s->copiesz + s->recordsz;
+	facets_collect(&fc, s->records, s->recordsz);
+	for (k = 0; k < FACET__MAX; k++)
+		facetsz += 1 + fc.termsz[k];
+	facet_outs = xcalloc(facetsz + 1, sizeof(char *));
+	cap = NELEM(generated) + exports_outputsz + facetsz + s->pagesz +
+	    s->copiesz + s->recordsz;
 	v = xcalloc(cap, sizeof(*v));
 	vendor_outs = xcalloc(s->recordsz + 1, sizeof(char *));
 	for (i = 0; i < NELEM(generated); i++)
 		v[n++] = (struct outpath){ generated[i], NULL };
+	for (i = 0; i < exports_outputsz; i++)
+		v[n++] = (struct outpath){ exports_outputs[i], NULL };
+	for (k = 0, j = 0; k < FACET__MAX; k++) {
+		facet_outs[j] = facet_out((enum facet_kind)k, NULL);
+		v[n++] = (struct outpath){ facet_outs[j++], NULL };
+		for (i = 0; i < fc.termsz[k]; i++) {
+			facet_outs[j] = facet_out((enum facet_kind)k,
+			    fc.terms[k][i].key);
+			v[n++] = (struct outpath){ facet_outs[j++], NULL };
+		}
+	}
 	for (i = 0; i < s->recordsz; i++) {
 		vendor_outs[i] = xasprintf("vendors/%s/index.html",
 		    s->records[i]->id);
@@ -457,6 +476,10 @@ check_collisions(struct site *s)
 	for (i = 0; i < s->recordsz; i++)
 		free(vendor_outs[i]);
 	free(vendor_outs);
+	for (i = 0; i < facetsz; i++)
+		free(facet_outs[i]);
+	free(facet_outs);
+	facets_release(&fc);
 	free(v);
 	return rc;
 }
@@ -883,6 +906,8 @@ site_build(struct diag *dg, const struct build_opts *opts)
 	if (model_render(&s) == -1)
 		goto fail;
 	if (changes_write(&s) == -1)
+		goto fail;
+	if (exports_write(&s) == -1)
 		goto fail;
 	if (copy_assets(&s) == -1) {
 		status = 2;

@@ -28,6 +28,7 @@ struct build_opts {
 	bool		 drafts;
 	bool		 verbose;
 	bool		 quiet;
+	bool		 checking;	/* docket check: nothing is published */
 	/* Optional: called with the URL and position of each markdown link. */
 	void		(*on_link)(void *, const char *url, const struct pos *);
 	void		*on_link_arg;
