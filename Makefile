@@ -3,6 +3,8 @@
 #   make            build ./docket
 #   make site       build the bundled register into site/
 #   make test       run every test
+#   make test-browser  check the built site in Chromium (installs what it needs)
+#   make screenshots   pictures of the bundled register in screenshots/
 #   make deps       install the build dependencies (Debian/Ubuntu)
 #   make install    install docket (PREFIX, DESTDIR)
 
@@ -54,7 +56,7 @@ EMBED_FILES = $(sort $(wildcard templates/*.html templates/assets/*)) \
 .DELETE_ON_ERROR:
 .PHONY: all site test deps install clean regress-update check-deps \
         test-unit test-spec test-sites test-bad test-history bench-history \
-        test-check test-new test-serve test-cli
+        test-check test-new test-serve test-cli test-browser screenshots
 
 all: docket
 
@@ -142,6 +144,16 @@ test-serve: docket
 
 test-cli: docket
 	tests/cli/run ./docket
+
+# Every page of the bundled register and of tests/browser/site in Chromium:
+# Nu Html Checker, axe-core, CSP, search, keyboard, phone width, print.
+test-browser: check-deps
+	@$(MAKE) --no-print-directory docket
+	tests/browser/run ./docket
+
+screenshots: check-deps
+	@$(MAKE) --no-print-directory docket
+	tests/browser/run --screenshots screenshots ./docket
 
 regress-update: docket tests/history/feedcheck
 	tests/sites/run --update ./docket
