@@ -136,6 +136,10 @@ async function launch() {
 // violations, script errors and console errors.
 function watch(page, origin) {
 	const problems = [];
+	// Requests to other origins are recorded, then refused at once: the
+	// machine may have no network, and the page must not wait for one.
+	page.route((u) => !u.href.startsWith(origin + "/") && u.protocol !== "data:",
+	    (r) => r.abort("blockedbyclient"));
 	page.on("request", (r) => {
 		const u = r.url();
 		if (!u.startsWith(origin + "/") && !u.startsWith("data:"))
