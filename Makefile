@@ -4,6 +4,8 @@
 #   make site       build the bundled register into site/
 #   make test       run every test
 #   make fuzz       run each fuzz target for FUZZ_SECONDS (clang, libFuzzer)
+#   make test-browser  check the built site in Chromium (installs what it needs)
+#   make screenshots   pictures of the bundled register in screenshots/
 #   make deps       install the build dependencies (Debian/Ubuntu)
 #   make install    install docket (PREFIX, DESTDIR)
 
@@ -48,7 +50,7 @@ LIB_SRCS    = generator/buf.c generator/diag.c generator/util.c \
               generator/markdown.c generator/mdlimit.c generator/model.c \
               generator/site.c \
               generator/check.c generator/scaffold.c generator/serve.c \
-              generator/embedded.c
+              generator/facet.c generator/exports.c generator/embedded.c
 LIB_OBJS    = $(LIB_SRCS:.c=.o)
 EMBED_FILES = $(sort $(wildcard templates/*.html templates/assets/*)) \
               schema/vendor.rng
@@ -57,7 +59,7 @@ EMBED_FILES = $(sort $(wildcard templates/*.html templates/assets/*)) \
 .PHONY: all site test deps install clean regress-update check-deps \
         test-unit test-spec test-sites test-bad test-history bench-history \
         test-check test-new test-serve test-cli \
-        test-fuzz fuzz bench
+        test-fuzz fuzz bench test-browser screenshots
 
 all: docket
 
@@ -207,6 +209,16 @@ fuzz: check-deps generator/embedded.c $(FUZZ_TARGETS:%=$(FUZZ_DIR)/%-fuzz)
 	        -dict=tests/fuzz/$$t.dict -artifact_prefix=$(FUZZ_DIR)/$$t- \
 	        $(FUZZ_FLAGS) $(FUZZ_DIR)/$$t tests/fuzz/corpus/$$t || exit 1; \
 	done
+
+# Every page of the bundled register and of tests/browser/site in Chromium:
+# Nu Html Checker, axe-core, CSP, search, keyboard, phone width, print.
+test-browser: check-deps
+	@$(MAKE) --no-print-directory docket
+	tests/browser/run ./docket
+
+screenshots: check-deps
+	@$(MAKE) --no-print-directory docket
+	tests/browser/run --screenshots screenshots ./docket
 
 regress-update: docket tests/history/feedcheck
 	tests/sites/run --update ./docket

@@ -589,6 +589,7 @@ check_run(struct diag *dg, const struct check_opts *opts)
 	bo.drafts = opts->drafts;
 	bo.no_history = opts->no_history;
 	bo.quiet = true;
+	bo.checking = true;
 	bo.on_link = on_link;
 	bo.on_link_arg = &c;
 	dg->strict = true;

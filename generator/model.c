@@ -14,6 +14,7 @@
 #include "date.h"
 #include "diag.h"
 #include "directive.h"
+#include "facet.h"
 #include "history.h"
 #include "markdown.h"
 #include "model.h"
@@ -93,13 +94,25 @@ names_list(char *const *v, size_t n)
 	return l;
 }
 
+/* The page of a facet term, as a link value. */
 static struct tval *
-status_tv(enum status st)
+facet_url_tv(struct model *m, enum facet_kind k, const char *key)
+{
+	char *out = facet_out(k, key);
+	struct tval *v = tval_str_own(site_url_for(m->s, out));
+
+	free(out);
+	return v;
+}
+
+static struct tval *
+status_tv(struct model *m, enum status st)
 {
 	struct tval *v = tval_map();
 
 	tval_set_str(v, "key", status_key(st));
 	tval_set_str(v, "label", status_label(st));
+	tval_set(v, "url", facet_url_tv(m, FACET_STATUS, status_key(st)));
 	return v;
 }
 
@@ -109,6 +122,7 @@ action_tv(struct model *m, const struct record *r, const struct action *a,
 {
 	struct tval *v = tval_map(), *t, *l, *src;
 	struct buf b = BUF_INIT;
+	char *slug;
 	size_t i;
 
 	tval_set_str(v, "id", a->id);
@@ -116,10 +130,14 @@ action_tv(struct model *m, const struct record *r, const struct action *a,
 	t = tval_map();
 	tval_set_str(t, "key", action_type_key(a->type));
 	tval_set_str(t, "label", action_type_label(a->type));
+	tval_set(t, "url", facet_url_tv(m, FACET_TYPE, action_type_key(a->type)));
 	tval_set(v, "type", t);
 	set_date(m, v, "date", &a->date);
 	tval_set(v, "year", tval_str_own(xasprintf("%04d", a->date.y)));
 	tval_set_str(v, "authority", a->authority);
+	slug = facet_action_key(FACET_AUTHORITY, a);
+	tval_set(v, "authority_url", facet_url_tv(m, FACET_AUTHORITY, slug));
+	free(slug);
 	tval_set_str(v, "title", a->title);
 	/*
 	 * Absent fields are set to false: Mustache would otherwise look them
@@ -166,7 +184,7 @@ action_tv(struct model *m, const struct record *r, const struct action *a,
 	tval_set_str(t, "id", r->id);
 	tval_set_str(t, "name", r->name);
 	tval_set_str(t, "url", vendor_url);
-	tval_set(t, "status", status_tv(r->status));
+	tval_set(t, "status", status_tv(m, r->status));
 	tval_set(v, "vendor", t);
 	return v;
 }
@@ -192,7 +210,7 @@ vendor_tv(struct model *m, const struct record *r, struct tval **out)
 {
 	struct tval *v = tval_map(), *t, *l, *rs;
 	struct entry *first;
-	char *out_path, *url;
+	char *out_path, *url, *country;
 	size_t i, n;
 	int rc = 0;
 
@@ -206,11 +224,14 @@ vendor_tv(struct model *m, const struct record *r, struct tval **out)
 	t = tval_map();
 	tval_set_str(t, "code", r->country_code);
 	tval_set_str(t, "name", r->country);
+	country = facet_vendor_key(FACET_COUNTRY, r);
+	tval_set(t, "url", facet_url_tv(m, FACET_COUNTRY, country));
+	free(country);
 	tval_set(v, "country", t);
 	tval_set_bool(v, "website", false);
 	if (r->website != NULL && url_safe(r->website))
 		tval_set_str(v, "website", r->website);
-	tval_set(v, "status", status_tv(r->status));
+	tval_set(v, "status", status_tv(m, r->status));
 	tval_set(v, "products", names_list(r->products, r->productsz));
 	tval_set_bool(v, "has_products", r->productsz > 0);
 	if (set_md(m, v, "summary", r, &r->summary) == -1)
@@ -265,7 +286,9 @@ static struct tval *
 site_tv(struct model *m)
 {
 	const struct config *c = &m->s->cfg;
-	struct tval *v = tval_map();
+	struct tval *v = tval_map(), *l, *it;
+	enum facet_kind k;
+	size_t i;
 	char *u;
 
 	tval_set_str(v, "title", c->title);
@@ -285,6 +308,19 @@ site_tv(struct model *m)
 	tval_set(v, "timeline_url", tval_str_own(u));
 	tval_set_num(v, "vendor_count", (double)m->s->recordsz);
 	tval_set_num(v, "action_count", (double)m->entriesz);
+	l = tval_list();
+	for (k = 0; k < FACET__MAX; k++) {
+		it = tval_map();
+		tval_set_str(it, "title", facet_kind_label(k));
+		tval_set(it, "url", facet_url_tv(m, k, NULL));
+		tval_push(l, it);
+	}
+	tval_set(v, "browse", l);
+	for (i = 0; i < m->entriesz; i++)
+		if (m->entries[i].act->deadline.y != 0) {
+			tval_set_str(v, "deadlines_url", "timeline/deadlines.ics");
+			break;
+		}
 	changes_site_tv(m->s, v);
 	return v;
 }
@@ -371,7 +407,8 @@ render(struct model *m, const struct view *vw, struct tval *extra_keys[],
 			"title", "description", "language", "license",
 			"base_url", "repo_url", "home_url", "vendors_url",
 			"timeline_url", "vendor_count", "action_count",
-			"changes_url", "feed_url", "as_of"
+			"changes_url", "feed_url", "as_of", "deadlines_url",
+			"browse"
 		};
 		for (i = 0; i < NELEM(keys); i++)
 			if (tval_get(m->site, keys[i]) != NULL)
@@ -611,6 +648,101 @@ render_history(struct model *m)
 	return rc;
 }
 
+/*
+ * The facet pages: for each kind the list of its terms (status/), and for
+ * each term its vendors (status/banned/, country/ru/) or its actions
+ * (authority/dhs/, type/directive/).
+ */
+static int
+render_facets(struct model *m)
+{
+	struct site *s = m->s;
+	struct facets fc;
+	const struct facet_term *t;
+	struct tval *keys[6], *facet, *terms, *it;
+	const char *names[6] = { "facet", "terms", "vendors", "actions",
+		"has_vendors", "has_actions" };
+	const char *fnames[3] = { "facet", "terms", "has_terms" };
+	enum facet_kind k;
+	char *out, *title;
+	size_t i, j;
+	int rc = 0;
+
+	facets_collect(&fc, s->records, s->recordsz);
+	for (k = 0; k < FACET__MAX; k++) {
+		facet = tval_map();
+		tval_set_str(facet, "kind", facet_kind_key(k));
+		tval_set_str(facet, "kind_label", facet_kind_label(k));
+		tval_set_str(facet, "kind_plural", facet_kind_plural(k));
+		tval_set(facet, "kind_url", facet_url_tv(m, k, NULL));
+		terms = tval_list();
+		for (i = 0; i < fc.termsz[k]; i++) {
+			t = &fc.terms[k][i];
+			it = tval_map();
+			tval_set_str(it, "key", t->key);
+			tval_set_str(it, "label", t->label);
+			tval_set(it, "url", facet_url_tv(m, k, t->key));
+			tval_set_num(it, "vendors", (double)t->vendors);
+			tval_set(it, "vendors_text", tval_str_own(xasprintf(
+			    "%zu vendor%s", t->vendors, t->vendors == 1 ? "" : "s")));
+			if (k == FACET_AUTHORITY || k == FACET_TYPE) {
+				tval_set_num(it, "actions", (double)t->actions);
+				tval_set(it, "actions_text", tval_str_own(xasprintf(
+				    "%zu action%s", t->actions,
+				    t->actions == 1 ? "" : "s")));
+			} else {
+				tval_set_bool(it, "actions", false);
+				tval_set_bool(it, "actions_text", false);
+			}
+			tval_push(terms, it);
+		}
+		out = facet_out(k, NULL);
+		struct view vw = { out, "facets", "facets",
+			facet_kind_plural(k), NULL, NULL, NULL, NULL, NULL };
+		keys[0] = tval_ref(facet);
+		keys[1] = tval_ref(terms);
+		keys[2] = tval_bool(fc.termsz[k] > 0);
+		if (render(m, &vw, keys, fnames, 3) == -1)
+			rc = -1;
+		free(out);
+		for (i = 0; i < fc.termsz[k]; i++) {
+			t = &fc.terms[k][i];
+			it = tval_map();
+			tval_set_str(it, "kind", facet_kind_key(k));
+			tval_set_str(it, "kind_label", facet_kind_label(k));
+			tval_set_str(it, "kind_plural", facet_kind_plural(k));
+			tval_set(it, "kind_url", facet_url_tv(m, k, NULL));
+			tval_set_str(it, "key", t->key);
+			tval_set_str(it, "label", t->label);
+			tval_set(it, "url", facet_url_tv(m, k, t->key));
+			keys[0] = it;
+			keys[1] = tval_ref(terms);
+			keys[2] = tval_list();
+			keys[3] = tval_list();
+			for (j = 0; j < s->recordsz; j++)
+				if (facet_has_vendor(k, t->key, s->records[j]))
+					tval_push(keys[2], tval_ref(m->vendor_tv[j]));
+			for (j = 0; j < m->entriesz; j++)
+				if (facet_has_action(k, t->key, m->entries[j].act))
+					tval_push(keys[3], tval_ref(m->entries[j].tv));
+			keys[4] = tval_bool(tval_len(keys[2]) > 0);
+			keys[5] = tval_bool(tval_len(keys[3]) > 0);
+			out = facet_out(k, t->key);
+			title = xasprintf("%s: %s", facet_kind_label(k), t->label);
+			struct view tv = { out, "facet", "facet", title, NULL,
+				NULL, NULL, NULL, NULL };
+			if (render(m, &tv, keys, names, 6) == -1)
+				rc = -1;
+			free(title);
+			free(out);
+		}
+		tval_free(terms);
+		tval_free(facet);
+	}
+	facets_release(&fc);
+	return rc;
+}
+
 int
 model_render(struct site *s)
 {
@@ -676,6 +808,9 @@ model_render(struct site *s)
 		rc = -1;
 
 	if (render_history(&m) == -1)
+		rc = -1;
+
+	if (render_facets(&m) == -1)
 		rc = -1;
 
 	/* 404.html is served at any depth: its links start from the root. */

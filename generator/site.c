@@ -23,6 +23,8 @@
 #include "config.h"
 #include "diag.h"
 #include "embedded.h"
+#include "exports.h"
+#include "facet.h"
 #include "history.h"
 #include "markdown.h"
 #include "model.h"
@@ -75,10 +77,11 @@ site_write(struct site *s, const char *rel, const char *data, size_t len)
 	char *path = path_join(s->tmpdir, rel);
 	int rc;
 
-	if ((rc = file_write(path, data, len)) == -1)
+	if ((rc = file_write(path, data, len)) == -1) {
 		diag_error(s->dg, NULL, "cannot write '%s': %s", path,
 		    strerror(errno));
-	else
+		s->io_failed = true;
+	} else
 		diag_progress(s->dg, "writing", ++s->written);
 	free(path);
 	return rc;
@@ -99,10 +102,11 @@ file_copy(struct site *s, const char *src, const char *rel)
 	}
 	if (rc == 0)
 		rc = source_copy(s->src, src, to);
-	if (rc == -1)
+	if (rc == -1) {
 		diag_error(s->dg, NULL, "cannot copy '%s' to '%s': %s", src, to,
 		    strerror(errno));
-	else
+		s->io_failed = true;
+	} else
 		diag_progress(s->dg, "writing", ++s->written);
 	free(to);
 	return rc;
@@ -448,20 +452,36 @@ static int
 check_collisions(struct site *s)
 {
 	struct outpath *v;
-	size_t n = 0, i, j, cap, aliasesz = 0, na = 0;
-	char **vendor_outs, **alias_outs;
+	struct facets fc;
+	size_t n = 0, i, j, cap, aliasesz = 0, na = 0, facetsz = 0;
+	char **vendor_outs, **alias_outs, **facet_outs;
 	struct pos p;
-	int rc = 0;
+	int k, rc = 0;
 
 	for (i = 0; i < s->pagesz; i++)
 		aliasesz += s->pages[i].aliasesz;
-	cap = NELEM(generated) + s->pagesz + s->copiesz + s->recordsz +
-	    aliasesz;
+	facets_collect(&fc, s->records, s->recordsz);
+	for (k = 0; k < FACET__MAX; k++)
+		facetsz += 1 + fc.termsz[k];
+	facet_outs = xcalloc(facetsz + 1, sizeof(char *));
+	cap = NELEM(generated) + exports_outputsz + facetsz + s->pagesz +
+	    s->copiesz + s->recordsz + aliasesz;
 	v = xcalloc(cap, sizeof(*v));
 	vendor_outs = xcalloc(s->recordsz + 1, sizeof(char *));
 	alias_outs = xcalloc(aliasesz + 1, sizeof(char *));
 	for (i = 0; i < NELEM(generated); i++)
 		v[n++] = (struct outpath){ generated[i], NULL };
+	for (i = 0; i < exports_outputsz; i++)
+		v[n++] = (struct outpath){ exports_outputs[i], NULL };
+	for (k = 0, j = 0; k < FACET__MAX; k++) {
+		facet_outs[j] = facet_out((enum facet_kind)k, NULL);
+		v[n++] = (struct outpath){ facet_outs[j++], NULL };
+		for (i = 0; i < fc.termsz[k]; i++) {
+			facet_outs[j] = facet_out((enum facet_kind)k,
+			    fc.terms[k][i].key);
+			v[n++] = (struct outpath){ facet_outs[j++], NULL };
+		}
+	}
 	for (i = 0; i < s->recordsz; i++) {
 		vendor_outs[i] = xasprintf("vendors/%s/index.html",
 		    s->records[i]->id);
@@ -503,6 +523,10 @@ check_collisions(struct site *s)
 	for (i = 0; i < na; i++)
 		free(alias_outs[i]);
 	free(alias_outs);
+	for (i = 0; i < facetsz; i++)
+		free(facet_outs[i]);
+	free(facet_outs);
+	facets_release(&fc);
 	free(v);
 	return rc;
 }
@@ -956,6 +980,8 @@ site_build(struct diag *dg, const struct build_opts *opts)
 		goto fail;
 	if (changes_write(&s) == -1)
 		goto fail;
+	if (exports_write(&s) == -1)
+		goto fail;
 	if (copy_assets(&s) == -1) {
 		status = 2;
 		goto fail;
@@ -981,6 +1007,8 @@ site_build(struct diag *dg, const struct build_opts *opts)
 		    s.written, now() - t0, out);
 	goto out;
 fail:
+	if (s.io_failed)
+		status = 2;	/* a full disk is no fault of the content */
 	remove_tree(s.tmpdir);
 out:
 	diag_progress_end(dg);

@@ -28,6 +28,7 @@ struct build_opts {
 	bool		 drafts;
 	bool		 verbose;
 	bool		 quiet;
+	bool		 checking;	/* docket check: nothing is published */
 	/* Optional: called with the URL and position of each markdown link. */
 	void		(*on_link)(void *, const char *url, const struct pos *);
 	void		*on_link_arg;
@@ -76,6 +77,7 @@ struct site {
 	struct history	 *hist;		/* NULL: --no-history */
 	char		 *tmpdir;	/* the output being written */
 	size_t		  written;	/* files written */
+	bool		  io_failed;	/* a write failed: exit status 2 */
 };
 
 /*

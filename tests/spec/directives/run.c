@@ -86,7 +86,11 @@ addline(char **dst, const char *line, size_t n)
 	*dst = s;
 }
 
-/* Drops the summary lines ("docket: built ...", "docket: build failed ..."). */
+/*
+ * Drops the summary lines ("docket: built ...", "docket: build failed ...")
+ * and the warning every build of a site without base_url gives (no
+ * sitemap): neither belongs to an example.
+ */
 static void
 drop_summary(char *s)
 {
@@ -97,7 +101,8 @@ drop_summary(char *s)
 		nl = strchr(p, '\n');
 		nl = nl != NULL ? nl + 1 : p + strlen(p);
 		n = (size_t)(nl - p);
-		if (strncmp(p, "docket: buil", 12) == 0)
+		if (strncmp(p, "docket: buil", 12) == 0 ||
+		    strncmp(p, "docket: warning: no base_url", 28) == 0)
 			continue;
 		memmove(w, p, n);
 		w += n;

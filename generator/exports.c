@@ -1,0 +1,1222 @@
+/*
+ * The machine outputs: the search index for assets/search.js, the open
+ * data under data/, the iCalendar file of action deadlines, robots.txt
+ * and sitemap.xml. Their formats are documented in docs/data.md.
+ *
+ * Every file carries the commit the site was built from; nothing in them
+ * depends on the clock (DTSTAMP in the calendar is the time of the commit
+ * built, else SOURCE_DATE_EPOCH), so two builds of a commit are the same.
+ */
+#include <stdbool.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+
+#include "buf.h"
+#include "changes.h"
+#include "config.h"
+#include "date.h"
+#include "diag.h"
+#include "exports.h"
+#include "facet.h"
+#include "history.h"
+#include "record.h"
+#include "site.h"
+#include "util.h"
+
+const char *const exports_outputs[] = {
+	"assets/search-index.js", "data/actions.csv", "data/datapackage.json",
+	"data/vendors.csv", "data/vendors.json", "robots.txt",
+	"search-index.json", "sitemap.xml", "timeline/deadlines.ics"
+};
+const size_t exports_outputsz = NELEM(exports_outputs);
+
+#define PAGE_TEXT_MAX	2000	/* bytes of a page's text in the search index */
+
+/* ---- a small JSON writer ---- */
+
+struct json {
+	struct buf	*b;
+	bool		 compact;	/* no new lines or indentation */
+	int		 depth;
+	bool		 fresh;		/* nothing written in this object or list yet */
+	bool		 keyed;		/* a key was written: its value follows */
+};
+
+static void
+j_sep(struct json *j)
+{
+	int i;
+
+	if (j->keyed) {
+		j->keyed = false;
+		return;
+	}
+	if (!j->fresh)
+		buf_putc(j->b, ',');
+	j->fresh = false;
+	if (j->compact || j->depth == 0)
+		return;
+	buf_putc(j->b, '\n');
+	for (i = 0; i < j->depth; i++)
+		BUF_PUTSL(j->b, "  ");
+}
+
+static void
+j_begin(struct json *j, char c)
+{
+	j_sep(j);
+	buf_putc(j->b, c);
+	j->depth++;
+	j->fresh = true;
+}
+
+static void
+j_end(struct json *j, char c)
+{
+	int i;
+
+	j->depth--;
+	if (!j->fresh && !j->compact) {
+		buf_putc(j->b, '\n');
+		for (i = 0; i < j->depth; i++)
+			BUF_PUTSL(j->b, "  ");
+	}
+	buf_putc(j->b, c);
+	j->fresh = false;
+}
+
+static void
+j_key(struct json *j, const char *k)
+{
+	j_sep(j);
+	buf_putc(j->b, '"');
+	buf_put_json(j->b, k, strlen(k));
+	buf_puts(j->b, j->compact ? "\":" : "\": ");
+	j->keyed = true;
+}
+
+/* A string, or null when s is NULL. */
+static void
+j_str(struct json *j, const char *s)
+{
+	j_sep(j);
+	if (s == NULL) {
+		BUF_PUTSL(j->b, "null");
+		return;
+	}
+	buf_putc(j->b, '"');
+	buf_put_json(j->b, s, strlen(s));
+	buf_putc(j->b, '"');
+}
+
+static void
+j_kstr(struct json *j, const char *k, const char *s)
+{
+	j_key(j, k);
+	j_str(j, s);
+}
+
+/* A whole number, or null when n is negative. */
+static void
+j_knum(struct json *j, const char *k, long n)
+{
+	j_key(j, k);
+	j_sep(j);
+	if (n < 0)
+		BUF_PUTSL(j->b, "null");
+	else
+		buf_printf(j->b, "%ld", n);
+}
+
+static void
+j_kbool(struct json *j, const char *k, bool v)
+{
+	j_key(j, k);
+	j_sep(j);
+	buf_puts(j->b, v ? "true" : "false");
+}
+
+/* A date as "YYYY-MM-DD", or null when absent. */
+static void
+j_kdate(struct json *j, const char *k, const struct date *d)
+{
+	j_key(j, k);
+	j_sep(j);
+	if (d->y == 0) {
+		BUF_PUTSL(j->b, "null");
+		return;
+	}
+	buf_putc(j->b, '"');
+	date_iso(j->b, d);
+	buf_putc(j->b, '"');
+}
+
+static void
+j_kstrs(struct json *j, const char *k, char *const *v, size_t n)
+{
+	size_t i;
+
+	j_key(j, k);
+	j_begin(j, '[');
+	for (i = 0; i < n; i++)
+		j_str(j, v[i]);
+	j_end(j, ']');
+}
+
+/* ---- what every export says about its build ---- */
+
+static const struct history *
+hist_of(const struct site *s)
+{
+	return s->hist != NULL && s->hist->walked ? s->hist : NULL;
+}
+
+/* The commit built, or NULL (no repository, an unborn branch). */
+static const char *
+built_commit(const struct site *s)
+{
+	return s->hist != NULL && s->hist->head[0] != '\0' ? s->hist->head :
+	    NULL;
+}
+
+static void
+j_built_from(struct json *j, const struct site *s)
+{
+	j_kstr(j, "title", s->cfg.title);
+	j_kstr(j, "license", s->cfg.license);
+	j_kstr(j, "generator", "docket " DOCKET_VERSION);
+	j_kstr(j, "commit", built_commit(s));
+	j_kbool(j, "uncommitted", s->hist != NULL && s->hist->dirty);
+	j_kstr(j, "as_of", s->hist != NULL && s->hist->as_of ?
+	    s->hist->as_of_rev : NULL);
+}
+
+/* The link of an output path: absolute with base_url, else from the root. */
+static char *
+link_for(const struct site *s, const char *out)
+{
+	char *u = site_url_for(s, out), *abs;
+
+	if (s->cfg.base_url == NULL)
+		return u;
+	abs = xasprintf("%s%s", s->cfg.base_url, u);
+	free(u);
+	return abs;
+}
+
+static char *
+vendor_link(const struct site *s, const char *id, const char *anchor)
+{
+	char *out = xasprintf("vendors/%s/index.html", id);
+	char *u = link_for(s, out), *res;
+
+	free(out);
+	if (anchor == NULL)
+		return u;
+	res = xasprintf("%s#%s", u, anchor);
+	free(u);
+	return res;
+}
+
+/*
+ * The date of the last change to a file of the site (records: the last
+ * substantive one). Returns false when unknown: no history, or changes
+ * not committed yet.
+ */
+static bool
+last_changed(const struct site *s, const char *src, struct date *out)
+{
+	const struct history *h = hist_of(s);
+	const struct hist_file *f;
+	size_t i;
+
+	if (h == NULL || (f = hist_file(h, src)) == NULL || f->uncommitted)
+		return false;
+	if ((i = hist_last(f)) >= f->revsz)
+		return false;
+	*out = h->commits[f->revs[i].commit].date;
+	return true;
+}
+
+/* Keeps the later of *max and the last change of src. */
+static void
+later_change(const struct site *s, const char *src, struct date *max)
+{
+	struct date d;
+
+	if (src != NULL && last_changed(s, src, &d) && date_cmp(&d, max) > 0)
+		*max = d;
+}
+
+static int
+write_file(struct site *s, const char *rel, const struct buf *b)
+{
+	return site_write(s, rel, b->ptr, b->len);
+}
+
+/* ---- text helpers ---- */
+
+void
+exports_csv_field(struct buf *b, const char *s)
+{
+	if (s == NULL)
+		return;
+	if (strpbrk(s, ",\"\r\n") == NULL) {
+		buf_puts(b, s);
+		return;
+	}
+	buf_putc(b, '"');
+	for (; *s != '\0'; s++) {
+		if (*s == '"')
+			buf_putc(b, '"');
+		buf_putc(b, *s);
+	}
+	buf_putc(b, '"');
+}
+
+void
+exports_ics_text(struct buf *b, const char *s)
+{
+	for (; *s != '\0'; s++) {
+		switch (*s) {
+		case '\\':
+		case ';':
+		case ',':
+			buf_putc(b, '\\');
+			buf_putc(b, *s);
+			break;
+		case '\n':
+			BUF_PUTSL(b, "\\n");
+			break;
+		case '\r':
+			break;
+		default:
+			buf_putc(b, *s);
+		}
+	}
+}
+
+void
+exports_ics_line(struct buf *b, const char *line)
+{
+	size_t len = strlen(line), room = 75, n;
+
+	while (len > room) {
+		n = room;
+		/* Never cut inside a UTF-8 sequence. */
+		while (n > 0 && ((unsigned char)line[n] & 0xC0) == 0x80)
+			n--;
+		/* Nor between a backslash and the character it escapes. */
+		if (n > 1 && line[n - 1] == '\\')
+			n--;
+		buf_put(b, line, n);
+		BUF_PUTSL(b, "\r\n ");
+		line += n;
+		len -= n;
+		room = 74;	/* the leading space counts */
+	}
+	buf_put(b, line, len);
+	BUF_PUTSL(b, "\r\n");
+}
+
+static bool
+starts_tag(const char *p, const char *name)
+{
+	size_t n = strlen(name);
+
+	return strncasecmp(p + 1, name, n) == 0 &&
+	    (p[n + 1] == '>' || p[n + 1] == ' ' || p[n + 1] == '\t' ||
+	    p[n + 1] == '\n');
+}
+
+/* The first "</name" in p, whatever its case, or NULL. */
+static const char *
+find_end_tag(const char *p, const char *name)
+{
+	size_t n = strlen(name);
+
+	for (; (p = strchr(p, '<')) != NULL; p++)
+		if (p[1] == '/' && strncasecmp(p + 2, name, n) == 0)
+			return p;
+	return NULL;
+}
+
+void
+exports_html_text(struct buf *b, const char *p, size_t max)
+{
+	static const struct {
+		const char *ent;
+		char c;
+	} ents[] = {
+		{ "&amp;", '&' }, { "&lt;", '<' }, { "&gt;", '>' },
+		{ "&quot;", '"' }, { "&#39;", '\'' }
+	};
+	size_t start = b->len, i, n;
+	bool space = false;
+	const char *end;
+
+	while (*p != '\0' && b->len - start < max) {
+		if (*p == '<') {
+			if (starts_tag(p, "script") || starts_tag(p, "style")) {
+				end = find_end_tag(p, starts_tag(p, "script") ?
+				    "script" : "style");
+				if (end == NULL)
+					break;
+				p = end;
+			}
+			if ((end = strchr(p, '>')) == NULL)
+				break;
+			p = end + 1;
+			space = true;
+			continue;
+		}
+		if (*p == ' ' || *p == '\n' || *p == '\t' || *p == '\r') {
+			space = true;
+			p++;
+			continue;
+		}
+		if (space && b->len > start)
+			buf_putc(b, ' ');
+		space = false;
+		if (*p == '&') {
+			for (i = 0; i < NELEM(ents); i++) {
+				n = strlen(ents[i].ent);
+				if (strncmp(p, ents[i].ent, n) == 0)
+					break;
+			}
+			if (i < NELEM(ents)) {
+				buf_putc(b, ents[i].c);
+				p += n;
+				continue;
+			}
+		}
+		buf_putc(b, *p++);
+	}
+	if (b->len - start > max) {
+		n = start + max;
+		while (n > start && ((unsigned char)b->ptr[n] & 0xC0) == 0x80)
+			n--;
+		buf_truncate(b, n);
+	}
+}
+
+/* ---- search index ---- */
+
+static void
+search_item(struct json *j, const char *kind, const char *title,
+    const char *url, const char *meta, const char *text)
+{
+	j_begin(j, '{');
+	j_kstr(j, "kind", kind);
+	j_kstr(j, "title", title);
+	j_kstr(j, "url", url);
+	j_kstr(j, "meta", meta);
+	j_kstr(j, "text", text);
+	j_end(j, '}');
+}
+
+static void
+join(struct buf *b, char *const *v, size_t n, const char *sep)
+{
+	size_t i;
+
+	for (i = 0; i < n; i++) {
+		if (i > 0)
+			buf_puts(b, sep);
+		buf_puts(b, v[i]);
+	}
+}
+
+static bool
+is_generated_intro(const char *out)
+{
+	return strcmp(out, "index.html") == 0 ||
+	    strcmp(out, "vendors/index.html") == 0 ||
+	    strcmp(out, "timeline/index.html") == 0 ||
+	    strcmp(out, "changes/index.html") == 0;
+}
+
+/*
+ * search-index.json and assets/search-index.js: an item for each vendor
+ * (its aliases and products searched too), action, page and facet term.
+ * URLs are paths from the site root, as templates use them.
+ */
+static int
+write_search(struct site *s, const struct facets *fc)
+{
+	struct buf b = BUF_INIT, js = BUF_INIT, meta = BUF_INIT,
+	    text = BUF_INIT;
+	struct json j = { &b, true, 0, true, false };
+	const struct record *r;
+	const struct action *a;
+	char *out, *url, *title;
+	size_t i, k;
+	int kind, rc;
+
+	j_begin(&j, '{');
+	j_kstr(&j, "commit", built_commit(s));
+	j_key(&j, "items");
+	j_begin(&j, '[');
+	for (i = 0; i < s->recordsz; i++) {
+		r = s->records[i];
+		out = xasprintf("vendors/%s/index.html", r->id);
+		url = site_url_for(s, out);
+		buf_truncate(&meta, 0);
+		buf_printf(&meta, "%s · %s", status_label(r->status),
+		    r->country);
+		buf_truncate(&text, 0);
+		join(&text, r->aliases, r->aliasesz, " · ");
+		if (r->aliasesz > 0 && r->productsz > 0)
+			BUF_PUTSL(&text, " · ");
+		join(&text, r->products, r->productsz, " · ");
+		search_item(&j, "vendor", r->name, url, meta.ptr, text.ptr);
+		for (k = 0; k < r->actionsz; k++) {
+			a = &r->actions[k];
+			char *aurl = xasprintf("%s#%s", url, a->id);
+			buf_truncate(&meta, 0);
+			buf_printf(&meta, "%s · %s · %s · ",
+			    action_type_label(a->type), a->authority, r->name);
+			date_format(&meta, s->cfg.date_format, &a->date);
+			buf_truncate(&text, 0);
+			if (a->scope != NULL)
+				buf_puts(&text, a->scope);
+			search_item(&j, "action", a->title, aurl, meta.ptr,
+			    text.ptr);
+			free(aurl);
+		}
+		free(url);
+		free(out);
+	}
+	for (i = 0; i < s->pagesz; i++) {
+		const struct page *pg = &s->pages[i];
+		if (is_generated_intro(pg->out))
+			continue;
+		url = site_url_for(s, pg->out);
+		buf_truncate(&text, 0);
+		if (pg->description != NULL) {
+			buf_puts(&text, pg->description);
+			buf_putc(&text, ' ');
+		}
+		if (pg->html != NULL)
+			exports_html_text(&text, pg->html, PAGE_TEXT_MAX);
+		search_item(&j, "page", pg->title != NULL ? pg->title :
+		    s->cfg.title, url, pg->description, text.ptr);
+		free(url);
+	}
+	for (kind = 0; kind < FACET__MAX; kind++)
+		for (i = 0; i < fc->termsz[kind]; i++) {
+			const struct facet_term *t = &fc->terms[kind][i];
+			out = facet_out((enum facet_kind)kind, t->key);
+			url = site_url_for(s, out);
+			title = xasprintf("%s: %s",
+			    facet_kind_label((enum facet_kind)kind), t->label);
+			buf_truncate(&meta, 0);
+			buf_printf(&meta, "%zu vendor%s", t->vendors,
+			    t->vendors == 1 ? "" : "s");
+			if (kind >= FACET_AUTHORITY)
+				buf_printf(&meta, ", %zu action%s", t->actions,
+				    t->actions == 1 ? "" : "s");
+			search_item(&j, "list", title, url, meta.ptr, t->key);
+			free(title);
+			free(url);
+			free(out);
+		}
+	j_end(&j, ']');
+	j_end(&j, '}');
+	buf_putc(&b, '\n');
+
+	/* The same index as a script, for pages opened from disk. */
+	BUF_PUTSL(&js, "/* The search index of this site (search-index.json), "
+	    "for pages opened from disk. */\nwindow.docketSearchIndex = ");
+	buf_put(&js, b.ptr, b.len - 1);
+	BUF_PUTSL(&js, ";\n");
+	rc = write_file(s, "search-index.json", &b);
+	if (rc == 0)
+		rc = write_file(s, "assets/search-index.js", &js);
+	buf_release(&b);
+	buf_release(&js);
+	buf_release(&meta);
+	buf_release(&text);
+	return rc;
+}
+
+/* ---- open data ---- */
+
+static void
+j_action(struct json *j, const struct site *s, const struct record *r,
+    const struct action *a)
+{
+	char *u;
+	size_t i;
+
+	j_begin(j, '{');
+	j_kstr(j, "id", a->id);
+	j_kstr(j, "type", action_type_key(a->type));
+	j_kdate(j, "date", &a->date);
+	j_kstr(j, "authority", a->authority);
+	j_kstr(j, "title", a->title);
+	j_kstr(j, "scope", a->scope);
+	j_kstr(j, "description", a->description.text);
+	j_kdate(j, "deadline", &a->deadline);
+	j_knum(j, "deadline_days", a->deadline_days);
+	u = vendor_link(s, r->id, a->id);
+	j_kstr(j, "url", u);
+	free(u);
+	j_key(j, "sources");
+	j_begin(j, '[');
+	for (i = 0; i < a->sourcesz; i++) {
+		const struct source *src = &a->sources[i];
+		j_begin(j, '{');
+		j_kstr(j, "href", src->href);
+		j_kstr(j, "publisher", src->publisher);
+		j_kdate(j, "date", &src->date);
+		j_kdate(j, "accessed", &src->accessed);
+		j_kstr(j, "archived", src->archived);
+		j_end(j, '}');
+	}
+	j_end(j, ']');
+	j_end(j, '}');
+}
+
+static int
+write_vendors_json(struct site *s)
+{
+	struct buf b = BUF_INIT;
+	struct json j = { &b, false, 0, true, false };
+	const struct record *r;
+	struct date d;
+	char *u;
+	size_t i, k;
+	int rc;
+
+	j_begin(&j, '{');
+	j_built_from(&j, s);
+	j_key(&j, "vendors");
+	j_begin(&j, '[');
+	for (i = 0; i < s->recordsz; i++) {
+		r = s->records[i];
+		j_begin(&j, '{');
+		j_kstr(&j, "id", r->id);
+		j_kstr(&j, "name", r->name);
+		u = vendor_link(s, r->id, NULL);
+		j_kstr(&j, "url", u);
+		free(u);
+		j_kstrs(&j, "aliases", r->aliases, r->aliasesz);
+		j_key(&j, "country");
+		j_begin(&j, '{');
+		j_kstr(&j, "code", r->country_code);
+		j_kstr(&j, "name", r->country);
+		j_end(&j, '}');
+		j_kstr(&j, "website", r->website);
+		j_kstr(&j, "status", status_key(r->status));
+		j_kstrs(&j, "products", r->products, r->productsz);
+		j_kstr(&j, "summary", r->summary.text);
+		j_key(&j, "actions");
+		j_begin(&j, '[');
+		for (k = 0; k < r->actionsz; k++)
+			j_action(&j, s, r, &r->actions[k]);
+		j_end(&j, ']');
+		j_key(&j, "responses");
+		j_begin(&j, '[');
+		for (k = 0; k < r->responsesz; k++) {
+			j_begin(&j, '{');
+			j_kdate(&j, "date", &r->responses[k].date);
+			j_kstr(&j, "href", r->responses[k].href);
+			j_kstr(&j, "text", r->responses[k].text.text);
+			j_end(&j, '}');
+		}
+		j_end(&j, ']');
+		j_kstr(&j, "note", r->note.text);
+		j_kbool(&j, "draft", r->draft);
+		memset(&d, 0, sizeof(d));
+		last_changed(s, r->path, &d);
+		j_kdate(&j, "last_changed", &d);
+		j_end(&j, '}');
+	}
+	j_end(&j, ']');
+	j_end(&j, '}');
+	buf_putc(&b, '\n');
+	rc = write_file(s, "data/vendors.json", &b);
+	buf_release(&b);
+	return rc;
+}
+
+/* A column of the CSV files, as docs/data.md and datapackage.json give it. */
+struct column {
+	const char	*name;
+	const char	*type;		/* Frictionless Table Schema type */
+	const char	*about;
+};
+
+static const struct column vendor_cols[] = {
+	{ "id", "string", "Record id: the file content/vendors/<id>.xml" },
+	{ "name", "string", "Name of the vendor" },
+	{ "aliases", "string", "Other names, separated by \"; \"" },
+	{ "country_code", "string", "ISO 3166-1 alpha-2 code" },
+	{ "country", "string", "Country name" },
+	{ "website", "string", "The vendor's website; empty when unknown" },
+	{ "status", "string", "approved, under-review, restricted, banned or lifted" },
+	{ "products", "string", "Products named in the record, separated by \"; \"" },
+	{ "actions", "integer", "Number of actions recorded" },
+	{ "first_action_date", "date", "Date of the earliest action; empty without actions" },
+	{ "latest_action_date", "date", "Date of the latest action; empty without actions" },
+	{ "latest_action", "string", "Title of the latest action" },
+	{ "last_changed", "date", "Date of the last commit that changed a field of the record; empty without history" },
+	{ "url", "string", "The vendor's page" },
+};
+
+static const struct column action_cols[] = {
+	{ "vendor_id", "string", "Record id of the vendor" },
+	{ "vendor_name", "string", "Name of the vendor" },
+	{ "action_id", "string", "Action id, unique within its vendor" },
+	{ "type", "string", "directive, law, regulation, delisting, listing, hearing, investigation, guidance, sanction or lifting" },
+	{ "date", "date", "Date of the action" },
+	{ "authority", "string", "Who took the action" },
+	{ "title", "string", "Title of the action" },
+	{ "scope", "string", "Whom the action applies to; may be empty" },
+	{ "deadline", "date", "Deadline to comply; empty when none" },
+	{ "deadline_days", "integer", "The deadline in days after the date, when the record gives it so" },
+	{ "sources", "string", "URLs of the sources, separated by spaces" },
+	{ "url", "string", "The action on its vendor's page" },
+};
+
+static void
+csv_header(struct buf *b, const struct column *cols, size_t n)
+{
+	size_t i;
+
+	for (i = 0; i < n; i++) {
+		if (i > 0)
+			buf_putc(b, ',');
+		buf_puts(b, cols[i].name);
+	}
+	BUF_PUTSL(b, "\r\n");
+}
+
+static void
+csv_date(struct buf *b, const struct date *d)
+{
+	if (d->y != 0)
+		date_iso(b, d);
+}
+
+static int
+write_vendors_csv(struct site *s)
+{
+	struct buf b = BUF_INIT, f = BUF_INIT;
+	const struct record *r;
+	const struct action *first, *latest;
+	struct date d;
+	char *u;
+	size_t i, k;
+	int rc;
+
+	csv_header(&b, vendor_cols, NELEM(vendor_cols));
+	for (i = 0; i < s->recordsz; i++) {
+		r = s->records[i];
+		first = latest = NULL;
+		for (k = 0; k < r->actionsz; k++) {
+			if (first == NULL ||
+			    date_cmp(&r->actions[k].date, &first->date) < 0)
+				first = &r->actions[k];
+			if (latest == NULL ||
+			    date_cmp(&r->actions[k].date, &latest->date) >= 0)
+				latest = &r->actions[k];
+		}
+		exports_csv_field(&b, r->id);
+		buf_putc(&b, ',');
+		exports_csv_field(&b, r->name);
+		buf_putc(&b, ',');
+		buf_truncate(&f, 0);
+		join(&f, r->aliases, r->aliasesz, "; ");
+		exports_csv_field(&b, f.ptr);
+		buf_putc(&b, ',');
+		exports_csv_field(&b, r->country_code);
+		buf_putc(&b, ',');
+		exports_csv_field(&b, r->country);
+		buf_putc(&b, ',');
+		exports_csv_field(&b, r->website);
+		buf_putc(&b, ',');
+		exports_csv_field(&b, status_key(r->status));
+		buf_putc(&b, ',');
+		buf_truncate(&f, 0);
+		join(&f, r->products, r->productsz, "; ");
+		exports_csv_field(&b, f.ptr);
+		buf_printf(&b, ",%zu,", r->actionsz);
+		if (first != NULL)
+			csv_date(&b, &first->date);
+		buf_putc(&b, ',');
+		if (latest != NULL)
+			csv_date(&b, &latest->date);
+		buf_putc(&b, ',');
+		if (latest != NULL)
+			exports_csv_field(&b, latest->title);
+		buf_putc(&b, ',');
+		if (last_changed(s, r->path, &d))
+			csv_date(&b, &d);
+		buf_putc(&b, ',');
+		u = vendor_link(s, r->id, NULL);
+		exports_csv_field(&b, u);
+		free(u);
+		BUF_PUTSL(&b, "\r\n");
+	}
+	rc = write_file(s, "data/vendors.csv", &b);
+	buf_release(&b);
+	buf_release(&f);
+	return rc;
+}
+
+static int
+write_actions_csv(struct site *s)
+{
+	struct buf b = BUF_INIT, f = BUF_INIT;
+	const struct record *r;
+	const struct action *a;
+	char *u;
+	size_t i, k, n;
+	int rc;
+
+	csv_header(&b, action_cols, NELEM(action_cols));
+	for (i = 0; i < s->recordsz; i++) {
+		r = s->records[i];
+		for (k = 0; k < r->actionsz; k++) {
+			a = &r->actions[k];
+			exports_csv_field(&b, r->id);
+			buf_putc(&b, ',');
+			exports_csv_field(&b, r->name);
+			buf_putc(&b, ',');
+			exports_csv_field(&b, a->id);
+			buf_putc(&b, ',');
+			exports_csv_field(&b, action_type_key(a->type));
+			buf_putc(&b, ',');
+			csv_date(&b, &a->date);
+			buf_putc(&b, ',');
+			exports_csv_field(&b, a->authority);
+			buf_putc(&b, ',');
+			exports_csv_field(&b, a->title);
+			buf_putc(&b, ',');
+			exports_csv_field(&b, a->scope);
+			buf_putc(&b, ',');
+			csv_date(&b, &a->deadline);
+			buf_putc(&b, ',');
+			if (a->deadline_days >= 0)
+				buf_printf(&b, "%ld", a->deadline_days);
+			buf_putc(&b, ',');
+			buf_truncate(&f, 0);
+			for (n = 0; n < a->sourcesz; n++) {
+				if (n > 0)
+					buf_putc(&f, ' ');
+				buf_puts(&f, a->sources[n].href);
+			}
+			exports_csv_field(&b, f.ptr);
+			buf_putc(&b, ',');
+			u = vendor_link(s, r->id, a->id);
+			exports_csv_field(&b, u);
+			free(u);
+			BUF_PUTSL(&b, "\r\n");
+		}
+	}
+	rc = write_file(s, "data/actions.csv", &b);
+	buf_release(&b);
+	buf_release(&f);
+	return rc;
+}
+
+static void
+j_resource(struct json *j, const char *name, const char *path,
+    const struct column *cols, size_t n)
+{
+	size_t i;
+
+	j_begin(j, '{');
+	j_kstr(j, "name", name);
+	j_kstr(j, "path", path);
+	j_kstr(j, "profile", "tabular-data-resource");
+	j_kstr(j, "format", "csv");
+	j_kstr(j, "mediatype", "text/csv");
+	j_kstr(j, "encoding", "utf-8");
+	j_key(j, "schema");
+	j_begin(j, '{');
+	j_key(j, "fields");
+	j_begin(j, '[');
+	for (i = 0; i < n; i++) {
+		j_begin(j, '{');
+		j_kstr(j, "name", cols[i].name);
+		j_kstr(j, "type", cols[i].type);
+		j_kstr(j, "description", cols[i].about);
+		j_end(j, '}');
+	}
+	j_end(j, ']');
+	j_end(j, '}');
+	j_end(j, '}');
+}
+
+/*
+ * data/datapackage.json: a Frictionless Data Package describing the two
+ * CSV files, with the licence and the commit built, which CSV cannot
+ * carry itself.
+ */
+static int
+write_datapackage(struct site *s)
+{
+	struct buf b = BUF_INIT;
+	struct json j = { &b, false, 0, true, false };
+	char *name, *p;
+	int rc;
+
+	j_begin(&j, '{');
+	j_kstr(&j, "profile", "tabular-data-package");
+	name = facet_slug(s->cfg.title);
+	j_kstr(&j, "name", name);
+	free(name);
+	j_built_from(&j, s);
+	if (s->cfg.license != NULL) {
+		/* "CC BY 4.0" gives the SPDX-style name "CC-BY-4.0". */
+		name = xstrdup(s->cfg.license);
+		for (p = name; *p != '\0'; p++)
+			if (*p == ' ')
+				*p = '-';
+		j_key(&j, "licenses");
+		j_begin(&j, '[');
+		j_begin(&j, '{');
+		j_kstr(&j, "name", name);
+		j_kstr(&j, "title", s->cfg.license);
+		j_end(&j, '}');
+		j_end(&j, ']');
+		free(name);
+	}
+	j_key(&j, "resources");
+	j_begin(&j, '[');
+	j_resource(&j, "vendors", "vendors.csv", vendor_cols,
+	    NELEM(vendor_cols));
+	j_resource(&j, "actions", "actions.csv", action_cols,
+	    NELEM(action_cols));
+	j_end(&j, ']');
+	j_end(&j, '}');
+	buf_putc(&b, '\n');
+	rc = write_file(s, "data/datapackage.json", &b);
+	buf_release(&b);
+	return rc;
+}
+
+/* ---- the deadlines calendar ---- */
+
+static void
+ics_utc(struct buf *b, long long t)
+{
+	struct date d;
+	long long days = t >= 0 ? t / 86400 : (t - 86399) / 86400;
+	long long sec = t - days * 86400;
+
+	date_from_days(&d, (long)days);
+	buf_printf(b, "%04d%02d%02dT%02lld%02lld%02lldZ", d.y, d.m, d.d,
+	    sec / 3600, sec / 60 % 60, sec % 60);
+}
+
+static void
+ics_date(struct buf *b, const struct date *d)
+{
+	buf_printf(b, "%04d%02d%02d", d->y, d->m, d->d);
+}
+
+/* The time the calendar was made: the commit built, else SOURCE_DATE_EPOCH. */
+static long long
+stamp_time(const struct site *s)
+{
+	const char *sde = getenv("SOURCE_DATE_EPOCH");
+	char *end;
+	long long t;
+
+	if (built_commit(s) != NULL)
+		return s->hist->head_time;
+	if (sde != NULL && *sde != '\0') {
+		t = strtoll(sde, &end, 10);
+		if (*end == '\0' && t >= 0)
+			return t;
+	}
+	return 0;
+}
+
+/*
+ * timeline/deadlines.ics: one all-day event on the deadline of each
+ * action that has one. UIDs are made of the vendor and action ids and
+ * the repository's first commit, so they stay the same across builds
+ * and base_url changes. Not written when no action has a deadline (a
+ * calendar must hold a component).
+ */
+static int
+write_ics(struct site *s)
+{
+	struct buf b = BUF_INIT, l = BUF_INIT, stamp = BUF_INIT;
+	const struct history *h = hist_of(s);
+	const struct record *r;
+	const struct action *a;
+	struct date end;
+	char *u;
+	size_t i, k, n = 0;
+	int rc = 0;
+
+	ics_utc(&stamp, stamp_time(s));
+	exports_ics_line(&b, "BEGIN:VCALENDAR");
+	exports_ics_line(&b, "VERSION:2.0");
+	exports_ics_line(&b, "PRODID:-//docket//docket " DOCKET_VERSION "//EN");
+	exports_ics_line(&b, "CALSCALE:GREGORIAN");
+	exports_ics_line(&b, "METHOD:PUBLISH");
+	BUF_PUTSL(&l, "X-WR-CALNAME:");
+	exports_ics_text(&l, s->cfg.title);
+	BUF_PUTSL(&l, ": deadlines");
+	exports_ics_line(&b, l.ptr);
+	for (i = 0; i < s->recordsz; i++) {
+		r = s->records[i];
+		for (k = 0; k < r->actionsz; k++) {
+			a = &r->actions[k];
+			if (a->deadline.y == 0)
+				continue;
+			n++;
+			exports_ics_line(&b, "BEGIN:VEVENT");
+			buf_truncate(&l, 0);
+			buf_printf(&l, "UID:%s.%s.deadline@%.*s.docket", r->id,
+			    a->id, HIST_SHORT, h != NULL && h->root_id != NULL ?
+			    h->root_id : "register");
+			exports_ics_line(&b, l.ptr);
+			buf_truncate(&l, 0);
+			buf_printf(&l, "DTSTAMP:%s", stamp.ptr);
+			exports_ics_line(&b, l.ptr);
+			buf_truncate(&l, 0);
+			BUF_PUTSL(&l, "DTSTART;VALUE=DATE:");
+			ics_date(&l, &a->deadline);
+			exports_ics_line(&b, l.ptr);
+			date_add_days(&end, &a->deadline, 1);
+			buf_truncate(&l, 0);
+			BUF_PUTSL(&l, "DTEND;VALUE=DATE:");
+			ics_date(&l, &end);
+			exports_ics_line(&b, l.ptr);
+			buf_truncate(&l, 0);
+			BUF_PUTSL(&l, "SUMMARY:");
+			exports_ics_text(&l, "Deadline: ");
+			exports_ics_text(&l, a->title);
+			exports_ics_text(&l, " (");
+			exports_ics_text(&l, r->name);
+			exports_ics_text(&l, ")");
+			exports_ics_line(&b, l.ptr);
+			buf_truncate(&l, 0);
+			BUF_PUTSL(&l, "DESCRIPTION:");
+			{
+				struct buf t = BUF_INIT;
+				buf_printf(&t, "%s: %s, ", action_type_label(a->type),
+				    a->authority);
+				date_format(&t, s->cfg.date_format, &a->date);
+				if (a->deadline_days >= 0)
+					buf_printf(&t, ". Deadline %ld day%s later.",
+					    a->deadline_days,
+					    a->deadline_days == 1 ? "" : "s");
+				else
+					BUF_PUTSL(&t, ".");
+				if (a->scope != NULL)
+					buf_printf(&t, "\nScope: %s", a->scope);
+				exports_ics_text(&l, t.ptr);
+				buf_release(&t);
+			}
+			exports_ics_line(&b, l.ptr);
+			buf_truncate(&l, 0);
+			BUF_PUTSL(&l, "CATEGORIES:");
+			exports_ics_text(&l, action_type_label(a->type));
+			exports_ics_line(&b, l.ptr);
+			if (s->cfg.base_url != NULL) {
+				u = vendor_link(s, r->id, a->id);
+				buf_truncate(&l, 0);
+				buf_printf(&l, "URL:%s", u);
+				exports_ics_line(&b, l.ptr);
+				free(u);
+			}
+			exports_ics_line(&b, "TRANSP:TRANSPARENT");
+			exports_ics_line(&b, "END:VEVENT");
+		}
+	}
+	exports_ics_line(&b, "END:VCALENDAR");
+	if (n > 0)
+		rc = write_file(s, "timeline/deadlines.ics", &b);
+	buf_release(&b);
+	buf_release(&l);
+	buf_release(&stamp);
+	return rc;
+}
+
+/* ---- robots.txt and the sitemap ---- */
+
+static void
+sitemap_url(struct buf *b, const struct site *s, const char *out,
+    const struct date *lastmod)
+{
+	char *u = link_for(s, out);
+
+	BUF_PUTSL(b, "  <url>\n    <loc>");
+	buf_puts_html(b, u);
+	BUF_PUTSL(b, "</loc>\n");
+	if (lastmod != NULL && lastmod->y != 0) {
+		BUF_PUTSL(b, "    <lastmod>");
+		date_iso(b, lastmod);
+		BUF_PUTSL(b, "</lastmod>\n");
+	}
+	BUF_PUTSL(b, "  </url>\n");
+	free(u);
+}
+
+/* The last change of any record (all == true) or those of a term. */
+static void
+records_changed(const struct site *s, enum facet_kind k, const char *key,
+    struct date *max)
+{
+	const struct record *r;
+	size_t i, j;
+	bool in;
+
+	for (i = 0; i < s->recordsz; i++) {
+		r = s->records[i];
+		in = key == NULL || facet_has_vendor(k, key, r);
+		for (j = 0; !in && j < r->actionsz; j++)
+			in = facet_has_action(k, key, &r->actions[j]);
+		if (in)
+			later_change(s, r->path, max);
+	}
+}
+
+static const char *
+intro_src(const struct site *s, const char *out)
+{
+	size_t i;
+
+	for (i = 0; i < s->pagesz; i++)
+		if (strcmp(s->pages[i].out, out) == 0)
+			return s->pages[i].src;
+	return NULL;
+}
+
+/*
+ * sitemap.xml (sitemaps.org 0.9): every HTML page but 404.html and the
+ * pages that only redirect, with the date of its last change when the
+ * build has history. Lists are dated by the latest change of what they
+ * list.
+ */
+static int
+write_sitemap(struct site *s, const struct facets *fc)
+{
+	static const char *const lists[] = {
+		"index.html", "vendors/index.html", "timeline/index.html"
+	};
+	const struct history *h = hist_of(s);
+	const struct hist_file **tomb = NULL;
+	struct buf b = BUF_INIT;
+	struct date d, all;
+	char *out;
+	size_t i, n;
+	int k, rc;
+
+	memset(&all, 0, sizeof(all));
+	records_changed(s, FACET_STATUS, NULL, &all);
+	BUF_PUTSL(&b, "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n"
+	    "<urlset xmlns=\"http://www.sitemaps.org/schemas/sitemap/0.9\">\n");
+	for (i = 0; i < NELEM(lists); i++) {
+		d = all;
+		later_change(s, intro_src(s, lists[i]), &d);
+		sitemap_url(&b, s, lists[i], &d);
+	}
+	for (i = 0; i < s->pagesz; i++) {
+		if (is_generated_intro(s->pages[i].out))
+			continue;
+		memset(&d, 0, sizeof(d));
+		later_change(s, s->pages[i].src, &d);
+		sitemap_url(&b, s, s->pages[i].out, &d);
+	}
+	for (i = 0; i < s->recordsz; i++) {
+		memset(&d, 0, sizeof(d));
+		later_change(s, s->records[i]->path, &d);
+		out = xasprintf("vendors/%s/index.html", s->records[i]->id);
+		sitemap_url(&b, s, out, &d);
+		free(out);
+	}
+	/* The change lists: dated by their newest entry. */
+	memset(&d, 0, sizeof(d));
+	if (h != NULL && h->entrysz > 0)
+		d = h->commits[h->files[h->entries[0].file].revs[
+		    h->entries[0].rev].commit].date;
+	later_change(s, intro_src(s, "changes/index.html"), &d);
+	sitemap_url(&b, s, "changes/index.html", &d);
+	for (i = 0; h != NULL && i < h->entrysz; i++) {
+		const struct hist_entry *e = &h->entries[i];
+		d = h->commits[h->files[e->file].revs[e->rev].commit].date;
+		if (i > 0) {
+			const struct hist_entry *p = &h->entries[i - 1];
+			if (h->commits[h->files[p->file].revs[p->rev].commit]
+			    .date.y == d.y)
+				continue;
+		}
+		out = xasprintf("changes/%04d/index.html", d.y);
+		sitemap_url(&b, s, out, &d);
+		free(out);
+	}
+	for (k = 0; k < FACET__MAX; k++) {
+		out = facet_out((enum facet_kind)k, NULL);
+		sitemap_url(&b, s, out, &all);
+		free(out);
+		for (i = 0; i < fc->termsz[k]; i++) {
+			memset(&d, 0, sizeof(d));
+			records_changed(s, (enum facet_kind)k,
+			    fc->terms[k][i].key, &d);
+			out = facet_out((enum facet_kind)k, fc->terms[k][i].key);
+			sitemap_url(&b, s, out, &d);
+			free(out);
+		}
+	}
+	n = changes_tombstones(s, &tomb);
+	for (i = 0; i < n; i++) {
+		d = h->commits[tomb[i]->revs[0].commit].date;
+		out = xasprintf("vendors/%s/index.html", tomb[i]->vendor);
+		sitemap_url(&b, s, out, &d);
+		free(out);
+	}
+	free(tomb);
+	BUF_PUTSL(&b, "</urlset>\n");
+	rc = write_file(s, "sitemap.xml", &b);
+	buf_release(&b);
+	return rc;
+}
+
+static int
+write_robots(struct site *s)
+{
+	struct buf b = BUF_INIT;
+	int rc;
+
+	BUF_PUTSL(&b, "User-agent: *\nAllow: /\n");
+	if (s->cfg.base_url != NULL)
+		buf_printf(&b, "\nSitemap: %ssitemap.xml\n", s->cfg.base_url);
+	rc = write_file(s, "robots.txt", &b);
+	buf_release(&b);
+	return rc;
+}
+
+int
+exports_write(struct site *s)
+{
+	struct facets fc;
+	int rc = 0;
+
+	/* The build has failed already: the outputs would be thrown away. */
+	if (s->dg->errors > 0)
+		return 0;
+	facets_collect(&fc, s->records, s->recordsz);
+	if (write_search(s, &fc) == -1 || write_vendors_json(s) == -1 ||
+	    write_vendors_csv(s) == -1 || write_actions_csv(s) == -1 ||
+	    write_datapackage(s) == -1 || write_ics(s) == -1 ||
+	    write_robots(s) == -1)
+		rc = -1;
+	else if (s->cfg.base_url != NULL)
+		rc = write_sitemap(s, &fc);
+	else if (!s->opts->checking)
+		rc = diag_warning(s->dg, NULL, "no base_url in docket.yml: "
+		    "sitemap.xml and canonical links are left out");
+	facets_release(&fc);
+	return rc;
+}

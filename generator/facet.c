@@ -1,0 +1,274 @@
+/*
+ * Facets: the terms of each kind found in the records, their path
+ * segments and which records and actions belong to them.
+ */
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+
+#include "buf.h"
+#include "facet.h"
+#include "record.h"
+#include "util.h"
+
+static const char *const kind_keys[] = {
+	"status", "country", "authority", "type"
+};
+static const char *const kind_labels[] = {
+	"Status", "Country", "Authority", "Action type"
+};
+static const char *const kind_plurals[] = {
+	"Statuses", "Countries", "Authorities", "Action types"
+};
+
+const char *
+facet_kind_key(enum facet_kind k)
+{
+	return kind_keys[k];
+}
+
+const char *
+facet_kind_label(enum facet_kind k)
+{
+	return kind_labels[k];
+}
+
+const char *
+facet_kind_plural(enum facet_kind k)
+{
+	return kind_plurals[k];
+}
+
+/*
+ * Decodes the UTF-8 sequence at s (valid: the input was checked when
+ * read) into *cp; returns its length.
+ */
+static size_t
+utf8_next(const char *s, unsigned long *cp)
+{
+	const unsigned char *u = (const unsigned char *)s;
+	size_t n, i;
+
+	if (u[0] < 0x80) {
+		*cp = u[0];
+		return 1;
+	}
+	n = u[0] >= 0xF0 ? 4 : u[0] >= 0xE0 ? 3 : 2;
+	*cp = u[0] & (0x3F >> (n - 1));
+	for (i = 1; i < n && (u[i] & 0xC0) == 0x80; i++)
+		*cp = (*cp << 6) | (u[i] & 0x3F);
+	return i;
+}
+
+/* Punctuation and spaces outside ASCII that separate words in a slug. */
+static bool
+is_separator(unsigned long cp)
+{
+	return (cp >= 0xA0 && cp <= 0xBF) || cp == 0xD7 || cp == 0xF7 ||
+	    (cp >= 0x2000 && cp <= 0x206F) || (cp >= 0x3000 && cp <= 0x303F);
+}
+
+char *
+facet_slug(const char *s)
+{
+	struct buf b = BUF_INIT;
+	unsigned long cp;
+	size_t n;
+	bool dash = false;
+
+	for (; *s != '\0'; s += n) {
+		n = utf8_next(s, &cp);
+		if ((cp >= 'a' && cp <= 'z') || (cp >= '0' && cp <= '9'))
+			;
+		else if (cp >= 'A' && cp <= 'Z')
+			cp += 'a' - 'A';
+		else if (cp < 0x80 || is_separator(cp)) {
+			dash = b.len > 0;
+			continue;
+		}
+		if (dash)
+			buf_putc(&b, '-');
+		dash = false;
+		if (cp >= 0xC0 && cp <= 0xDE)
+			cp += 0x20;	/* Latin-1 capitals: "Ü" gives "ü" */
+		if (cp < 0x80)
+			buf_putc(&b, (int)cp);
+		else if (cp < 0x100) {
+			buf_putc(&b, (int)(0xC0 | (cp >> 6)));
+			buf_putc(&b, (int)(0x80 | (cp & 0x3F)));
+		} else
+			buf_put(&b, s, n);
+	}
+	if (b.len == 0)
+		BUF_PUTSL(&b, "unnamed");
+	return buf_detach(&b);
+}
+
+char *
+facet_vendor_key(enum facet_kind k, const struct record *r)
+{
+	char *key, *p;
+
+	if (k == FACET_STATUS)
+		return xstrdup(status_key(r->status));
+	key = xstrdup(r->country_code);
+	for (p = key; *p != '\0'; p++)
+		if (*p >= 'A' && *p <= 'Z')
+			*p = (char)(*p - 'A' + 'a');
+	return key;
+}
+
+char *
+facet_action_key(enum facet_kind k, const struct action *a)
+{
+	if (k == FACET_TYPE)
+		return xstrdup(action_type_key(a->type));
+	return facet_slug(a->authority);
+}
+
+char *
+facet_out(enum facet_kind k, const char *key)
+{
+	if (key == NULL)
+		return xasprintf("%s/index.html", kind_keys[k]);
+	return xasprintf("%s/%s/index.html", kind_keys[k], key);
+}
+
+bool
+facet_has_vendor(enum facet_kind k, const char *key, const struct record *r)
+{
+	char *v;
+	bool yes;
+
+	if (k != FACET_STATUS && k != FACET_COUNTRY)
+		return false;
+	v = facet_vendor_key(k, r);
+	yes = strcmp(v, key) == 0;
+	free(v);
+	return yes;
+}
+
+bool
+facet_has_action(enum facet_kind k, const char *key, const struct action *a)
+{
+	char *v;
+	bool yes;
+
+	if (k != FACET_AUTHORITY && k != FACET_TYPE)
+		return false;
+	v = facet_action_key(k, a);
+	yes = strcmp(v, key) == 0;
+	free(v);
+	return yes;
+}
+
+/* The index of a status or type key in the schema's order; 0 for others. */
+static int
+schema_rank(enum facet_kind k, const char *key)
+{
+	enum status st;
+	enum action_type t;
+
+	if (k == FACET_STATUS && status_from_key(&st, key))
+		return (int)st;
+	if (k == FACET_TYPE && action_type_from_key(&t, key))
+		return (int)t;
+	return 0;
+}
+
+/*
+ * The term of key in kind k, added when new with its label. Takes over
+ * key.
+ */
+static struct facet_term *
+term_get(struct facets *f, enum facet_kind k, char *key, const char *label)
+{
+	size_t i;
+
+	for (i = 0; i < f->termsz[k]; i++)
+		if (strcmp(f->terms[k][i].key, key) == 0) {
+			free(key);
+			return &f->terms[k][i];
+		}
+	f->terms[k] = xreallocarray(f->terms[k], f->termsz[k] + 1,
+	    sizeof(*f->terms[k]));
+	f->terms[k][i] = (struct facet_term){ key, xstrdup(label), 0, 0,
+	    schema_rank(k, key) };
+	f->termsz[k]++;
+	return &f->terms[k][i];
+}
+
+/* Statuses and types keep the schema's order (rank), others go by label. */
+static int
+term_cmp(const void *a, const void *b)
+{
+	const struct facet_term *x = a, *y = b;
+	int c;
+
+	if (x->rank != y->rank)
+		return x->rank < y->rank ? -1 : 1;
+	if ((c = strcasecmp(x->label, y->label)) != 0)
+		return c;
+	return strcmp(x->key, y->key);
+}
+
+void
+facets_collect(struct facets *f, struct record *const *recs, size_t n)
+{
+	struct facet_term *t;
+	const struct record *r;
+	size_t i, j;
+	int k;
+	bool seen;
+
+	memset(f, 0, sizeof(*f));
+	for (i = 0; i < n; i++) {
+		r = recs[i];
+		term_get(f, FACET_STATUS, facet_vendor_key(FACET_STATUS, r),
+		    status_label(r->status))->vendors++;
+		term_get(f, FACET_COUNTRY, facet_vendor_key(FACET_COUNTRY, r),
+		    r->country)->vendors++;
+		for (k = FACET_AUTHORITY; k <= FACET_TYPE; k++) {
+			for (j = 0; j < r->actionsz; j++) {
+				const struct action *a = &r->actions[j];
+				t = term_get(f, (enum facet_kind)k,
+				    facet_action_key((enum facet_kind)k, a),
+				    k == FACET_TYPE ? action_type_label(a->type) :
+				    a->authority);
+				t->actions++;
+			}
+		}
+		/* A vendor counts once for each authority or type it has. */
+		for (k = FACET_AUTHORITY; k <= FACET_TYPE; k++)
+			for (j = 0; j < f->termsz[k]; j++) {
+				t = &f->terms[k][j];
+				seen = false;
+				for (size_t a = 0; a < r->actionsz && !seen; a++)
+					seen = facet_has_action((enum facet_kind)k,
+					    t->key, &r->actions[a]);
+				if (seen)
+					t->vendors++;
+			}
+	}
+	for (k = 0; k < FACET__MAX; k++)
+		if (f->termsz[k] > 1)
+			qsort(f->terms[k], f->termsz[k], sizeof(*f->terms[k]),
+			    term_cmp);
+}
+
+void
+facets_release(struct facets *f)
+{
+	size_t i;
+	int k;
+
+	for (k = 0; k < FACET__MAX; k++) {
+		for (i = 0; i < f->termsz[k]; i++) {
+			free(f->terms[k][i].key);
+			free(f->terms[k][i].label);
+		}
+		free(f->terms[k]);
+		f->terms[k] = NULL;
+		f->termsz[k] = 0;
+	}
+}

@@ -1,0 +1,76 @@
+/*
+ * Facets: the statuses, countries, authorities and action types found in
+ * the records, each with an index page (status/banned/, country/ru/,
+ * authority/dhs/, type/directive/) and a list of its terms (status/ ...),
+ * as Hugo's taxonomies.
+ */
+#ifndef DOCKET_FACET_H
+#define DOCKET_FACET_H
+
+#include <stdbool.h>
+#include <stddef.h>
+
+struct action;
+struct record;
+
+enum facet_kind {
+	FACET_STATUS,
+	FACET_COUNTRY,
+	FACET_AUTHORITY,
+	FACET_TYPE,
+	FACET__MAX
+};
+
+/* One value of a facet, e.g. the status "banned". */
+struct facet_term {
+	char	*key;		/* the path segment: "banned", "ru", "dhs" */
+	char	*label;		/* "Banned", "Russia", "DHS" */
+	size_t	 vendors;	/* vendors it holds */
+	size_t	 actions;	/* actions it holds (authority, type) */
+	int	 rank;		/* statuses, types: the schema's order */
+};
+
+struct facets {
+	struct facet_term *terms[FACET__MAX];
+	size_t		   termsz[FACET__MAX];
+};
+
+/*
+ * Collects the terms in use in the records. Status and type terms keep
+ * the schema's order, countries and authorities are sorted by label.
+ * Release with facets_release().
+ */
+void	facets_collect(struct facets *, struct record *const *, size_t);
+void	facets_release(struct facets *);
+
+/* "status", "country", "authority", "type": the folder of a kind. */
+const char *facet_kind_key(enum facet_kind);
+/* "Status", "Country", "Authority", "Action type". */
+const char *facet_kind_label(enum facet_kind);
+/* "Statuses", "Countries", "Authorities", "Action types". */
+const char *facet_kind_plural(enum facet_kind);
+/*
+ * The path segment of an authority: letters lower-cased (ASCII and
+ * Latin-1), runs of spaces and punctuation made into single hyphens,
+ * other letters kept; "U.S. Congress" gives "u-s-congress". Caller frees.
+ */
+char	*facet_slug(const char *);
+/*
+ * The output path of a term ("status/banned/index.html"), or of the list
+ * of a kind's terms when key is NULL ("status/index.html"). Caller frees.
+ */
+char	*facet_out(enum facet_kind, const char *key);
+/*
+ * The key of a record under status or country ("banned", "ru"), and of
+ * an action under authority or type ("dhs", "directive"). Caller frees.
+ */
+char	*facet_vendor_key(enum facet_kind, const struct record *);
+char	*facet_action_key(enum facet_kind, const struct action *);
+/* Does a record belong to a status or country term? */
+bool	facet_has_vendor(enum facet_kind, const char *key,
+	    const struct record *);
+/* Does an action belong to an authority or type term? */
+bool	facet_has_action(enum facet_kind, const char *key,
+	    const struct action *);
+
+#endif

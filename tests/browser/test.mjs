@@ -1,0 +1,680 @@
+// Browser tests of sites built by docket: every page of the bundled
+// register and of the test site (tests/browser/site: long names, many
+// actions, every status) is loaded in Chromium from a local server that
+// sends Content-Security-Policy: default-src 'self', and checked with the
+// Nu Html Checker, axe-core (WCAG 2.1 A and AA), for requests to other
+// origins, CSP violations, console errors, horizontal overflow at 375 px,
+// the skip link and keyboard focus; then search, printing, the Atom feed,
+// the sitemap, the calendar and the CSV files.
+//
+//   node test.mjs --mode test|screenshots --out DIR --repo DIR [--shots DIR]
+//
+// DIR/register holds the bundled register, DIR/sub the test site; the
+// run script builds them.
+
+import { execFileSync } from "node:child_process";
+import fs from "node:fs";
+import http from "node:http";
+import os from "node:os";
+import path from "node:path";
+import { createRequire } from "node:module";
+import { chromium } from "playwright-core";
+import { AxeBuilder } from "@axe-core/playwright";
+
+const require = createRequire(import.meta.url);
+const args = {};
+for (let i = 2; i < process.argv.length; i += 2)
+	args[process.argv[i].replace(/^--/, "")] = process.argv[i + 1];
+const OUT = args.out;
+const REPO = args.repo;
+const HERE = path.dirname(new URL(import.meta.url).pathname);
+const CSP = "default-src 'self'";
+// The site folders and the path each is served under.
+const SITES = [
+	// Without base_url 404.html links from "/": the register is at the root.
+	{ name: "test site", dir: path.join(OUT, "sub"), prefix: "/sub/" },
+	{ name: "register", dir: path.join(OUT, "register"), prefix: "/" },
+];
+const TEST_BASE_URL = "https://register.example.org/sub/";
+
+let passed = 0;
+let failed = 0;
+
+function report(name, problems) {
+	if (problems.length === 0) {
+		passed++;
+		console.log(`ok   ${name}`);
+		return;
+	}
+	failed++;
+	console.log(`FAIL ${name}`);
+	for (const p of problems.slice(0, 25))
+		console.log(`     ${p}`);
+	if (problems.length > 25)
+		console.log(`     ... and ${problems.length - 25} more`);
+}
+
+// ---- the static server ----
+
+const TYPES = {
+	".html": "text/html; charset=utf-8", ".css": "text/css; charset=utf-8",
+	".js": "text/javascript; charset=utf-8", ".json": "application/json",
+	".svg": "image/svg+xml", ".xml": "application/xml",
+	".ics": "text/calendar; charset=utf-8", ".csv": "text/csv; charset=utf-8",
+	".txt": "text/plain; charset=utf-8", ".png": "image/png",
+};
+
+function serve() {
+	const server = http.createServer((req, res) => {
+		const url = new URL(req.url, "http://x");
+		const site = SITES.find((s) => url.pathname.startsWith(s.prefix));
+		let status = 200;
+		let file = null;
+		if (site) {
+			const rel = decodeURIComponent(url.pathname.slice(site.prefix.length));
+			file = path.join(site.dir, rel);
+			if (!file.startsWith(site.dir))
+				file = null;
+			else if (fs.existsSync(file) && fs.statSync(file).isDirectory())
+				file = path.join(file, "index.html");
+			if (file && !fs.existsSync(file)) {
+				status = 404;
+				file = path.join(site.dir, "404.html");
+			}
+		}
+		const headers = { "Content-Security-Policy": CSP };
+		if (!file) {
+			res.writeHead(404, headers);
+			res.end("not found");
+			return;
+		}
+		headers["Content-Type"] = TYPES[path.extname(file)] ||
+		    "application/octet-stream";
+		res.writeHead(status, headers);
+		res.end(fs.readFileSync(file));
+	});
+	return new Promise((resolve) => {
+		server.listen(0, "127.0.0.1", () => resolve(server));
+	});
+}
+
+// ---- helpers ----
+
+function htmlPages(dir, rel = "") {
+	let pages = [];
+	for (const e of fs.readdirSync(path.join(dir, rel), { withFileTypes: true })) {
+		const r = rel ? `${rel}/${e.name}` : e.name;
+		if (e.isDirectory())
+			pages = pages.concat(htmlPages(dir, r));
+		else if (e.name.endsWith(".html"))
+			pages.push(r);
+	}
+	return pages.sort();
+}
+
+// A redirect page (alias or renamed record) only forwards its reader.
+function isRedirect(dir, rel) {
+	return /http-equiv="refresh"/.test(fs.readFileSync(path.join(dir, rel), "utf8"));
+}
+
+async function launch() {
+	const profile = fs.mkdtempSync(path.join(os.tmpdir(), "docket-chromium-"));
+	const context = await chromium.launchPersistentContext(profile, {
+		executablePath: "/usr/bin/chromium",
+		headless: true,
+		args: ["--headless", "--no-sandbox", "--disable-gpu", "--no-first-run",
+			"--disable-background-networking", "--disable-component-update",
+			"--disable-sync", "--disable-dev-shm-usage"],
+		viewport: { width: 1280, height: 900 },
+		// Focus checks read positions at once, not after a smooth scroll.
+		reducedMotion: "reduce",
+	});
+	return { context, profile };
+}
+
+// Watches a page for requests to other origins, failed requests, CSP
+// violations, script errors and console errors.
+function watch(page, origin) {
+	const problems = [];
+	// Requests to other origins are recorded, then refused at once: the
+	// machine may have no network, and the page must not wait for one.
+	page.route((u) => !u.href.startsWith(origin + "/") && u.protocol !== "data:",
+	    (r) => r.abort("blockedbyclient"));
+	page.on("request", (r) => {
+		const u = r.url();
+		if (!u.startsWith(origin + "/") && !u.startsWith("data:"))
+			problems.push(`request to another origin: ${u}`);
+	});
+	page.on("requestfailed", (r) => {
+		if (r.url().startsWith(origin + "/"))
+			problems.push(`request failed: ${r.url()} (${r.failure()?.errorText})`);
+	});
+	page.on("response", (r) => {
+		if (r.status() >= 400 && r.request().resourceType() !== "document")
+			problems.push(`HTTP ${r.status()} for ${r.url()}`);
+	});
+	page.on("console", (m) => {
+		if (m.type() === "error")
+			problems.push(`console error: ${m.text()}`);
+	});
+	page.on("pageerror", (e) => problems.push(`script error: ${e.message}`));
+	return problems;
+}
+
+const CSP_WATCH = `
+	window.__csp = [];
+	document.addEventListener("securitypolicyviolation", (e) => {
+		window.__csp.push(e.violatedDirective + " " + (e.blockedURI || "inline") +
+		    " at " + e.sourceFile + ":" + e.lineNumber);
+	});
+`;
+
+// ---- the checks of one page ----
+
+// Tabs through the page: the first stop is a skip link that becomes
+// visible and moves focus to main; every focus is visible; every visible
+// link is reached.
+async function keyboardWalk(page) {
+	const problems = [];
+	const want = await page.evaluate(() => {
+		const links = [...document.querySelectorAll("a[href], button, input, select, textarea, summary")]
+		    .filter((el) => el.checkVisibility({ visibilityProperty: true }) ||
+		    el.classList.contains("skip-link"));
+		links.forEach((el, i) => {
+			el.dataset.kb = String(i);
+			const cs = getComputedStyle(el);
+			el.dataset.kbStyle = [cs.outlineStyle, cs.outlineColor, cs.outlineWidth,
+				cs.boxShadow, cs.backgroundColor].join("|");
+		});
+		return links.map((el) => el.outerHTML.slice(0, 90));
+	});
+	const seen = new Set();
+	let first = true;
+	for (let n = 0; n < want.length + 3; n++) {
+		await page.keyboard.press("Tab");
+		const f = await page.evaluate(() => {
+			const el = document.activeElement;
+			if (!el || el === document.body)
+				return null;
+			const cs = getComputedStyle(el);
+			const now = [cs.outlineStyle, cs.outlineColor, cs.outlineWidth,
+				cs.boxShadow, cs.backgroundColor];
+			const before = (el.dataset.kbStyle || "").split("|");
+			const outline = now[0] !== "none" && parseFloat(now[2]) >= 2 &&
+			    !/rgba\(0, 0, 0, 0\)|transparent/.test(now[1]);
+			const changed = now[3] !== before[3] || now[4] !== before[4];
+			const r = el.getBoundingClientRect();
+			return {
+				kb: el.dataset.kb, html: el.outerHTML.slice(0, 90),
+				skip: el.classList.contains("skip-link"),
+				href: el.getAttribute("href"),
+				visible: outline || changed,
+				onScreen: r.width > 1 && r.height > 1 && r.bottom > 0 &&
+				    r.right > 0 && r.top < innerHeight && r.left < innerWidth,
+			};
+		});
+		if (f === null)
+			break;
+		if (first) {
+			if (!f.skip)
+				problems.push(`the first Tab stop is not the skip link: ${f.html}`);
+			else if (!f.onScreen)
+				problems.push("the skip link is not shown when focused");
+			first = false;
+		}
+		if (!f.visible)
+			problems.push(`focus not visible on ${f.html}`);
+		if (!f.onScreen)
+			problems.push(`focused element off screen: ${f.html}`);
+		if (f.kb === undefined || seen.has(f.kb))
+			break;	/* wrapped around, or left the page's controls */
+		seen.add(f.kb);
+	}
+	want.forEach((h, i) => {
+		if (!seen.has(String(i)))
+			problems.push(`not reachable by Tab: ${h}`);
+	});
+	// The skip link moves focus to the main content.
+	await page.keyboard.press("Home");
+	await page.evaluate(() => document.activeElement?.blur());
+	await page.keyboard.press("Tab");
+	await page.keyboard.press("Enter");
+	const target = await page.evaluate(() => document.activeElement?.id);
+	if (target !== "main")
+		problems.push(`the skip link leads to '${target}', not to main`);
+	return problems;
+}
+
+async function overflowAt375(page) {
+	await page.setViewportSize({ width: 375, height: 812 });
+	const r = await page.evaluate(() => {
+		const w = document.documentElement.clientWidth;
+		if (document.documentElement.scrollWidth <= w)
+			return [];
+		// The widest elements not inside a scrolling container.
+		return [...document.querySelectorAll("body *")].filter((el) => {
+			const b = el.getBoundingClientRect();
+			if (b.right <= w + 0.5)
+				return false;
+			for (let p = el.parentElement; p; p = p.parentElement)
+				if (/(auto|scroll|hidden)/.test(getComputedStyle(p).overflowX) &&
+				    p !== document.body && p !== document.documentElement)
+					return false;
+			return el.checkVisibility();
+		}).slice(0, 5).map((el) => `${el.tagName.toLowerCase()}.${el.className} ` +
+		    `reaches ${Math.round(el.getBoundingClientRect().right)} px`);
+	});
+	await page.setViewportSize({ width: 1280, height: 900 });
+	return r.length ? [`overflows 375 px: ${r.join("; ")}`] : [];
+}
+
+async function checkPages(context, origin, site, pages, results) {
+	const axeVersion = require("axe-core/package.json").version;
+	for (const rel of pages) {
+		const url = `${origin}${site.prefix}${rel}`;
+		const page = await context.newPage();
+		await page.addInitScript(CSP_WATCH);
+		const problems = watch(page, origin);
+		const resp = await page.goto(url, { waitUntil: "load" });
+		if (!resp || resp.status() !== 200)
+			problems.push(`HTTP ${resp && resp.status()}`);
+		if (!isRedirect(site.dir, rel)) {
+			const axe = await new AxeBuilder({ page })
+			    .withTags(["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"]).analyze();
+			for (const v of axe.violations)
+				results.axe.push(`${rel}: ${v.id} (${v.impact}): ${v.help}: ` +
+				    v.nodes.slice(0, 3).map((n) => n.target.join(" ")).join(", "));
+			results.axeVersion = axe.testEngine?.version || axeVersion;
+			for (const p of await overflowAt375(page))
+				results.overflow.push(`${rel}: ${p}`);
+			for (const p of await keyboardWalk(page))
+				results.keyboard.push(`${rel}: ${p}`);
+		}
+		const csp = await page.evaluate(() => window.__csp || []);
+		for (const c of csp)
+			results.csp.push(`${rel}: CSP violation: ${c}`);
+		for (const p of problems) {
+			if (/another origin/.test(p))
+				results.requests.push(`${rel}: ${p}`);
+			else
+				results.csp.push(`${rel}: ${p}`);
+		}
+		await page.close();
+	}
+}
+
+// ---- checks of the whole site ----
+
+function nuChecker() {
+	const jar = require("vnu-jar");
+	const problems = [];
+	let out;
+	try {
+		out = execFileSync("java", ["-Xss8m", "-jar", jar, "--errors-only",
+			"--format", "json", "--also-check-css", "--skip-non-html",
+			...SITES.map((s) => s.dir)], { encoding: "utf8", stdio: ["ignore", "pipe", "pipe"] });
+	} catch (e) {
+		out = e.stderr || e.stdout || "";
+	}
+	let json;
+	try {
+		json = JSON.parse(out || "{\"messages\":[]}");
+	} catch (e) {
+		return { problems: [`cannot read the checker's output: ${out.slice(0, 300)}`] };
+	}
+	for (const m of json.messages)
+		if (m.type === "error" || m.subType === "fatal")
+			problems.push(`${(m.url || "").replace("file:" + OUT + "/", "")}:${m.lastLine}: ${m.message}`);
+	const version = execFileSync("java", ["-jar", jar, "--version"], { encoding: "utf8" }).trim();
+	return { problems, version };
+}
+
+async function searchTests(context, origin) {
+	const problems = [];
+	const page = await context.newPage();
+	await page.addInitScript(CSP_WATCH);
+	const watched = watch(page, origin);
+	await page.goto(`${origin}/index.html`);
+	await page.focus("#search-q");
+	await page.keyboard.type("kasp");
+	await page.waitForSelector("#search-results:not([hidden]) a", { timeout: 5000 })
+	    .catch(() => problems.push("no results shown for 'kasp'"));
+	const first = await page.textContent("#search-results a").catch(() => "");
+	if (!/Kaspersky/.test(first || ""))
+		problems.push(`the first result for 'kasp' is '${first}'`);
+	const status = await page.textContent("#search-status");
+	if (!/result/.test(status))
+		problems.push(`the live region says '${status}'`);
+	await page.keyboard.press("ArrowDown");
+	const focused = await page.evaluate(() => document.activeElement.textContent);
+	if (!/Kaspersky/.test(focused))
+		problems.push(`Down did not move to the first result (focus on '${focused}')`);
+	await Promise.all([page.waitForNavigation(), page.keyboard.press("Enter")]);
+	if (!page.url().endsWith(":" + new URL(origin).port + "/vendors/kaspersky/index.html"))
+		problems.push(`Enter opened ${page.url()}`);
+	const h1 = await page.textContent("h1");
+	if (h1.trim() !== "Kaspersky Lab")
+		problems.push(`the page opened has the heading '${h1}'`);
+	// Escape closes the results and keeps focus in the box.
+	await page.focus("#search-q");
+	await page.keyboard.type("huawei");
+	await page.waitForSelector("#search-results:not([hidden]) a");
+	await page.keyboard.press("Escape");
+	if (!(await page.isHidden("#search-results")))
+		problems.push("Escape did not close the results");
+	// Search for a product and an action.
+	await page.fill("#search-q", "endpoint security");
+	await page.waitForTimeout(100);
+	if (!/Kaspersky/.test(await page.textContent("#search-results")))
+		problems.push("searching a product does not find its vendor");
+	await page.fill("#search-q", "17-01");
+	await page.waitForTimeout(100);
+	if (!/Binding Operational Directive 17-01/.test(await page.textContent("#search-results")))
+		problems.push("searching an action does not find it");
+	problems.push(...watched);
+	const csp = await page.evaluate(() => window.__csp || []);
+	problems.push(...csp.map((c) => `CSP violation: ${c}`));
+	await page.close();
+	return problems;
+}
+
+// Pages opened from disk cannot fetch search-index.json: the index comes
+// from assets/search-index.js.
+async function searchFromDisk(context) {
+	const problems = [];
+	const page = await context.newPage();
+	page.on("pageerror", (e) => problems.push(`script error: ${e.message}`));
+	await page.goto(`file://${OUT}/register/timeline/index.html`);
+	await page.focus("#search-q");
+	await page.keyboard.type("kasp");
+	await page.waitForSelector("#search-results:not([hidden]) a", { timeout: 5000 })
+	    .catch(() => problems.push("no results from disk"));
+	const href = await page.getAttribute("#search-results a", "href").catch(() => null);
+	if (href !== "../vendors/kaspersky/index.html")
+		problems.push(`the first result links to '${href}'`);
+	await page.close();
+	return problems;
+}
+
+// Without JavaScript the search box submits to the plain vendors list.
+async function searchWithoutScript(browserContext, origin) {
+	const problems = [];
+	const context = await browserContext.browser()?.newContext({ javaScriptEnabled: false }) ??
+	    null;
+	const page = context ? await context.newPage() : await browserContext.newPage();
+	if (!context)
+		await page.route("**/*.js", (r) => r.abort());
+	await page.goto(`${origin}/index.html`);
+	await page.fill("#search-q", "kasp");
+	await Promise.all([page.waitForNavigation(), page.press("#search-q", "Enter")]);
+	if (page.url() !== `${origin}/vendors/index.html?q=kasp`)
+		problems.push(`the form went to ${page.url()}`);
+	if (!(await page.isVisible("table.register a[href$='vendors/kaspersky/index.html']")))
+		problems.push("the vendors list does not show Kaspersky Lab");
+	await page.close();
+	if (context)
+		await context.close();
+	return problems;
+}
+
+async function printTests(context, origin) {
+	const problems = [];
+	for (const rel of ["index.html", "vendors/kaspersky/index.html",
+		"timeline/index.html", "sub/vendors/longname/"]) {
+		const page = await context.newPage();
+		await page.goto(`${origin}/${rel}`);
+		await page.emulateMedia({ media: "print" });
+		const r = await page.evaluate(() => {
+			const shown = (sel) => [...document.querySelectorAll(sel)]
+			    .some((el) => el.checkVisibility());
+			const main = document.querySelector("main");
+			return {
+				nav: shown(".site-nav, .site-search, .skip-link, .breadcrumbs"),
+				main: main && main.checkVisibility() && main.innerText.length > 100,
+				size: parseFloat(getComputedStyle(main).fontSize),
+				color: getComputedStyle(main).color,
+			};
+		});
+		if (r.nav)
+			problems.push(`${rel}: navigation is printed`);
+		if (!r.main)
+			problems.push(`${rel}: the main content is not printed`);
+		if (r.size < 13)
+			problems.push(`${rel}: printed text is ${r.size} px`);
+		if (r.color !== "rgb(0, 0, 0)")
+			problems.push(`${rel}: printed text is ${r.color}`);
+		const pdf = await page.pdf({ format: "A4", printBackground: false });
+		const pagesInPdf = (pdf.toString("latin1").match(/\/Type\s*\/Page[^s]/g) || []).length;
+		if (pdf.subarray(0, 5).toString() !== "%PDF-" || pagesInPdf < 1)
+			problems.push(`${rel}: no PDF`);
+		await page.close();
+	}
+	return problems;
+}
+
+function xmllint(args) {
+	try {
+		execFileSync("xmllint", ["--noout", ...args], { encoding: "utf8", stdio: ["ignore", "pipe", "pipe"] });
+		return [];
+	} catch (e) {
+		return (e.stderr || String(e)).trim().split("\n");
+	}
+}
+
+function feedTests() {
+	const feeds = [path.join(OUT, "register/changes/feed.xml"),
+		...fs.readdirSync(path.join(OUT, "register/vendors"))
+		    .map((v) => path.join(OUT, "register/vendors", v, "feed.xml"))
+		    .filter((f) => fs.existsSync(f))];
+	if (!fs.existsSync(feeds[0]))
+		return ["changes/feed.xml was not written (a build with history writes it)"];
+	return xmllint(["--relaxng", path.join(REPO, "tests/history/atom.rng"), ...feeds])
+	    .filter((l) => !/ validates$/.test(l));
+}
+
+function sitemapTests() {
+	const file = path.join(OUT, "sub/sitemap.xml");
+	if (!fs.existsSync(file))
+		return ["sitemap.xml was not written with base_url"];
+	const problems = xmllint(["--relaxng", path.join(HERE, "sitemap.rng"), file])
+	    .filter((l) => !/ validates$/.test(l));
+	const xml = fs.readFileSync(file, "utf8");
+	const locs = [...xml.matchAll(/<loc>([^<]*)<\/loc>/g)].map((m) => m[1]);
+	const pages = htmlPages(path.join(OUT, "sub")).filter((p) =>
+	    p !== "404.html" && !isRedirect(path.join(OUT, "sub"), p));
+	const want = pages.map((p) => TEST_BASE_URL + p.replace(/index\.html$/, ""));
+	for (const w of want)
+		if (!locs.includes(w))
+			problems.push(`sitemap misses ${w}`);
+	for (const l of locs)
+		if (!want.includes(l))
+			problems.push(`sitemap lists ${l}, which is no page`);
+	if (new Set(locs).size !== locs.length)
+		problems.push("sitemap lists a page twice");
+	if (fs.existsSync(path.join(OUT, "register/sitemap.xml")))
+		problems.push("sitemap.xml written without base_url");
+	const robots = fs.readFileSync(path.join(OUT, "sub/robots.txt"), "utf8");
+	if (!robots.includes(`Sitemap: ${TEST_BASE_URL}sitemap.xml`))
+		problems.push("robots.txt does not name the sitemap");
+	// The register is built with history: its lists are dated.
+	return problems;
+}
+
+function icsTests() {
+	const problems = [];
+	const file = path.join(OUT, "sub/timeline/deadlines.ics");
+	const data = fs.readFileSync(file);
+	const text = data.toString("utf8");
+	if (!text.endsWith("\r\n") || /[^\r]\n/.test(text))
+		problems.push("lines do not all end in CRLF");
+	const lines = text.split("\r\n").slice(0, -1);
+	lines.forEach((l, i) => {
+		if (Buffer.byteLength(l) > 75)
+			problems.push(`line ${i + 1} is ${Buffer.byteLength(l)} octets`);
+	});
+	if (data.includes(Buffer.from([0xef, 0xbf, 0xbd])))
+		problems.push("a fold split a UTF-8 character");
+	const unfolded = text.replace(/\r\n[ \t]/g, "").split("\r\n").slice(0, -1);
+	if (unfolded[0] !== "BEGIN:VCALENDAR" || unfolded.at(-1) !== "END:VCALENDAR")
+		problems.push("not one VCALENDAR");
+	for (const p of ["VERSION:2.0", "PRODID:"])
+		if (!unfolded.some((l) => l.startsWith(p)))
+			problems.push(`no ${p}`);
+	const events = text.replace(/\r\n[ \t]/g, "").split("BEGIN:VEVENT").slice(1);
+	const uids = events.map((e) => (e.match(/\r\nUID:([^\r]*)/) || [])[1]);
+	for (const e of events)
+		for (const p of ["UID:", "DTSTAMP:", "DTSTART;VALUE=DATE:", "SUMMARY:"])
+			if (!e.includes(`\r\n${p}`))
+				problems.push(`an event has no ${p}`);
+	if (new Set(uids).size !== uids.length)
+		problems.push("UIDs are not unique");
+	const vendors = JSON.parse(fs.readFileSync(path.join(OUT, "sub/data/vendors.json")));
+	const deadlines = vendors.vendors.flatMap((v) => v.actions).filter((a) => a.deadline).length;
+	if (events.length !== deadlines)
+		problems.push(`${events.length} events for ${deadlines} deadlines`);
+	if (!/SUMMARY:Deadline: A very long action title/.test(text.replace(/\r\n /g, "")))
+		problems.push("the summary of a folded line is wrong after unfolding");
+	return problems;
+}
+
+// RFC 4180 reader: enough to count and compare rows.
+function parseCsv(text) {
+	const rows = [];
+	let row = [], field = "", q = false;
+	for (let i = 0; i < text.length; i++) {
+		const c = text[i];
+		if (q) {
+			if (c === "\"" && text[i + 1] === "\"") { field += "\""; i++; }
+			else if (c === "\"") q = false;
+			else field += c;
+		} else if (c === "\"") q = true;
+		else if (c === ",") { row.push(field); field = ""; }
+		else if (c === "\r" && text[i + 1] === "\n") { row.push(field); rows.push(row); row = []; field = ""; i++; }
+		else field += c;
+	}
+	return rows;
+}
+
+function dataTests() {
+	const problems = [];
+	for (const site of ["register", "sub"]) {
+		const dir = path.join(OUT, site, "data");
+		const json = JSON.parse(fs.readFileSync(path.join(dir, "vendors.json")));
+		const vendors = parseCsv(fs.readFileSync(path.join(dir, "vendors.csv"), "utf8"));
+		const actions = parseCsv(fs.readFileSync(path.join(dir, "actions.csv"), "utf8"));
+		const pkg = JSON.parse(fs.readFileSync(path.join(dir, "datapackage.json")));
+		const nActions = json.vendors.reduce((n, v) => n + v.actions.length, 0);
+		if (vendors.length - 1 !== json.vendors.length)
+			problems.push(`${site}: vendors.csv has ${vendors.length - 1} rows for ${json.vendors.length} vendors`);
+		if (actions.length - 1 !== nActions)
+			problems.push(`${site}: actions.csv has ${actions.length - 1} rows for ${nActions} actions`);
+		for (const [name, rows] of [["vendors", vendors], ["actions", actions]]) {
+			const res = pkg.resources.find((r) => r.name === name);
+			const cols = res.schema.fields.map((f) => f.name);
+			if (rows[0].join() !== cols.join())
+				problems.push(`${site}: ${name}.csv header differs from datapackage.json`);
+			if (rows.some((r) => r.length !== cols.length))
+				problems.push(`${site}: a row of ${name}.csv has the wrong number of fields`);
+		}
+		if (json.license !== "CC BY 4.0" || pkg.licenses?.[0]?.title !== "CC BY 4.0")
+			problems.push(`${site}: the licence is missing`);
+	}
+	const reg = JSON.parse(fs.readFileSync(path.join(OUT, "register/data/vendors.json")));
+	const head = execFileSync("git", ["-C", REPO, "rev-parse", "HEAD"], { encoding: "utf8" }).trim();
+	if (reg.commit !== head)
+		problems.push(`register: vendors.json says commit ${reg.commit}, HEAD is ${head}`);
+	return problems;
+}
+
+function headTests() {
+	const problems = [];
+	const html = fs.readFileSync(path.join(OUT, "sub/vendors/longname/index.html"), "utf8");
+	const canon = `${TEST_BASE_URL}vendors/longname/`;
+	if (!html.includes(`<link rel="canonical" href="${canon}">`))
+		problems.push("no canonical link with base_url");
+	for (const p of ["og:title", "og:url", "og:type", "og:site_name", "og:description"])
+		if (!html.includes(`property="${p}"`))
+			problems.push(`no ${p} with base_url`);
+	const reg = fs.readFileSync(path.join(OUT, "register/index.html"), "utf8");
+	if (/rel="canonical"|property="og:/.test(reg))
+		problems.push("canonical or Open Graph tags without base_url");
+	return problems;
+}
+
+// ---- screenshots ----
+
+async function screenshots(context, origin, dir) {
+	fs.mkdirSync(dir, { recursive: true });
+	const shots = [
+		["home.png", "index.html", 1280],
+		["vendor.png", "vendors/kaspersky/index.html", 1280],
+		["timeline.png", "timeline/index.html", 1280],
+		["facet.png", "status/banned/index.html", 1280],
+		["phone-home.png", "index.html", 375],
+		["phone-vendor.png", "vendors/kaspersky/index.html", 375],
+		["long-names.png", "sub/vendors/longname/", 1280],
+	];
+	for (const [file, rel, width] of shots) {
+		const page = await context.newPage();
+		await page.setViewportSize({ width, height: width < 500 ? 812 : 900 });
+		await page.goto(`${origin}/${rel}`);
+		await page.screenshot({ path: path.join(dir, file), fullPage: true });
+		await page.close();
+	}
+	// The search as you type.
+	const page = await context.newPage();
+	await page.goto(`${origin}/index.html`);
+	await page.focus("#search-q");
+	await page.keyboard.type("kasp");
+	await page.waitForSelector("#search-results:not([hidden]) a");
+	await page.screenshot({ path: path.join(dir, "search.png") });
+	await page.close();
+	console.log(`screenshots: ${shots.length + 1} written to ${dir}`);
+}
+
+// ---- main ----
+
+const t0 = Date.now();
+const server = await serve();
+const origin = `http://127.0.0.1:${server.address().port}`;
+const { context, profile } = await launch();
+try {
+	if (args.mode === "screenshots") {
+		await screenshots(context, origin, path.resolve(args.shots));
+	} else {
+		const results = { axe: [], overflow: [], keyboard: [], csp: [], requests: [] };
+		let total = 0;
+		for (const site of SITES) {
+			const pages = htmlPages(site.dir);
+			total += pages.length;
+			console.log(`${site.name}: ${pages.length} pages`);
+			await checkPages(context, origin, site, pages, results);
+		}
+		const nu = nuChecker();
+		report(`Nu Html Checker ${nu.version || ""}: no errors in ${total} pages`, nu.problems);
+		report(`axe-core ${results.axeVersion}: no WCAG 2.1 A/AA violations`, results.axe);
+		report("no request leaves the site", results.requests);
+		report("no CSP violation, console error or failed request", results.csp);
+		report("keyboard: skip link, visible focus, every link reachable", results.keyboard);
+		report("nothing overflows horizontally at 375 px", results.overflow);
+		report("search finds Kaspersky by typing 'kasp' and opens its page",
+		    await searchTests(context, origin));
+		report("search works from disk (assets/search-index.js)",
+		    await searchFromDisk(context));
+		report("without JavaScript the search box submits to the vendors list",
+		    await searchWithoutScript(context, origin));
+		report("printing hides the navigation and keeps the content", await printTests(context, origin));
+		report("Atom feeds validate against the RFC 4287 RELAX NG schema", feedTests());
+		report("sitemap.xml and robots.txt", sitemapTests());
+		report("timeline/deadlines.ics follows RFC 5545", icsTests());
+		report("data/*.csv and vendors.json agree, with licence and commit", dataTests());
+		report("canonical and Open Graph tags with base_url only", headTests());
+		console.log(`browser: ${total} pages checked in ${Math.round((Date.now() - t0) / 1000)} s`);
+		console.log(`${passed} passed, ${failed} failed`);
+	}
+} finally {
+	await context.close();
+	server.close();
+	fs.rmSync(profile, { recursive: true, force: true });
+}
+process.exit(failed > 0 ? 1 : 0);

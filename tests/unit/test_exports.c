@@ -1,0 +1,149 @@
+/*
+ * Unit tests: exports (CSV, iCalendar, page text) and facet slugs.
+ */
+#include <stdlib.h>
+#include <string.h>
+
+#include "buf.h"
+#include "exports.h"
+#include "facet.h"
+#include "unit.h"
+
+void
+test_exports__csv_field(void)
+{
+	struct buf b = BUF_INIT;
+
+	exports_csv_field(&b, "plain");
+	CHECK_STR(b.ptr, "plain");
+	buf_truncate(&b, 0);
+	exports_csv_field(&b, "Kaspersky Lab, Inc.");
+	CHECK_STR(b.ptr, "\"Kaspersky Lab, Inc.\"");
+	buf_truncate(&b, 0);
+	exports_csv_field(&b, "say \"no\"\r\nnext");
+	CHECK_STR(b.ptr, "\"say \"\"no\"\"\r\nnext\"");
+	buf_truncate(&b, 0);
+	exports_csv_field(&b, NULL);
+	CHECK_STR(b.ptr, "");
+	buf_release(&b);
+}
+
+void
+test_exports__ics_text(void)
+{
+	struct buf b = BUF_INIT;
+
+	exports_ics_text(&b, "a,b;c\\d\r\ne");
+	CHECK_STR(b.ptr, "a\\,b\\;c\\\\d\\ne");
+	buf_release(&b);
+}
+
+/* Every physical line is at most 75 octets, ends in CRLF, and unfolds back. */
+static void
+check_folded(const char *line)
+{
+	struct buf b = BUF_INIT, back = BUF_INIT;
+	const char *p, *eol;
+
+	exports_ics_line(&b, line);
+	CHECK(b.len >= 2 && strcmp(b.ptr + b.len - 2, "\r\n") == 0);
+	for (p = b.ptr; *p != '\0'; p = eol + 2) {
+		eol = strstr(p, "\r\n");
+		CHECK(eol != NULL);
+		if (eol == NULL)
+			break;
+		CHECK(eol - p <= 75);
+		/* A continuation starts with a space; no cut in UTF-8. */
+		if (p != b.ptr) {
+			CHECK(*p == ' ');
+			CHECK(((unsigned char)p[1] & 0xC0) != 0x80);
+			buf_put(&back, p + 1, (size_t)(eol - p - 1));
+		} else
+			buf_put(&back, p, (size_t)(eol - p));
+	}
+	CHECK_STR(back.ptr, line);
+	buf_release(&b);
+	buf_release(&back);
+}
+
+void
+test_exports__ics_fold(void)
+{
+	struct buf b = BUF_INIT, l = BUF_INIT;
+	int i;
+
+	exports_ics_line(&b, "VERSION:2.0");
+	CHECK_STR(b.ptr, "VERSION:2.0\r\n");
+	buf_release(&b);
+	/* Exactly 75 octets: not folded; 76: folded once. */
+	for (i = 0; i < 75; i++)
+		buf_putc(&l, 'x');
+	exports_ics_line(&b, l.ptr);
+	CHECK_INT(b.len, 77);
+	buf_truncate(&b, 0);
+	buf_putc(&l, 'y');
+	exports_ics_line(&b, l.ptr);
+	CHECK_STR(b.ptr + 75, "\r\n y\r\n");
+	buf_release(&b);
+	check_folded(l.ptr);
+	/* Two-, three- and four-byte characters across the fold. */
+	buf_truncate(&l, 0);
+	BUF_PUTSL(&l, "SUMMARY:");
+	for (i = 0; i < 40; i++)
+		BUF_PUTSL(&l, "\xc3\xbc\xe2\x80\x94\xf0\x9f\x93\x85");
+	check_folded(l.ptr);
+	/* An escape is not cut from its backslash. */
+	buf_truncate(&l, 0);
+	for (i = 0; i < 74; i++)
+		buf_putc(&l, 'x');
+	BUF_PUTSL(&l, "\\,tail");
+	exports_ics_line(&b, l.ptr);
+	CHECK(strstr(b.ptr, "\r\n \\,tail") != NULL);
+	check_folded(l.ptr);
+	buf_release(&b);
+	buf_release(&l);
+}
+
+void
+test_exports__html_text(void)
+{
+	struct buf b = BUF_INIT;
+
+	exports_html_text(&b, "<h2 id=\"a\">Scope</h2>\n<p>Tom &amp; "
+	    "Jerry&#39;s <em>film</em></p><script>var x = '<p>';</script>"
+	    "<style>p { }</style><p>end</p>", 1000);
+	CHECK_STR(b.ptr, "Scope Tom & Jerry's film end");
+	buf_truncate(&b, 0);
+	/* Cut at the limit, never inside a UTF-8 character. */
+	exports_html_text(&b, "<p>ab\xc3\xbc\xc3\xbc</p>", 4);
+	CHECK_STR(b.ptr, "ab\xc3\xbc");
+	buf_truncate(&b, 0);
+	exports_html_text(&b, "<p>unclosed <b", 100);
+	CHECK_STR(b.ptr, "unclosed");
+	buf_release(&b);
+}
+
+void
+test_facet__slug(void)
+{
+	char *s;
+
+	CHECK_STR(s = facet_slug("DHS"), "dhs");
+	free(s);
+	CHECK_STR(s = facet_slug("U.S. Congress"), "u-s-congress");
+	free(s);
+	CHECK_STR(s = facet_slug("  Treasury (OFAC)  "), "treasury-ofac");
+	free(s);
+	CHECK_STR(s = facet_slug("Homeland Security \xe2\x80\x94 CISA"),
+	    "homeland-security-cisa");
+	free(s);
+	CHECK_STR(s = facet_slug("\xc3\x9c" "berwachung f\xc3\xbcr BSI"),
+	    "\xc3\xbc" "berwachung-f\xc3\xbcr-bsi");
+	free(s);
+	CHECK_STR(s = facet_slug("../.."), "unnamed");
+	free(s);
+	CHECK_STR(s = facet_out(FACET_COUNTRY, "ru"), "country/ru/index.html");
+	free(s);
+	CHECK_STR(s = facet_out(FACET_TYPE, NULL), "type/index.html");
+	free(s);
+}
