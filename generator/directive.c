@@ -12,6 +12,7 @@
  * extension's HTML hook writes out in place of the node.
  */
 #include <errno.h>
+#include <stdint.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -27,6 +28,8 @@
 #include "diag.h"
 #include "directive.h"
 #include "history.h"
+#include "markdown.h"
+#include "mdlimit.h"
 #include "record.h"
 #include "site.h"
 #include "source.h"
@@ -34,6 +37,8 @@
 #include "util.h"
 
 #define MAX_INCLUDE_DEPTH	16
+#define MAX_INCLUDES		256	/* per page, however nested */
+#define MAX_ATTRS		64	/* per directive */
 #define MAX_CONTAINER_DEPTH	32	/* each line is checked against all */
 #define MAX_LIMIT		100000
 
@@ -60,6 +65,7 @@ struct directive {
 	unsigned	 fence;		/* a container's colons */
 	bool		 closed;	/* a container's closing fence was read */
 	bool		 done;		/* rendered (or reported) */
+	bool		 in_link;	/* inside a link: makes no link itself */
 	char		*enter;		/* HTML written for the node */
 	char		*exit;
 	struct directive *next;
@@ -74,6 +80,7 @@ struct heading {
 
 struct dir_ctx {
 	struct diag		*dg;
+	struct md_src		 src;	/* what this context parses */
 	const struct dir_env	*env;
 	const char		*path;
 	const char		*text;
@@ -92,8 +99,17 @@ struct dir_ctx {
 	size_t			 stacksz;
 	struct heading		*heads;
 	size_t			 headsz;
-	unsigned		 charts;
 	bool			 too_deep;	/* reported */
+	unsigned		 includes;	/* the page's includes so far */
+	size_t			 included;	/* and their bytes */
+	/* Where inline directives are: offsets of the text's lines. */
+	size_t			*lines;
+	size_t			 linesz;
+	const unsigned char	*nl_chunk;	/* newlines counted in it ... */
+	size_t			 nl_off;	/* ... up to this offset: */
+	unsigned		 nl_count;
+	/* Heading slugs taken, and the next suffix of each. */
+	struct slugset		*slugs;
 	struct buf		 scratch;	/* the included file being read */
 };
 
@@ -238,6 +254,8 @@ scan_attrs(const unsigned char *s, size_t n, bool multiline,
 	if (n == 0 || s[0] != '{')
 		return 0;
 	for (;;) {
+		if (d->attrsz >= MAX_ATTRS)
+			return 0;	/* more is not a directive anyone writes */
 		while (i < n && (is_ws(s[i]) ||
 		    (multiline && (s[i] == '\n' || s[i] == '\r'))))
 			i++;
@@ -523,24 +541,38 @@ known_inline(const char *name)
 /*
  * The column of an inline directive: the parser gives offsets into the
  * paragraph's text, without the prefixes of the blocks around it, so the
- * directive is found in the source line itself.
+ * directive is looked for in the source line itself, near the guess. The
+ * offsets of the text's lines are found once per context.
  */
 static unsigned
-source_col(const struct dir_ctx *ctx, unsigned line, const char *needle,
+source_col(struct dir_ctx *ctx, unsigned line, const char *needle,
     unsigned guess)
 {
-	const char *p = ctx->text, *end = ctx->text + ctx->len, *nl, *hit;
-	unsigned l, best = 0, bestd = (unsigned)-1, c, dist;
+	const char *p, *end = ctx->text + ctx->len, *nl, *hit, *from, *to;
+	unsigned best = 0, bestd = (unsigned)-1, c, dist;
 	size_t nn = strlen(needle);
 
-	for (l = 1; l < line && p < end; l++) {
-		if ((nl = memchr(p, '\n', (size_t)(end - p))) == NULL)
-			return guess;
-		p = nl + 1;
+	if (ctx->lines == NULL) {
+		ctx->lines = xreallocarray(NULL, 1, sizeof(size_t));
+		ctx->lines[ctx->linesz++] = 0;
+		for (p = ctx->text; (nl = memchr(p, '\n', (size_t)(end - p))) !=
+		    NULL; p = nl + 1) {
+			ctx->lines = xreallocarray(ctx->lines, ctx->linesz + 1,
+			    sizeof(size_t));
+			ctx->lines[ctx->linesz++] = (size_t)(nl + 1 - ctx->text);
+		}
 	}
+	if (line == 0 || line > ctx->linesz)
+		return guess;
+	p = ctx->text + ctx->lines[line - 1];
 	if ((nl = memchr(p, '\n', (size_t)(end - p))) == NULL)
 		nl = end;
-	for (hit = p; hit + nn <= nl; hit++) {
+	/* Block prefixes are short: look within 256 bytes of the guess. */
+	from = guess > 257 ? p + guess - 257 : p;
+	to = p + guess + 256 < nl ? p + guess + 256 : nl;
+	if (from > nl)
+		return guess;
+	for (hit = from; hit + nn <= to; hit++) {
 		if (memcmp(hit, needle, nn) != 0)
 			continue;
 		c = (unsigned)(hit - p) + 1;
@@ -549,6 +581,49 @@ source_col(const struct dir_ctx *ctx, unsigned line, const char *needle,
 			best = c, bestd = dist;
 	}
 	return best != 0 ? best : guess;
+}
+
+/*
+ * Newlines in chunk before off. Inline parsing moves forward through one
+ * paragraph at a time, so the count goes on from the last call.
+ */
+static unsigned
+count_lines(struct dir_ctx *ctx, const unsigned char *chunk, size_t off)
+{
+	size_t i = 0;
+
+	if (ctx->nl_chunk == chunk && off >= ctx->nl_off)
+		i = ctx->nl_off;
+	else
+		ctx->nl_count = 0;
+	for (; i < off; i++)
+		if (chunk[i] == '\n')
+			ctx->nl_count++;
+	ctx->nl_chunk = chunk;
+	ctx->nl_off = off;
+	return ctx->nl_count;
+}
+
+/* Where an inline directive at off of the paragraph `parent` is. */
+static struct pos
+inline_pos(struct dir_ctx *ctx, cmark_node *parent, const unsigned char *s,
+    size_t off, size_t name)
+{
+	unsigned k = count_lines(ctx, s, off), line, col;
+	char needle[80];
+	size_t i;
+
+	line = (unsigned)cmark_node_get_start_line(parent) + k;
+	for (i = off; i > 0 && s[i - 1] != '\n'; i--)
+		;
+	col = (unsigned)(off - i) + 1;
+	if (k == 0)
+		col += (unsigned)cmark_node_get_start_column(parent) - 1;
+	snprintf(needle, sizeof(needle), ":%.*s", (int)(name < 70 ? name : 70),
+	    (const char *)s + off + 1);
+	col = source_col(ctx, line, needle, col);
+	return (struct pos){ ctx->path, ctx->line + line - 1,
+		ctx->col < 0 ? 0 : col + (unsigned)ctx->col };
 }
 
 /* cmark hook, at ':' in text: an inline directive? */
@@ -560,52 +635,44 @@ match_inline(cmark_syntax_extension *ext, cmark_parser *parser,
 	struct cmark_chunk *chunk = cmark_inline_parser_get_chunk(ip);
 	int off = cmark_inline_parser_get_offset(ip);
 	const unsigned char *s = chunk->data;
-	size_t n = (size_t)chunk->len, used, name, i;
-	unsigned line, col, k;
+	size_t n = (size_t)chunk->len, used, name;
 	struct directive *d;
 	cmark_node *node;
 	struct pos p;
-	char needle[80];
+	unsigned char after;
+	char nm[72];
 
 	(void)parser;
 	/* cmark offers every extension every special character. */
-	if (c != ':' || (off > 0 && s[off - 1] == ':'))
+	if (c != ':')
+		return NULL;
+	/* "::" is not inline; "\::" is an escaped colon, then a directive. */
+	if (off > 0 && s[off - 1] == ':' && !(off > 1 && s[off - 2] == '\\'))
 		return NULL;
 	name = scan_name(s + off + 1, n - (size_t)off - 1);
 	if (name == 0)
 		return NULL;
-	/* Where it is, for messages. */
-	for (i = 0, k = 0; i < (size_t)off; i++)
-		if (s[i] == '\n')
-			k++;
-	line = (unsigned)cmark_node_get_start_line(parent) + k;
-	for (i = (size_t)off; i > 0 && s[i - 1] != '\n'; i--)
-		;
-	col = (unsigned)(off - (int)i) + 1;
-	if (k == 0)
-		col += (unsigned)cmark_node_get_start_column(parent) - 1;
-	snprintf(needle, sizeof(needle), ":%.*s", (int)(name < 70 ? name : 70),
+	after = (size_t)off + 1 + name < n ? s[off + 1 + name] : '\0';
+	snprintf(nm, sizeof(nm), "%.*s", (int)(name < 70 ? name : 70),
 	    (const char *)s + off + 1);
-	col = source_col(ctx, line, needle, col);
-	p = (struct pos){ ctx->path, ctx->line + line - 1,
-		ctx->col < 0 ? 0 : col + (unsigned)ctx->col };
-
 	d = scan_directive(s + off + 1, n - (size_t)off - 1, true, &used);
 	if (d == NULL || !known_inline(d->name)) {
-		const unsigned char after = s[off + 1 + name];
 		if (d != NULL)
 			directive_free(d);
+		/* Positions are worked out only for what is reported. */
 		if (after == '[' || after == '{') {
-			if (!known_inline(needle + 1))
+			p = inline_pos(ctx, parent, s, (size_t)off, name);
+			if (!known_inline(nm))
 				diag_warning(ctx->dg, &p, "unknown inline directive "
-				    "'%s' left as text (write '\\:' for a colon)",
-				    needle);
+				    "':%s' left as text (write '\\:' for a colon)",
+				    nm);
 			else
 				diag_warning(ctx->dg, &p, "malformed inline "
-				    "directive '%s' left as text", needle);
+				    "directive ':%s' left as text", nm);
 		}
 		return NULL;
 	}
+	p = inline_pos(ctx, parent, s, (size_t)off, name);
 	d->kind = DK_TEXT;
 	d->path = ctx->path;
 	d->line = p.line;
@@ -620,23 +687,22 @@ match_inline(cmark_syntax_extension *ext, cmark_parser *parser,
 }
 
 struct dir_ctx *
-dir_attach(cmark_parser *parser, struct diag *dg, const struct dir_env *env,
-    const char *path, const char *text, size_t len, unsigned line, int col)
+dir_attach(cmark_parser *parser, struct diag *dg, const struct md_src *src)
 {
 	struct dir_ctx *ctx = xcalloc(1, sizeof(*ctx));
 	cmark_mem *mem = cmark_get_default_mem_allocator();
 	cmark_llist *chars = NULL;
 
-	if (DIR_BLOCK == 0) {
+	if (DIR_BLOCK == 0)
 		DIR_BLOCK = cmark_syntax_extension_add_node(0);
-	}
 	ctx->dg = dg;
-	ctx->env = env;
-	ctx->path = path;
-	ctx->text = text;
-	ctx->len = len;
-	ctx->line = line;
-	ctx->col = col;
+	ctx->src = *src;
+	ctx->env = src->env;
+	ctx->path = src->path;
+	ctx->text = src->text;
+	ctx->len = src->len;
+	ctx->line = src->line;
+	ctx->col = src->col;
 	ctx->root = ctx;
 	buf_init(&ctx->scratch);
 	ctx->ext = cmark_syntax_extension_new("docket-directive");
@@ -651,6 +717,85 @@ dir_attach(cmark_parser *parser, struct diag *dg, const struct dir_env *env,
 	cmark_syntax_extension_set_special_inline_chars(ctx->ext, chars);
 	cmark_parser_attach_syntax_extension(parser, ctx->ext);
 	return ctx;
+}
+
+/*
+ * The heading ids of a page: a hash set of the slugs taken, each with the
+ * next suffix to try, so that many equal headings cost linear time.
+ */
+struct slugset {
+	struct slugent {
+		char		*slug;	/* NULL: empty */
+		unsigned	 next;	/* next suffix to try */
+	} *v;
+	size_t	 cap, n;
+};
+
+static uint32_t
+slug_hash(const char *s)
+{
+	uint32_t h = 2166136261u;
+
+	for (; *s != '\0'; s++)
+		h = (h ^ (unsigned char)*s) * 16777619u;
+	return h;
+}
+
+static struct slugent *
+slug_find(struct slugset *set, const char *slug)
+{
+	size_t i;
+
+	for (i = slug_hash(slug) & (set->cap - 1); set->v[i].slug != NULL;
+	    i = (i + 1) & (set->cap - 1))
+		if (strcmp(set->v[i].slug, slug) == 0)
+			return &set->v[i];
+	return &set->v[i];
+}
+
+/* Takes slug (copied); returns the entry. */
+static struct slugent *
+slug_take(struct slugset *set, const char *slug)
+{
+	struct slugent *e, *old;
+	size_t oldcap, i;
+
+	if ((set->n + 1) * 2 > set->cap) {
+		old = set->v;
+		oldcap = set->cap;
+		set->cap = set->cap == 0 ? 64 : set->cap * 2;
+		set->v = xcalloc(set->cap, sizeof(*set->v));
+		for (i = 0; i < oldcap; i++)
+			if (old[i].slug != NULL)
+				*slug_find(set, old[i].slug) = old[i];
+		free(old);
+	}
+	e = slug_find(set, slug);
+	if (e->slug == NULL) {
+		e->slug = xstrdup(slug);
+		e->next = 1;
+		set->n++;
+	}
+	return e;
+}
+
+static bool
+slug_taken(struct slugset *set, const char *slug)
+{
+	return set->cap > 0 && slug_find(set, slug)->slug != NULL;
+}
+
+static void
+slugset_free(struct slugset *set)
+{
+	size_t i;
+
+	if (set == NULL)
+		return;
+	for (i = 0; i < set->cap; i++)
+		free(set->v[i].slug);
+	free(set->v);
+	free(set);
 }
 
 void
@@ -676,6 +821,8 @@ dir_free(struct dir_ctx *ctx)
 		free(ctx->heads[i].slug);
 	}
 	free(ctx->heads);
+	free(ctx->lines);
+	slugset_free(ctx->slugs);
 	buf_release(&ctx->scratch);
 	cmark_syntax_extension_free(cmark_get_default_mem_allocator(), ctx->ext);
 	free(ctx);
@@ -910,7 +1057,11 @@ render_tmpl(struct dir_ctx *ctx, struct directive *d, const char *name,
 	struct site *s = ctx->env->site;
 	int rc;
 
-	put_classes(&cls, d);
+	/* The template escapes it. */
+	if (d->classes.len > 0) {
+		buf_putc(&cls, ' ');
+		buf_put(&cls, d->classes.ptr, d->classes.len);
+	}
 	tval_set(data, "class", tval_strn(cls.ptr, cls.len));
 	tval_set_str(data, "root", DIR_ROOT);
 	if (s->cfg.title != NULL) {
@@ -1163,7 +1314,7 @@ do_chart(struct dir_ctx *ctx, struct directive *d)
 	struct buf b = BUF_INIT;
 	size_t n = 0, i, j;
 	long max = 0;
-	int id, miny = 0, maxy = 0, y;
+	int miny = 0, maxy = 0, y;
 	const int width = 640, labelw = 200, barh = 22, gap = 10, valw = 48;
 	int height, plotw = width - labelw - valw;
 	char tmp[16];
@@ -1219,12 +1370,10 @@ do_chart(struct dir_ctx *ctx, struct directive *d)
 	for (i = 0; i < n; i++)
 		if (bars[i].value > max)
 			max = bars[i].value;
-	id = (int)++ctx->root->charts;
 	height = n == 0 ? barh : (int)n * (barh + gap) - gap;
 	buf_printf(&b, "<figure class=\"chart chart-%s", of);
 	put_classes(&b, d);
-	buf_printf(&b, "\" id=\"chart-%d\">\n<figcaption>%s</figcaption>\n", id,
-	    what);
+	buf_printf(&b, "\">\n<figcaption>%s</figcaption>\n", what);
 	buf_printf(&b, "<svg class=\"chart-svg\" viewBox=\"0 0 %d %d\" "
 	    "width=\"%d\" height=\"%d\" aria-hidden=\"true\" focusable=\"false\" "
 	    "xmlns=\"http://www.w3.org/2000/svg\">\n<title>%s</title>\n",
@@ -1442,6 +1591,18 @@ do_inline(struct dir_ctx *ctx, struct directive *d)
 		d->enter = buf_detach(&b);
 		return 0;
 	}
+	if (d->in_link) {
+		/* A link inside a link is not HTML: the label and badge only. */
+		BUF_PUTSL(&b, "<span class=\"vendor-link");
+		put_classes(&b, d);
+		BUF_PUTSL(&b, "\">");
+		buf_puts_html(&b, d->label != NULL && *d->label != '\0' ?
+		    d->label : r->name);
+		BUF_PUTSL(&b, "</span> ");
+		put_badge(&b, r);
+		d->enter = buf_detach(&b);
+		return 0;
+	}
 	out = xasprintf("vendors/%s/index.html", r->id);
 	url = site_url_for(s, out);
 	BUF_PUTSL(&b, "<a class=\"vendor-link");
@@ -1550,6 +1711,7 @@ do_include(struct dir_ctx *ctx, struct directive *d, cmark_node *node)
 	const char *file;
 	char *path;
 	struct buf data = BUF_INIT, chain = BUF_INIT;
+	struct md_src sub_src;
 	cmark_parser *parser;
 	cmark_node *doc, *child;
 	size_t i, bad;
@@ -1595,6 +1757,15 @@ do_include(struct dir_ctx *ctx, struct directive *d, cmark_node *node)
 		free(path);
 		return rc;
 	}
+	if (root->includes >= MAX_INCLUDES) {
+		free(path);
+		if (root->includes++ == MAX_INCLUDES)	/* said once */
+			return derr(ctx, d, "more than %d includes in one page",
+			    MAX_INCLUDES);
+		d->done = true;
+		return -1;
+	}
+	root->includes++;
 	if (source_read(s->src, path, &data) == -1) {
 		rc = derr(ctx, d, "cannot read '%s': %s", path, errno == EFBIG ?
 		    "file larger than 16 MiB" : strerror(errno));
@@ -1607,30 +1778,38 @@ do_include(struct dir_ctx *ctx, struct directive *d, cmark_node *node)
 		free(path);
 		return rc;
 	}
+	if ((root->included += data.len) > MAX_FILE_SIZE) {
+		rc = derr(ctx, d, "included files of one page larger than 16 "
+		    "MiB in all");
+		buf_release(&data);
+		free(path);
+		return rc;
+	}
 	root->paths = xreallocarray(root->paths, root->pathsz + 1, sizeof(char *));
 	root->paths[root->pathsz++] = path;
 	/* The included text must outlive the parse: positions point into it. */
 	root->paths = xreallocarray(root->paths, root->pathsz + 1, sizeof(char *));
 	root->paths[root->pathsz++] = buf_detach(&data);
 
-	parser = cmark_parser_new(CMARK_OPT_VALIDATE_UTF8);
-	{
-		static const char *const exts[] = {
-			"table", "strikethrough", "autolink", "tagfilter"
-		};
-		for (i = 0; i < NELEM(exts); i++)
-			cmark_parser_attach_syntax_extension(parser,
-			    cmark_find_syntax_extension(exts[i]));
-	}
-	sub = dir_attach(parser, ctx->dg, ctx->env, path,
-	    root->paths[root->pathsz - 1], strlen(root->paths[root->pathsz - 1]),
-	    1, 0);
+	/* The page's options, with the included file's text and place. */
+	sub_src = ctx->src;
+	sub_src.path = path;
+	sub_src.text = root->paths[root->pathsz - 1];
+	sub_src.len = strlen(sub_src.text);
+	sub_src.line = 1;
+	sub_src.col = 0;
+	if (mdlimit_check(ctx->dg, &sub_src) == -1)
+		return -1;
+	parser = md_parser_new(&sub_src);
+	sub = dir_attach(parser, ctx->dg, &sub_src);
 	sub->root = root;
 	root->subs = xreallocarray(root->subs, root->subsz + 1, sizeof(*root->subs));
 	root->subs[root->subsz++] = sub;
 	cmark_parser_feed(parser, sub->text, sub->len);
 	doc = cmark_parser_finish(parser);
 	cmark_parser_free(parser);
+	if (md_filter_urls(ctx->dg, &sub->src, doc) == -1)
+		rc = -1;
 	root->stack[root->stacksz++] = path;
 	if (splice_includes(sub, doc) == -1)
 		rc = -1;
@@ -1717,19 +1896,6 @@ node_text(struct buf *out, cmark_node *node)
 	cmark_iter_free(it);
 }
 
-/* Ids theme templates use; a heading with one of these gets a suffix. */
-static bool
-reserved_id(const char *id)
-{
-	static const char *const ids[] = { "main", "contents" };
-	size_t i;
-
-	for (i = 0; i < NELEM(ids); i++)
-		if (strcmp(id, ids[i]) == 0)
-			return true;
-	return false;
-}
-
 static void
 number_headings(struct dir_ctx *ctx, cmark_node *doc)
 {
@@ -1737,10 +1903,14 @@ number_headings(struct dir_ctx *ctx, cmark_node *doc)
 	cmark_node *n;
 	struct buf text = BUF_INIT, slug = BUF_INIT;
 	struct heading *h;
-	size_t i, len;
-	unsigned k;
-	bool taken;
+	struct slugent *base;
+	size_t len;
 
+	if (ctx->slugs == NULL) {
+		ctx->slugs = xcalloc(1, sizeof(*ctx->slugs));
+		slug_take(ctx->slugs, "main");		/* ids the theme uses */
+		slug_take(ctx->slugs, "contents");
+	}
 	while (cmark_iter_next(it) != CMARK_EVENT_DONE) {
 		n = cmark_iter_get_node(it);
 		if (cmark_node_get_type(n) != CMARK_NODE_HEADING ||
@@ -1752,18 +1922,18 @@ number_headings(struct dir_ctx *ctx, cmark_node *doc)
 		dir_slug(&slug, text.ptr);
 		if (slug.len == 0)
 			BUF_PUTSL(&slug, "section");
-		len = slug.len;
-		for (k = 0;; k++) {
-			if (k > 0) {
+		if (slug_taken(ctx->slugs, slug.ptr)) {
+			/* "x" is taken: try "x-1", "x-2", ... from where we were. */
+			base = slug_take(ctx->slugs, slug.ptr);
+			len = slug.len;
+			for (;;) {
 				buf_truncate(&slug, len);
-				buf_printf(&slug, "-%u", k);
+				buf_printf(&slug, "-%u", base->next++);
+				if (!slug_taken(ctx->slugs, slug.ptr))
+					break;
 			}
-			taken = reserved_id(slug.ptr);
-			for (i = 0; i < ctx->headsz && !taken; i++)
-				taken = strcmp(ctx->heads[i].slug, slug.ptr) == 0;
-			if (!taken)
-				break;
 		}
+		slug_take(ctx->slugs, slug.ptr);
 		ctx->heads = xreallocarray(ctx->heads, ctx->headsz + 1,
 		    sizeof(*ctx->heads));
 		h = &ctx->heads[ctx->headsz++];
@@ -1782,7 +1952,7 @@ int
 dir_finish(struct dir_ctx *ctx, cmark_node *doc)
 {
 	cmark_iter *it;
-	cmark_node *n;
+	cmark_node *n, *up;
 	cmark_node_type t;
 	struct directive *d;
 	unsigned errors = ctx->dg->errors;
@@ -1802,6 +1972,11 @@ dir_finish(struct dir_ctx *ctx, cmark_node *doc)
 		    (d = cmark_node_get_user_data(n)) == NULL || d->done)
 			continue;
 		d->done = true;
+		for (up = cmark_node_parent(n); up != NULL;
+		    up = cmark_node_parent(up))
+			if (cmark_node_get_type(up) == CMARK_NODE_LINK ||
+			    cmark_node_get_type(up) == CMARK_NODE_IMAGE)
+				d->in_link = true;
 		if (render_one(ctx, d) == -1)
 			rc = -1;
 	}

@@ -17,6 +17,7 @@
 
 struct buf;
 struct diag;
+struct md_src;
 struct site;
 struct tval;
 
@@ -38,13 +39,12 @@ struct dir_env {
 struct dir_ctx;
 
 /*
- * Attaches the directive extension to a parser for the file at path
- * (text starting at line `line`, columns shifted by `col`, -1: unknown).
- * Returns the context to pass to dir_finish() and dir_free().
+ * Attaches the directive extension to a parser for src (its path, text,
+ * first line, column shift and src->env, which must not be NULL). src is
+ * copied; its strings must outlive the context. Returns the context to
+ * pass to dir_finish() and dir_free().
  */
-struct dir_ctx	*dir_attach(cmark_parser *, struct diag *, const struct dir_env *,
-		    const char *path, const char *text, size_t len,
-		    unsigned line, int col);
+struct dir_ctx	*dir_attach(cmark_parser *, struct diag *, const struct md_src *);
 /*
  * After parsing: splices includes, gives headings their ids, and renders
  * every directive. Returns 0, or -1 after reporting errors.

@@ -95,9 +95,20 @@ md_split(struct diag *dg, const char *path, const char *data, size_t len,
 	return diag_error(dg, &pos, "front matter is not closed by '---'");
 }
 
-static cmark_parser *
-new_parser(int options)
+static int
+md_options(const struct md_src *src)
 {
+	int options = CMARK_OPT_VALIDATE_UTF8 | CMARK_OPT_GITHUB_PRE_LANG;
+
+	if (src->unsafe_html)
+		options |= CMARK_OPT_UNSAFE;
+	return options;
+}
+
+cmark_parser *
+md_parser_new(const struct md_src *src)
+{
+	int options = md_options(src);
 	static const char *const exts[] = {
 		"table", "strikethrough", "autolink", "tagfilter"
 	};
@@ -116,9 +127,8 @@ new_parser(int options)
 	return parser;
 }
 
-/* Removes every link and image URL that is not safe; reports the others. */
-static int
-filter_urls(struct diag *dg, const struct md_src *src, cmark_node *root)
+int
+md_filter_urls(struct diag *dg, const struct md_src *src, cmark_node *root)
 {
 	cmark_iter *it = cmark_iter_new(root);
 	cmark_event_type ev;
@@ -157,7 +167,6 @@ filter_urls(struct diag *dg, const struct md_src *src, cmark_node *root)
 int
 md_render(struct buf *out, struct diag *dg, const struct md_src *src)
 {
-	int options = CMARK_OPT_VALIDATE_UTF8 | CMARK_OPT_GITHUB_PRE_LANG;
 	cmark_parser *parser;
 	cmark_node *doc;
 	struct dir_ctx *dir = NULL;
@@ -166,21 +175,19 @@ md_render(struct buf *out, struct diag *dg, const struct md_src *src)
 
 	if (mdlimit_check(dg, src) == -1)
 		return -1;
-	if (src->unsafe_html)
-		options |= CMARK_OPT_UNSAFE;
-	parser = new_parser(options);
+	parser = md_parser_new(src);
 	if (src->env != NULL)
-		dir = dir_attach(parser, dg, src->env, src->path, src->text,
-		    src->len, src->line, src->col);
+		dir = dir_attach(parser, dg, src);
 	cmark_parser_feed(parser, src->text, src->len);
 	doc = cmark_parser_finish(parser);
 	if (doc == NULL)
 		die("out of memory");
+	/* Before includes are spliced: they are filtered with their own path. */
+	if (md_filter_urls(dg, src, doc) == -1)
+		rc = -1;
 	if (dir != NULL && dir_finish(dir, doc) == -1)
 		rc = -1;
-	if (filter_urls(dg, src, doc) == -1)
-		rc = -1;
-	html = cmark_render_html(doc, options,
+	html = cmark_render_html(doc, md_options(src),
 	    cmark_parser_get_syntax_extensions(parser));
 	buf_puts(out, html);
 	free(html);

@@ -35,6 +35,19 @@ struct md_src {
 int	md_render(struct buf *out, struct diag *, const struct md_src *);
 
 /*
+ * A parser with the GFM extensions and the options for src (raw HTML kept
+ * only with unsafe_html). Free with cmark_parser_free().
+ */
+struct cmark_parser;
+struct cmark_parser *md_parser_new(const struct md_src *);
+/*
+ * Empties every link and image URL of the tree that is not safe, with a
+ * warning at its place in src, and gives the safe ones to src->on_link.
+ */
+struct cmark_node;
+int	md_filter_urls(struct diag *, const struct md_src *, struct cmark_node *);
+
+/*
  * Splits "---\n<yaml>---\n<body>". Without front matter *yaml is NULL and
  * the body is all of data. Returns 0, or -1 when the front matter is not
  * closed (reported).
