@@ -40,7 +40,7 @@ static const char usage_main[] =
 
 static const char usage_build[] =
 "usage: docket build [SOURCE] [-o DIR] [--as-of REV] [--base-url URL]\n"
-"                    [--drafts] [--no-history] [--strict]\n"
+"                    [--cache-dir DIR] [--drafts] [--no-history] [--strict]\n"
 "                    [--diagnostics gcc|github] [-q | -v]\n"
 "\n"
 "Builds the site in SOURCE (default: the current folder) into the folder\n"
@@ -53,6 +53,8 @@ static const char usage_build[] =
 "in each record) is read from the git repository that holds SOURCE.\n"
 "Without a repository the site is built without history, with a warning;\n"
 "a shallow clone gives a warning and pages say \"history incomplete\".\n"
+"What was read is kept in a cache, by commit, so that the next build reads\n"
+"only the commits made since.\n"
 "\n"
 "Options:\n"
 "  -o, --output DIR     write into DIR (relative to the current folder)\n"
@@ -61,6 +63,8 @@ static const char usage_build[] =
 "                       day in history.timezone), reading docket.yml,\n"
 "                       templates and content from git, not the working tree\n"
 "  --no-history         do not read the git history at all\n"
+"  --cache-dir DIR      keep the history cache in DIR (default:\n"
+"                       $XDG_CACHE_HOME/docket, else ~/.cache/docket)\n"
 "  --base-url URL       the site's public address (overrides docket.yml);\n"
 "                       links stay relative, canonical URLs use it\n"
 "  --drafts             include pages and records marked as drafts\n"
@@ -320,6 +324,12 @@ cmd_build(int argc, char *argv[], struct diag *dg)
 			if ((v = optval(argc, argv, &i, "--base-url")) == NULL)
 				return usage_error("a URL must follow", a, usage_build);
 			o.base_url = v;
+		} else if (is_opt(a, "--cache-dir")) {
+			if ((v = optval(argc, argv, &i, "--cache-dir")) == NULL ||
+			    *v == '\0')
+				return usage_error("a folder must follow", a,
+				    usage_build);
+			o.cache_dir = v;
 		} else if (is_opt(a, "--diagnostics")) {
 			if (diag_format(dg, a, optval(argc, argv, &i,
 			    "--diagnostics"), usage_build) != 0)

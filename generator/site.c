@@ -894,8 +894,10 @@ site_build(struct diag *dg, const struct build_opts *opts)
 	if (opts->as_of == NULL && !opts->no_history &&
 	    hist_open(&s.hist, dg, s.dir) == -1)
 		goto out;
-	if (s.hist != NULL)
+	if (s.hist != NULL) {
 		s.hist->drafts = opts->drafts;
+		hist_cache(s.hist, opts->cache_dir);
+	}
 	if (opts->base_url != NULL) {
 		if (!url_is_web(opts->base_url)) {
 			diag_error(dg, NULL, "--base-url must be an http or https URL");
@@ -917,7 +919,7 @@ site_build(struct diag *dg, const struct build_opts *opts)
 
 	/* git reads the history while the content is read. */
 	if (s.hist != NULL && !opts->no_history)
-		hist_prefetch(s.hist);
+		hist_prefetch(s.hist, &s.cfg);
 	/* Read and check every input; stop before writing on any error. */
 	status = 1;
 	if (source_type(s.src, "content") != SRC_DIR)
@@ -937,6 +939,11 @@ site_build(struct diag *dg, const struct build_opts *opts)
 	if (s.hist != NULL && !opts->no_history &&
 	    hist_walk(s.hist, dg, &s.cfg) == -1)
 		goto out;
+	if (opts->verbose && s.hist != NULL && s.hist->walked &&
+	    s.hist->head[0] != '\0')
+		fprintf(stderr, "docket: history: %zu commits from the cache, "
+		    "%zu read from git\n", s.hist->cache_reused,
+		    s.hist->cache_walked);
 	s.tmpl = tmpl_set_new(dg, load_template, &s);
 
 	/* Write everything beside the output, then swap it in. */

@@ -24,6 +24,7 @@ struct build_opts {
 	const char	*output;	/* -o, relative to the current folder */
 	const char	*base_url;	/* --base-url */
 	const char	*as_of;		/* --as-of REV|YYYY-MM-DD */
+	const char	*cache_dir;	/* --cache-dir; NULL: the default */
 	bool		 no_history;	/* --no-history */
 	bool		 drafts;
 	bool		 verbose;
