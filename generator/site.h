@@ -76,7 +76,9 @@ struct site {
 	size_t		  tmpl_pathsz;
 	struct history	 *hist;		/* NULL: --no-history */
 	char		 *tmpdir;	/* the output being written */
+	char		 *olddir;	/* the output it replaces, or NULL */
 	size_t		  written;	/* files written */
+	size_t		  reused;	/* of them, linked from olddir */
 };
 
 /*
