@@ -1443,6 +1443,7 @@ hist_walk(struct history *h, struct diag *dg, const struct config *cfg)
 	int rc = -1;
 
 	memset(&w, 0, sizeof(w));
+	memset(&ce, 0, sizeof(ce));
 	w.h = h;
 	w.dg = dg;
 	w.cfg = cfg;
@@ -1498,9 +1499,9 @@ hist_walk(struct history *h, struct diag *dg, const struct config *cfg)
 	if (base < ordersz) {
 		h->cache_reused = ordersz - base;
 		cache_merge(&w, &ce);
-		histcache_release(&ce);
 	}
-	if (h->cache_key != NULL)
+	/* (An entry of the commit built is there already when base is 0.) */
+	if (h->cache_key != NULL && base != 0)
 		cache_save(&w, order, ordersz, &start);
 	if (!h->as_of && read_status(&w) == -1)
 		goto done;
@@ -1532,6 +1533,7 @@ done:
 	pathmap_release(&w.paths);
 	pathmap_release(&w.ever);
 	free(w.top);
+	histcache_release(&ce);
 	free(order);
 	for (i = 0; i < w.parsedsz; i++) {
 		record_free(w.parsed[i]->rec);
