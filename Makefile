@@ -45,7 +45,7 @@ endif
 LIB_SRCS    = generator/buf.c generator/diag.c generator/util.c \
               generator/template.c generator/config.c generator/record.c \
               generator/date.c generator/source.c generator/directive.c \
-              generator/gitsrc.c generator/gitlog.c generator/history.c generator/recdiff.c \
+              generator/gitsrc.c generator/gitlog.c generator/histcache.c generator/history.c generator/recdiff.c \
               generator/changes.c generator/hist_html.c \
               generator/markdown.c generator/mdlimit.c generator/model.c \
               generator/site.c \
@@ -121,6 +121,9 @@ tests/history/feedcheck: tests/history/feedcheck.c
 tests/fuzz/%-replay: tests/fuzz/%.c tests/fuzz/standalone.c tests/fuzz/fuzz.h generator/libdocket.a
 	$(CC) $(CFLAGS) -Igenerator $(LDFLAGS) -o $@ $< tests/fuzz/standalone.c \
 	    generator/libdocket.a $(LDLIBS)
+
+# The tests keep docket's history cache to themselves.
+export XDG_CACHE_HOME = $(CURDIR)/tests/out/cache
 
 test: check-deps
 	@$(MAKE) --no-print-directory docket $(TEST_BIN)

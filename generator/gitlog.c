@@ -84,7 +84,8 @@ child_env(void)
 }
 
 struct gitlog *
-gitlog_start(const char *gitdir, const char *head, const char *folder)
+gitlog_start(const char *gitdir, const char *head, const char *exclude,
+    const char *folder)
 {
 	struct gitlog *g;
 	posix_spawn_file_actions_t fa;
@@ -94,13 +95,18 @@ gitlog_start(const char *gitdir, const char *head, const char *folder)
 		"-c", "core.quotePath=false", "log", "--no-renames", "--raw",
 		"-z", "--no-abbrev", "--root", "--no-merges", "--no-relative",
 		"--no-show-signature", "--no-ext-diff", "--no-textconv",
-		"--no-mailmap", "--format=%H", head, "--", NULL
+		"--no-mailmap", "--format=%H", head, NULL, NULL, NULL
 	};
+	char *not = exclude != NULL ? xasprintf("^%s", exclude) : NULL;
 	const char **env;
 	int p[2];
 
+	/* The commits of `head` that `exclude` does not reach. */
+	argv[NELEM(argv) - 3] = not != NULL ? not : "--";
+	argv[NELEM(argv) - 2] = not != NULL ? "--" : NULL;
 	if (pipe(p) == -1) {
 		free(gd);
+		free(not);
 		return NULL;
 	}
 	g = xcalloc(1, sizeof(*g));
@@ -119,6 +125,7 @@ gitlog_start(const char *gitdir, const char *head, const char *folder)
 	posix_spawn_file_actions_destroy(&fa);
 	free(env);
 	free(gd);
+	free(not);
 	close(p[1]);
 	if (g->pid == -1) {
 		close(p[0]);

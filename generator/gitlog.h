@@ -25,13 +25,14 @@ struct gl_delta {
 struct gitlog;
 
 /*
- * Starts `git log` on the commits reachable from `head` (a full hash) in
- * the repository whose git folder is `gitdir`, keeping the changes below
+ * Starts `git log` on the commits reachable from `head` (a full hash) and
+ * not from `exclude` (a full hash, or NULL) in the repository whose git
+ * folder is `gitdir`, keeping the changes below
  * `folder` ("content/" or "a/b/content/"). Reads its output in a thread.
  * Returns NULL when no git binary can be started; nothing is reported.
  */
 struct gitlog	*gitlog_start(const char *gitdir, const char *head,
-		    const char *folder);
+		    const char *exclude, const char *folder);
 /*
  * Waits for git and reads what it wrote. Returns 0, or -1 when git
  * failed (the caller then uses libgit2; nothing is reported).

@@ -28,6 +28,7 @@
 #include "diag.h"
 #include "gitlog.h"
 #include "gitsrc.h"
+#include "histcache.h"
 #include "history.h"
 #include "recdiff.h"
 #include "record.h"
@@ -76,6 +77,8 @@ struct walk {
 	git_oid		*ignore;
 	size_t		 ignoresz;
 	struct pathmap	 paths;		/* name at this point of the walk */
+	struct pathmap	 ever;		/* every name the walk has known */
+	bool		*top;		/* by file: took a name never known */
 	struct parsed	**parsed;
 	size_t		 parsedsz;
 	struct oidmap	 parsedmap;
@@ -605,6 +608,10 @@ file_new(struct walk *w, const char *path)
 	f = &h->files[i];
 	memset(f, 0, sizeof(*f));
 	f->path = xstrdup(path);
+	w->top = xreallocarray(w->top, h->filesz, sizeof(*w->top));
+	w->top[i] = !pathmap_get(&w->ever, path, &i);
+	i = h->filesz - 1;
+	pathmap_set(&w->ever, path, 0);
 	pathmap_set(&w->paths, path, i);
 	return i;
 }
@@ -910,6 +917,7 @@ walk_commit(struct walk *w, size_t ni)
 			char *old = xasprintf("content/%s", d->old_path);
 			pathmap_del(&w->paths, path);
 			pathmap_set(&w->paths, old, fi);
+			pathmap_set(&w->ever, old, 0);
 			f->old_paths = xreallocarray(f->old_paths,
 			    f->old_pathsz + 1, sizeof(char *));
 			f->old_paths[f->old_pathsz++] = old;
@@ -926,22 +934,14 @@ out:
 	return rc;
 }
 
-/* Reads .git-blame-ignore-revs: one full commit id a line, # comments. */
-static int
-read_ignore(struct walk *w, const git_oid *start)
+/* The bytes of .git-blame-ignore-revs, of the commit built under --as-of. */
+static void
+ignore_bytes(struct history *h, const git_oid *start, struct buf *b)
 {
-	struct history *h = w->h;
-	struct buf b = BUF_INIT, shown = BUF_INIT;
 	git_commit *c = NULL;
 	git_tree *t = NULL;
 	git_tree_entry *e = NULL;
 	git_blob *blob = NULL;
-	char *line, *end, *hash;
-	const char *p;
-	struct pos pos;
-	unsigned ln = 0;
-	git_oid id;
-	int rc = 0;
 
 	if (h->as_of) {
 		/* The file as it was in the commit built. */
@@ -949,18 +949,34 @@ read_ignore(struct walk *w, const git_oid *start)
 		    git_commit_tree(&t, c) == 0 &&
 		    git_tree_entry_bypath(&e, t, ".git-blame-ignore-revs") == 0 &&
 		    git_blob_lookup(&blob, h->repo, git_tree_entry_id(e)) == 0)
-			buf_put(&b, git_blob_rawcontent(blob),
+			buf_put(b, git_blob_rawcontent(blob),
 			    (size_t)git_blob_rawsize(blob));
 	} else {
 		char *path = path_join(git_repository_workdir(h->repo),
 		    ".git-blame-ignore-revs");
-		file_read(&b, path);
+		file_read(b, path);
 		free(path);
 	}
 	git_blob_free(blob);
 	git_tree_entry_free(e);
 	git_tree_free(t);
 	git_commit_free(c);
+}
+
+/* Reads .git-blame-ignore-revs: one full commit id a line, # comments. */
+static int
+read_ignore(struct walk *w, const git_oid *start)
+{
+	struct history *h = w->h;
+	struct buf b = BUF_INIT, shown = BUF_INIT;
+	char *line, *end, *hash;
+	const char *p;
+	struct pos pos;
+	unsigned ln = 0;
+	git_oid id;
+	int rc = 0;
+
+	ignore_bytes(h, start, &b);
 	/* Its name in diagnostics, from the site folder. */
 	for (p = h->prefix; *p != '\0'; p++)
 		if (*p == '/')
@@ -1135,16 +1151,282 @@ finish(struct walk *w, git_tree *start)
 	pathmap_release(&built);
 }
 
-void
-hist_prefetch(struct history *h)
+/* ---- the cache ---- */
+
+/* Adds a line "what <hash of a file's bytes>" to a key. */
+static void
+key_file(struct buf *k, const char *what, const char *path)
 {
-	char *folder;
+	struct buf b = BUF_INIT;
+
+	if (path != NULL && file_read(&b, path) == 0)
+		buf_printf(k, "%s %016llx\n", what, (unsigned long long)
+		    histcache_hash(HC_HASH_INIT, b.ptr, b.len));
+	else
+		buf_printf(k, "%s none\n", what);
+	buf_release(&b);
+}
+
+/*
+ * The key of the cache: docket itself (its version and the bytes of the
+ * program, so that any other build of docket misses) and everything the
+ * walk reads besides the commits. NULL when the program cannot be read.
+ */
+static char *
+cache_key(struct history *h, const struct config *cfg)
+{
+	struct buf k = BUF_INIT, b = BUF_INIT;
+	git_config *gc = NULL;
+	const char *v;
+	uint64_t self;
+	git_oid start;
+	char *path;
+
+	if (!histcache_self(&self))
+		return NULL;
+	buf_printf(&k, "docket history cache 1\ndocket %s %016llx\n",
+	    DOCKET_VERSION, (unsigned long long)self);
+	buf_printf(&k, "prefix %s\nauthors %d\ndrafts %d\ndate-format ",
+	    h->prefix, cfg->hist_authors, h->drafts);
+	buf_puts(&k, cfg->date_format);
+	BUF_PUTSL(&k, "\n");
+	git_oid_fromstr(&start, h->head);
+	ignore_bytes(h, &start, &b);
+	buf_printf(&k, "ignore-revs %016llx\n", (unsigned long long)
+	    histcache_hash(HC_HASH_INIT, b.ptr, b.len));
+	buf_release(&b);
+	path = path_join(git_repository_commondir(h->repo), "shallow");
+	key_file(&k, "shallow", path);
+	free(path);
+	if (cfg->hist_authors) {
+		path = git_repository_workdir(h->repo) == NULL ? NULL :
+		    path_join(git_repository_workdir(h->repo), ".mailmap");
+		key_file(&k, "mailmap", path);
+		free(path);
+		if (git_repository_config_snapshot(&gc, h->repo) == 0) {
+			if (git_config_get_string(&v, gc, "mailmap.file") == 0)
+				key_file(&k, "mailmap.file", v);
+			if (git_config_get_string(&v, gc, "mailmap.blob") == 0) {
+				BUF_PUTSL(&k, "mailmap.blob ");
+				buf_puts(&k, v);
+				BUF_PUTSL(&k, "\n");
+			}
+			git_config_free(gc);
+		}
+	}
+	return buf_detach(&k);
+}
+
+void
+hist_cache(struct history *h, const char *dir)
+{
+	free(h->cache_dir);
+	h->cache_dir = histcache_dir(dir);
+}
+
+static void
+start_log(struct history *h)
+{
+	char *folder = xasprintf("%scontent/", h->prefix);
+
+	h->log = gitlog_start(git_repository_path(h->repo), h->head,
+	    h->log_based ? h->log_base : NULL, folder);
+	free(folder);
+}
+
+void
+hist_prefetch(struct history *h, const struct config *cfg)
+{
+	git_oid *ids;
 
 	if (h->repo == NULL || h->head[0] == '\0' || h->log != NULL)
 		return;
-	folder = xasprintf("%scontent/", h->prefix);
-	h->log = gitlog_start(git_repository_path(h->repo), h->head, folder);
-	free(folder);
+	if (h->cache_dir != NULL && h->cache_key == NULL)
+		h->cache_key = cache_key(h, cfg);
+	/* git lists what the newest entry of the cache does not hold. */
+	if (h->cache_key != NULL &&
+	    histcache_list(h->cache_dir, h->cache_key, &ids) > 0) {
+		h->log_based = true;
+		git_oid_tostr(h->log_base, sizeof(h->log_base), &ids[0]);
+	}
+	if (h->cache_key != NULL)
+		free(ids);
+	start_log(h);
+}
+
+/* The order of the walk: children before parents, newest first. */
+static size_t *
+walk_order(struct walk *w, size_t *n)
+{
+	size_t *order = xcalloc(w->nodesz + 1, sizeof(size_t)), k = 0, i, ni;
+
+	w->heap = xcalloc(w->nodesz + 1, sizeof(size_t));
+	heap_push(w, 0);
+	while (w->heapsz > 0) {
+		ni = heap_pop(w);
+		order[k++] = ni;
+		for (i = 0; i < w->nodes[ni].parentsz; i++)
+			if (--w->nodes[w->nodes[ni].parents[i]].children == 0)
+				heap_push(w, w->nodes[ni].parents[i]);
+	}
+	*n = k;
+	return order;
+}
+
+/*
+ * Finds an entry of the cache whose walk is the end of this one: its
+ * commit is walked at some position and, from there, this walk takes
+ * the same commits in the same order (so rewritten history, or a merge
+ * of older work, misses). Returns the position, or n.
+ */
+static size_t
+cache_find(struct walk *w, const size_t *order, size_t n,
+    struct hc_entry *e)
+{
+	struct history *h = w->h;
+	git_oid *ids;
+	size_t idn, i, j, ni, pos = n, *where;
+	bool ok;
+
+	idn = histcache_list(h->cache_dir, h->cache_key, &ids);
+	where = xcalloc(w->nodesz + 1, sizeof(size_t));
+	for (i = 0; i < w->nodesz; i++)
+		where[i] = SIZE_MAX;
+	for (i = 0; i < n; i++)
+		where[order[i]] = i;
+	for (i = 0; i < idn && pos == n; i++) {
+		if (!oidmap_get(&w->nodemap, &ids[i], &ni) ||
+		    where[ni] == SIZE_MAX ||
+		    histcache_load(h->cache_dir, h->cache_key, &ids[i], e) == -1)
+			continue;
+		ok = e->ordersz == n - where[ni];
+		for (j = 0; ok && j < e->ordersz; j++)
+			ok = git_oid_equal(&e->order[j],
+			    &w->nodes[order[where[ni] + j]].id);
+		if (ok)
+			pos = where[ni];
+		else
+			histcache_release(e);
+	}
+	free(where);
+	free(ids);
+	return pos;
+}
+
+/*
+ * Puts the cached walk after the commits just walked, as one walk would
+ * have read it: a file the cache found first under a name that the new
+ * commits know is that file, and the names at the end are the cache's.
+ */
+static void
+cache_merge(struct walk *w, struct hc_entry *e)
+{
+	struct history *h = w->h;
+	struct hist_file *cf, *g;
+	size_t m = h->commitsz, i, j, gi, k, *map;
+
+	h->commits = xreallocarray(h->commits, m + e->commitsz + 1,
+	    sizeof(*h->commits));
+	for (i = 0; i < e->commitsz; i++) {
+		h->commits[m + i] = e->commits[i];
+		if (h->repo_url != NULL)
+			h->commits[m + i].url = xasprintf("%s%scommit/%s",
+			    h->repo_url, str_endswith(h->repo_url, "/") ? "" :
+			    "/", e->commits[i].id);
+	}
+	h->commitsz += e->commitsz;
+	e->commitsz = 0;
+	map = xcalloc(e->filesz + 1, sizeof(size_t));
+	for (i = 0; i < e->filesz; i++) {
+		cf = &e->files[i];
+		for (j = 0; j < cf->revsz; j++)
+			cf->revs[j].commit += m;
+		if (e->top[i] && pathmap_get(&w->paths, cf->path, &gi)) {
+			g = &h->files[gi];
+			g->revs = xreallocarray(g->revs, g->revsz + cf->revsz + 1,
+			    sizeof(*g->revs));
+			memcpy(g->revs + g->revsz, cf->revs,
+			    cf->revsz * sizeof(*cf->revs));
+			g->revsz += cf->revsz;
+			g->old_paths = xreallocarray(g->old_paths,
+			    g->old_pathsz + cf->old_pathsz + 1, sizeof(char *));
+			memcpy(g->old_paths + g->old_pathsz, cf->old_paths,
+			    cf->old_pathsz * sizeof(char *));
+			g->old_pathsz += cf->old_pathsz;
+			if (g->name == NULL) {
+				g->name = cf->name;
+				cf->name = NULL;
+			}
+			g->record |= cf->record;
+			g->incomplete |= cf->incomplete;
+			free(cf->revs);
+			free(cf->old_paths);
+			free(cf->path);
+			free(cf->name);
+			map[i] = gi;
+		} else {
+			h->files = xreallocarray(h->files, h->filesz + 1,
+			    sizeof(*h->files));
+			w->top = xreallocarray(w->top, h->filesz + 1,
+			    sizeof(*w->top));
+			w->top[h->filesz] = e->top[i] &&
+			    !pathmap_get(&w->ever, cf->path, &k);
+			h->files[h->filesz] = *cf;
+			map[i] = h->filesz++;
+		}
+		memset(cf, 0, sizeof(*cf));
+	}
+	e->filesz = 0;
+	for (i = 0; i < e->namesz; i++) {
+		if (e->name_file[i] == SIZE_MAX)
+			pathmap_del(&w->paths, e->names[i]);
+		else
+			pathmap_set(&w->paths, e->names[i], map[e->name_file[i]]);
+		pathmap_set(&w->ever, e->names[i], 0);
+	}
+	h->shallow |= e->shallow;
+	if (e->root_id != NULL) {
+		free(h->root_id);
+		h->root_id = e->root_id;
+		e->root_id = NULL;
+	}
+	free(map);
+}
+
+/* Writes the walk of the commit built to the cache. */
+static void
+cache_save(struct walk *w, const size_t *order, size_t n,
+    const git_oid *start)
+{
+	struct history *h = w->h;
+	struct hc_entry e;
+	size_t i, v;
+
+	memset(&e, 0, sizeof(e));
+	e.commits = h->commits;
+	e.commitsz = h->commitsz;
+	e.files = h->files;
+	e.filesz = h->filesz;
+	e.top = w->top;
+	e.root_id = h->root_id;
+	e.shallow = h->shallow;
+	e.order = xcalloc(n + 1, sizeof(git_oid));
+	for (i = 0; i < n; i++)
+		git_oid_cpy(&e.order[i], &w->nodes[order[i]].id);
+	e.ordersz = n;
+	e.names = xcalloc(w->ever.cap + 1, sizeof(char *));
+	e.name_file = xcalloc(w->ever.cap + 1, sizeof(size_t));
+	for (i = 0; i < w->ever.cap; i++) {
+		if (w->ever.keys[i] == NULL || w->ever.keys[i] == tomb)
+			continue;
+		e.names[e.namesz] = w->ever.keys[i];
+		e.name_file[e.namesz++] = pathmap_get(&w->paths,
+		    w->ever.keys[i], &v) ? v : SIZE_MAX;
+	}
+	histcache_save(h->cache_dir, h->cache_key, start, &e);
+	free(e.order);
+	free(e.names);
+	free(e.name_file);
 }
 
 int
@@ -1155,10 +1437,13 @@ hist_walk(struct history *h, struct diag *dg, const struct config *cfg)
 	git_commit *c = NULL;
 	git_tree *st = NULL;
 	struct tzsave sv;
-	size_t i, ni;
+	struct hc_entry ce;
+	char baseid[41] = "";
+	size_t i, k, ni, *order = NULL, ordersz = 0, base;
 	int rc = -1;
 
 	memset(&w, 0, sizeof(w));
+	memset(&ce, 0, sizeof(ce));
 	w.h = h;
 	w.dg = dg;
 	w.cfg = cfg;
@@ -1182,25 +1467,42 @@ hist_walk(struct history *h, struct diag *dg, const struct config *cfg)
 	if (cfg->hist_authors &&
 	    git_mailmap_from_repository(&w.mailmap, h->repo) < 0)
 		w.mailmap = NULL;
-	hist_prefetch(h);
+	hist_prefetch(h, cfg);
 	if (collect(&w, &start) == -1)
 		goto done;
+	order = walk_order(&w, &ordersz);
+	base = ordersz;
+	if (h->cache_key != NULL)
+		base = cache_find(&w, order, ordersz, &ce);
+	/* git log must list the commits to walk, no fewer. */
+	if (base < ordersz)
+		git_oid_tostr(baseid, sizeof(baseid), &w.nodes[order[base]].id);
+	if (h->log != NULL && (base < ordersz ? !h->log_based ||
+	    strcmp(h->log_base, baseid) != 0 : h->log_based)) {
+		gitlog_free(h->log);
+		h->log_based = base < ordersz;
+		memcpy(h->log_base, baseid, sizeof(baseid));
+		start_log(h);
+	}
 	if (h->log != NULL && gitlog_finish(h->log) == 0)
 		w.log = h->log;
-	w.heap = xcalloc(w.nodesz + 1, sizeof(size_t));
-	heap_push(&w, 0);
-	while (w.heapsz > 0) {
-		ni = heap_pop(&w);
+	for (k = 0; k < base; k++) {
+		ni = order[k];
 		if (!w.nodes[ni].missing && walk_commit(&w, ni) == -1)
 			goto done;
-		for (i = 0; i < w.nodes[ni].parentsz; i++)
-			if (--w.nodes[w.nodes[ni].parents[i]].children == 0)
-				heap_push(&w, w.nodes[ni].parents[i]);
 		if (w.nodes[ni].parentsz == 0 && !w.nodes[ni].missing) {
 			free(h->root_id);
 			h->root_id = xstrdup(git_oid_tostr_s(&w.nodes[ni].id));
 		}
 	}
+	h->cache_walked = base;
+	if (base < ordersz) {
+		h->cache_reused = ordersz - base;
+		cache_merge(&w, &ce);
+	}
+	/* (An entry of the commit built is there already when base is 0.) */
+	if (h->cache_key != NULL && base != 0)
+		cache_save(&w, order, ordersz, &start);
 	if (!h->as_of && read_status(&w) == -1)
 		goto done;
 	/* Dates, all in one setting of the zone. */
@@ -1229,6 +1531,10 @@ done:
 	free(w.shallow);
 	free(w.ignore);
 	pathmap_release(&w.paths);
+	pathmap_release(&w.ever);
+	free(w.top);
+	histcache_release(&ce);
+	free(order);
 	for (i = 0; i < w.parsedsz; i++) {
 		record_free(w.parsed[i]->rec);
 		free(w.parsed[i]);
@@ -1394,6 +1700,8 @@ hist_free(struct history *h)
 	free(h->root_id);
 	free(h->date_format);
 	free(h->repo_url);
+	free(h->cache_dir);
+	free(h->cache_key);
 	gitlog_free(h->log);
 	git_repository_free(h->repo);
 	free(h);

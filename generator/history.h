@@ -87,6 +87,13 @@ struct history {
 	bool		 dir_urls;	/* base_url is set: links end in '/' */
 	unsigned	 limit;
 	struct gitlog	*log;		/* git log started by hist_prefetch() */
+	bool		 log_based;	/* it lists only commits since log_base */
+	char		 log_base[41];
+	/* The history cache (histcache.h). */
+	char		*cache_dir;	/* NULL: none */
+	char		*cache_key;	/* NULL: not used */
+	size_t		 cache_reused;	/* commits read from the cache */
+	size_t		 cache_walked;	/* commits read from git */
 };
 
 /*
@@ -96,6 +103,12 @@ struct history {
  * NULL when there is no repository. Returns -1 after reporting an error.
  */
 int	hist_open(struct history **out, struct diag *, const char *dir);
+/*
+ * Keeps what the walk reads in a cache in `dir` (NULL: the default,
+ * histcache_dir()), and reads from there what earlier builds read.
+ * Optional; call it before hist_prefetch().
+ */
+void	hist_cache(struct history *, const char *dir);
 /*
  * Resolves --as-of: a revision, or YYYY-MM-DD (the last commit reachable
  * from HEAD committed on or before the end of that day in `tz`). Sets the
@@ -109,12 +122,14 @@ int	hist_as_of(struct history *, struct diag *, const char *rev,
  */
 struct source_tree *hist_source(struct history *);
 /*
- * Starts reading the changes of every commit with `git log` in a child
- * process, so that git works while the site is read; hist_walk() uses
- * them, or libgit2 alone when git is not there or fails. Call it once
- * the commit built is known (after hist_as_of()). Optional.
+ * Starts reading the changes of every commit (every commit since the
+ * newest in the cache) with `git log` in a child process, so that git
+ * works while the site is read; hist_walk() uses them, or libgit2 alone
+ * when git is not there or fails. Call it once the commit built is
+ * known (after hist_as_of()), with the configuration hist_walk() gets.
+ * Optional.
  */
-void	hist_prefetch(struct history *);
+void	hist_prefetch(struct history *, const struct config *);
 /*
  * Reads the history of every file under content/ in one walk from the
  * commit built. Returns 0, or -1 after reporting an error; warns about a

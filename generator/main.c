@@ -40,19 +40,23 @@ static const char usage_main[] =
 
 static const char usage_build[] =
 "usage: docket build [SOURCE] [-o DIR] [--as-of REV] [--base-url URL]\n"
-"                    [--drafts] [--no-history] [--strict]\n"
+"                    [--cache-dir DIR] [--drafts] [--no-history] [--strict]\n"
 "                    [--diagnostics gcc|github] [-q | -v]\n"
 "\n"
 "Builds the site in SOURCE (default: the current folder) into the folder\n"
 "named by 'output' in docket.yml (default: site/ in SOURCE). The output is\n"
 "written beside the old one and swapped in when the build succeeds, so a\n"
-"failed build leaves the old output as it was. docket replaces only a\n"
-"folder it made itself (one with a .docket file in it) or an empty one.\n"
+"failed build leaves the old output as it was; a file with the same bytes\n"
+"as before is linked from the old output, not written again. docket\n"
+"replaces only a folder it made itself (one with a .docket file in it) or\n"
+"an empty one.\n"
 "\n"
 "The history of every page and record (dates, commits, and what changed\n"
 "in each record) is read from the git repository that holds SOURCE.\n"
 "Without a repository the site is built without history, with a warning;\n"
 "a shallow clone gives a warning and pages say \"history incomplete\".\n"
+"What was read is kept in a cache, by commit, so that the next build reads\n"
+"only the commits made since.\n"
 "\n"
 "Besides the pages, a build writes the open data (data/vendors.json,\n"
 "data/vendors.csv, data/actions.csv), timeline/deadlines.ics, the search\n"
@@ -65,6 +69,8 @@ static const char usage_build[] =
 "                       day in history.timezone), reading docket.yml,\n"
 "                       templates and content from git, not the working tree\n"
 "  --no-history         do not read the git history at all\n"
+"  --cache-dir DIR      keep the history cache in DIR (default:\n"
+"                       $XDG_CACHE_HOME/docket, else ~/.cache/docket)\n"
 "  --base-url URL       the site's public address (overrides docket.yml);\n"
 "                       links stay relative, canonical URLs and sitemap.xml\n"
 "                       use it (without one the sitemap is left out, with\n"
@@ -326,6 +332,12 @@ cmd_build(int argc, char *argv[], struct diag *dg)
 			if ((v = optval(argc, argv, &i, "--base-url")) == NULL)
 				return usage_error("a URL must follow", a, usage_build);
 			o.base_url = v;
+		} else if (is_opt(a, "--cache-dir")) {
+			if ((v = optval(argc, argv, &i, "--cache-dir")) == NULL ||
+			    *v == '\0')
+				return usage_error("a folder must follow", a,
+				    usage_build);
+			o.cache_dir = v;
 		} else if (is_opt(a, "--diagnostics")) {
 			if (diag_format(dg, a, optval(argc, argv, &i,
 			    "--diagnostics"), usage_build) != 0)

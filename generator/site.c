@@ -11,6 +11,7 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <limits.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -71,13 +72,69 @@ site_url_for(const struct site *s, const char *out)
 	return xstrdup(out);
 }
 
+/*
+ * Is the old output's file `rel` exactly these bytes? Then it is linked
+ * into the new output instead of written again: a file that did not
+ * change keeps its inode and time, and the output is still swapped in
+ * whole.
+ */
+static bool
+reuse_old(struct site *s, const char *path, const char *rel,
+    const char *data, size_t len)
+{
+	char chunk[65536], *old, *dir;
+	const char *slash;
+	struct stat st;
+	size_t off = 0;
+	ssize_t n;
+	bool same = false;
+	int fd;
+
+	if (s->olddir == NULL)
+		return false;
+	old = path_join(s->olddir, rel);
+	if ((fd = open(old, O_RDONLY | O_NOFOLLOW | O_CLOEXEC)) == -1) {
+		free(old);
+		return false;
+	}
+	if (fstat(fd, &st) == 0 && S_ISREG(st.st_mode) &&
+	    (uintmax_t)st.st_size == (uintmax_t)len) {
+		same = true;
+		while (same && off < len) {
+			n = read(fd, chunk, len - off < sizeof(chunk) ?
+			    len - off : sizeof(chunk));
+			if (n <= 0 || memcmp(chunk, data + off, (size_t)n) != 0)
+				same = false;
+			else
+				off += (size_t)n;
+		}
+	}
+	close(fd);
+	if (same && (slash = strrchr(path, '/')) != NULL) {
+		dir = xstrndup(path, (size_t)(slash - path));
+		if (mkdir_p(dir) == -1)
+			same = false;
+		free(dir);
+	}
+	if (same && link(old, path) == -1)
+		same = false;
+	if (same)
+		s->reused++;
+	free(old);
+	return same;
+}
+
 int
 site_write(struct site *s, const char *rel, const char *data, size_t len)
 {
 	char *path = path_join(s->tmpdir, rel);
-	int rc;
+	int rc = 0;
 
-	if ((rc = file_write(path, data, len)) == -1) {
+	/* A file linked from the old output is never written through. */
+	if (s->reused > 0)
+		unlink(path);
+	if (!reuse_old(s, path, rel, data, len) &&
+	    (rc = file_write(path, data, len)) == -1) {
 		diag_error(s->dg, NULL, "cannot write '%s': %s", path,
 		    strerror(errno));
 		s->io_failed = true;
@@ -100,6 +157,8 @@ file_copy(struct site *s, const char *src, const char *rel)
 		rc = mkdir_p(d);
 		free(d);
 	}
+	if (rc == 0 && s->reused > 0)
+		unlink(to);
 	if (rc == 0)
 		rc = source_copy(s->src, src, to);
 	if (rc == -1) {
@@ -826,6 +885,7 @@ site_release(struct site *s)
 		free(s->tmpl_paths[i]);
 	free(s->tmpl_paths);
 	free(s->tmpdir);
+	free(s->olddir);
 	free(s->dir);
 	source_free(s->src);
 	hist_free(s->hist);
@@ -918,8 +978,10 @@ site_build(struct diag *dg, const struct build_opts *opts)
 	if (opts->as_of == NULL && !opts->no_history &&
 	    hist_open(&s.hist, dg, s.dir) == -1)
 		goto out;
-	if (s.hist != NULL)
+	if (s.hist != NULL) {
 		s.hist->drafts = opts->drafts;
+		hist_cache(s.hist, opts->cache_dir);
+	}
 	if (opts->base_url != NULL) {
 		if (!url_is_web(opts->base_url)) {
 			diag_error(dg, NULL, "--base-url must be an http or https URL");
@@ -938,10 +1000,12 @@ site_build(struct diag *dg, const struct build_opts *opts)
 	}
 	if (check_output(&s, out, abs) == -1)
 		goto out;
+	if (is_dir(abs))
+		s.olddir = xstrdup(abs);
 
 	/* git reads the history while the content is read. */
 	if (s.hist != NULL && !opts->no_history)
-		hist_prefetch(s.hist);
+		hist_prefetch(s.hist, &s.cfg);
 	/* Read and check every input; stop before writing on any error. */
 	status = 1;
 	if (source_type(s.src, "content") != SRC_DIR)
@@ -961,6 +1025,11 @@ site_build(struct diag *dg, const struct build_opts *opts)
 	if (s.hist != NULL && !opts->no_history &&
 	    hist_walk(s.hist, dg, &s.cfg) == -1)
 		goto out;
+	if (opts->verbose && s.hist != NULL && s.hist->walked &&
+	    s.hist->head[0] != '\0')
+		fprintf(stderr, "docket: history: %zu commits from the cache, "
+		    "%zu read from git\n", s.hist->cache_reused,
+		    s.hist->cache_walked);
 	s.tmpl = tmpl_set_new(dg, load_template, &s);
 
 	/* Write everything beside the output, then swap it in. */

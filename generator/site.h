@@ -24,6 +24,7 @@ struct build_opts {
 	const char	*output;	/* -o, relative to the current folder */
 	const char	*base_url;	/* --base-url */
 	const char	*as_of;		/* --as-of REV|YYYY-MM-DD */
+	const char	*cache_dir;	/* --cache-dir; NULL: the default */
 	bool		 no_history;	/* --no-history */
 	bool		 drafts;
 	bool		 verbose;
@@ -76,8 +77,10 @@ struct site {
 	size_t		  tmpl_pathsz;
 	struct history	 *hist;		/* NULL: --no-history */
 	char		 *tmpdir;	/* the output being written */
+	char		 *olddir;	/* the output it replaces, or NULL */
 	size_t		  written;	/* files written */
 	bool		  io_failed;	/* a write failed: exit status 2 */
+	size_t		  reused;	/* of them, linked from olddir */
 };
 
 /*
