@@ -173,7 +173,6 @@ file_write(const char *path, const void *data, size_t len)
 {
 	const char *slash;
 	char *dir;
-	FILE *f;
 	int rc;
 
 	if ((slash = strrchr(path, '/')) != NULL && slash != path) {
@@ -183,17 +182,32 @@ file_write(const char *path, const void *data, size_t len)
 		if (rc == -1)
 			return -1;
 	}
-	if ((f = fopen(path, "wb")) == NULL)
+	return file_put(path, data, len);
+}
+
+int
+file_put(const char *path, const void *data, size_t len)
+{
+	const char *p = data;
+	ssize_t n;
+	int fd, e;
+
+	if ((fd = open(path, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC,
+	    0666)) == -1)
 		return -1;
-	if (len > 0 && fwrite(data, 1, len, f) != len) {
-		int e = errno;
-		fclose(f);
-		errno = e;
-		return -1;
+	while (len > 0) {
+		if ((n = write(fd, p, len)) == -1) {
+			if (errno == EINTR)
+				continue;
+			e = errno;
+			close(fd);
+			errno = e;
+			return -1;
+		}
+		p += n;
+		len -= (size_t)n;
 	}
-	if (fclose(f) == EOF)
-		return -1;
-	return 0;
+	return close(fd);
 }
 
 int
