@@ -173,18 +173,30 @@ reuse_old(struct site *s, const char *path, const char *rel,
 	return same;
 }
 
+/*
+ * Writes a new file. A file linked from the old output is never written
+ * through: a path written again is unlinked and made anew.
+ */
+static int
+out_write(struct site *s, const char *path, const char *data, size_t len)
+{
+	if (out_mkdir(s, path) == -1)
+		return -1;
+	if (file_put(path, data, len) == 0)
+		return 0;
+	if (errno != EEXIST || unlink(path) == -1)
+		return -1;
+	return file_put(path, data, len);
+}
+
 int
 site_write(struct site *s, const char *rel, const char *data, size_t len)
 {
 	char *path = path_join(s->tmpdir, rel);
 	int rc = 0;
 
-	/* A file linked from the old output is never written through. */
-	if (s->reused > 0)
-		unlink(path);
 	if (!reuse_old(s, path, rel, data, len) &&
-	    ((rc = out_mkdir(s, path)) == -1 ||
-	    (rc = file_put(path, data, len)) == -1)) {
+	    (rc = out_write(s, path, data, len)) == -1) {
 		diag_error(s->dg, NULL, "cannot write '%s': %s", path,
 		    strerror(errno));
 		s->io_failed = true;

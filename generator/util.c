@@ -168,31 +168,14 @@ mkdir_p(const char *path)
 	return rc;
 }
 
-int
-file_write(const char *path, const void *data, size_t len)
-{
-	const char *slash;
-	char *dir;
-	int rc;
-
-	if ((slash = strrchr(path, '/')) != NULL && slash != path) {
-		dir = xstrndup(path, (size_t)(slash - path));
-		rc = mkdir_p(dir);
-		free(dir);
-		if (rc == -1)
-			return -1;
-	}
-	return file_put(path, data, len);
-}
-
-int
-file_put(const char *path, const void *data, size_t len)
+static int
+write_new(const char *path, int flags, const void *data, size_t len)
 {
 	const char *p = data;
 	ssize_t n;
 	int fd, e;
 
-	if ((fd = open(path, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC,
+	if ((fd = open(path, O_WRONLY | O_CREAT | O_CLOEXEC | flags,
 	    0666)) == -1)
 		return -1;
 	while (len > 0) {
@@ -211,32 +194,78 @@ file_put(const char *path, const void *data, size_t len)
 }
 
 int
-remove_tree(const char *path)
+file_write(const char *path, const void *data, size_t len)
+{
+	const char *slash;
+	char *dir;
+	int rc;
+
+	if ((slash = strrchr(path, '/')) != NULL && slash != path) {
+		dir = xstrndup(path, (size_t)(slash - path));
+		rc = mkdir_p(dir);
+		free(dir);
+		if (rc == -1)
+			return -1;
+	}
+	return write_new(path, O_TRUNC, data, len);
+}
+
+int
+file_put(const char *path, const void *data, size_t len)
+{
+	return write_new(path, O_EXCL, data, len);
+}
+
+/*
+ * Removes name in folder dfd: unlinked straight away when it is not a
+ * folder, so that a file costs one call and no path is looked up again
+ * from the top.
+ */
+static int
+remove_at(int dfd, const char *name)
 {
 	struct stat st;
-	DIR *d;
 	struct dirent *de;
-	char *sub;
-	int rc = 0;
+	DIR *d;
+	int fd, e, rc = 0;
 
-	if (lstat(path, &st) == -1)
-		return errno == ENOENT ? 0 : -1;
-	if (!S_ISDIR(st.st_mode))
-		return unlink(path);
-	if ((d = opendir(path)) == NULL)
+	if (unlinkat(dfd, name, 0) == 0)
+		return 0;
+	if ((e = errno) == ENOENT)
+		return 0;
+	if (e != EISDIR && e != EPERM)	/* EPERM: POSIX's folder error */
 		return -1;
+	if (fstatat(dfd, name, &st, AT_SYMLINK_NOFOLLOW) == -1)
+		return -1;
+	if (!S_ISDIR(st.st_mode)) {
+		errno = e;
+		return -1;
+	}
+	if ((fd = openat(dfd, name, O_RDONLY | O_DIRECTORY | O_NOFOLLOW |
+	    O_CLOEXEC)) == -1)
+		return -1;
+	if ((d = fdopendir(fd)) == NULL) {
+		e = errno;
+		close(fd);
+		errno = e;
+		return -1;
+	}
 	while ((de = readdir(d)) != NULL) {
 		if (strcmp(de->d_name, ".") == 0 || strcmp(de->d_name, "..") == 0)
 			continue;
-		sub = path_join(path, de->d_name);
-		if (remove_tree(sub) == -1)
+		if (remove_at(dirfd(d), de->d_name) == -1)
 			rc = -1;
-		free(sub);
 	}
 	closedir(d);
 	if (rc == 0)
-		rc = rmdir(path);
+		rc = unlinkat(dfd, name, AT_REMOVEDIR);
 	return rc;
+}
+
+int
+remove_tree(const char *path)
+{
+	return remove_at(AT_FDCWD, path);
 }
 
 bool
