@@ -37,6 +37,23 @@ test_buf__grows_and_escapes(void)
 	s = buf_detach(&b);
 	CHECK_STR(s, "");
 	free(s);
+
+	/* Formatted text that fits the room left, then text that does not. */
+	buf_printf(&b, "%s-%d", "ab", 7);
+	CHECK_STR(b.ptr, "ab-7");
+	buf_printf(&b, "%0200d|%s", 5, "end");
+	CHECK_INT(b.len, 4 + 200 + 4);
+	CHECK_STR(b.ptr + 4 + 199, "5|end");
+	CHECK(b.ptr[4] == '0');
+	buf_release(&b);
+	for (i = 0; i < 300; i++)
+		buf_putc(&b, 'a' + i % 26);
+	CHECK_INT(b.len, 300);
+	CHECK(b.ptr[299] == 'a' + 299 % 26 && b.ptr[300] == '\0');
+	buf_release(&b);
+	s = xasprintf("%s/%s", "a", "b");
+	CHECK_STR(s, "a/b");
+	free(s);
 }
 
 void
