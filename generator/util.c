@@ -1,6 +1,7 @@
 /*
  * Memory that cannot fail, files and paths.
  */
+#define _DEFAULT_SOURCE	/* d_type */
 #include <sys/stat.h>
 #include <sys/types.h>
 
@@ -219,31 +220,33 @@ file_put(const char *path, const void *data, size_t len)
 /*
  * Removes name in folder dfd: unlinked straight away when it is not a
  * folder, so that a file costs one call and no path is looked up again
- * from the top.
+ * from the top. dir: readdir() said it is a folder.
  */
 static int
-remove_at(int dfd, const char *name)
+remove_at(int dfd, const char *name, bool dir)
 {
 	struct stat st;
 	struct dirent *de;
 	DIR *d;
 	int fd, e, rc = 0;
 
-	if (unlinkat(dfd, name, 0) == 0)
-		return 0;
-	if ((e = errno) == ENOENT)
-		return 0;
-	if (e != EISDIR && e != EPERM)	/* EPERM: POSIX's folder error */
-		return -1;
-	if (fstatat(dfd, name, &st, AT_SYMLINK_NOFOLLOW) == -1)
-		return -1;
-	if (!S_ISDIR(st.st_mode)) {
-		errno = e;
-		return -1;
+	if (!dir) {
+		if (unlinkat(dfd, name, 0) == 0)
+			return 0;
+		if ((e = errno) == ENOENT)
+			return 0;
+		if (e != EISDIR && e != EPERM)	/* EPERM: POSIX's folder error */
+			return -1;
+		if (fstatat(dfd, name, &st, AT_SYMLINK_NOFOLLOW) == -1)
+			return -1;
+		if (!S_ISDIR(st.st_mode)) {
+			errno = e;
+			return -1;
+		}
 	}
 	if ((fd = openat(dfd, name, O_RDONLY | O_DIRECTORY | O_NOFOLLOW |
 	    O_CLOEXEC)) == -1)
-		return -1;
+		return errno == ENOENT ? 0 : -1;
 	if ((d = fdopendir(fd)) == NULL) {
 		e = errno;
 		close(fd);
@@ -253,7 +256,7 @@ remove_at(int dfd, const char *name)
 	while ((de = readdir(d)) != NULL) {
 		if (strcmp(de->d_name, ".") == 0 || strcmp(de->d_name, "..") == 0)
 			continue;
-		if (remove_at(dirfd(d), de->d_name) == -1)
+		if (remove_at(dirfd(d), de->d_name, de->d_type == DT_DIR) == -1)
 			rc = -1;
 	}
 	closedir(d);
@@ -265,7 +268,7 @@ remove_at(int dfd, const char *name)
 int
 remove_tree(const char *path)
 {
-	return remove_at(AT_FDCWD, path);
+	return remove_at(AT_FDCWD, path, false);
 }
 
 bool
