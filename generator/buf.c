@@ -65,26 +65,24 @@ buf_puts(struct buf *b, const char *s)
 }
 
 void
-buf_putc(struct buf *b, int c)
-{
-	buf_grow(b, 1);
-	b->ptr[b->len++] = (char)c;
-	b->ptr[b->len] = '\0';
-}
-
-void
 buf_vprintf(struct buf *b, const char *fmt, va_list ap)
 {
 	va_list ap2;
+	size_t room;
 	int n;
 
+	/* Formatted once into the room there is; again only if it did not fit. */
+	buf_grow(b, 64);
+	room = b->cap - b->len;
 	va_copy(ap2, ap);
-	n = vsnprintf(NULL, 0, fmt, ap2);
+	n = vsnprintf(b->ptr + b->len, room, fmt, ap2);
 	va_end(ap2);
 	if (n < 0)
 		die("vsnprintf failed");
-	buf_grow(b, (size_t)n);
-	vsnprintf(b->ptr + b->len, (size_t)n + 1, fmt, ap);
+	if ((size_t)n >= room) {
+		buf_grow(b, (size_t)n);
+		vsnprintf(b->ptr + b->len, (size_t)n + 1, fmt, ap);
+	}
 	b->len += (size_t)n;
 }
 
@@ -140,38 +138,45 @@ buf_puts_html(struct buf *b, const char *s)
 void
 buf_put_json(struct buf *b, const char *s, size_t n)
 {
-	size_t i;
+	size_t i, start = 0;
 	unsigned char c;
+	const char *rep;
+	char u[7];
 
 	for (i = 0; i < n; i++) {
 		c = (unsigned char)s[i];
 		switch (c) {
 		case '"':
-			BUF_PUTSL(b, "\\\"");
+			rep = "\\\"";
 			break;
 		case '\\':
-			BUF_PUTSL(b, "\\\\");
+			rep = "\\\\";
 			break;
 		case '\n':
-			BUF_PUTSL(b, "\\n");
+			rep = "\\n";
 			break;
 		case '\r':
-			BUF_PUTSL(b, "\\r");
+			rep = "\\r";
 			break;
 		case '\t':
-			BUF_PUTSL(b, "\\t");
+			rep = "\\t";
 			break;
 		case '<':
 			/* keeps "</script>" inert wherever JSON is embedded */
-			BUF_PUTSL(b, "\\u003c");
+			rep = "\\u003c";
 			break;
 		default:
-			if (c < 0x20)
-				buf_printf(b, "\\u%04x", c);
-			else
-				buf_putc(b, c);
+			if (c >= 0x20)
+				continue;
+			snprintf(u, sizeof(u), "\\u%04x", c);
+			rep = u;
+			break;
 		}
+		buf_put(b, s + start, i - start);
+		buf_puts(b, rep);
+		start = i + 1;
 	}
+	buf_put(b, s + start, n - start);
 }
 
 void

@@ -23,7 +23,6 @@ void	 buf_init(struct buf *);
 void	 buf_grow(struct buf *, size_t);
 void	 buf_put(struct buf *, const void *, size_t);
 void	 buf_puts(struct buf *, const char *);
-void	 buf_putc(struct buf *, int);
 void	 buf_printf(struct buf *, const char *, ...)
 	     __attribute__((format(printf, 2, 3)));
 void	 buf_vprintf(struct buf *, const char *, va_list)
@@ -34,6 +33,16 @@ void	 buf_puts_html(struct buf *, const char *);
 /* Appends text escaped for a JSON string (without the quotes). */
 void	 buf_put_json(struct buf *, const char *, size_t);
 void	 buf_truncate(struct buf *, size_t);
+/* Inline: text is often built a character at a time. */
+static inline void
+buf_putc(struct buf *b, int c)
+{
+	if (b->len + 1 >= b->cap)
+		buf_grow(b, 1);
+	b->ptr[b->len++] = (char)c;
+	b->ptr[b->len] = '\0';
+}
+
 /* Returns the contents; the caller frees them. The buffer is reset. */
 char	*buf_detach(struct buf *);
 void	 buf_release(struct buf *);

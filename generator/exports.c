@@ -391,7 +391,14 @@ exports_html_text(struct buf *b, const char *p, size_t max)
 				continue;
 			}
 		}
-		buf_putc(b, *p++);
+		/* The text up to the next tag, space or entity, at once. */
+		n = strcspn(p, "<& \n\t\r");
+		if (n == 0)
+			n = 1;	/* an '&' that starts no entity */
+		if (n > max - (b->len - start))
+			n = max - (b->len - start);
+		buf_put(b, p, n);
+		p += n;
 	}
 	if (b->len - start > max) {
 		n = start + max;

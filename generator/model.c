@@ -36,6 +36,9 @@ struct model {
 	struct dir_env	 env;		/* what directives are rendered from */
 	struct tval	*actions;	/* every action value, by date */
 	struct tval	*site;		/* the site map */
+	struct tval	*site_plain;	/* with no nav item current */
+	char		**nav_urls;	/* of the nav's site links */
+	size_t		 nav_urlsz;
 	struct tval	*docket;
 	struct tval	*vendors;	/* list, by name */
 	struct tval	**vendor_tv;	/* by record index */
@@ -363,12 +366,55 @@ nav_tv(struct model *m, const char *page_url)
 		} else {
 			tval_set_bool(it, "href", false);
 			u = nav_url(m->s, url);
-			tval_set_bool(it, "current", strcmp(u, page_url) == 0);
+			tval_set_bool(it, "current", page_url != NULL &&
+			    strcmp(u, page_url) == 0);
 			tval_set(it, "url", tval_str_own(u));
 		}
 		tval_push(l, it);
 	}
 	return l;
+}
+
+/*
+ * The site map as a page sees it, with the nav for page_url (NULL: no
+ * nav item is the page). Most pages are no nav item: they share one.
+ */
+static struct tval *
+site_ctx(struct model *m, const char *page_url)
+{
+	static const char *const keys[] = {
+		"title", "description", "language", "license",
+		"base_url", "repo_url", "home_url", "vendors_url",
+		"timeline_url", "vendor_count", "action_count",
+		"changes_url", "feed_url", "as_of", "deadlines_url",
+		"browse"
+	};
+	struct tval *site = tval_map();
+	size_t i;
+
+	for (i = 0; i < NELEM(keys); i++)
+		if (tval_get(m->site, keys[i]) != NULL)
+			tval_set(site, keys[i],
+			    tval_ref(tval_get(m->site, keys[i])));
+	tval_set(site, "nav", nav_tv(m, page_url));
+	return site;
+}
+
+/* The links of the nav's items that are site paths. */
+static void
+nav_urls(struct model *m)
+{
+	const struct tval *nav = tval_get(m->site_plain, "nav"), *it;
+	size_t i;
+
+	for (i = 0; i < tval_len(nav); i++) {
+		it = tval_at(nav, i);
+		if (tval_get_str(it, "url") == NULL)
+			continue;
+		m->nav_urls = xreallocarray(m->nav_urls, m->nav_urlsz + 1,
+		    sizeof(*m->nav_urls));
+		m->nav_urls[m->nav_urlsz++] = xstrdup(tval_get_str(it, "url"));
+	}
 }
 
 struct view {
@@ -400,22 +446,11 @@ render(struct model *m, const struct view *vw, struct tval *extra_keys[],
 	int rc;
 
 	/* The site map with this page's nav. */
-	site = tval_map();
+	for (i = 0; i < m->nav_urlsz; i++)
+		if (strcmp(m->nav_urls[i], url) == 0)
+			break;
+	site = i < m->nav_urlsz ? site_ctx(m, url) : tval_ref(m->site_plain);
 	tval_set(ctx, "site", site);
-	{
-		static const char *const keys[] = {
-			"title", "description", "language", "license",
-			"base_url", "repo_url", "home_url", "vendors_url",
-			"timeline_url", "vendor_count", "action_count",
-			"changes_url", "feed_url", "as_of", "deadlines_url",
-			"browse"
-		};
-		for (i = 0; i < NELEM(keys); i++)
-			if (tval_get(m->site, keys[i]) != NULL)
-				tval_set(site, keys[i],
-				    tval_ref(tval_get(m->site, keys[i])));
-	}
-	tval_set(site, "nav", nav_tv(m, url));
 	tval_set(ctx, "docket", tval_ref(m->docket));
 	tval_set_str(ctx, "root", root);
 	tval_set_str(ctx, "lang", m->s->cfg.language);
@@ -770,6 +805,8 @@ model_render(struct site *s)
 		tval_push(m.actions, tval_ref(m.entries[i].tv));
 	m.env = (struct dir_env){ s, m.vendors, m.actions, true };
 	m.site = site_tv(&m);
+	m.site_plain = site_ctx(&m, NULL);
+	nav_urls(&m);
 	if (render_pages(&m) == -1 || rc == -1)
 		goto out;
 
@@ -838,6 +875,10 @@ out:
 	tval_free(m.vendors);
 	tval_free(m.actions);
 	tval_free(m.site);
+	tval_free(m.site_plain);
+	for (i = 0; i < m.nav_urlsz; i++)
+		free(m.nav_urls[i]);
+	free(m.nav_urls);
 	tval_free(m.docket);
 	return rc;
 }

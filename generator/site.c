@@ -73,6 +73,60 @@ site_url_for(const struct site *s, const char *out)
 }
 
 /*
+ * Makes the folder of the output file at path, and the folders above it.
+ * Outputs are written folder by folder and the output only grows while
+ * it is built, so the folders shared with the last one made exist: only
+ * the rest is made, one mkdir() each.
+ */
+static int
+out_mkdir(struct site *s, const char *path)
+{
+	const char *slash = strrchr(path, '/'), *o = s->madedir;
+	char *dir, *p;
+	size_t n, i, known = 0;
+	int rc = 0;
+
+	if (slash == NULL || slash == path)
+		return 0;
+	n = (size_t)(slash - path);
+	if (o != NULL) {
+		for (i = 0; i < n && path[i] == o[i]; i++)
+			;
+		if (i == n && (o[i] == '\0' || o[i] == '/'))
+			return 0;	/* that folder or one below it */
+		if (i < n && path[i] == '/' && (o[i] == '\0' || o[i] == '/'))
+			known = i;
+		else
+			while (i > 0 && path[--i] != '/')
+				;
+		if (known == 0)
+			known = i;
+	}
+	dir = xstrndup(path, n);
+	for (p = dir + known + 1; ; p++) {
+		if (*p != '/' && *p != '\0')
+			continue;
+		char c = *p;
+		*p = '\0';
+		if (mkdir(dir, 0777) == -1 && (errno != EEXIST ||
+		    (c == '\0' && !is_dir(dir)))) {
+			if (errno == EEXIST)
+				errno = ENOTDIR;
+			rc = -1;
+			break;
+		}
+		*p = c;
+		if (c == '\0')
+			break;
+	}
+	free(s->madedir);
+	s->madedir = rc == 0 ? dir : NULL;
+	if (rc == -1)
+		free(dir);
+	return rc;
+}
+
+/*
  * Is the old output's file `rel` exactly these bytes? Then it is linked
  * into the new output instead of written again: a file that did not
  * change keeps its inode and time, and the output is still swapped in
@@ -82,8 +136,7 @@ static bool
 reuse_old(struct site *s, const char *path, const char *rel,
     const char *data, size_t len)
 {
-	char chunk[65536], *old, *dir;
-	const char *slash;
+	char chunk[65536], *old;
 	struct stat st;
 	size_t off = 0;
 	ssize_t n;
@@ -110,12 +163,8 @@ reuse_old(struct site *s, const char *path, const char *rel,
 		}
 	}
 	close(fd);
-	if (same && (slash = strrchr(path, '/')) != NULL) {
-		dir = xstrndup(path, (size_t)(slash - path));
-		if (mkdir_p(dir) == -1)
-			same = false;
-		free(dir);
-	}
+	if (same && out_mkdir(s, path) == -1)
+		same = false;
 	if (same && link(old, path) == -1)
 		same = false;
 	if (same)
@@ -124,17 +173,30 @@ reuse_old(struct site *s, const char *path, const char *rel,
 	return same;
 }
 
+/*
+ * Writes a new file. A file linked from the old output is never written
+ * through: a path written again is unlinked and made anew.
+ */
+static int
+out_write(struct site *s, const char *path, const char *data, size_t len)
+{
+	if (out_mkdir(s, path) == -1)
+		return -1;
+	if (file_put(path, data, len) == 0)
+		return 0;
+	if (errno != EEXIST || unlink(path) == -1)
+		return -1;
+	return file_put(path, data, len);
+}
+
 int
 site_write(struct site *s, const char *rel, const char *data, size_t len)
 {
 	char *path = path_join(s->tmpdir, rel);
 	int rc = 0;
 
-	/* A file linked from the old output is never written through. */
-	if (s->reused > 0)
-		unlink(path);
 	if (!reuse_old(s, path, rel, data, len) &&
-	    (rc = file_write(path, data, len)) == -1) {
+	    (rc = out_write(s, path, data, len)) == -1) {
 		diag_error(s->dg, NULL, "cannot write '%s': %s", path,
 		    strerror(errno));
 		s->io_failed = true;
@@ -149,14 +211,9 @@ static int
 file_copy(struct site *s, const char *src, const char *rel)
 {
 	char *to = path_join(s->tmpdir, rel);
-	const char *slash;
-	int rc = 0;
+	int rc;
 
-	if ((slash = strrchr(to, '/')) != NULL) {
-		char *d = xstrndup(to, (size_t)(slash - to));
-		rc = mkdir_p(d);
-		free(d);
-	}
+	rc = out_mkdir(s, to);
 	if (rc == 0 && s->reused > 0)
 		unlink(to);
 	if (rc == 0)
@@ -886,6 +943,7 @@ site_release(struct site *s)
 	free(s->tmpl_paths);
 	free(s->tmpdir);
 	free(s->olddir);
+	free(s->madedir);
 	free(s->dir);
 	source_free(s->src);
 	hist_free(s->hist);

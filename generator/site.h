@@ -81,6 +81,7 @@ struct site {
 	size_t		  written;	/* files written */
 	bool		  io_failed;	/* a write failed: exit status 2 */
 	size_t		  reused;	/* of them, linked from olddir */
+	char		 *madedir;	/* the output folder last made */
 };
 
 /*

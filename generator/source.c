@@ -10,6 +10,7 @@
 #include <fcntl.h>
 #include <limits.h>
 #include <stdbool.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
@@ -40,18 +41,75 @@ source_path_ok(const char *rel)
 	}
 }
 
-/* Is the real location of path inside the site folder? */
-static bool
-inside(const struct source_tree *s, const char *path)
+/* What the working tree backend keeps. */
+struct fs_state {
+	char	*root;		/* the site folder's real path, or NULL */
+	char	*dir;		/* the folder last resolved, as given */
+	char	*dirreal;	/* its real path, or NULL */
+};
+
+/*
+ * The real path of a folder, kept for the next call: a build reads the
+ * files of a folder one after another, and realpath() reads every part
+ * of the path again each time.
+ */
+static const char *
+dir_real(struct fs_state *fs, const char *dir, size_t n)
 {
 	char real[PATH_MAX];
-	const char *root = s->arg;	/* the site folder's real path */
-	size_t n;
 
-	if (root == NULL || realpath(path, real) == NULL)
+	if (fs->dir != NULL && strlen(fs->dir) == n &&
+	    memcmp(fs->dir, dir, n) == 0)
+		return fs->dirreal;
+	free(fs->dir);
+	free(fs->dirreal);
+	fs->dir = xstrndup(dir, n);
+	fs->dirreal = realpath(fs->dir, real) != NULL ? xstrdup(real) : NULL;
+	return fs->dirreal;
+}
+
+/*
+ * Is the real location of path inside the site folder? lst is path's
+ * lstat(): a name that is not a symbolic link resolves to its folder's
+ * real path and the name, so only links and folders are resolved.
+ */
+static bool
+inside(const struct source_tree *s, const char *path, const struct stat *lst)
+{
+	struct fs_state *fs = s->arg;
+	char real[PATH_MAX];
+	const char *root = fs->root, *slash, *base, *dr;
+	size_t n;
+	int len;
+
+	if (root == NULL)
+		return false;
+	slash = strrchr(path, '/');
+	base = slash != NULL ? slash + 1 : NULL;
+	if (!S_ISLNK(lst->st_mode) && slash != NULL && slash != path &&
+	    *base != '\0' && strcmp(base, ".") != 0 && strcmp(base, "..") != 0) {
+		if ((dr = dir_real(fs, path, (size_t)(slash - path))) == NULL)
+			return false;
+		len = snprintf(real, sizeof(real), "%s%s%s", dr,
+		    strcmp(dr, "/") == 0 ? "" : "/", base);
+		if (len < 0 || (size_t)len >= sizeof(real))
+			return false;
+	} else if (realpath(path, real) == NULL)
 		return false;
 	n = strlen(root);
 	return strncmp(real, root, n) == 0 && (real[n] == '/' || real[n] == '\0');
+}
+
+/* inside() for a path not yet looked at; errno 0 when it is outside. */
+static bool
+inside_path(const struct source_tree *s, const char *path)
+{
+	struct stat st;
+
+	if (lstat(path, &st) == -1)
+		return false;
+	errno = 0;
+	return inside(s, path, &st);
 }
 
 /*
@@ -82,9 +140,9 @@ fs_type(struct source_tree *s, const char *rel)
 		return SRC_OTHER;
 	if (lstat(full, &st) == -1)
 		t = SRC_NONE;
-	else if (!inside(s, full))
+	else if (!inside(s, full, &st))
 		t = stat(full, &st) == -1 ? SRC_OTHER : SRC_OUTSIDE;
-	else if (stat(full, &st) == -1)
+	else if (S_ISLNK(st.st_mode) && stat(full, &st) == -1)
 		t = SRC_OTHER;
 	else if (S_ISDIR(st.st_mode))
 		t = SRC_DIR;
@@ -104,7 +162,7 @@ fs_read(struct source_tree *s, const char *rel, struct buf *out)
 
 	if (full == NULL)
 		return -1;
-	if (!inside(s, full)) {
+	if (!inside_path(s, full)) {
 		free(full);
 		errno = errno == ENOENT ? ENOENT : EACCES;
 		return -1;
@@ -127,7 +185,7 @@ fs_list(struct source_tree *s, const char *rel, char ***out, size_t *outsz)
 	*outsz = 0;
 	if (full == NULL)
 		return -1;
-	if (!inside(s, full) || (d = opendir(full)) == NULL) {
+	if (!inside_path(s, full) || (d = opendir(full)) == NULL) {
 		if (errno == 0)
 			errno = EACCES;
 		free(full);
@@ -158,7 +216,7 @@ fs_copy(struct source_tree *s, const char *rel, const char *to)
 
 	if (from == NULL)
 		return -1;
-	if (!inside(s, from)) {
+	if (!inside_path(s, from)) {
 		errno = EACCES;
 		goto done;
 	}
@@ -194,7 +252,12 @@ done:
 static void
 fs_free(struct source_tree *s)
 {
-	free(s->arg);
+	struct fs_state *fs = s->arg;
+
+	free(fs->root);
+	free(fs->dir);
+	free(fs->dirreal);
+	free(fs);
 }
 
 static const struct source_ops fs_ops = {
@@ -205,12 +268,13 @@ struct source_tree *
 source_dir(const char *dir)
 {
 	struct source_tree *s = xcalloc(1, sizeof(*s));
-
+	struct fs_state *fs = xcalloc(1, sizeof(*fs));
 	char real[PATH_MAX];
 
 	s->ops = &fs_ops;
 	s->dir = xstrdup(dir);
-	s->arg = realpath(dir, real) != NULL ? xstrdup(real) : NULL;
+	fs->root = realpath(dir, real) != NULL ? xstrdup(real) : NULL;
+	s->arg = fs;
 	return s;
 }
 

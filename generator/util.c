@@ -1,6 +1,7 @@
 /*
  * Memory that cannot fail, files and paths.
  */
+#define _DEFAULT_SOURCE	/* d_type */
 #include <sys/stat.h>
 #include <sys/types.h>
 
@@ -168,12 +169,36 @@ mkdir_p(const char *path)
 	return rc;
 }
 
+static int
+write_new(const char *path, int flags, const void *data, size_t len)
+{
+	const char *p = data;
+	ssize_t n;
+	int fd, e;
+
+	if ((fd = open(path, O_WRONLY | O_CREAT | O_CLOEXEC | flags,
+	    0666)) == -1)
+		return -1;
+	while (len > 0) {
+		if ((n = write(fd, p, len)) == -1) {
+			if (errno == EINTR)
+				continue;
+			e = errno;
+			close(fd);
+			errno = e;
+			return -1;
+		}
+		p += n;
+		len -= (size_t)n;
+	}
+	return close(fd);
+}
+
 int
 file_write(const char *path, const void *data, size_t len)
 {
 	const char *slash;
 	char *dir;
-	FILE *f;
 	int rc;
 
 	if ((slash = strrchr(path, '/')) != NULL && slash != path) {
@@ -183,46 +208,67 @@ file_write(const char *path, const void *data, size_t len)
 		if (rc == -1)
 			return -1;
 	}
-	if ((f = fopen(path, "wb")) == NULL)
-		return -1;
-	if (len > 0 && fwrite(data, 1, len, f) != len) {
-		int e = errno;
-		fclose(f);
+	return write_new(path, O_TRUNC, data, len);
+}
+
+int
+file_put(const char *path, const void *data, size_t len)
+{
+	return write_new(path, O_EXCL, data, len);
+}
+
+/*
+ * Removes name in folder dfd: unlinked straight away when it is not a
+ * folder, so that a file costs one call and no path is looked up again
+ * from the top. dir: readdir() said it is a folder.
+ */
+static int
+remove_at(int dfd, const char *name, bool dir)
+{
+	struct stat st;
+	struct dirent *de;
+	DIR *d;
+	int fd, e, rc = 0;
+
+	if (!dir) {
+		if (unlinkat(dfd, name, 0) == 0)
+			return 0;
+		if ((e = errno) == ENOENT)
+			return 0;
+		if (e != EISDIR && e != EPERM)	/* EPERM: POSIX's folder error */
+			return -1;
+		if (fstatat(dfd, name, &st, AT_SYMLINK_NOFOLLOW) == -1)
+			return -1;
+		if (!S_ISDIR(st.st_mode)) {
+			errno = e;
+			return -1;
+		}
+	}
+	if ((fd = openat(dfd, name, O_RDONLY | O_DIRECTORY | O_NOFOLLOW |
+	    O_CLOEXEC)) == -1)
+		return errno == ENOENT ? 0 : -1;
+	if ((d = fdopendir(fd)) == NULL) {
+		e = errno;
+		close(fd);
 		errno = e;
 		return -1;
 	}
-	if (fclose(f) == EOF)
-		return -1;
-	return 0;
+	while ((de = readdir(d)) != NULL) {
+		if (strcmp(de->d_name, ".") == 0 || strcmp(de->d_name, "..") == 0)
+			continue;
+		if (remove_at(dirfd(d), de->d_name, de->d_type == DT_DIR) == -1)
+			rc = -1;
+	}
+	closedir(d);
+	if (rc == 0)
+		rc = unlinkat(dfd, name, AT_REMOVEDIR);
+	return rc;
 }
 
 int
 remove_tree(const char *path)
 {
-	struct stat st;
-	DIR *d;
-	struct dirent *de;
-	char *sub;
-	int rc = 0;
-
-	if (lstat(path, &st) == -1)
-		return errno == ENOENT ? 0 : -1;
-	if (!S_ISDIR(st.st_mode))
-		return unlink(path);
-	if ((d = opendir(path)) == NULL)
-		return -1;
-	while ((de = readdir(d)) != NULL) {
-		if (strcmp(de->d_name, ".") == 0 || strcmp(de->d_name, "..") == 0)
-			continue;
-		sub = path_join(path, de->d_name);
-		if (remove_tree(sub) == -1)
-			rc = -1;
-		free(sub);
-	}
-	closedir(d);
-	if (rc == 0)
-		rc = rmdir(path);
-	return rc;
+	return remove_at(AT_FDCWD, path, false);
 }
 
 bool

@@ -28,6 +28,8 @@ char	*xasprintf(const char *, ...) __attribute__((format(printf, 1, 2)));
 int	 file_read(struct buf *out, const char *path);
 /* Writes a file, creating parent folders. Returns 0 or -1 with errno. */
 int	 file_write(const char *path, const void *, size_t);
+/* Writes a new file into a folder that exists; EEXIST if there is one. */
+int	 file_put(const char *path, const void *, size_t);
 int	 mkdir_p(const char *path);
 /* Removes a file or folder tree. Returns 0 or -1 with errno. */
 int	 remove_tree(const char *path);

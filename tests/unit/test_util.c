@@ -1,8 +1,11 @@
 /*
  * Unit tests: buf, util, date.
  */
+#define _XOPEN_SOURCE 700	/* mkdtemp, symlink */
+#include <errno.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "buf.h"
 #include "date.h"
@@ -33,6 +36,23 @@ test_buf__grows_and_escapes(void)
 	free(s);
 	s = buf_detach(&b);
 	CHECK_STR(s, "");
+	free(s);
+
+	/* Formatted text that fits the room left, then text that does not. */
+	buf_printf(&b, "%s-%d", "ab", 7);
+	CHECK_STR(b.ptr, "ab-7");
+	buf_printf(&b, "%0200d|%s", 5, "end");
+	CHECK_INT(b.len, 4 + 200 + 4);
+	CHECK_STR(b.ptr + 4 + 199, "5|end");
+	CHECK(b.ptr[4] == '0');
+	buf_release(&b);
+	for (i = 0; i < 300; i++)
+		buf_putc(&b, 'a' + i % 26);
+	CHECK_INT(b.len, 300);
+	CHECK(b.ptr[299] == 'a' + 299 % 26 && b.ptr[300] == '\0');
+	buf_release(&b);
+	s = xasprintf("%s/%s", "a", "b");
+	CHECK_STR(s, "a/b");
 	free(s);
 }
 
@@ -122,4 +142,51 @@ test_util__path_resolve(void)
 	free(s);
 	CHECK(path_resolve("content/a.md", "../../x") == NULL);
 	CHECK(path_resolve("content/a.md", "/etc/passwd") == NULL);
+}
+
+void
+test_util__remove_tree_and_file_put(void)
+{
+	char tmpl[] = "/tmp/docket-util-XXXXXX", *top, *p, *keep, *f;
+	struct buf b = BUF_INIT;
+
+	if ((top = mkdtemp(tmpl)) == NULL) {
+		CHECK(!"mkdtemp");
+		return;
+	}
+	keep = path_join(top, "keep");
+	f = path_join(top, "keep/file");
+	CHECK_INT(file_write(f, "kept\n", 5), 0);
+	/* A new file only: an existing one is never written through. */
+	CHECK_INT(file_put(f, "new\n", 4), -1);
+	CHECK_INT(errno, EEXIST);
+	CHECK_INT(file_read(&b, f), 0);
+	CHECK_STR(b.ptr, "kept\n");
+	p = path_join(top, "tree/a/b/c");
+	CHECK_INT(mkdir_p(p), 0);
+	free(p);
+	p = path_join(top, "tree/a/b/c/f");
+	CHECK_INT(file_put(p, "", 0), 0);
+	free(p);
+	p = path_join(top, "tree/a/g");
+	CHECK_INT(file_put(p, "g", 1), 0);
+	free(p);
+	/* Links are removed, not followed. */
+	p = path_join(top, "tree/a/b/dirlink");
+	CHECK_INT(symlink(keep, p), 0);
+	free(p);
+	p = path_join(top, "tree/filelink");
+	CHECK_INT(symlink(f, p), 0);
+	free(p);
+	p = path_join(top, "tree");
+	CHECK_INT(remove_tree(p), 0);
+	CHECK(!is_dir(p));
+	CHECK_INT(remove_tree(p), 0);	/* nothing there */
+	free(p);
+	CHECK(is_file(f));
+	CHECK_INT(remove_tree(top), 0);
+	CHECK(!is_dir(top));
+	buf_release(&b);
+	free(keep);
+	free(f);
 }

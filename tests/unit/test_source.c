@@ -1,0 +1,101 @@
+/*
+ * Unit tests: the working tree backend follows a symbolic link only when
+ * it stays inside the site folder, whatever folder it read before.
+ */
+#define _XOPEN_SOURCE 700	/* mkdtemp, symlink */
+#include <sys/stat.h>
+
+#include <errno.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "buf.h"
+#include "source.h"
+#include "unit.h"
+#include "util.h"
+
+static char *
+at(const char *top, const char *rel)
+{
+	return path_join(top, rel);
+}
+
+static void
+put(const char *top, const char *rel, const char *text)
+{
+	char *p = at(top, rel);
+
+	CHECK_INT(file_write(p, text, strlen(text)), 0);
+	free(p);
+}
+
+static void
+link_to(const char *top, const char *target, const char *rel)
+{
+	char *p = at(top, rel);
+
+	CHECK_INT(symlink(target, p), 0);
+	free(p);
+}
+
+static void
+check_read(struct source_tree *s, const char *rel, const char *want)
+{
+	struct buf b = BUF_INIT;
+
+	errno = 0;
+	if (want == NULL) {
+		CHECK_INT(source_read(s, rel, &b), -1);
+		CHECK_INT(errno, EACCES);
+	} else {
+		CHECK_INT(source_read(s, rel, &b), 0);
+		CHECK_STR(b.ptr != NULL ? b.ptr : "", want);
+	}
+	buf_release(&b);
+}
+
+void
+test_source__links_inside_and_outside(void)
+{
+	char tmpl[] = "/tmp/docket-source-XXXXXX", *top, *site;
+	struct source_tree *s;
+
+	if ((top = mkdtemp(tmpl)) == NULL) {
+		CHECK(!"mkdtemp");
+		return;
+	}
+	put(top, "outside/secret.md", "secret\n");
+	put(top, "site/content/notes/a.md", "a\n");
+	put(top, "site/content/notes/b.md", "b\n");
+	put(top, "site/content/real/c.md", "c\n");
+	link_to(top, "a.md", "site/content/notes/in.md");
+	link_to(top, "../../../outside/secret.md", "site/content/notes/out.md");
+	link_to(top, "real", "site/content/linked");
+	link_to(top, "../../outside", "site/content/away");
+	link_to(top, "site", "site-link");
+
+	/* The site folder reached through a link of its own. */
+	site = at(top, "site-link");
+	s = source_dir(site);
+	CHECK_INT(source_type(s, "content/notes/a.md"), SRC_FILE);
+	CHECK_INT(source_type(s, "content/notes/in.md"), SRC_FILE);
+	CHECK_INT(source_type(s, "content/notes/out.md"), SRC_OUTSIDE);
+	CHECK_INT(source_type(s, "content/notes/none.md"), SRC_NONE);
+	CHECK_INT(source_type(s, "content/linked"), SRC_DIR);
+	CHECK_INT(source_type(s, "content/away"), SRC_OUTSIDE);
+	/* Files of a linked folder, one inside and one outside, in turn. */
+	CHECK_INT(source_type(s, "content/linked/c.md"), SRC_FILE);
+	CHECK_INT(source_type(s, "content/away/secret.md"), SRC_OUTSIDE);
+	CHECK_INT(source_type(s, "content/linked/c.md"), SRC_FILE);
+	check_read(s, "content/notes/a.md", "a\n");
+	check_read(s, "content/notes/b.md", "b\n");
+	check_read(s, "content/notes/in.md", "a\n");
+	check_read(s, "content/notes/out.md", NULL);
+	check_read(s, "content/linked/c.md", "c\n");
+	check_read(s, "content/away/secret.md", NULL);
+	check_read(s, "content/notes/b.md", "b\n");
+	source_free(s);
+	free(site);
+	CHECK_INT(remove_tree(top), 0);
+}
