@@ -76,9 +76,12 @@ generator/embedgen: generator/embedgen.c
 generator/embedded.c: generator/embedgen $(EMBED_FILES)
 	generator/embedgen $(EMBED_FILES) > $@
 
-# Installs the Debian packages when pkg-config cannot find a library.
+# Installs the Debian packages when a library or a tool the tests use
+# (git, curl, xmllint, mandoc) is missing.
 check-deps:
-	@pkg-config --exists $(PKGS) || $(MAKE) deps
+	@{ pkg-config --exists $(PKGS) && command -v git && command -v curl && \
+	    command -v xmllint && command -v mandoc; } >/dev/null 2>&1 || \
+	    $(MAKE) deps
 
 deps:
 	@if [ "$$(id -u)" = 0 ]; then s=; else s="sudo -n"; fi; \
