@@ -558,29 +558,10 @@ out:
 void
 histcache_release(struct hc_entry *e)
 {
-	size_t i, j;
+	size_t i;
 
-	for (i = 0; i < e->commitsz; i++) {
-		free(e->commits[i].subject);
-		free(e->commits[i].author);
-		free(e->commits[i].url);
-	}
-	free(e->commits);
-	for (i = 0; i < e->filesz; i++) {
-		struct hist_file *f = &e->files[i];
-		for (j = 0; j < f->revsz; j++) {
-			free(f->revs[j].path);
-			recdiff_free(f->revs[j].changes, f->revs[j].changesz);
-		}
-		free(f->revs);
-		for (j = 0; j < f->old_pathsz; j++)
-			free(f->old_paths[j]);
-		free(f->old_paths);
-		free(f->path);
-		free(f->vendor);
-		free(f->name);
-	}
-	free(e->files);
+	hist_commits_free(e->commits, e->commitsz);
+	hist_files_free(e->files, e->filesz);
 	for (i = 0; i < e->namesz; i++)
 		free(e->names[i]);
 	free(e->names);

@@ -1667,20 +1667,25 @@ hist_last(const struct hist_file *f)
 }
 
 void
-hist_free(struct history *h)
+hist_commits_free(struct hist_commit *v, size_t n)
+{
+	size_t i;
+
+	for (i = 0; i < n; i++) {
+		free(v[i].subject);
+		free(v[i].author);
+		free(v[i].url);
+	}
+	free(v);
+}
+
+void
+hist_files_free(struct hist_file *v, size_t n)
 {
 	size_t i, j;
 
-	if (h == NULL)
-		return;
-	for (i = 0; i < h->commitsz; i++) {
-		free(h->commits[i].subject);
-		free(h->commits[i].author);
-		free(h->commits[i].url);
-	}
-	free(h->commits);
-	for (i = 0; i < h->filesz; i++) {
-		struct hist_file *f = &h->files[i];
+	for (i = 0; i < n; i++) {
+		struct hist_file *f = &v[i];
 		for (j = 0; j < f->revsz; j++) {
 			free(f->revs[j].path);
 			recdiff_free(f->revs[j].changes, f->revs[j].changesz);
@@ -1693,7 +1698,16 @@ hist_free(struct history *h)
 		free(f->vendor);
 		free(f->name);
 	}
-	free(h->files);
+	free(v);
+}
+
+void
+hist_free(struct history *h)
+{
+	if (h == NULL)
+		return;
+	hist_commits_free(h->commits, h->commitsz);
+	hist_files_free(h->files, h->filesz);
 	free(h->entries);
 	free(h->prefix);
 	free(h->as_of_rev);

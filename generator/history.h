@@ -154,6 +154,10 @@ int	hist_day_end(long long *out, const struct date *, const char *tz);
  * the latest `limit` record changes (of one vendor, or of all when vendor
  * is NULL), and the commits that changed the file `src` ("content/a.md").
  */
+/* Free arrays of commits and of files, with what they own. */
+void	hist_commits_free(struct hist_commit *, size_t);
+void	hist_files_free(struct hist_file *, size_t);
+
 int	hist_html_changes(struct buf *out, const struct history *,
 	    const char *vendor, unsigned limit, const char *root);
 int	hist_html_page(struct buf *out, const struct history *,
