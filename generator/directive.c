@@ -80,13 +80,11 @@ struct heading {
 
 struct dir_ctx {
 	struct diag		*dg;
-	struct md_src		 src;	/* what this context parses */
-	const struct dir_env	*env;
-	const char		*path;
-	const char		*text;
-	size_t			 len;
-	unsigned		 line;	/* line of the text's first line */
-	int			 col;	/* added to columns; -1: unknown */
+	/*
+	 * What this context parses: path, text, len, line (of the text's
+	 * first line), col (added to columns; -1: unknown), env.
+	 */
+	struct md_src		 src;
 	cmark_syntax_extension	*ext;
 	struct dir_ctx		*root;	/* the page's context (itself at the top) */
 	struct directive	*list;	/* every directive, for freeing */
@@ -363,9 +361,9 @@ fail:
 static void
 keep(struct dir_ctx *ctx, struct directive *d, unsigned line, unsigned col)
 {
-	d->path = ctx->path;
-	d->line = ctx->line + line - 1;
-	d->col = ctx->col < 0 ? 0 : col + (unsigned)ctx->col;
+	d->path = ctx->src.path;
+	d->line = ctx->src.line + line - 1;
+	d->col = ctx->src.col < 0 ? 0 : col + (unsigned)ctx->src.col;
 	d->next = ctx->list;
 	ctx->list = d;
 }
@@ -548,23 +546,23 @@ static unsigned
 source_col(struct dir_ctx *ctx, unsigned line, const char *needle,
     unsigned guess)
 {
-	const char *p, *end = ctx->text + ctx->len, *nl, *hit, *from, *to;
+	const char *p, *end = ctx->src.text + ctx->src.len, *nl, *hit, *from, *to;
 	unsigned best = 0, bestd = (unsigned)-1, c, dist;
 	size_t nn = strlen(needle);
 
 	if (ctx->lines == NULL) {
 		ctx->lines = xreallocarray(NULL, 1, sizeof(size_t));
 		ctx->lines[ctx->linesz++] = 0;
-		for (p = ctx->text; (nl = memchr(p, '\n', (size_t)(end - p))) !=
+		for (p = ctx->src.text; (nl = memchr(p, '\n', (size_t)(end - p))) !=
 		    NULL; p = nl + 1) {
 			ctx->lines = xreallocarray(ctx->lines, ctx->linesz + 1,
 			    sizeof(size_t));
-			ctx->lines[ctx->linesz++] = (size_t)(nl + 1 - ctx->text);
+			ctx->lines[ctx->linesz++] = (size_t)(nl + 1 - ctx->src.text);
 		}
 	}
 	if (line == 0 || line > ctx->linesz)
 		return guess;
-	p = ctx->text + ctx->lines[line - 1];
+	p = ctx->src.text + ctx->lines[line - 1];
 	if ((nl = memchr(p, '\n', (size_t)(end - p))) == NULL)
 		nl = end;
 	/* Block prefixes are short: look within 256 bytes of the guess. */
@@ -622,8 +620,8 @@ inline_pos(struct dir_ctx *ctx, cmark_node *parent, const unsigned char *s,
 	snprintf(needle, sizeof(needle), ":%.*s", (int)(name < 70 ? name : 70),
 	    (const char *)s + off + 1);
 	col = source_col(ctx, line, needle, col);
-	return (struct pos){ ctx->path, ctx->line + line - 1,
-		ctx->col < 0 ? 0 : col + (unsigned)ctx->col };
+	return (struct pos){ ctx->src.path, ctx->src.line + line - 1,
+		ctx->src.col < 0 ? 0 : col + (unsigned)ctx->src.col };
 }
 
 /* cmark hook, at ':' in text: an inline directive? */
@@ -674,7 +672,7 @@ match_inline(cmark_syntax_extension *ext, cmark_parser *parser,
 	}
 	p = inline_pos(ctx, parent, s, (size_t)off, name);
 	d->kind = DK_TEXT;
-	d->path = ctx->path;
+	d->path = ctx->src.path;
 	d->line = p.line;
 	d->col = p.col;
 	d->next = ctx->list;
@@ -697,12 +695,6 @@ dir_attach(cmark_parser *parser, struct diag *dg, const struct md_src *src)
 		DIR_BLOCK = cmark_syntax_extension_add_node(0);
 	ctx->dg = dg;
 	ctx->src = *src;
-	ctx->env = src->env;
-	ctx->path = src->path;
-	ctx->text = src->text;
-	ctx->len = src->len;
-	ctx->line = src->line;
-	ctx->col = src->col;
 	ctx->root = ctx;
 	buf_init(&ctx->scratch);
 	ctx->ext = cmark_syntax_extension_new("docket-directive");
@@ -940,7 +932,7 @@ check_attrs(struct dir_ctx *ctx, struct directive *d, const char *allowed,
 static const struct record *
 find_record(const struct dir_ctx *ctx, const char *id, size_t *index)
 {
-	const struct site *s = ctx->env->site;
+	const struct site *s = ctx->src.env->site;
 	size_t i;
 
 	for (i = 0; i < s->recordsz; i++)
@@ -1054,7 +1046,7 @@ render_tmpl(struct dir_ctx *ctx, struct directive *d, const char *name,
     struct tval *data)
 {
 	struct buf out = BUF_INIT, cls = BUF_INIT;
-	struct site *s = ctx->env->site;
+	struct site *s = ctx->src.env->site;
 	int rc;
 
 	/* The template escapes it. */
@@ -1146,7 +1138,7 @@ has_authority(const struct record *r, const char *auth)
 static int
 do_vendors(struct dir_ctx *ctx, struct directive *d)
 {
-	const struct site *s = ctx->env->site;
+	const struct site *s = ctx->src.env->site;
 	const char *country = NULL, *auth, *sort;
 	struct pick *picks;
 	struct tval *data, *list;
@@ -1190,7 +1182,7 @@ do_vendors(struct dir_ctx *ctx, struct directive *d)
 		qsort(picks, n, sizeof(*picks), pick_cmp);
 	list = tval_list();
 	for (i = 0; i < n && (long)i < limit; i++)
-		tval_push(list, tval_ref(tval_at(ctx->env->vendors, picks[i].index)));
+		tval_push(list, tval_ref(tval_at(ctx->src.env->vendors, picks[i].index)));
 	free(picks);
 	data = tval_map();
 	tval_set_bool(data, "has_vendors", n > 0);
@@ -1209,7 +1201,7 @@ do_vendor(struct dir_ctx *ctx, struct directive *d)
 	if (need_vendor(ctx, d, "id", &index) == NULL)
 		return -1;
 	data = tval_map();
-	tval_set(data, "vendor", tval_ref(tval_at(ctx->env->vendors, index)));
+	tval_set(data, "vendor", tval_ref(tval_at(ctx->src.env->vendors, index)));
 	return render_tmpl(ctx, d, "dir-vendor", data);
 }
 
@@ -1242,8 +1234,8 @@ do_timeline(struct dir_ctx *ctx, struct directive *d)
 		return -1;
 	auth = attr_get(d, "authority");
 	list = tval_list();
-	for (i = 0; i < tval_len(ctx->env->actions); i++) {
-		a = tval_at(ctx->env->actions, i);
+	for (i = 0; i < tval_len(ctx->src.env->actions); i++) {
+		a = tval_at(ctx->src.env->actions, i);
 		if (vendor != NULL && strcmp(tval_get_str(tval_get(a, "vendor"),
 		    "id"), vendor) != 0)
 			continue;
@@ -1308,7 +1300,7 @@ bar_add(struct bar **v, size_t *n, const char *label, const char *key)
 static int
 do_chart(struct dir_ctx *ctx, struct directive *d)
 {
-	const struct site *s = ctx->env->site;
+	const struct site *s = ctx->src.env->site;
 	const char *of, *what, *unit;
 	struct bar *bars = NULL;
 	struct buf b = BUF_INIT;
@@ -1422,7 +1414,7 @@ do_chart(struct dir_ctx *ctx, struct directive *d)
 static int
 do_history(struct dir_ctx *ctx, struct directive *d, bool changes)
 {
-	const struct site *s = ctx->env->site;
+	const struct site *s = ctx->src.env->site;
 	const char *vendor = changes ? attr_get(d, "vendor") : NULL;
 	struct buf b = BUF_INIT;
 	long limit;
@@ -1440,7 +1432,7 @@ do_history(struct dir_ctx *ctx, struct directive *d, bool changes)
 	if (changes)
 		hist_html_changes(&b, s->hist, vendor, (unsigned)limit, DIR_ROOT);
 	else
-		hist_html_page(&b, s->hist, ctx->root->path, (unsigned)limit,
+		hist_html_page(&b, s->hist, ctx->root->src.path, (unsigned)limit,
 		    DIR_ROOT);
 	BUF_PUTSL(&b, "</div>\n");
 	d->enter = buf_detach(&b);
@@ -1536,7 +1528,7 @@ put_badge(struct buf *b, const struct record *r)
 static int
 do_inline(struct dir_ctx *ctx, struct directive *d)
 {
-	struct site *s = ctx->env->site;
+	struct site *s = ctx->src.env->site;
 	const struct record *r;
 	const struct action *a = NULL;
 	const char *aid;
@@ -1641,7 +1633,7 @@ render_one(struct dir_ctx *ctx, struct directive *d)
 			is_leaf = true;
 	if (!is_container && !is_leaf)
 		return derr(ctx, d, "unknown directive '%s%s'", prefix(d), d->name);
-	if (!ctx->env->blocks)
+	if (!ctx->src.env->blocks)
 		return derr(ctx, d, "only inline directives (:vendor, :status, "
 		    ":deadline) are allowed in record text, not '%s%s'",
 		    prefix(d), d->name);
@@ -1707,7 +1699,7 @@ static int
 do_include(struct dir_ctx *ctx, struct directive *d, cmark_node *node)
 {
 	struct dir_ctx *root = ctx->root, *sub;
-	struct site *s = ctx->env->site;
+	struct site *s = ctx->src.env->site;
 	const char *file;
 	char *path;
 	struct buf data = BUF_INIT, chain = BUF_INIT;
@@ -1722,11 +1714,11 @@ do_include(struct dir_ctx *ctx, struct directive *d, cmark_node *node)
 		return -1;
 	if (d->label != NULL)
 		return derr(ctx, d, "'::include' takes no label");
-	if (!ctx->env->blocks)
+	if (!ctx->src.env->blocks)
 		return derr(ctx, d, "only inline directives are allowed in "
 		    "record text, not '::include'");
 	file = attr_get(d, "file");
-	if ((path = include_path(ctx->path, file)) == NULL)
+	if ((path = include_path(ctx->src.path, file)) == NULL)
 		return derr(ctx, d, "'%s' is outside content/: ::include takes "
 		    "a path relative to this file, inside content/", file);
 	for (i = 0; i < root->stacksz; i++)
@@ -1805,7 +1797,7 @@ do_include(struct dir_ctx *ctx, struct directive *d, cmark_node *node)
 	sub->root = root;
 	root->subs = xreallocarray(root->subs, root->subsz + 1, sizeof(*root->subs));
 	root->subs[root->subsz++] = sub;
-	cmark_parser_feed(parser, sub->text, sub->len);
+	cmark_parser_feed(parser, sub->src.text, sub->src.len);
 	doc = cmark_parser_finish(parser);
 	cmark_parser_free(parser);
 	if (md_filter_urls(ctx->dg, &sub->src, doc) == -1)
@@ -1958,11 +1950,11 @@ dir_finish(struct dir_ctx *ctx, cmark_node *doc)
 	unsigned errors = ctx->dg->errors;
 	int rc = 0;
 
-	ctx->stack[ctx->stacksz++] = ctx->path;
+	ctx->stack[ctx->stacksz++] = ctx->src.path;
 	if (splice_includes(ctx, doc) == -1)
 		rc = -1;
 	ctx->stacksz--;
-	if (ctx->env->blocks)
+	if (ctx->src.env->blocks)
 		number_headings(ctx, doc);
 	it = cmark_iter_new(doc);
 	while (cmark_iter_next(it) != CMARK_EVENT_DONE) {
