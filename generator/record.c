@@ -51,17 +51,26 @@ status_label(enum status s)
 	return status_labels[s];
 }
 
-bool
-status_from_key(enum status *out, const char *s)
+/* The index of s in keys, or -1. */
+static int
+key_index(const char *const *keys, size_t n, const char *s)
 {
 	size_t i;
 
-	for (i = 0; i < NELEM(status_keys); i++)
-		if (strcmp(s, status_keys[i]) == 0) {
-			*out = (enum status)i;
-			return true;
-		}
-	return false;
+	for (i = 0; i < n; i++)
+		if (strcmp(s, keys[i]) == 0)
+			return (int)i;
+	return -1;
+}
+
+bool
+status_from_key(enum status *out, const char *s)
+{
+	int i = key_index(status_keys, NELEM(status_keys), s);
+
+	if (i >= 0)
+		*out = (enum status)i;
+	return i >= 0;
 }
 
 const char *
@@ -79,14 +88,11 @@ action_type_label(enum action_type t)
 bool
 action_type_from_key(enum action_type *out, const char *s)
 {
-	size_t i;
+	int i = key_index(type_keys, NELEM(type_keys), s);
 
-	for (i = 0; i < NELEM(type_keys); i++)
-		if (strcmp(s, type_keys[i]) == 0) {
-			*out = (enum action_type)i;
-			return true;
-		}
-	return false;
+	if (i >= 0)
+		*out = (enum action_type)i;
+	return i >= 0;
 }
 
 bool
