@@ -566,27 +566,11 @@ static int
 write_redirect(struct site *s, const char *old_id, const char *new_id,
     const char *name)
 {
-	struct buf b = BUF_INIT, target = BUF_INIT;
 	char *out = xasprintf("vendors/%s/index.html", old_id);
 	char *u = vendor_url(s, new_id);
 	int rc;
 
-	buf_printf(&target, "../../%s", u);
-	BUF_PUTSL(&b, "<!DOCTYPE html>\n<html lang=\"");
-	buf_puts_html(&b, s->cfg.language);
-	BUF_PUTSL(&b, "\">\n<head>\n<meta charset=\"utf-8\">\n<title>");
-	buf_puts_html(&b, name);
-	BUF_PUTSL(&b, "</title>\n<meta name=\"robots\" content=\"noindex\">\n"
-	    "<meta http-equiv=\"refresh\" content=\"0; url=");
-	buf_puts_html(&b, target.ptr);
-	BUF_PUTSL(&b, "\">\n</head>\n<body>\n<p>This record has moved to <a href=\"");
-	buf_puts_html(&b, target.ptr);
-	BUF_PUTSL(&b, "\">");
-	buf_puts_html(&b, name);
-	BUF_PUTSL(&b, "</a>.</p>\n</body>\n</html>\n");
-	rc = site_write(s, out, b.ptr, b.len);
-	buf_release(&b);
-	buf_release(&target);
+	rc = site_write_redirect(s, out, u, name, "record");
 	free(out);
 	free(u);
 	return rc;

@@ -519,30 +519,12 @@ page_html(struct model *m, struct page *pg)
 static int
 write_alias(struct model *m, const struct page *pg, const char *alias)
 {
-	struct buf b = BUF_INIT, target = BUF_INIT;
-	char *out, *root, *url = site_url_for(m->s, pg->out);
+	char *out = site_alias_out(alias), *url = site_url_for(m->s, pg->out);
 	int rc;
 
-	out = site_alias_out(alias);
-	root = site_root_for(out);
-	buf_printf(&target, "%s%s", root, url);
-	BUF_PUTSL(&b, "<!DOCTYPE html>\n<html lang=\"");
-	buf_puts_html(&b, m->s->cfg.language);
-	BUF_PUTSL(&b, "\">\n<head>\n<meta charset=\"utf-8\">\n<title>");
-	buf_puts_html(&b, pg->title != NULL ? pg->title : m->s->cfg.title);
-	BUF_PUTSL(&b, "</title>\n<meta name=\"robots\" content=\"noindex\">\n"
-	    "<meta http-equiv=\"refresh\" content=\"0; url=");
-	buf_puts_html(&b, target.ptr);
-	BUF_PUTSL(&b, "\">\n</head>\n<body>\n<p>This page has moved to <a href=\"");
-	buf_puts_html(&b, target.ptr);
-	BUF_PUTSL(&b, "\">");
-	buf_puts_html(&b, pg->title != NULL ? pg->title : url);
-	BUF_PUTSL(&b, "</a>.</p>\n</body>\n</html>\n");
-	rc = site_write(m->s, out, b.ptr, b.len);
-	buf_release(&b);
-	buf_release(&target);
+	rc = site_write_redirect(m->s, out, url,
+	    pg->title != NULL ? pg->title : m->s->cfg.title, "page");
 	free(out);
-	free(root);
 	free(url);
 	return rc;
 }

@@ -206,6 +206,35 @@ site_write(struct site *s, const char *rel, const char *data, size_t len)
 	return rc;
 }
 
+int
+site_write_redirect(struct site *s, const char *out, const char *url,
+    const char *title, const char *what)
+{
+	struct buf b = BUF_INIT, target = BUF_INIT;
+	char *root = site_root_for(out);
+	int rc;
+
+	buf_printf(&target, "%s%s", root, url);
+	BUF_PUTSL(&b, "<!DOCTYPE html>\n<html lang=\"");
+	buf_puts_html(&b, s->cfg.language);
+	BUF_PUTSL(&b, "\">\n<head>\n<meta charset=\"utf-8\">\n<title>");
+	buf_puts_html(&b, title);
+	BUF_PUTSL(&b, "</title>\n<meta name=\"robots\" content=\"noindex\">\n"
+	    "<meta http-equiv=\"refresh\" content=\"0; url=");
+	buf_puts_html(&b, target.ptr);
+	buf_printf(&b, "\">\n</head>\n<body>\n<p>This %s has moved to <a href=\"",
+	    what);
+	buf_puts_html(&b, target.ptr);
+	BUF_PUTSL(&b, "\">");
+	buf_puts_html(&b, title);
+	BUF_PUTSL(&b, "</a>.</p>\n</body>\n</html>\n");
+	rc = site_write(s, out, b.ptr, b.len);
+	buf_release(&b);
+	buf_release(&target);
+	free(root);
+	return rc;
+}
+
 /* Copies a file of the site (src, from the site folder) to the output. */
 static int
 file_copy(struct site *s, const char *src, const char *rel)

@@ -90,6 +90,12 @@ struct site {
  */
 int	site_build(struct diag *, const struct build_opts *);
 
+/*
+ * Writes a page at output path `out` that sends readers to `url` (a path
+ * from the site root): "This <what> has moved to <title>". Returns 0 or -1.
+ */
+int	site_write_redirect(struct site *, const char *out, const char *url,
+	    const char *title, const char *what);
 /* Writes one output file below the folder being built. Returns 0 or -1. */
 int	site_write(struct site *, const char *rel, const char *, size_t);
 /* The page-relative way to the root for an output path: "a/b/index.html" gives "../../". */
