@@ -506,22 +506,14 @@ is_el(xmlNodePtr n, const char *name)
 
 /* Reads a date attribute (checked by check_values()). */
 static void
-date_attr(struct rstate *st, xmlNodePtr n, const char *name, struct date *out)
+date_attr(xmlNodePtr n, const char *name, struct date *out)
 {
 	char *s = attr(n, name);
 
-	(void)st;
 	memset(out, 0, sizeof(*out));
 	if (s != NULL)
 		date_parse(out, s);
 	free(s);
-}
-
-static void
-url_attr(struct rstate *st, xmlNodePtr n, const char *name, char **out)
-{
-	(void)st;
-	*out = attr(n, name);
 }
 
 static void
@@ -538,9 +530,9 @@ read_action(struct rstate *st, struct action *a, xmlNodePtr n)
 	if (v == NULL || !action_type_from_key(&a->type, v))
 		a->type = ACTION_DIRECTIVE;
 	free(v);
-	date_attr(st, n, "date", &a->date);
+	date_attr(n, "date", &a->date);
 	a->authority = attr(n, "authority");
-	date_attr(st, n, "deadline", &a->deadline);
+	date_attr(n, "deadline", &a->deadline);
 	a->deadline_days = -1;
 	if ((v = attr(n, "deadline-days")) != NULL) {
 		a->deadline_days = strtol(v, NULL, 10);
@@ -571,11 +563,11 @@ read_action(struct rstate *st, struct action *a, xmlNodePtr n)
 			    sizeof(*a->sources));
 			s = &a->sources[a->sourcesz++];
 			memset(s, 0, sizeof(*s));
-			url_attr(st, c, "href", &s->href);
+			s->href = attr(c, "href");
 			s->publisher = attr(c, "publisher");
-			date_attr(st, c, "date", &s->date);
-			date_attr(st, c, "accessed", &s->accessed);
-			url_attr(st, c, "archived", &s->archived);
+			date_attr(c, "date", &s->date);
+			date_attr(c, "accessed", &s->accessed);
+			s->archived = attr(c, "archived");
 		}
 	}
 }
@@ -631,8 +623,8 @@ read_record(struct rstate *st, struct record *r, xmlNodePtr root)
 			    r->responsesz + 1, sizeof(*r->responses));
 			rs = &r->responses[r->responsesz++];
 			memset(rs, 0, sizeof(*rs));
-			date_attr(st, c, "date", &rs->date);
-			url_attr(st, c, "href", &rs->href);
+			date_attr(c, "date", &rs->date);
+			rs->href = attr(c, "href");
 			text_md(&rs->text, c);
 		} else if (is_el(c, "note"))
 			text_md(&r->note, c);
