@@ -1030,6 +1030,17 @@ now(void)
 	return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
 }
 
+/* Under --verbose, how long the phase that just ended took. */
+static void
+phase(const struct build_opts *opts, const char *name, double *tp)
+{
+	double t = now();
+
+	if (opts->verbose)
+		fprintf(stderr, "docket: %s: %.3f s\n", name, t - *tp);
+	*tp = t;
+}
+
 int
 site_build(struct diag *dg, const struct build_opts *opts)
 {
@@ -1039,7 +1050,7 @@ site_build(struct diag *dg, const struct build_opts *opts)
 	struct scan_state ss = { 0, false };
 	size_t i;
 	int status = 2;
-	double t0 = now();
+	double t0 = now(), tp = t0;
 
 	memset(&s, 0, sizeof(s));
 	s.dg = dg;
@@ -1101,6 +1112,7 @@ site_build(struct diag *dg, const struct build_opts *opts)
 		scan(&s, "", 0, &ss);
 	if (s.recordsz > 1)
 		qsort(s.records, s.recordsz, sizeof(*s.records), record_cmp);
+	phase(opts, "reading the content", &tp);
 	if (dg->errors > 0)
 		goto out;
 	if (check_collisions(&s) == -1)
@@ -1112,6 +1124,8 @@ site_build(struct diag *dg, const struct build_opts *opts)
 	if (s.hist != NULL && !opts->no_history &&
 	    hist_walk(s.hist, dg, &s.cfg) == -1)
 		goto out;
+	if (s.hist != NULL && s.hist->walked)
+		phase(opts, "history", &tp);
 	if (opts->verbose && s.hist != NULL && s.hist->walked &&
 	    s.hist->head[0] != '\0')
 		fprintf(stderr, "docket: history: %zu commits from the cache, "
@@ -1134,10 +1148,12 @@ site_build(struct diag *dg, const struct build_opts *opts)
 	}
 	if (model_render(&s) == -1)
 		goto fail;
+	phase(opts, "pages", &tp);
 	if (changes_write(&s) == -1)
 		goto fail;
 	if (exports_write(&s) == -1)
 		goto fail;
+	phase(opts, "feeds, search and data", &tp);
 	if (copy_assets(&s) == -1) {
 		status = 2;
 		goto fail;
@@ -1153,6 +1169,7 @@ site_build(struct diag *dg, const struct build_opts *opts)
 		status = 2;
 		goto fail;
 	}
+	phase(opts, "assets and swap", &tp);
 	status = 0;
 	diag_progress_end(dg);
 	if (!opts->quiet)
