@@ -48,7 +48,7 @@ LIB_SRCS    = generator/buf.c generator/diag.c generator/util.c \
               generator/gitsrc.c generator/gitlog.c generator/histcache.c generator/history.c generator/recdiff.c \
               generator/changes.c generator/hist_html.c \
               generator/markdown.c generator/mdlimit.c generator/model.c \
-              generator/site.c \
+              generator/site.c generator/jobs.c \
               generator/check.c generator/scaffold.c generator/serve.c \
               generator/facet.c generator/exports.c generator/embedded.c
 LIB_OBJS    = $(LIB_SRCS:.c=.o)
@@ -58,7 +58,7 @@ EMBED_FILES = $(sort $(wildcard templates/*.html templates/assets/*)) \
 .DELETE_ON_ERROR:
 .PHONY: all site test deps install clean regress-update check-deps \
         test-unit test-spec test-sites test-bad test-history bench-history \
-        test-check test-new test-serve test-cli \
+        test-check test-new test-serve test-cli test-jobs \
         test-fuzz fuzz bench test-browser screenshots
 
 all: docket
@@ -131,7 +131,8 @@ export XDG_CACHE_HOME = $(CURDIR)/tests/out/cache
 test: check-deps
 	@$(MAKE) --no-print-directory docket $(TEST_BIN)
 	@$(MAKE) --no-print-directory test-unit test-spec test-sites test-bad \
-	    test-history test-check test-new test-serve test-cli test-fuzz
+	    test-history test-jobs test-check test-new test-serve test-cli \
+	    test-fuzz
 
 test-unit: tests/unit/run
 	tests/unit/run
@@ -175,6 +176,9 @@ test-serve: docket
 
 test-cli: docket
 	tests/cli/run ./docket
+
+test-jobs: docket
+	tests/jobs/run ./docket
 
 # Replays every seed corpus; the targets' diagnostics go to a log.
 test-fuzz: $(FUZZ_REPLAY)

@@ -34,7 +34,7 @@ _docket()
 	case $cmd in
 	build)
 		if [[ $cur == -* ]]; then
-			COMPREPLY=($(compgen -W "-o --output --base-url --drafts --strict --diagnostics -q --quiet -v --verbose --help" -- "$cur"))
+			COMPREPLY=($(compgen -W "-o --output --as-of --base-url --cache-dir --drafts --no-history --strict --diagnostics -j --jobs -q --quiet -v --verbose --help" -- "$cur"))
 		else
 			COMPREPLY=($(compgen -d -- "$cur"))
 		fi ;;

@@ -124,6 +124,34 @@ put_gh(struct buf *b, const char *s, bool prop)
 	}
 }
 
+/* Prints finished message lines. */
+static void
+put_text(struct diag *dg, const char *text, size_t len)
+{
+	if (len == 0)
+		return;
+	if (dg->progress_shown) {
+		/* The message takes the progress line; progress comes back below. */
+		fputs("\r\033[K", stderr);
+		dg->progress_shown = false;
+	}
+	fwrite(text, 1, len, stderr);
+	if (dg->capture != NULL)
+		buf_put(dg->capture, text, len);
+}
+
+void
+diag_replay(struct diag *dg, const char *text, size_t len, unsigned errors,
+    unsigned warnings)
+{
+	if (dg->hold != NULL)
+		buf_put(dg->hold, text, len);
+	else if (!dg->silent)
+		put_text(dg, text, len);
+	dg->errors += errors;
+	dg->warnings += warnings;
+}
+
 static void
 emit(struct diag *dg, const struct pos *p, const char *kind, const char *fmt,
     va_list ap)
@@ -163,14 +191,10 @@ emit(struct diag *dg, const struct pos *p, const char *kind, const char *fmt,
 		buf_printf(&b, ": %s: %s", kind, msg.ptr);
 	}
 	buf_putc(&b, '\n');
-	if (dg->progress_shown) {
-		/* The message takes the progress line; progress comes back below. */
-		fputs("\r\033[K", stderr);
-		dg->progress_shown = false;
-	}
-	fputs(b.ptr, stderr);
-	if (dg->capture != NULL)
-		buf_put(dg->capture, b.ptr, b.len);
+	if (dg->hold != NULL)
+		buf_put(dg->hold, b.ptr, b.len);
+	else
+		put_text(dg, b.ptr, b.len);
 	buf_release(&b);
 	buf_release(&msg);
 	buf_release(&path);

@@ -30,6 +30,7 @@ struct diag {
 	unsigned	 errors;
 	unsigned	 warnings;
 	struct buf	*capture;	/* not NULL: messages are also appended here */
+	struct buf	*hold;		/* not NULL: messages go here, not to stderr */
 	bool		 progress;	/* show progress on stderr (a terminal) */
 	double		 progress_delay; /* seconds before it shows; default 0.5 */
 	double		 progress_t0;	/* 0: no progress under way */
@@ -46,6 +47,13 @@ int	diag_error(struct diag *, const struct pos *, const char *, ...)
 /* Reports a warning (an error under strict). Returns 0, or -1 if strict. */
 int	diag_warning(struct diag *, const struct pos *, const char *, ...)
 	    __attribute__((format(printf, 3, 4)));
+
+/*
+ * Prints messages that were held (dg->hold) elsewhere, with the errors
+ * and warnings they counted, as if they were reported here.
+ */
+void	diag_replay(struct diag *, const char *text, size_t len,
+	    unsigned errors, unsigned warnings);
 
 /*
  * Shows "docket: PHASE COUNT files" on one line of stderr, redrawn at most

@@ -435,14 +435,6 @@ join(struct buf *b, char *const *v, size_t n, const char *sep)
 	}
 }
 
-static bool
-is_generated_intro(const char *out)
-{
-	return strcmp(out, "index.html") == 0 ||
-	    strcmp(out, "vendors/index.html") == 0 ||
-	    strcmp(out, "timeline/index.html") == 0 ||
-	    strcmp(out, "changes/index.html") == 0;
-}
 
 /*
  * search-index.json and assets/search-index.js: an item for each vendor
@@ -497,7 +489,7 @@ write_search(struct site *s, const struct facets *fc)
 	}
 	for (i = 0; i < s->pagesz; i++) {
 		const struct page *pg = &s->pages[i];
-		if (is_generated_intro(pg->out))
+		if (site_is_intro(pg->out))
 			continue;
 		url = site_url_for(s, pg->out);
 		buf_truncate(&text, 0);
@@ -1130,7 +1122,7 @@ write_sitemap(struct site *s, const struct facets *fc)
 		sitemap_url(&b, s, lists[i], &d);
 	}
 	for (i = 0; i < s->pagesz; i++) {
-		if (is_generated_intro(s->pages[i].out))
+		if (site_is_intro(s->pages[i].out))
 			continue;
 		memset(&d, 0, sizeof(d));
 		later_change(s, s->pages[i].src, &d);

@@ -11,6 +11,7 @@
 
 #include "check.h"
 #include "diag.h"
+#include "jobs.h"
 #include "record.h"
 #include "scaffold.h"
 #include "serve.h"
@@ -79,6 +80,8 @@ static const char usage_build[] =
 "  --strict             treat every warning as an error\n"
 "  --diagnostics FMT    gcc (path:line:col: error: ...) or github (workflow\n"
 "                       commands); default github when GITHUB_ACTIONS=true\n"
+"  -j, --jobs N         render pages in N processes at once (default: one\n"
+"                       per processor); the output is the same for any N\n"
 "  -q, --quiet          print errors only\n"
 "  -v, --verbose        say more about what is done\n"
 "\n"
@@ -311,9 +314,12 @@ cmd_build(int argc, char *argv[], struct diag *dg)
 {
 	struct build_opts o;
 	const char *v, *a;
+	unsigned long n;
+	char *end;
 	int i;
 
 	memset(&o, 0, sizeof(o));
+	o.jobs = jobs_default();
 	for (i = 1; i < argc; i++) {
 		a = argv[i];
 		if (strcmp(a, "-h") == 0 || strcmp(a, "--help") == 0) {
@@ -352,7 +358,20 @@ cmd_build(int argc, char *argv[], struct diag *dg)
 			o.quiet = dg->quiet = true;
 		else if (strcmp(a, "-v") == 0 || strcmp(a, "--verbose") == 0)
 			o.verbose = true;
-		else if (a[0] == '-' && a[1] != '\0')
+		else if (strncmp(a, "-j", 2) == 0 || is_opt(a, "--jobs")) {
+			if (a[1] == 'j' && a[2] != '\0')
+				v = a + 2;	/* -j4, as make takes it */
+			else if ((v = optval(argc, argv, &i, a[1] == 'j' ?
+			    "-j" : "--jobs")) == NULL)
+				return usage_error("a number of jobs must follow",
+				    a, usage_build);
+			n = strtoul(v, &end, 10);
+			if (*v < '0' || *v > '9' || *end != '\0' || n < 1 ||
+			    n > 256)
+				return usage_error("not a number of jobs (1 to "
+				    "256):", v, usage_build);
+			o.jobs = (unsigned)n;
+		} else if (a[0] == '-' && a[1] != '\0')
 			return usage_error("unknown option", a, usage_build);
 		else if (o.source != NULL)
 			return usage_error("more than one site folder:", a,

@@ -16,6 +16,7 @@
 #include "directive.h"
 #include "facet.h"
 #include "history.h"
+#include "jobs.h"
 #include "markdown.h"
 #include "model.h"
 #include "record.h"
@@ -529,41 +530,70 @@ write_alias(struct model *m, const struct page *pg, const char *alias)
 	return rc;
 }
 
+/* Page i: its markdown into *html, and its page unless generated. */
+static int
+page_item(void *arg, size_t i, struct buf *html)
+{
+	struct model *m = arg;
+	struct site *s = m->s;
+	struct page *pg = &s->pages[i];
+	const char *layout;
+	struct pos p;
+	size_t j;
+	int rc = 0;
+
+	if (page_html(m, pg) == -1)
+		rc = -1;
+	buf_puts(html, pg->html);
+	if (site_is_intro(pg->out))
+		return rc;	/* rendered with their generated page */
+	layout = pg->layout != NULL ? pg->layout : "page";
+	if (!tmpl_exists(s->tmpl, layout)) {
+		p = (struct pos){ pg->src, 0, 0 };
+		return diag_error(s->dg, &p, "layout '%s' names no template",
+		    layout);
+	}
+	struct view vw = { pg->out, layout, "page",
+		pg->title != NULL ? pg->title : s->cfg.title,
+		pg->description, pg->html, pg, NULL, pg->src };
+	if (render(m, &vw, NULL, NULL, 0) == -1)
+		rc = -1;
+	for (j = 0; j < pg->aliasesz; j++)
+		if (write_alias(m, pg, pg->aliases[j]) == -1)
+			rc = -1;
+	return rc;
+}
+
+/*
+ * Every markdown page, in parallel with -j. Their HTML is kept in
+ * pg->html: the generated pages, the search index and the feeds use it.
+ */
 static int
 render_pages(struct model *m)
 {
 	struct site *s = m->s;
-	struct page *pg;
-	const char *layout;
-	struct pos p;
-	size_t i, j;
-	int rc = 0;
+	struct buf *html;
+	size_t i;
+	int rc;
 
+	/* Templates are parsed here, once, not in every process. */
+	static const char *const used[] = {
+		"page", "vendor", "dir-vendors", "dir-vendor", "dir-timeline"
+	};
+	for (i = 0; i < NELEM(used); i++)
+		tmpl_prepare(s->tmpl, used[i]);
+	for (i = 0; i < s->pagesz; i++)
+		if (s->pages[i].layout != NULL)
+			tmpl_prepare(s->tmpl, s->pages[i].layout);
+	html = xreallocarray(NULL, s->pagesz + 1, sizeof(*html));
+	for (i = 0; i < s->pagesz; i++)
+		buf_init(&html[i]);
+	rc = jobs_run(s, s->pagesz, page_item, m, html);
 	for (i = 0; i < s->pagesz; i++) {
-		pg = &s->pages[i];
-		if (page_html(m, pg) == -1)
-			rc = -1;
-		if (strcmp(pg->out, "index.html") == 0 ||
-		    strcmp(pg->out, "vendors/index.html") == 0 ||
-		    strcmp(pg->out, "timeline/index.html") == 0 ||
-		    strcmp(pg->out, "changes/index.html") == 0)
-			continue;	/* rendered with their generated page */
-		layout = pg->layout != NULL ? pg->layout : "page";
-		if (!tmpl_exists(s->tmpl, layout)) {
-			p = (struct pos){ pg->src, 0, 0 };
-			rc = diag_error(s->dg, &p, "layout '%s' names no template",
-			    layout);
-			continue;
-		}
-		struct view vw = { pg->out, layout, "page",
-			pg->title != NULL ? pg->title : s->cfg.title,
-			pg->description, pg->html, pg, NULL, pg->src };
-		if (render(m, &vw, NULL, NULL, 0) == -1)
-			rc = -1;
-		for (j = 0; j < pg->aliasesz; j++)
-			if (write_alias(m, pg, pg->aliases[j]) == -1)
-				rc = -1;
+		free(s->pages[i].html);
+		s->pages[i].html = buf_detach(&html[i]);
 	}
+	free(html);
 	return rc;
 }
 
@@ -760,6 +790,25 @@ render_facets(struct model *m)
 	return rc;
 }
 
+/* The page of record i. */
+static int
+vendor_item(void *arg, size_t i, struct buf *unused)
+{
+	struct model *m = arg;
+	const struct record *r = m->s->records[i];
+	char *out = xasprintf("vendors/%s/index.html", r->id);
+	struct view vw = { out, "vendor", "vendor", r->name, NULL, NULL,
+		NULL, NULL, r->path };
+	struct tval *keys[1] = { tval_ref(m->vendor_tv[i]) };
+	const char *names[1] = { "vendor" };
+	int rc;
+
+	(void)unused;
+	rc = render(m, &vw, keys, names, 1);
+	free(out);
+	return rc;
+}
+
 int
 model_render(struct site *s)
 {
@@ -810,15 +859,8 @@ model_render(struct site *s)
 	    "Vendors", keys, names, 2) == -1)
 		rc = -1;
 
-	for (i = 0; i < s->recordsz; i++) {
-		char *out = xasprintf("vendors/%s/index.html", s->records[i]->id);
-		struct view vw = { out, "vendor", "vendor", s->records[i]->name,
-			NULL, NULL, NULL, NULL, s->records[i]->path };
-		keys[0] = tval_ref(m.vendor_tv[i]), names[0] = "vendor";
-		if (render(&m, &vw, keys, names, 1) == -1)
-			rc = -1;
-		free(out);
-	}
+	if (jobs_run(s, s->recordsz, vendor_item, &m, NULL) == -1)
+		rc = -1;
 
 	keys[0] = years_tv(&m), names[0] = "years";
 	keys[1] = tval_bool(m.entriesz > 0), names[1] = "has_actions";

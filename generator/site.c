@@ -72,6 +72,15 @@ site_url_for(const struct site *s, const char *out)
 	return xstrdup(out);
 }
 
+bool
+site_is_intro(const char *out)
+{
+	return strcmp(out, "index.html") == 0 ||
+	    strcmp(out, "vendors/index.html") == 0 ||
+	    strcmp(out, "timeline/index.html") == 0 ||
+	    strcmp(out, "changes/index.html") == 0;
+}
+
 /*
  * Makes the folder of the output file at path, and the folders above it.
  * Outputs are written folder by folder and the output only grows while
@@ -1037,7 +1046,7 @@ phase(const struct build_opts *opts, const char *name, double *tp)
 	double t = now();
 
 	if (opts->verbose)
-		fprintf(stderr, "docket: %s: %.3f s\n", name, t - *tp);
+		fprintf(stderr, "docket: took %.3f s %s\n", t - *tp, name);
 	*tp = t;
 }
 
@@ -1125,7 +1134,7 @@ site_build(struct diag *dg, const struct build_opts *opts)
 	    hist_walk(s.hist, dg, &s.cfg) == -1)
 		goto out;
 	if (s.hist != NULL && s.hist->walked)
-		phase(opts, "history", &tp);
+		phase(opts, "reading the history", &tp);
 	if (opts->verbose && s.hist != NULL && s.hist->walked &&
 	    s.hist->head[0] != '\0')
 		fprintf(stderr, "docket: history: %zu commits from the cache, "
@@ -1148,12 +1157,17 @@ site_build(struct diag *dg, const struct build_opts *opts)
 	}
 	if (model_render(&s) == -1)
 		goto fail;
-	phase(opts, "pages", &tp);
+	if (opts->verbose) {
+		char *what = xasprintf("rendering the pages in %u process%s",
+		    s.procs, s.procs == 1 ? "" : "es");
+		phase(opts, what, &tp);
+		free(what);
+	}
 	if (changes_write(&s) == -1)
 		goto fail;
 	if (exports_write(&s) == -1)
 		goto fail;
-	phase(opts, "feeds, search and data", &tp);
+	phase(opts, "writing feeds, search and data", &tp);
 	if (copy_assets(&s) == -1) {
 		status = 2;
 		goto fail;
@@ -1169,7 +1183,7 @@ site_build(struct diag *dg, const struct build_opts *opts)
 		status = 2;
 		goto fail;
 	}
-	phase(opts, "assets and swap", &tp);
+	phase(opts, "copying files and swapping the output in", &tp);
 	status = 0;
 	diag_progress_end(dg);
 	if (!opts->quiet)

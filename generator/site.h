@@ -30,6 +30,7 @@ struct build_opts {
 	bool		 verbose;
 	bool		 quiet;
 	bool		 checking;	/* docket check: nothing is published */
+	unsigned	 jobs;		/* -j: processes rendering pages; 0 is 1 */
 	/* Optional: called with the URL and position of each markdown link. */
 	void		(*on_link)(void *, const char *url, const struct pos *);
 	void		*on_link_arg;
@@ -82,6 +83,7 @@ struct site {
 	bool		  io_failed;	/* a write failed: exit status 2 */
 	size_t		  reused;	/* of them, linked from olddir */
 	char		 *madedir;	/* the output folder last made */
+	unsigned	  procs;	/* the most processes rendering at once */
 };
 
 /*
@@ -98,6 +100,12 @@ int	site_write_redirect(struct site *, const char *out, const char *url,
 	    const char *title, const char *what);
 /* Writes one output file below the folder being built. Returns 0 or -1. */
 int	site_write(struct site *, const char *rel, const char *, size_t);
+/*
+ * Is the page at output path `out` the introduction of a page docket
+ * makes (index.html, vendors/, timeline/, changes/)? It is rendered
+ * with that page, not on its own.
+ */
+bool	site_is_intro(const char *out);
 /* The page-relative way to the root for an output path: "a/b/index.html" gives "../../". */
 char	*site_root_for(const char *out);
 /* The output path of a redirect from alias: "/old/" gives "old/index.html"; caller frees. */

@@ -1451,6 +1451,31 @@ tmpl_get(struct tmpl_set *set, const char *name, struct tmpl **out)
 	return 0;
 }
 
+static void
+prepare(struct tmpl_set *set, const char *name, unsigned depth)
+{
+	struct tmpl *t = set_load(set, name);
+	const struct node *n;
+	size_t i;
+
+	/* Each template is parsed once, so this ends; depth bounds the stack. */
+	if (t->state != TMPL_SOURCE || depth > TMPL_MAX_DEPTH ||
+	    tmpl_get(set, name, &t) == -1 || t == NULL)
+		return;
+	for (i = 0; i < t->nnodes; i++) {
+		n = &t->nodes[i];
+		if ((n->type == NODE_PARTIAL && !n->dynamic) ||
+		    n->type == NODE_PARENT)
+			prepare(set, n->name, depth + 1);
+	}
+}
+
+void
+tmpl_prepare(struct tmpl_set *set, const char *name)
+{
+	prepare(set, name, 0);
+}
+
 bool
 tmpl_exists(struct tmpl_set *set, const char *name)
 {

@@ -76,6 +76,14 @@ void		 tmpl_set_add(struct tmpl_set *, const char *name,
 bool		 tmpl_exists(struct tmpl_set *, const char *name);
 
 /*
+ * Parses template `name` and every template it names as a partial or a
+ * parent, reporting their syntax errors now, so that renders in other
+ * processes (a parallel build) find them parsed and report nothing
+ * twice. Dynamic partials are parsed when a render names them.
+ */
+void		 tmpl_prepare(struct tmpl_set *, const char *name);
+
+/*
  * Renders template `name` with `ctx` as the bottom of the context stack,
  * appending to out. Returns 0, or -1 after reporting each error through
  * the diag as "path:line:col: error: ..." (syntax errors, a missing

@@ -1,0 +1,329 @@
+/*
+ * Parallel work for a build: see jobs.h.
+ *
+ * Process w of k does items w, w + k, w + 2k... (neighbouring items cost
+ * about the same, so every process gets its share), writes their files
+ * itself, and sends back over a pipe, item by item, a header (struct
+ * msg), the diagnostics it held and the result bytes. The build reads
+ * every pipe as data comes, then prints the diagnostics in item order.
+ */
+#define _GNU_SOURCE		/* sched_getaffinity, pipe2 */
+#include <sys/prctl.h>
+#include <sys/wait.h>
+
+#include <errno.h>
+#include <fcntl.h>
+#include <poll.h>
+#include <sched.h>
+#include <signal.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "buf.h"
+#include "diag.h"
+#include "jobs.h"
+#include "site.h"
+#include "util.h"
+
+/* What a process sends for each item, before its diagnostics and result. */
+struct msg {
+	uint64_t	index;
+	uint64_t	diaglen;
+	uint64_t	reslen;
+	int32_t		rc;
+	uint32_t	errors;
+	uint32_t	warnings;
+	uint32_t	written;
+	uint32_t	reused;
+	uint32_t	io_failed;
+};
+
+/* An item done by another process, waiting for its turn to be told. */
+struct done {
+	char		*diag;
+	size_t		 diaglen;
+	unsigned	 errors;
+	unsigned	 warnings;
+	int		 rc;
+	bool		 seen;
+};
+
+struct worker {
+	pid_t		 pid;
+	int		 fd;		/* -1: at its end */
+	struct buf	 in;
+	size_t		 off;		/* of in, read so far */
+};
+
+unsigned
+jobs_default(void)
+{
+	cpu_set_t set;
+	long n;
+
+	if (sched_getaffinity(0, sizeof(set), &set) == 0)
+		n = CPU_COUNT(&set);
+	else
+		n = sysconf(_SC_NPROCESSORS_ONLN);
+	return n < 1 ? 1 : n > 64 ? 64 : (unsigned)n;
+}
+
+static int
+write_all(int fd, const void *p, size_t len)
+{
+	const char *c = p;
+	ssize_t w;
+
+	while (len > 0) {
+		if ((w = write(fd, c, len)) == -1) {
+			if (errno == EINTR)
+				continue;
+			return -1;
+		}
+		c += w;
+		len -= (size_t)w;
+	}
+	return 0;
+}
+
+/* The life of process w of k: its items, then _exit(). */
+static void
+work(struct site *s, size_t n, jobs_fn fn, void *arg, unsigned w,
+    unsigned k, int fd)
+{
+	struct diag *dg = s->dg;
+	struct buf held = BUF_INIT, res = BUF_INIT;
+	struct msg m;
+	size_t i, written, reused;
+	unsigned errors, warnings;
+
+	/* Not left running if the build is killed. */
+	prctl(PR_SET_PDEATHSIG, SIGKILL);
+	dg->hold = &held;
+	dg->capture = NULL;
+	dg->progress = false;
+	for (i = w; i < n; i += k) {
+		errors = dg->errors, warnings = dg->warnings;
+		written = s->written, reused = s->reused;
+		s->io_failed = false;
+		buf_truncate(&held, 0);
+		buf_truncate(&res, 0);
+		memset(&m, 0, sizeof(m));
+		m.index = i;
+		m.rc = fn(arg, i, &res);
+		m.errors = dg->errors - errors;
+		m.warnings = dg->warnings - warnings;
+		m.written = (uint32_t)(s->written - written);
+		m.reused = (uint32_t)(s->reused - reused);
+		m.io_failed = s->io_failed;
+		m.diaglen = held.len;
+		m.reslen = res.len;
+		if (write_all(fd, &m, sizeof(m)) == -1 ||
+		    write_all(fd, held.ptr, held.len) == -1 ||
+		    write_all(fd, res.ptr, res.len) == -1)
+			_exit(3);
+	}
+	_exit(0);
+}
+
+/*
+ * Takes the whole messages read from wk. Returns 0, or -1 when a message
+ * is not one this process was to send.
+ */
+static int
+take(struct site *s, struct worker *wk, unsigned w, unsigned k, size_t n,
+    struct done *done, struct buf *results)
+{
+	struct msg m;
+	struct done *d;
+	const char *p;
+	size_t left;
+
+	for (;;) {
+		left = wk->in.len - wk->off;
+		if (left < sizeof(m))
+			break;
+		memcpy(&m, wk->in.ptr + wk->off, sizeof(m));
+		if (m.index >= n || m.index % k != w || done[m.index].seen ||
+		    m.diaglen > SIZE_MAX / 2 || m.reslen > SIZE_MAX / 2)
+			return -1;
+		if (left - sizeof(m) < m.diaglen + m.reslen)
+			break;
+		p = wk->in.ptr + wk->off + sizeof(m);
+		d = &done[m.index];
+		d->seen = true;
+		d->rc = m.rc;
+		d->errors = m.errors;
+		d->warnings = m.warnings;
+		d->diaglen = (size_t)m.diaglen;
+		if (m.diaglen > 0) {
+			d->diag = xmalloc(d->diaglen);
+			memcpy(d->diag, p, d->diaglen);
+		}
+		if (results != NULL)
+			buf_put(&results[m.index], p + m.diaglen,
+			    (size_t)m.reslen);
+		s->written += m.written;
+		s->reused += m.reused;
+		if (m.io_failed)
+			s->io_failed = true;
+		wk->off += sizeof(m) + (size_t)(m.diaglen + m.reslen);
+		diag_progress(s->dg, "writing", s->written);
+	}
+	/* Keep the buffer small: move what is left to its start. */
+	if (wk->off > 0) {
+		left = wk->in.len - wk->off;
+		memmove(wk->in.ptr, wk->in.ptr + wk->off, left);
+		buf_truncate(&wk->in, left);
+		wk->off = 0;
+	}
+	return 0;
+}
+
+static int
+run_serial(size_t n, jobs_fn fn, void *arg, struct buf *results)
+{
+	struct buf scratch = BUF_INIT;
+	size_t i;
+	int rc = 0;
+
+	for (i = 0; i < n; i++) {
+		if (fn(arg, i, results != NULL ? &results[i] : &scratch) == -1)
+			rc = -1;
+		buf_truncate(&scratch, 0);
+	}
+	buf_release(&scratch);
+	return rc;
+}
+
+int
+jobs_run(struct site *s, size_t n, jobs_fn fn, void *arg,
+    struct buf *results)
+{
+	struct diag *dg = s->dg;
+	struct worker *wk;
+	struct pollfd *pfd;
+	struct done *done;
+	unsigned k = s->opts->jobs, w, open;
+	char chunk[65536];
+	ssize_t r;
+	size_t i;
+	int fds[2], status, rc = 0;
+
+	if (k > n / JOBS_MIN_ITEMS)
+		k = (unsigned)(n / JOBS_MIN_ITEMS);
+	if (k <= 1) {
+		if (s->procs < 1)
+			s->procs = 1;
+		return run_serial(n, fn, arg, results);
+	}
+	if (s->procs < k)
+		s->procs = k;
+
+	wk = xcalloc(k, sizeof(*wk));
+	pfd = xcalloc(k, sizeof(*pfd));
+	done = xcalloc(n, sizeof(*done));
+	fflush(stdout);
+	fflush(stderr);
+	for (w = 0; w < k; w++) {
+		wk[w].fd = -1;
+		wk[w].pid = -1;
+		fds[0] = fds[1] = -1;
+		if (pipe2(fds, O_CLOEXEC) == -1 || (wk[w].pid = fork()) == -1) {
+			rc = diag_error(dg, NULL, "cannot start a build "
+			    "process: %s", strerror(errno));
+			s->io_failed = true;
+			if (fds[0] >= 0) {
+				close(fds[0]);
+				close(fds[1]);
+			}
+			break;
+		}
+		if (wk[w].pid == 0) {
+			for (i = 0; i < w; i++)
+				close(wk[i].fd);
+			close(fds[0]);
+			work(s, n, fn, arg, w, k, fds[1]);
+		}
+		close(fds[1]);
+		wk[w].fd = fds[0];
+	}
+
+	/* Read every pipe until each process has said all. */
+	for (;;) {
+		for (w = 0, open = 0; w < k; w++) {
+			pfd[w].fd = wk[w].fd;
+			pfd[w].events = POLLIN;
+			pfd[w].revents = 0;
+			if (wk[w].fd >= 0)
+				open++;
+		}
+		if (open == 0)
+			break;
+		if (poll(pfd, k, -1) == -1) {
+			if (errno == EINTR)
+				continue;
+			rc = diag_error(dg, NULL, "poll: %s", strerror(errno));
+			break;
+		}
+		for (w = 0; w < k; w++) {
+			if (wk[w].fd < 0 || pfd[w].revents == 0)
+				continue;
+			r = read(wk[w].fd, chunk, sizeof(chunk));
+			if (r == -1 && errno == EINTR)
+				continue;
+			if (r > 0) {
+				buf_put(&wk[w].in, chunk, (size_t)r);
+				if (take(s, &wk[w], w, k, n, done, results) == 0)
+					continue;
+				rc = diag_error(dg, NULL, "a build process "
+				    "sent what it should not");
+			}
+			close(wk[w].fd);
+			wk[w].fd = -1;
+		}
+	}
+
+	for (w = 0; w < k; w++) {
+		if (wk[w].fd >= 0)
+			close(wk[w].fd);
+		if (wk[w].pid <= 0)
+			continue;
+		while (waitpid(wk[w].pid, &status, 0) == -1 && errno == EINTR)
+			;
+		if (WIFSIGNALED(status) || (WIFEXITED(status) &&
+		    WEXITSTATUS(status) != 0)) {
+			if (WIFSIGNALED(status))
+				rc = diag_error(dg, NULL, "a build process was "
+				    "killed by signal %d", WTERMSIG(status));
+			else
+				rc = diag_error(dg, NULL, "a build process "
+				    "failed (exit status %d)",
+				    WEXITSTATUS(status));
+			s->io_failed = true;
+		}
+		buf_release(&wk[w].in);
+	}
+
+	/* What each item said, in order, as one process would have said it. */
+	for (i = 0; i < n; i++) {
+		if (!done[i].seen) {
+			if (rc == 0)
+				rc = diag_error(dg, NULL, "a build process "
+				    "ended before its work was done");
+			continue;
+		}
+		diag_replay(dg, done[i].diag, done[i].diaglen,
+		    done[i].errors, done[i].warnings);
+		if (done[i].rc == -1)
+			rc = -1;
+		free(done[i].diag);
+	}
+	free(done);
+	free(pfd);
+	free(wk);
+	return rc;
+}
