@@ -498,22 +498,17 @@ find_page(const struct site *s, const char *out)
 	return NULL;
 }
 
-/* Renders a page's markdown into pg->html. */
+/* Renders a page's markdown, appending to html. */
 static int
-page_html(struct model *m, struct page *pg)
+page_html(struct model *m, const struct page *pg, struct buf *html)
 {
-	struct buf html = BUF_INIT;
 	struct md_src src = { .path = pg->src, .line = pg->bodyline,
 		.text = pg->body, .len = pg->bodysz,
 		.unsafe_html = m->s->cfg.unsafe_html, .env = &m->env,
 		.on_link = m->s->opts->on_link,
 		.on_link_arg = m->s->opts->on_link_arg };
-	int rc;
 
-	rc = md_render(&html, m->s->dg, &src);
-	free(pg->html);
-	pg->html = buf_detach(&html);
-	return rc;
+	return md_render(html, m->s->dg, &src);
 }
 
 /* Writes a page that sends readers of an old path to the new one. */
@@ -542,9 +537,8 @@ page_item(void *arg, size_t i, struct buf *html)
 	size_t j;
 	int rc = 0;
 
-	if (page_html(m, pg) == -1)
+	if (page_html(m, pg, html) == -1)
 		rc = -1;
-	buf_puts(html, pg->html);
 	if (site_is_intro(pg->out))
 		return rc;	/* rendered with their generated page */
 	layout = pg->layout != NULL ? pg->layout : "page";
@@ -555,7 +549,7 @@ page_item(void *arg, size_t i, struct buf *html)
 	}
 	struct view vw = { pg->out, layout, "page",
 		pg->title != NULL ? pg->title : s->cfg.title,
-		pg->description, pg->html, pg, NULL, pg->src };
+		pg->description, html->ptr, pg, NULL, pg->src };
 	if (render(m, &vw, NULL, NULL, 0) == -1)
 		rc = -1;
 	for (j = 0; j < pg->aliasesz; j++)

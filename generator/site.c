@@ -4,6 +4,7 @@
  * and swap it in, so that a failed build leaves the old output as it was.
  */
 #define _GNU_SOURCE	/* renameat2 */
+#include <sys/resource.h>
 #include <sys/stat.h>
 #include <sys/types.h>
 
@@ -1039,14 +1040,19 @@ now(void)
 	return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
 }
 
-/* Under --verbose, how long the phase that just ended took. */
+/*
+ * Under --verbose, how long the phase that just ended took, and the most
+ * memory the build had used by its end.
+ */
 static void
 phase(const struct build_opts *opts, const char *name, double *tp)
 {
+	struct rusage ru;
 	double t = now();
 
-	if (opts->verbose)
-		fprintf(stderr, "docket: took %.3f s %s\n", t - *tp, name);
+	if (opts->verbose && getrusage(RUSAGE_SELF, &ru) == 0)
+		fprintf(stderr, "docket: took %.3f s %s (memory: %ld MB)\n",
+		    t - *tp, name, ru.ru_maxrss / 1024);
 	*tp = t;
 }
 
