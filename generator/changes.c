@@ -16,6 +16,7 @@
 #include "date.h"
 #include "diag.h"
 #include "history.h"
+#include "jobs.h"
 #include "recdiff.h"
 #include "record.h"
 #include "site.h"
@@ -612,14 +613,54 @@ write_redirects(struct site *s)
 	return rc;
 }
 
+/* The entries of every vendor, for the feed of each. */
+struct feed_job {
+	struct site		*s;
+	const struct byvendor	*bv;	/* by vendor, each newest first */
+	size_t			 n;
+};
+
+/* The feed of record i: vendors/<id>/feed.xml. */
+static int
+vendor_feed(void *arg, size_t i, struct buf *unused)
+{
+	const struct feed_job *fj = arg;
+	struct site *s = fj->s;
+	struct byvendor key = { s->records[i]->id, 0 };
+	struct buf title = BUF_INIT;
+	size_t lo, hi, mid;
+	char *out;
+	int rc;
+
+	(void)unused;
+	for (lo = 0, hi = fj->n; lo < hi;) {
+		mid = lo + (hi - lo) / 2;
+		if (byvendor_cmp(&fj->bv[mid], &key) < 0)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	for (hi = lo; hi < fj->n && strcmp(fj->bv[hi].vendor, key.vendor) == 0;
+	    hi++)
+		continue;
+	buf_printf(&title, "%s: changes to %s", s->cfg.title,
+	    s->records[i]->name);
+	out = xasprintf("vendors/%s/feed.xml", s->records[i]->id);
+	rc = write_feed(s, out, "../../", s->records[i]->id, title.ptr,
+	    fj->bv + lo, hi - lo);
+	free(out);
+	buf_release(&title);
+	return rc;
+}
+
 int
 changes_write(struct site *s)
 {
 	const struct history *h = hist_of(s);
 	struct buf title = BUF_INIT;
-	struct byvendor *bv, key;
-	char *out;
-	size_t i, n, lo, hi, mid;
+	struct byvendor *bv;
+	struct feed_job fj;
+	size_t i, n;
 	int rc = 0;
 
 	if (write_build_json(s) == -1 || write_changes_json(s) == -1)
@@ -638,27 +679,9 @@ changes_write(struct site *s)
 				h->files[h->entries[i].file].vendor, i };
 	if (n > 1)
 		qsort(bv, n, sizeof(*bv), byvendor_cmp);
-	for (i = 0; i < s->recordsz; i++) {
-		key = (struct byvendor){ s->records[i]->id, 0 };
-		for (lo = 0, hi = n; lo < hi;) {
-			mid = lo + (hi - lo) / 2;
-			if (byvendor_cmp(&bv[mid], &key) < 0)
-				lo = mid + 1;
-			else
-				hi = mid;
-		}
-		for (hi = lo; hi < n &&
-		    strcmp(bv[hi].vendor, key.vendor) == 0; hi++)
-			continue;
-		buf_truncate(&title, 0);
-		buf_printf(&title, "%s: changes to %s", s->cfg.title,
-		    s->records[i]->name);
-		out = xasprintf("vendors/%s/feed.xml", s->records[i]->id);
-		if (write_feed(s, out, "../../", s->records[i]->id,
-		    title.ptr, bv + lo, hi - lo) == -1)
-			rc = -1;
-		free(out);
-	}
+	fj = (struct feed_job){ s, bv, n };
+	if (jobs_run(s, s->recordsz, vendor_feed, &fj, NULL) == -1)
+		rc = -1;
 	free(bv);
 	if (write_redirects(s) == -1)
 		rc = -1;
