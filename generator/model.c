@@ -635,6 +635,67 @@ years_tv(struct model *m)
 	return years;
 }
 
+/* The change lists and tombstones, for jobs_run(). */
+struct history_job {
+	struct model		 *m;
+	struct tval		 *years;	/* changes_years_tv() */
+	const struct hist_file	**tomb;
+	size_t			  tombsz;
+};
+
+/*
+ * Item 0 is changes/ with the latest changes, items 1 to the number of
+ * years the pages of each year, the rest the pages of removed records.
+ */
+static int
+history_item(void *arg, size_t i, struct buf *unused)
+{
+	struct history_job *hj = arg;
+	struct model *m = hj->m;
+	struct site *s = m->s;
+	struct tval *keys[4];
+	const char *names[4] = { "entries", "years", "has_entries", "year" };
+	const struct hist_file *f;
+	size_t nyears = tval_len(hj->years);
+	char *out, *title;
+	const char *y;
+	int rc;
+
+	(void)unused;
+	if (i == 0) {
+		keys[0] = changes_entries_tv(s, 0);
+		keys[1] = tval_ref(hj->years);
+		keys[2] = tval_bool(tval_len(keys[0]) > 0);
+		keys[3] = tval_bool(false);
+		return render_generated(m, "changes/index.html", "changes",
+		    "changes", "Changes", keys, names, 4);
+	}
+	if (i <= nyears) {
+		y = tval_get_str(tval_at(hj->years, i - 1), "year");
+		title = xasprintf("Changes in %s", y);
+		out = xasprintf("changes/%s/index.html", y);
+		struct view vw = { out, "changes", "changes", title, NULL, NULL,
+			NULL, NULL, NULL };
+		keys[0] = changes_entries_tv(s, atoi(y));
+		keys[1] = tval_ref(hj->years);
+		keys[2] = tval_bool(true);
+		keys[3] = tval_str(y);
+		rc = render(m, &vw, keys, names, 4);
+		free(out);
+		free(title);
+		return rc;
+	}
+	f = hj->tomb[i - 1 - nyears];
+	out = xasprintf("vendors/%s/index.html", f->vendor);
+	keys[0] = changes_tombstone_tv(s, f);
+	names[0] = "vendor";
+	struct view vw = { out, "tombstone", "vendor",
+		tval_get_str(keys[0], "name"), NULL, NULL, NULL, NULL, f->path };
+	rc = render(m, &vw, keys, names, 1);
+	free(out);
+	return rc;
+}
+
 /*
  * The change lists (changes/ with the latest changes, and one page per
  * year) and the pages of removed records.
@@ -642,51 +703,107 @@ years_tv(struct model *m)
 static int
 render_history(struct model *m)
 {
-	struct site *s = m->s;
-	const struct hist_file **tomb;
-	struct tval *years = changes_years_tv(s), *keys[4];
-	const char *names[4] = { "entries", "years", "has_entries", "year" };
-	size_t i, n;
-	char *out;
-	int rc = 0;
+	struct history_job hj;
+	int rc;
 
-	keys[0] = changes_entries_tv(s, 0);
-	keys[1] = tval_ref(years);
-	keys[2] = tval_bool(tval_len(keys[0]) > 0);
-	keys[3] = tval_bool(false);
-	if (render_generated(m, "changes/index.html", "changes", "changes",
-	    "Changes", keys, names, 4) == -1)
-		rc = -1;
-	for (i = 0; i < tval_len(years); i++) {
-		const char *y = tval_get_str(tval_at(years, i), "year");
-		char *title = xasprintf("Changes in %s", y);
-		out = xasprintf("changes/%s/index.html", y);
-		struct view vw = { out, "changes", "changes", title, NULL, NULL,
-			NULL, NULL, NULL };
-		keys[0] = changes_entries_tv(s, atoi(y));
-		keys[1] = tval_ref(years);
-		keys[2] = tval_bool(true);
-		keys[3] = tval_str(y);
-		if (render(m, &vw, keys, names, 4) == -1)
-			rc = -1;
-		free(out);
-		free(title);
-	}
-	tval_free(years);
-	n = changes_tombstones(s, &tomb);
-	for (i = 0; i < n; i++) {
-		out = xasprintf("vendors/%s/index.html", tomb[i]->vendor);
-		keys[0] = changes_tombstone_tv(s, tomb[i]);
-		struct view vw = { out, "tombstone", "vendor",
-			tval_get_str(keys[0], "name"), NULL, NULL, NULL, NULL,
-			tomb[i]->path };
-		names[0] = "vendor";
-		if (render(m, &vw, keys, names, 1) == -1)
-			rc = -1;
-		free(out);
-	}
-	free(tomb);
+	hj.m = m;
+	hj.years = changes_years_tv(m->s);
+	hj.tombsz = changes_tombstones(m->s, &hj.tomb);
+	rc = jobs_run(m->s, 1 + tval_len(hj.years) + hj.tombsz, history_item,
+	    &hj, NULL);
+	tval_free(hj.years);
+	free(hj.tomb);
 	return rc;
+}
+
+/* The facet pages, for jobs_run(): item i is items[i]. */
+struct facet_job {
+	struct model	*m;
+	struct facets	 fc;
+	struct tval	*facet[FACET__MAX];	/* the kind, for templates */
+	struct tval	*terms[FACET__MAX];	/* its terms, as values */
+	struct facet_item {
+		enum facet_kind	 k;
+		size_t		 term;	/* NONE: the kind's own page */
+	}		*items;
+	size_t		 itemsz;
+};
+
+#define NONE	((size_t)-1)
+
+/* The page of a kind (status/), listing its terms. */
+static int
+facet_kind_page(struct facet_job *fj, enum facet_kind k)
+{
+	const char *names[3] = { "facet", "terms", "has_terms" };
+	struct tval *keys[3];
+	char *out = facet_out(k, NULL);
+	struct view vw = { out, "facets", "facets", facet_kind_plural(k),
+		NULL, NULL, NULL, NULL, NULL };
+	int rc;
+
+	keys[0] = tval_ref(fj->facet[k]);
+	keys[1] = tval_ref(fj->terms[k]);
+	keys[2] = tval_bool(fj->fc.termsz[k] > 0);
+	rc = render(fj->m, &vw, keys, names, 3);
+	free(out);
+	return rc;
+}
+
+/* The page of a term: its vendors (status/banned/) or actions (type/law/). */
+static int
+facet_term_page(struct facet_job *fj, enum facet_kind k, size_t ti)
+{
+	struct model *m = fj->m;
+	struct site *s = m->s;
+	const struct facet_term *t = &fj->fc.terms[k][ti];
+	const char *names[6] = { "facet", "terms", "vendors", "actions",
+		"has_vendors", "has_actions" };
+	struct tval *keys[6], *it;
+	char *out, *title;
+	size_t j;
+	int rc;
+
+	it = tval_map();
+	tval_set_str(it, "kind", facet_kind_key(k));
+	tval_set_str(it, "kind_label", facet_kind_label(k));
+	tval_set_str(it, "kind_plural", facet_kind_plural(k));
+	tval_set(it, "kind_url", facet_url_tv(m, k, NULL));
+	tval_set_str(it, "key", t->key);
+	tval_set_str(it, "label", t->label);
+	tval_set(it, "url", facet_url_tv(m, k, t->key));
+	keys[0] = it;
+	keys[1] = tval_ref(fj->terms[k]);
+	keys[2] = tval_list();
+	keys[3] = tval_list();
+	for (j = 0; j < s->recordsz; j++)
+		if (facet_has_vendor(k, t->key, s->records[j]))
+			tval_push(keys[2], tval_ref(m->vendor_tv[j]));
+	for (j = 0; j < m->entriesz; j++)
+		if (facet_has_action(k, t->key, m->entries[j].act))
+			tval_push(keys[3], tval_ref(m->entries[j].tv));
+	keys[4] = tval_bool(tval_len(keys[2]) > 0);
+	keys[5] = tval_bool(tval_len(keys[3]) > 0);
+	out = facet_out(k, t->key);
+	title = xasprintf("%s: %s", facet_kind_label(k), t->label);
+	struct view vw = { out, "facet", "facet", title, NULL, NULL, NULL,
+		NULL, NULL };
+	rc = render(m, &vw, keys, names, 6);
+	free(title);
+	free(out);
+	return rc;
+}
+
+static int
+facet_item(void *arg, size_t i, struct buf *unused)
+{
+	struct facet_job *fj = arg;
+	const struct facet_item *it = &fj->items[i];
+
+	(void)unused;
+	if (it->term == NONE)
+		return facet_kind_page(fj, it->k);
+	return facet_term_page(fj, it->k, it->term);
 }
 
 /*
@@ -697,28 +814,29 @@ render_history(struct model *m)
 static int
 render_facets(struct model *m)
 {
-	struct site *s = m->s;
-	struct facets fc;
+	struct facet_job fj;
 	const struct facet_term *t;
-	struct tval *keys[6], *facet, *terms, *it;
-	const char *names[6] = { "facet", "terms", "vendors", "actions",
-		"has_vendors", "has_actions" };
-	const char *fnames[3] = { "facet", "terms", "has_terms" };
+	struct tval *it;
 	enum facet_kind k;
-	char *out, *title;
-	size_t i, j;
-	int rc = 0;
+	size_t i, n = 0;
+	int rc;
 
-	facets_collect(&fc, s->records, s->recordsz);
+	memset(&fj, 0, sizeof(fj));
+	fj.m = m;
+	facets_collect(&fj.fc, m->s->records, m->s->recordsz);
+	for (k = 0; k < FACET__MAX; k++)
+		n += 1 + fj.fc.termsz[k];
+	fj.items = xreallocarray(NULL, n, sizeof(*fj.items));
 	for (k = 0; k < FACET__MAX; k++) {
-		facet = tval_map();
-		tval_set_str(facet, "kind", facet_kind_key(k));
-		tval_set_str(facet, "kind_label", facet_kind_label(k));
-		tval_set_str(facet, "kind_plural", facet_kind_plural(k));
-		tval_set(facet, "kind_url", facet_url_tv(m, k, NULL));
-		terms = tval_list();
-		for (i = 0; i < fc.termsz[k]; i++) {
-			t = &fc.terms[k][i];
+		fj.facet[k] = tval_map();
+		tval_set_str(fj.facet[k], "kind", facet_kind_key(k));
+		tval_set_str(fj.facet[k], "kind_label", facet_kind_label(k));
+		tval_set_str(fj.facet[k], "kind_plural", facet_kind_plural(k));
+		tval_set(fj.facet[k], "kind_url", facet_url_tv(m, k, NULL));
+		fj.terms[k] = tval_list();
+		fj.items[fj.itemsz++] = (struct facet_item){ k, NONE };
+		for (i = 0; i < fj.fc.termsz[k]; i++) {
+			t = &fj.fc.terms[k][i];
 			it = tval_map();
 			tval_set_str(it, "key", t->key);
 			tval_set_str(it, "label", t->label);
@@ -735,52 +853,17 @@ render_facets(struct model *m)
 				tval_set_bool(it, "actions", false);
 				tval_set_bool(it, "actions_text", false);
 			}
-			tval_push(terms, it);
+			tval_push(fj.terms[k], it);
+			fj.items[fj.itemsz++] = (struct facet_item){ k, i };
 		}
-		out = facet_out(k, NULL);
-		struct view vw = { out, "facets", "facets",
-			facet_kind_plural(k), NULL, NULL, NULL, NULL, NULL };
-		keys[0] = tval_ref(facet);
-		keys[1] = tval_ref(terms);
-		keys[2] = tval_bool(fc.termsz[k] > 0);
-		if (render(m, &vw, keys, fnames, 3) == -1)
-			rc = -1;
-		free(out);
-		for (i = 0; i < fc.termsz[k]; i++) {
-			t = &fc.terms[k][i];
-			it = tval_map();
-			tval_set_str(it, "kind", facet_kind_key(k));
-			tval_set_str(it, "kind_label", facet_kind_label(k));
-			tval_set_str(it, "kind_plural", facet_kind_plural(k));
-			tval_set(it, "kind_url", facet_url_tv(m, k, NULL));
-			tval_set_str(it, "key", t->key);
-			tval_set_str(it, "label", t->label);
-			tval_set(it, "url", facet_url_tv(m, k, t->key));
-			keys[0] = it;
-			keys[1] = tval_ref(terms);
-			keys[2] = tval_list();
-			keys[3] = tval_list();
-			for (j = 0; j < s->recordsz; j++)
-				if (facet_has_vendor(k, t->key, s->records[j]))
-					tval_push(keys[2], tval_ref(m->vendor_tv[j]));
-			for (j = 0; j < m->entriesz; j++)
-				if (facet_has_action(k, t->key, m->entries[j].act))
-					tval_push(keys[3], tval_ref(m->entries[j].tv));
-			keys[4] = tval_bool(tval_len(keys[2]) > 0);
-			keys[5] = tval_bool(tval_len(keys[3]) > 0);
-			out = facet_out(k, t->key);
-			title = xasprintf("%s: %s", facet_kind_label(k), t->label);
-			struct view tv = { out, "facet", "facet", title, NULL,
-				NULL, NULL, NULL, NULL };
-			if (render(m, &tv, keys, names, 6) == -1)
-				rc = -1;
-			free(title);
-			free(out);
-		}
-		tval_free(terms);
-		tval_free(facet);
 	}
-	facets_release(&fc);
+	rc = jobs_run(m->s, fj.itemsz, facet_item, &fj, NULL);
+	for (k = 0; k < FACET__MAX; k++) {
+		tval_free(fj.terms[k]);
+		tval_free(fj.facet[k]);
+	}
+	free(fj.items);
+	facets_release(&fj.fc);
 	return rc;
 }
 
