@@ -616,7 +616,7 @@ write_redirects(struct site *s)
 /* The entries of every vendor, for the feed of each. */
 struct feed_job {
 	struct site		*s;
-	const struct byvendor	*bv;	/* by vendor, each newest first */
+	struct byvendor		*bv;	/* by vendor, each newest first */
 	size_t			 n;
 };
 
@@ -653,14 +653,44 @@ vendor_feed(void *arg, size_t i, struct buf *unused)
 	return rc;
 }
 
+void
+changes_feeds(struct site *s, struct jobs_part *part)
+{
+	const struct history *h = hist_of(s);
+	struct feed_job *fj;
+	size_t i;
+
+	memset(part, 0, sizeof(*part));
+	if (h == NULL)
+		return;
+	fj = xcalloc(1, sizeof(*fj));
+	fj->s = s;
+	fj->bv = xcalloc(h->entrysz + 1, sizeof(*fj->bv));
+	for (i = 0; i < h->entrysz; i++)
+		if (h->files[h->entries[i].file].vendor != NULL)
+			fj->bv[fj->n++] = (struct byvendor){
+				h->files[h->entries[i].file].vendor, i };
+	if (fj->n > 1)
+		qsort(fj->bv, fj->n, sizeof(*fj->bv), byvendor_cmp);
+	*part = (struct jobs_part){ vendor_feed, fj, s->recordsz, NULL, 0 };
+}
+
+void
+changes_feeds_release(struct jobs_part *part)
+{
+	struct feed_job *fj = part->arg;
+
+	if (fj != NULL)
+		free(fj->bv);
+	free(fj);
+	memset(part, 0, sizeof(*part));
+}
+
 int
 changes_write(struct site *s)
 {
 	const struct history *h = hist_of(s);
 	struct buf title = BUF_INIT;
-	struct byvendor *bv;
-	struct feed_job fj;
-	size_t i, n;
 	int rc = 0;
 
 	if (write_build_json(s) == -1 || write_changes_json(s) == -1)
@@ -671,18 +701,6 @@ changes_write(struct site *s)
 	if (write_feed(s, "changes/feed.xml", "../", NULL, title.ptr, NULL,
 	    0) == -1)
 		rc = -1;
-	/* The entries grouped by vendor, each group newest first. */
-	bv = xcalloc(h->entrysz + 1, sizeof(*bv));
-	for (i = 0, n = 0; i < h->entrysz; i++)
-		if (h->files[h->entries[i].file].vendor != NULL)
-			bv[n++] = (struct byvendor){
-				h->files[h->entries[i].file].vendor, i };
-	if (n > 1)
-		qsort(bv, n, sizeof(*bv), byvendor_cmp);
-	fj = (struct feed_job){ s, bv, n };
-	if (jobs_run(s, s->recordsz, vendor_feed, &fj, NULL) == -1)
-		rc = -1;
-	free(bv);
 	if (write_redirects(s) == -1)
 		rc = -1;
 	buf_release(&title);

@@ -10,6 +10,7 @@
 
 struct hist_file;
 struct history;
+struct jobs_part;
 struct site;
 struct tval;
 
@@ -39,9 +40,16 @@ size_t		 changes_tombstones(const struct site *,
 struct tval	*changes_tombstone_tv(const struct site *,
 		     const struct hist_file *);
 /*
- * Writes changes/feed.xml, vendors/<id>/feed.xml, changes/changes.json,
- * build.json and the redirects at renamed records' old addresses.
- * Returns 0 or -1 after reporting.
+ * The vendors' feeds (vendors/<id>/feed.xml), one item per record, as a
+ * part for jobs_run_parts(); an empty part without history. Release it
+ * with changes_feeds_release().
+ */
+void		 changes_feeds(struct site *, struct jobs_part *);
+void		 changes_feeds_release(struct jobs_part *);
+/*
+ * Writes changes/feed.xml, changes/changes.json, build.json and the
+ * redirects at renamed records' old addresses. Returns 0 or -1 after
+ * reporting.
  */
 int		 changes_write(struct site *);
 

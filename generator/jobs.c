@@ -89,9 +89,35 @@ write_all(int fd, const void *p, size_t len)
 	return 0;
 }
 
+/* Does item g of all the parts, counted across them. */
+static int
+do_item(const struct jobs_part *parts, size_t g, struct buf *res)
+{
+	while (g >= parts->n)
+		g -= parts++->n;
+	return parts->fn(parts->arg, g, res);
+}
+
+static struct jobs_part *
+part_of(struct jobs_part *parts, size_t g)
+{
+	while (g >= parts->n)
+		g -= parts++->n;
+	return parts;
+}
+
+/* Where item g's result goes: NULL when its part keeps none. */
+static struct buf *
+result_of(const struct jobs_part *parts, size_t g)
+{
+	while (g >= parts->n)
+		g -= parts++->n;
+	return parts->results != NULL ? &parts->results[g] : NULL;
+}
+
 /* The life of process w of k: its items, then _exit(). */
 static void
-work(struct site *s, size_t n, jobs_fn fn, void *arg, unsigned w,
+work(struct site *s, const struct jobs_part *parts, size_t n, unsigned w,
     unsigned k, int fd)
 {
 	struct diag *dg = s->dg;
@@ -113,7 +139,7 @@ work(struct site *s, size_t n, jobs_fn fn, void *arg, unsigned w,
 		buf_truncate(&res, 0);
 		memset(&m, 0, sizeof(m));
 		m.index = i;
-		m.rc = fn(arg, i, &res);
+		m.rc = do_item(parts, i, &res);
 		m.errors = dg->errors - errors;
 		m.warnings = dg->warnings - warnings;
 		m.written = (uint32_t)(s->written - written);
@@ -135,10 +161,11 @@ work(struct site *s, size_t n, jobs_fn fn, void *arg, unsigned w,
  */
 static int
 take(struct site *s, struct worker *wk, unsigned w, unsigned k, size_t n,
-    struct done *done, struct buf *results)
+    struct done *done, const struct jobs_part *parts)
 {
 	struct msg m;
 	struct done *d;
+	struct buf *res;
 	const char *p;
 	size_t left;
 
@@ -163,9 +190,8 @@ take(struct site *s, struct worker *wk, unsigned w, unsigned k, size_t n,
 			d->diag = xmalloc(d->diaglen);
 			memcpy(d->diag, p, d->diaglen);
 		}
-		if (results != NULL)
-			buf_put(&results[m.index], p + m.diaglen,
-			    (size_t)m.reslen);
+		if ((res = result_of(parts, (size_t)m.index)) != NULL)
+			buf_put(res, p + m.diaglen, (size_t)m.reslen);
 		s->written += m.written;
 		s->reused += m.reused;
 		if (m.io_failed)
@@ -184,17 +210,19 @@ take(struct site *s, struct worker *wk, unsigned w, unsigned k, size_t n,
 }
 
 static int
-run_serial(size_t n, jobs_fn fn, void *arg, struct buf *results)
+run_serial(struct jobs_part *parts, size_t nparts)
 {
 	struct buf scratch = BUF_INIT;
-	size_t i;
+	size_t i, p;
 	int rc = 0;
 
-	for (i = 0; i < n; i++) {
-		if (fn(arg, i, results != NULL ? &results[i] : &scratch) == -1)
-			rc = -1;
-		buf_truncate(&scratch, 0);
-	}
+	for (p = 0; p < nparts; p++)
+		for (i = 0; i < parts[p].n; i++) {
+			if (parts[p].fn(parts[p].arg, i, parts[p].results != NULL ?
+			    &parts[p].results[i] : &scratch) == -1)
+				rc = parts[p].rc = -1;
+			buf_truncate(&scratch, 0);
+		}
 	buf_release(&scratch);
 	return rc;
 }
@@ -203,6 +231,14 @@ int
 jobs_run(struct site *s, size_t n, jobs_fn fn, void *arg,
     struct buf *results)
 {
+	struct jobs_part part = { fn, arg, n, results, 0 };
+
+	return jobs_run_parts(s, &part, 1);
+}
+
+int
+jobs_run_parts(struct site *s, struct jobs_part *parts, size_t nparts)
+{
 	struct diag *dg = s->dg;
 	struct worker *wk;
 	struct pollfd *pfd;
@@ -210,15 +246,19 @@ jobs_run(struct site *s, size_t n, jobs_fn fn, void *arg,
 	unsigned k = s->opts->jobs, w, open;
 	char chunk[65536];
 	ssize_t r;
-	size_t i;
+	size_t i, n = 0;
 	int fds[2], status, rc = 0;
 
+	for (i = 0; i < nparts; i++) {
+		n += parts[i].n;
+		parts[i].rc = 0;
+	}
 	if (k > n / JOBS_MIN_ITEMS)
 		k = (unsigned)(n / JOBS_MIN_ITEMS);
 	if (k <= 1) {
 		if (s->procs < 1)
 			s->procs = 1;
-		return run_serial(n, fn, arg, results);
+		return run_serial(parts, nparts);
 	}
 	if (s->procs < k)
 		s->procs = k;
@@ -246,7 +286,7 @@ jobs_run(struct site *s, size_t n, jobs_fn fn, void *arg,
 			for (i = 0; i < w; i++)
 				close(wk[i].fd);
 			close(fds[0]);
-			work(s, n, fn, arg, w, k, fds[1]);
+			work(s, parts, n, w, k, fds[1]);
 		}
 		close(fds[1]);
 		wk[w].fd = fds[0];
@@ -277,7 +317,7 @@ jobs_run(struct site *s, size_t n, jobs_fn fn, void *arg,
 				continue;
 			if (r > 0) {
 				buf_put(&wk[w].in, chunk, (size_t)r);
-				if (take(s, &wk[w], w, k, n, done, results) == 0)
+				if (take(s, &wk[w], w, k, n, done, parts) == 0)
 					continue;
 				rc = diag_error(dg, NULL, "a build process "
 				    "sent what it should not");
@@ -311,6 +351,7 @@ jobs_run(struct site *s, size_t n, jobs_fn fn, void *arg,
 	/* What each item said, in order, as one process would have said it. */
 	for (i = 0; i < n; i++) {
 		if (!done[i].seen) {
+			part_of(parts, i)->rc = -1;
 			if (rc == 0)
 				rc = diag_error(dg, NULL, "a build process "
 				    "ended before its work was done");
@@ -319,7 +360,7 @@ jobs_run(struct site *s, size_t n, jobs_fn fn, void *arg,
 		diag_replay(dg, done[i].diag, done[i].diaglen,
 		    done[i].errors, done[i].warnings);
 		if (done[i].rc == -1)
-			rc = -1;
+			rc = part_of(parts, i)->rc = -1;
 		free(done[i].diag);
 	}
 	free(done);

@@ -25,14 +25,25 @@ struct site;
  */
 typedef int (*jobs_fn)(void *arg, size_t i, struct buf *result);
 
+/* Items 0..n-1 of one kind: fn(arg, i, &results[i]). */
+struct jobs_part {
+	jobs_fn		 fn;
+	void		*arg;
+	size_t		 n;
+	struct buf	*results;	/* n of them, or NULL: none kept */
+	int		 rc;		/* set: -1 when one of them failed */
+};
+
 /*
- * Does items 0..n-1 with fn, in s->opts->jobs processes at most (one:
- * here, in order). Diagnostics are printed in item order, the counts of
- * files written are kept, and item i's result bytes are put in
- * results[i] (results may be NULL when fn gives none). Returns 0, or -1
- * when an item failed or a process could not be started or ended badly
- * (reported).
+ * Does every item of every part, in s->opts->jobs processes at most (one:
+ * here, in order). Diagnostics are printed in the order of the parts and
+ * their items, the counts of files written are kept, and item i's result
+ * bytes are appended to its part's results[i]. Returns 0, or -1 when an
+ * item failed or a process could not be started or ended badly
+ * (reported). Processes are started once for all the parts.
  */
+int	jobs_run_parts(struct site *s, struct jobs_part *, size_t nparts);
+/* jobs_run_parts() with one part. */
 int	jobs_run(struct site *s, size_t n, jobs_fn fn, void *arg,
 	    struct buf *results);
 

@@ -559,36 +559,24 @@ page_item(void *arg, size_t i, struct buf *html)
 }
 
 /*
- * Every markdown page, in parallel with -j. Their HTML is kept in
- * pg->html: the generated pages, the search index and the feeds use it.
+ * Parses the templates pages use here, once, rather than in every
+ * process of a parallel build.
  */
-static int
-render_pages(struct model *m)
+static void
+prepare_templates(struct model *m)
 {
-	struct site *s = m->s;
-	struct buf *html;
-	size_t i;
-	int rc;
-
-	/* Templates are parsed here, once, not in every process. */
 	static const char *const used[] = {
-		"page", "vendor", "dir-vendors", "dir-vendor", "dir-timeline"
+		"page", "vendor", "changes", "tombstone", "facets", "facet",
+		"dir-vendors", "dir-vendor", "dir-timeline"
 	};
+	struct site *s = m->s;
+	size_t i;
+
 	for (i = 0; i < NELEM(used); i++)
 		tmpl_prepare(s->tmpl, used[i]);
 	for (i = 0; i < s->pagesz; i++)
 		if (s->pages[i].layout != NULL)
 			tmpl_prepare(s->tmpl, s->pages[i].layout);
-	html = xreallocarray(NULL, s->pagesz + 1, sizeof(*html));
-	for (i = 0; i < s->pagesz; i++)
-		buf_init(&html[i]);
-	rc = jobs_run(s, s->pagesz, page_item, m, html);
-	for (i = 0; i < s->pagesz; i++) {
-		free(s->pages[i].html);
-		s->pages[i].html = buf_detach(&html[i]);
-	}
-	free(html);
-	return rc;
 }
 
 /* A generated page whose introduction may come from content/<...>/index.md. */
@@ -643,9 +631,24 @@ struct history_job {
 	size_t			  tombsz;
 };
 
+/* changes/, with the latest changes. */
+static int
+changes_index(struct model *m, struct tval *years)
+{
+	struct tval *keys[4];
+	const char *names[4] = { "entries", "years", "has_entries", "year" };
+
+	keys[0] = changes_entries_tv(m->s, 0);
+	keys[1] = tval_ref(years);
+	keys[2] = tval_bool(tval_len(keys[0]) > 0);
+	keys[3] = tval_bool(false);
+	return render_generated(m, "changes/index.html", "changes",
+	    "changes", "Changes", keys, names, 4);
+}
+
 /*
- * Item 0 is changes/ with the latest changes, items 1 to the number of
- * years the pages of each year, the rest the pages of removed records.
+ * Items from 0 to the number of years less one are the pages of each
+ * year, the rest the pages of removed records.
  */
 static int
 history_item(void *arg, size_t i, struct buf *unused)
@@ -662,16 +665,8 @@ history_item(void *arg, size_t i, struct buf *unused)
 	int rc;
 
 	(void)unused;
-	if (i == 0) {
-		keys[0] = changes_entries_tv(s, 0);
-		keys[1] = tval_ref(hj->years);
-		keys[2] = tval_bool(tval_len(keys[0]) > 0);
-		keys[3] = tval_bool(false);
-		return render_generated(m, "changes/index.html", "changes",
-		    "changes", "Changes", keys, names, 4);
-	}
-	if (i <= nyears) {
-		y = tval_get_str(tval_at(hj->years, i - 1), "year");
+	if (i < nyears) {
+		y = tval_get_str(tval_at(hj->years, i), "year");
 		title = xasprintf("Changes in %s", y);
 		out = xasprintf("changes/%s/index.html", y);
 		struct view vw = { out, "changes", "changes", title, NULL, NULL,
@@ -685,7 +680,7 @@ history_item(void *arg, size_t i, struct buf *unused)
 		free(title);
 		return rc;
 	}
-	f = hj->tomb[i - 1 - nyears];
+	f = hj->tomb[i - nyears];
 	out = xasprintf("vendors/%s/index.html", f->vendor);
 	keys[0] = changes_tombstone_tv(s, f);
 	names[0] = "vendor";
@@ -697,23 +692,17 @@ history_item(void *arg, size_t i, struct buf *unused)
 }
 
 /*
- * The change lists (changes/ with the latest changes, and one page per
- * year) and the pages of removed records.
+ * The change lists of each year and the pages of removed records, as a
+ * part for jobs_run_parts().
  */
-static int
-render_history(struct model *m)
+static void
+history_part(struct model *m, struct history_job *hj, struct jobs_part *part)
 {
-	struct history_job hj;
-	int rc;
-
-	hj.m = m;
-	hj.years = changes_years_tv(m->s);
-	hj.tombsz = changes_tombstones(m->s, &hj.tomb);
-	rc = jobs_run(m->s, 1 + tval_len(hj.years) + hj.tombsz, history_item,
-	    &hj, NULL);
-	tval_free(hj.years);
-	free(hj.tomb);
-	return rc;
+	hj->m = m;
+	hj->years = changes_years_tv(m->s);
+	hj->tombsz = changes_tombstones(m->s, &hj->tomb);
+	*part = (struct jobs_part){ history_item, hj,
+		tval_len(hj->years) + hj->tombsz, NULL, 0 };
 }
 
 /* The facet pages, for jobs_run(): item i is items[i]. */
@@ -807,19 +796,18 @@ facet_item(void *arg, size_t i, struct buf *unused)
 }
 
 /*
- * The facet pages: for each kind the list of its terms (status/), and for
- * each term its vendors (status/banned/, country/ru/) or its actions
- * (authority/dhs/, type/directive/).
+ * The facet pages, as a part for jobs_run_parts(): for each kind the list
+ * of its terms (status/), and for each term its vendors (status/banned/,
+ * country/ru/) or its actions (authority/dhs/, type/directive/).
  */
-static int
-render_facets(struct model *m)
+static void
+facets_part(struct model *m, struct facet_job *fjp, struct jobs_part *part)
 {
 	struct facet_job fj;
 	const struct facet_term *t;
 	struct tval *it;
 	enum facet_kind k;
 	size_t i, n = 0;
-	int rc;
 
 	memset(&fj, 0, sizeof(fj));
 	fj.m = m;
@@ -857,14 +845,21 @@ render_facets(struct model *m)
 			fj.items[fj.itemsz++] = (struct facet_item){ k, i };
 		}
 	}
-	rc = jobs_run(m->s, fj.itemsz, facet_item, &fj, NULL);
+	*fjp = fj;
+	*part = (struct jobs_part){ facet_item, fjp, fj.itemsz, NULL, 0 };
+}
+
+static void
+facets_part_release(struct facet_job *fj)
+{
+	enum facet_kind k;
+
 	for (k = 0; k < FACET__MAX; k++) {
-		tval_free(fj.terms[k]);
-		tval_free(fj.facet[k]);
+		tval_free(fj->terms[k]);
+		tval_free(fj->facet[k]);
 	}
-	free(fj.items);
-	facets_release(&fj.fc);
-	return rc;
+	free(fj->items);
+	facets_release(&fj->fc);
 }
 
 /* The page of record i. */
@@ -890,9 +885,14 @@ int
 model_render(struct site *s)
 {
 	struct model m;
+	struct history_job hj;
+	struct facet_job fj;
+	struct jobs_part parts[5];
 	struct tval *recent, *keys[4];
 	const char *names[4];
+	struct buf *html;
 	size_t i;
+	bool records_ok;
 	int rc = 0;
 
 	memset(&m, 0, sizeof(m));
@@ -915,10 +915,34 @@ model_render(struct site *s)
 	m.site = site_tv(&m);
 	m.site_plain = site_ctx(&m, NULL);
 	nav_urls(&m);
-	if (render_pages(&m) == -1 || rc == -1)
+
+	/*
+	 * Every page that needs no other page's HTML, in parallel with -j:
+	 * markdown pages, vendor pages, change lists, tombstones, facet
+	 * pages and vendors' feeds. After an error in a record, only the
+	 * markdown pages, for their errors.
+	 */
+	prepare_templates(&m);
+	html = xreallocarray(NULL, s->pagesz + 1, sizeof(*html));
+	for (i = 0; i < s->pagesz; i++)
+		buf_init(&html[i]);
+	parts[0] = (struct jobs_part){ page_item, &m, s->pagesz, html, 0 };
+	parts[1] = (struct jobs_part){ vendor_item, &m, s->recordsz, NULL, 0 };
+	history_part(&m, &hj, &parts[2]);
+	facets_part(&m, &fj, &parts[3]);
+	changes_feeds(s, &parts[4]);
+	records_ok = rc == 0;
+	if (jobs_run_parts(s, parts, records_ok ? NELEM(parts) : 1) == -1)
+		rc = -1;
+	for (i = 0; i < s->pagesz; i++) {
+		free(s->pages[i].html);
+		s->pages[i].html = buf_detach(&html[i]);
+	}
+	free(html);
+	if (!records_ok || parts[0].rc == -1)
 		goto out;
 
-	/* The home page. */
+	/* Then the pages that show a markdown page as their introduction. */
 	recent = tval_list();
 	for (i = m.entriesz; i > 0 && m.entriesz - i < 10; i--)
 		tval_push(recent, tval_ref(m.entries[i - 1].tv));
@@ -936,19 +960,13 @@ model_render(struct site *s)
 	    "Vendors", keys, names, 2) == -1)
 		rc = -1;
 
-	if (jobs_run(s, s->recordsz, vendor_item, &m, NULL) == -1)
-		rc = -1;
-
 	keys[0] = years_tv(&m), names[0] = "years";
 	keys[1] = tval_bool(m.entriesz > 0), names[1] = "has_actions";
 	if (render_generated(&m, "timeline/index.html", "timeline", "timeline",
 	    "Timeline", keys, names, 2) == -1)
 		rc = -1;
 
-	if (render_history(&m) == -1)
-		rc = -1;
-
-	if (render_facets(&m) == -1)
+	if (changes_index(&m, hj.years) == -1)
 		rc = -1;
 
 	/* 404.html is served at any depth: its links start from the root. */
@@ -967,6 +985,10 @@ model_render(struct site *s)
 		free(root);
 	}
 out:
+	tval_free(hj.years);
+	free(hj.tomb);
+	facets_part_release(&fj);
+	changes_feeds_release(&parts[4]);
 	for (i = 0; i < m.entriesz; i++)
 		tval_free(m.entries[i].tv);
 	free(m.entries);
