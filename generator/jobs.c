@@ -152,6 +152,8 @@ work(struct site *s, const struct jobs_part *parts, size_t n, unsigned w,
 		    write_all(fd, res.ptr, res.len) == -1)
 			_exit(3);
 	}
+	buf_release(&held);
+	buf_release(&res);
 	_exit(0);
 }
 
@@ -286,6 +288,9 @@ jobs_run_parts(struct site *s, struct jobs_part *parts, size_t nparts)
 			for (i = 0; i < w; i++)
 				close(wk[i].fd);
 			close(fds[0]);
+			free(wk);
+			free(pfd);
+			free(done);
 			work(s, parts, n, w, k, fds[1]);
 		}
 		close(fds[1]);
