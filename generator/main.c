@@ -320,6 +320,7 @@ cmd_build(int argc, char *argv[], struct diag *dg)
 
 	memset(&o, 0, sizeof(o));
 	o.jobs = jobs_default();
+	o.exiting = true;
 	for (i = 1; i < argc; i++) {
 		a = argv[i];
 		if (strcmp(a, "-h") == 0 || strcmp(a, "--help") == 0) {

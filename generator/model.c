@@ -985,6 +985,17 @@ model_render(struct site *s)
 		free(root);
 	}
 out:
+	if (site_keep_at_exit(s)) {
+		struct {
+			struct model		m;
+			struct history_job	hj;
+			struct facet_job	fj;
+			struct jobs_part	feeds;
+		} *kept = xmalloc(sizeof(*kept));
+		kept->m = m, kept->hj = hj, kept->fj = fj, kept->feeds = parts[4];
+		keep_at_exit(kept);
+		return rc;
+	}
 	tval_free(hj.years);
 	free(hj.tomb);
 	facets_part_release(&fj);

@@ -74,6 +74,17 @@ site_url_for(const struct site *s, const char *out)
 }
 
 bool
+site_keep_at_exit(const struct site *s)
+{
+#if defined(__SANITIZE_ADDRESS__)
+	(void)s;
+	return false;
+#else
+	return s->opts->exiting;
+#endif
+}
+
+bool
 site_is_intro(const char *out)
 {
 	return strcmp(out, "index.html") == 0 ||
@@ -1215,6 +1226,11 @@ out:
 	free(out);
 	free(abs);
 	free(content);
-	site_release(&s);
+	if (status == 0 && site_keep_at_exit(&s)) {
+		struct site *kept = xmalloc(sizeof(*kept));
+		*kept = s;
+		keep_at_exit(kept);
+	} else
+		site_release(&s);
 	return status;
 }

@@ -416,3 +416,13 @@ text_problem(const char *s, size_t len, const char *what, unsigned *line,
 	return xasprintf("%s in %s", s[bad] == '\0' ? "NUL byte" :
 	    "invalid UTF-8", what);
 }
+
+void
+keep_at_exit(void *p)
+{
+	static void **kept;
+	static size_t n;
+
+	kept = xreallocarray(kept, n + 1, sizeof(*kept));
+	kept[n++] = p;
+}

@@ -58,4 +58,10 @@ bool	 utf8_valid(const char *s, size_t len, size_t *bad);
 char	*text_problem(const char *s, size_t len, const char *what,
 	     unsigned *line, unsigned *col);
 
+/*
+ * Keeps the block p reachable until the process ends, for memory left
+ * to the end of the process on purpose (see site_keep_at_exit()).
+ */
+void	 keep_at_exit(void *p);
+
 #endif
