@@ -526,7 +526,8 @@ strip_patterns(xmlNodePtr n)
 	}
 }
 
-static xmlRelaxNGPtr schema;
+/* One compiled schema per thread that reads records. */
+static _Thread_local xmlRelaxNGPtr schema;
 
 static xmlRelaxNGPtr
 get_schema(void)
@@ -552,6 +553,17 @@ get_schema(void)
 	if (schema == NULL)
 		die("the built-in schema does not compile");
 	return schema;
+}
+
+void
+record_init(void)
+{
+	/*
+	 * libxml2 2.9 sets up its globals and its tables of datatypes on
+	 * first use, with no lock: compiling one schema here does it all.
+	 */
+	xmlInitParser();
+	get_schema();
 }
 
 void
