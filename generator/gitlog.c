@@ -43,7 +43,62 @@ struct gitlog {
 	char		*folder;
 	struct glcommit	*commits;	/* sorted by id */
 	size_t		 commitsz;
+	struct gitlog_hook hook;	/* seen == NULL: none */
+	size_t		 scanned;	/* bytes of out the hook was told of */
+	size_t		 raw;		/* a raw entry before its path; or SIZE_MAX */
 };
+
+/*
+ * Reads ":oldmode newmode oldid newid status": the ids and the status.
+ * Returns 0, or -1 when the entry is not one.
+ */
+static int
+raw_ids(const char *raw, git_oid *old_id, git_oid *new_id, char *status)
+{
+	const char *p = raw + 1;
+
+	/* Skip the two modes. */
+	if ((p = strchr(p, ' ')) == NULL || (p = strchr(p + 1, ' ')) == NULL)
+		return -1;
+	p++;
+	if (strlen(p) < 2 * GIT_OID_HEXSZ + 3 ||
+	    git_oid_fromstrn(old_id, p, GIT_OID_HEXSZ) < 0 ||
+	    git_oid_fromstrn(new_id, p + GIT_OID_HEXSZ + 1,
+	    GIT_OID_HEXSZ) < 0)
+		return -1;
+	*status = p[2 * GIT_OID_HEXSZ + 2];
+	return 0;
+}
+
+/*
+ * Tells the hook of the changes git has written in full since the last
+ * call. Tokens end in NUL; a raw entry's path is the token after it.
+ */
+static void
+tell_hook(struct gitlog *g)
+{
+	const char *tok, *nul;
+	size_t fl = strlen(g->folder);
+	git_oid o, n;
+	char st;
+
+	while (g->scanned < g->out.len && (nul = memchr(g->out.ptr +
+	    g->scanned, '\0', g->out.len - g->scanned)) != NULL) {
+		tok = g->out.ptr + g->scanned;
+		g->scanned = (size_t)(nul - g->out.ptr) + 1;
+		if (g->raw != SIZE_MAX) {
+			if (raw_ids(g->out.ptr + g->raw, &o, &n, &st) == 0 &&
+			    strncmp(tok, g->folder, fl) == 0)
+				g->hook.seen(g->hook.arg, tok + fl, &o, &n);
+			g->raw = SIZE_MAX;
+			continue;
+		}
+		while (*tok == '\n')
+			tok++;
+		if (*tok == ':')
+			g->raw = (size_t)(tok - g->out.ptr);
+	}
+}
 
 static void *
 reader_main(void *arg)
@@ -59,6 +114,8 @@ reader_main(void *arg)
 		if (n <= 0)
 			break;
 		buf_put(&g->out, chunk, (size_t)n);
+		if (g->hook.seen != NULL)
+			tell_hook(g);
 	}
 	return NULL;
 }
@@ -85,7 +142,7 @@ child_env(void)
 
 struct gitlog *
 gitlog_start(const char *gitdir, const char *head, const char *exclude,
-    const char *folder)
+    const char *folder, const struct gitlog_hook *hook)
 {
 	struct gitlog *g;
 	posix_spawn_file_actions_t fa;
@@ -113,6 +170,9 @@ gitlog_start(const char *gitdir, const char *head, const char *exclude,
 	g->out = (struct buf)BUF_INIT;
 	g->folder = xstrdup(folder);
 	g->fd = p[0];
+	if (hook != NULL)
+		g->hook = *hook;
+	g->raw = SIZE_MAX;
 	env = child_env();
 	posix_spawn_file_actions_init(&fa);
 	posix_spawn_file_actions_adddup2(&fa, p[1], 1);
@@ -163,21 +223,12 @@ parse_entry(struct gitlog *g, struct glcommit *c, const char *raw,
     const char *path)
 {
 	struct gl_delta d;
-	const char *p = raw + 1;
 	size_t fl = strlen(g->folder);
 	char st;
 
-	/* Skip the two modes. */
-	if ((p = strchr(p, ' ')) == NULL || (p = strchr(p + 1, ' ')) == NULL)
-		return -1;
-	p++;
 	memset(&d, 0, sizeof(d));
-	if (strlen(p) < 2 * GIT_OID_HEXSZ + 3 ||
-	    git_oid_fromstrn(&d.old_id, p, GIT_OID_HEXSZ) < 0 ||
-	    git_oid_fromstrn(&d.new_id, p + GIT_OID_HEXSZ + 1,
-	    GIT_OID_HEXSZ) < 0)
+	if (raw_ids(raw, &d.old_id, &d.new_id, &st) == -1)
 		return -1;
-	st = p[2 * GIT_OID_HEXSZ + 2];
 	if (strncmp(path, g->folder, fl) != 0)
 		return 0;
 	path += fl;

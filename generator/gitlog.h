@@ -25,14 +25,29 @@ struct gl_delta {
 struct gitlog;
 
 /*
+ * Told of each change below the folder as soon as git has written it,
+ * on the thread that reads git's output: its path below the folder and
+ * the blob ids before and after (zero when added or deleted; a change of
+ * type gives both).
+ */
+struct gitlog_hook {
+	void	(*seen)(void *arg, const char *path, const git_oid *old_id,
+		    const git_oid *new_id);
+	void	*arg;
+};
+
+/*
  * Starts `git log` on the commits reachable from `head` (a full hash) and
  * not from `exclude` (a full hash, or NULL) in the repository whose git
  * folder is `gitdir`, keeping the changes below
- * `folder` ("content/" or "a/b/content/"). Reads its output in a thread.
- * Returns NULL when no git binary can be started; nothing is reported.
+ * `folder` ("content/" or "a/b/content/"). Reads its output in a thread,
+ * which calls the hook (NULL: none) until gitlog_finish() or
+ * gitlog_free() returns. Returns NULL when no git binary can be
+ * started; nothing is reported.
  */
 struct gitlog	*gitlog_start(const char *gitdir, const char *head,
-		    const char *exclude, const char *folder);
+		    const char *exclude, const char *folder,
+		    const struct gitlog_hook *);
 /*
  * Waits for git and reads what it wrote. Returns 0, or -1 when git
  * failed (the caller then uses libgit2; nothing is reported).

@@ -5,7 +5,9 @@
  * content/ tree is compared with its parent's; renames are paired by
  * libgit2's similarity detection and followed backward, so a file keeps
  * its history under its earlier names. Records are parsed on both sides
- * of each change (each version once) and compared field by field.
+ * of each change (each version once) and compared field by field; while
+ * git log runs, the versions it names are parsed ahead on a worker
+ * thread (recqueue.h).
  *
  * libgit2 1.5 cannot walk a shallow clone: the commits named in
  * .git/shallow are read here as having no parents, and what they hold is
@@ -32,6 +34,7 @@
 #include "history.h"
 #include "recdiff.h"
 #include "record.h"
+#include "recqueue.h"
 #include "util.h"
 
 /* Commits of the graph, in the order they are found. */
@@ -627,48 +630,42 @@ file_at(struct walk *w, const char *path)
 	return file_new(w, path);
 }
 
+/* Is a path below content/ ("vendors/<id>.xml") a record's? */
+static bool
+is_record_old(const char *rel)
+{
+	const char *base;
+
+	if (!str_startswith(rel, "vendors/"))
+		return false;
+	base = rel + 8;
+	return strchr(base, '/') == NULL && str_endswith(base, ".xml") &&
+	    strlen(base) > 4;
+}
+
 /* Is "content/vendors/<id>.xml" a record's path? */
 static bool
 is_record_path(const char *path)
 {
-	const char *base = path + 16;
-
-	return str_startswith(path, "content/vendors/") &&
-	    strchr(base, '/') == NULL && str_endswith(base, ".xml") &&
-	    strlen(base) > 4;
+	return str_startswith(path, "content/") && is_record_old(path + 8);
 }
 
-/* Is an old path below content/ a record's? */
-static bool
-is_record_old(const char *rel)
-{
-	char *p = xasprintf("content/%s", rel);
-	bool r = is_record_path(p);
-
-	free(p);
-	return r;
-}
-
-/* Parses a version of a record once; NULL when it does not parse. */
+/*
+ * Parses a version of a record once; NULL when it does not parse. The
+ * worker may have parsed it already, as the record at the same path.
+ */
 static const struct record *
 parse_blob(struct walk *w, const git_oid *id, const char *path)
 {
 	struct parsed *p;
-	git_blob *blob = NULL;
-	struct diag quiet;
 	size_t i;
 
 	if (oidmap_get(&w->parsedmap, id, &i))
 		return w->parsed[i]->rec;
 	p = xcalloc(1, sizeof(*p));
 	git_oid_cpy(&p->id, id);
-	diag_init(&quiet);
-	quiet.silent = true;
-	if (git_blob_lookup(&blob, w->h->repo, id) == 0 &&
-	    git_blob_rawsize(blob) <= MAX_FILE_SIZE)
-		record_parse(&p->rec, &quiet, path, git_blob_rawcontent(blob),
-		    (size_t)git_blob_rawsize(blob));
-	git_blob_free(blob);
+	if (w->h->rq == NULL || !recqueue_take(w->h->rq, id, path, &p->rec))
+		p->rec = recqueue_parse(w->h->repo, id, path);
 	w->parsed = xreallocarray(w->parsed, w->parsedsz + 1, sizeof(*w->parsed));
 	w->parsed[w->parsedsz] = p;
 	oidmap_put(&w->parsedmap, &p->id, w->parsedsz++);
@@ -1224,14 +1221,58 @@ hist_cache(struct history *h, const char *dir)
 	h->cache_dir = histcache_dir(dir);
 }
 
+/*
+ * git log lists a change below content/ (on the thread that reads it):
+ * the versions of a record it names are parsed ahead, each at the path
+ * record_rev() will give.
+ */
+static void
+log_seen(void *arg, const char *rel, const git_oid *old_id,
+    const git_oid *new_id)
+{
+	struct recqueue *q = arg;
+	char *path;
+
+	if (!is_record_old(rel))
+		return;
+	path = xasprintf("content/%s", rel);
+	if (!git_oid_is_zero(old_id))
+		recqueue_add(q, old_id, path);
+	if (!git_oid_is_zero(new_id))
+		recqueue_add(q, new_id, path);
+	free(path);
+}
+
 static void
 start_log(struct history *h)
 {
 	char *folder = xasprintf("%scontent/", h->prefix);
+	struct gitlog_hook hook = { log_seen, NULL };
 
+	if (h->rq == NULL)
+		h->rq = recqueue_start(git_repository_path(h->repo));
+	hook.arg = h->rq;
 	h->log = gitlog_start(git_repository_path(h->repo), h->head,
-	    h->log_based ? h->log_base : NULL, folder);
+	    h->log_based ? h->log_base : NULL, folder,
+	    h->rq != NULL ? &hook : NULL);
+	/* Without git, the walk reads the changes and parses by itself. */
+	if (h->log == NULL) {
+		recqueue_free(h->rq);
+		h->rq = NULL;
+	}
 	free(folder);
+}
+
+/* Stops git log and the worker: git's reader tells the worker no more. */
+static void
+stop_log(struct history *h)
+{
+	gitlog_free(h->log);
+	h->log = NULL;
+	if (h->rq != NULL)
+		recqueue_counts(h->rq, &h->ahead, &h->ahead_used);
+	recqueue_free(h->rq);
+	h->rq = NULL;
 }
 
 void
@@ -1495,6 +1536,8 @@ hist_walk(struct history *h, struct diag *dg, const struct config *cfg)
 			h->root_id = xstrdup(git_oid_tostr_s(&w.nodes[ni].id));
 		}
 	}
+	/* Before the time zone is set below, with no other thread running. */
+	stop_log(h);
 	h->cache_walked = base;
 	if (base < ordersz) {
 		h->cache_reused = ordersz - base;
@@ -1543,8 +1586,7 @@ done:
 	oidmap_release(&w.parsedmap);
 	git_mailmap_free(w.mailmap);
 	free(w.heap);
-	gitlog_free(h->log);
-	h->log = NULL;
+	stop_log(h);
 	return rc;
 }
 
@@ -1716,7 +1758,7 @@ hist_free(struct history *h)
 	free(h->repo_url);
 	free(h->cache_dir);
 	free(h->cache_key);
-	gitlog_free(h->log);
+	stop_log(h);
 	git_repository_free(h->repo);
 	free(h);
 	lib_shutdown();

@@ -16,6 +16,7 @@ struct config;
 struct diag;
 struct gitlog;
 struct hist_change;
+struct recqueue;
 struct source_tree;
 typedef struct git_repository git_repository;
 
@@ -87,6 +88,9 @@ struct history {
 	bool		 dir_urls;	/* base_url is set: links end in '/' */
 	unsigned	 limit;
 	struct gitlog	*log;		/* git log started by hist_prefetch() */
+	struct recqueue	*rq;		/* records it lists, parsed ahead */
+	size_t		 ahead;		/* versions of records asked for ahead */
+	size_t		 ahead_used;	/* of those, the ones the walk wanted */
 	bool		 log_based;	/* it lists only commits since log_base */
 	char		 log_base[41];
 	/* The history cache (histcache.h). */

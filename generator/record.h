@@ -101,7 +101,15 @@ struct record {
 int		 record_parse(struct record **out, struct diag *, const char *path,
 		     const char *data, size_t len);
 void		 record_free(struct record *);
-/* Frees the compiled schema (at exit, for leak checkers). */
+/*
+ * Makes libxml2 and the schema ready in the main thread, before another
+ * thread parses records (each thread compiles a schema of its own).
+ */
+void		 record_init(void);
+/*
+ * Frees the calling thread's compiled schema: at the end of a thread
+ * that parsed records, and at exit (for leak checkers).
+ */
 void		 record_cleanup(void);
 
 const char	*status_key(enum status);
