@@ -34,18 +34,25 @@ struct glcommit {
 	size_t		 deltasz;
 };
 
-struct gitlog {
+/* One git process, listing one range of the commits. */
+struct glproc {
+	struct gitlog	*g;
 	pid_t		 pid;
 	int		 fd;
 	pthread_t	 reader;
 	bool		 reading;
 	struct buf	 out;		/* what git wrote */
+	size_t		 scanned;	/* bytes of out the hook was told of */
+	size_t		 raw;		/* a raw entry before its path; or SIZE_MAX */
+};
+
+struct gitlog {
+	struct glproc	*procs;
+	size_t		 procsz;
 	char		*folder;
 	struct glcommit	*commits;	/* sorted by id */
 	size_t		 commitsz;
 	struct gitlog_hook hook;	/* seen == NULL: none */
-	size_t		 scanned;	/* bytes of out the hook was told of */
-	size_t		 raw;		/* a raw entry before its path; or SIZE_MAX */
 };
 
 /*
@@ -75,47 +82,48 @@ raw_ids(const char *raw, git_oid *old_id, git_oid *new_id, char *status)
  * call. Tokens end in NUL; a raw entry's path is the token after it.
  */
 static void
-tell_hook(struct gitlog *g)
+tell_hook(struct glproc *gp)
 {
+	const struct gitlog *g = gp->g;
 	const char *tok, *nul;
 	size_t fl = strlen(g->folder);
 	git_oid o, n;
 	char st;
 
-	while (g->scanned < g->out.len && (nul = memchr(g->out.ptr +
-	    g->scanned, '\0', g->out.len - g->scanned)) != NULL) {
-		tok = g->out.ptr + g->scanned;
-		g->scanned = (size_t)(nul - g->out.ptr) + 1;
-		if (g->raw != SIZE_MAX) {
-			if (raw_ids(g->out.ptr + g->raw, &o, &n, &st) == 0 &&
+	while (gp->scanned < gp->out.len && (nul = memchr(gp->out.ptr +
+	    gp->scanned, '\0', gp->out.len - gp->scanned)) != NULL) {
+		tok = gp->out.ptr + gp->scanned;
+		gp->scanned = (size_t)(nul - gp->out.ptr) + 1;
+		if (gp->raw != SIZE_MAX) {
+			if (raw_ids(gp->out.ptr + gp->raw, &o, &n, &st) == 0 &&
 			    strncmp(tok, g->folder, fl) == 0)
 				g->hook.seen(g->hook.arg, tok + fl, &o, &n);
-			g->raw = SIZE_MAX;
+			gp->raw = SIZE_MAX;
 			continue;
 		}
 		while (*tok == '\n')
 			tok++;
 		if (*tok == ':')
-			g->raw = (size_t)(tok - g->out.ptr);
+			gp->raw = (size_t)(tok - gp->out.ptr);
 	}
 }
 
 static void *
 reader_main(void *arg)
 {
-	struct gitlog *g = arg;
+	struct glproc *gp = arg;
 	char chunk[65536];
 	ssize_t n;
 
 	for (;;) {
-		n = read(g->fd, chunk, sizeof(chunk));
+		n = read(gp->fd, chunk, sizeof(chunk));
 		if (n < 0 && errno == EINTR)
 			continue;
 		if (n <= 0)
 			break;
-		buf_put(&g->out, chunk, (size_t)n);
-		if (g->hook.seen != NULL)
-			tell_hook(g);
+		buf_put(&gp->out, chunk, (size_t)n);
+		if (gp->g->hook.seen != NULL)
+			tell_hook(gp);
 	}
 	return NULL;
 }
@@ -140,62 +148,133 @@ child_env(void)
 	return env;
 }
 
-struct gitlog *
-gitlog_start(const char *gitdir, const char *head, const char *exclude,
-    const char *folder, const struct gitlog_hook *hook)
+/*
+ * Starts `git log` on the commits reachable from tip and from none of
+ * the `notsz` commits of `not`, its output read by a thread of gp.
+ * Returns 0, or -1 when git cannot be started.
+ */
+static int
+proc_start(struct glproc *gp, const char *gitdir, const char *tip,
+    const char *const *not, size_t notsz)
 {
-	struct gitlog *g;
-	posix_spawn_file_actions_t fa;
-	char *gd = xasprintf("--git-dir=%s", gitdir);
-	const char *argv[] = {
-		"git", gd, "-c", "safe.directory=*", "-c", "color.ui=never",
+	static const char *const opts[] = {
+		"git", NULL, "-c", "safe.directory=*", "-c", "color.ui=never",
 		"-c", "core.quotePath=false", "log", "--no-renames", "--raw",
 		"-z", "--no-abbrev", "--root", "--no-merges", "--no-relative",
 		"--no-show-signature", "--no-ext-diff", "--no-textconv",
-		"--no-mailmap", "--format=%H", head, NULL, NULL, NULL
+		"--no-mailmap", "--format=%H"
 	};
-	char *not = exclude != NULL ? xasprintf("^%s", exclude) : NULL;
-	const char **env;
-	int p[2];
+	posix_spawn_file_actions_t fa;
+	const char **argv, **env;
+	char **own;
+	size_t i, n = 0;
+	int p[2], rc = 0;
 
-	/* The commits of `head` that `exclude` does not reach. */
-	argv[NELEM(argv) - 3] = not != NULL ? not : "--";
-	argv[NELEM(argv) - 2] = not != NULL ? "--" : NULL;
-	if (pipe(p) == -1) {
-		free(gd);
-		free(not);
-		return NULL;
+	argv = xcalloc(NELEM(opts) + notsz + 3, sizeof(*argv));
+	own = xcalloc(notsz + 2, sizeof(*own));
+	for (i = 0; i < NELEM(opts); i++)
+		argv[n++] = opts[i];
+	argv[1] = own[0] = xasprintf("--git-dir=%s", gitdir);
+	argv[n++] = tip;
+	for (i = 0; i < notsz; i++)
+		argv[n++] = own[i + 1] = xasprintf("^%s", not[i]);
+	argv[n++] = "--";
+	argv[n] = NULL;
+	gp->out = (struct buf)BUF_INIT;
+	gp->raw = SIZE_MAX;
+	gp->pid = -1;
+	gp->fd = -1;
+	if (pipe(p) == -1)
+		rc = -1;
+	if (rc == 0) {
+		env = child_env();
+		posix_spawn_file_actions_init(&fa);
+		posix_spawn_file_actions_adddup2(&fa, p[1], 1);
+		posix_spawn_file_actions_addclose(&fa, p[0]);
+		posix_spawn_file_actions_addclose(&fa, p[1]);
+		posix_spawn_file_actions_addopen(&fa, 2, "/dev/null", O_WRONLY,
+		    0);
+		if (posix_spawnp(&gp->pid, "git", &fa, NULL,
+		    (char *const *)argv, (char *const *)env) != 0)
+			gp->pid = -1;
+		posix_spawn_file_actions_destroy(&fa);
+		free(env);
+		close(p[1]);
+		if (gp->pid == -1) {
+			close(p[0]);
+			rc = -1;
+		} else {
+			gp->fd = p[0];
+			fcntl(p[0], F_SETFD, FD_CLOEXEC);
+			if (pthread_create(&gp->reader, NULL, reader_main,
+			    gp) == 0)
+				gp->reading = true;
+		}
 	}
-	g = xcalloc(1, sizeof(*g));
-	g->out = (struct buf)BUF_INIT;
+	for (i = 0; i < notsz + 2; i++)
+		free(own[i]);
+	free(own);
+	free(argv);
+	return rc;
+}
+
+/* Stops a git process (if still running) and its reader. */
+static int
+proc_end(struct glproc *gp, bool kill_it)
+{
+	int status = 0;
+
+	if (gp->pid <= 0)
+		return -1;
+	if (kill_it)
+		kill(gp->pid, SIGTERM);
+	if (gp->reading)
+		pthread_join(gp->reader, NULL);
+	gp->reading = false;
+	close(gp->fd);
+	while (waitpid(gp->pid, &status, 0) == -1)
+		if (errno != EINTR) {
+			status = -1;
+			break;
+		}
+	gp->pid = -1;
+	return status != -1 && WIFEXITED(status) &&
+	    WEXITSTATUS(status) == 0 ? 0 : -1;
+}
+
+struct gitlog *
+gitlog_start(const char *gitdir, const char *head, const char *exclude,
+    const char *const *splits, size_t splitsz, const char *folder,
+    const struct gitlog_hook *hook)
+{
+	struct gitlog *g = xcalloc(1, sizeof(*g));
+	const char *not[2];
+	size_t i, n;
+
 	g->folder = xstrdup(folder);
-	g->fd = p[0];
 	if (hook != NULL)
 		g->hook = *hook;
-	g->raw = SIZE_MAX;
-	env = child_env();
-	posix_spawn_file_actions_init(&fa);
-	posix_spawn_file_actions_adddup2(&fa, p[1], 1);
-	posix_spawn_file_actions_addclose(&fa, p[0]);
-	posix_spawn_file_actions_addclose(&fa, p[1]);
-	posix_spawn_file_actions_addopen(&fa, 2, "/dev/null", O_WRONLY, 0);
-	if (posix_spawnp(&g->pid, "git", &fa, NULL, (char *const *)argv,
-	    (char *const *)env) != 0)
-		g->pid = -1;
-	posix_spawn_file_actions_destroy(&fa);
-	free(env);
-	free(gd);
-	free(not);
-	close(p[1]);
-	if (g->pid == -1) {
-		close(p[0]);
-		free(g->folder);
-		free(g);
-		return NULL;
+	g->procsz = splitsz + 1;
+	g->procs = xcalloc(g->procsz, sizeof(*g->procs));
+	/*
+	 * Process i lists the commits reachable from splits[i - 1] (head
+	 * for the first) and not from splits[i] (none for the last) nor
+	 * from exclude: together every commit once.
+	 */
+	for (i = 0; i < g->procsz; i++) {
+		g->procs[i].g = g;
+		n = 0;
+		if (i < splitsz)
+			not[n++] = splits[i];
+		if (exclude != NULL)
+			not[n++] = exclude;
+		if (proc_start(&g->procs[i], gitdir, i == 0 ? head :
+		    splits[i - 1], not, n) == -1) {
+			g->procsz = i + 1;
+			gitlog_free(g);
+			return NULL;
+		}
 	}
-	fcntl(p[0], F_SETFD, FD_CLOEXEC);
-	if (pthread_create(&g->reader, NULL, reader_main, g) == 0)
-		g->reading = true;
 	return g;
 }
 
@@ -265,27 +344,17 @@ parse_entry(struct gitlog *g, struct glcommit *c, const char *raw,
 	return 0;
 }
 
-int
-gitlog_finish(struct gitlog *g)
+/* Reads what one process wrote into g's commits. Returns 0 or -1. */
+static int
+proc_parse(struct gitlog *g, struct glproc *gp)
 {
 	struct glcommit *c = NULL;
 	char *p, *end, *tok, *path;
 	git_oid id;
-	int status;
 
-	if (g->reading)
-		pthread_join(g->reader, NULL);
-	g->reading = false;
-	close(g->fd);
-	while (waitpid(g->pid, &status, 0) == -1)
-		if (errno != EINTR)
-			return -1;
-	g->pid = -1;
-	if (!WIFEXITED(status) || WEXITSTATUS(status) != 0)
-		return -1;
 	/* Tokens end in NUL: "\n"? hash, or ":raw" followed by its path. */
-	p = g->out.ptr;
-	end = g->out.ptr + g->out.len;
+	p = gp->out.ptr;
+	end = gp->out.ptr + gp->out.len;
 	while (p < end) {
 		tok = p;
 		p += strlen(p) + 1;
@@ -311,10 +380,26 @@ gitlog_finish(struct gitlog *g)
 		memset(c, 0, sizeof(*c));
 		git_oid_cpy(&c->id, &id);
 	}
-	buf_release(&g->out);
+	buf_release(&gp->out);
+	return 0;
+}
+
+int
+gitlog_finish(struct gitlog *g)
+{
+	size_t i;
+	int rc = 0;
+
+	for (i = 0; i < g->procsz; i++)
+		if (proc_end(&g->procs[i], false) == -1)
+			rc = -1;
+	for (i = 0; rc == 0 && i < g->procsz; i++)
+		rc = proc_parse(g, &g->procs[i]);
+	if (rc == -1)
+		return -1;
 	if (g->commitsz > 1)
 		qsort(g->commits, g->commitsz, sizeof(*g->commits), commit_cmp);
-	for (size_t i = 0; i < g->commitsz; i++)
+	for (i = 0; i < g->commitsz; i++)
 		gitlog_sort(g->commits[i].deltas, g->commits[i].deltasz);
 	return 0;
 }
@@ -344,6 +429,12 @@ gitlog_get(struct gitlog *g, const git_oid *id, struct gl_delta **out,
 	return false;
 }
 
+size_t
+gitlog_procs(const struct gitlog *g)
+{
+	return g->procsz;
+}
+
 void
 gitlog_free(struct gitlog *g)
 {
@@ -351,17 +442,14 @@ gitlog_free(struct gitlog *g)
 
 	if (g == NULL)
 		return;
-	if (g->pid > 0) {
-		kill(g->pid, SIGTERM);
-		if (g->reading)
-			pthread_join(g->reader, NULL);
-		close(g->fd);
-		waitpid(g->pid, NULL, 0);
+	for (i = 0; i < g->procsz; i++) {
+		proc_end(&g->procs[i], true);
+		buf_release(&g->procs[i].out);
 	}
+	free(g->procs);
 	for (i = 0; i < g->commitsz; i++)
 		gitlog_deltas_free(g->commits[i].deltas, g->commits[i].deltasz);
 	free(g->commits);
-	buf_release(&g->out);
 	free(g->folder);
 	free(g);
 }

@@ -39,18 +39,21 @@ struct gitlog_hook {
 /*
  * Starts `git log` on the commits reachable from `head` (a full hash) and
  * not from `exclude` (a full hash, or NULL) in the repository whose git
- * folder is `gitdir`, keeping the changes below
- * `folder` ("content/" or "a/b/content/"). Reads its output in a thread,
- * which calls the hook (NULL: none) until gitlog_finish() or
- * gitlog_free() returns. Returns NULL when no git binary can be
- * started; nothing is reported.
+ * folder is `gitdir`, keeping the changes below `folder` ("content/" or
+ * "a/b/content/"). With `splitsz` commits in `splits`, each an ancestor
+ * of the one before and the first of head, splitsz + 1 git processes
+ * list the ranges between them at once. Each one's output is read by a
+ * thread, which calls the hook (NULL: none; on any of those threads)
+ * until gitlog_finish() or gitlog_free() returns. Returns NULL when no
+ * git binary can be started; nothing is reported.
  */
 struct gitlog	*gitlog_start(const char *gitdir, const char *head,
-		    const char *exclude, const char *folder,
+		    const char *exclude, const char *const *splits,
+		    size_t splitsz, const char *folder,
 		    const struct gitlog_hook *);
 /*
- * Waits for git and reads what it wrote. Returns 0, or -1 when git
- * failed (the caller then uses libgit2; nothing is reported).
+ * Waits for git and reads what it wrote. Returns 0, or -1 when a git
+ * process failed (the caller then uses libgit2; nothing is reported).
  */
 int		 gitlog_finish(struct gitlog *);
 /*
@@ -60,6 +63,8 @@ int		 gitlog_finish(struct gitlog *);
  */
 bool		 gitlog_get(struct gitlog *, const git_oid *commit,
 		    struct gl_delta **out, size_t *outsz);
+/* How many git processes list the commits. */
+size_t		 gitlog_procs(const struct gitlog *);
 void		 gitlog_free(struct gitlog *);
 
 /* Sorts deltas by path, a deletion before an addition of the same path. */

@@ -14,6 +14,9 @@
  * marked incomplete.
  */
 #define _DEFAULT_SOURCE	/* realpath */
+
+/* Fewer commits than this for each git process: one process lists all. */
+#define LOG_SPLIT_MIN	200
 #include <errno.h>
 #include <limits.h>
 #include <stdint.h>
@@ -877,6 +880,8 @@ walk_commit(struct walk *w, size_t ni)
 		goto out;
 	}
 	if (w->log == NULL || !gitlog_get(w->log, &nd->id, &deltas, &n)) {
+		if (w->log != NULL)
+			w->h->log_missed++;
 		ct = content_tree(w, c);
 		if (nd->parentsz == 1) {
 			if (git_commit_parent(&pc, c, 0) < 0) {
@@ -1243,23 +1248,99 @@ log_seen(void *arg, const char *rel, const git_oid *old_id,
 	free(path);
 }
 
+static uint64_t
+isqrt(uint64_t x)
+{
+	uint64_t r = 0, bit = (uint64_t)1 << 62;
+
+	while (bit > x)
+		bit >>= 2;
+	for (; bit != 0; bit >>= 2)
+		if (x >= r + bit) {
+			x -= r + bit;
+			r = (r >> 1) + bit;
+		} else
+			r >>= 1;
+	return r;
+}
+
+/*
+ * Where to split the commits to list between `procs` git processes: on
+ * the first-parent line from HEAD down to the cache's base (or the
+ * root). Each process then lists the commits between two splits, merged
+ * branches included. A folder's tree grows with the register, and with
+ * it what git reads for each commit, so the newer commits cost more: the
+ * splits assume a cost that grows evenly from the oldest commit, and
+ * give each process as much of it. Returns the number of splits (none
+ * for a short history) in *out (caller frees).
+ */
+static size_t
+log_splits(struct history *h, unsigned procs, char ***out)
+{
+	git_oid *line = NULL, base;
+	git_commit *c = NULL, *parent;
+	size_t n = 0, k = 0, i;
+
+	*out = NULL;
+	if (git_oid_fromstr(&base, h->head) < 0 ||
+	    git_commit_lookup(&c, h->repo, &base) < 0)
+		return 0;
+	if (h->log_based)
+		git_oid_fromstr(&base, h->log_base);
+	while (c != NULL) {
+		if (h->log_based && git_oid_equal(git_commit_id(c), &base))
+			break;
+		line = xreallocarray(line, n + 1, sizeof(*line));
+		git_oid_cpy(&line[n++], git_commit_id(c));
+		/* A shallow clone's last commit has no parent to read. */
+		parent = NULL;
+		if (git_commit_parentcount(c) == 0 ||
+		    git_commit_parent(&parent, c, 0) < 0)
+			parent = NULL;
+		git_commit_free(c);
+		c = parent;
+	}
+	git_commit_free(c);
+	if (n >= LOG_SPLIT_MIN * procs) {
+		/*
+		 * Commit r from the oldest has cost ~r, the commits below it
+		 * ~r * r / 2: process i of p, from the newest, gets those
+		 * from n * sqrt((p - i - 1) / p) to n * sqrt((p - i) / p).
+		 */
+		*out = xcalloc(procs, sizeof(**out));
+		for (i = 1; i < procs; i++) {
+			uint64_t r = isqrt((uint64_t)n * n * (procs - i) / procs);
+			(*out)[k++] = xstrdup(git_oid_tostr_s(&line[n - r]));
+		}
+	}
+	free(line);
+	return k;
+}
+
 static void
 start_log(struct history *h)
 {
 	char *folder = xasprintf("%scontent/", h->prefix);
 	struct gitlog_hook hook = { log_seen, NULL };
+	char **splits = NULL;
+	size_t splitsz = 0, i;
 
 	if (h->rq == NULL)
 		h->rq = recqueue_start(git_repository_path(h->repo));
 	hook.arg = h->rq;
+	if (h->log_procs > 1)
+		splitsz = log_splits(h, h->log_procs, &splits);
 	h->log = gitlog_start(git_repository_path(h->repo), h->head,
-	    h->log_based ? h->log_base : NULL, folder,
-	    h->rq != NULL ? &hook : NULL);
+	    h->log_based ? h->log_base : NULL, (const char *const *)splits,
+	    splitsz, folder, h->rq != NULL ? &hook : NULL);
 	/* Without git, the walk reads the changes and parses by itself. */
 	if (h->log == NULL) {
 		recqueue_free(h->rq);
 		h->rq = NULL;
 	}
+	for (i = 0; i < splitsz; i++)
+		free(splits[i]);
+	free(splits);
 	free(folder);
 }
 
@@ -1525,8 +1606,10 @@ hist_walk(struct history *h, struct diag *dg, const struct config *cfg)
 		memcpy(h->log_base, baseid, sizeof(baseid));
 		start_log(h);
 	}
-	if (h->log != NULL && gitlog_finish(h->log) == 0)
+	if (h->log != NULL && gitlog_finish(h->log) == 0) {
 		w.log = h->log;
+		h->log_used = gitlog_procs(h->log);
+	}
 	for (k = 0; k < base; k++) {
 		ni = order[k];
 		if (!w.nodes[ni].missing && walk_commit(&w, ni) == -1)

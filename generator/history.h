@@ -88,6 +88,9 @@ struct history {
 	bool		 dir_urls;	/* base_url is set: links end in '/' */
 	unsigned	 limit;
 	struct gitlog	*log;		/* git log started by hist_prefetch() */
+	unsigned	 log_procs;	/* git processes it may run at once */
+	size_t		 log_used;	/* the walk read from so many; 0: none */
+	size_t		 log_missed;	/* commits git did not list, read by libgit2 */
 	struct recqueue	*rq;		/* records it lists, parsed ahead */
 	size_t		 ahead;		/* versions of records asked for ahead */
 	size_t		 ahead_used;	/* of those, the ones the walk wanted */

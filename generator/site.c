@@ -1104,6 +1104,7 @@ site_build(struct diag *dg, const struct build_opts *opts)
 		goto out;
 	if (s.hist != NULL) {
 		s.hist->drafts = opts->drafts;
+		s.hist->log_procs = opts->jobs;
 		hist_cache(s.hist, opts->cache_dir);
 	}
 	if (opts->base_url != NULL) {
@@ -1153,10 +1154,18 @@ site_build(struct diag *dg, const struct build_opts *opts)
 	if (s.hist != NULL && s.hist->walked)
 		phase(opts, "reading the history", &tp);
 	if (opts->verbose && s.hist != NULL && s.hist->walked &&
-	    s.hist->head[0] != '\0')
+	    s.hist->head[0] != '\0') {
 		fprintf(stderr, "docket: history: %zu commits from the cache, "
-		    "%zu read from git\n", s.hist->cache_reused,
+		    "%zu read from git", s.hist->cache_reused,
 		    s.hist->cache_walked);
+		if (s.hist->log_used > 1)
+			fprintf(stderr, " by %zu git processes",
+			    s.hist->log_used);
+		if (s.hist->log_missed > 0)
+			fprintf(stderr, " (%zu of them by libgit2)",
+			    s.hist->log_missed);
+		fputc('\n', stderr);
+	}
 	s.tmpl = tmpl_set_new(dg, load_template, &s);
 
 	/* Write everything beside the output, then swap it in. */

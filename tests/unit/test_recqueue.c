@@ -216,7 +216,7 @@ test_recqueue__git_log_tells(void)
 	git_repository_free(repo);
 	git_libgit2_shutdown();
 	hook.arg = &got;
-	g = gitlog_start(gitdir, head, NULL, "content/", &hook);
+	g = gitlog_start(gitdir, head, NULL, NULL, 0, "content/", &hook);
 	CHECK(g != NULL);
 	if (g != NULL) {
 		CHECK_INT(gitlog_finish(g), 0);
