@@ -577,18 +577,24 @@ write_redirect(struct site *s, const char *old_id, const char *new_id,
 	return rc;
 }
 
-static int
-write_redirects(struct site *s)
+/*
+ * The old ids of renamed records that get a redirect to the record's
+ * page: not where a record or a removed one's page is. Sets *olds (ids,
+ * caller frees each) and *to (the records' files). Returns the count.
+ */
+static size_t
+redirects(const struct site *s, char ***olds, const struct hist_file ***to)
 {
 	const struct history *h = hist_of(s);
 	const struct hist_file **tomb = NULL;
-	size_t i, j, k, n;
+	size_t i, j, k, nt, n = 0;
 	char *old;
-	int rc = 0;
 
+	*olds = NULL;
+	*to = NULL;
 	if (h == NULL)
 		return 0;
-	n = changes_tombstones(s, &tomb);
+	nt = changes_tombstones(s, &tomb);
 	for (i = 0; i < h->filesz; i++) {
 		const struct hist_file *f = &h->files[i];
 		if (!f->record || f->removed || !is_current(s, f->vendor))
@@ -599,17 +605,75 @@ write_redirects(struct site *s)
 			    !str_endswith(p, ".xml") || strchr(p + 16, '/'))
 				continue;
 			old = xstrndup(p + 16, strlen(p) - 20);
-			for (k = 0; k < n && strcmp(tomb[k]->vendor, old) != 0; k++)
+			for (k = 0; k < nt && strcmp(tomb[k]->vendor, old) != 0;
+			    k++)
 				continue;
-			/* Not where a record or a removed one's page is. */
-			if (id_valid(old) && k == n && !is_current(s, old) &&
-			    write_redirect(s, old, f->vendor, f->name != NULL ?
-			    f->name : f->vendor) == -1)
-				rc = -1;
-			free(old);
+			if (!id_valid(old) || k < nt || is_current(s, old)) {
+				free(old);
+				continue;
+			}
+			*olds = xreallocarray(*olds, n + 1, sizeof(**olds));
+			*to = xreallocarray(*to, n + 1, sizeof(**to));
+			(*olds)[n] = old;
+			(*to)[n++] = f;
 		}
 	}
 	free(tomb);
+	return n;
+}
+
+size_t
+changes_outputs(const struct site *s, char ***out)
+{
+	const struct history *h = hist_of(s);
+	const struct hist_file **tomb, **to;
+	struct tval *years;
+	char **olds;
+	size_t i, n = 0, nt, nr, ny;
+
+	*out = NULL;
+	if (h == NULL)
+		return 0;
+	years = changes_years_tv(s);
+	ny = tval_len(years);
+	nt = changes_tombstones(s, &tomb);
+	nr = redirects(s, &olds, &to);
+	*out = xcalloc(ny + nt + nr + s->recordsz + 1, sizeof(**out));
+	for (i = 0; i < ny; i++)
+		(*out)[n++] = xasprintf("changes/%s/index.html",
+		    tval_get_str(tval_at(years, i), "year"));
+	for (i = 0; i < nt; i++)
+		(*out)[n++] = xasprintf("vendors/%s/index.html", tomb[i]->vendor);
+	for (i = 0; i < nr; i++) {
+		(*out)[n++] = xasprintf("vendors/%s/index.html", olds[i]);
+		free(olds[i]);
+	}
+	for (i = 0; i < s->recordsz; i++)
+		(*out)[n++] = xasprintf("vendors/%s/feed.xml",
+		    s->records[i]->id);
+	tval_free(years);
+	free(tomb);
+	free(olds);
+	free(to);
+	return n;
+}
+
+static int
+write_redirects(struct site *s)
+{
+	char **olds;
+	const struct hist_file **to;
+	size_t i, n = redirects(s, &olds, &to);
+	int rc = 0;
+
+	for (i = 0; i < n; i++) {
+		if (write_redirect(s, olds[i], to[i]->vendor, to[i]->name != NULL ?
+		    to[i]->name : to[i]->vendor) == -1)
+			rc = -1;
+		free(olds[i]);
+	}
+	free(olds);
+	free(to);
 	return rc;
 }
 

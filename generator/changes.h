@@ -40,6 +40,13 @@ size_t		 changes_tombstones(const struct site *,
 struct tval	*changes_tombstone_tv(const struct site *,
 		     const struct hist_file *);
 /*
+ * The output paths only a build with history writes: the change lists
+ * of each year, removed records' pages, redirects from renamed records'
+ * old ids, and the vendors' feeds. Sets *out (caller frees each and
+ * the array); returns the count.
+ */
+size_t		 changes_outputs(const struct site *, char ***out);
+/*
  * The vendors' feeds (vendors/<id>/feed.xml), one item per record, as a
  * part for jobs_run_parts(); an empty part without history. Release it
  * with changes_feeds_release().

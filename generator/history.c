@@ -1271,8 +1271,9 @@ isqrt(uint64_t x)
  * branches included. A folder's tree grows with the register, and with
  * it what git reads for each commit, so the newer commits cost more: the
  * splits assume a cost that grows evenly from the oldest commit, and
- * give each process as much of it. Returns the number of splits (none
- * for a short history) in *out (caller frees).
+ * give each process as much of it, and at least LOG_SPLIT_MIN commits.
+ * Returns the number of splits (none for a short history) in *out
+ * (caller frees).
  */
 static size_t
 log_splits(struct history *h, unsigned procs, char ***out)
@@ -1301,7 +1302,9 @@ log_splits(struct history *h, unsigned procs, char ***out)
 		c = parent;
 	}
 	git_commit_free(c);
-	if (n >= LOG_SPLIT_MIN * procs) {
+	if (procs > n / LOG_SPLIT_MIN)
+		procs = (unsigned)(n / LOG_SPLIT_MIN);
+	if (procs > 1) {
 		/*
 		 * Commit r from the oldest has cost ~r, the commits below it
 		 * ~r * r / 2: process i of p, from the newest, gets those

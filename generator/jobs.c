@@ -58,17 +58,39 @@ struct worker {
 	size_t		 off;		/* of in, read so far */
 };
 
+/*
+ * The processors a cgroup (v2) quota allows, as a container runtime's
+ * --cpus sets it: "200000 100000" is 2. 0 when there is no quota.
+ */
+static long
+cgroup_cpus(void)
+{
+	long long quota, period;
+	FILE *f = fopen("/sys/fs/cgroup/cpu.max", "r");
+	long n = 0;
+
+	if (f == NULL)
+		return 0;
+	if (fscanf(f, "%lld %lld", &quota, &period) == 2 && quota > 0 &&
+	    period > 0)
+		n = (long)((quota + period - 1) / period);
+	fclose(f);
+	return n;
+}
+
 unsigned
 jobs_default(void)
 {
 	cpu_set_t set;
-	long n;
+	long n, q;
 
 	if (sched_getaffinity(0, sizeof(set), &set) == 0)
 		n = CPU_COUNT(&set);
 	else
 		n = sysconf(_SC_NPROCESSORS_ONLN);
-	return n < 1 ? 1 : n > 64 ? 64 : (unsigned)n;
+	if ((q = cgroup_cpus()) > 0 && q < n)
+		n = q;
+	return n < 1 ? 1 : n > JOBS_DEFAULT_MAX ? JOBS_DEFAULT_MAX : (unsigned)n;
 }
 
 static int
@@ -118,7 +140,7 @@ result_of(const struct jobs_part *parts, size_t g)
 /* The life of process w of k: its items, then _exit(). */
 static void
 work(struct site *s, const struct jobs_part *parts, size_t n, unsigned w,
-    unsigned k, int fd)
+    unsigned k, int fd, pid_t parent)
 {
 	struct diag *dg = s->dg;
 	struct buf held = BUF_INIT, res = BUF_INIT;
@@ -126,8 +148,10 @@ work(struct site *s, const struct jobs_part *parts, size_t n, unsigned w,
 	size_t i, written, reused;
 	unsigned errors, warnings;
 
-	/* Not left running if the build is killed. */
+	/* Not left running if the build is killed, even before this. */
 	prctl(PR_SET_PDEATHSIG, SIGKILL);
+	if (getppid() != parent)
+		_exit(3);
 	dg->hold = &held;
 	dg->capture = NULL;
 	dg->progress = false;
@@ -211,6 +235,18 @@ take(struct site *s, struct worker *wk, unsigned w, unsigned k, size_t n,
 	return 0;
 }
 
+/* Waits for process pid. Returns its status; 0 when there is none. */
+static int
+reap(pid_t pid)
+{
+	int status = 0;
+
+	while (waitpid(pid, &status, 0) == -1)
+		if (errno != EINTR)
+			return 0;
+	return status;
+}
+
 static int
 run_serial(struct jobs_part *parts, size_t nparts)
 {
@@ -249,6 +285,7 @@ jobs_run_parts(struct site *s, struct jobs_part *parts, size_t nparts)
 	char chunk[65536];
 	ssize_t r;
 	size_t i, n = 0;
+	pid_t parent;
 	int fds[2], status, rc = 0;
 
 	for (i = 0; i < nparts; i++) {
@@ -268,20 +305,19 @@ jobs_run_parts(struct site *s, struct jobs_part *parts, size_t nparts)
 	wk = xcalloc(k, sizeof(*wk));
 	pfd = xcalloc(k, sizeof(*pfd));
 	done = xcalloc(n, sizeof(*done));
-	fflush(stdout);
-	fflush(stderr);
 	for (w = 0; w < k; w++) {
 		wk[w].fd = -1;
 		wk[w].pid = -1;
-		fds[0] = fds[1] = -1;
-		if (pipe2(fds, O_CLOEXEC) == -1 || (wk[w].pid = fork()) == -1) {
-			rc = diag_error(dg, NULL, "cannot start a build "
-			    "process: %s", strerror(errno));
-			s->io_failed = true;
-			if (fds[0] >= 0) {
-				close(fds[0]);
-				close(fds[1]);
-			}
+	}
+	fflush(stdout);
+	fflush(stderr);
+	parent = getpid();
+	for (w = 0; w < k; w++) {
+		if (pipe2(fds, O_CLOEXEC) == -1)
+			break;
+		if ((wk[w].pid = fork()) == -1) {
+			close(fds[0]);
+			close(fds[1]);
 			break;
 		}
 		if (wk[w].pid == 0) {
@@ -291,10 +327,27 @@ jobs_run_parts(struct site *s, struct jobs_part *parts, size_t nparts)
 			free(wk);
 			free(pfd);
 			free(done);
-			work(s, parts, n, w, k, fds[1]);
+			work(s, parts, n, w, k, fds[1], parent);
 		}
 		close(fds[1]);
 		wk[w].fd = fds[0];
+	}
+	if (w < k) {
+		/*
+		 * Too few processes (no memory, too many processes or open
+		 * files): stop those started and do it all here. A file they
+		 * wrote is written again.
+		 */
+		for (i = 0; i < w; i++) {
+			kill(wk[i].pid, SIGKILL);
+			close(wk[i].fd);
+			reap(wk[i].pid);
+		}
+		free(done);
+		free(pfd);
+		free(wk);
+		s->procs = 1;
+		return run_serial(parts, nparts);
 	}
 
 	/* Read every pipe until each process has said all. */
@@ -337,8 +390,8 @@ jobs_run_parts(struct site *s, struct jobs_part *parts, size_t nparts)
 			close(wk[w].fd);
 		if (wk[w].pid <= 0)
 			continue;
-		while (waitpid(wk[w].pid, &status, 0) == -1 && errno == EINTR)
-			;
+		/* Without a status (SIGCHLD ignored), what it sent tells. */
+		status = reap(wk[w].pid);
 		if (WIFSIGNALED(status) || (WIFEXITED(status) &&
 		    WEXITSTATUS(status) != 0)) {
 			if (WIFSIGNALED(status))
@@ -360,6 +413,7 @@ jobs_run_parts(struct site *s, struct jobs_part *parts, size_t nparts)
 			if (rc == 0)
 				rc = diag_error(dg, NULL, "a build process "
 				    "ended before its work was done");
+			s->io_failed = true;
 			continue;
 		}
 		diag_replay(dg, done[i].diag, done[i].diaglen,

@@ -47,7 +47,11 @@ int	jobs_run_parts(struct site *s, struct jobs_part *, size_t nparts);
 int	jobs_run(struct site *s, size_t n, jobs_fn fn, void *arg,
 	    struct buf *results);
 
-/* The default number of jobs: the processors this process may use. */
+/*
+ * The default number of jobs: the processors this process may use (its
+ * CPU affinity, and a cgroup's CPU quota), at most JOBS_DEFAULT_MAX.
+ */
+#define JOBS_DEFAULT_MAX	16
 unsigned jobs_default(void);
 
 #endif

@@ -415,6 +415,8 @@ main(int argc, char *argv[])
 	 * be reported like a full disk instead of killing the build midway.
 	 */
 	signal(SIGXFSZ, SIG_IGN);
+	/* Inherited as ignored, it would take the status of git and of -j. */
+	signal(SIGCHLD, SIG_DFL);
 	diag_init(&dg);
 	if (gh != NULL && strcmp(gh, "true") == 0)
 		dg.format = DIAG_GITHUB;

@@ -76,7 +76,12 @@ site_url_for(const struct site *s, const char *out)
 bool
 site_keep_at_exit(const struct site *s)
 {
-#if defined(__SANITIZE_ADDRESS__)
+#if defined(__has_feature)
+#if __has_feature(address_sanitizer)
+#define DOCKET_ASAN 1
+#endif
+#endif
+#if defined(__SANITIZE_ADDRESS__) || defined(DOCKET_ASAN)
 	(void)s;
 	return false;
 #else
@@ -619,11 +624,13 @@ check_collisions(struct site *s)
 {
 	struct outpath *v;
 	struct facets fc;
-	size_t n = 0, i, j, cap, aliasesz = 0, na = 0, facetsz = 0;
-	char **vendor_outs, **alias_outs, **facet_outs;
+	size_t n = 0, i, j, cap, aliasesz = 0, na = 0, facetsz = 0, histsz;
+	char **vendor_outs, **alias_outs, **facet_outs, **hist_outs;
 	struct pos p;
 	int k, rc = 0;
 
+	/* With the history read, what it adds too. */
+	histsz = changes_outputs(s, &hist_outs);
 	for (i = 0; i < s->pagesz; i++)
 		aliasesz += s->pages[i].aliasesz;
 	facets_collect(&fc, s->records, s->recordsz);
@@ -631,7 +638,7 @@ check_collisions(struct site *s)
 		facetsz += 1 + fc.termsz[k];
 	facet_outs = xcalloc(facetsz + 1, sizeof(char *));
 	cap = NELEM(generated) + exports_outputsz + facetsz + s->pagesz +
-	    s->copiesz + s->recordsz + aliasesz;
+	    s->copiesz + s->recordsz + aliasesz + histsz;
 	v = xcalloc(cap, sizeof(*v));
 	vendor_outs = xcalloc(s->recordsz + 1, sizeof(char *));
 	alias_outs = xcalloc(aliasesz + 1, sizeof(char *));
@@ -639,6 +646,8 @@ check_collisions(struct site *s)
 		v[n++] = (struct outpath){ generated[i], NULL };
 	for (i = 0; i < exports_outputsz; i++)
 		v[n++] = (struct outpath){ exports_outputs[i], NULL };
+	for (i = 0; i < histsz; i++)
+		v[n++] = (struct outpath){ hist_outs[i], NULL };
 	for (k = 0, j = 0; k < FACET__MAX; k++) {
 		facet_outs[j] = facet_out((enum facet_kind)k, NULL);
 		v[n++] = (struct outpath){ facet_outs[j++], NULL };
@@ -692,6 +701,9 @@ check_collisions(struct site *s)
 	for (i = 0; i < facetsz; i++)
 		free(facet_outs[i]);
 	free(facet_outs);
+	for (i = 0; i < histsz; i++)
+		free(hist_outs[i]);
+	free(hist_outs);
 	facets_release(&fc);
 	free(v);
 	return rc;
@@ -1153,6 +1165,9 @@ site_build(struct diag *dg, const struct build_opts *opts)
 		goto out;
 	if (s.hist != NULL && s.hist->walked)
 		phase(opts, "reading the history", &tp);
+	/* The history's own pages, which it alone tells of. */
+	if (s.hist != NULL && s.hist->walked && check_collisions(&s) == -1)
+		goto out;
 	if (opts->verbose && s.hist != NULL && s.hist->walked &&
 	    s.hist->head[0] != '\0') {
 		fprintf(stderr, "docket: history: %zu commits from the cache, "
