@@ -14,6 +14,7 @@
 #include "date.h"
 #include "diag.h"
 #include "directive.h"
+#include "embedded.h"
 #include "facet.h"
 #include "history.h"
 #include "jobs.h"
@@ -21,6 +22,7 @@
 #include "model.h"
 #include "record.h"
 #include "site.h"
+#include "source.h"
 #include "template.h"
 #include "util.h"
 
@@ -559,21 +561,40 @@ page_item(void *arg, size_t i, struct buf *html)
 }
 
 /*
- * Parses the templates pages use here, once, rather than in every
- * process of a parallel build.
+ * Parses every template here, once, rather than in every process of a
+ * parallel build: the site's (the .html files of templates/) and the
+ * theme's. An error in one is reported once, and fails the build
+ * whether a page uses the template or not (as Hugo does with layouts).
  */
 static void
 prepare_templates(struct model *m)
 {
-	static const char *const used[] = {
-		"page", "vendor", "changes", "tombstone", "facets", "facet",
-		"dir-vendors", "dir-vendor", "dir-timeline"
-	};
 	struct site *s = m->s;
-	size_t i;
+	char **names = NULL, *name;
+	size_t namesz = 0, i, n;
+	const char *e;
 
-	for (i = 0; i < NELEM(used); i++)
-		tmpl_prepare(s->tmpl, used[i]);
+	if (source_type(s->src, "templates") == SRC_DIR &&
+	    source_list(s->src, "templates", &names, &namesz) == 0) {
+		for (i = 0; i < namesz; i++)
+			if ((n = strlen(names[i])) > 5 &&
+			    strcmp(names[i] + n - 5, ".html") == 0) {
+				name = xstrndup(names[i], n - 5);
+				tmpl_prepare(s->tmpl, name);
+				free(name);
+			}
+		source_list_free(names, namesz);
+	}
+	for (i = 0; i < embedded_count; i++) {
+		e = embedded_files[i].name;
+		if (strncmp(e, "templates/", 10) != 0 ||
+		    strchr(e + 10, '/') != NULL ||
+		    (n = strlen(e)) < 16 || strcmp(e + n - 5, ".html") != 0)
+			continue;
+		name = xstrndup(e + 10, n - 15);
+		tmpl_prepare(s->tmpl, name);
+		free(name);
+	}
 	for (i = 0; i < s->pagesz; i++)
 		if (s->pages[i].layout != NULL)
 			tmpl_prepare(s->tmpl, s->pages[i].layout);

@@ -1065,17 +1065,24 @@ now(void)
 
 /*
  * Under --verbose, how long the phase that just ended took, and the most
- * memory the build had used by its end.
+ * memory the build (its main process, and the largest of the processes
+ * it started: git, -j) had used by its end.
  */
 static void
 phase(const struct build_opts *opts, const char *name, double *tp)
 {
-	struct rusage ru;
+	struct rusage self, kids;
 	double t = now();
 
-	if (opts->verbose && getrusage(RUSAGE_SELF, &ru) == 0)
-		fprintf(stderr, "docket: took %.3f s %s (memory: %ld MB)\n",
-		    t - *tp, name, ru.ru_maxrss / 1024);
+	if (opts->verbose && getrusage(RUSAGE_SELF, &self) == 0 &&
+	    getrusage(RUSAGE_CHILDREN, &kids) == 0) {
+		fprintf(stderr, "docket: took %.3f s %s (memory: %ld MB",
+		    t - *tp, name, self.ru_maxrss / 1024);
+		if (kids.ru_maxrss > 0)
+			fprintf(stderr, "; other processes: %ld MB",
+			    kids.ru_maxrss / 1024);
+		fputs(")\n", stderr);
+	}
 	*tp = t;
 }
 
