@@ -3,9 +3,11 @@
  * counts and status of one process, in order, whatever the number of
  * processes.
  */
+#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "buf.h"
 #include "diag.h"
@@ -104,4 +106,93 @@ test_jobs__same_as_one_process(void)
 	}
 	buf_release(&one);
 	buf_release(&many);
+}
+
+/* Item i: a result of 100,000 bytes, made of its number. */
+static int
+big_item(void *arg, size_t i, struct buf *res)
+{
+	size_t k;
+
+	(void)arg;
+	for (k = 0; k < 100000; k++)
+		buf_putc(res, (int)('a' + i % 26));
+	return 0;
+}
+
+static pid_t test_parent;
+
+/* Item 13 ends its process (never the test's own). */
+static int
+crash_item(void *arg, size_t i, struct buf *res)
+{
+	(void)arg;
+	(void)res;
+	if (i == 13 && getpid() != test_parent)
+		raise(SIGKILL);
+	return 0;
+}
+
+/* Empty parts, parts keeping no result, results larger than a pipe. */
+void
+test_jobs__parts_of_every_size(void)
+{
+	struct diag dg;
+	struct build_opts opts;
+	struct site s;
+	struct buf held = BUF_INIT, r[20];
+	struct jobs_part parts[4];
+	size_t i, k;
+
+	diag_init(&dg);
+	dg.hold = &held;
+	memset(&opts, 0, sizeof(opts));
+	opts.jobs = 3;
+	memset(&s, 0, sizeof(s));
+	s.dg = &dg;
+	s.opts = &opts;
+	for (i = 0; i < NELEM(r); i++)
+		buf_init(&r[i]);
+	parts[0] = (struct jobs_part){ big_item, NULL, 0, NULL, 0 };
+	parts[1] = (struct jobs_part){ big_item, NULL, 10, NULL, 0 };
+	parts[2] = (struct jobs_part){ big_item, NULL, 0, r, 0 };
+	parts[3] = (struct jobs_part){ big_item, NULL, NELEM(r), r, 0 };
+	CHECK_INT(jobs_run_parts(&s, parts, 4), 0);
+	CHECK_INT((int)s.procs, 3);
+	for (i = 0; i < NELEM(r); i++) {
+		CHECK_INT((int)r[i].len, 100000);
+		for (k = 0; k < r[i].len && r[i].ptr[k] == 'a' + (int)(i % 26); k++)
+			continue;
+		CHECK_INT((int)k, 100000);
+		buf_release(&r[i]);
+	}
+	CHECK_STR(held.ptr, "");
+	CHECK_INT((int)dg.errors, 0);
+	buf_release(&held);
+}
+
+/* A process that dies is reported, and the run ends. */
+void
+test_jobs__a_process_dies(void)
+{
+	struct diag dg;
+	struct build_opts opts;
+	struct site s;
+	struct buf held = BUF_INIT;
+	struct jobs_part part = { crash_item, NULL, 40, NULL, 0 };
+
+	test_parent = getpid();
+	diag_init(&dg);
+	dg.hold = &held;
+	memset(&opts, 0, sizeof(opts));
+	opts.jobs = 2;
+	memset(&s, 0, sizeof(s));
+	s.dg = &dg;
+	s.opts = &opts;
+	CHECK_INT(jobs_run_parts(&s, &part, 1), -1);
+	CHECK_INT(part.rc, -1);
+	CHECK(strstr(held.ptr, "docket: error: a build process was killed by "
+	    "signal 9\n") != NULL);
+	CHECK(s.io_failed);
+	buf_release(&held);
 }
