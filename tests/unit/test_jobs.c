@@ -21,6 +21,20 @@ struct part_arg {
 	const char	*name;
 };
 
+/* A site with only what jobs_run_parts() uses, its messages held. */
+static void
+bare_site(struct site *s, struct build_opts *opts, struct diag *dg,
+    struct buf *held, unsigned jobs)
+{
+	diag_init(dg);
+	dg->hold = held;
+	memset(opts, 0, sizeof(*opts));
+	opts->jobs = jobs;
+	memset(s, 0, sizeof(*s));
+	s->dg = dg;
+	s->opts = opts;
+}
+
 /* Item i: a result, a warning every 5th, an error every 7th. */
 static int
 item(void *arg, size_t i, struct buf *res)
@@ -49,13 +63,7 @@ run(unsigned jobs, struct buf *out, unsigned *errors, unsigned *warnings,
 	struct jobs_part parts[2];
 	size_t i;
 
-	diag_init(&dg);
-	dg.hold = out;
-	memset(&opts, 0, sizeof(opts));
-	opts.jobs = jobs;
-	memset(&s, 0, sizeof(s));
-	s.dg = &dg;
-	s.opts = &opts;
+	bare_site(&s, &opts, &dg, out, jobs);
 	a1 = (struct part_arg){ &dg, "a" };
 	a2 = (struct part_arg){ &dg, "b" };
 	for (i = 0; i < NELEM(r1); i++)
@@ -144,13 +152,7 @@ test_jobs__parts_of_every_size(void)
 	struct jobs_part parts[4];
 	size_t i, k;
 
-	diag_init(&dg);
-	dg.hold = &held;
-	memset(&opts, 0, sizeof(opts));
-	opts.jobs = 3;
-	memset(&s, 0, sizeof(s));
-	s.dg = &dg;
-	s.opts = &opts;
+	bare_site(&s, &opts, &dg, &held, 3);
 	for (i = 0; i < NELEM(r); i++)
 		buf_init(&r[i]);
 	parts[0] = (struct jobs_part){ big_item, NULL, 0, NULL, 0 };
@@ -182,13 +184,7 @@ test_jobs__a_process_dies(void)
 	struct jobs_part part = { crash_item, NULL, 40, NULL, 0 };
 
 	test_parent = getpid();
-	diag_init(&dg);
-	dg.hold = &held;
-	memset(&opts, 0, sizeof(opts));
-	opts.jobs = 2;
-	memset(&s, 0, sizeof(s));
-	s.dg = &dg;
-	s.opts = &opts;
+	bare_site(&s, &opts, &dg, &held, 2);
 	CHECK_INT(jobs_run_parts(&s, &part, 1), -1);
 	CHECK_INT(part.rc, -1);
 	CHECK(strstr(held.ptr, "docket: error: a build process was killed by "
