@@ -26,7 +26,7 @@
 #define MAP_LINEAR	16	/* maps larger than this get a hash index */
 
 struct tkv {
-	char		*key;
+	const char	*key;		/* interned: see intern() */
 	uint32_t	 hash;
 	struct tval	*val;
 };
@@ -206,6 +206,55 @@ str_hash(const char *s)
 }
 
 /*
+ * Map keys, and the names templates look up, are kept once each, for the
+ * life of the process: a map stores no copy of its keys (a site has
+ * hundreds of thousands of values, and a few dozen keys), and a lookup
+ * finds its key by address, not by comparing strings.
+ */
+static struct {
+	const char	**s;
+	uint32_t	 *h;
+	size_t		  len;
+	size_t		  cap;		/* a power of two */
+} pool;
+
+static const char *
+intern(const char *key, uint32_t h)
+{
+	const char **s;
+	uint32_t *hs;
+	size_t i, k, cap, mask;
+
+	if (pool.len * 2 >= pool.cap) {
+		cap = pool.cap == 0 ? 256 : pool.cap * 2;
+		s = xcalloc(cap, sizeof(*s));
+		hs = xcalloc(cap, sizeof(*hs));
+		for (k = 0; k < pool.cap; k++) {
+			if (pool.s[k] == NULL)
+				continue;
+			for (i = pool.h[k] & (cap - 1); s[i] != NULL;
+			    i = (i + 1) & (cap - 1))
+				continue;
+			s[i] = pool.s[k];
+			hs[i] = pool.h[k];
+		}
+		free(pool.s);
+		free(pool.h);
+		pool.s = s;
+		pool.h = hs;
+		pool.cap = cap;
+	}
+	mask = pool.cap - 1;
+	for (i = h & mask; pool.s[i] != NULL; i = (i + 1) & mask)
+		if (pool.h[i] == h && strcmp(pool.s[i], key) == 0)
+			return pool.s[i];
+	pool.s[i] = xstrdup(key);
+	pool.h[i] = h;
+	pool.len++;
+	return pool.s[i];
+}
+
+/*
  * Data tree.
  */
 
@@ -311,10 +360,8 @@ tval_free(struct tval *v)
 		free(v->u.list.v);
 		break;
 	case TVAL_MAP:
-		for (i = 0; i < v->u.map.len; i++) {
-			free(v->u.map.kv[i].key);
+		for (i = 0; i < v->u.map.len; i++)
 			tval_free(v->u.map.kv[i].val);
-		}
 		free(v->u.map.kv);
 		free(v->u.map.idx);
 		break;
@@ -348,7 +395,8 @@ map_find(const struct tval *m, const char *key, uint32_t h)
 	if (m->u.map.idx == NULL) {
 		for (i = 0; i < m->u.map.len; i++) {
 			kv = &m->u.map.kv[i];
-			if (kv->hash == h && strcmp(kv->key, key) == 0)
+			if (kv->hash == h && (kv->key == key ||
+			    strcmp(kv->key, key) == 0))
 				return i;
 		}
 		return NONE;
@@ -356,7 +404,8 @@ map_find(const struct tval *m, const char *key, uint32_t h)
 	mask = m->u.map.idxcap - 1;
 	for (i = h & mask; (slot = m->u.map.idx[i]) != 0; i = (i + 1) & mask) {
 		kv = &m->u.map.kv[slot - 1];
-		if (kv->hash == h && strcmp(kv->key, key) == 0)
+		if (kv->hash == h && (kv->key == key ||
+		    strcmp(kv->key, key) == 0))
 			return slot - 1;
 	}
 	return NONE;
@@ -415,7 +464,7 @@ tval_set(struct tval *map, const char *key, struct tval *v)
 		    sizeof(*map->u.map.kv));
 	}
 	kv = &map->u.map.kv[map->u.map.len++];
-	kv->key = xstrdup(key);
+	kv->key = intern(key, h);
 	kv->hash = h;
 	kv->val = v;
 	map_index(map);
@@ -1130,8 +1179,10 @@ node_name(struct node *n, const char *s, size_t len, bool dotted)
 			copy[i] = '\0';
 			n->parts[k++].s = copy + i + 1;
 		}
-	for (k = 0; k < n->nparts; k++)
+	for (k = 0; k < n->nparts; k++) {
 		n->parts[k].hash = str_hash(n->parts[k].s);
+		n->parts[k].s = intern(n->parts[k].s, n->parts[k].hash);
+	}
 }
 
 /* Sets the indentation of n from [off, off+len), minus the prefix strip. */
