@@ -1186,7 +1186,7 @@ cache_key(struct history *h, const struct config *cfg)
 
 	if (!histcache_self(&self))
 		return NULL;
-	buf_printf(&k, "docket history cache 1\ndocket %s %016llx\n",
+	buf_printf(&k, "docket history cache 2\ndocket %s %016llx\n",
 	    DOCKET_VERSION, (unsigned long long)self);
 	buf_printf(&k, "prefix %s\nauthors %d\ndrafts %d\ndate-format ",
 	    h->prefix, cfg->hist_authors, h->drafts);
