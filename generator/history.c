@@ -17,6 +17,9 @@
 
 /* Fewer commits than this for each git process: one process lists all. */
 #define LOG_SPLIT_MIN	200
+/* Pack files: the size of a window mapped, and of all mapped at once. */
+#define PACK_WINDOW	(4 << 20)
+#define PACK_MAPPED	(16 << 20)
 #include <errno.h>
 #include <limits.h>
 #include <stdint.h>
@@ -399,6 +402,15 @@ lib_init(void)
 	 */
 	git_libgit2_opts(GIT_OPT_SET_CACHE_OBJECT_LIMIT, GIT_OBJECT_TREE,
 	    (size_t)64 << 20);
+	/*
+	 * Map pack files in windows of 4 MiB, at most 16 MiB at once
+	 * (defaults: 1 GiB and 8 GiB). The walk reads versions from all
+	 * over the pack; with the defaults every page of it that was read
+	 * stayed mapped, and counted in the build's memory, to the end.
+	 */
+	git_libgit2_opts(GIT_OPT_SET_MWINDOW_SIZE, (size_t)PACK_WINDOW);
+	git_libgit2_opts(GIT_OPT_SET_MWINDOW_MAPPED_LIMIT,
+	    (size_t)PACK_MAPPED);
 }
 
 static void
