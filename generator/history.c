@@ -17,6 +17,9 @@
 
 /* Fewer commits than this for each git process: one process lists all. */
 #define LOG_SPLIT_MIN	200
+/* Pack files: the size of a window mapped, and of all mapped at once. */
+#define PACK_WINDOW	(4 << 20)
+#define PACK_MAPPED	(16 << 20)
 #include <errno.h>
 #include <limits.h>
 #include <stdint.h>
@@ -69,6 +72,7 @@ struct pathmap {
 struct parsed {
 	git_oid		 id;
 	struct record	*rec;		/* NULL: does not parse */
+	bool		 own;		/* parsed here, not the queue's */
 };
 
 struct walk {
@@ -399,6 +403,15 @@ lib_init(void)
 	 */
 	git_libgit2_opts(GIT_OPT_SET_CACHE_OBJECT_LIMIT, GIT_OBJECT_TREE,
 	    (size_t)64 << 20);
+	/*
+	 * Map pack files in windows of 4 MiB, at most 16 MiB at once
+	 * (defaults: 1 GiB and 8 GiB). The walk reads versions from all
+	 * over the pack; with the defaults every page of it that was read
+	 * stayed mapped, and counted in the build's memory, to the end.
+	 */
+	git_libgit2_opts(GIT_OPT_SET_MWINDOW_SIZE, (size_t)PACK_WINDOW);
+	git_libgit2_opts(GIT_OPT_SET_MWINDOW_MAPPED_LIMIT,
+	    (size_t)PACK_MAPPED);
 }
 
 static void
@@ -667,8 +680,10 @@ parse_blob(struct walk *w, const git_oid *id, const char *path)
 		return w->parsed[i]->rec;
 	p = xcalloc(1, sizeof(*p));
 	git_oid_cpy(&p->id, id);
-	if (w->h->rq == NULL || !recqueue_take(w->h->rq, id, path, &p->rec))
+	if (w->h->rq == NULL || !recqueue_take(w->h->rq, id, path, &p->rec)) {
 		p->rec = recqueue_parse(w->h->repo, id, path);
+		p->own = true;
+	}
 	w->parsed = xreallocarray(w->parsed, w->parsedsz + 1, sizeof(*w->parsed));
 	w->parsed[w->parsedsz] = p;
 	oidmap_put(&w->parsedmap, &p->id, w->parsedsz++);
@@ -1622,7 +1637,10 @@ hist_walk(struct history *h, struct diag *dg, const struct config *cfg)
 			h->root_id = xstrdup(git_oid_tostr_s(&w.nodes[ni].id));
 		}
 	}
-	/* Before the time zone is set below, with no other thread running. */
+	/*
+	 * Before the time zone is set below, with no other thread running.
+	 * The records the worker parsed go with it: nothing reads them now.
+	 */
 	stop_log(h);
 	h->cache_walked = base;
 	if (base < ordersz) {
@@ -1665,7 +1683,8 @@ done:
 	histcache_release(&ce);
 	free(order);
 	for (i = 0; i < w.parsedsz; i++) {
-		record_free(w.parsed[i]->rec);
+		if (w.parsed[i]->own)
+			record_free(w.parsed[i]->rec);
 		free(w.parsed[i]);
 	}
 	free(w.parsed);

@@ -7,8 +7,20 @@
  * own. The queue is a list in the order asked for, with a table from
  * (blob, path) to its place; one mutex guards both, and nothing is
  * parsed while it is held.
+ *
+ * Each record parsed is copied into one block of a slab, memory mapped
+ * by the worker alone, and the parse's own allocations are freed at
+ * once. A record held until the walk takes it is then one block, not
+ * some thirty allocations of the worker's malloc arena (which the rest
+ * of the build does not allocate from, and which kept what the walk
+ * had freed), and the slabs go back to the system with the queue.
  */
+#define _DEFAULT_SOURCE	/* MAP_ANONYMOUS */
+#include <sys/mman.h>
+
 #include <pthread.h>
+#include <stdalign.h>
+#include <stddef.h>
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
@@ -32,6 +44,15 @@ struct rq_item {
 	struct record	*rec;
 };
 
+/* Memory for records, mapped by the worker, freed with the queue. */
+struct rq_slab {
+	struct rq_slab	*next;
+	size_t		 size;		/* bytes mapped, this header included */
+	size_t		 used;
+};
+
+#define SLAB_SIZE	((size_t)1 << 20)
+
 struct recqueue {
 	pthread_mutex_t	 lock;
 	pthread_cond_t	 more;		/* an item was added, or stop */
@@ -46,6 +67,7 @@ struct recqueue {
 	size_t		 wanted;	/* items recqueue_take() asked for */
 	size_t		*table;		/* item index + 1; 0: free */
 	size_t		 tablecap;
+	struct rq_slab	*slabs;		/* the worker's alone; newest first */
 };
 
 struct record *
@@ -63,6 +85,145 @@ recqueue_parse(git_repository *repo, const git_oid *id, const char *path)
 		    (size_t)git_blob_rawsize(blob));
 	git_blob_free(blob);
 	return rec;
+}
+
+/* ---- records in one block ---- */
+
+/* Where a record is copied; base NULL: only the size is counted. */
+struct pack {
+	char	*base;
+	size_t	 off;
+};
+
+#define PACK_ALIGN	alignof(max_align_t)
+
+/* Stores a value into the copy, unless the pass only counts. */
+#define PUT(pk, dst, val) do {			\
+	void *put_ = (val);			\
+	if ((pk)->base != NULL)			\
+		(dst) = put_;			\
+} while (0)
+
+static void *
+pack_mem(struct pack *pk, const void *src, size_t n, size_t align)
+{
+	char *p = NULL;
+
+	if (src == NULL)
+		return NULL;
+	pk->off = (pk->off + align - 1) & ~(align - 1);
+	if (pk->base != NULL) {
+		p = pk->base + pk->off;
+		memcpy(p, src, n);
+	}
+	pk->off += n;
+	return p;
+}
+
+static char *
+pack_str(struct pack *pk, const char *s)
+{
+	return s != NULL ? pack_mem(pk, s, strlen(s) + 1, 1) : NULL;
+}
+
+static char **
+pack_strv(struct pack *pk, char *const *v, size_t n)
+{
+	char **c = pack_mem(pk, v, n * sizeof(*v), PACK_ALIGN);
+	size_t i;
+
+	for (i = 0; v != NULL && i < n; i++)
+		PUT(pk, c[i], pack_str(pk, v[i]));
+	return c;
+}
+
+/*
+ * Copies r and all it points to, every field of struct record and of
+ * what it holds (see record_free()), into pk. Returns the copy (NULL
+ * when the pass only counts).
+ */
+static struct record *
+pack_record(struct pack *pk, const struct record *r)
+{
+	struct record *c = pack_mem(pk, r, sizeof(*r), PACK_ALIGN);
+	struct action *a;
+	struct source *src;
+	struct response *rs;
+	size_t i, j;
+
+	PUT(pk, c->path, pack_str(pk, r->path));
+	PUT(pk, c->id, pack_str(pk, r->id));
+	PUT(pk, c->name, pack_str(pk, r->name));
+	PUT(pk, c->aliases, pack_strv(pk, r->aliases, r->aliasesz));
+	PUT(pk, c->country_code, pack_str(pk, r->country_code));
+	PUT(pk, c->country, pack_str(pk, r->country));
+	PUT(pk, c->website, pack_str(pk, r->website));
+	PUT(pk, c->products, pack_strv(pk, r->products, r->productsz));
+	PUT(pk, c->summary.text, pack_str(pk, r->summary.text));
+	a = pack_mem(pk, r->actions, r->actionsz * sizeof(*a), PACK_ALIGN);
+	PUT(pk, c->actions, a);
+	for (i = 0; r->actions != NULL && i < r->actionsz; i++) {
+		const struct action *ra = &r->actions[i];
+		PUT(pk, a[i].id, pack_str(pk, ra->id));
+		PUT(pk, a[i].authority, pack_str(pk, ra->authority));
+		PUT(pk, a[i].title, pack_str(pk, ra->title));
+		PUT(pk, a[i].scope, pack_str(pk, ra->scope));
+		PUT(pk, a[i].description.text,
+		    pack_str(pk, ra->description.text));
+		src = pack_mem(pk, ra->sources,
+		    ra->sourcesz * sizeof(*src), PACK_ALIGN);
+		PUT(pk, a[i].sources, src);
+		for (j = 0; ra->sources != NULL && j < ra->sourcesz; j++) {
+			PUT(pk, src[j].href, pack_str(pk, ra->sources[j].href));
+			PUT(pk, src[j].publisher,
+			    pack_str(pk, ra->sources[j].publisher));
+			PUT(pk, src[j].archived,
+			    pack_str(pk, ra->sources[j].archived));
+		}
+	}
+	rs = pack_mem(pk, r->responses, r->responsesz * sizeof(*rs),
+	    PACK_ALIGN);
+	PUT(pk, c->responses, rs);
+	for (i = 0; r->responses != NULL && i < r->responsesz; i++) {
+		PUT(pk, rs[i].href, pack_str(pk, r->responses[i].href));
+		PUT(pk, rs[i].text.text, pack_str(pk, r->responses[i].text.text));
+	}
+	PUT(pk, c->note.text, pack_str(pk, r->note.text));
+	return c;
+}
+
+/* The record as one block of the queue's slabs, r freed (on the worker). */
+static struct record *
+pack(struct recqueue *q, struct record *r)
+{
+	struct pack pk = { NULL, 0 };
+	struct rq_slab *s = q->slabs;
+	struct record *c;
+	size_t need, size, start;
+
+	if (r == NULL)
+		return NULL;
+	pack_record(&pk, r);
+	need = pk.off;
+	start = (sizeof(*s) + PACK_ALIGN - 1) & ~(PACK_ALIGN - 1);
+	if (s == NULL || s->size - s->used < need) {
+		size = start + need > SLAB_SIZE ? start + need : SLAB_SIZE;
+		s = mmap(NULL, size, PROT_READ | PROT_WRITE,
+		    MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+		if (s == MAP_FAILED)
+			die("out of memory");
+		s->next = q->slabs;
+		s->size = size;
+		s->used = start;
+		q->slabs = s;
+	}
+	pk.base = (char *)s + s->used;
+	pk.off = 0;
+	c = pack_record(&pk, r);
+	/* The next block starts aligned too. */
+	s->used += (pk.off + PACK_ALIGN - 1) & ~(PACK_ALIGN - 1);
+	record_free(r);
+	return c;
 }
 
 static size_t
@@ -136,7 +297,7 @@ worker_main(void *arg)
 		git_oid_cpy(&id, &q->items[i].id);
 		path = q->items[i].path;
 		pthread_mutex_unlock(&q->lock);
-		rec = recqueue_parse(repo, &id, path);
+		rec = pack(q, recqueue_parse(repo, &id, path));
 		pthread_mutex_lock(&q->lock);
 		q->items[i].rec = rec;
 		q->items[i].state = RQ_PARSED;
@@ -254,6 +415,7 @@ recqueue_wait(struct recqueue *q)
 void
 recqueue_free(struct recqueue *q)
 {
+	struct rq_slab *s;
 	size_t i;
 
 	if (q == NULL)
@@ -263,9 +425,11 @@ recqueue_free(struct recqueue *q)
 	pthread_cond_signal(&q->more);
 	pthread_mutex_unlock(&q->lock);
 	pthread_join(q->worker, NULL);
-	for (i = 0; i < q->itemsz; i++) {
-		record_free(q->items[i].rec);
+	for (i = 0; i < q->itemsz; i++)
 		free(q->items[i].path);
+	while ((s = q->slabs) != NULL) {
+		q->slabs = s->next;
+		munmap(s, s->size);
 	}
 	free(q->items);
 	free(q->table);

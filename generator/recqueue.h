@@ -40,8 +40,9 @@ void		 recqueue_add(struct recqueue *, const git_oid *id,
 		    const char *path);
 /*
  * When the worker has parsed (id, path), sets *out to what
- * recqueue_parse() gave (the caller owns it) and returns true; waits
- * while the worker is parsing it. Returns false when the pair was not
+ * recqueue_parse() gave and returns true; waits while the worker is
+ * parsing it. The record is the queue's, read-only, until
+ * recqueue_free(): do not free it. Returns false when the pair was not
  * asked for or not begun: the worker will then leave it to the caller.
  */
 bool		 recqueue_take(struct recqueue *, const git_oid *id,
@@ -60,8 +61,8 @@ void		 recqueue_counts(struct recqueue *, size_t *asked,
 void		 recqueue_wait(struct recqueue *);
 /*
  * Stops the worker (it finishes the version it is parsing, and no
- * more) and frees what was not taken. Nothing may call recqueue_add()
- * any more. Accepts NULL.
+ * more) and frees every record it parsed, taken or not. Nothing may
+ * call recqueue_add() any more. Accepts NULL.
  */
 void		 recqueue_free(struct recqueue *);
 

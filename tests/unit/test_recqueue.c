@@ -36,6 +36,121 @@ static const char v2[] =
 
 static const char bad[] = "<vendor id=\"bad\">\n";
 
+/* Every field a record can have, for the copy the queue keeps. */
+static const char full[] =
+"<vendor id=\"full\" draft=\"true\">\n"
+"  <name>Full Ltd</name>\n"
+"  <alias>Full</alias>\n"
+"  <alias>Full Holdings</alias>\n"
+"  <country code=\"GB\">United Kingdom</country>\n"
+"  <website>https://full.example.org/</website>\n"
+"  <status>under-review</status>\n"
+"  <products><product>Router</product><product>Camera</product></products>\n"
+"  <summary>\n"
+"    A *summary*\n"
+"    on two lines.\n"
+"  </summary>\n"
+"  <action id=\"a1\" type=\"law\" date=\"2019-05-01\" authority=\"Congress\"\n"
+"      deadline-days=\"90\">\n"
+"    <title>An act</title>\n"
+"    <scope>Federal agencies</scope>\n"
+"    <description>What it does.</description>\n"
+"    <source href=\"https://example.org/1\" publisher=\"P1\" date=\"2019-05-01\"\n"
+"        accessed=\"2020-01-02\" archived=\"https://archive.example.org/1\"/>\n"
+"    <source href=\"https://example.org/2\" publisher=\"P2\" date=\"2019-05-03\"/>\n"
+"  </action>\n"
+"  <action id=\"a2\" type=\"directive\" date=\"2020-02-03\" authority=\"DHS\"\n"
+"      deadline=\"2020-06-30\">\n"
+"    <title>A directive</title>\n"
+"    <source href=\"https://example.org/3\" publisher=\"P3\" date=\"2020-02-03\"/>\n"
+"  </action>\n"
+"  <response date=\"2020-03-01\" href=\"https://full.example.org/r\">We object.</response>\n"
+"  <response date=\"2020-04-01\">Again.</response>\n"
+"  <note>A note.</note>\n"
+"</vendor>\n";
+
+static bool
+same_str(const char *a, const char *b)
+{
+	return a == NULL ? b == NULL : b != NULL && strcmp(a, b) == 0;
+}
+
+static bool
+same_date(const struct date *a, const struct date *b)
+{
+	return a->y == b->y && a->m == b->m && a->d == b->d;
+}
+
+static bool
+same_md(const struct mdtext *a, const struct mdtext *b)
+{
+	return same_str(a->text, b->text) && a->line == b->line &&
+	    a->col == b->col;
+}
+
+static bool
+same_strv(char *const *a, size_t an, char *const *b, size_t bn)
+{
+	size_t i;
+
+	if (an != bn)
+		return false;
+	for (i = 0; i < an; i++)
+		if (!same_str(a[i], b[i]))
+			return false;
+	return true;
+}
+
+/* Are two records the same, field by field (see record_free())? */
+static bool
+same_record(const struct record *a, const struct record *b)
+{
+	const struct action *x, *y;
+	size_t i, j;
+
+	if (!same_str(a->path, b->path) || !same_str(a->id, b->id) ||
+	    a->draft != b->draft || !same_str(a->name, b->name) ||
+	    !same_strv(a->aliases, a->aliasesz, b->aliases, b->aliasesz) ||
+	    !same_str(a->country_code, b->country_code) ||
+	    !same_str(a->country, b->country) ||
+	    !same_str(a->website, b->website) || a->status != b->status ||
+	    !same_strv(a->products, a->productsz, b->products, b->productsz) ||
+	    !same_md(&a->summary, &b->summary) ||
+	    a->actionsz != b->actionsz || a->responsesz != b->responsesz ||
+	    !same_md(&a->note, &b->note))
+		return false;
+	for (i = 0; i < a->actionsz; i++) {
+		x = &a->actions[i];
+		y = &b->actions[i];
+		if (!same_str(x->id, y->id) || x->type != y->type ||
+		    !same_date(&x->date, &y->date) ||
+		    !same_str(x->authority, y->authority) ||
+		    !same_str(x->title, y->title) ||
+		    !same_str(x->scope, y->scope) ||
+		    !same_md(&x->description, &y->description) ||
+		    !same_date(&x->deadline, &y->deadline) ||
+		    x->deadline_days != y->deadline_days ||
+		    x->line != y->line || x->sourcesz != y->sourcesz)
+			return false;
+		for (j = 0; j < x->sourcesz; j++)
+			if (!same_str(x->sources[j].href, y->sources[j].href) ||
+			    !same_str(x->sources[j].publisher,
+			    y->sources[j].publisher) ||
+			    !same_date(&x->sources[j].date, &y->sources[j].date) ||
+			    !same_date(&x->sources[j].accessed,
+			    &y->sources[j].accessed) ||
+			    !same_str(x->sources[j].archived,
+			    y->sources[j].archived))
+				return false;
+	}
+	for (i = 0; i < a->responsesz; i++)
+		if (!same_date(&a->responses[i].date, &b->responses[i].date) ||
+		    !same_str(a->responses[i].href, b->responses[i].href) ||
+		    !same_md(&a->responses[i].text, &b->responses[i].text))
+			return false;
+	return true;
+}
+
 static void
 blob_id(git_oid *out, const char *s)
 {
@@ -108,8 +223,8 @@ test_recqueue__parses_ahead(void)
 	const char *good = "content/vendors/acme.xml";
 	git_repository *repo = NULL;
 	struct recqueue *q;
-	struct record *r, *direct;
-	git_oid i1, i2, ib, none;
+	struct record *r, *direct, *taken, *taken_v2;
+	git_oid i1, i2, ib, ifull, none;
 	size_t asked, wanted;
 
 	if ((dir = make_repo(tmpl)) == NULL)
@@ -120,12 +235,15 @@ test_recqueue__parses_ahead(void)
 	blob_id(&i1, v1);
 	blob_id(&i2, v2);
 	blob_id(&ib, bad);
+	/* Not in any commit; the worker reads blobs by id all the same. */
+	CHECK_INT(git_blob_create_from_buffer(&ifull, repo, full,
+	    strlen(full)), 0);
 	memset(&none, 0x42, sizeof(none));
 
 	/* What the worker gives is what the caller would have parsed. */
 	direct = recqueue_parse(repo, &i2, good);
 	CHECK(direct != NULL && strcmp(direct->name, "Acme Corp") == 0);
-	record_free(direct);
+	taken_v2 = direct;
 	CHECK(recqueue_parse(repo, &i2, "content/vendors/other.xml") == NULL);
 	CHECK(recqueue_parse(repo, &ib, "content/vendors/bad.xml") == NULL);
 
@@ -147,10 +265,11 @@ test_recqueue__parses_ahead(void)
 	CHECK(recqueue_take(q, &i2, good, &r));
 	CHECK(r != NULL && strcmp(r->name, "Acme Corp") == 0 &&
 	    r->status == STATUS_RESTRICTED);
-	record_free(r);
+	/* The queue's own copy; it stays until the queue is freed. */
+	taken = r;
 	CHECK(recqueue_take(q, &i1, good, &r));
 	CHECK(r != NULL && strcmp(r->name, "Acme") == 0);
-	record_free(r);
+	CHECK(taken != r && strcmp(taken->name, "Acme Corp") == 0);
 	/* Taken once; then it is the caller's to parse. */
 	CHECK(!recqueue_take(q, &i1, good, &r) && r == NULL);
 	/* The id and the file name differ, as they would in the walk. */
@@ -166,6 +285,24 @@ test_recqueue__parses_ahead(void)
 	/* One parsed and never taken: freed with the queue. */
 	recqueue_free(q);
 
+	/* Every field of the queue's copy is the parse's. */
+	direct = recqueue_parse(repo, &ifull, "content/vendors/full.xml");
+	CHECK(direct != NULL && direct->actionsz == 2 &&
+	    direct->actions[0].sources[0].archived != NULL &&
+	    direct->responses[0].href != NULL && direct->note.text != NULL);
+	q = recqueue_start(gitdir);
+	CHECK(q != NULL);
+	if (q != NULL && direct != NULL) {
+		recqueue_add(q, &ifull, "content/vendors/full.xml");
+		recqueue_wait(q);
+		CHECK(recqueue_take(q, &ifull, "content/vendors/full.xml", &r));
+		CHECK(r != NULL && r != direct && same_record(r, direct));
+		/* And the comparison sees a difference. */
+		CHECK(r != NULL && !same_record(r, taken_v2));
+	}
+	recqueue_free(q);
+	record_free(direct);
+
 	/* A worker with no repository leaves everything to the caller. */
 	q = recqueue_start("/nonexistent/.git");
 	CHECK(q != NULL);
@@ -176,6 +313,7 @@ test_recqueue__parses_ahead(void)
 		recqueue_free(q);
 	}
 out:
+	record_free(taken_v2);
 	git_repository_free(repo);
 	git_libgit2_shutdown();
 	free(gitdir);
