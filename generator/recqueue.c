@@ -138,6 +138,18 @@ pack_strv(struct pack *pk, char *const *v, size_t n)
 }
 
 /*
+ * A field added to a record, an action, a source or a response must be
+ * copied by pack_record() when it points to memory: these sizes remind
+ * whoever adds one (on x86_64, where docket is built and tested).
+ */
+#if defined(__x86_64__)
+_Static_assert(sizeof(struct record) == 160 &&
+    sizeof(struct action) == 112 && sizeof(struct source) == 48 &&
+    sizeof(struct response) == 40 && sizeof(struct mdtext) == 16,
+    "a record's fields changed: copy the new ones in pack_record()");
+#endif
+
+/*
  * Copies r and all it points to, every field of struct record and of
  * what it holds (see record_free()), into pk. Returns the copy (NULL
  * when the pass only counts).
