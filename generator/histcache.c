@@ -306,18 +306,26 @@ int
 histcache_save(const char *dir, const char *key, const git_oid *id,
     const struct hc_entry *e)
 {
-	struct buf b = BUF_INIT, payload = BUF_INIT;
+	struct buf b = BUF_INIT;
 	char *path = NULL, *tmp = NULL;
+	uint64_t len, sum;
+	size_t at, start;
 	int rc = -1;
 
-	put_entry(&payload, e);
 	buf_put(&b, MAGIC, sizeof(MAGIC) - 1);
 	put_u32(&b, (uint32_t)strlen(key));
 	buf_put(&b, key, strlen(key));
 	buf_put(&b, id->id, GIT_OID_RAWSZ);
-	put_u64(&b, payload.len);
-	put_u64(&b, histcache_hash(HC_HASH_INIT, payload.ptr, payload.len));
-	buf_put(&b, payload.ptr, payload.len);
+	/* The payload's length and checksum, filled in once it is there. */
+	at = b.len;
+	put_u64(&b, 0);
+	put_u64(&b, 0);
+	start = b.len;
+	put_entry(&b, e);
+	len = b.len - start;
+	sum = histcache_hash(HC_HASH_INIT, b.ptr + start, b.len - start);
+	memcpy(b.ptr + at, &len, sizeof(len));
+	memcpy(b.ptr + at + sizeof(len), &sum, sizeof(sum));
 	if (mkdir_p(dir) == -1)
 		goto out;
 	path = entry_path(dir, key, id);
@@ -330,7 +338,6 @@ histcache_save(const char *dir, const char *key, const git_oid *id,
 	rc = 0;
 out:
 	buf_release(&b);
-	buf_release(&payload);
 	free(path);
 	free(tmp);
 	return rc;
