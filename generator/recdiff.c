@@ -50,21 +50,39 @@ recdiff_norm(const char *s)
 	return buf_detach(&b);
 }
 
-/* Do two optional strings say the same, white space aside? */
+static bool
+is_space(char c)
+{
+	return c == ' ' || c == '\t' || c == '\n' || c == '\r';
+}
+
+/*
+ * Do two optional strings say the same, white space aside? What
+ * recdiff_norm() would make of them is the same, compared as it goes.
+ */
 static bool
 same_text(const char *a, const char *b)
 {
-	char *x, *y;
-	bool same;
+	bool sa, sb;
 
 	if (a == NULL || b == NULL)
 		return a == b;
-	x = recdiff_norm(a);
-	y = recdiff_norm(b);
-	same = strcmp(x, y) == 0;
-	free(x);
-	free(y);
-	return same;
+	while (is_space(*a))
+		a++;
+	while (is_space(*b))
+		b++;
+	for (;;) {
+		for (sa = false; is_space(*a); a++)
+			sa = true;
+		for (sb = false; is_space(*b); b++)
+			sb = true;
+		if (*a == '\0' || *b == '\0')
+			return *a == *b;
+		if (sa != sb || *a != *b)
+			return false;
+		a++;
+		b++;
+	}
 }
 
 static bool

@@ -10,6 +10,7 @@
 #include "recdiff.h"
 #include "record.h"
 #include "unit.h"
+#include "util.h"
 
 static const char v1[] =
 "<vendor id=\"acme\">\n"
@@ -219,4 +220,56 @@ test_recdiff__html_fragments(void)
 	CHECK_STR(b.ptr, "<p class=\"history-none\">The history of this page is "
 	    "not available in this build.</p>\n");
 	buf_release(&b);
+}
+
+/* v1 with the action's title and description given. */
+static struct record *
+parse_titled(const char *title, const char *desc)
+{
+	struct buf b = BUF_INIT;
+	const char *at = strstr(v1, "<title>Act</title>");
+	struct record *r;
+
+	buf_put(&b, v1, (size_t)(at - v1));
+	buf_printf(&b, "<title>%s</title><description>%s</description>",
+	    title, desc);
+	buf_puts(&b, at + strlen("<title>Act</title>"));
+	r = parse(b.ptr);
+	buf_release(&b);
+	return r;
+}
+
+/* Runs of white space count as one space; at the ends, as none. */
+void
+test_recdiff__white_space_in_text(void)
+{
+	static const struct {
+		const char	*t1, *d1, *t2, *d2;
+		size_t		 changes;
+	} cases[] = {
+		{ "Act of Congress", "Says *so*.", "Act  of\n  Congress",
+		    "\n  Says\t*so*.  \n", 0 },
+		{ "Act of Congress", "Says so.", "Actof Congress", "Says so.", 1 },
+		{ "Act of Congress", "Says so.", "Act of Congress", "Says so!", 1 },
+		{ "Act of Congress", "Says so.", "Act of Congres", "Says so.", 1 },
+		{ "Act of Congress", "Says so.", "Act of Congress s", "Says so.", 1 },
+	};
+	struct record *a, *b;
+	struct recver o, n;
+	struct hist_change *c;
+	size_t cz, i;
+
+	for (i = 0; i < NELEM(cases); i++) {
+		a = parse_titled(cases[i].t1, cases[i].d1);
+		b = parse_titled(cases[i].t2, cases[i].d2);
+		o = (struct recver){ a, false };
+		n = (struct recver){ b, false };
+		c = NULL;
+		cz = 0;
+		recdiff(&c, &cz, &o, &n, "%Y");
+		CHECK_INT((int)cz, (int)cases[i].changes);
+		recdiff_free(c, cz);
+		record_free(a);
+		record_free(b);
+	}
 }
