@@ -42,7 +42,7 @@ static const char usage_main[] =
 static const char usage_build[] =
 "usage: docket build [SOURCE] [-o DIR] [--as-of REV] [--base-url URL]\n"
 "                    [--cache-dir DIR] [--drafts] [--no-history] [--strict]\n"
-"                    [--diagnostics gcc|github] [-q | -v]\n"
+"                    [--diagnostics gcc|github] [-j N] [-q | -v]\n"
 "\n"
 "Builds the site in SOURCE (default: the current folder) into the folder\n"
 "named by 'output' in docket.yml (default: site/ in SOURCE). The output is\n"
