@@ -180,6 +180,7 @@ test-cli: docket
 
 test-jobs: docket
 	tests/jobs/run ./docket
+	tests/jobs/gitfail ./docket
 
 # Replays every seed corpus; the targets' diagnostics go to a log.
 test-fuzz: $(FUZZ_REPLAY)

@@ -1,12 +1,18 @@
 /*
- * The changes of each commit from `git log --raw` in a child process, and
+ * The changes of each commit from `git log --raw` in child processes, and
  * the pairing of renames shared with the libgit2 walk.
  *
  * git is run with no system or global configuration, on the git folder
  * itself, with every option that shapes its output given: what the
  * repository's own configuration says cannot change what is read. Any
  * failure (no git, an old git, a repository git refuses) only makes the
- * caller fall back to libgit2.
+ * caller fall back to libgit2, for the commits git did not list.
+ *
+ * Each process's output is read and parsed as it comes by a thread of its
+ * own. A commit is listed once git has begun the next one, or once the
+ * process has ended well (a process that fails may have cut its last
+ * commit short), and goes into a table by id, guarded by a mutex; the
+ * walk waits on a condition variable for a commit not listed yet.
  */
 #define _DEFAULT_SOURCE
 #include <sys/types.h>
@@ -32,6 +38,7 @@ struct glcommit {
 	git_oid		 id;
 	struct gl_delta	*deltas;	/* NULL once taken */
 	size_t		 deltasz;
+	bool		 used;		/* the table's slot holds a commit */
 };
 
 /* One git process, listing one range of the commits. */
@@ -40,18 +47,30 @@ struct glproc {
 	pid_t		 pid;
 	int		 fd;
 	pthread_t	 reader;
-	bool		 reading;
-	struct buf	 out;		/* what git wrote */
-	size_t		 scanned;	/* bytes of out the hook was told of */
-	size_t		 raw;		/* a raw entry before its path; or SIZE_MAX */
+	bool		 reading;	/* the reader is to be joined */
+	/* The reader's own: */
+	struct buf	 out;		/* what git wrote, not parsed yet */
+	struct glcommit	 cur;		/* the commit git is listing */
+	bool		 has_cur;
+	bool		 bad;		/* the output is not as expected */
+	/* Under g->lock: */
+	bool		 exited;	/* git has ended (maybe not reaped) */
+	bool		 failed;	/* once the reader has ended */
 };
 
 struct gitlog {
+	pthread_mutex_t	 lock;
+	pthread_cond_t	 listed;	/* a commit listed, or a reader ended */
+	size_t		 running;	/* readers not ended */
+	size_t		 waiting;	/* callers waiting on listed */
+	struct glcommit	*table;		/* by id, open addressing */
+	size_t		 tablesz;	/* 0 or a power of 2 */
+	size_t		 commitsz;
+	/* Set before the readers start: */
 	struct glproc	*procs;
 	size_t		 procsz;
 	char		*folder;
-	struct glcommit	*commits;	/* sorted by id */
-	size_t		 commitsz;
+	size_t		 folderlen;
 	struct gitlog_hook hook;	/* seen == NULL: none */
 };
 
@@ -77,212 +96,65 @@ raw_ids(const char *raw, git_oid *old_id, git_oid *new_id, char *status)
 	return 0;
 }
 
+/* The slot of id in a table of sz slots, or the free one it would take. */
+static struct glcommit *
+table_slot(struct glcommit *t, size_t sz, const git_oid *id)
+{
+	uint64_t h;
+	size_t i;
+
+	memcpy(&h, id->id, sizeof(h));
+	i = (size_t)h & (sz - 1);
+	while (t[i].used && !git_oid_equal(&t[i].id, id))
+		i = (i + 1) & (sz - 1);
+	return &t[i];
+}
+
 /*
- * Tells the hook of the changes git has written in full since the last
- * call. Tokens end in NUL; a raw entry's path is the token after it.
+ * Adds a commit to the table, under the lock. A commit listed twice
+ * keeps its first list.
  */
 static void
-tell_hook(struct glproc *gp)
+table_add(struct gitlog *g, const struct glcommit *c)
 {
-	const struct gitlog *g = gp->g;
-	const char *tok, *nul;
-	size_t fl = strlen(g->folder);
-	git_oid o, n;
-	char st;
+	struct glcommit *old = g->table, *s;
+	size_t oldsz = g->tablesz, i;
 
-	while (gp->scanned < gp->out.len && (nul = memchr(gp->out.ptr +
-	    gp->scanned, '\0', gp->out.len - gp->scanned)) != NULL) {
-		tok = gp->out.ptr + gp->scanned;
-		gp->scanned = (size_t)(nul - gp->out.ptr) + 1;
-		if (gp->raw != SIZE_MAX) {
-			if (raw_ids(gp->out.ptr + gp->raw, &o, &n, &st) == 0 &&
-			    strncmp(tok, g->folder, fl) == 0)
-				g->hook.seen(g->hook.arg, tok + fl, &o, &n);
-			gp->raw = SIZE_MAX;
-			continue;
-		}
-		while (*tok == '\n')
-			tok++;
-		if (*tok == ':')
-			gp->raw = (size_t)(tok - gp->out.ptr);
+	if (2 * (g->commitsz + 1) > g->tablesz) {
+		g->tablesz = oldsz == 0 ? 256 : 2 * oldsz;
+		g->table = xcalloc(g->tablesz, sizeof(*g->table));
+		for (i = 0; i < oldsz; i++)
+			if (old[i].used)
+				*table_slot(g->table, g->tablesz,
+				    &old[i].id) = old[i];
+		free(old);
 	}
-}
-
-static void *
-reader_main(void *arg)
-{
-	struct glproc *gp = arg;
-	char chunk[65536];
-	ssize_t n;
-
-	for (;;) {
-		n = read(gp->fd, chunk, sizeof(chunk));
-		if (n < 0 && errno == EINTR)
-			continue;
-		if (n <= 0)
-			break;
-		buf_put(&gp->out, chunk, (size_t)n);
-		if (gp->g->hook.seen != NULL)
-			tell_hook(gp);
+	s = table_slot(g->table, g->tablesz, &c->id);
+	if (s->used) {
+		gitlog_deltas_free(c->deltas, c->deltasz);
+		return;
 	}
-	return NULL;
+	*s = *c;
+	s->used = true;
+	g->commitsz++;
 }
 
-/* The environment of the child: ours, without git's own variables. */
-static const char **
-child_env(void)
+/* Lists the commit git was listing: its deltas are all read. */
+static void
+proc_list(struct glproc *gp)
 {
-	const char **env;
-	size_t n = 0, i, k = 0;
+	struct gitlog *g = gp->g;
 
-	while (environ[n] != NULL)
-		n++;
-	env = xcalloc(n + 4, sizeof(char *));
-	for (i = 0; i < n; i++)
-		if (strncmp(environ[i], "GIT_", 4) != 0)
-			env[k++] = environ[i];
-	env[k++] = "GIT_CONFIG_NOSYSTEM=1";
-	env[k++] = "GIT_CONFIG_GLOBAL=/dev/null";
-	env[k++] = "LC_ALL=C";
-	env[k] = NULL;
-	return env;
-}
-
-/*
- * Starts `git log` on the commits reachable from tip and from none of
- * the `notsz` commits of `not`, its output read by a thread of gp.
- * Returns 0, or -1 when git cannot be started.
- */
-static int
-proc_start(struct glproc *gp, const char *gitdir, const char *tip,
-    const char *const *not, size_t notsz)
-{
-	static const char *const opts[] = {
-		"git", NULL, "-c", "safe.directory=*", "-c", "color.ui=never",
-		"-c", "core.quotePath=false", "log", "--no-renames", "--raw",
-		"-z", "--no-abbrev", "--root", "--no-merges", "--no-relative",
-		"--no-show-signature", "--no-ext-diff", "--no-textconv",
-		"--no-mailmap", "--format=%H"
-	};
-	posix_spawn_file_actions_t fa;
-	const char **argv, **env;
-	char **own;
-	size_t i, n = 0;
-	int p[2], rc = 0;
-
-	argv = xcalloc(NELEM(opts) + notsz + 3, sizeof(*argv));
-	own = xcalloc(notsz + 2, sizeof(*own));
-	for (i = 0; i < NELEM(opts); i++)
-		argv[n++] = opts[i];
-	argv[1] = own[0] = xasprintf("--git-dir=%s", gitdir);
-	argv[n++] = tip;
-	for (i = 0; i < notsz; i++)
-		argv[n++] = own[i + 1] = xasprintf("^%s", not[i]);
-	argv[n++] = "--";
-	argv[n] = NULL;
-	gp->out = (struct buf)BUF_INIT;
-	gp->raw = SIZE_MAX;
-	gp->pid = -1;
-	gp->fd = -1;
-	if (pipe(p) == -1)
-		rc = -1;
-	if (rc == 0) {
-		env = child_env();
-		posix_spawn_file_actions_init(&fa);
-		posix_spawn_file_actions_adddup2(&fa, p[1], 1);
-		posix_spawn_file_actions_addclose(&fa, p[0]);
-		posix_spawn_file_actions_addclose(&fa, p[1]);
-		posix_spawn_file_actions_addopen(&fa, 2, "/dev/null", O_WRONLY,
-		    0);
-		if (posix_spawnp(&gp->pid, "git", &fa, NULL,
-		    (char *const *)argv, (char *const *)env) != 0)
-			gp->pid = -1;
-		posix_spawn_file_actions_destroy(&fa);
-		free(env);
-		close(p[1]);
-		if (gp->pid == -1) {
-			close(p[0]);
-			rc = -1;
-		} else {
-			gp->fd = p[0];
-			fcntl(p[0], F_SETFD, FD_CLOEXEC);
-			if (pthread_create(&gp->reader, NULL, reader_main,
-			    gp) == 0)
-				gp->reading = true;
-		}
-	}
-	for (i = 0; i < notsz + 2; i++)
-		free(own[i]);
-	free(own);
-	free(argv);
-	return rc;
-}
-
-/* Stops a git process (if still running) and its reader. */
-static int
-proc_end(struct glproc *gp, bool kill_it)
-{
-	int status = 0;
-
-	if (gp->pid <= 0)
-		return -1;
-	if (kill_it)
-		kill(gp->pid, SIGTERM);
-	if (gp->reading)
-		pthread_join(gp->reader, NULL);
-	gp->reading = false;
-	close(gp->fd);
-	while (waitpid(gp->pid, &status, 0) == -1)
-		if (errno != EINTR) {
-			status = -1;
-			break;
-		}
-	gp->pid = -1;
-	return status != -1 && WIFEXITED(status) &&
-	    WEXITSTATUS(status) == 0 ? 0 : -1;
-}
-
-struct gitlog *
-gitlog_start(const char *gitdir, const char *head, const char *exclude,
-    const char *const *splits, size_t splitsz, const char *folder,
-    const struct gitlog_hook *hook)
-{
-	struct gitlog *g = xcalloc(1, sizeof(*g));
-	const char *not[2];
-	size_t i, n;
-
-	g->folder = xstrdup(folder);
-	if (hook != NULL)
-		g->hook = *hook;
-	g->procsz = splitsz + 1;
-	g->procs = xcalloc(g->procsz, sizeof(*g->procs));
-	/*
-	 * Process i lists the commits reachable from splits[i - 1] (head
-	 * for the first) and not from splits[i] (none for the last) nor
-	 * from exclude: together every commit once.
-	 */
-	for (i = 0; i < g->procsz; i++) {
-		g->procs[i].g = g;
-		n = 0;
-		if (i < splitsz)
-			not[n++] = splits[i];
-		if (exclude != NULL)
-			not[n++] = exclude;
-		if (proc_start(&g->procs[i], gitdir, i == 0 ? head :
-		    splits[i - 1], not, n) == -1) {
-			g->procsz = i + 1;
-			gitlog_free(g);
-			return NULL;
-		}
-	}
-	return g;
-}
-
-static int
-commit_cmp(const void *a, const void *b)
-{
-	return git_oid_cmp(&((const struct glcommit *)a)->id,
-	    &((const struct glcommit *)b)->id);
+	if (!gp->has_cur)
+		return;
+	gitlog_sort(gp->cur.deltas, gp->cur.deltasz);
+	pthread_mutex_lock(&g->lock);
+	table_add(g, &gp->cur);
+	if (g->waiting > 0)
+		pthread_cond_broadcast(&g->listed);
+	pthread_mutex_unlock(&g->lock);
+	memset(&gp->cur, 0, sizeof(gp->cur));
+	gp->has_cur = false;
 }
 
 static void
@@ -294,23 +166,25 @@ delta_push(struct glcommit *c, const struct gl_delta *d)
 
 /*
  * Reads one raw entry, ":oldmode newmode oldid newid status", and its
- * path, keeping it when the path is below the folder. A type change is
- * split into a deletion and an addition, as libgit2 does.
+ * path, keeping it when the path is below the folder (and telling the
+ * hook of it). A type change is split into a deletion and an addition,
+ * as libgit2 does. Returns 0, or -1 when the entry is not one.
  */
 static int
 parse_entry(struct gitlog *g, struct glcommit *c, const char *raw,
     const char *path)
 {
 	struct gl_delta d;
-	size_t fl = strlen(g->folder);
 	char st;
 
 	memset(&d, 0, sizeof(d));
 	if (raw_ids(raw, &d.old_id, &d.new_id, &st) == -1)
 		return -1;
-	if (strncmp(path, g->folder, fl) != 0)
+	if (strncmp(path, g->folder, g->folderlen) != 0)
 		return 0;
-	path += fl;
+	path += g->folderlen;
+	if (g->hook.seen != NULL)
+		g->hook.seen(g->hook.arg, path, &d.old_id, &d.new_id);
 	switch (st) {
 	case 'A':
 		d.status = 'A';
@@ -344,44 +218,277 @@ parse_entry(struct gitlog *g, struct glcommit *c, const char *raw,
 	return 0;
 }
 
-/* Reads what one process wrote into g's commits. Returns 0 or -1. */
-static int
-proc_parse(struct gitlog *g, struct glproc *gp)
+/*
+ * Parses what git has written in full since the last call, listing each
+ * commit once the next one begins, and keeps the rest for the next call.
+ * Tokens end in NUL: "\n"* and a commit's hash, or ":raw" and its path.
+ * Sets gp->bad when the output is not as expected.
+ */
+static void
+proc_scan(struct glproc *gp)
 {
-	struct glcommit *c = NULL;
-	char *p, *end, *tok, *path;
+	char *p = gp->out.ptr, *end = gp->out.ptr + gp->out.len;
+	char *tok, *tokend, *path, *pathend;
 	git_oid id;
 
-	/* Tokens end in NUL: "\n"? hash, or ":raw" followed by its path. */
-	p = gp->out.ptr;
-	end = gp->out.ptr + gp->out.len;
-	while (p < end) {
+	while (!gp->bad &&
+	    (tokend = memchr(p, '\0', (size_t)(end - p))) != NULL) {
 		tok = p;
-		p += strlen(p) + 1;
 		while (*tok == '\n')
 			tok++;
-		if (*tok == '\0')
-			continue;
 		if (*tok == ':') {
-			if (c == NULL || p >= end)
-				return -1;
-			path = p;
-			p += strlen(p) + 1;
-			if (parse_entry(g, c, tok, path) == -1)
-				return -1;
+			path = tokend + 1;
+			if ((pathend = memchr(path, '\0',
+			    (size_t)(end - path))) == NULL)
+				break;	/* its path is still to come */
+			if (!gp->has_cur ||
+			    parse_entry(gp->g, &gp->cur, tok, path) == -1)
+				gp->bad = true;
+			p = pathend + 1;
 			continue;
 		}
-		if (strlen(tok) != GIT_OID_HEXSZ ||
-		    git_oid_fromstrn(&id, tok, GIT_OID_HEXSZ) < 0)
-			return -1;
-		g->commits = xreallocarray(g->commits, g->commitsz + 1,
-		    sizeof(*g->commits));
-		c = &g->commits[g->commitsz++];
-		memset(c, 0, sizeof(*c));
-		git_oid_cpy(&c->id, &id);
+		p = tokend + 1;
+		if (*tok == '\0')
+			continue;
+		if (tokend - tok != GIT_OID_HEXSZ ||
+		    git_oid_fromstrn(&id, tok, GIT_OID_HEXSZ) < 0) {
+			gp->bad = true;
+			break;
+		}
+		proc_list(gp);
+		git_oid_cpy(&gp->cur.id, &id);
+		gp->has_cur = true;
 	}
+	memmove(gp->out.ptr, p, (size_t)(end - p));
+	buf_truncate(&gp->out, (size_t)(end - p));
+}
+
+/*
+ * Reads git's output as it comes, then waits for git: the last commit is
+ * listed when git ended well and wrote no half token.
+ */
+static void *
+reader_main(void *arg)
+{
+	struct glproc *gp = arg;
+	struct gitlog *g = gp->g;
+	char chunk[65536];
+	siginfo_t si;
+	ssize_t n;
+	size_t i;
+	int status = -1;
+	bool ok;
+
+	for (;;) {
+		n = read(gp->fd, chunk, sizeof(chunk));
+		if (n < 0 && errno == EINTR)
+			continue;
+		if (n <= 0)
+			break;
+		if (gp->bad)
+			continue;	/* until git has gone */
+		buf_put(&gp->out, chunk, (size_t)n);
+		proc_scan(gp);
+		/* Not reaped yet: gp->pid is still git's. */
+		if (gp->bad)
+			kill(gp->pid, SIGTERM);
+	}
+	if (n < 0) {
+		gp->bad = true;
+		kill(gp->pid, SIGTERM);
+	}
+	/* Ended; gitlog_free() may signal it until it is reaped. */
+	memset(&si, 0, sizeof(si));
+	while (waitid(P_PID, (id_t)gp->pid, &si, WEXITED | WNOWAIT) == -1 &&
+	    errno == EINTR)
+		;
+	pthread_mutex_lock(&g->lock);
+	gp->exited = true;
+	pthread_mutex_unlock(&g->lock);
+	while (waitpid(gp->pid, &status, 0) == -1)
+		if (errno != EINTR) {
+			status = -1;
+			break;
+		}
+	/* What is left may only be the newlines between tokens. */
+	for (i = 0; i < gp->out.len && gp->out.ptr[i] == '\n'; i++)
+		;
+	ok = !gp->bad && i == gp->out.len && status != -1 &&
+	    WIFEXITED(status) && WEXITSTATUS(status) == 0;
+	if (ok)
+		proc_list(gp);
+	gitlog_deltas_free(gp->cur.deltas, gp->cur.deltasz);
+	memset(&gp->cur, 0, sizeof(gp->cur));
+	gp->has_cur = false;
 	buf_release(&gp->out);
-	return 0;
+	pthread_mutex_lock(&g->lock);
+	gp->failed = !ok;
+	g->running--;
+	pthread_cond_broadcast(&g->listed);
+	pthread_mutex_unlock(&g->lock);
+	return NULL;
+}
+
+/* The environment of the child: ours, without git's own variables. */
+static const char **
+child_env(void)
+{
+	const char **env;
+	size_t n = 0, i, k = 0;
+
+	while (environ[n] != NULL)
+		n++;
+	env = xcalloc(n + 4, sizeof(char *));
+	for (i = 0; i < n; i++)
+		if (strncmp(environ[i], "GIT_", 4) != 0)
+			env[k++] = environ[i];
+	env[k++] = "GIT_CONFIG_NOSYSTEM=1";
+	env[k++] = "GIT_CONFIG_GLOBAL=/dev/null";
+	env[k++] = "LC_ALL=C";
+	env[k] = NULL;
+	return env;
+}
+
+/*
+ * Starts `git log` on the commits reachable from tip and from none of
+ * the `notsz` commits of `not`, its output read by a thread of gp.
+ * Returns 0, or -1 when git or the thread cannot be started.
+ */
+static int
+proc_start(struct glproc *gp, const char *gitdir, const char *tip,
+    const char *const *not, size_t notsz)
+{
+	static const char *const opts[] = {
+		"git", NULL, "-c", "safe.directory=*", "-c", "color.ui=never",
+		"-c", "core.quotePath=false", "log", "--no-renames", "--raw",
+		"-z", "--no-abbrev", "--root", "--no-merges", "--no-relative",
+		"--no-show-signature", "--no-ext-diff", "--no-textconv",
+		"--no-mailmap", "--format=%H"
+	};
+	struct gitlog *g = gp->g;
+	posix_spawn_file_actions_t fa;
+	const char **argv, **env;
+	char **own;
+	size_t i, n = 0;
+	int p[2], rc = 0, status;
+
+	argv = xcalloc(NELEM(opts) + notsz + 3, sizeof(*argv));
+	own = xcalloc(notsz + 2, sizeof(*own));
+	for (i = 0; i < NELEM(opts); i++)
+		argv[n++] = opts[i];
+	argv[1] = own[0] = xasprintf("--git-dir=%s", gitdir);
+	argv[n++] = tip;
+	for (i = 0; i < notsz; i++)
+		argv[n++] = own[i + 1] = xasprintf("^%s", not[i]);
+	argv[n++] = "--";
+	argv[n] = NULL;
+	gp->out = (struct buf)BUF_INIT;
+	gp->pid = -1;
+	gp->fd = -1;
+	if (pipe(p) == -1)
+		rc = -1;
+	if (rc == 0) {
+		env = child_env();
+		posix_spawn_file_actions_init(&fa);
+		posix_spawn_file_actions_adddup2(&fa, p[1], 1);
+		posix_spawn_file_actions_addclose(&fa, p[0]);
+		posix_spawn_file_actions_addclose(&fa, p[1]);
+		posix_spawn_file_actions_addopen(&fa, 2, "/dev/null", O_WRONLY,
+		    0);
+		if (posix_spawnp(&gp->pid, "git", &fa, NULL,
+		    (char *const *)argv, (char *const *)env) != 0)
+			gp->pid = -1;
+		posix_spawn_file_actions_destroy(&fa);
+		free(env);
+		close(p[1]);
+		if (gp->pid == -1) {
+			close(p[0]);
+			rc = -1;
+		}
+	}
+	if (rc == 0) {
+		gp->fd = p[0];
+		fcntl(p[0], F_SETFD, FD_CLOEXEC);
+		pthread_mutex_lock(&g->lock);
+		g->running++;
+		pthread_mutex_unlock(&g->lock);
+		if (pthread_create(&gp->reader, NULL, reader_main, gp) == 0)
+			gp->reading = true;
+		else {
+			pthread_mutex_lock(&g->lock);
+			g->running--;
+			pthread_mutex_unlock(&g->lock);
+			kill(gp->pid, SIGTERM);
+			close(gp->fd);
+			while (waitpid(gp->pid, &status, 0) == -1 &&
+			    errno == EINTR)
+				;
+			rc = -1;
+		}
+	}
+	for (i = 0; i < notsz + 2; i++)
+		free(own[i]);
+	free(own);
+	free(argv);
+	return rc;
+}
+
+/* Stops a git process (if still running) and joins its reader. */
+static void
+proc_end(struct glproc *gp, bool kill_it)
+{
+	struct gitlog *g = gp->g;
+
+	if (!gp->reading)
+		return;
+	if (kill_it) {
+		pthread_mutex_lock(&g->lock);
+		if (!gp->exited)
+			kill(gp->pid, SIGTERM);
+		pthread_mutex_unlock(&g->lock);
+	}
+	pthread_join(gp->reader, NULL);
+	gp->reading = false;
+	close(gp->fd);
+}
+
+struct gitlog *
+gitlog_start(const char *gitdir, const char *head, const char *exclude,
+    const char *const *splits, size_t splitsz, const char *folder,
+    const struct gitlog_hook *hook)
+{
+	struct gitlog *g = xcalloc(1, sizeof(*g));
+	const char *not[2];
+	size_t i, n;
+
+	pthread_mutex_init(&g->lock, NULL);
+	pthread_cond_init(&g->listed, NULL);
+	g->folder = xstrdup(folder);
+	g->folderlen = strlen(folder);
+	if (hook != NULL)
+		g->hook = *hook;
+	g->procsz = splitsz + 1;
+	g->procs = xcalloc(g->procsz, sizeof(*g->procs));
+	for (i = 0; i < g->procsz; i++)
+		g->procs[i].g = g;
+	/*
+	 * Process i lists the commits reachable from splits[i - 1] (head
+	 * for the first) and not from splits[i] (none for the last) nor
+	 * from exclude: together every commit once.
+	 */
+	for (i = 0; i < g->procsz; i++) {
+		n = 0;
+		if (i < splitsz)
+			not[n++] = splits[i];
+		if (exclude != NULL)
+			not[n++] = exclude;
+		if (proc_start(&g->procs[i], gitdir, i == 0 ? head :
+		    splits[i - 1], not, n) == -1) {
+			gitlog_free(g);
+			return NULL;
+		}
+	}
+	return g;
 }
 
 int
@@ -390,43 +497,45 @@ gitlog_finish(struct gitlog *g)
 	size_t i;
 	int rc = 0;
 
+	pthread_mutex_lock(&g->lock);
+	while (g->running > 0) {
+		g->waiting++;
+		pthread_cond_wait(&g->listed, &g->lock);
+		g->waiting--;
+	}
 	for (i = 0; i < g->procsz; i++)
-		if (proc_end(&g->procs[i], false) == -1)
+		if (g->procs[i].failed)
 			rc = -1;
-	for (i = 0; rc == 0 && i < g->procsz; i++)
-		rc = proc_parse(g, &g->procs[i]);
-	if (rc == -1)
-		return -1;
-	if (g->commitsz > 1)
-		qsort(g->commits, g->commitsz, sizeof(*g->commits), commit_cmp);
-	for (i = 0; i < g->commitsz; i++)
-		gitlog_sort(g->commits[i].deltas, g->commits[i].deltasz);
-	return 0;
+	pthread_mutex_unlock(&g->lock);
+	return rc;
 }
 
 bool
 gitlog_get(struct gitlog *g, const git_oid *id, struct gl_delta **out,
     size_t *outsz)
 {
-	size_t lo = 0, hi = g->commitsz, mid;
-	int c;
+	struct glcommit *c;
+	bool found = false;
 
-	while (lo < hi) {
-		mid = lo + (hi - lo) / 2;
-		c = git_oid_cmp(id, &g->commits[mid].id);
-		if (c == 0) {
-			*out = g->commits[mid].deltas;
-			*outsz = g->commits[mid].deltasz;
-			g->commits[mid].deltas = NULL;
-			g->commits[mid].deltasz = 0;
-			return true;
+	pthread_mutex_lock(&g->lock);
+	for (;;) {
+		if (g->tablesz > 0 && (c = table_slot(g->table, g->tablesz,
+		    id))->used) {
+			*out = c->deltas;
+			*outsz = c->deltasz;
+			c->deltas = NULL;
+			c->deltasz = 0;
+			found = true;
+			break;
 		}
-		if (c < 0)
-			hi = mid;
-		else
-			lo = mid + 1;
+		if (g->running == 0)
+			break;
+		g->waiting++;
+		pthread_cond_wait(&g->listed, &g->lock);
+		g->waiting--;
 	}
-	return false;
+	pthread_mutex_unlock(&g->lock);
+	return found;
 }
 
 size_t
@@ -442,15 +551,17 @@ gitlog_free(struct gitlog *g)
 
 	if (g == NULL)
 		return;
-	for (i = 0; i < g->procsz; i++) {
+	for (i = 0; i < g->procsz; i++)
 		proc_end(&g->procs[i], true);
-		buf_release(&g->procs[i].out);
-	}
 	free(g->procs);
-	for (i = 0; i < g->commitsz; i++)
-		gitlog_deltas_free(g->commits[i].deltas, g->commits[i].deltasz);
-	free(g->commits);
+	for (i = 0; i < g->tablesz; i++)
+		if (g->table[i].used)
+			gitlog_deltas_free(g->table[i].deltas,
+			    g->table[i].deltasz);
+	free(g->table);
 	free(g->folder);
+	pthread_cond_destroy(&g->listed);
+	pthread_mutex_destroy(&g->lock);
 	free(g);
 }
 

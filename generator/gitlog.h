@@ -42,9 +42,9 @@ struct gitlog_hook {
  * folder is `gitdir`, keeping the changes below `folder` ("content/" or
  * "a/b/content/"). With `splitsz` commits in `splits`, each an ancestor
  * of the one before and the first of head, splitsz + 1 git processes
- * list the ranges between them at once. Each one's output is read by a
- * thread, which calls the hook (NULL: none; on any of those threads)
- * until gitlog_finish() or gitlog_free() returns. Returns NULL when no
+ * list the ranges between them at once. Each one's output is read and
+ * parsed as it comes by a thread, which calls the hook (NULL: none; on
+ * any of those threads) until gitlog_free() returns. Returns NULL when no
  * git binary can be started; nothing is reported.
  */
 struct gitlog	*gitlog_start(const char *gitdir, const char *head,
@@ -52,14 +52,16 @@ struct gitlog	*gitlog_start(const char *gitdir, const char *head,
 		    size_t splitsz, const char *folder,
 		    const struct gitlog_hook *);
 /*
- * Waits for git and reads what it wrote. Returns 0, or -1 when a git
- * process failed (the caller then uses libgit2; nothing is reported).
+ * Waits for every git process to end. Returns 0, or -1 when one failed
+ * (nothing is reported); what they listed stays there for gitlog_get().
  */
 int		 gitlog_finish(struct gitlog *);
 /*
  * The deltas of a non-merge commit, sorted (see gitlog_sort()), not yet
- * paired; the caller may pair them in place. Returns false when git did
- * not list the commit.
+ * paired; the caller may pair them in place. Waits until git has listed
+ * the commit, or every git process has ended. Returns false when git did
+ * not list the commit: a process that failed lists only the commits it
+ * wrote in full before the one it was writing.
  */
 bool		 gitlog_get(struct gitlog *, const git_oid *commit,
 		    struct gl_delta **out, size_t *outsz);

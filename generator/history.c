@@ -1624,7 +1624,8 @@ hist_walk(struct history *h, struct diag *dg, const struct config *cfg)
 		memcpy(h->log_base, baseid, sizeof(baseid));
 		start_log(h);
 	}
-	if (h->log != NULL && gitlog_finish(h->log) == 0) {
+	/* Each commit is walked as soon as git has listed it. */
+	if (h->log != NULL) {
 		w.log = h->log;
 		h->log_used = gitlog_procs(h->log);
 	}

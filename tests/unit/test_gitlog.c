@@ -1,0 +1,306 @@
+/*
+ * Unit tests: git log read as it comes. A `git` put first on PATH runs
+ * the real one and then misbehaves: it fails, is cut short, writes what
+ * is not git's output, or keeps running until the test lets it end.
+ */
+#define _XOPEN_SOURCE 700	/* mkdtemp, setenv */
+#include <sys/stat.h>
+
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include <git2.h>
+
+#include "buf.h"
+#include "gitlog.h"
+#include "unit.h"
+#include "util.h"
+
+struct fixture {
+	char	 tmpl[32];
+	char	*dir;
+	char	*gitdir;
+	char	*oldpath;
+	char	 head[GIT_OID_HEXSZ + 1];
+	git_oid	 ids[3];	/* the commits, newest first */
+};
+
+static void
+sh(const char *dir, const char *what)
+{
+	char *cmd = xasprintf("cd '%s' && GIT_CONFIG_NOSYSTEM=1 "
+	    "GIT_CONFIG_GLOBAL=/dev/null GIT_AUTHOR_DATE=2020-01-01T00:00:00Z "
+	    "GIT_COMMITTER_DATE=2020-01-01T00:00:00Z %s >/dev/null 2>&1",
+	    dir, what);
+
+	CHECK_INT(system(cmd), 0);
+	free(cmd);
+}
+
+/* The real git's path, from PATH; NULL when there is none. */
+static char *
+real_git(void)
+{
+	const char *path = getenv("PATH"), *p, *e;
+	char *dir, *cand;
+
+	for (p = path; p != NULL && *p != '\0'; p = *e ? e + 1 : e) {
+		e = strchr(p, ':');
+		if (e == NULL)
+			e = p + strlen(p);
+		dir = xstrndup(p, (size_t)(e - p));
+		cand = path_join(*dir != '\0' ? dir : ".", "git");
+		free(dir);
+		if (access(cand, X_OK) == 0)
+			return cand;
+		free(cand);
+	}
+	return NULL;
+}
+
+/*
+ * Three commits: the first adds a.md and b.md, the second changes a.md
+ * and adds a file outside content/, the third removes b.md. A `git`
+ * whose script is `body` (after "$REAL" "$@" has run the real one into
+ * the pipe, when run_real is true) goes first on PATH until the fixture
+ * is released. Returns -1 when there is no git to test with.
+ */
+static int
+fixture_make(struct fixture *f, const char *body, bool run_real)
+{
+	char *git, *script, *bin, *p;
+	git_repository *repo = NULL;
+	git_revwalk *rw = NULL;
+	size_t n = 0;
+
+	memset(f, 0, sizeof(*f));
+	if ((git = real_git()) == NULL)
+		return -1;
+	strcpy(f->tmpl, "/tmp/docket-unit-XXXXXX");
+	if ((f->dir = mkdtemp(f->tmpl)) == NULL) {
+		CHECK(!"mkdtemp");
+		free(git);
+		return -1;
+	}
+	sh(f->dir, "git init -q && mkdir content bin && "
+	    "echo a >content/a.md && echo b >content/b.md && git add -A && "
+	    "git -c user.name=T -c user.email=t@example.org commit -q -m 1 && "
+	    "echo a2 >content/a.md && echo x >x.txt && git add -A && "
+	    "git -c user.name=T -c user.email=t@example.org commit -q -m 2 && "
+	    "git rm -q content/b.md && "
+	    "git -c user.name=T -c user.email=t@example.org commit -q -m 3");
+	f->gitdir = path_join(f->dir, ".git");
+	git_libgit2_init();
+	CHECK_INT(git_repository_open(&repo, f->gitdir), 0);
+	CHECK_INT(git_revwalk_new(&rw, repo), 0);
+	git_revwalk_sorting(rw, GIT_SORT_TOPOLOGICAL);
+	CHECK_INT(git_revwalk_push_head(rw), 0);
+	while (n < 3 && git_revwalk_next(&f->ids[n], rw) == 0)
+		n++;
+	CHECK_INT(n, 3);
+	git_oid_tostr(f->head, sizeof(f->head), &f->ids[0]);
+	git_revwalk_free(rw);
+	git_repository_free(repo);
+	git_libgit2_shutdown();
+	bin = path_join(f->dir, "bin");
+	script = xasprintf("#!/bin/sh\nREAL='%s'\nDIR='%s'\n%s%s\n", git,
+	    f->dir, run_real ? "\"$REAL\" \"$@\"\n" : "", body);
+	p = path_join(bin, "git");
+	CHECK_INT(file_write(p, script, strlen(script)), 0);
+	CHECK_INT(chmod(p, 0755), 0);
+	free(p);
+	f->oldpath = xstrdup(getenv("PATH"));
+	p = xasprintf("%s:%s", bin, f->oldpath);
+	setenv("PATH", p, 1);
+	free(p);
+	free(script);
+	free(bin);
+	free(git);
+	return 0;
+}
+
+static void
+fixture_release(struct fixture *f)
+{
+	char *cmd;
+
+	if (f->oldpath != NULL)
+		setenv("PATH", f->oldpath, 1);
+	cmd = xasprintf("rm -rf '%s'", f->dir);
+	CHECK_INT(system(cmd), 0);
+	free(cmd);
+	free(f->oldpath);
+	free(f->gitdir);
+}
+
+/* A commit's deltas as "status old new" lines; "(not listed)" if none. */
+static char *
+listed(struct gitlog *g, const git_oid *id)
+{
+	struct gl_delta *d = NULL;
+	struct buf b = BUF_INIT;
+	size_t i, n = 0;
+
+	if (!gitlog_get(g, id, &d, &n))
+		return xstrdup("(not listed)");
+	for (i = 0; i < n; i++)
+		buf_printf(&b, "%c %s %s\n", d[i].status,
+		    d[i].old_path ? d[i].old_path : "-",
+		    d[i].new_path ? d[i].new_path : "-");
+	gitlog_deltas_free(d, n);
+	if (b.len == 0)
+		buf_puts(&b, "(none)");
+	return buf_detach(&b);
+}
+
+static void
+check_listed(struct gitlog *g, const git_oid *id, const char *want)
+{
+	char *got = listed(g, id);
+
+	CHECK_STR(got, want);
+	free(got);
+}
+
+void
+test_gitlog__lists_each_commit(void)
+{
+	struct fixture f;
+	struct gitlog *g;
+
+	if (fixture_make(&f, "", true) == -1)
+		return;
+	g = gitlog_start(f.gitdir, f.head, NULL, NULL, 0, "content/", NULL);
+	CHECK(g != NULL);
+	if (g != NULL) {
+		check_listed(g, &f.ids[0], "D b.md -\n");
+		check_listed(g, &f.ids[1], "M a.md a.md\n");
+		check_listed(g, &f.ids[2], "A - a.md\nA - b.md\n");
+		CHECK_INT(gitlog_finish(g), 0);
+		gitlog_free(g);
+	}
+	fixture_release(&f);
+}
+
+/*
+ * git has written everything, then fails: its last commit may be cut
+ * short, and is not listed; the ones before it are.
+ */
+void
+test_gitlog__failed_git_lists_what_it_finished(void)
+{
+	struct fixture f;
+	struct gitlog *g;
+
+	if (fixture_make(&f, "exit 1", true) == -1)
+		return;
+	g = gitlog_start(f.gitdir, f.head, NULL, NULL, 0, "content/", NULL);
+	CHECK(g != NULL);
+	if (g != NULL) {
+		check_listed(g, &f.ids[2], "(not listed)");
+		check_listed(g, &f.ids[0], "D b.md -\n");
+		check_listed(g, &f.ids[1], "M a.md a.md\n");
+		CHECK_INT(gitlog_finish(g), -1);
+		gitlog_free(g);
+	}
+	fixture_release(&f);
+}
+
+/*
+ * git is killed halfway through the second commit's entry: only the
+ * first commit is listed.
+ */
+void
+test_gitlog__killed_git_cut_short(void)
+{
+	struct fixture f;
+	struct gitlog *g;
+
+	if (fixture_make(&f, "\"$REAL\" \"$@\" | head -c 220\nkill -9 $$",
+	    false) == -1)
+		return;
+	g = gitlog_start(f.gitdir, f.head, NULL, NULL, 0, "content/", NULL);
+	CHECK(g != NULL);
+	if (g != NULL) {
+		check_listed(g, &f.ids[0], "D b.md -\n");
+		check_listed(g, &f.ids[1], "(not listed)");
+		check_listed(g, &f.ids[2], "(not listed)");
+		CHECK_INT(gitlog_finish(g), -1);
+		gitlog_free(g);
+	}
+	fixture_release(&f);
+}
+
+/* What is not git log's output lists nothing, even when git ends well. */
+void
+test_gitlog__not_git_output(void)
+{
+	struct fixture f;
+	struct gitlog *g;
+
+	if (fixture_make(&f, "printf 'usage: git log\\0'\nexit 0",
+	    false) == -1)
+		return;
+	g = gitlog_start(f.gitdir, f.head, NULL, NULL, 0, "content/", NULL);
+	CHECK(g != NULL);
+	if (g != NULL) {
+		check_listed(g, &f.ids[0], "(not listed)");
+		CHECK_INT(gitlog_finish(g), -1);
+		gitlog_free(g);
+	}
+	fixture_release(&f);
+}
+
+/*
+ * A commit is there as soon as git has begun the next one, while git
+ * still runs; the last one once git has ended. git here waits for the
+ * file "go" (at most 10 s) and writes "ended" as it ends.
+ */
+void
+test_gitlog__lists_while_git_runs(void)
+{
+	struct fixture f;
+	struct gitlog *g;
+	char *go, *ended;
+
+	if (fixture_make(&f, "i=0\nwhile [ ! -e \"$DIR/go\" ] && "
+	    "[ $i -lt 200 ]; do sleep 0.05; i=$((i + 1)); done\n"
+	    ": >\"$DIR/ended\"", true) == -1)
+		return;
+	go = path_join(f.dir, "go");
+	ended = path_join(f.dir, "ended");
+	g = gitlog_start(f.gitdir, f.head, NULL, NULL, 0, "content/", NULL);
+	CHECK(g != NULL);
+	if (g != NULL) {
+		check_listed(g, &f.ids[0], "D b.md -\n");
+		check_listed(g, &f.ids[1], "M a.md a.md\n");
+		CHECK(access(ended, F_OK) == -1);
+		CHECK_INT(file_write(go, "", 0), 0);
+		check_listed(g, &f.ids[2], "A - a.md\nA - b.md\n");
+		CHECK(access(ended, F_OK) == 0);
+		CHECK_INT(gitlog_finish(g), 0);
+		gitlog_free(g);
+	}
+	free(go);
+	free(ended);
+	fixture_release(&f);
+}
+
+/* Freeing the log stops a git that would run on. */
+void
+test_gitlog__free_stops_git(void)
+{
+	struct fixture f;
+	struct gitlog *g;
+
+	if (fixture_make(&f, "exec sleep 60", true) == -1)
+		return;
+	g = gitlog_start(f.gitdir, f.head, NULL, NULL, 0, "content/", NULL);
+	CHECK(g != NULL);
+	if (g != NULL) {
+		check_listed(g, &f.ids[0], "D b.md -\n");
+		gitlog_free(g);
+	}
+	fixture_release(&f);
+}
