@@ -163,24 +163,46 @@ check_listed(struct gitlog *g, const git_oid *id, const char *want)
 	free(got);
 }
 
-void
-test_gitlog__lists_each_commit(void)
+/* What gitlog_get() is to give for commit ids[commit]. */
+struct want {
+	size_t		 commit;
+	const char	*listed;
+};
+
+/*
+ * Runs git log through `script` (see fixture_make()) and checks what is
+ * listed of each commit, in the order given, and gitlog_finish().
+ */
+static void
+run_script(const char *script, bool real, const struct want *w, size_t n,
+    int finish)
 {
 	struct fixture f;
 	struct gitlog *g;
+	size_t i;
 
-	if (fixture_make(&f, "", true) == -1)
+	if (fixture_make(&f, script, real) == -1)
 		return;
 	g = gitlog_start(f.gitdir, f.head, NULL, NULL, 0, "content/", NULL);
 	CHECK(g != NULL);
 	if (g != NULL) {
-		check_listed(g, &f.ids[0], "D b.md -\n");
-		check_listed(g, &f.ids[1], "M a.md a.md\n");
-		check_listed(g, &f.ids[2], "A - a.md\nA - b.md\n");
-		CHECK_INT(gitlog_finish(g), 0);
+		for (i = 0; i < n; i++)
+			check_listed(g, &f.ids[w[i].commit], w[i].listed);
+		CHECK_INT(gitlog_finish(g), finish);
 		gitlog_free(g);
 	}
 	fixture_release(&f);
+}
+
+void
+test_gitlog__lists_each_commit(void)
+{
+	static const struct want w[] = {
+		{ 0, "D b.md -\n" }, { 1, "M a.md a.md\n" },
+		{ 2, "A - a.md\nA - b.md\n" }
+	};
+
+	run_script("", true, w, NELEM(w), 0);
 }
 
 /*
@@ -190,21 +212,12 @@ test_gitlog__lists_each_commit(void)
 void
 test_gitlog__failed_git_lists_what_it_finished(void)
 {
-	struct fixture f;
-	struct gitlog *g;
+	static const struct want w[] = {
+		{ 2, "(not listed)" }, { 0, "D b.md -\n" },
+		{ 1, "M a.md a.md\n" }
+	};
 
-	if (fixture_make(&f, "exit 1", true) == -1)
-		return;
-	g = gitlog_start(f.gitdir, f.head, NULL, NULL, 0, "content/", NULL);
-	CHECK(g != NULL);
-	if (g != NULL) {
-		check_listed(g, &f.ids[2], "(not listed)");
-		check_listed(g, &f.ids[0], "D b.md -\n");
-		check_listed(g, &f.ids[1], "M a.md a.md\n");
-		CHECK_INT(gitlog_finish(g), -1);
-		gitlog_free(g);
-	}
-	fixture_release(&f);
+	run_script("exit 1", true, w, NELEM(w), -1);
 }
 
 /*
@@ -214,42 +227,23 @@ test_gitlog__failed_git_lists_what_it_finished(void)
 void
 test_gitlog__killed_git_cut_short(void)
 {
-	struct fixture f;
-	struct gitlog *g;
+	static const struct want w[] = {
+		{ 0, "D b.md -\n" }, { 1, "(not listed)" },
+		{ 2, "(not listed)" }
+	};
 
-	if (fixture_make(&f, "\"$REAL\" \"$@\" | head -c 220\nkill -9 $$",
-	    false) == -1)
-		return;
-	g = gitlog_start(f.gitdir, f.head, NULL, NULL, 0, "content/", NULL);
-	CHECK(g != NULL);
-	if (g != NULL) {
-		check_listed(g, &f.ids[0], "D b.md -\n");
-		check_listed(g, &f.ids[1], "(not listed)");
-		check_listed(g, &f.ids[2], "(not listed)");
-		CHECK_INT(gitlog_finish(g), -1);
-		gitlog_free(g);
-	}
-	fixture_release(&f);
+	run_script("\"$REAL\" \"$@\" | head -c 220\nkill -9 $$", false, w,
+	    NELEM(w), -1);
 }
 
 /* What is not git log's output lists nothing, even when git ends well. */
 void
 test_gitlog__not_git_output(void)
 {
-	struct fixture f;
-	struct gitlog *g;
+	static const struct want w[] = { { 0, "(not listed)" } };
 
-	if (fixture_make(&f, "printf 'usage: git log\\0'\nexit 0",
-	    false) == -1)
-		return;
-	g = gitlog_start(f.gitdir, f.head, NULL, NULL, 0, "content/", NULL);
-	CHECK(g != NULL);
-	if (g != NULL) {
-		check_listed(g, &f.ids[0], "(not listed)");
-		CHECK_INT(gitlog_finish(g), -1);
-		gitlog_free(g);
-	}
-	fixture_release(&f);
+	run_script("printf 'usage: git log\\0'\nexit 0", false, w,
+	    NELEM(w), -1);
 }
 
 /*
