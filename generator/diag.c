@@ -62,15 +62,6 @@ diag_set_root(struct diag *dg, const char *dir)
 	return 0;
 }
 
-static double
-mono_now(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
-}
-
 void
 diag_progress(struct diag *dg, const char *phase, size_t count)
 {

@@ -181,26 +181,16 @@ git_copy(struct source_tree *s, const char *rel, const char *to)
 {
 	struct buf b = BUF_INIT;
 	int fd, rc = -1, e;
-	size_t off = 0;
-	ssize_t n;
 
 	if (s->ops->read(s, rel, &b) == -1)
 		return -1;
 	if ((fd = open(to, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0666)) == -1)
 		goto out;
-	while (off < b.len) {
-		n = write(fd, b.ptr + off, b.len - off);
-		if (n == -1 && errno == EINTR)
-			continue;
-		if (n <= 0) {
-			if (n == 0)
-				errno = ENOSPC;
-			e = errno;
-			close(fd);
-			errno = e;
-			goto out;
-		}
-		off += (size_t)n;
+	if (write_all(fd, b.ptr, b.len) == -1) {
+		e = errno;
+		close(fd);
+		errno = e;
+		goto out;
 	}
 	rc = close(fd);
 out:

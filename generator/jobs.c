@@ -93,24 +93,6 @@ jobs_default(void)
 	return n < 1 ? 1 : n > JOBS_DEFAULT_MAX ? JOBS_DEFAULT_MAX : (unsigned)n;
 }
 
-static int
-write_all(int fd, const void *p, size_t len)
-{
-	const char *c = p;
-	ssize_t w;
-
-	while (len > 0) {
-		if ((w = write(fd, c, len)) == -1) {
-			if (errno == EINTR)
-				continue;
-			return -1;
-		}
-		c += w;
-		len -= (size_t)w;
-	}
-	return 0;
-}
-
 /* Does item g of all the parts, counted across them. */
 static int
 do_item(const struct jobs_part *parts, size_t g, struct buf *res)

@@ -132,8 +132,6 @@ scaffold_vendor(struct diag *dg, const char *source, const char *id)
 	struct buf text = BUF_INIT, today = BUF_INIT;
 	struct record *rec = NULL;
 	char *dir = NULL, *path = NULL, *yml = NULL, *rel = NULL;
-	size_t off;
-	ssize_t n;
 	int fd = -1, status = 2;
 
 	if (source == NULL)
@@ -174,17 +172,12 @@ scaffold_vendor(struct diag *dg, const char *source, const char *id)
 			    strerror(errno));
 		goto out;
 	}
-	for (off = 0; off < text.len; off += (size_t)n)
-		if ((n = write(fd, text.ptr + off, text.len - off)) == -1) {
-			if (errno == EINTR) {
-				n = 0;
-				continue;
-			}
-			diag_error(dg, NULL, "cannot write '%s': %s", path,
-			    strerror(errno));
-			unlink(path);
-			goto out;
-		}
+	if (write_all(fd, text.ptr, text.len) == -1) {
+		diag_error(dg, NULL, "cannot write '%s': %s", path,
+		    strerror(errno));
+		unlink(path);
+		goto out;
+	}
 	if (close(fd) == -1) {
 		fd = -1;
 		diag_error(dg, NULL, "cannot write '%s': %s", path,

@@ -658,15 +658,6 @@ read_events(struct server *srv)
 	return want;
 }
 
-static double
-now(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
-}
-
 /* Builds the site and tells the open pages. */
 static void
 rebuild(struct server *srv)
@@ -834,7 +825,7 @@ serve_run(struct diag *dg, const struct serve_opts *opts)
 	for (;;) {
 		timeout = -1;
 		if (pending) {
-			double left = changed + SETTLE_MS / 1000.0 - now();
+			double left = changed + SETTLE_MS / 1000.0 - mono_now();
 			timeout = left <= 0 ? 0 : (int)(left * 1000) + 1;
 		}
 		if (poll(pfd, 2, timeout) == -1 && errno != EINTR) {
@@ -847,9 +838,9 @@ serve_run(struct diag *dg, const struct serve_opts *opts)
 		}
 		if ((pfd[0].revents & POLLIN) && read_events(&srv)) {
 			pending = true;
-			changed = now();
+			changed = mono_now();
 		}
-		if (pending && now() - changed >= SETTLE_MS / 1000.0) {
+		if (pending && mono_now() - changed >= SETTLE_MS / 1000.0) {
 			pending = false;
 			rebuild(&srv);
 			watch_all(&srv);

@@ -1054,15 +1054,6 @@ open_as_of(struct site *s)
 	return 0;
 }
 
-static double
-now(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
-}
-
 /*
  * Under --verbose, how long the phase that just ended took, and the most
  * memory the build (its main process, and the largest of the processes
@@ -1072,7 +1063,7 @@ static void
 phase(const struct build_opts *opts, const char *name, double *tp)
 {
 	struct rusage self, kids;
-	double t = now();
+	double t = mono_now();
 
 	if (opts->verbose && getrusage(RUSAGE_SELF, &self) == 0 &&
 	    getrusage(RUSAGE_CHILDREN, &kids) == 0) {
@@ -1095,7 +1086,7 @@ site_build(struct diag *dg, const struct build_opts *opts)
 	struct scan_state ss = { 0, false };
 	size_t i;
 	int status = 2;
-	double t0 = now(), tp = t0;
+	double t0 = mono_now(), tp = t0;
 
 	memset(&s, 0, sizeof(s));
 	s.dg = dg;
@@ -1239,7 +1230,7 @@ site_build(struct diag *dg, const struct build_opts *opts)
 		    "from %zu commit%s (%zu files) in %.2f s into %s\n",
 		    s.pagesz, s.recordsz, s.hist != NULL ? s.hist->commitsz : 0,
 		    s.hist != NULL && s.hist->commitsz == 1 ? "" : "s",
-		    s.written, now() - t0, out);
+		    s.written, mono_now() - t0, out);
 	goto out;
 fail:
 	if (s.io_failed)

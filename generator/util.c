@@ -13,6 +13,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 #include <unistd.h>
 
 #include "buf.h"
@@ -169,27 +170,41 @@ mkdir_p(const char *path)
 	return rc;
 }
 
-static int
-write_new(const char *path, int flags, const void *data, size_t len)
+int
+write_all(int fd, const void *data, size_t len)
 {
 	const char *p = data;
 	ssize_t n;
+
+	while (len > 0) {
+		if ((n = write(fd, p, len)) == -1) {
+			if (errno == EINTR)
+				continue;
+			return -1;
+		}
+		if (n == 0) {
+			errno = ENOSPC;
+			return -1;
+		}
+		p += n;
+		len -= (size_t)n;
+	}
+	return 0;
+}
+
+static int
+write_new(const char *path, int flags, const void *data, size_t len)
+{
 	int fd, e;
 
 	if ((fd = open(path, O_WRONLY | O_CREAT | O_CLOEXEC | flags,
 	    0666)) == -1)
 		return -1;
-	while (len > 0) {
-		if ((n = write(fd, p, len)) == -1) {
-			if (errno == EINTR)
-				continue;
-			e = errno;
-			close(fd);
-			errno = e;
-			return -1;
-		}
-		p += n;
-		len -= (size_t)n;
+	if (write_all(fd, data, len) == -1) {
+		e = errno;
+		close(fd);
+		errno = e;
+		return -1;
 	}
 	return close(fd);
 }
@@ -425,4 +440,13 @@ keep_at_exit(void *p)
 
 	kept = xreallocarray(kept, n + 1, sizeof(*kept));
 	kept[n++] = p;
+}
+
+double
+mono_now(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
 }

@@ -27,6 +27,8 @@ char	*xasprintf(const char *, ...) __attribute__((format(printf, 1, 2)));
  */
 int	 file_read(struct buf *out, const char *path);
 /* Writes a file, creating parent folders. Returns 0 or -1 with errno. */
+/* Writes all of data to fd, again after EINTR. Returns 0, or -1 (errno). */
+int	 write_all(int fd, const void *, size_t);
 int	 file_write(const char *path, const void *, size_t);
 /* Writes a new file into a folder that exists; EEXIST if there is one. */
 int	 file_put(const char *path, const void *, size_t);
@@ -57,6 +59,9 @@ bool	 utf8_valid(const char *s, size_t len, size_t *bad);
  */
 char	*text_problem(const char *s, size_t len, const char *what,
 	     unsigned *line, unsigned *col);
+
+/* Seconds on the monotonic clock, for timing. */
+double	 mono_now(void);
 
 /*
  * Keeps the block p reachable until the process ends, for memory left
