@@ -6,6 +6,7 @@
  * Feed and entry ids are tag: URIs (RFC 4151) made of the vendor id and
  * the commit, so that they do not change with base_url.
  */
+#include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
@@ -243,12 +244,7 @@ changes_entries_tv(const struct site *s, int year)
 static bool
 is_current(const struct site *s, const char *id)
 {
-	size_t i;
-
-	for (i = 0; i < s->recordsz; i++)
-		if (strcmp(s->records[i]->id, id) == 0)
-			return true;
-	return false;
+	return site_record_index(s, id) != SIZE_MAX;
 }
 
 /* Has a removed record ever been published (a version not a draft)? */

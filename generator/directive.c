@@ -933,15 +933,13 @@ static const struct record *
 find_record(const struct dir_ctx *ctx, const char *id, size_t *index)
 {
 	const struct site *s = ctx->src.env->site;
-	size_t i;
+	size_t i = site_record_index(s, id);
 
-	for (i = 0; i < s->recordsz; i++)
-		if (strcmp(s->records[i]->id, id) == 0) {
-			if (index != NULL)
-				*index = i;
-			return s->records[i];
-		}
-	return NULL;
+	if (i == SIZE_MAX)
+		return NULL;
+	if (index != NULL)
+		*index = i;
+	return s->records[i];
 }
 
 static const struct record *

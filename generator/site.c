@@ -73,6 +73,49 @@ site_url_for(const struct site *s, const char *out)
 	return xstrdup(out);
 }
 
+/* For qsort_r-less sorting of record indexes by id. */
+static struct record **sort_records;
+
+static int
+by_id_cmp(const void *a, const void *b)
+{
+	return strcmp(sort_records[*(const size_t *)a]->id,
+	    sort_records[*(const size_t *)b]->id);
+}
+
+/* Indexes the records by id, for site_record_index(). */
+static void
+index_records(struct site *s)
+{
+	size_t i;
+
+	s->by_id = xreallocarray(NULL, s->recordsz + 1, sizeof(*s->by_id));
+	for (i = 0; i < s->recordsz; i++)
+		s->by_id[i] = i;
+	sort_records = s->records;
+	qsort(s->by_id, s->recordsz, sizeof(*s->by_id), by_id_cmp);
+	sort_records = NULL;
+}
+
+size_t
+site_record_index(const struct site *s, const char *id)
+{
+	size_t lo = 0, hi = s->recordsz, mid;
+	int c;
+
+	while (lo < hi) {
+		mid = lo + (hi - lo) / 2;
+		c = strcmp(id, s->records[s->by_id[mid]]->id);
+		if (c == 0)
+			return s->by_id[mid];
+		if (c < 0)
+			hi = mid;
+		else
+			lo = mid + 1;
+	}
+	return SIZE_MAX;
+}
+
 bool
 site_keep_at_exit(const struct site *s)
 {
@@ -994,6 +1037,7 @@ site_release(struct site *s)
 	for (i = 0; i < s->recordsz; i++)
 		record_free(s->records[i]);
 	free(s->records);
+	free(s->by_id);
 	for (i = 0; i < s->copiesz; i++) {
 		free(s->copies[i].src);
 		free(s->copies[i].out);
@@ -1149,6 +1193,7 @@ site_build(struct diag *dg, const struct build_opts *opts)
 		scan(&s, "", 0, &ss);
 	if (s.recordsz > 1)
 		qsort(s.records, s.recordsz, sizeof(*s.records), record_cmp);
+	index_records(&s);
 	phase(opts, "reading the content", &tp);
 	if (dg->errors > 0)
 		goto out;

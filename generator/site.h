@@ -72,6 +72,7 @@ struct site {
 	size_t		  pagesz;
 	struct record	**records;	/* sorted by name */
 	size_t		  recordsz;
+	size_t		 *by_id;	/* indexes of records, by id */
 	struct copy	 *copies;
 	size_t		  copiesz;
 	struct tmpl_set	 *tmpl;
@@ -109,6 +110,9 @@ int	site_write_redirect(struct site *, const char *out, const char *url,
 	    const char *title, const char *what);
 /* Writes one output file below the folder being built. Returns 0 or -1. */
 int	site_write(struct site *, const char *rel, const char *, size_t);
+/* The index in s->records of the record `id`, or SIZE_MAX. */
+size_t	site_record_index(const struct site *, const char *id);
+
 /*
  * Is the page at output path `out` the introduction of a page docket
  * makes (index.html, vendors/, timeline/, changes/)? It is rendered

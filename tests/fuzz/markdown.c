@@ -47,6 +47,8 @@ static struct site site;
 static struct dir_env env;
 static struct record *rec;
 
+static size_t by_id;	/* the one record, by id */
+
 static void
 setup(struct diag *dg)
 {
@@ -63,6 +65,7 @@ setup(struct diag *dg)
 	site.cfg.hist_limit = 10;
 	site.records = &rec;
 	site.recordsz = 1;
+	site.by_id = &by_id;
 	site.src = source_dir("/nonexistent-docket-fuzz");
 	site.tmpl = tmpl_set_new(dg, load, NULL);
 	vendors = tval_list();
