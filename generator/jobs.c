@@ -54,8 +54,7 @@ struct done {
 struct worker {
 	pid_t		 pid;
 	int		 fd;		/* -1: at its end */
-	struct buf	 in;
-	size_t		 off;		/* of in, read so far */
+	struct buf	 in;		/* read, not yet taken */
 };
 
 /*
@@ -93,30 +92,32 @@ jobs_default(void)
 	return n < 1 ? 1 : n > JOBS_DEFAULT_MAX ? JOBS_DEFAULT_MAX : (unsigned)n;
 }
 
-/* Does item g of all the parts, counted across them. */
+/* The part of item g, counted across the parts, and its index there. */
+static struct jobs_part *
+locate(const struct jobs_part *parts, size_t g, size_t *i)
+{
+	while (g >= parts->n)
+		g -= parts++->n;
+	*i = g;
+	return (struct jobs_part *)parts;
+}
+
+/* Does item g of all the parts. */
 static int
 do_item(const struct jobs_part *parts, size_t g, struct buf *res)
 {
-	while (g >= parts->n)
-		g -= parts++->n;
-	return parts->fn(parts->arg, g, res);
-}
+	const struct jobs_part *p = locate(parts, g, &g);
 
-static struct jobs_part *
-part_of(struct jobs_part *parts, size_t g)
-{
-	while (g >= parts->n)
-		g -= parts++->n;
-	return parts;
+	return p->fn(p->arg, g, res);
 }
 
 /* Where item g's result goes: NULL when its part keeps none. */
 static struct buf *
 result_of(const struct jobs_part *parts, size_t g)
 {
-	while (g >= parts->n)
-		g -= parts++->n;
-	return parts->results != NULL ? &parts->results[g] : NULL;
+	const struct jobs_part *p = locate(parts, g, &g);
+
+	return p->results != NULL ? &p->results[g] : NULL;
 }
 
 /* The life of process w of k: its items, then _exit(). */
@@ -175,19 +176,19 @@ take(struct site *s, struct worker *wk, unsigned w, unsigned k, size_t n,
 	struct done *d;
 	struct buf *res;
 	const char *p;
-	size_t left;
+	size_t left, off = 0;
 
 	for (;;) {
-		left = wk->in.len - wk->off;
+		left = wk->in.len - off;
 		if (left < sizeof(m))
 			break;
-		memcpy(&m, wk->in.ptr + wk->off, sizeof(m));
+		memcpy(&m, wk->in.ptr + off, sizeof(m));
 		if (m.index >= n || m.index % k != w || done[m.index].seen ||
 		    m.diaglen > SIZE_MAX / 2 || m.reslen > SIZE_MAX / 2)
 			return -1;
 		if (left - sizeof(m) < m.diaglen + m.reslen)
 			break;
-		p = wk->in.ptr + wk->off + sizeof(m);
+		p = wk->in.ptr + off + sizeof(m);
 		d = &done[m.index];
 		d->seen = true;
 		d->rc = m.rc;
@@ -204,15 +205,14 @@ take(struct site *s, struct worker *wk, unsigned w, unsigned k, size_t n,
 		s->reused += m.reused;
 		if (m.io_failed)
 			s->io_failed = true;
-		wk->off += sizeof(m) + (size_t)(m.diaglen + m.reslen);
+		off += sizeof(m) + (size_t)(m.diaglen + m.reslen);
 		diag_progress(s->dg, "writing", s->written);
 	}
 	/* Keep the buffer small: move what is left to its start. */
-	if (wk->off > 0) {
-		left = wk->in.len - wk->off;
-		memmove(wk->in.ptr, wk->in.ptr + wk->off, left);
+	if (off > 0) {
+		left = wk->in.len - off;
+		memmove(wk->in.ptr, wk->in.ptr + off, left);
 		buf_truncate(&wk->in, left);
-		wk->off = 0;
 	}
 	return 0;
 }
@@ -266,7 +266,7 @@ jobs_run_parts(struct site *s, struct jobs_part *parts, size_t nparts)
 	unsigned k = s->opts->jobs, w, open;
 	char chunk[65536];
 	ssize_t r;
-	size_t i, n = 0;
+	size_t i, local, n = 0;
 	pid_t parent;
 	int fds[2], status, rc = 0;
 
@@ -391,7 +391,7 @@ jobs_run_parts(struct site *s, struct jobs_part *parts, size_t nparts)
 	/* What each item said, in order, as one process would have said it. */
 	for (i = 0; i < n; i++) {
 		if (!done[i].seen) {
-			part_of(parts, i)->rc = -1;
+			locate(parts, i, &local)->rc = -1;
 			if (rc == 0)
 				rc = diag_error(dg, NULL, "a build process "
 				    "ended before its work was done");
@@ -401,7 +401,7 @@ jobs_run_parts(struct site *s, struct jobs_part *parts, size_t nparts)
 		diag_replay(dg, done[i].diag, done[i].diaglen,
 		    done[i].errors, done[i].warnings);
 		if (done[i].rc == -1)
-			rc = part_of(parts, i)->rc = -1;
+			rc = locate(parts, i, &local)->rc = -1;
 		free(done[i].diag);
 	}
 	free(done);
