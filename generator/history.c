@@ -17,6 +17,10 @@
 
 /* Fewer commits than this for each git process: one process lists all. */
 #define LOG_SPLIT_MIN	200
+/* How log_splits() weighs commits: see commit_weight(). */
+#define LOG_WEIGH_SAMPLES	64
+#define LOG_WEIGH_MAX		(64 << 10)
+#define LOG_COMMIT_WEIGHT	4096
 /* Pack files: the size of a window mapped, and of all mapped at once. */
 #define PACK_WINDOW	(4 << 20)
 #define PACK_MAPPED	(16 << 20)
@@ -1263,39 +1267,71 @@ log_seen(void *arg, const char *rel, const git_oid *old_id,
 	free(path);
 }
 
+/*
+ * What git reads to list a commit's changes grows with the trees of the
+ * folder: a commit weighs the size in bytes of the content folder's tree
+ * and of the trees right below it, as the pack's headers give them (no
+ * large tree is rebuilt from its deltas), plus LOG_COMMIT_WEIGHT for the
+ * commit itself.
+ */
 static uint64_t
-isqrt(uint64_t x)
+commit_weight(struct history *h, git_odb *odb, const git_oid *id)
 {
-	uint64_t r = 0, bit = (uint64_t)1 << 62;
+	git_commit *c = NULL;
+	git_tree *root = NULL, *folder = NULL;
+	git_tree_entry *e = NULL;
+	const git_tree_entry *te;
+	git_object_t type;
+	char *path = xasprintf("%scontent", h->prefix);
+	size_t len, i, n;
+	uint64_t w = LOG_COMMIT_WEIGHT;
 
-	while (bit > x)
-		bit >>= 2;
-	for (; bit != 0; bit >>= 2)
-		if (x >= r + bit) {
-			x -= r + bit;
-			r = (r >> 1) + bit;
-		} else
-			r >>= 1;
-	return r;
+	if (git_commit_lookup(&c, h->repo, id) < 0 ||
+	    git_commit_tree(&root, c) < 0 ||
+	    git_tree_entry_bypath(&e, root, path) < 0 ||
+	    git_tree_entry_type(e) != GIT_OBJECT_TREE ||
+	    git_odb_read_header(&len, &type, odb, git_tree_entry_id(e)) < 0)
+		goto out;
+	w += len;
+	/* A large folder is weighed as it is, not read. */
+	if (len > LOG_WEIGH_MAX ||
+	    git_tree_lookup(&folder, h->repo, git_tree_entry_id(e)) < 0)
+		goto out;
+	n = git_tree_entrycount(folder);
+	for (i = 0; i < n; i++) {
+		te = git_tree_entry_byindex(folder, i);
+		if (git_tree_entry_type(te) == GIT_OBJECT_TREE &&
+		    git_odb_read_header(&len, &type, odb,
+		    git_tree_entry_id(te)) == 0)
+			w += len;
+	}
+out:
+	git_tree_free(folder);
+	git_tree_entry_free(e);
+	git_tree_free(root);
+	git_commit_free(c);
+	free(path);
+	return w;
 }
 
 /*
  * Where to split the commits to list between `procs` git processes: on
  * the first-parent line from HEAD down to the cache's base (or the
  * root). Each process then lists the commits between two splits, merged
- * branches included. A folder's tree grows with the register, and with
- * it what git reads for each commit, so the newer commits cost more: the
- * splits assume a cost that grows evenly from the oldest commit, and
- * give each process as much of it, and at least LOG_SPLIT_MIN commits.
- * Returns the number of splits (none for a short history) in *out
- * (caller frees).
+ * branches included, and gets as much of what git reads as the others
+ * (at least LOG_SPLIT_MIN commits): the commits are weighed by
+ * commit_weight() at LOG_WEIGH_SAMPLES places along the line, and in
+ * proportion between them. Returns the number of splits (none for a
+ * short history) in *out (caller frees).
  */
 static size_t
 log_splits(struct history *h, unsigned procs, char ***out)
 {
 	git_oid *line = NULL, base;
 	git_commit *c = NULL, *parent;
-	size_t n = 0, k = 0, i;
+	git_odb *odb = NULL;
+	uint64_t *cum = NULL, total, wa, wb, sw[LOG_WEIGH_SAMPLES];
+	size_t n = 0, k = 0, i, j, s, sa, sb, samples, at[LOG_WEIGH_SAMPLES];
 
 	*out = NULL;
 	if (git_oid_fromstr(&base, h->head) < 0 ||
@@ -1319,18 +1355,40 @@ log_splits(struct history *h, unsigned procs, char ***out)
 	git_commit_free(c);
 	if (procs > n / LOG_SPLIT_MIN)
 		procs = (unsigned)(n / LOG_SPLIT_MIN);
-	if (procs > 1) {
-		/*
-		 * Commit r from the oldest has cost ~r, the commits below it
-		 * ~r * r / 2: process i of p, from the newest, gets those
-		 * from n * sqrt((p - i - 1) / p) to n * sqrt((p - i) / p).
-		 */
-		*out = xcalloc(procs, sizeof(**out));
-		for (i = 1; i < procs; i++) {
-			uint64_t r = isqrt((uint64_t)n * n * (procs - i) / procs);
-			(*out)[k++] = xstrdup(git_oid_tostr_s(&line[n - r]));
-		}
+	if (procs < 2 || git_repository_odb(&odb, h->repo) < 0)
+		goto out;
+
+	/* line[0] is HEAD; cum[i] weighs line[0] to line[i - 1]. */
+	samples = n < LOG_WEIGH_SAMPLES ? n : LOG_WEIGH_SAMPLES;
+	for (j = 0; j < samples; j++) {
+		at[j] = j * (n - 1) / (samples - 1);
+		sw[j] = commit_weight(h, odb, &line[at[j]]);
 	}
+	cum = xcalloc(n + 1, sizeof(*cum));
+	for (i = 0, j = 0; i < n; i++) {
+		while (j + 1 < samples && at[j + 1] < i)
+			j++;
+		sa = at[j], wa = sw[j];
+		sb = j + 1 < samples ? at[j + 1] : sa;
+		wb = j + 1 < samples ? sw[j + 1] : wa;
+		cum[i + 1] = cum[i] + (sb == sa ? wa :
+		    (wa * (sb - i) + wb * (i - sa)) / (sb - sa));
+	}
+	total = cum[n];
+
+	/* Split k: the first place where the newer commits weigh k / procs. */
+	*out = xcalloc(procs, sizeof(**out));
+	for (s = 0, i = 1; i < procs; i++) {
+		size_t lo = s + LOG_SPLIT_MIN, hi = n - (procs - i) * LOG_SPLIT_MIN;
+
+		s = lo;
+		while (s < hi && cum[s] < total / procs * i)
+			s++;
+		(*out)[k++] = xstrdup(git_oid_tostr_s(&line[s]));
+	}
+out:
+	git_odb_free(odb);
+	free(cum);
 	free(line);
 	return k;
 }
