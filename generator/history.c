@@ -1436,19 +1436,31 @@ void
 hist_prefetch(struct history *h, const struct config *cfg)
 {
 	git_oid *ids;
+	git_odb *odb = NULL;
+	size_t i, n;
 
 	if (h->repo == NULL || h->head[0] == '\0' || h->log != NULL)
 		return;
 	if (h->cache_dir != NULL && h->cache_key == NULL)
 		h->cache_key = cache_key(h, cfg);
-	/* git lists what the newest entry of the cache does not hold. */
-	if (h->cache_key != NULL &&
-	    histcache_list(h->cache_dir, h->cache_key, &ids) > 0) {
-		h->log_based = true;
-		git_oid_tostr(h->log_base, sizeof(h->log_base), &ids[0]);
-	}
-	if (h->cache_key != NULL)
+	/*
+	 * git lists what the newest entry of the cache does not hold: the
+	 * newest of a commit of this repository (registers built on one
+	 * machine share the cache folder).
+	 */
+	h->log_based = false;
+	if (h->cache_key != NULL) {
+		n = histcache_list(h->cache_dir, h->cache_key, &ids);
+		if (n > 0 && git_repository_odb(&odb, h->repo) == 0)
+			for (i = 0; i < n && !h->log_based; i++)
+				if (git_odb_exists(odb, &ids[i])) {
+					h->log_based = true;
+					git_oid_tostr(h->log_base,
+					    sizeof(h->log_base), &ids[i]);
+				}
+		git_odb_free(odb);
 		free(ids);
+	}
 	start_log(h);
 }
 

@@ -419,3 +419,60 @@ test_recqueue__walk_asks(void)
 	config_release(&cfg);
 	remove_repo(dir);
 }
+
+/*
+ * Registers built on one machine share the cache folder: git lists the
+ * commits of another repository from none of the first one's commits
+ * (it would refuse one it does not have, and be started again).
+ */
+void
+test_recqueue__prefetch_skips_other_repository(void)
+{
+	char tmpl[] = "/tmp/docket-unit-XXXXXX", otmpl[] = "/tmp/docket-unit-XXXXXX";
+	char ctmpl[] = "/tmp/docket-unit-XXXXXX", *dir, *other, *cache;
+	struct history *h = NULL;
+	struct config cfg;
+	struct diag dg;
+
+	if ((dir = make_repo(tmpl)) == NULL)
+		return;
+	if ((other = mkdtemp(otmpl)) == NULL || (cache = mkdtemp(ctmpl)) == NULL) {
+		CHECK(!"mkdtemp");
+		remove_repo(dir);
+		return;
+	}
+	run(other, "init -q");
+	put(other, "docket.yml", "title: T\n");
+	put(other, "content/b.md", "# B\n");
+	run(other, "add -A");
+	run(other, "commit -q -m other");
+	diag_init(&dg);
+	memset(&cfg, 0, sizeof(cfg));
+	CHECK_INT(config_load(&cfg, &dg, "docket.yml", "title: T\n", 9), 0);
+
+	/* The first repository's history goes into the cache... */
+	CHECK_INT(hist_open(&h, &dg, dir), 0);
+	hist_cache(h, cache);
+	hist_prefetch(h, &cfg);
+	CHECK_INT(hist_walk(h, &dg, &cfg), 0);
+	hist_free(h);
+	/* ...and is a base for git again in the same repository, */
+	CHECK_INT(hist_open(&h, &dg, dir), 0);
+	hist_cache(h, cache);
+	hist_prefetch(h, &cfg);
+	CHECK(h->log_based);
+	hist_free(h);
+	/* not in another one. */
+	CHECK_INT(hist_open(&h, &dg, other), 0);
+	hist_cache(h, cache);
+	hist_prefetch(h, &cfg);
+	CHECK(!h->log_based);
+	CHECK_INT(hist_walk(h, &dg, &cfg), 0);
+	CHECK_INT(h->commitsz, 1);
+	hist_free(h);
+
+	config_release(&cfg);
+	remove_repo(dir);
+	remove_repo(other);
+	remove_repo(cache);
+}
