@@ -42,24 +42,69 @@ set_date(const struct site *s, struct tval *map, const struct date *d)
 	tval_set(map, "date_iso", tval_str_own(buf_detach(&b)));
 }
 
-/* A commit for templates: {id, short, url, date, date_iso, subject, author}. */
+/* A commit's values for templates, in this order. */
+static const char *const commit_keys[] = {
+	"id", "short", "url", "date", "date_iso", "subject", "author"
+};
+
+static void
+commit_vals(const struct site *s, const struct hist_commit *c,
+    struct tval **v)
+{
+	struct buf b = BUF_INIT;
+
+	v[0] = tval_str(c->id);
+	v[1] = tval_str(c->short_id);
+	v[2] = c->url != NULL ? tval_str(c->url) : tval_bool(false);
+	date_format(&b, s->cfg.date_format, &c->date);
+	v[3] = tval_str_own(buf_detach(&b));
+	date_iso(&b, &c->date);
+	v[4] = tval_str_own(buf_detach(&b));
+	v[5] = tval_str(c->subject);
+	v[6] = c->author != NULL ? tval_str(c->author) : tval_bool(false);
+}
+
+void
+changes_prepare(struct site *s)
+{
+	const struct history *h = hist_of(s);
+	size_t i, n = NELEM(commit_keys);
+
+	if (h == NULL || s->commit_vals != NULL)
+		return;
+	s->commit_vals = xcalloc(h->commitsz * n + 1, sizeof(struct tval *));
+	s->commit_valsz = h->commitsz * n;
+	for (i = 0; i < h->commitsz; i++)
+		commit_vals(s, &h->commits[i], &s->commit_vals[i * n]);
+}
+
+void
+changes_release(struct site *s)
+{
+	size_t i;
+
+	for (i = 0; i < s->commit_valsz; i++)
+		tval_free(s->commit_vals[i]);
+	free(s->commit_vals);
+	s->commit_vals = NULL;
+	s->commit_valsz = 0;
+}
+
+/*
+ * A commit for templates: {id, short, url, date, date_iso, subject,
+ * author}, a map of its own (callers add to it) of the values
+ * changes_prepare() made.
+ */
 static struct tval *
 commit_tv(const struct site *s, const struct hist_commit *c)
 {
-	struct tval *v = tval_map();
+	struct tval *v = tval_map(), **vals;
+	size_t i;
 
-	tval_set_str(v, "id", c->id);
-	tval_set_str(v, "short", c->short_id);
-	if (c->url != NULL)
-		tval_set_str(v, "url", c->url);
-	else
-		tval_set_bool(v, "url", false);
-	set_date(s, v, &c->date);
-	tval_set_str(v, "subject", c->subject);
-	if (c->author != NULL)
-		tval_set_str(v, "author", c->author);
-	else
-		tval_set_bool(v, "author", false);
+	vals = &s->commit_vals[(size_t)(c - s->hist->commits) *
+	    NELEM(commit_keys)];
+	for (i = 0; i < NELEM(commit_keys); i++)
+		tval_set(v, commit_keys[i], tval_ref(vals[i]));
 	return v;
 }
 

@@ -17,6 +17,13 @@ struct tval;
 #define CHANGES_FEED_MAX	50	/* entries in a feed and on changes/ */
 
 /*
+ * Makes the values of every commit for templates once, for the pages
+ * that show them: before any of the functions below that give template
+ * data. changes_release() frees them.
+ */
+void		 changes_prepare(struct site *);
+void		 changes_release(struct site *);
+/*
  * The history of the file `src` ("content/a.md") for templates
  * (page.history), or NULL when the build has no history.
  */

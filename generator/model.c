@@ -918,6 +918,7 @@ model_render(struct site *s)
 
 	memset(&m, 0, sizeof(m));
 	m.s = s;
+	changes_prepare(s);
 	m.docket = tval_map();
 	tval_set_str(m.docket, "version", DOCKET_VERSION);
 	m.vendors = tval_list();

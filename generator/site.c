@@ -1052,6 +1052,7 @@ site_release(struct site *s)
 	free(s->madedir);
 	free(s->dir);
 	source_free(s->src);
+	changes_release(s);
 	hist_free(s->hist);
 }
 

@@ -79,6 +79,8 @@ struct site {
 	char		**tmpl_paths;	/* kept for diagnostics */
 	size_t		  tmpl_pathsz;
 	struct history	 *hist;		/* NULL: --no-history */
+	struct tval	**commit_vals;	/* each commit's, for templates (changes.c) */
+	size_t		  commit_valsz;
 	char		 *tmpdir;	/* the output being written */
 	char		 *olddir;	/* the output it replaces, or NULL */
 	size_t		  written;	/* files written */
