@@ -65,6 +65,13 @@ struct oidmap {
 	size_t		  cap, len;
 };
 
+/* The blobs of the records at HEAD (heads_load()). */
+struct hist_heads {
+	git_oid		*ids;
+	size_t		 idsz;
+	struct oidmap	 map;
+};
+
 /* An open-addressing table from paths to file indexes (with removal). */
 struct pathmap {
 	char		**keys;		/* NULL: free; &tomb: removed */
@@ -684,7 +691,12 @@ parse_blob(struct walk *w, const git_oid *id, const char *path)
 		return w->parsed[i]->rec;
 	p = xcalloc(1, sizeof(*p));
 	git_oid_cpy(&p->id, id);
-	if (w->h->rq == NULL || !recqueue_take(w->h->rq, id, path, &p->rec)) {
+	if (w->h->heads != NULL && oidmap_get(&w->h->heads->map, id, &i) &&
+	    (p->rec = (struct record *)w->h->current(w->h->current_arg, path,
+	    id)) != NULL)
+		;	/* read from the work tree already */
+	else if (w->h->rq == NULL ||
+	    !recqueue_take(w->h->rq, id, path, &p->rec)) {
 		p->rec = recqueue_parse(w->h->repo, id, path);
 		p->own = true;
 	}
@@ -1254,16 +1266,68 @@ static void
 log_seen(void *arg, const char *rel, const git_oid *old_id,
     const git_oid *new_id)
 {
-	struct recqueue *q = arg;
+	const struct history *h = arg;
 	char *path;
+	size_t i;
 
 	if (!is_record_old(rel))
 		return;
 	path = xasprintf("content/%s", rel);
-	if (!git_oid_is_zero(old_id))
-		recqueue_add(q, old_id, path);
-	if (!git_oid_is_zero(new_id))
-		recqueue_add(q, new_id, path);
+	/* Not the versions at HEAD, which the build has read (heads_load()). */
+	if (!git_oid_is_zero(old_id) &&
+	    (h->heads == NULL || !oidmap_get(&h->heads->map, old_id, &i)))
+		recqueue_add(h->rq, old_id, path);
+	if (!git_oid_is_zero(new_id) &&
+	    (h->heads == NULL || !oidmap_get(&h->heads->map, new_id, &i)))
+		recqueue_add(h->rq, new_id, path);
+	free(path);
+}
+
+/*
+ * The blobs of the records at HEAD, when the build can give the records
+ * it read from the work tree (h->current): the walk asks it for those
+ * versions, and the worker does not parse them ahead.
+ */
+static void
+heads_load(struct history *h)
+{
+	struct hist_heads *hh;
+	git_oid id;
+	git_commit *c = NULL;
+	git_tree *root = NULL, *dir = NULL;
+	git_tree_entry *e = NULL;
+	const git_tree_entry *te;
+	char *path;
+	size_t i, n, k;
+
+	if (h->current == NULL || h->heads != NULL ||
+	    git_oid_fromstr(&id, h->head) < 0)
+		return;
+	hh = h->heads = xcalloc(1, sizeof(*h->heads));
+	path = xasprintf("%scontent/vendors", h->prefix);
+	if (git_commit_lookup(&c, h->repo, &id) == 0 &&
+	    git_commit_tree(&root, c) == 0 &&
+	    git_tree_entry_bypath(&e, root, path) == 0 &&
+	    git_tree_entry_type(e) == GIT_OBJECT_TREE &&
+	    git_tree_lookup(&dir, h->repo, git_tree_entry_id(e)) == 0) {
+		n = git_tree_entrycount(dir);
+		hh->ids = xcalloc(n + 1, sizeof(*hh->ids));
+		for (i = 0; i < n; i++) {
+			te = git_tree_entry_byindex(dir, i);
+			if (git_tree_entry_type(te) == GIT_OBJECT_BLOB &&
+			    str_endswith(git_tree_entry_name(te), ".xml"))
+				git_oid_cpy(&hh->ids[hh->idsz++],
+				    git_tree_entry_id(te));
+		}
+		/* (The keys must not move once in the table.) */
+		for (i = 0; i < hh->idsz; i++)
+			if (!oidmap_get(&hh->map, &hh->ids[i], &k))
+				oidmap_put(&hh->map, &hh->ids[i], i);
+	}
+	git_tree_free(dir);
+	git_tree_entry_free(e);
+	git_tree_free(root);
+	git_commit_free(c);
 	free(path);
 }
 
@@ -1401,9 +1465,10 @@ start_log(struct history *h)
 	char **splits = NULL;
 	size_t splitsz = 0, i;
 
+	heads_load(h);
 	if (h->rq == NULL)
 		h->rq = recqueue_start(git_repository_path(h->repo));
-	hook.arg = h->rq;
+	hook.arg = h;
 	if (h->log_procs > 1)
 		splitsz = log_splits(h, h->log_procs, &splits);
 	h->log = gitlog_start(git_repository_path(h->repo), h->head,
@@ -1935,6 +2000,11 @@ hist_free(struct history *h)
 	free(h->cache_dir);
 	free(h->cache_key);
 	stop_log(h);
+	if (h->heads != NULL) {
+		oidmap_release(&h->heads->map);
+		free(h->heads->ids);
+		free(h->heads);
+	}
 	git_repository_free(h->repo);
 	free(h);
 	lib_shutdown();

@@ -14,6 +14,7 @@
 struct buf;
 struct config;
 struct diag;
+struct git_oid;
 struct gitlog;
 struct hist_change;
 struct recqueue;
@@ -62,6 +63,9 @@ struct hist_entry {
 	size_t		 rev;		/* index in that file's revs */
 };
 
+struct hist_heads;
+struct record;
+
 struct history {
 	git_repository	*repo;		/* NULL: no repository */
 	char		*prefix;	/* the site folder in the repository: "" or "a/b/" */
@@ -96,6 +100,16 @@ struct history {
 	size_t		 ahead_used;	/* of those, the ones the walk wanted */
 	bool		 log_based;	/* it lists only commits since log_base */
 	char		 log_base[41];
+	/*
+	 * Set by the build, or NULL: the record it read from the work tree
+	 * at `path` ("content/vendors/x.xml"), when those bytes are the blob
+	 * `id`. A record's version at HEAD is then taken from it, not read
+	 * and parsed again (nor ahead, on the worker).
+	 */
+	const struct record *(*current)(void *arg, const char *path,
+			    const struct git_oid *id);
+	void		*current_arg;
+	struct hist_heads *heads;	/* the records' blobs at HEAD */
 	/* The history cache (histcache.h). */
 	char		*cache_dir;	/* NULL: none */
 	char		*cache_key;	/* NULL: not used */

@@ -476,3 +476,50 @@ test_recqueue__prefetch_skips_other_repository(void)
 	remove_repo(other);
 	remove_repo(cache);
 }
+
+static const struct record *
+no_current(void *arg, const char *path, const git_oid *id)
+{
+	(void)path, (void)id;
+	(*(int *)arg)++;
+	return NULL;
+}
+
+/*
+ * When the build can give the records it read from the work tree, the
+ * versions at HEAD are not parsed ahead but asked of it (here it has
+ * none to give, and the walk parses them itself): the same history.
+ */
+void
+test_recqueue__heads_asked_of_the_build(void)
+{
+	char tmpl[] = "/tmp/docket-unit-XXXXXX", *dir;
+	struct history *h = NULL;
+	const struct hist_file *f;
+	struct config cfg;
+	struct diag dg;
+	int asked = 0;
+
+	if ((dir = make_repo(tmpl)) == NULL)
+		return;
+	diag_init(&dg);
+	memset(&cfg, 0, sizeof(cfg));
+	CHECK_INT(config_load(&cfg, &dg, "docket.yml", "title: T\n", 9), 0);
+	CHECK_INT(hist_open(&h, &dg, dir), 0);
+	h->current = no_current;
+	h->current_arg = &asked;
+	hist_prefetch(h, &cfg);
+	CHECK_INT(hist_walk(h, &dg, &cfg), 0);
+	/* acme.xml before; after, and bad.xml, are HEAD's. */
+	CHECK_INT(h->ahead, 1);
+	CHECK_INT(h->ahead_used, 1);
+	CHECK_INT(asked, 2);
+	f = hist_file(h, "content/vendors/acme.xml");
+	CHECK(f != NULL && f->record && f->revsz == 2 &&
+	    strcmp(f->name, "Acme Corp") == 0);
+	if (f != NULL && f->revsz == 2)
+		CHECK(f->revs[0].substantive && f->revs[0].changesz > 0);
+	hist_free(h);
+	config_release(&cfg);
+	remove_repo(dir);
+}
