@@ -526,8 +526,9 @@ strip_patterns(xmlNodePtr n)
 	}
 }
 
-/* One compiled schema per thread that reads records. */
+/* One compiled schema, and one parser, per thread that reads records. */
 static _Thread_local xmlRelaxNGPtr schema;
+static _Thread_local xmlParserCtxtPtr parser;
 
 static xmlRelaxNGPtr
 get_schema(void)
@@ -572,6 +573,9 @@ record_cleanup(void)
 	if (schema != NULL)
 		xmlRelaxNGFree(schema);
 	schema = NULL;
+	if (parser != NULL)
+		xmlFreeParserCtxt(parser);
+	parser = NULL;
 }
 
 /* Copies an attribute; NULL when absent. */
@@ -809,13 +813,18 @@ record_parse(struct record **out, struct diag *dg, const char *path,
 			    data[i + 1] != '\n') ? '\n' : data[i];
 		data = st.data = lf;
 	}
-	if ((ctxt = xmlNewParserCtxt()) == NULL)
-		die("out of memory");
+	/* Each parse resets the parser (and keeps its dictionary of names). */
+	if (parser == NULL) {
+		if ((parser = xmlNewParserCtxt()) == NULL)
+			die("out of memory");
+		parser->sax->internalSubset = refuse_doctype;
+	}
+	ctxt = parser;
 	ctxt->_private = &st;
-	ctxt->sax->internalSubset = refuse_doctype;
 	xmlSetStructuredErrorFunc(&st, on_xml_error);
 	doc = xmlCtxtReadMemory(ctxt, data, (int)len, NULL, "UTF-8",
-	    XML_PARSE_NONET | XML_PARSE_BIG_LINES | XML_PARSE_NOWARNING);
+	    XML_PARSE_NONET | XML_PARSE_BIG_LINES | XML_PARSE_NOWARNING |
+	    XML_PARSE_COMPACT);
 	if (doc == NULL || st.errors > 0 || st.doctype) {
 		if (st.errors == 0)
 			diag_error(dg, &p, "not a well-formed XML document");
@@ -858,7 +867,7 @@ out:
 	record_free(r);
 	xmlRelaxNGFreeValidCtxt(vc);
 	xmlFreeDoc(doc);
-	xmlFreeParserCtxt(ctxt);
+	ctxt->_private = NULL;
 	free(lf);
 	return rc;
 }
