@@ -526,6 +526,9 @@ strip_patterns(xmlNodePtr n)
 	}
 }
 
+/* The dictionary of names a kept parser may grow to (bytes). */
+#define PARSER_DICT_MAX	(256 << 10)
+
 /* One compiled schema, and one parser, per thread that reads records. */
 static _Thread_local xmlRelaxNGPtr schema;
 static _Thread_local xmlParserCtxtPtr parser;
@@ -813,7 +816,10 @@ record_parse(struct record **out, struct diag *dg, const char *path,
 			    data[i + 1] != '\n') ? '\n' : data[i];
 		data = st.data = lf;
 	}
-	/* Each parse resets the parser (and keeps its dictionary of names). */
+	/*
+	 * Each parse resets the parser, which keeps its dictionary of names
+	 * (see the end for when it is thrown away).
+	 */
 	if (parser == NULL) {
 		if ((parser = xmlNewParserCtxt()) == NULL)
 			die("out of memory");
@@ -868,6 +874,16 @@ out:
 	xmlRelaxNGFreeValidCtxt(vc);
 	xmlFreeDoc(doc);
 	ctxt->_private = NULL;
+	/*
+	 * The dictionary holds every name parsed, up to libxml2's limit
+	 * of 10 MB, past which a name fails to parse: after a record that
+	 * failed (a valid one has only the schema's names), or a large
+	 * dictionary, the next parse starts with a new parser.
+	 */
+	if (rc == -1 || xmlDictGetUsage(ctxt->dict) > PARSER_DICT_MAX) {
+		xmlFreeParserCtxt(parser);
+		parser = NULL;
+	}
 	free(lf);
 	return rc;
 }
