@@ -479,28 +479,48 @@ load_record(struct site *s, const char *src)
 	s->records = xreallocarray(s->records, s->recordsz + 1,
 	    sizeof(*s->records));
 	s->records[s->recordsz++] = r;
+	/* The history may take it for its version at HEAD (current_record()). */
+	if (s->hist != NULL) {
+		git_oid id;
+
+		if (git_odb_hash(&id, data.ptr, data.len, GIT_OBJECT_BLOB) == 0) {
+			s->rec_blobs = xreallocarray(s->rec_blobs,
+			    s->rec_blobsz + 1, sizeof(*s->rec_blobs));
+			s->rec_blobs[s->rec_blobsz].rec = r;
+			memcpy(s->rec_blobs[s->rec_blobsz++].id, id.id, 20);
+		}
+	}
 	rc = 0;
 out:
 	buf_release(&data);
 	return rc;
 }
 
+static int
+rec_blob_cmp(const void *a, const void *b)
+{
+	uintptr_t x = (uintptr_t)((const struct rec_blob *)a)->rec;
+	uintptr_t y = (uintptr_t)((const struct rec_blob *)b)->rec;
+
+	return x < y ? -1 : x > y;
+}
+
 /*
  * The record read from the work tree at `src` ("content/vendors/x.xml"),
- * when its bytes are the blob `id`: the history takes it for that
- * version instead of parsing the same bytes again (history.h).
+ * when the bytes it was read from are the blob `id`: the history takes
+ * it for that version instead of parsing the same bytes again
+ * (history.h).
  */
 static const struct record *
 current_record(void *arg, const char *src, const git_oid *id)
 {
 	const struct site *s = arg;
 	const struct record *r;
-	struct buf data = BUF_INIT;
+	const struct rec_blob *rb;
+	struct rec_blob key;
 	const char *base = strrchr(src, '/');
 	char *rid;
 	size_t i;
-	git_oid got;
-	bool same;
 
 	if (base == NULL || !str_endswith(base, ".xml"))
 		return NULL;
@@ -509,11 +529,10 @@ current_record(void *arg, const char *src, const git_oid *id)
 	free(rid);
 	if (i == SIZE_MAX || strcmp((r = s->records[i])->path, src) != 0)
 		return NULL;
-	same = source_read(s->src, src, &data) == 0 &&
-	    git_odb_hash(&got, data.ptr, data.len, GIT_OBJECT_BLOB) == 0 &&
-	    git_oid_equal(&got, id);
-	buf_release(&data);
-	return same ? r : NULL;
+	key.rec = r;
+	rb = s->rec_blobsz == 0 ? NULL : bsearch(&key, s->rec_blobs,
+	    s->rec_blobsz, sizeof(*s->rec_blobs), rec_blob_cmp);
+	return rb != NULL && memcmp(rb->id, id->id, 20) == 0 ? r : NULL;
 }
 
 /* Reads the front matter keys docket knows; keeps all of them as params. */
@@ -1071,6 +1090,7 @@ site_release(struct site *s)
 		record_free(s->records[i]);
 	free(s->records);
 	free(s->by_id);
+	free(s->rec_blobs);
 	for (i = 0; i < s->copiesz; i++) {
 		free(s->copies[i].src);
 		free(s->copies[i].out);
@@ -1230,6 +1250,9 @@ site_build(struct diag *dg, const struct build_opts *opts)
 	if (s.recordsz > 1)
 		qsort(s.records, s.recordsz, sizeof(*s.records), record_cmp);
 	index_records(&s);
+	if (s.rec_blobsz > 1)
+		qsort(s.rec_blobs, s.rec_blobsz, sizeof(*s.rec_blobs),
+		    rec_blob_cmp);
 	phase(opts, "reading the content", &tp);
 	if (dg->errors > 0)
 		goto out;
