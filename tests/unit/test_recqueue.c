@@ -462,13 +462,19 @@ test_recqueue__prefetch_skips_other_repository(void)
 	hist_prefetch(h, &cfg);
 	CHECK(h->log_based);
 	hist_free(h);
-	/* not in another one. */
+	/* not in another one, */
 	CHECK_INT(hist_open(&h, &dg, other), 0);
 	hist_cache(h, cache);
 	hist_prefetch(h, &cfg);
 	CHECK(!h->log_based);
 	CHECK_INT(hist_walk(h, &dg, &cfg), 0);
 	CHECK_INT(h->commitsz, 1);
+	hist_free(h);
+	/* and still in the first, behind the other's newer entry. */
+	CHECK_INT(hist_open(&h, &dg, dir), 0);
+	hist_cache(h, cache);
+	hist_prefetch(h, &cfg);
+	CHECK(h->log_based && strcmp(h->log_base, h->head) == 0);
 	hist_free(h);
 
 	config_release(&cfg);
