@@ -187,6 +187,15 @@ oidmap_release(struct oidmap *m)
 	memset(m, 0, sizeof(*m));
 }
 
+/* Is blob id a record's at HEAD (heads_load())? */
+static bool
+is_head(const struct history *h, const git_oid *id)
+{
+	size_t i;
+
+	return h->heads != NULL && oidmap_get(&h->heads->map, id, &i);
+}
+
 static size_t
 str_hash(const char *s)
 {
@@ -691,12 +700,12 @@ parse_blob(struct walk *w, const git_oid *id, const char *path)
 		return w->parsed[i]->rec;
 	p = xcalloc(1, sizeof(*p));
 	git_oid_cpy(&p->id, id);
-	if (w->h->heads != NULL && oidmap_get(&w->h->heads->map, id, &i) &&
-	    (p->rec = (struct record *)w->h->current(w->h->current_arg, path,
-	    id)) != NULL)
-		;	/* read from the work tree already */
-	else if (w->h->rq == NULL ||
-	    !recqueue_take(w->h->rq, id, path, &p->rec)) {
+	/* A version at HEAD: the build may have read it from the work tree. */
+	if (is_head(w->h, id))
+		p->rec = (struct record *)w->h->current(w->h->current_arg,
+		    path, id);
+	if (p->rec == NULL && (w->h->rq == NULL ||
+	    !recqueue_take(w->h->rq, id, path, &p->rec))) {
 		p->rec = recqueue_parse(w->h->repo, id, path);
 		p->own = true;
 	}
@@ -749,25 +758,44 @@ rev_add(struct walk *w, size_t fi, size_t ci, const char *path)
 	r->path = xstrdup(path);
 }
 
-/* The content/ folder of a commit's tree, or NULL. */
-static git_tree *
-content_tree(struct walk *w, git_commit *c)
+
+/*
+ * The entry of the site's content folder, or of the folder `below` it
+ * ("/vendors"), in commit c: a tree's; NULL when there is none.
+ */
+static git_tree_entry *
+folder_entry(const struct history *h, git_commit *c, const char *below)
 {
-	git_tree *root = NULL, *sub = NULL;
+	git_tree *root = NULL;
 	git_tree_entry *e = NULL;
 	char *path;
 
 	if (git_commit_tree(&root, c) < 0)
 		return NULL;
-	path = xasprintf("%scontent", w->h->prefix);
+	path = xasprintf("%scontent%s", h->prefix, below);
 	if (git_tree_entry_bypath(&e, root, path) == 0 &&
-	    git_tree_entry_type(e) == GIT_OBJECT_TREE)
-		git_tree_lookup(&sub, w->h->repo, git_tree_entry_id(e));
-	git_tree_entry_free(e);
+	    git_tree_entry_type(e) != GIT_OBJECT_TREE) {
+		git_tree_entry_free(e);
+		e = NULL;
+	}
 	git_tree_free(root);
 	free(path);
-	return sub;
+	return e;
 }
+
+/* The tree of that folder (`below` "": content/ itself), or NULL. */
+static git_tree *
+folder_tree(const struct history *h, git_commit *c, const char *below)
+{
+	git_tree_entry *e = folder_entry(h, c, below);
+	git_tree *t = NULL;
+
+	if (e != NULL)
+		git_tree_lookup(&t, h->repo, git_tree_entry_id(e));
+	git_tree_entry_free(e);
+	return t;
+}
+
 
 static int
 mark_incomplete(const char *root, const git_tree_entry *e, void *arg)
@@ -905,7 +933,7 @@ walk_commit(struct walk *w, size_t ni)
 	    w->nodes[nd->parents[0]].missing)) {
 		/* What the boundary holds is older than the clone knows. */
 		w->h->shallow = true;
-		if ((ct = content_tree(w, c)) != NULL)
+		if ((ct = folder_tree(w->h, c, "")) != NULL)
 			git_tree_walk(ct, GIT_TREEWALK_PRE, mark_incomplete, w);
 		rc = 0;
 		goto out;
@@ -913,13 +941,13 @@ walk_commit(struct walk *w, size_t ni)
 	if (w->log == NULL || !gitlog_get(w->log, &nd->id, &deltas, &n)) {
 		if (w->log != NULL)
 			w->h->log_missed++;
-		ct = content_tree(w, c);
+		ct = folder_tree(w->h, c, "");
 		if (nd->parentsz == 1) {
 			if (git_commit_parent(&pc, c, 0) < 0) {
 				git_fail(w->dg, "cannot read a commit");
 				goto out;
 			}
-			pt = content_tree(w, pc);
+			pt = folder_tree(w->h, pc, "");
 		}
 		if (diff_trees(w, pt, ct, &deltas, &n) == -1)
 			goto out;
@@ -1268,17 +1296,14 @@ log_seen(void *arg, const char *rel, const git_oid *old_id,
 {
 	const struct history *h = arg;
 	char *path;
-	size_t i;
 
 	if (!is_record_old(rel))
 		return;
 	path = xasprintf("content/%s", rel);
 	/* Not the versions at HEAD, which the build has read (heads_load()). */
-	if (!git_oid_is_zero(old_id) &&
-	    (h->heads == NULL || !oidmap_get(&h->heads->map, old_id, &i)))
+	if (!git_oid_is_zero(old_id) && !is_head(h, old_id))
 		recqueue_add(h->rq, old_id, path);
-	if (!git_oid_is_zero(new_id) &&
-	    (h->heads == NULL || !oidmap_get(&h->heads->map, new_id, &i)))
+	if (!git_oid_is_zero(new_id) && !is_head(h, new_id))
 		recqueue_add(h->rq, new_id, path);
 	free(path);
 }
@@ -1294,22 +1319,16 @@ heads_load(struct history *h)
 	struct hist_heads *hh;
 	git_oid id;
 	git_commit *c = NULL;
-	git_tree *root = NULL, *dir = NULL;
-	git_tree_entry *e = NULL;
+	git_tree *dir = NULL;
 	const git_tree_entry *te;
-	char *path;
 	size_t i, n, k;
 
 	if (h->current == NULL || h->heads != NULL ||
 	    git_oid_fromstr(&id, h->head) < 0)
 		return;
 	hh = h->heads = xcalloc(1, sizeof(*h->heads));
-	path = xasprintf("%scontent/vendors", h->prefix);
 	if (git_commit_lookup(&c, h->repo, &id) == 0 &&
-	    git_commit_tree(&root, c) == 0 &&
-	    git_tree_entry_bypath(&e, root, path) == 0 &&
-	    git_tree_entry_type(e) == GIT_OBJECT_TREE &&
-	    git_tree_lookup(&dir, h->repo, git_tree_entry_id(e)) == 0) {
+	    (dir = folder_tree(h, c, "/vendors")) != NULL) {
 		n = git_tree_entrycount(dir);
 		hh->ids = xcalloc(n + 1, sizeof(*hh->ids));
 		for (i = 0; i < n; i++) {
@@ -1325,10 +1344,7 @@ heads_load(struct history *h)
 				oidmap_put(&hh->map, &hh->ids[i], i);
 	}
 	git_tree_free(dir);
-	git_tree_entry_free(e);
-	git_tree_free(root);
 	git_commit_free(c);
-	free(path);
 }
 
 /*
@@ -1342,18 +1358,15 @@ static uint64_t
 commit_weight(struct history *h, git_odb *odb, const git_oid *id)
 {
 	git_commit *c = NULL;
-	git_tree *root = NULL, *folder = NULL;
+	git_tree *folder = NULL;
 	git_tree_entry *e = NULL;
 	const git_tree_entry *te;
 	git_object_t type;
-	char *path = xasprintf("%scontent", h->prefix);
 	size_t len, i, n;
 	uint64_t w = LOG_COMMIT_WEIGHT;
 
 	if (git_commit_lookup(&c, h->repo, id) < 0 ||
-	    git_commit_tree(&root, c) < 0 ||
-	    git_tree_entry_bypath(&e, root, path) < 0 ||
-	    git_tree_entry_type(e) != GIT_OBJECT_TREE ||
+	    (e = folder_entry(h, c, "")) == NULL ||
 	    git_odb_read_header(&len, &type, odb, git_tree_entry_id(e)) < 0)
 		goto out;
 	w += len;
@@ -1372,9 +1385,7 @@ commit_weight(struct history *h, git_odb *odb, const git_oid *id)
 out:
 	git_tree_free(folder);
 	git_tree_entry_free(e);
-	git_tree_free(root);
 	git_commit_free(c);
-	free(path);
 	return w;
 }
 
@@ -1795,7 +1806,7 @@ hist_walk(struct history *h, struct diag *dg, const struct config *cfg)
 	date_in(&h->head_date, h->head_time);
 	tz_pop(&sv);
 	if (git_commit_lookup(&c, h->repo, &start) == 0)
-		st = content_tree(&w, c);
+		st = folder_tree(h, c, "");
 	if (h->shallow && diag_warning(dg, NULL, "this is a shallow clone: "
 	    "history before its first commit is missing, and pages say "
 	    "\"history incomplete\"; clone with the full history "
