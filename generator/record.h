@@ -76,6 +76,11 @@ struct record {
 	char		*path;		/* as given to record_parse() */
 	char		*id;
 	bool		 draft;
+	/*
+	 * Set by a build with history when it reads the record from the
+	 * work tree: the git blob id of those bytes (zero otherwise).
+	 */
+	unsigned char	 blob[20];
 	char		*name;
 	char		**aliases;
 	size_t		 aliasesz;

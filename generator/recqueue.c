@@ -143,7 +143,7 @@ pack_strv(struct pack *pk, char *const *v, size_t n)
  * whoever adds one (on x86_64, where docket is built and tested).
  */
 #if defined(__x86_64__)
-_Static_assert(sizeof(struct record) == 160 &&
+_Static_assert(sizeof(struct record) == 176 &&
     sizeof(struct action) == 112 && sizeof(struct source) == 48 &&
     sizeof(struct response) == 40 && sizeof(struct mdtext) == 16,
     "a record's fields changed: copy the new ones in pack_record()");

@@ -483,26 +483,13 @@ load_record(struct site *s, const char *src)
 	if (s->hist != NULL) {
 		git_oid id;
 
-		if (git_odb_hash(&id, data.ptr, data.len, GIT_OBJECT_BLOB) == 0) {
-			s->rec_blobs = xreallocarray(s->rec_blobs,
-			    s->rec_blobsz + 1, sizeof(*s->rec_blobs));
-			s->rec_blobs[s->rec_blobsz].rec = r;
-			memcpy(s->rec_blobs[s->rec_blobsz++].id, id.id, 20);
-		}
+		if (git_odb_hash(&id, data.ptr, data.len, GIT_OBJECT_BLOB) == 0)
+			memcpy(r->blob, id.id, sizeof(r->blob));
 	}
 	rc = 0;
 out:
 	buf_release(&data);
 	return rc;
-}
-
-static int
-rec_blob_cmp(const void *a, const void *b)
-{
-	uintptr_t x = (uintptr_t)((const struct rec_blob *)a)->rec;
-	uintptr_t y = (uintptr_t)((const struct rec_blob *)b)->rec;
-
-	return x < y ? -1 : x > y;
 }
 
 /*
@@ -516,8 +503,6 @@ current_record(void *arg, const char *src, const git_oid *id)
 {
 	const struct site *s = arg;
 	const struct record *r;
-	const struct rec_blob *rb;
-	struct rec_blob key;
 	const char *base = strrchr(src, '/');
 	char *rid;
 	size_t i;
@@ -529,10 +514,7 @@ current_record(void *arg, const char *src, const git_oid *id)
 	free(rid);
 	if (i == SIZE_MAX || strcmp((r = s->records[i])->path, src) != 0)
 		return NULL;
-	key.rec = r;
-	rb = s->rec_blobsz == 0 ? NULL : bsearch(&key, s->rec_blobs,
-	    s->rec_blobsz, sizeof(*s->rec_blobs), rec_blob_cmp);
-	return rb != NULL && memcmp(rb->id, id->id, 20) == 0 ? r : NULL;
+	return memcmp(r->blob, id->id, sizeof(r->blob)) == 0 ? r : NULL;
 }
 
 /* Reads the front matter keys docket knows; keeps all of them as params. */
@@ -1090,7 +1072,6 @@ site_release(struct site *s)
 		record_free(s->records[i]);
 	free(s->records);
 	free(s->by_id);
-	free(s->rec_blobs);
 	for (i = 0; i < s->copiesz; i++) {
 		free(s->copies[i].src);
 		free(s->copies[i].out);
@@ -1250,9 +1231,6 @@ site_build(struct diag *dg, const struct build_opts *opts)
 	if (s.recordsz > 1)
 		qsort(s.records, s.recordsz, sizeof(*s.records), record_cmp);
 	index_records(&s);
-	if (s.rec_blobsz > 1)
-		qsort(s.rec_blobs, s.rec_blobsz, sizeof(*s.rec_blobs),
-		    rec_blob_cmp);
 	phase(opts, "reading the content", &tp);
 	if (dg->errors > 0)
 		goto out;

@@ -62,12 +62,6 @@ struct copy {
 	char	*out;		/* output path */
 };
 
-/* A record as read, and the git blob id of the bytes it was read from. */
-struct rec_blob {
-	const struct record	*rec;
-	unsigned char		 id[20];
-};
-
 struct site {
 	struct diag	 *dg;
 	struct source_tree *src;		/* the files read */
@@ -79,8 +73,6 @@ struct site {
 	struct record	**records;	/* sorted by name */
 	size_t		  recordsz;
 	size_t		 *by_id;	/* indexes of records, by id */
-	struct rec_blob	 *rec_blobs;	/* with history: sorted by rec */
-	size_t		  rec_blobsz;
 	struct copy	 *copies;
 	size_t		  copiesz;
 	struct tmpl_set	 *tmpl;
