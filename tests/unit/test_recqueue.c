@@ -386,8 +386,14 @@ test_recqueue__git_log_tells(void)
 	remove_repo(dir);
 }
 
-void
-test_recqueue__walk_asks(void)
+/*
+ * Walks make_repo()'s history with the build's current() (NULL: none)
+ * and checks acme.xml's; the counts of versions asked for ahead, and
+ * used, in *ahead and *used.
+ */
+static void
+walk_repo(const struct record *(*current)(void *, const char *,
+    const git_oid *), void *arg, size_t *ahead, size_t *used)
 {
 	char tmpl[] = "/tmp/docket-unit-XXXXXX", *dir;
 	struct history *h = NULL;
@@ -395,21 +401,19 @@ test_recqueue__walk_asks(void)
 	struct config cfg;
 	struct diag dg;
 
+	*ahead = *used = 0;
 	if ((dir = make_repo(tmpl)) == NULL)
 		return;
 	diag_init(&dg);
 	memset(&cfg, 0, sizeof(cfg));
 	CHECK_INT(config_load(&cfg, &dg, "docket.yml", "title: T\n", 9), 0);
 	CHECK_INT(hist_open(&h, &dg, dir), 0);
+	h->current = current;
+	h->current_arg = arg;
 	hist_prefetch(h, &cfg);
 	CHECK_INT(hist_walk(h, &dg, &cfg), 0);
-	/*
-	 * The three versions of records git log names (acme.xml before and
-	 * after, bad.xml), each once, not notes.txt nor sub/x.xml; and the
-	 * walk wanted each of them by the same blob and path.
-	 */
-	CHECK_INT(h->ahead, 3);
-	CHECK_INT(h->ahead_used, 3);
+	*ahead = h->ahead;
+	*used = h->ahead_used;
 	f = hist_file(h, "content/vendors/acme.xml");
 	CHECK(f != NULL && f->record && f->revsz == 2 &&
 	    strcmp(f->name, "Acme Corp") == 0);
@@ -418,6 +422,35 @@ test_recqueue__walk_asks(void)
 	hist_free(h);
 	config_release(&cfg);
 	remove_repo(dir);
+}
+
+void
+test_recqueue__walk_asks(void)
+{
+	size_t ahead, used;
+
+	walk_repo(NULL, NULL, &ahead, &used);
+	/*
+	 * The three versions of records git log names (acme.xml before and
+	 * after, bad.xml), each once, not notes.txt nor sub/x.xml; and the
+	 * walk wanted each of them by the same blob and path.
+	 */
+	CHECK_INT(ahead, 3);
+	CHECK_INT(used, 3);
+}
+
+/* The history of dir, with git started (hist_prefetch()) and cache. */
+static struct history *
+prefetched(const char *dir, const char *cache, const struct config *cfg,
+    struct diag *dg)
+{
+	struct history *h = NULL;
+
+	if (hist_open(&h, dg, dir) == -1)
+		die("cannot open the history of '%s'", dir);
+	hist_cache(h, cache);
+	hist_prefetch(h, cfg);
+	return h;
 }
 
 /*
@@ -430,7 +463,7 @@ test_recqueue__prefetch_skips_other_repository(void)
 {
 	char tmpl[] = "/tmp/docket-unit-XXXXXX", otmpl[] = "/tmp/docket-unit-XXXXXX";
 	char ctmpl[] = "/tmp/docket-unit-XXXXXX", *dir, *other, *cache;
-	struct history *h = NULL;
+	struct history *h;
 	struct config cfg;
 	struct diag dg;
 
@@ -451,29 +484,21 @@ test_recqueue__prefetch_skips_other_repository(void)
 	CHECK_INT(config_load(&cfg, &dg, "docket.yml", "title: T\n", 9), 0);
 
 	/* The first repository's history goes into the cache... */
-	CHECK_INT(hist_open(&h, &dg, dir), 0);
-	hist_cache(h, cache);
-	hist_prefetch(h, &cfg);
+	h = prefetched(dir, cache, &cfg, &dg);
 	CHECK_INT(hist_walk(h, &dg, &cfg), 0);
 	hist_free(h);
 	/* ...and is a base for git again in the same repository, */
-	CHECK_INT(hist_open(&h, &dg, dir), 0);
-	hist_cache(h, cache);
-	hist_prefetch(h, &cfg);
+	h = prefetched(dir, cache, &cfg, &dg);
 	CHECK(h->log_based);
 	hist_free(h);
 	/* not in another one, */
-	CHECK_INT(hist_open(&h, &dg, other), 0);
-	hist_cache(h, cache);
-	hist_prefetch(h, &cfg);
+	h = prefetched(other, cache, &cfg, &dg);
 	CHECK(!h->log_based);
 	CHECK_INT(hist_walk(h, &dg, &cfg), 0);
 	CHECK_INT(h->commitsz, 1);
 	hist_free(h);
 	/* and still in the first, behind the other's newer entry. */
-	CHECK_INT(hist_open(&h, &dg, dir), 0);
-	hist_cache(h, cache);
-	hist_prefetch(h, &cfg);
+	h = prefetched(dir, cache, &cfg, &dg);
 	CHECK(h->log_based && strcmp(h->log_base, h->head) == 0);
 	hist_free(h);
 
@@ -499,33 +524,12 @@ no_current(void *arg, const char *path, const git_oid *id)
 void
 test_recqueue__heads_asked_of_the_build(void)
 {
-	char tmpl[] = "/tmp/docket-unit-XXXXXX", *dir;
-	struct history *h = NULL;
-	const struct hist_file *f;
-	struct config cfg;
-	struct diag dg;
+	size_t ahead, used;
 	int asked = 0;
 
-	if ((dir = make_repo(tmpl)) == NULL)
-		return;
-	diag_init(&dg);
-	memset(&cfg, 0, sizeof(cfg));
-	CHECK_INT(config_load(&cfg, &dg, "docket.yml", "title: T\n", 9), 0);
-	CHECK_INT(hist_open(&h, &dg, dir), 0);
-	h->current = no_current;
-	h->current_arg = &asked;
-	hist_prefetch(h, &cfg);
-	CHECK_INT(hist_walk(h, &dg, &cfg), 0);
+	walk_repo(no_current, &asked, &ahead, &used);
 	/* acme.xml before; after, and bad.xml, are HEAD's. */
-	CHECK_INT(h->ahead, 1);
-	CHECK_INT(h->ahead_used, 1);
+	CHECK_INT(ahead, 1);
+	CHECK_INT(used, 1);
 	CHECK_INT(asked, 2);
-	f = hist_file(h, "content/vendors/acme.xml");
-	CHECK(f != NULL && f->record && f->revsz == 2 &&
-	    strcmp(f->name, "Acme Corp") == 0);
-	if (f != NULL && f->revsz == 2)
-		CHECK(f->revs[0].substantive && f->revs[0].changesz > 0);
-	hist_free(h);
-	config_release(&cfg);
-	remove_repo(dir);
 }
