@@ -28,6 +28,9 @@
 #include "site.h"
 #include "util.h"
 
+/* Bytes a process gathers before it sends them: what a pipe holds. */
+#define JOBS_SEND	65536
+
 /* What a process sends for each item, before its diagnostics and result. */
 struct msg {
 	uint64_t	index;
@@ -126,7 +129,7 @@ work(struct site *s, const struct jobs_part *parts, size_t n, unsigned w,
     unsigned k, int fd, pid_t parent)
 {
 	struct diag *dg = s->dg;
-	struct buf held = BUF_INIT, res = BUF_INIT;
+	struct buf held = BUF_INIT, res = BUF_INIT, out = BUF_INIT;
 	struct msg m;
 	size_t i, written, reused;
 	unsigned errors, warnings;
@@ -154,13 +157,20 @@ work(struct site *s, const struct jobs_part *parts, size_t n, unsigned w,
 		m.io_failed = s->io_failed;
 		m.diaglen = held.len;
 		m.reslen = res.len;
-		if (write_all(fd, &m, sizeof(m)) == -1 ||
-		    write_all(fd, held.ptr, held.len) == -1 ||
-		    write_all(fd, res.ptr, res.len) == -1)
+		buf_put(&out, &m, sizeof(m));
+		buf_put(&out, held.ptr, held.len);
+		buf_put(&out, res.ptr, res.len);
+		/* Sent a pipe's worth at a time: one write, one wakeup. */
+		if (out.len >= JOBS_SEND && write_all(fd, out.ptr, out.len) == -1)
 			_exit(3);
+		if (out.len >= JOBS_SEND)
+			buf_truncate(&out, 0);
 	}
+	if (write_all(fd, out.ptr, out.len) == -1)
+		_exit(3);
 	buf_release(&held);
 	buf_release(&res);
+	buf_release(&out);
 	_exit(0);
 }
 
