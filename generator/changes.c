@@ -791,23 +791,34 @@ changes_feeds_release(struct jobs_part *part)
 	memset(part, 0, sizeof(*part));
 }
 
-int
-changes_write(struct site *s)
+/* The files of changes_part(), one an item. */
+static int
+changes_item(void *arg, size_t i, struct buf *unused)
 {
-	const struct history *h = hist_of(s);
+	struct site *s = arg;
 	struct buf title = BUF_INIT;
-	int rc = 0;
+	int rc;
 
-	if (write_build_json(s) == -1 || write_changes_json(s) == -1)
-		return -1;
-	if (h == NULL)
-		return 0;
-	buf_printf(&title, "%s: changes", s->cfg.title);
-	if (write_feed(s, "changes/feed.xml", "../", NULL, title.ptr, NULL,
-	    0) == -1)
-		rc = -1;
-	if (write_redirects(s) == -1)
-		rc = -1;
-	buf_release(&title);
-	return rc;
+	(void)unused;
+	switch (i) {
+	case 0:
+		return write_build_json(s);
+	case 1:
+		return write_changes_json(s);
+	case 2:
+		buf_printf(&title, "%s: changes", s->cfg.title);
+		rc = write_feed(s, "changes/feed.xml", "../", NULL, title.ptr,
+		    NULL, 0);
+		buf_release(&title);
+		return rc;
+	default:
+		return write_redirects(s);
+	}
+}
+
+void
+changes_part(struct site *s, struct jobs_part *part)
+{
+	*part = (struct jobs_part){ changes_item, s,
+		hist_of(s) != NULL ? 4 : 2, NULL, 0 };
 }

@@ -61,10 +61,10 @@ size_t		 changes_outputs(const struct site *, char ***out);
 void		 changes_feeds(struct site *, struct jobs_part *);
 void		 changes_feeds_release(struct jobs_part *);
 /*
- * Writes changes/feed.xml, changes/changes.json, build.json and the
- * redirects at renamed records' old addresses. Returns 0 or -1 after
- * reporting.
+ * build.json, changes/changes.json and, with history, changes/feed.xml
+ * and the redirects at renamed records' old addresses, each an item of a
+ * part for jobs_run_parts().
  */
-int		 changes_write(struct site *);
+void		 changes_part(struct site *, struct jobs_part *);
 
 #endif

@@ -20,6 +20,7 @@
 #include "exports.h"
 #include "facet.h"
 #include "history.h"
+#include "jobs.h"
 #include "record.h"
 #include "site.h"
 #include "util.h"
@@ -436,13 +437,37 @@ join(struct buf *b, char *const *v, size_t n, const char *sep)
 }
 
 
+void
+exports_page_search(struct buf *b, const struct site *s,
+    const struct page *pg, const char *html)
+{
+	struct json j = { b, true, 1, true, false };
+	struct buf text = BUF_INIT;
+	char *url;
+
+	if (site_is_intro(pg->out))
+		return;
+	url = site_url_for(s, pg->out);
+	if (pg->description != NULL) {
+		buf_puts(&text, pg->description);
+		buf_putc(&text, ' ');
+	}
+	if (html != NULL)
+		exports_html_text(&text, html, PAGE_TEXT_MAX);
+	search_item(&j, "page", pg->title != NULL ? pg->title : s->cfg.title,
+	    url, pg->description, text.ptr);
+	free(url);
+	buf_release(&text);
+}
+
 /*
  * search-index.json and assets/search-index.js: an item for each vendor
  * (its aliases and products searched too), action, page and facet term.
  * URLs are paths from the site root, as templates use them.
  */
 static int
-write_search(struct site *s, const struct facets *fc)
+write_search(struct site *s, const struct facets *fc,
+    const struct buf *page_items)
 {
 	struct buf b = BUF_INIT, js = BUF_INIT, meta = BUF_INIT,
 	    text = BUF_INIT;
@@ -487,21 +512,14 @@ write_search(struct site *s, const struct facets *fc)
 		free(url);
 		free(out);
 	}
+	/* The pages' items, made where each page was rendered. */
 	for (i = 0; i < s->pagesz; i++) {
-		const struct page *pg = &s->pages[i];
-		if (site_is_intro(pg->out))
+		if (page_items[i].len == 0)
 			continue;
-		url = site_url_for(s, pg->out);
-		buf_truncate(&text, 0);
-		if (pg->description != NULL) {
-			buf_puts(&text, pg->description);
-			buf_putc(&text, ' ');
-		}
-		if (pg->html != NULL)
-			exports_html_text(&text, pg->html, PAGE_TEXT_MAX);
-		search_item(&j, "page", pg->title != NULL ? pg->title :
-		    s->cfg.title, url, pg->description, text.ptr);
-		free(url);
+		if (!j.fresh)
+			buf_putc(&b, ',');
+		buf_put(&b, page_items[i].ptr, page_items[i].len);
+		j.fresh = false;
 	}
 	for (kind = 0; kind < FACET__MAX; kind++)
 		for (i = 0; i < fc->termsz[kind]; i++) {
@@ -1196,26 +1214,57 @@ write_robots(struct site *s)
 	return rc;
 }
 
-int
-exports_write(struct site *s)
+/* The files of exports_part(), one an item. */
+static int
+export_item(void *arg, size_t i, struct buf *unused)
 {
+	struct site *s = arg;
 	struct facets fc;
-	int rc = 0;
+	int rc;
 
+	(void)unused;
+	switch (i) {
+	case 0:
+		return write_vendors_json(s);
+	case 1:
+		return write_vendors_csv(s);
+	case 2:
+		return write_actions_csv(s);
+	case 3:
+		return write_datapackage(s);
+	case 4:
+		return write_ics(s);
+	case 5:
+		return write_robots(s);
+	default:
+		facets_collect(&fc, s->records, s->recordsz);
+		rc = write_sitemap(s, &fc);
+		facets_release(&fc);
+		return rc;
+	}
+}
+
+void
+exports_part(struct site *s, struct jobs_part *part)
+{
+	memset(part, 0, sizeof(*part));
 	/* The build has failed already: the outputs would be thrown away. */
 	if (s->dg->errors > 0)
+		return;
+	*part = (struct jobs_part){ export_item, s,
+		s->cfg.base_url != NULL ? 7 : 6, NULL, 0 };
+}
+
+int
+exports_search(struct site *s, const struct facets *fc,
+    const struct buf *page_items)
+{
+	if (s->dg->errors > 0)
 		return 0;
-	facets_collect(&fc, s->records, s->recordsz);
-	if (write_search(s, &fc) == -1 || write_vendors_json(s) == -1 ||
-	    write_vendors_csv(s) == -1 || write_actions_csv(s) == -1 ||
-	    write_datapackage(s) == -1 || write_ics(s) == -1 ||
-	    write_robots(s) == -1)
-		rc = -1;
-	else if (s->cfg.base_url != NULL)
-		rc = write_sitemap(s, &fc);
-	else if (!s->opts->checking)
-		rc = diag_warning(s->dg, NULL, "no base_url in docket.yml: "
+	if (write_search(s, fc, page_items) == -1)
+		return -1;
+	if (s->cfg.base_url == NULL && !s->opts->checking)
+		return diag_warning(s->dg, NULL, "no base_url in docket.yml: "
 		    "sitemap.xml and canonical links are left out");
-	facets_release(&fc);
-	return rc;
+	return 0;
 }

@@ -10,16 +10,33 @@
 #include <stddef.h>
 
 struct buf;
+struct facets;
+struct jobs_part;
+struct page;
 struct site;
 
 /*
- * Writes search-index.json, assets/search-index.js, the files of data/,
- * robots.txt, timeline/deadlines.ics (when an action has a deadline) and,
- * when base_url is set, sitemap.xml; without base_url the sitemap is left out
- * with a warning. Call after model_render(), which renders the pages'
- * HTML. Returns 0, or -1 after reporting.
+ * The open data (data/vendors.json, data/vendors.csv, data/actions.csv,
+ * data/datapackage.json), the deadlines calendar (when an action has a
+ * deadline), robots.txt and, when base_url is set, sitemap.xml, each an
+ * item of a part for jobs_run_parts(). No items once the build has
+ * failed.
  */
-int	exports_write(struct site *);
+void	exports_part(struct site *, struct jobs_part *);
+/*
+ * Appends the item of page pg in the search index (JSON), from its
+ * rendered markdown: nothing for a page that introduces a generated one.
+ */
+void	exports_page_search(struct buf *, const struct site *,
+	    const struct page *pg, const char *html);
+/*
+ * Writes search-index.json and assets/search-index.js from the records,
+ * the facets and every page's item (exports_page_search(), by page
+ * index). Without base_url, warns that the sitemap is left out. Nothing
+ * once the build has failed. Returns 0, or -1 after reporting.
+ */
+int	exports_search(struct site *, const struct facets *,
+	    const struct buf *page_items);
 
 /*
  * Appends one content line of an iCalendar file (RFC 5545): folded so
@@ -39,7 +56,7 @@ void	exports_csv_field(struct buf *, const char *);
  */
 void	exports_html_text(struct buf *, const char *html, size_t max);
 
-/* Output paths exports_write() may write, for the collision check. */
+/* Output paths the exports may write, for the collision check. */
 extern const char *const exports_outputs[];
 extern const size_t exports_outputsz;
 

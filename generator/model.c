@@ -15,6 +15,7 @@
 #include "diag.h"
 #include "directive.h"
 #include "embedded.h"
+#include "exports.h"
 #include "facet.h"
 #include "history.h"
 #include "jobs.h"
@@ -47,6 +48,8 @@ struct model {
 	struct tval	**vendor_tv;	/* by record index */
 	struct entry	*entries;	/* every action, by date */
 	size_t		 entriesz;
+	struct tval	*years;		/* changes_years_tv() */
+	bool		 records_ok;	/* no record failed: every page is made */
 };
 
 static void
@@ -527,36 +530,51 @@ write_alias(struct model *m, const struct page *pg, const char *alias)
 	return rc;
 }
 
-/* Page i: its markdown into *html, and its page unless generated. */
+static int	generated_page(struct model *, const char *out,
+		    const char *content);
+
+/*
+ * Page i, and its item in the search index into *search. A page that
+ * introduces a generated one (site_is_intro()) is rendered with it.
+ */
 static int
-page_item(void *arg, size_t i, struct buf *html)
+page_item(void *arg, size_t i, struct buf *search)
 {
 	struct model *m = arg;
 	struct site *s = m->s;
 	struct page *pg = &s->pages[i];
+	struct buf html = BUF_INIT;
 	const char *layout;
 	struct pos p;
 	size_t j;
 	int rc = 0;
 
-	if (page_html(m, pg, html) == -1)
+	if (page_html(m, pg, &html) == -1)
 		rc = -1;
-	if (site_is_intro(pg->out))
-		return rc;	/* rendered with their generated page */
+	if (site_is_intro(pg->out)) {
+		if (rc == 0 && m->records_ok &&
+		    generated_page(m, pg->out, html.ptr) == -1)
+			rc = -1;
+		buf_release(&html);
+		return rc;
+	}
 	layout = pg->layout != NULL ? pg->layout : "page";
 	if (!tmpl_exists(s->tmpl, layout)) {
 		p = (struct pos){ pg->src, 0, 0 };
+		buf_release(&html);
 		return diag_error(s->dg, &p, "layout '%s' names no template",
 		    layout);
 	}
 	struct view vw = { pg->out, layout, "page",
 		pg->title != NULL ? pg->title : s->cfg.title,
-		pg->description, html->ptr, pg, NULL, pg->src };
+		pg->description, html.ptr, pg, NULL, pg->src };
 	if (render(m, &vw, NULL, NULL, 0) == -1)
 		rc = -1;
 	for (j = 0; j < pg->aliasesz; j++)
 		if (write_alias(m, pg, pg->aliases[j]) == -1)
 			rc = -1;
+	exports_page_search(search, s, pg, html.ptr);
+	buf_release(&html);
 	return rc;
 }
 
@@ -600,11 +618,14 @@ prepare_templates(struct model *m)
 			tmpl_prepare(s->tmpl, s->pages[i].layout);
 }
 
-/* A generated page whose introduction may come from content/<...>/index.md. */
+/*
+ * A generated page, with its introduction content/<...>/index.md (its
+ * markdown rendered: content) when there is one.
+ */
 static int
-render_generated(struct model *m, const char *out, const char *tmpl,
-    const char *kind, const char *title, struct tval *keys[],
-    const char *names[], size_t n)
+render_generated(struct model *m, const char *out, const char *content,
+    const char *tmpl, const char *kind, const char *title,
+    struct tval *keys[], const char *names[], size_t n)
 {
 	const struct page *pg = find_page(m->s, out);
 	struct view vw = { out, tmpl, kind, title, NULL, NULL, pg, NULL,
@@ -614,7 +635,7 @@ render_generated(struct model *m, const char *out, const char *tmpl,
 		if (pg->title != NULL)
 			vw.title = pg->title;
 		vw.description = pg->description;
-		vw.content = pg->html;
+		vw.content = content;
 		if (pg->layout != NULL)
 			vw.tmpl = pg->layout;
 	}
@@ -647,25 +668,9 @@ years_tv(struct model *m)
 /* The change lists and tombstones, for jobs_run(). */
 struct history_job {
 	struct model		 *m;
-	struct tval		 *years;	/* changes_years_tv() */
 	const struct hist_file	**tomb;
 	size_t			  tombsz;
 };
-
-/* changes/, with the latest changes. */
-static int
-changes_index(struct model *m, struct tval *years)
-{
-	struct tval *keys[4];
-	const char *names[4] = { "entries", "years", "has_entries", "year" };
-
-	keys[0] = changes_entries_tv(m->s, 0);
-	keys[1] = tval_ref(years);
-	keys[2] = tval_bool(tval_len(keys[0]) > 0);
-	keys[3] = tval_bool(false);
-	return render_generated(m, "changes/index.html", "changes",
-	    "changes", "Changes", keys, names, 4);
-}
 
 /*
  * Items from 0 to the number of years less one are the pages of each
@@ -680,20 +685,20 @@ history_item(void *arg, size_t i, struct buf *unused)
 	struct tval *keys[4];
 	const char *names[4] = { "entries", "years", "has_entries", "year" };
 	const struct hist_file *f;
-	size_t nyears = tval_len(hj->years);
+	size_t nyears = tval_len(hj->m->years);
 	char *out, *title;
 	const char *y;
 	int rc;
 
 	(void)unused;
 	if (i < nyears) {
-		y = tval_get_str(tval_at(hj->years, i), "year");
+		y = tval_get_str(tval_at(hj->m->years, i), "year");
 		title = xasprintf("Changes in %s", y);
 		out = xasprintf("changes/%s/index.html", y);
 		struct view vw = { out, "changes", "changes", title, NULL, NULL,
 			NULL, NULL, NULL };
 		keys[0] = changes_entries_tv(s, atoi(y));
-		keys[1] = tval_ref(hj->years);
+		keys[1] = tval_ref(hj->m->years);
 		keys[2] = tval_bool(true);
 		keys[3] = tval_str(y);
 		rc = render(m, &vw, keys, names, 4);
@@ -720,10 +725,9 @@ static void
 history_part(struct model *m, struct history_job *hj, struct jobs_part *part)
 {
 	hj->m = m;
-	hj->years = changes_years_tv(m->s);
 	hj->tombsz = changes_tombstones(m->s, &hj->tomb);
 	*part = (struct jobs_part){ history_item, hj,
-		tval_len(hj->years) + hj->tombsz, NULL, 0 };
+		tval_len(hj->m->years) + hj->tombsz, NULL, 0 };
 }
 
 /* The facet pages, for jobs_run(): item i is items[i]. */
@@ -902,18 +906,92 @@ vendor_item(void *arg, size_t i, struct buf *unused)
 	return rc;
 }
 
+/* The pages a build makes itself: every site_is_intro() page, and 404.html. */
+static const char *const generated[] = {
+	"index.html", "vendors/index.html", "timeline/index.html",
+	"changes/index.html", "404.html"
+};
+
+/* The generated page out, with its introduction's HTML or NULL. */
+static int
+generated_page(struct model *m, const char *out, const char *content)
+{
+	struct site *s = m->s;
+	struct tval *keys[4], *recent;
+	const char *names[4];
+	char *root;
+	const char *b;
+	size_t i;
+	int rc;
+
+	if (strcmp(out, "index.html") == 0) {
+		recent = tval_list();
+		for (i = m->entriesz; i > 0 && m->entriesz - i < 10; i--)
+			tval_push(recent, tval_ref(m->entries[i - 1].tv));
+		keys[0] = tval_ref(m->vendors), names[0] = "vendors";
+		keys[1] = tval_bool(s->recordsz > 0), names[1] = "has_vendors";
+		keys[2] = tval_bool(m->entriesz > 0),
+		    names[2] = "has_recent_actions";
+		keys[3] = recent, names[3] = "recent_actions";
+		return render_generated(m, out, content, "home", "home",
+		    s->cfg.title, keys, names, 4);
+	}
+	if (strcmp(out, "vendors/index.html") == 0) {
+		keys[0] = tval_ref(m->vendors), names[0] = "vendors";
+		keys[1] = tval_bool(s->recordsz > 0), names[1] = "has_vendors";
+		return render_generated(m, out, content, "vendors", "vendors",
+		    "Vendors", keys, names, 2);
+	}
+	if (strcmp(out, "timeline/index.html") == 0) {
+		keys[0] = years_tv(m), names[0] = "years";
+		keys[1] = tval_bool(m->entriesz > 0), names[1] = "has_actions";
+		return render_generated(m, out, content, "timeline",
+		    "timeline", "Timeline", keys, names, 2);
+	}
+	if (strcmp(out, "changes/index.html") == 0) {
+		/* changes/, with the latest changes. */
+		keys[0] = changes_entries_tv(s, 0), names[0] = "entries";
+		keys[1] = tval_ref(m->years), names[1] = "years";
+		keys[2] = tval_bool(tval_len(keys[0]) > 0),
+		    names[2] = "has_entries";
+		keys[3] = tval_bool(false), names[3] = "year";
+		return render_generated(m, out, content, "changes", "changes",
+		    "Changes", keys, names, 4);
+	}
+	/* 404.html is served at any depth: its links start from the root. */
+	if ((b = s->cfg.base_url) != NULL && (b = strstr(b, "://")) != NULL &&
+	    (b = strchr(b + 3, '/')) != NULL)
+		root = xstrdup(b);
+	else
+		root = xstrdup("/");
+	struct view vw = { "404.html", "404", "404", "Page not found",
+		NULL, NULL, NULL, root, NULL };
+	rc = render(m, &vw, NULL, NULL, 0);
+	free(root);
+	return rc;
+}
+
+/* Generated page i, unless a markdown page introduces it (page_item()). */
+static int
+generated_item(void *arg, size_t i, struct buf *unused)
+{
+	struct model *m = arg;
+
+	(void)unused;
+	if (site_is_intro(generated[i]) && find_page(m->s, generated[i]))
+		return 0;
+	return generated_page(m, generated[i], NULL);
+}
+
 int
 model_render(struct site *s)
 {
 	struct model m;
 	struct history_job hj;
 	struct facet_job fj;
-	struct jobs_part parts[5];
-	struct tval *recent, *keys[4];
-	const char *names[4];
-	struct buf *html;
+	struct jobs_part parts[8];
+	struct buf *search;
 	size_t i;
-	bool records_ok;
 	int rc = 0;
 
 	memset(&m, 0, sizeof(m));
@@ -936,77 +1014,39 @@ model_render(struct site *s)
 	m.env = (struct dir_env){ s, m.vendors, m.actions, true };
 	m.site = site_tv(&m);
 	m.site_plain = site_ctx(&m, NULL);
+	m.years = changes_years_tv(s);
+	m.records_ok = rc == 0;
 	nav_urls(&m);
 
 	/*
-	 * Every page that needs no other page's HTML, in parallel with -j:
-	 * markdown pages, vendor pages, change lists, tombstones, facet
-	 * pages and vendors' feeds. After an error in a record, only the
-	 * markdown pages, for their errors.
+	 * Every file of the site, in parallel with -j: markdown pages (and
+	 * the generated pages they introduce), vendor pages, change lists,
+	 * tombstones, facet pages, vendors' feeds, the other generated
+	 * pages, the change data and feed, and the exports; then the
+	 * search index, from the items the pages gave. After an error in
+	 * a record, only the markdown pages, for their errors.
 	 */
 	prepare_templates(&m);
-	html = xreallocarray(NULL, s->pagesz + 1, sizeof(*html));
+	search = xreallocarray(NULL, s->pagesz + 1, sizeof(*search));
 	for (i = 0; i < s->pagesz; i++)
-		buf_init(&html[i]);
-	parts[0] = (struct jobs_part){ page_item, &m, s->pagesz, html, 0 };
+		buf_init(&search[i]);
+	parts[0] = (struct jobs_part){ page_item, &m, s->pagesz, search, 0 };
 	parts[1] = (struct jobs_part){ vendor_item, &m, s->recordsz, NULL, 0 };
 	history_part(&m, &hj, &parts[2]);
 	facets_part(&m, &fj, &parts[3]);
 	changes_feeds(s, &parts[4]);
-	records_ok = rc == 0;
-	if (jobs_run_parts(s, parts, records_ok ? NELEM(parts) : 1) == -1)
+	parts[5] = (struct jobs_part){ generated_item, &m, NELEM(generated),
+		NULL, 0 };
+	changes_part(s, &parts[6]);
+	exports_part(s, &parts[7]);
+	if (jobs_run_parts(s, parts, m.records_ok ? NELEM(parts) : 1) == -1)
 		rc = -1;
-	for (i = 0; i < s->pagesz; i++) {
-		free(s->pages[i].html);
-		s->pages[i].html = buf_detach(&html[i]);
-	}
-	free(html);
-	if (!records_ok || parts[0].rc == -1)
-		goto out;
-
-	/* Then the pages that show a markdown page as their introduction. */
-	recent = tval_list();
-	for (i = m.entriesz; i > 0 && m.entriesz - i < 10; i--)
-		tval_push(recent, tval_ref(m.entries[i - 1].tv));
-	keys[0] = tval_ref(m.vendors), names[0] = "vendors";
-	keys[1] = tval_bool(s->recordsz > 0), names[1] = "has_vendors";
-	keys[2] = tval_bool(m.entriesz > 0), names[2] = "has_recent_actions";
-	keys[3] = recent, names[3] = "recent_actions";
-	if (render_generated(&m, "index.html", "home", "home", s->cfg.title,
-	    keys, names, 4) == -1)
+	if (rc == 0 && exports_search(s, &fj.fc, search) == -1)
 		rc = -1;
+	for (i = 0; i < s->pagesz; i++)
+		buf_release(&search[i]);
+	free(search);
 
-	keys[0] = tval_ref(m.vendors), names[0] = "vendors";
-	keys[1] = tval_bool(s->recordsz > 0), names[1] = "has_vendors";
-	if (render_generated(&m, "vendors/index.html", "vendors", "vendors",
-	    "Vendors", keys, names, 2) == -1)
-		rc = -1;
-
-	keys[0] = years_tv(&m), names[0] = "years";
-	keys[1] = tval_bool(m.entriesz > 0), names[1] = "has_actions";
-	if (render_generated(&m, "timeline/index.html", "timeline", "timeline",
-	    "Timeline", keys, names, 2) == -1)
-		rc = -1;
-
-	if (changes_index(&m, hj.years) == -1)
-		rc = -1;
-
-	/* 404.html is served at any depth: its links start from the root. */
-	{
-		char *root = NULL;
-		const char *b = s->cfg.base_url;
-		if (b != NULL && (b = strstr(b, "://")) != NULL &&
-		    (b = strchr(b + 3, '/')) != NULL)
-			root = xstrdup(b);
-		else
-			root = xstrdup("/");
-		struct view vw = { "404.html", "404", "404", "Page not found",
-			NULL, NULL, NULL, root, NULL };
-		if (render(&m, &vw, NULL, NULL, 0) == -1)
-			rc = -1;
-		free(root);
-	}
-out:
 	if (site_keep_at_exit(s)) {
 		struct {
 			struct model		m;
@@ -1018,7 +1058,7 @@ out:
 		keep_at_exit(kept);
 		return rc;
 	}
-	tval_free(hj.years);
+	tval_free(m.years);
 	free(hj.tomb);
 	facets_part_release(&fj);
 	changes_feeds_release(&parts[4]);

@@ -1065,7 +1065,6 @@ site_release(struct site *s)
 		free(pg->aliases);
 		tval_free(pg->params);
 		free(pg->body);
-		free(pg->html);
 	}
 	free(s->pages);
 	for (i = 0; i < s->recordsz; i++)
@@ -1279,16 +1278,12 @@ site_build(struct diag *dg, const struct build_opts *opts)
 	if (model_render(&s) == -1)
 		goto fail;
 	if (opts->verbose) {
-		char *what = xasprintf("rendering the pages in %u process%s",
-		    s.procs, s.procs == 1 ? "" : "es");
+		char *what = xasprintf("rendering the pages, feeds, search "
+		    "and data in %u process%s", s.procs,
+		    s.procs == 1 ? "" : "es");
 		phase(opts, what, &tp);
 		free(what);
 	}
-	if (changes_write(&s) == -1)
-		goto fail;
-	if (exports_write(&s) == -1)
-		goto fail;
-	phase(opts, "writing feeds, search and data", &tp);
 	if (copy_assets(&s) == -1) {
 		status = 2;
 		goto fail;

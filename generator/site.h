@@ -53,7 +53,6 @@ struct page {
 	char		*body;		/* the markdown after the front matter */
 	size_t		 bodysz;
 	unsigned	 bodyline;
-	char		*html;		/* rendered body */
 };
 
 /* A file copied as it is: content/static/..., images beside pages. */
