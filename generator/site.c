@@ -32,6 +32,7 @@
 #include "history.h"
 #include "markdown.h"
 #include "model.h"
+#include "preparse.h"
 #include "record.h"
 #include "site.h"
 #include "source.h"
@@ -465,31 +466,29 @@ load_record(struct site *s, const char *src)
 {
 	struct buf data = BUF_INIT;
 	struct record *r = NULL;
-	int rc = -1;
+	git_oid id;
 
-	if (read_site_file(s, src, &data) == -1)
-		goto out;
-	if (record_parse(&r, s->dg, src, data.ptr, data.len) == -1)
-		goto out;
+	if (s->ahead == NULL || !preparse_take(s->ahead, src, s->dg, &r)) {
+		if (read_site_file(s, src, &data) == -1 ||
+		    record_parse(&r, s->dg, src, data.ptr, data.len) == -1) {
+			buf_release(&data);
+			return -1;
+		}
+		/* The history may take it for its version at HEAD. */
+		if (s->hist != NULL && git_odb_hash(&id, data.ptr, data.len,
+		    GIT_OBJECT_BLOB) == 0)
+			memcpy(r->blob, id.id, sizeof(r->blob));
+		buf_release(&data);
+	} else if (r == NULL)
+		return -1;
 	if (r->draft && !s->opts->drafts) {
 		record_free(r);
-		rc = 0;
-		goto out;
+		return 0;
 	}
 	s->records = xreallocarray(s->records, s->recordsz + 1,
 	    sizeof(*s->records));
 	s->records[s->recordsz++] = r;
-	/* The history may take it for its version at HEAD (current_record()). */
-	if (s->hist != NULL) {
-		git_oid id;
-
-		if (git_odb_hash(&id, data.ptr, data.len, GIT_OBJECT_BLOB) == 0)
-			memcpy(r->blob, id.id, sizeof(r->blob));
-	}
-	rc = 0;
-out:
-	buf_release(&data);
-	return rc;
+	return 0;
 }
 
 /*
@@ -1225,8 +1224,15 @@ site_build(struct diag *dg, const struct build_opts *opts)
 	status = 1;
 	if (source_type(s.src, "content") != SRC_DIR)
 		diag_error(dg, NULL, "no content/ folder in '%s'", s.dir);
-	else
+	else {
+		/* Records are parsed on other threads while pages are read. */
+		if (opts->as_of == NULL && opts->jobs > 1)
+			s.ahead = preparse_start(s.dir, dg, opts->jobs - 1,
+			    s.hist != NULL);
 		scan(&s, "", 0, &ss);
+		preparse_end(s.ahead);
+		s.ahead = NULL;
+	}
 	if (s.recordsz > 1)
 		qsort(s.records, s.recordsz, sizeof(*s.records), record_cmp);
 	index_records(&s);

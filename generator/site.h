@@ -78,6 +78,7 @@ struct site {
 	char		**tmpl_paths;	/* kept for diagnostics */
 	size_t		  tmpl_pathsz;
 	struct history	 *hist;		/* NULL: --no-history */
+	struct preparse	 *ahead;	/* records parsed ahead, while scanning */
 	struct tval	**commit_vals;	/* each commit's, for templates (changes.c) */
 	size_t		  commit_valsz;
 	char		 *tmpdir;	/* the output being written */
