@@ -6,6 +6,11 @@
  * item it has got to, waiting while a thread parses it, or marking it its
  * own when nobody has begun it. One mutex guards the states; nothing is
  * read or parsed while it is held.
+ *
+ * Threads, not the processes of jobs.h: the records are kept by this
+ * process. Parsing one uses libxml2 alone (not cmark-gfm, which two
+ * threads may not use at once), with a schema and a parser per thread
+ * (record.c), and the diagnostics of each go to a buffer of its own.
  */
 #include <pthread.h>
 #include <stdbool.h>
