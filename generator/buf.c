@@ -96,37 +96,29 @@ buf_printf(struct buf *b, const char *fmt, ...)
 	va_end(ap);
 }
 
+/*
+ * The characters each escape changes, as an index into its replacements
+ * (0: kept): tested a byte at a time while the rest is copied in runs.
+ */
+static const unsigned char html_esc[256] = {
+	['&'] = 1, ['<'] = 2, ['>'] = 3, ['"'] = 4, ['\''] = 5
+};
+static const char *const html_rep[] = {
+	NULL, "&amp;", "&lt;", "&gt;", "&quot;", "&#39;"
+};
+
 void
 buf_put_html(struct buf *b, const char *s, size_t n)
 {
-	size_t i, start = 0;
-	const char *rep;
+	const unsigned char *p = (const unsigned char *)s, *end = p + n, *run;
 
-	for (i = 0; i < n; i++) {
-		switch (s[i]) {
-		case '&':
-			rep = "&amp;";
-			break;
-		case '<':
-			rep = "&lt;";
-			break;
-		case '>':
-			rep = "&gt;";
-			break;
-		case '"':
-			rep = "&quot;";
-			break;
-		case '\'':
-			rep = "&#39;";
-			break;
-		default:
+	while (p < end) {
+		for (run = p; p < end && html_esc[*p] == 0; p++)
 			continue;
-		}
-		buf_put(b, s + start, i - start);
-		buf_puts(b, rep);
-		start = i + 1;
+		buf_put(b, run, (size_t)(p - run));
+		if (p < end)
+			buf_puts(b, html_rep[html_esc[*p++]]);
 	}
-	buf_put(b, s + start, n - start);
 }
 
 void
@@ -135,48 +127,39 @@ buf_puts_html(struct buf *b, const char *s)
 	buf_put_html(b, s, strlen(s));
 }
 
+/* As html_esc: 1 to 6 a replacement, 7 a control character as \u00XX. */
+static const unsigned char json_esc[256] = {
+	[0x00] = 7, [0x01] = 7, [0x02] = 7, [0x03] = 7, [0x04] = 7, [0x05] = 7,
+	[0x06] = 7, [0x07] = 7, [0x08] = 7, ['\t'] = 5, ['\n'] = 3, [0x0b] = 7,
+	[0x0c] = 7, ['\r'] = 4, [0x0e] = 7, [0x0f] = 7, [0x10] = 7, [0x11] = 7,
+	[0x12] = 7, [0x13] = 7, [0x14] = 7, [0x15] = 7, [0x16] = 7, [0x17] = 7,
+	[0x18] = 7, [0x19] = 7, [0x1a] = 7, [0x1b] = 7, [0x1c] = 7, [0x1d] = 7,
+	[0x1e] = 7, [0x1f] = 7, ['"'] = 1, ['\\'] = 2,
+	['<'] = 6	/* keeps "</script>" inert wherever JSON is embedded */
+};
+static const char *const json_rep[] = {
+	NULL, "\\\"", "\\\\", "\\n", "\\r", "\\t", "\\u003c"
+};
+
 void
 buf_put_json(struct buf *b, const char *s, size_t n)
 {
-	size_t i, start = 0;
-	unsigned char c;
-	const char *rep;
+	const unsigned char *p = (const unsigned char *)s, *end = p + n, *run;
 	char u[7];
 
-	for (i = 0; i < n; i++) {
-		c = (unsigned char)s[i];
-		switch (c) {
-		case '"':
-			rep = "\\\"";
+	while (p < end) {
+		for (run = p; p < end && json_esc[*p] == 0; p++)
+			continue;
+		buf_put(b, run, (size_t)(p - run));
+		if (p == end)
 			break;
-		case '\\':
-			rep = "\\\\";
-			break;
-		case '\n':
-			rep = "\\n";
-			break;
-		case '\r':
-			rep = "\\r";
-			break;
-		case '\t':
-			rep = "\\t";
-			break;
-		case '<':
-			/* keeps "</script>" inert wherever JSON is embedded */
-			rep = "\\u003c";
-			break;
-		default:
-			if (c >= 0x20)
-				continue;
-			snprintf(u, sizeof(u), "\\u%04x", c);
-			rep = u;
-			break;
-		}
-		buf_put(b, s + start, i - start);
-		buf_puts(b, rep);
-		start = i + 1;
+		if (json_esc[*p] == 7) {
+			snprintf(u, sizeof(u), "\\u%04x", *p);
+			buf_puts(b, u);
+		} else
+			buf_puts(b, json_rep[json_esc[*p]]);
+		p++;
 	}
-	buf_put(b, s + start, n - start);
 }
 
 void

@@ -31,6 +31,14 @@ test_buf__grows_and_escapes(void)
 	buf_truncate(&b, 0);
 	buf_put_json(&b, "a\"b\\c\n</script>\x01", 16);
 	CHECK_STR(b.ptr, "a\\\"b\\\\c\\n\\u003c/script>\\u0001");
+	/* Every other control character, a NUL inside; DEL and UTF-8 kept. */
+	buf_truncate(&b, 0);
+	buf_put_json(&b, "\r\t\0\x1f\x7f\xc3\xa9", 7);
+	CHECK_STR(b.ptr, "\\r\\t\\u0000\\u001f\x7f\xc3\xa9");
+	buf_truncate(&b, 0);
+	buf_put_html(&b, "a\0<\xc3\xa9", 5);
+	CHECK_INT(b.len, 8);
+	CHECK(memcmp(b.ptr, "a\0&lt;\xc3\xa9", 8) == 0);
 	s = buf_detach(&b);
 	CHECK_STR(b.ptr, "");
 	free(s);
