@@ -18,10 +18,17 @@ VERSION     = 0.1.0
 PKGS        = libxml-2.0 libcmark-gfm libgit2 yaml-0.1 libmicrohttpd
 DEBS        = build-essential pkg-config git libxml2-dev libxml2-utils \
               libcmark-gfm-dev libcmark-gfm-extensions-dev libgit2-dev \
-              libyaml-dev libmicrohttpd-dev curl mandoc
+              libyaml-dev libmicrohttpd-dev libjemalloc-dev curl mandoc
+# The allocator docket is linked with: jemalloc (docs/performance.md,
+# item 28), or with MALLOC= the C library's. Sanitizers bring their own.
+MALLOC     ?= jemalloc
+ifdef SANITIZE
+override MALLOC =
+endif
 
 PKG_CFLAGS := $(shell pkg-config --cflags $(PKGS) 2>/dev/null)
 PKG_LIBS   := $(shell pkg-config --libs $(PKGS) 2>/dev/null)
+MALLOC_LIBS := $(if $(MALLOC),$(shell pkg-config --libs $(MALLOC) 2>/dev/null))
 
 CC         ?= cc
 CFLAGS     ?= -g -O2
@@ -65,7 +72,8 @@ EMBED_FILES = $(sort $(wildcard templates/*.html templates/assets/*)) \
 all: docket
 
 docket: generator/main.o generator/libdocket.a
-	$(CC) $(LDFLAGS) -o $@ generator/main.o generator/libdocket.a $(LDLIBS)
+	$(CC) $(LDFLAGS) -o $@ generator/main.o generator/libdocket.a $(LDLIBS) \
+	    $(MALLOC_LIBS)
 
 generator/libdocket.a: $(LIB_OBJS)
 	rm -f $@
@@ -77,12 +85,13 @@ generator/embedgen: generator/embedgen.c
 generator/embedded.c: generator/embedgen $(EMBED_FILES)
 	generator/embedgen $(EMBED_FILES) > $@
 
-# Installs the Debian packages when a library or a tool the tests use
-# (git, curl, xmllint, mandoc) is missing.
+# Installs the Debian packages when a library (jemalloc too, unless
+# MALLOC= is given) or a tool the tests use (git, curl, xmllint, mandoc)
+# is missing.
 check-deps:
-	@{ pkg-config --exists $(PKGS) && command -v git && command -v curl && \
-	    command -v xmllint && command -v mandoc; } >/dev/null 2>&1 || \
-	    $(MAKE) deps
+	@{ pkg-config --exists $(PKGS) $(MALLOC) && command -v git && \
+	    command -v curl && command -v xmllint && command -v mandoc; } \
+	    >/dev/null 2>&1 || $(MAKE) deps
 
 deps:
 	@if [ "$$(id -u)" = 0 ]; then s=; else s="sudo -n"; fi; \
