@@ -56,17 +56,17 @@ static void
 set_date(struct model *m, struct tval *map, const char *key,
     const struct date *d)
 {
-	struct buf b = BUF_INIT;
-	char *iso;
+	struct buf b = BUF_INIT, iso = BUF_INIT;
 
 	if (d->y == 0)
 		return;
 	date_format(&b, m->s->cfg.date_format, d);
 	tval_set(map, key, tval_str_own(buf_detach(&b)));
 	date_iso(&b, d);
-	iso = xasprintf("%s_iso", key);
-	tval_set(map, iso, tval_str_own(buf_detach(&b)));
-	free(iso);
+	buf_puts(&iso, key);
+	BUF_PUTSL(&iso, "_iso");
+	tval_set(map, iso.ptr, tval_str_own(buf_detach(&b)));
+	buf_release(&iso);
 }
 
 /* Renders record markdown (never raw HTML) into map[key]. */

@@ -123,6 +123,11 @@ test_date__parse_and_format(void)
 	buf_truncate(&b, 0);
 	date_iso(&b, &e);
 	CHECK_STR(b.ptr, "2017-12-12");
+	/* Numbers padded to their width, or not with "-". */
+	buf_truncate(&b, 0);
+	date_format(&b, "%-d.%-m.%Y %d.%m", &(struct date){ 7, 1, 5 });
+	date_iso(&b, &(struct date){ 999, 10, 31 });
+	CHECK_STR(b.ptr, "5.1.0007 05.010999-10-31");
 	buf_release(&b);
 	CHECK(date_cmp(&d, &e) < 0);
 	CHECK_INT(date_to_days(&(struct date){ 1970, 1, 1 }), 0);
