@@ -52,7 +52,8 @@ buf_put(struct buf *b, const void *p, size_t n)
 {
 	if (n == 0)
 		return;
-	buf_grow(b, n);
+	if (n >= b->cap - b->len)
+		buf_grow(b, n);
 	memcpy(b->ptr + b->len, p, n);
 	b->len += n;
 	b->ptr[b->len] = '\0';

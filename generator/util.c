@@ -377,6 +377,18 @@ utf8_valid(const char *str, size_t len, size_t *bad)
 	unsigned cp, min;
 
 	while (i < len) {
+		/* Eight bytes at once while they are ASCII and none is NUL. */
+		while (len - i >= 8) {
+			uint64_t w;
+
+			memcpy(&w, s + i, sizeof(w));
+			if (((w | (w - 0x0101010101010101ULL)) &
+			    0x8080808080808080ULL) != 0)
+				break;
+			i += 8;
+		}
+		if (i == len)
+			break;
 		if (s[i] == 0)
 			goto fail;
 		if (s[i] < 0x80) {

@@ -78,6 +78,14 @@ test_util__utf8(void)
 	CHECK(!utf8_valid("\xc0\x80", 2, NULL));	/* overlong NUL */
 	CHECK(!utf8_valid("\xed\xa0\x80", 3, NULL));	/* surrogate */
 	CHECK(!utf8_valid("\xe2\x86", 2, NULL));	/* truncated */
+	/* Longer text, read eight bytes at a time while it is ASCII. */
+	CHECK(utf8_valid("sixteen letters. caf\xc3\xa9 and more text", 36, NULL));
+	CHECK(!utf8_valid("sixteen letters, then\0 a NUL", 28, &bad));
+	CHECK_INT(bad, 21);
+	CHECK(!utf8_valid("twelve bytes\x7f\x80 and a stray byte", 31, &bad));
+	CHECK_INT(bad, 13);
+	CHECK(!utf8_valid("exactly eight..\xf0\x9f\x98", 18, &bad));
+	CHECK_INT(bad, 15);
 }
 
 void
