@@ -343,6 +343,12 @@ find_end_tag(const char *p, const char *name)
 	return NULL;
 }
 
+/* What ends a run of text in exports_html_text(): 1 a space, 2 the rest. */
+static const unsigned char text_stop[256] = {
+	[0] = 2, ['<'] = 2, ['&'] = 2, ['\n'] = 2, ['\t'] = 2, ['\r'] = 2,
+	[' '] = 1
+};
+
 void
 exports_html_text(struct buf *b, const char *p, size_t max)
 {
@@ -355,11 +361,12 @@ exports_html_text(struct buf *b, const char *p, size_t max)
 	};
 	size_t start = b->len, i, n;
 	bool space = false;
-	const char *end;
+	const char *end, *q;
 
 	while (*p != '\0' && b->len - start < max) {
 		if (*p == '<') {
-			if (starts_tag(p, "script") || starts_tag(p, "style")) {
+			if ((p[1] == 's' || p[1] == 'S') &&
+			    (starts_tag(p, "script") || starts_tag(p, "style"))) {
 				end = find_end_tag(p, starts_tag(p, "script") ?
 				    "script" : "style");
 				if (end == NULL)
@@ -392,8 +399,14 @@ exports_html_text(struct buf *b, const char *p, size_t max)
 				continue;
 			}
 		}
-		/* The text up to the next tag, space or entity, at once. */
-		n = strcspn(p, "<& \n\t\r");
+		/*
+		 * The text up to the next tag, entity, line break or spaces,
+		 * at once: a single space between words is part of it.
+		 */
+		for (q = p; text_stop[(unsigned char)*q] == 0 ||
+		    (*q == ' ' && text_stop[(unsigned char)q[1]] == 0); q++)
+			continue;
+		n = (size_t)(q - p);
 		if (n == 0)
 			n = 1;	/* an '&' that starts no entity */
 		if (n > max - (b->len - start))

@@ -120,6 +120,18 @@ test_exports__html_text(void)
 	buf_truncate(&b, 0);
 	exports_html_text(&b, "<p>unclosed <b", 100);
 	CHECK_STR(b.ptr, "unclosed");
+	/* Words and single spaces are copied as they are, runs folded. */
+	buf_truncate(&b, 0);
+	exports_html_text(&b, "<p>  lead  and   many\tspaces </p>a b &amp; c", 100);
+	CHECK_STR(b.ptr, "lead and many spaces a b & c");
+	buf_truncate(&b, 0);
+	exports_html_text(&b, "<p>one two three</p>", 7);
+	CHECK_STR(b.ptr, "one two");
+	/* After text already there, as a page's description. */
+	buf_truncate(&b, 0);
+	buf_puts(&b, "About. ");
+	exports_html_text(&b, " <p>first</p> <p>second</p>", 12);
+	CHECK_STR(b.ptr, "About. first second");
 	buf_release(&b);
 }
 
