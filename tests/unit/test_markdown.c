@@ -80,6 +80,43 @@ test_markdown__render(void)
 	free(e);
 }
 
+/*
+ * Plain words render without a parser (plain_paragraph()), as cmark-gfm
+ * renders them; the text next to them is no such paragraph.
+ */
+void
+test_markdown__plain(void)
+{
+	static const struct {
+		const char *md, *html;
+	} cases[] = {
+		{ "Plain words, (some) of them; caf\xc3\xa9 - ok?\nNext line.\n",
+		  "<p>Plain words, (some) of them; caf\xc3\xa9 - ok?\nNext line.</p>\n" },
+		{ "Ends without a line end.", "<p>Ends without a line end.</p>\n" },
+		{ "Line one \nline two\n", "<p>Line one\nline two</p>\n" },
+		{ "Line one  \nline two\n", "<p>Line one<br />\nline two</p>\n" },
+		{ "One\n\nTwo\n", "<p>One</p>\n<p>Two</p>\n" },
+		{ "Item\n2. two\n", "<p>Item\n2. two</p>\n" },
+		{ "1. one\n", "<ol>\n<li>one</li>\n</ol>\n" },
+		{ "See www.example.org now",
+		  "<p>See <a href=\"http://www.example.org\">www.example.org</a> now</p>\n" },
+		{ "    indented\n", "<pre><code>indented\n</code></pre>\n" },
+		{ "Title\n-----\n", "<h2>Title</h2>\n" },
+		{ "", "" },
+		{ "\n", "" }
+	};
+	char *h, *e;
+	size_t i;
+
+	for (i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+		h = render(cases[i].md, false, &e);
+		CHECK_STR(h, cases[i].html);
+		CHECK_STR(e, "");
+		free(h);
+		free(e);
+	}
+}
+
 void
 test_markdown__front_matter(void)
 {
