@@ -526,6 +526,9 @@ write_search(struct site *s, const struct facets *fc,
 		free(out);
 	}
 	/* The pages' items, made where each page was rendered. */
+	for (i = 0, k = 0; i < s->pagesz; i++)
+		k += page_items[i].len + 1;
+	buf_grow(&b, k);
 	for (i = 0; i < s->pagesz; i++) {
 		if (page_items[i].len == 0)
 			continue;
@@ -557,6 +560,7 @@ write_search(struct site *s, const struct facets *fc,
 	buf_putc(&b, '\n');
 
 	/* The same index as a script, for pages opened from disk. */
+	buf_grow(&js, b.len + 128);
 	BUF_PUTSL(&js, "/* The search index of this site (search-index.json), "
 	    "for pages opened from disk. */\nwindow.docketSearchIndex = ");
 	buf_put(&js, b.ptr, b.len - 1);
