@@ -1757,8 +1757,8 @@ do_include(struct dir_ctx *ctx, struct directive *d, cmark_node *node)
 	}
 	root->includes++;
 	if (source_read(s->src, path, &data) == -1) {
-		rc = derr(ctx, d, "cannot read '%s': %s", path, errno == EFBIG ?
-		    "file larger than 16 MiB" : strerror(errno));
+		rc = derr(ctx, d, "cannot read '%s': %s", path,
+		    file_strerror(errno));
 		free(path);
 		return rc;
 	}

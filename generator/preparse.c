@@ -68,7 +68,9 @@ parse_item(struct preparse *pp, struct source_tree *src, struct pp_item *it)
 	struct diag dg = pp->dg;
 	git_oid id;
 
-	if (source_read(src, it->src, &data) == -1) {
+	/* What the scan reads no record from, nor reads ahead: a FIFO blocks. */
+	if (source_type(src, it->src) != SRC_FILE ||
+	    source_read(src, it->src, &data) == -1) {
 		it->unread = true;
 		buf_release(&data);
 		return;

@@ -336,8 +336,8 @@ read_site_file(struct site *s, const char *rel, struct buf *out)
 	struct pos p = { rel, 0, 0 };
 
 	if (source_read(s->src, rel, out) == -1)
-		return diag_error(s->dg, &p, "cannot read: %s", errno == EFBIG ?
-		    "file larger than 16 MiB" : strerror(errno));
+		return diag_error(s->dg, &p, "cannot read: %s",
+		    file_strerror(errno));
 	return 0;
 }
 
@@ -1181,7 +1181,7 @@ site_build(struct diag *dg, const struct build_opts *opts)
 	if (source_read(s.src, "docket.yml", &data) == -1) {
 		diag_error(dg, NULL, "cannot read '%s': %s", cfgpath,
 		    errno == ENOENT ? "no docket.yml in the site folder" :
-		    strerror(errno));
+		    file_strerror(errno));
 		goto out;
 	}
 	if (config_load(&s.cfg, dg, "docket.yml", data.ptr, data.len) == -1)

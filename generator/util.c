@@ -97,6 +97,16 @@ xasprintf(const char *fmt, ...)
 	return buf_detach(&b);
 }
 
+const char *
+file_strerror(int e)
+{
+	if (e == EFBIG)
+		return "file larger than 16 MiB";
+	if (e == ENODEV)
+		return "not a regular file";
+	return strerror(e);
+}
+
 int
 file_read(struct buf *out, const char *path)
 {
@@ -104,12 +114,13 @@ file_read(struct buf *out, const char *path)
 	ssize_t n;
 	struct stat st;
 
-	if ((fd = open(path, O_RDONLY | O_CLOEXEC)) == -1)
+	/* Not blocking on a FIFO or a device, which are refused below. */
+	if ((fd = open(path, O_RDONLY | O_CLOEXEC | O_NONBLOCK)) == -1)
 		return -1;
 	if (fstat(fd, &st) == -1)
 		goto fail;
-	if (S_ISDIR(st.st_mode)) {
-		errno = EISDIR;
+	if (!S_ISREG(st.st_mode)) {
+		errno = S_ISDIR(st.st_mode) ? EISDIR : ENODEV;
 		goto fail;
 	}
 	if (st.st_size > (off_t)MAX_FILE_SIZE) {

@@ -22,10 +22,13 @@ char	*xstrndup(const char *, size_t);
 char	*xasprintf(const char *, ...) __attribute__((format(printf, 1, 2)));
 
 /*
- * Reads a whole file into out (appending). Returns 0, or -1 with errno set
- * (EFBIG when it is larger than MAX_FILE_SIZE).
+ * Reads a whole regular file into out (appending). Returns 0, or -1 with
+ * errno set: EFBIG when it is larger than MAX_FILE_SIZE, ENODEV when it
+ * is not a regular file (a FIFO, a device: never waited on), EISDIR.
  */
 int	 file_read(struct buf *out, const char *path);
+/* strerror() for file_read()'s errors, in words for a site's author. */
+const char *file_strerror(int);
 /* Writes a file, creating parent folders. Returns 0 or -1 with errno. */
 /* Writes all of data to fd, again after EINTR. Returns 0, or -1 (errno). */
 int	 write_all(int fd, const void *, size_t);
