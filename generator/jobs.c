@@ -133,6 +133,7 @@ work(struct site *s, const struct jobs_part *parts, size_t n, unsigned w,
 	struct msg m;
 	size_t i, written, reused;
 	unsigned errors, warnings;
+	double now, sent = mono_now();
 
 	/* Not left running if the build is killed, even before this. */
 	prctl(PR_SET_PDEATHSIG, SIGKILL);
@@ -160,11 +161,18 @@ work(struct site *s, const struct jobs_part *parts, size_t n, unsigned w,
 		buf_put(&out, &m, sizeof(m));
 		buf_put(&out, held.ptr, held.len);
 		buf_put(&out, res.ptr, res.len);
-		/* Sent a pipe's worth at a time: one write, one wakeup. */
-		if (out.len >= JOBS_SEND && write_all(fd, out.ptr, out.len) == -1)
-			_exit(3);
-		if (out.len >= JOBS_SEND)
+		/*
+		 * Sent a pipe's worth at a time (one write, one wakeup), but
+		 * messages at once, lest a crash lose them, and what is done
+		 * ten times a second, for the progress shown.
+		 */
+		now = mono_now();
+		if (out.len >= JOBS_SEND || held.len > 0 || now - sent >= 0.1) {
+			if (write_all(fd, out.ptr, out.len) == -1)
+				_exit(3);
 			buf_truncate(&out, 0);
+			sent = now;
+		}
 	}
 	if (write_all(fd, out.ptr, out.len) == -1)
 		_exit(3);
