@@ -777,7 +777,7 @@ changes_feeds(struct site *s, struct jobs_part *part)
 				h->files[h->entries[i].file].vendor, i };
 	if (fj->n > 1)
 		qsort(fj->bv, fj->n, sizeof(*fj->bv), byvendor_cmp);
-	*part = (struct jobs_part){ vendor_feed, fj, s->recordsz, NULL, 0 };
+	*part = (struct jobs_part){ vendor_feed, fj, s->recordsz, NULL, 0, 0 };
 }
 
 void
@@ -820,5 +820,5 @@ void
 changes_part(struct site *s, struct jobs_part *part)
 {
 	*part = (struct jobs_part){ changes_item, s,
-		hist_of(s) != NULL ? 4 : 2, NULL, 0 };
+		hist_of(s) != NULL ? 4 : 2, NULL, 0, 0 };
 }

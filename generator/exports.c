@@ -1269,7 +1269,7 @@ exports_part(struct site *s, struct jobs_part *part)
 	if (s->dg->errors > 0)
 		return;
 	*part = (struct jobs_part){ export_item, s,
-		s->cfg.base_url != NULL ? 7 : 6, NULL, 0 };
+		s->cfg.base_url != NULL ? 7 : 6, NULL, 0, 0 };
 }
 
 int

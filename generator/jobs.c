@@ -50,6 +50,9 @@ struct done {
 	size_t		 diaglen;
 	unsigned	 errors;
 	unsigned	 warnings;
+	size_t		 written;
+	size_t		 reused;
+	bool		 io_failed;
 	int		 rc;
 	bool		 seen;
 };
@@ -188,7 +191,7 @@ work(struct site *s, const struct jobs_part *parts, size_t n, unsigned w,
  */
 static int
 take(struct site *s, struct worker *wk, unsigned w, unsigned k, size_t n,
-    struct done *done, const struct jobs_part *parts)
+    struct done *done, const struct jobs_part *parts, size_t *sent)
 {
 	struct msg m;
 	struct done *d;
@@ -219,12 +222,12 @@ take(struct site *s, struct worker *wk, unsigned w, unsigned k, size_t n,
 		}
 		if ((res = result_of(parts, (size_t)m.index)) != NULL)
 			buf_put(res, p + m.diaglen, (size_t)m.reslen);
-		s->written += m.written;
-		s->reused += m.reused;
-		if (m.io_failed)
-			s->io_failed = true;
+		d->written = m.written;
+		d->reused = m.reused;
+		d->io_failed = m.io_failed != 0;
+		*sent += m.written;
 		off += sizeof(m) + (size_t)(m.diaglen + m.reslen);
-		diag_progress(s->dg, "writing", s->written);
+		diag_progress(s->dg, "writing", s->written + *sent);
 	}
 	/* Keep the buffer small: move what is left to its start. */
 	if (off > 0) {
@@ -247,6 +250,18 @@ reap(pid_t pid)
 	return status;
 }
 
+/* Have the parts part p needs all succeeded (so far)? */
+static bool
+needs_met(const struct jobs_part *parts, size_t p)
+{
+	size_t q;
+
+	for (q = 0; q < p; q++)
+		if ((parts[p].needs & 1u << q) != 0 && parts[q].rc != 0)
+			return false;
+	return true;
+}
+
 static int
 run_serial(struct jobs_part *parts, size_t nparts)
 {
@@ -254,13 +269,16 @@ run_serial(struct jobs_part *parts, size_t nparts)
 	size_t i, p;
 	int rc = 0;
 
-	for (p = 0; p < nparts; p++)
+	for (p = 0; p < nparts; p++) {
+		if (!needs_met(parts, p))
+			continue;
 		for (i = 0; i < parts[p].n; i++) {
 			if (parts[p].fn(parts[p].arg, i, parts[p].results != NULL ?
 			    &parts[p].results[i] : &scratch) == -1)
 				rc = parts[p].rc = -1;
 			buf_truncate(&scratch, 0);
 		}
+	}
 	buf_release(&scratch);
 	return rc;
 }
@@ -269,7 +287,7 @@ int
 jobs_run(struct site *s, size_t n, jobs_fn fn, void *arg,
     struct buf *results)
 {
-	struct jobs_part part = { fn, arg, n, results, 0 };
+	struct jobs_part part = { fn, arg, n, results, 0, 0 };
 
 	return jobs_run_parts(s, &part, 1);
 }
@@ -284,7 +302,7 @@ jobs_run_parts(struct site *s, struct jobs_part *parts, size_t nparts)
 	unsigned k = s->opts->jobs, w, open;
 	char chunk[65536];
 	ssize_t r;
-	size_t i, local, n = 0;
+	size_t i, p, g, n = 0, sent = 0;
 	pid_t parent;
 	int fds[2], status, rc = 0;
 
@@ -375,7 +393,8 @@ jobs_run_parts(struct site *s, struct jobs_part *parts, size_t nparts)
 				continue;
 			if (r > 0) {
 				buf_put(&wk[w].in, chunk, (size_t)r);
-				if (take(s, &wk[w], w, k, n, done, parts) == 0)
+				if (take(s, &wk[w], w, k, n, done, parts,
+				    &sent) == 0)
 					continue;
 				rc = diag_error(dg, NULL, "a build process "
 				    "sent what it should not");
@@ -406,21 +425,38 @@ jobs_run_parts(struct site *s, struct jobs_part *parts, size_t nparts)
 		buf_release(&wk[w].in);
 	}
 
-	/* What each item said, in order, as one process would have said it. */
-	for (i = 0; i < n; i++) {
-		if (!done[i].seen) {
-			locate(parts, i, &local)->rc = -1;
-			if (rc == 0)
-				rc = diag_error(dg, NULL, "a build process "
-				    "ended before its work was done");
-			s->io_failed = true;
-			continue;
+	/*
+	 * What each item said, in order, as one process would have said it;
+	 * nothing of the parts whose needs failed, which it would not have
+	 * done.
+	 */
+	for (p = 0, g = 0; p < nparts; g += parts[p++].n) {
+		bool met = needs_met(parts, p);
+
+		for (i = 0; i < parts[p].n; i++) {
+			struct done *d = &done[g + i];
+
+			if (!d->seen) {
+				parts[p].rc = -1;
+				if (rc == 0)
+					rc = diag_error(dg, NULL, "a build "
+					    "process ended before its work "
+					    "was done");
+				s->io_failed = true;
+				continue;
+			}
+			if (met) {
+				diag_replay(dg, d->diag, d->diaglen,
+				    d->errors, d->warnings);
+				s->written += d->written;
+				s->reused += d->reused;
+				if (d->io_failed)
+					s->io_failed = true;
+				if (d->rc == -1)
+					rc = parts[p].rc = -1;
+			}
+			free(d->diag);
 		}
-		diag_replay(dg, done[i].diag, done[i].diaglen,
-		    done[i].errors, done[i].warnings);
-		if (done[i].rc == -1)
-			rc = locate(parts, i, &local)->rc = -1;
-		free(done[i].diag);
 	}
 	free(done);
 	free(pfd);

@@ -32,6 +32,13 @@ struct jobs_part {
 	size_t		 n;
 	struct buf	*results;	/* n of them, or NULL: none kept */
 	int		 rc;		/* set: -1 when one of them failed */
+	/*
+	 * The earlier parts (bit i: part i) that must all succeed for this
+	 * one to count. Otherwise its items are not done with one job, and
+	 * with several what they reported, wrote and failed is dropped, as
+	 * if they had not been done.
+	 */
+	unsigned	 needs;
 };
 
 /*

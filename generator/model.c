@@ -530,9 +530,6 @@ write_alias(struct model *m, const struct page *pg, const char *alias)
 	return rc;
 }
 
-static int	generated_page(struct model *, const char *out,
-		    const char *content);
-
 /*
  * Page i, and its item in the search index into *search. A page that
  * introduces a generated one (site_is_intro()) is rendered with it.
@@ -552,11 +549,8 @@ page_item(void *arg, size_t i, struct buf *search)
 	if (page_html(m, pg, &html) == -1)
 		rc = -1;
 	if (site_is_intro(pg->out)) {
-		if (rc == 0 && m->records_ok &&
-		    generated_page(m, pg->out, html.ptr) == -1)
-			rc = -1;
 		buf_release(&html);
-		return rc;
+		return rc;	/* rendered with its page (generated_item()) */
 	}
 	layout = pg->layout != NULL ? pg->layout : "page";
 	if (!tmpl_exists(s->tmpl, layout)) {
@@ -727,7 +721,7 @@ history_part(struct model *m, struct history_job *hj, struct jobs_part *part)
 	hj->m = m;
 	hj->tombsz = changes_tombstones(m->s, &hj->tomb);
 	*part = (struct jobs_part){ history_item, hj,
-		tval_len(hj->m->years) + hj->tombsz, NULL, 0 };
+		tval_len(hj->m->years) + hj->tombsz, NULL, 0, 0 };
 }
 
 /* The facet pages, for jobs_run(): item i is items[i]. */
@@ -871,7 +865,7 @@ facets_part(struct model *m, struct facet_job *fjp, struct jobs_part *part)
 		}
 	}
 	*fjp = fj;
-	*part = (struct jobs_part){ facet_item, fjp, fj.itemsz, NULL, 0 };
+	*part = (struct jobs_part){ facet_item, fjp, fj.itemsz, NULL, 0, 0 };
 }
 
 static void
@@ -971,16 +965,42 @@ generated_page(struct model *m, const char *out, const char *content)
 	return rc;
 }
 
-/* Generated page i, unless a markdown page introduces it (page_item()). */
+/*
+ * Generated page i, with the markdown page that introduces it rendered
+ * again, quietly: page_item() has reported what it had to say.
+ */
 static int
 generated_item(void *arg, size_t i, struct buf *unused)
 {
 	struct model *m = arg;
+	struct site *s = m->s;
+	const struct page *pg = site_is_intro(generated[i]) ?
+	    find_page(s, generated[i]) : NULL;
+	struct buf html = BUF_INIT;
+	struct diag quiet;
+	struct pos p;
+	int rc;
 
 	(void)unused;
-	if (site_is_intro(generated[i]) && find_page(m->s, generated[i]))
-		return 0;
-	return generated_page(m, generated[i], NULL);
+	if (pg == NULL)
+		return generated_page(m, generated[i], NULL);
+	if (pg->layout != NULL && !tmpl_exists(s->tmpl, pg->layout)) {
+		p = (struct pos){ pg->src, 0, 0 };
+		return diag_error(s->dg, &p, "layout '%s' names no template",
+		    pg->layout);
+	}
+	struct md_src src = { .path = pg->src, .line = pg->bodyline,
+		.text = pg->body, .len = pg->bodysz,
+		.unsafe_html = s->cfg.unsafe_html, .env = &m->env };
+	diag_init(&quiet);
+	quiet.silent = true;
+	if (md_render(&html, &quiet, &src) == -1)
+		rc = -1;	/* reported by page_item() */
+	else
+		rc = generated_page(m, generated[i], html.ptr);
+	diag_release(&quiet);
+	buf_release(&html);
+	return rc;
 }
 
 int
@@ -1030,15 +1050,20 @@ model_render(struct site *s)
 	search = xreallocarray(NULL, s->pagesz + 1, sizeof(*search));
 	for (i = 0; i < s->pagesz; i++)
 		buf_init(&search[i]);
-	parts[0] = (struct jobs_part){ page_item, &m, s->pagesz, search, 0 };
-	parts[1] = (struct jobs_part){ vendor_item, &m, s->recordsz, NULL, 0 };
+	parts[0] = (struct jobs_part){ page_item, &m, s->pagesz, search, 0,
+		0 };
+	parts[1] = (struct jobs_part){ vendor_item, &m, s->recordsz, NULL, 0,
+		0 };
 	history_part(&m, &hj, &parts[2]);
 	facets_part(&m, &fj, &parts[3]);
 	changes_feeds(s, &parts[4]);
+	/* The generated pages count once the pages have; the rest, once all. */
 	parts[5] = (struct jobs_part){ generated_item, &m, NELEM(generated),
-		NULL, 0 };
+		NULL, 0, 1u << 0 };
 	changes_part(s, &parts[6]);
+	parts[6].needs = (1u << 6) - 1;
 	exports_part(s, &parts[7]);
+	parts[7].needs = (1u << 6) - 1;
 	if (jobs_run_parts(s, parts, m.records_ok ? NELEM(parts) : 1) == -1)
 		rc = -1;
 	if (rc == 0 && exports_search(s, &fj.fc, search) == -1)
