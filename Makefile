@@ -72,6 +72,9 @@ EMBED_FILES = $(sort $(wildcard templates/*.html templates/assets/*)) \
 all: docket
 
 docket: generator/main.o generator/libdocket.a
+	@[ -z "$(MALLOC)" ] || [ -n "$(MALLOC_LIBS)" ] || echo "docket:" \
+	    "$(MALLOC) not found (Debian: lib$(MALLOC)-dev): linking with" \
+	    "the C library's allocator (slower)" >&2
 	$(CC) $(LDFLAGS) -o $@ generator/main.o generator/libdocket.a $(LDLIBS) \
 	    $(MALLOC_LIBS)
 
@@ -85,13 +88,16 @@ generator/embedgen: generator/embedgen.c
 generator/embedded.c: generator/embedgen $(EMBED_FILES)
 	generator/embedgen $(EMBED_FILES) > $@
 
-# Installs the Debian packages when a library (jemalloc too, unless
-# MALLOC= is given) or a tool the tests use (git, curl, xmllint, mandoc)
-# is missing.
+# Installs the Debian packages when a library or a tool the tests use
+# (git, curl, xmllint, mandoc) is missing, or jemalloc, which docket
+# can do without.
 check-deps:
-	@{ pkg-config --exists $(PKGS) $(MALLOC) && command -v git && \
+	@{ pkg-config --exists $(PKGS) && command -v git && \
 	    command -v curl && command -v xmllint && command -v mandoc; } \
 	    >/dev/null 2>&1 || $(MAKE) deps
+	@[ -z "$(MALLOC)" ] || pkg-config --exists $(MALLOC) || \
+	    $(MAKE) deps || echo "docket: $(MALLOC) is not installed:" \
+	    "linking with the C library's allocator (slower)" >&2
 
 deps:
 	@if [ "$$(id -u)" = 0 ]; then s=; else s="sudo -n"; fi; \
