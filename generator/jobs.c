@@ -11,6 +11,7 @@
 #include <sys/prctl.h>
 #include <sys/wait.h>
 
+#include <assert.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <poll.h>
@@ -309,6 +310,7 @@ jobs_run_parts(struct site *s, struct jobs_part *parts, size_t nparts)
 	for (i = 0; i < nparts; i++) {
 		n += parts[i].n;
 		parts[i].rc = 0;
+		assert(parts[i].needs == 0 || parts[i].results == NULL);
 	}
 	if (k > n / JOBS_MIN_ITEMS)
 		k = (unsigned)(n / JOBS_MIN_ITEMS);

@@ -36,7 +36,7 @@ struct jobs_part {
 	 * The earlier parts (bit i: part i) that must all succeed for this
 	 * one to count. Otherwise its items are not done with one job, and
 	 * with several what they reported, wrote and failed is dropped, as
-	 * if they had not been done.
+	 * if they had not been done. Such a part keeps no results.
 	 */
 	unsigned	 needs;
 };

@@ -70,8 +70,8 @@ run(unsigned jobs, struct buf *out, unsigned *errors, unsigned *warnings,
 		buf_init(&r1[i]);
 	for (i = 0; i < NELEM(r2); i++)
 		buf_init(&r2[i]);
-	parts[0] = (struct jobs_part){ item, &a1, NELEM(r1), r1, 0 };
-	parts[1] = (struct jobs_part){ item, &a2, NELEM(r2), r2, 0 };
+	parts[0] = (struct jobs_part){ item, &a1, NELEM(r1), r1, 0, 0 };
+	parts[1] = (struct jobs_part){ item, &a2, NELEM(r2), r2, 0, 0 };
 	*rc = jobs_run_parts(&s, parts, 2);
 	prc[0] = parts[0].rc;
 	prc[1] = parts[1].rc;
@@ -155,10 +155,10 @@ test_jobs__parts_of_every_size(void)
 	bare_site(&s, &opts, &dg, &held, 3);
 	for (i = 0; i < NELEM(r); i++)
 		buf_init(&r[i]);
-	parts[0] = (struct jobs_part){ big_item, NULL, 0, NULL, 0 };
-	parts[1] = (struct jobs_part){ big_item, NULL, 10, NULL, 0 };
-	parts[2] = (struct jobs_part){ big_item, NULL, 0, r, 0 };
-	parts[3] = (struct jobs_part){ big_item, NULL, NELEM(r), r, 0 };
+	parts[0] = (struct jobs_part){ big_item, NULL, 0, NULL, 0, 0 };
+	parts[1] = (struct jobs_part){ big_item, NULL, 10, NULL, 0, 0 };
+	parts[2] = (struct jobs_part){ big_item, NULL, 0, r, 0, 0 };
+	parts[3] = (struct jobs_part){ big_item, NULL, NELEM(r), r, 0, 0 };
 	CHECK_INT(jobs_run_parts(&s, parts, 4), 0);
 	CHECK_INT((int)s.procs, 3);
 	for (i = 0; i < NELEM(r); i++) {
@@ -181,7 +181,7 @@ test_jobs__a_process_dies(void)
 	struct build_opts opts;
 	struct site s;
 	struct buf held = BUF_INIT;
-	struct jobs_part part = { crash_item, NULL, 40, NULL, 0 };
+	struct jobs_part part = { crash_item, NULL, 40, NULL, 0, 0 };
 
 	test_parent = getpid();
 	bare_site(&s, &opts, &dg, &held, 2);
@@ -191,4 +191,73 @@ test_jobs__a_process_dies(void)
 	    "signal 9\n") != NULL);
 	CHECK(s.io_failed);
 	buf_release(&held);
+}
+
+/* Item i of a part that needs another: a warning and a file written. */
+static int
+needy_item(void *arg, size_t i, struct buf *res)
+{
+	const struct part_arg *pa = arg;
+	struct pos p = { pa->name, (unsigned)i + 1, 1 };
+
+	(void)res;
+	return diag_warning(pa->dg, &p, "warning %zu", i);
+}
+
+/*
+ * A part that needs a failed one counts for nothing, at any -j; one that
+ * needs a part that succeeded counts as any other.
+ */
+void
+test_jobs__needs(void)
+{
+	struct diag dg;
+	struct build_opts opts;
+	struct site s;
+	struct buf one = BUF_INIT, many = BUF_INIT, *held, r[40];
+	struct part_arg a, b, c;
+	struct jobs_part parts[3];
+	unsigned jobs, errors = 0;
+	size_t i;
+
+	for (jobs = 1; jobs <= 4; jobs++) {
+		held = jobs == 1 ? &one : &many;
+		buf_truncate(held, 0);
+		bare_site(&s, &opts, &dg, held, jobs);
+		a = (struct part_arg){ &dg, "a" };
+		b = (struct part_arg){ &dg, "b" };
+		c = (struct part_arg){ &dg, "c" };
+		for (i = 0; i < NELEM(r); i++)
+			buf_init(&r[i]);
+		parts[0] = (struct jobs_part){ item, &a, NELEM(r), r, 0, 0 };
+		parts[1] = (struct jobs_part){ needy_item, &b, 20, NULL, 0, 1 };
+		parts[2] = (struct jobs_part){ needy_item, &c, 20, NULL, 0, 0 };
+		CHECK_INT(jobs_run_parts(&s, parts, 3), -1);
+		CHECK_INT(parts[0].rc, -1);
+		CHECK_INT(parts[1].rc, 0);
+		CHECK(strstr(held->ptr, "a:7:1: error: error 6\n") != NULL);
+		CHECK(strstr(held->ptr, "b:") == NULL);
+		CHECK(strstr(held->ptr, "c:20:1: warning: warning 19\n") != NULL);
+		CHECK_INT((int)dg.warnings, 8 + 20);
+		if (jobs == 1)
+			errors = dg.errors;
+		CHECK_INT((int)dg.errors, (int)errors);
+		if (jobs > 1)
+			CHECK_STR(many.ptr, one.ptr);
+		for (i = 0; i < NELEM(r); i++)
+			buf_release(&r[i]);
+	}
+
+	/* The part it needs succeeds: it counts. */
+	buf_truncate(&many, 0);
+	bare_site(&s, &opts, &dg, &many, 3);
+	c = (struct part_arg){ &dg, "c" };
+	b = (struct part_arg){ &dg, "b" };
+	parts[0] = (struct jobs_part){ needy_item, &c, 20, NULL, 0, 0 };
+	parts[1] = (struct jobs_part){ needy_item, &b, 20, NULL, 0, 1 };
+	CHECK_INT(jobs_run_parts(&s, parts, 2), 0);
+	CHECK(strstr(many.ptr, "b:20:1: warning: warning 19\n") != NULL);
+	CHECK_INT((int)dg.warnings, 40);
+	buf_release(&one);
+	buf_release(&many);
 }
