@@ -409,8 +409,14 @@ exports_html_text(struct buf *b, const char *p, size_t max)
 		n = (size_t)(q - p);
 		if (n == 0)
 			n = 1;	/* an '&' that starts no entity */
-		if (n > max - (b->len - start))
+		if (n > max - (b->len - start)) {
+			/* The last that fits, and never half a character. */
 			n = max - (b->len - start);
+			while (n > 0 && ((unsigned char)p[n] & 0xC0) == 0x80)
+				n--;
+			buf_put(b, p, n);
+			break;
+		}
 		buf_put(b, p, n);
 		p += n;
 	}

@@ -118,6 +118,9 @@ test_exports__html_text(void)
 	exports_html_text(&b, "<p>ab\xc3\xbc\xc3\xbc</p>", 4);
 	CHECK_STR(b.ptr, "ab\xc3\xbc");
 	buf_truncate(&b, 0);
+	exports_html_text(&b, "<p>ab\xc3\xbc\xc3\xbc</p>", 5);
+	CHECK_STR(b.ptr, "ab\xc3\xbc");
+	buf_truncate(&b, 0);
 	exports_html_text(&b, "<p>unclosed <b", 100);
 	CHECK_STR(b.ptr, "unclosed");
 	/* Words and single spaces are copied as they are, runs folded. */
