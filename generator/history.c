@@ -22,8 +22,8 @@
 #define LOG_WEIGH_MAX		(64 << 10)
 #define LOG_COMMIT_WEIGHT	4096
 /* Pack files: the size of a window mapped, and of all mapped at once. */
-#define PACK_WINDOW	(4 << 20)
-#define PACK_MAPPED	(16 << 20)
+#define PACK_WINDOW	(16 << 20)
+#define PACK_MAPPED	(64 << 20)
 #include <errno.h>
 #include <limits.h>
 #include <stdint.h>
@@ -424,10 +424,13 @@ lib_init(void)
 	git_libgit2_opts(GIT_OPT_SET_CACHE_OBJECT_LIMIT, GIT_OBJECT_TREE,
 	    (size_t)64 << 20);
 	/*
-	 * Map pack files in windows of 4 MiB, at most 16 MiB at once
+	 * Map pack files in windows of 16 MiB, at most 64 MiB at once
 	 * (defaults: 1 GiB and 8 GiB). The walk reads versions from all
 	 * over the pack; with the defaults every page of it that was read
 	 * stayed mapped, and counted in the build's memory, to the end.
+	 * Smaller windows were unmapped and mapped again all the time,
+	 * and each unmapping interrupts every processor that runs a
+	 * thread of the build (to flush its TLB).
 	 */
 	git_libgit2_opts(GIT_OPT_SET_MWINDOW_SIZE, (size_t)PACK_WINDOW);
 	git_libgit2_opts(GIT_OPT_SET_MWINDOW_MAPPED_LIMIT,
