@@ -55,6 +55,15 @@ unit_capture_end(void)
 	return buf_detach(&b);
 }
 
+void
+unit_put(const char *dir, const char *rel, const char *text)
+{
+	char *p = path_join(dir, rel);
+
+	CHECK_INT(file_write(p, text, strlen(text)), 0);
+	free(p);
+}
+
 int
 main(void)
 {

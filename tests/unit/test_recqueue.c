@@ -158,15 +158,6 @@ blob_id(git_oid *out, const char *s)
 }
 
 static void
-put(const char *dir, const char *path, const char *s)
-{
-	char *p = path_join(dir, path);
-
-	CHECK_INT(file_write(p, s, strlen(s)), 0);
-	free(p);
-}
-
-static void
 run(const char *dir, const char *what)
 {
 	char *cmd = xasprintf("cd '%s' && GIT_CONFIG_NOSYSTEM=1 "
@@ -193,15 +184,15 @@ make_repo(char *tmpl)
 		return NULL;
 	}
 	run(dir, "init -q");
-	put(dir, "docket.yml", "title: T\n");
-	put(dir, "content/vendors/acme.xml", v1);
-	put(dir, "content/a.md", "# A\n");
-	put(dir, "content/vendors/notes.txt", "notes\n");
+	unit_put(dir, "docket.yml", "title: T\n");
+	unit_put(dir, "content/vendors/acme.xml", v1);
+	unit_put(dir, "content/a.md", "# A\n");
+	unit_put(dir, "content/vendors/notes.txt", "notes\n");
 	run(dir, "add -A");
 	run(dir, "commit -q -m one");
-	put(dir, "content/vendors/acme.xml", v2);
-	put(dir, "content/vendors/bad.xml", bad);
-	put(dir, "content/vendors/sub/x.xml", v1);
+	unit_put(dir, "content/vendors/acme.xml", v2);
+	unit_put(dir, "content/vendors/bad.xml", bad);
+	unit_put(dir, "content/vendors/sub/x.xml", v1);
 	run(dir, "add -A");
 	run(dir, "commit -q -m two");
 	return dir;
@@ -475,8 +466,8 @@ test_recqueue__prefetch_skips_other_repository(void)
 		return;
 	}
 	run(other, "init -q");
-	put(other, "docket.yml", "title: T\n");
-	put(other, "content/b.md", "# B\n");
+	unit_put(other, "docket.yml", "title: T\n");
+	unit_put(other, "content/b.md", "# B\n");
 	run(other, "add -A");
 	run(other, "commit -q -m other");
 	diag_init(&dg);

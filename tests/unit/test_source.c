@@ -22,15 +22,6 @@ at(const char *top, const char *rel)
 }
 
 static void
-put(const char *top, const char *rel, const char *text)
-{
-	char *p = at(top, rel);
-
-	CHECK_INT(file_write(p, text, strlen(text)), 0);
-	free(p);
-}
-
-static void
 link_to(const char *top, const char *target, const char *rel)
 {
 	char *p = at(top, rel);
@@ -65,10 +56,10 @@ test_source__links_inside_and_outside(void)
 		CHECK(!"mkdtemp");
 		return;
 	}
-	put(top, "outside/secret.md", "secret\n");
-	put(top, "site/content/notes/a.md", "a\n");
-	put(top, "site/content/notes/b.md", "b\n");
-	put(top, "site/content/real/c.md", "c\n");
+	unit_put(top, "outside/secret.md", "secret\n");
+	unit_put(top, "site/content/notes/a.md", "a\n");
+	unit_put(top, "site/content/notes/b.md", "b\n");
+	unit_put(top, "site/content/real/c.md", "c\n");
 	link_to(top, "a.md", "site/content/notes/in.md");
 	link_to(top, "../../../outside/secret.md", "site/content/notes/out.md");
 	link_to(top, "real", "site/content/linked");

@@ -44,6 +44,9 @@ extern int unit_failed, unit_checks;
 #include "tests.h"
 #undef T
 
+/* Writes text to the file dir/rel, making its folders. */
+void	unit_put(const char *dir, const char *rel, const char *text);
+
 /* Redirects stderr to a temporary file and reads it back. */
 void	unit_capture_start(void);
 char	*unit_capture_end(void);	/* caller frees */
