@@ -49,7 +49,6 @@ struct model {
 	struct entry	*entries;	/* every action, by date */
 	size_t		 entriesz;
 	struct tval	*years;		/* changes_years_tv() */
-	bool		 records_ok;	/* no record failed: every page is made */
 };
 
 static void
@@ -1012,6 +1011,7 @@ model_render(struct site *s)
 	struct jobs_part parts[8];
 	struct buf *search;
 	size_t i;
+	bool records_ok;
 	int rc = 0;
 
 	memset(&m, 0, sizeof(m));
@@ -1035,16 +1035,16 @@ model_render(struct site *s)
 	m.site = site_tv(&m);
 	m.site_plain = site_ctx(&m, NULL);
 	m.years = changes_years_tv(s);
-	m.records_ok = rc == 0;
+	records_ok = rc == 0;
 	nav_urls(&m);
 
 	/*
-	 * Every file of the site, in parallel with -j: markdown pages (and
-	 * the generated pages they introduce), vendor pages, change lists,
-	 * tombstones, facet pages, vendors' feeds, the other generated
-	 * pages, the change data and feed, and the exports; then the
-	 * search index, from the items the pages gave. After an error in
-	 * a record, only the markdown pages, for their errors.
+	 * Every file of the site, in parallel with -j: markdown pages,
+	 * vendor pages, change lists, tombstones, facet pages, vendors'
+	 * feeds, the generated pages, the change data and feed, and the
+	 * exports; then the search index, from the items the pages gave.
+	 * After an error in a record, only the markdown pages, for their
+	 * errors.
 	 */
 	prepare_templates(&m);
 	search = xreallocarray(NULL, s->pagesz + 1, sizeof(*search));
@@ -1064,7 +1064,7 @@ model_render(struct site *s)
 	parts[6].needs = (1u << 6) - 1;
 	exports_part(s, &parts[7]);
 	parts[7].needs = (1u << 6) - 1;
-	if (jobs_run_parts(s, parts, m.records_ok ? NELEM(parts) : 1) == -1)
+	if (jobs_run_parts(s, parts, records_ok ? NELEM(parts) : 1) == -1)
 		rc = -1;
 	if (rc == 0 && exports_search(s, &fj.fc, search) == -1)
 		rc = -1;
