@@ -32,7 +32,7 @@
 enum pp_state {
 	PP_WAITING,	/* nobody has begun it */
 	PP_PARSING,	/* a thread reads and parses it */
-	PP_PARSED,	/* rec, rc and what was reported are the result */
+	PP_PARSED,	/* rec (NULL: it failed) and what was reported */
 	PP_TAKEN	/* the scan took it, or reads it itself */
 };
 
