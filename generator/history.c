@@ -761,7 +761,6 @@ rev_add(struct walk *w, size_t fi, size_t ci, const char *path)
 	r->path = xstrdup(path);
 }
 
-
 /*
  * The entry of the site's content folder, or of the folder `below` it
  * ("/vendors"), in commit c: a tree's; NULL when there is none.
@@ -798,7 +797,6 @@ folder_tree(const struct history *h, git_commit *c, const char *below)
 	git_tree_entry_free(e);
 	return t;
 }
-
 
 static int
 mark_incomplete(const char *root, const git_tree_entry *e, void *arg)

@@ -29,9 +29,9 @@ char	*xasprintf(const char *, ...) __attribute__((format(printf, 1, 2)));
 int	 file_read(struct buf *out, const char *path);
 /* strerror() for file_read()'s errors, in words for a site's author. */
 const char *file_strerror(int);
-/* Writes a file, creating parent folders. Returns 0 or -1 with errno. */
 /* Writes all of data to fd, again after EINTR. Returns 0, or -1 (errno). */
 int	 write_all(int fd, const void *, size_t);
+/* Writes a file, creating parent folders. Returns 0 or -1 with errno. */
 int	 file_write(const char *path, const void *, size_t);
 /* Writes a new file into a folder that exists; EEXIST if there is one. */
 int	 file_put(const char *path, const void *, size_t);
