@@ -791,34 +791,34 @@ changes_feeds_release(struct jobs_part *part)
 	memset(part, 0, sizeof(*part));
 }
 
-/* The files of changes_part(), one an item. */
+/* changes/feed.xml: the latest changes of the whole register. */
 static int
-changes_item(void *arg, size_t i, struct buf *unused)
+write_site_feed(struct site *s)
 {
-	struct site *s = arg;
 	struct buf title = BUF_INIT;
 	int rc;
 
+	buf_printf(&title, "%s: changes", s->cfg.title);
+	rc = write_feed(s, "changes/feed.xml", "../", NULL, title.ptr, NULL, 0);
+	buf_release(&title);
+	return rc;
+}
+
+/* The files of changes_part(), an item each; the last two need history. */
+static int (*const change_files[])(struct site *) = {
+	write_build_json, write_changes_json, write_site_feed, write_redirects
+};
+
+static int
+changes_item(void *arg, size_t i, struct buf *unused)
+{
 	(void)unused;
-	switch (i) {
-	case 0:
-		return write_build_json(s);
-	case 1:
-		return write_changes_json(s);
-	case 2:
-		buf_printf(&title, "%s: changes", s->cfg.title);
-		rc = write_feed(s, "changes/feed.xml", "../", NULL, title.ptr,
-		    NULL, 0);
-		buf_release(&title);
-		return rc;
-	default:
-		return write_redirects(s);
-	}
+	return change_files[i](arg);
 }
 
 void
 changes_part(struct site *s, struct jobs_part *part)
 {
-	*part = (struct jobs_part){ changes_item, s,
-		hist_of(s) != NULL ? 4 : 2, NULL, 0, 0 };
+	*part = (struct jobs_part){ changes_item, s, NELEM(change_files) -
+		(hist_of(s) != NULL ? 0 : 2), NULL, 0, 0 };
 }

@@ -1237,34 +1237,30 @@ write_robots(struct site *s)
 	return rc;
 }
 
-/* The files of exports_part(), one an item. */
+/* The sitemap, from the facets of the records. */
 static int
-export_item(void *arg, size_t i, struct buf *unused)
+write_sitemap_item(struct site *s)
 {
-	struct site *s = arg;
 	struct facets fc;
 	int rc;
 
+	facets_collect(&fc, s->records, s->recordsz);
+	rc = write_sitemap(s, &fc);
+	facets_release(&fc);
+	return rc;
+}
+
+/* The files of exports_part(), an item each: the last needs base_url. */
+static int (*const export_files[])(struct site *) = {
+	write_vendors_json, write_vendors_csv, write_actions_csv,
+	write_datapackage, write_ics, write_robots, write_sitemap_item
+};
+
+static int
+export_item(void *arg, size_t i, struct buf *unused)
+{
 	(void)unused;
-	switch (i) {
-	case 0:
-		return write_vendors_json(s);
-	case 1:
-		return write_vendors_csv(s);
-	case 2:
-		return write_actions_csv(s);
-	case 3:
-		return write_datapackage(s);
-	case 4:
-		return write_ics(s);
-	case 5:
-		return write_robots(s);
-	default:
-		facets_collect(&fc, s->records, s->recordsz);
-		rc = write_sitemap(s, &fc);
-		facets_release(&fc);
-		return rc;
-	}
+	return export_files[i](arg);
 }
 
 void
@@ -1274,8 +1270,8 @@ exports_part(struct site *s, struct jobs_part *part)
 	/* The build has failed already: the outputs would be thrown away. */
 	if (s->dg->errors > 0)
 		return;
-	*part = (struct jobs_part){ export_item, s,
-		s->cfg.base_url != NULL ? 7 : 6, NULL, 0, 0 };
+	*part = (struct jobs_part){ export_item, s, NELEM(export_files) -
+		(s->cfg.base_url == NULL), NULL, 0, 0 };
 }
 
 int
