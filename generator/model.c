@@ -502,17 +502,41 @@ find_page(const struct site *s, const char *out)
 	return NULL;
 }
 
-/* Renders a page's markdown, appending to html. */
+/*
+ * Renders a page's markdown, appending to html. Quiet, for a page
+ * rendered once more, it reports nothing and gives its links to nobody.
+ */
 static int
-page_html(struct model *m, const struct page *pg, struct buf *html)
+page_html(struct model *m, const struct page *pg, bool quiet,
+    struct buf *html)
 {
 	struct md_src src = { .path = pg->src, .line = pg->bodyline,
 		.text = pg->body, .len = pg->bodysz,
 		.unsafe_html = m->s->cfg.unsafe_html, .env = &m->env,
-		.on_link = m->s->opts->on_link,
+		.on_link = quiet ? NULL : m->s->opts->on_link,
 		.on_link_arg = m->s->opts->on_link_arg };
+	struct diag silent;
+	int rc;
 
-	return md_render(html, m->s->dg, &src);
+	if (!quiet)
+		return md_render(html, m->s->dg, &src);
+	diag_init(&silent);
+	silent.silent = true;
+	rc = md_render(html, &silent, &src);
+	diag_release(&silent);
+	return rc;
+}
+
+/* Is there a template for the page's layout? Reports it when not. */
+static int
+check_layout(struct model *m, const struct page *pg, const char *layout)
+{
+	struct pos p = { pg->src, 0, 0 };
+
+	if (tmpl_exists(m->s->tmpl, layout))
+		return 0;
+	return diag_error(m->s->dg, &p, "layout '%s' names no template",
+	    layout);
 }
 
 /* Writes a page that sends readers of an old path to the new one. */
@@ -540,23 +564,20 @@ page_item(void *arg, size_t i, struct buf *search)
 	struct site *s = m->s;
 	struct page *pg = &s->pages[i];
 	struct buf html = BUF_INIT;
-	const char *layout;
-	struct pos p;
+	const char *layout = pg->layout != NULL ? pg->layout : "page";
 	size_t j;
 	int rc = 0;
 
-	if (page_html(m, pg, &html) == -1)
+	if (page_html(m, pg, false, &html) == -1)
 		rc = -1;
+	/* An introduction is rendered with its page (generated_item()). */
 	if (site_is_intro(pg->out)) {
 		buf_release(&html);
-		return rc;	/* rendered with its page (generated_item()) */
+		return rc;
 	}
-	layout = pg->layout != NULL ? pg->layout : "page";
-	if (!tmpl_exists(s->tmpl, layout)) {
-		p = (struct pos){ pg->src, 0, 0 };
+	if (check_layout(m, pg, layout) == -1) {
 		buf_release(&html);
-		return diag_error(s->dg, &p, "layout '%s' names no template",
-		    layout);
+		return -1;
 	}
 	struct view vw = { pg->out, layout, "page",
 		pg->title != NULL ? pg->title : s->cfg.title,
@@ -976,31 +997,26 @@ generated_item(void *arg, size_t i, struct buf *unused)
 	const struct page *pg = site_is_intro(generated[i]) ?
 	    find_page(s, generated[i]) : NULL;
 	struct buf html = BUF_INIT;
-	struct diag quiet;
-	struct pos p;
 	int rc;
 
 	(void)unused;
 	if (pg == NULL)
 		return generated_page(m, generated[i], NULL);
-	if (pg->layout != NULL && !tmpl_exists(s->tmpl, pg->layout)) {
-		p = (struct pos){ pg->src, 0, 0 };
-		return diag_error(s->dg, &p, "layout '%s' names no template",
-		    pg->layout);
-	}
-	struct md_src src = { .path = pg->src, .line = pg->bodyline,
-		.text = pg->body, .len = pg->bodysz,
-		.unsafe_html = s->cfg.unsafe_html, .env = &m->env };
-	diag_init(&quiet);
-	quiet.silent = true;
-	if (md_render(&html, &quiet, &src) == -1)
+	if (pg->layout != NULL && check_layout(m, pg, pg->layout) == -1)
+		return -1;
+	if (page_html(m, pg, true, &html) == -1)
 		rc = -1;	/* reported by page_item() */
 	else
 		rc = generated_page(m, generated[i], html.ptr);
-	diag_release(&quiet);
 	buf_release(&html);
 	return rc;
 }
+
+/* The parts of the work of -j, in the order they are reported. */
+enum {
+	PART_PAGES, PART_VENDORS, PART_HISTORY, PART_FACETS, PART_FEEDS,
+	PART_GENERATED, PART_CHANGES, PART_EXPORTS, PARTS
+};
 
 int
 model_render(struct site *s)
@@ -1008,7 +1024,7 @@ model_render(struct site *s)
 	struct model m;
 	struct history_job hj;
 	struct facet_job fj;
-	struct jobs_part parts[8];
+	struct jobs_part parts[PARTS];
 	struct buf *search;
 	size_t i;
 	bool records_ok;
@@ -1050,21 +1066,21 @@ model_render(struct site *s)
 	search = xreallocarray(NULL, s->pagesz + 1, sizeof(*search));
 	for (i = 0; i < s->pagesz; i++)
 		buf_init(&search[i]);
-	parts[0] = (struct jobs_part){ page_item, &m, s->pagesz, search, 0,
-		0 };
-	parts[1] = (struct jobs_part){ vendor_item, &m, s->recordsz, NULL, 0,
-		0 };
-	history_part(&m, &hj, &parts[2]);
-	facets_part(&m, &fj, &parts[3]);
-	changes_feeds(s, &parts[4]);
+	parts[PART_PAGES] = (struct jobs_part){ page_item, &m, s->pagesz,
+		search, 0, 0 };
+	parts[PART_VENDORS] = (struct jobs_part){ vendor_item, &m,
+		s->recordsz, NULL, 0, 0 };
+	history_part(&m, &hj, &parts[PART_HISTORY]);
+	facets_part(&m, &fj, &parts[PART_FACETS]);
+	changes_feeds(s, &parts[PART_FEEDS]);
 	/* The generated pages count once the pages have; the rest, once all. */
-	parts[5] = (struct jobs_part){ generated_item, &m, NELEM(generated),
-		NULL, 0, 1u << 0 };
-	changes_part(s, &parts[6]);
-	parts[6].needs = (1u << 6) - 1;
-	exports_part(s, &parts[7]);
-	parts[7].needs = (1u << 6) - 1;
-	if (jobs_run_parts(s, parts, records_ok ? NELEM(parts) : 1) == -1)
+	parts[PART_GENERATED] = (struct jobs_part){ generated_item, &m,
+		NELEM(generated), NULL, 0, 1u << PART_PAGES };
+	changes_part(s, &parts[PART_CHANGES]);
+	parts[PART_CHANGES].needs = (1u << PART_CHANGES) - 1;
+	exports_part(s, &parts[PART_EXPORTS]);
+	parts[PART_EXPORTS].needs = (1u << PART_CHANGES) - 1;
+	if (jobs_run_parts(s, parts, records_ok ? PARTS : 1) == -1)
 		rc = -1;
 	if (rc == 0 && exports_search(s, &fj.fc, search) == -1)
 		rc = -1;
@@ -1079,14 +1095,15 @@ model_render(struct site *s)
 			struct facet_job	fj;
 			struct jobs_part	feeds;
 		} *kept = xmalloc(sizeof(*kept));
-		kept->m = m, kept->hj = hj, kept->fj = fj, kept->feeds = parts[4];
+		kept->m = m, kept->hj = hj, kept->fj = fj,
+		    kept->feeds = parts[PART_FEEDS];
 		keep_at_exit(kept);
 		return rc;
 	}
 	tval_free(m.years);
 	free(hj.tomb);
 	facets_part_release(&fj);
-	changes_feeds_release(&parts[4]);
+	changes_feeds_release(&parts[PART_FEEDS]);
 	for (i = 0; i < m.entriesz; i++)
 		tval_free(m.entries[i].tv);
 	free(m.entries);
