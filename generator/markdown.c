@@ -165,55 +165,35 @@ md_filter_urls(struct diag *dg, const struct md_src *src, cmark_node *root)
 }
 
 /*
- * The bytes of text that no markdown syntax, extension or directive
- * starts with, and that HTML keeps as they are: letters, digits, a
- * space, some punctuation, line ends and UTF-8 (a line must begin with
- * a letter: see plain_paragraph()).
+ * What a byte of plain text is: 2 an ASCII letter, 1 a byte that no
+ * markdown syntax, extension or directive starts with and that HTML
+ * keeps as it is (a digit, a space, some punctuation, a line end,
+ * UTF-8), 0 anything else.
  */
-static const unsigned char plain_byte[256] = {
-	[' '] = 1, [','] = 1, ['.'] = 1, [';'] = 1, ['('] = 1, [')'] = 1,
-	['-'] = 1, ['?'] = 1, ['\n'] = 1,
-	['0'] = 1, ['1'] = 1, ['2'] = 1, ['3'] = 1, ['4'] = 1, ['5'] = 1,
-	['6'] = 1, ['7'] = 1, ['8'] = 1, ['9'] = 1,
-	['A'] = 2, ['B'] = 2, ['C'] = 2, ['D'] = 2, ['E'] = 2, ['F'] = 2,
-	['G'] = 2, ['H'] = 2, ['I'] = 2, ['J'] = 2, ['K'] = 2, ['L'] = 2,
-	['M'] = 2, ['N'] = 2, ['O'] = 2, ['P'] = 2, ['Q'] = 2, ['R'] = 2,
-	['S'] = 2, ['T'] = 2, ['U'] = 2, ['V'] = 2, ['W'] = 2, ['X'] = 2,
-	['Y'] = 2, ['Z'] = 2,
-	['a'] = 2, ['b'] = 2, ['c'] = 2, ['d'] = 2, ['e'] = 2, ['f'] = 2,
-	['g'] = 2, ['h'] = 2, ['i'] = 2, ['j'] = 2, ['k'] = 2, ['l'] = 2,
-	['m'] = 2, ['n'] = 2, ['o'] = 2, ['p'] = 2, ['q'] = 2, ['r'] = 2,
-	['s'] = 2, ['t'] = 2, ['u'] = 2, ['v'] = 2, ['w'] = 2, ['x'] = 2,
-	['y'] = 2, ['z'] = 2,
-	[0x80] = 1, [0x81] = 1, [0x82] = 1, [0x83] = 1, [0x84] = 1, [0x85] = 1,
-	[0x86] = 1, [0x87] = 1, [0x88] = 1, [0x89] = 1, [0x8a] = 1, [0x8b] = 1,
-	[0x8c] = 1, [0x8d] = 1, [0x8e] = 1, [0x8f] = 1, [0x90] = 1, [0x91] = 1,
-	[0x92] = 1, [0x93] = 1, [0x94] = 1, [0x95] = 1, [0x96] = 1, [0x97] = 1,
-	[0x98] = 1, [0x99] = 1, [0x9a] = 1, [0x9b] = 1, [0x9c] = 1, [0x9d] = 1,
-	[0x9e] = 1, [0x9f] = 1, [0xa0] = 1, [0xa1] = 1, [0xa2] = 1, [0xa3] = 1,
-	[0xa4] = 1, [0xa5] = 1, [0xa6] = 1, [0xa7] = 1, [0xa8] = 1, [0xa9] = 1,
-	[0xaa] = 1, [0xab] = 1, [0xac] = 1, [0xad] = 1, [0xae] = 1, [0xaf] = 1,
-	[0xb0] = 1, [0xb1] = 1, [0xb2] = 1, [0xb3] = 1, [0xb4] = 1, [0xb5] = 1,
-	[0xb6] = 1, [0xb7] = 1, [0xb8] = 1, [0xb9] = 1, [0xba] = 1, [0xbb] = 1,
-	[0xbc] = 1, [0xbd] = 1, [0xbe] = 1, [0xbf] = 1, [0xc2] = 1, [0xc3] = 1,
-	[0xc4] = 1, [0xc5] = 1, [0xc6] = 1, [0xc7] = 1, [0xc8] = 1, [0xc9] = 1,
-	[0xca] = 1, [0xcb] = 1, [0xcc] = 1, [0xcd] = 1, [0xce] = 1, [0xcf] = 1,
-	[0xd0] = 1, [0xd1] = 1, [0xd2] = 1, [0xd3] = 1, [0xd4] = 1, [0xd5] = 1,
-	[0xd6] = 1, [0xd7] = 1, [0xd8] = 1, [0xd9] = 1, [0xda] = 1, [0xdb] = 1,
-	[0xdc] = 1, [0xdd] = 1, [0xde] = 1, [0xdf] = 1, [0xe0] = 1, [0xe1] = 1,
-	[0xe2] = 1, [0xe3] = 1, [0xe4] = 1, [0xe5] = 1, [0xe6] = 1, [0xe7] = 1,
-	[0xe8] = 1, [0xe9] = 1, [0xea] = 1, [0xeb] = 1, [0xec] = 1, [0xed] = 1,
-	[0xee] = 1, [0xef] = 1, [0xf0] = 1, [0xf1] = 1, [0xf2] = 1, [0xf3] = 1,
-	[0xf4] = 1
-};
+static int
+plain_byte(unsigned char c)
+{
+	if ((c | 0x20) >= 'a' && (c | 0x20) <= 'z')
+		return 2;
+	if ((c >= '0' && c <= '9') || c >= 0x80)
+		return 1;
+	switch (c) {
+	case ' ': case ',': case '.': case ';': case '(': case ')': case '-':
+	case '?': case '\n':
+		return 1;
+	default:
+		return 0;
+	}
+}
 
 /*
- * Is the text one paragraph of plain words, which cmark-gfm renders as
- * "<p>text</p>\n" without a parser: only plain_byte[] bytes, valid UTF-8,
- * every line beginning with a letter and ending in no space, no blank
- * line, and no "www." (an autolink)? Record values are mostly such text.
+ * When the text is one paragraph of plain words, which cmark-gfm renders
+ * as "<p>text</p>\n" without a parser, the length of that text; 0 when
+ * not. Plain: plain_byte() bytes only, valid UTF-8, every line beginning
+ * with a letter and ending in no space, no blank line, and no "www."
+ * (an autolink). Record values are mostly such text.
  */
-static bool
+static size_t
 plain_paragraph(const char *text, size_t len)
 {
 	const unsigned char *s = (const unsigned char *)text;
@@ -222,21 +202,21 @@ plain_paragraph(const char *text, size_t len)
 
 	if (len > 0 && s[len - 1] == '\n')
 		len--;		/* a paragraph's last line end is no text */
-	if (len == 0 || plain_byte[s[0]] != 2 || s[len - 1] == ' ' ||
+	if (len == 0 || plain_byte(s[0]) != 2 || s[len - 1] == ' ' ||
 	    s[len - 1] == '\n')
-		return false;
+		return 0;
 	for (i = 0; i < len; i++) {
-		if (plain_byte[s[i]] == 0)
-			return false;
-		if (s[i] == '\n' && (s[i - 1] == ' ' || plain_byte[s[i + 1]] != 2))
-			return false;
+		if (plain_byte(s[i]) == 0)
+			return 0;
+		if (s[i] == '\n' && (s[i - 1] == ' ' || plain_byte(s[i + 1]) != 2))
+			return 0;
 		if ((s[i] | 0x20) == 'w' && len - i >= 4 &&
 		    strncasecmp(text + i, "www.", 4) == 0)
-			return false;
+			return 0;
 		if (s[i] >= 0x80)
 			utf8 = true;
 	}
-	return !utf8 || utf8_valid(text, len, NULL);
+	return utf8 && !utf8_valid(text, len, NULL) ? 0 : len;
 }
 
 int
@@ -246,12 +226,12 @@ md_render(struct buf *out, struct diag *dg, const struct md_src *src)
 	cmark_node *doc;
 	struct dir_ctx *dir = NULL;
 	char *html;
+	size_t plain;
 	int rc = 0;
 
-	if (plain_paragraph(src->text, src->len)) {
+	if ((plain = plain_paragraph(src->text, src->len)) > 0) {
 		BUF_PUTSL(out, "<p>");
-		buf_put(out, src->text, src->len -
-		    (src->text[src->len - 1] == '\n'));
+		buf_put(out, src->text, plain);
 		BUF_PUTSL(out, "</p>\n");
 		return 0;
 	}
