@@ -17,8 +17,6 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include <git2.h>
-
 #include "buf.h"
 #include "diag.h"
 #include "preparse.h"
@@ -66,7 +64,6 @@ parse_item(struct preparse *pp, struct source_tree *src, struct pp_item *it)
 {
 	struct buf data = BUF_INIT;
 	struct diag dg = pp->dg;
-	git_oid id;
 
 	/* What the scan reads no record from, nor reads ahead: a FIFO blocks. */
 	if (source_type(src, it->src) != SRC_FILE ||
@@ -78,9 +75,8 @@ parse_item(struct preparse *pp, struct source_tree *src, struct pp_item *it)
 	dg.hold = &it->held;
 	if (record_parse(&it->rec, &dg, it->src, data.ptr, data.len) == -1)
 		it->rec = NULL;
-	else if (pp->blob_ids &&
-	    git_odb_hash(&id, data.ptr, data.len, GIT_OBJECT_BLOB) == 0)
-		memcpy(it->rec->blob, id.id, sizeof(it->rec->blob));
+	else if (pp->blob_ids)
+		record_set_blob(it->rec, data.ptr, data.len);
 	it->errors = dg.errors;
 	it->warnings = dg.warnings;
 	buf_release(&data);

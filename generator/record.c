@@ -13,6 +13,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include <git2.h>
 #include <libxml/parser.h>
 #include <libxml/relaxng.h>
 #include <libxml/SAX2.h>
@@ -579,6 +580,15 @@ record_cleanup(void)
 	if (parser != NULL)
 		xmlFreeParserCtxt(parser);
 	parser = NULL;
+}
+
+void
+record_set_blob(struct record *r, const char *data, size_t len)
+{
+	git_oid id;
+
+	if (git_odb_hash(&id, data, len, GIT_OBJECT_BLOB) == 0)
+		memcpy(r->blob, id.id, sizeof(r->blob));
 }
 
 /* Copies an attribute; NULL when absent. */

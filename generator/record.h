@@ -107,6 +107,12 @@ int		 record_parse(struct record **out, struct diag *, const char *path,
 		     const char *data, size_t len);
 void		 record_free(struct record *);
 /*
+ * Keeps in r->blob the git blob id of data, the bytes r was parsed from
+ * (for the history: a build's record may serve as its version at HEAD).
+ */
+void		 record_set_blob(struct record *r, const char *data,
+		     size_t len);
+/*
  * Makes libxml2 and the schema ready in the main thread, before another
  * thread parses records (each thread compiles a schema of its own).
  */

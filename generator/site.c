@@ -466,7 +466,6 @@ load_record(struct site *s, const char *src)
 {
 	struct buf data = BUF_INIT;
 	struct record *r = NULL;
-	git_oid id;
 
 	if (s->ahead == NULL || !preparse_take(s->ahead, src, s->dg, &r)) {
 		if (read_site_file(s, src, &data) == -1 ||
@@ -474,10 +473,8 @@ load_record(struct site *s, const char *src)
 			buf_release(&data);
 			return -1;
 		}
-		/* The history may take it for its version at HEAD. */
-		if (s->hist != NULL && git_odb_hash(&id, data.ptr, data.len,
-		    GIT_OBJECT_BLOB) == 0)
-			memcpy(r->blob, id.id, sizeof(r->blob));
+		if (s->hist != NULL)
+			record_set_blob(r, data.ptr, data.len);
 		buf_release(&data);
 	} else if (r == NULL)
 		return -1;
