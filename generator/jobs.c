@@ -187,12 +187,13 @@ work(struct site *s, const struct jobs_part *parts, size_t n, unsigned w,
 }
 
 /*
- * Takes the whole messages read from wk. Returns 0, or -1 when a message
- * is not one this process was to send.
+ * Takes the whole messages read from wk, adding the files they wrote to
+ * *files for the progress shown. Returns 0, or -1 when a message is not
+ * one this process was to send.
  */
 static int
 take(struct site *s, struct worker *wk, unsigned w, unsigned k, size_t n,
-    struct done *done, const struct jobs_part *parts, size_t *sent)
+    struct done *done, const struct jobs_part *parts, size_t *files)
 {
 	struct msg m;
 	struct done *d;
@@ -226,9 +227,9 @@ take(struct site *s, struct worker *wk, unsigned w, unsigned k, size_t n,
 		d->written = m.written;
 		d->reused = m.reused;
 		d->io_failed = m.io_failed != 0;
-		*sent += m.written;
+		*files += m.written;
 		off += sizeof(m) + (size_t)(m.diaglen + m.reslen);
-		diag_progress(s->dg, "writing", s->written + *sent);
+		diag_progress(s->dg, "writing", s->written + *files);
 	}
 	/* Keep the buffer small: move what is left to its start. */
 	if (off > 0) {
@@ -303,7 +304,7 @@ jobs_run_parts(struct site *s, struct jobs_part *parts, size_t nparts)
 	unsigned k = s->opts->jobs, w, open;
 	char chunk[65536];
 	ssize_t r;
-	size_t i, p, g, n = 0, sent = 0;
+	size_t i, p, g, n = 0, files = 0;
 	pid_t parent;
 	int fds[2], status, rc = 0;
 
@@ -396,7 +397,7 @@ jobs_run_parts(struct site *s, struct jobs_part *parts, size_t nparts)
 			if (r > 0) {
 				buf_put(&wk[w].in, chunk, (size_t)r);
 				if (take(s, &wk[w], w, k, n, done, parts,
-				    &sent) == 0)
+				    &files) == 0)
 					continue;
 				rc = diag_error(dg, NULL, "a build process "
 				    "sent what it should not");
