@@ -107,34 +107,37 @@ test_exports__ics_fold(void)
 void
 test_exports__html_text(void)
 {
+	static const struct {
+		const char	*before;	/* in the buffer already */
+		const char	*html;
+		size_t		 max;
+		const char	*want;
+	} cases[] = {
+		{ "", "<h2 id=\"a\">Scope</h2>\n<p>Tom &amp; "
+		  "Jerry&#39;s <em>film</em></p><script>var x = '<p>';</script>"
+		  "<style>p { }</style><p>end</p>", 1000,
+		  "Scope Tom & Jerry's film end" },
+		/* Cut at the limit, never inside a UTF-8 character. */
+		{ "", "<p>ab\xc3\xbc\xc3\xbc</p>", 4, "ab\xc3\xbc" },
+		{ "", "<p>ab\xc3\xbc\xc3\xbc</p>", 5, "ab\xc3\xbc" },
+		{ "", "<p>unclosed <b", 100, "unclosed" },
+		/* Words and single spaces are copied as they are, runs folded. */
+		{ "", "<p>  lead  and   many\tspaces </p>a b &amp; c", 100,
+		  "lead and many spaces a b & c" },
+		{ "", "<p>one two three</p>", 7, "one two" },
+		/* After text already there, as a page's description. */
+		{ "About. ", " <p>first</p> <p>second</p>", 12,
+		  "About. first second" }
+	};
 	struct buf b = BUF_INIT;
+	size_t i;
 
-	exports_html_text(&b, "<h2 id=\"a\">Scope</h2>\n<p>Tom &amp; "
-	    "Jerry&#39;s <em>film</em></p><script>var x = '<p>';</script>"
-	    "<style>p { }</style><p>end</p>", 1000);
-	CHECK_STR(b.ptr, "Scope Tom & Jerry's film end");
-	buf_truncate(&b, 0);
-	/* Cut at the limit, never inside a UTF-8 character. */
-	exports_html_text(&b, "<p>ab\xc3\xbc\xc3\xbc</p>", 4);
-	CHECK_STR(b.ptr, "ab\xc3\xbc");
-	buf_truncate(&b, 0);
-	exports_html_text(&b, "<p>ab\xc3\xbc\xc3\xbc</p>", 5);
-	CHECK_STR(b.ptr, "ab\xc3\xbc");
-	buf_truncate(&b, 0);
-	exports_html_text(&b, "<p>unclosed <b", 100);
-	CHECK_STR(b.ptr, "unclosed");
-	/* Words and single spaces are copied as they are, runs folded. */
-	buf_truncate(&b, 0);
-	exports_html_text(&b, "<p>  lead  and   many\tspaces </p>a b &amp; c", 100);
-	CHECK_STR(b.ptr, "lead and many spaces a b & c");
-	buf_truncate(&b, 0);
-	exports_html_text(&b, "<p>one two three</p>", 7);
-	CHECK_STR(b.ptr, "one two");
-	/* After text already there, as a page's description. */
-	buf_truncate(&b, 0);
-	buf_puts(&b, "About. ");
-	exports_html_text(&b, " <p>first</p> <p>second</p>", 12);
-	CHECK_STR(b.ptr, "About. first second");
+	for (i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+		buf_truncate(&b, 0);
+		buf_puts(&b, cases[i].before);
+		exports_html_text(&b, cases[i].html, cases[i].max);
+		CHECK_STR(b.ptr, cases[i].want);
+	}
 	buf_release(&b);
 }
 
