@@ -921,15 +921,20 @@ vendor_item(void *arg, size_t i, struct buf *unused)
 }
 
 /* The pages a build makes itself: every site_is_intro() page, and 404.html. */
+enum generated {
+	GEN_HOME, GEN_VENDORS, GEN_TIMELINE, GEN_CHANGES, GEN_404
+};
 static const char *const generated[] = {
-	"index.html", "vendors/index.html", "timeline/index.html",
-	"changes/index.html", "404.html"
+	[GEN_HOME] = "index.html", [GEN_VENDORS] = "vendors/index.html",
+	[GEN_TIMELINE] = "timeline/index.html",
+	[GEN_CHANGES] = "changes/index.html", [GEN_404] = "404.html"
 };
 
-/* The generated page out, with its introduction's HTML or NULL. */
+/* Generated page g, with its introduction's HTML or NULL. */
 static int
-generated_page(struct model *m, const char *out, const char *content)
+generated_page(struct model *m, enum generated g, const char *content)
 {
+	const char *out = generated[g];
 	struct site *s = m->s;
 	struct tval *keys[4], *recent;
 	const char *names[4];
@@ -938,7 +943,8 @@ generated_page(struct model *m, const char *out, const char *content)
 	size_t i;
 	int rc;
 
-	if (strcmp(out, "index.html") == 0) {
+	switch (g) {
+	case GEN_HOME:
 		recent = tval_list();
 		for (i = m->entriesz; i > 0 && m->entriesz - i < 10; i--)
 			tval_push(recent, tval_ref(m->entries[i - 1].tv));
@@ -949,20 +955,17 @@ generated_page(struct model *m, const char *out, const char *content)
 		keys[3] = recent, names[3] = "recent_actions";
 		return render_generated(m, out, content, "home", "home",
 		    s->cfg.title, keys, names, 4);
-	}
-	if (strcmp(out, "vendors/index.html") == 0) {
+	case GEN_VENDORS:
 		keys[0] = tval_ref(m->vendors), names[0] = "vendors";
 		keys[1] = tval_bool(s->recordsz > 0), names[1] = "has_vendors";
 		return render_generated(m, out, content, "vendors", "vendors",
 		    "Vendors", keys, names, 2);
-	}
-	if (strcmp(out, "timeline/index.html") == 0) {
+	case GEN_TIMELINE:
 		keys[0] = years_tv(m), names[0] = "years";
 		keys[1] = tval_bool(m->entriesz > 0), names[1] = "has_actions";
 		return render_generated(m, out, content, "timeline",
 		    "timeline", "Timeline", keys, names, 2);
-	}
-	if (strcmp(out, "changes/index.html") == 0) {
+	case GEN_CHANGES:
 		/* changes/, with the latest changes. */
 		keys[0] = changes_entries_tv(s, 0), names[0] = "entries";
 		keys[1] = tval_ref(m->years), names[1] = "years";
@@ -971,6 +974,8 @@ generated_page(struct model *m, const char *out, const char *content)
 		keys[3] = tval_bool(false), names[3] = "year";
 		return render_generated(m, out, content, "changes", "changes",
 		    "Changes", keys, names, 4);
+	case GEN_404:
+		break;
 	}
 	/* 404.html is served at any depth: its links start from the root. */
 	if ((b = s->cfg.base_url) != NULL && (b = strstr(b, "://")) != NULL &&
@@ -1001,13 +1006,13 @@ generated_item(void *arg, size_t i, struct buf *unused)
 
 	(void)unused;
 	if (pg == NULL)
-		return generated_page(m, generated[i], NULL);
+		return generated_page(m, (enum generated)i, NULL);
 	if (pg->layout != NULL && check_layout(m, pg, pg->layout) == -1)
 		return -1;
 	if (page_html(m, pg, true, &html) == -1)
 		rc = -1;	/* reported by page_item() */
 	else
-		rc = generated_page(m, generated[i], html.ptr);
+		rc = generated_page(m, (enum generated)i, html.ptr);
 	buf_release(&html);
 	return rc;
 }
