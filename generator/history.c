@@ -1088,7 +1088,7 @@ read_status(struct walk *w)
 	const char *path;
 	char *spec = xasprintf("%scontent", h->prefix);
 	char *specs[1] = { spec };
-	size_t i, n, pl = strlen(h->prefix);
+	size_t i, f, n, pl = strlen(h->prefix);
 
 	git_status_options_init(&so, GIT_STATUS_OPTIONS_VERSION);
 	so.show = GIT_STATUS_SHOW_INDEX_AND_WORKDIR;
@@ -1113,8 +1113,8 @@ read_status(struct walk *w)
 		if (strncmp(path, h->prefix, pl) != 0 ||
 		    !str_startswith(path + pl, "content/"))
 			continue;
-		i = file_at(w, path + pl);	/* may move h->files */
-		h->files[i].uncommitted = true;
+		f = file_at(w, path + pl);	/* may move h->files */
+		h->files[f].uncommitted = true;
 		h->dirty = true;
 	}
 	git_status_list_free(list);
