@@ -26,6 +26,7 @@
 #define PACK_MAPPED	(64 << 20)
 #include <errno.h>
 #include <limits.h>
+#include <pthread.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -1083,18 +1084,27 @@ read_ignore(struct walk *w, const git_oid *start)
 	return rc;
 }
 
-/* Marks the files that differ from HEAD in the working tree. */
-static int
-read_status(struct walk *w)
+/*
+ * The working tree's status, read on a thread of its own while the walk
+ * is saved to the cache: the two took one after the other, with the
+ * other processor idle (0.12 and 0.15 s at N = 20,000).
+ */
+struct status_job {
+	struct history	*h;
+	git_status_list	*list;
+	char		*error;		/* libgit2's message, or NULL */
+	bool		 thread;
+	pthread_t	 tid;
+};
+
+static void *
+status_main(void *arg)
 {
-	struct history *h = w->h;
+	struct status_job *j = arg;
+	const git_error *e;
 	git_status_options so;
-	git_status_list *list = NULL;
-	const git_status_entry *e;
-	const char *path;
-	char *spec = xasprintf("%scontent", h->prefix);
+	char *spec = xasprintf("%scontent", j->h->prefix);
 	char *specs[1] = { spec };
-	size_t i, f, n, pl = strlen(h->prefix);
 
 	git_status_options_init(&so, GIT_STATUS_OPTIONS_VERSION);
 	so.show = GIT_STATUS_SHOW_INDEX_AND_WORKDIR;
@@ -1103,13 +1113,50 @@ read_status(struct walk *w)
 	    GIT_STATUS_OPT_EXCLUDE_SUBMODULES;
 	so.pathspec.strings = specs;
 	so.pathspec.count = 1;
-	if (git_status_list_new(&list, h->repo, &so) < 0) {
-		free(spec);
-		return git_fail(w->dg, "cannot read the working tree's status");
+	if (git_status_list_new(&j->list, j->h->repo, &so) < 0) {
+		/* (libgit2 keeps the last error by thread.) */
+		e = git_error_last();
+		j->error = xstrdup(e != NULL && e->message != NULL ?
+		    e->message : "unknown git error");
 	}
-	n = git_status_list_entrycount(list);
+	free(spec);
+	return NULL;
+}
+
+/*
+ * Starts reading the status. Until status_end(), the caller may use no
+ * libgit2 object of the repository.
+ */
+static void
+status_start(struct status_job *j, struct history *h)
+{
+	memset(j, 0, sizeof(*j));
+	j->h = h;
+	j->thread = pthread_create(&j->tid, NULL, status_main, j) == 0;
+	if (!j->thread)
+		status_main(j);
+}
+
+/* Marks the files that differ from HEAD in the working tree. */
+static int
+status_end(struct status_job *j, struct walk *w)
+{
+	struct history *h = w->h;
+	const git_status_entry *e;
+	const char *path;
+	size_t i, f, n, pl = strlen(h->prefix);
+
+	if (j->thread)
+		pthread_join(j->tid, NULL);
+	if (j->error != NULL) {
+		diag_error(w->dg, NULL, "cannot read the working tree's "
+		    "status: %s", j->error);
+		free(j->error);
+		return -1;
+	}
+	n = git_status_list_entrycount(j->list);
 	for (i = 0; i < n; i++) {
-		e = git_status_byindex(list, i);
+		e = git_status_byindex(j->list, i);
 		if (e->status == GIT_STATUS_CURRENT ||
 		    (e->status & GIT_STATUS_IGNORED))
 			continue;
@@ -1123,9 +1170,17 @@ read_status(struct walk *w)
 		h->files[f].uncommitted = true;
 		h->dirty = true;
 	}
-	git_status_list_free(list);
-	free(spec);
+	git_status_list_free(j->list);
 	return 0;
+}
+
+static int
+read_status(struct walk *w)
+{
+	struct status_job j;
+
+	status_start(&j, w->h);
+	return status_end(&j, w);
 }
 
 static int
@@ -1731,6 +1786,7 @@ hist_walk(struct history *h, struct diag *dg, const struct config *cfg)
 	git_tree *st = NULL;
 	struct tzsave sv;
 	struct hc_entry ce;
+	struct status_job sj;
 	char baseid[41] = "";
 	size_t i, k, ni, *order = NULL, ordersz = 0, base;
 	int rc = -1;
@@ -1797,6 +1853,9 @@ hist_walk(struct history *h, struct diag *dg, const struct config *cfg)
 	 */
 	stop_log(h);
 	h->cache_walked = base;
+	/* The status is read meanwhile (no libgit2 call until it ends). */
+	if (!h->as_of)
+		status_start(&sj, h);
 	if (base < ordersz) {
 		h->cache_reused = ordersz - base;
 		cache_merge(&w, &ce);
@@ -1804,7 +1863,7 @@ hist_walk(struct history *h, struct diag *dg, const struct config *cfg)
 	/* (An entry of the commit built is there already when base is 0.) */
 	if (h->cache_key != NULL && base != 0)
 		cache_save(&w, order, ordersz, &start);
-	if (!h->as_of && read_status(&w) == -1)
+	if (!h->as_of && status_end(&sj, &w) == -1)
 		goto done;
 	/* Dates, all in one setting of the zone. */
 	tz_push(&sv, cfg->hist_timezone);
