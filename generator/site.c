@@ -1214,6 +1214,13 @@ site_build(struct diag *dg, const struct build_opts *opts)
 	if (is_dir(abs))
 		s.olddir = xstrdup(abs);
 
+	/*
+	 * Records are parsed on other threads while git is started and the
+	 * pages are read (libgit2, which gives their blob ids, is ready).
+	 */
+	if (opts->as_of == NULL && opts->jobs > 1)
+		s.ahead = preparse_start(s.dir, dg, opts->jobs - 1,
+		    s.hist != NULL);
 	/* git reads the history while the content is read. */
 	if (s.hist != NULL && !opts->no_history)
 		hist_prefetch(s.hist, &s.cfg);
@@ -1221,15 +1228,10 @@ site_build(struct diag *dg, const struct build_opts *opts)
 	status = 1;
 	if (source_type(s.src, "content") != SRC_DIR)
 		diag_error(dg, NULL, "no content/ folder in '%s'", s.dir);
-	else {
-		/* Records are parsed on other threads while pages are read. */
-		if (opts->as_of == NULL && opts->jobs > 1)
-			s.ahead = preparse_start(s.dir, dg, opts->jobs - 1,
-			    s.hist != NULL);
+	else
 		scan(&s, "", 0, &ss);
-		preparse_end(s.ahead);
-		s.ahead = NULL;
-	}
+	preparse_end(s.ahead);
+	s.ahead = NULL;
 	if (s.recordsz > 1)
 		qsort(s.records, s.recordsz, sizeof(*s.records), record_cmp);
 	index_records(&s);
