@@ -1,13 +1,16 @@
 /*
  * Parallel work for a build: see jobs.h.
  *
- * Process w of k does items w, w + k, w + 2k... (neighbouring items cost
- * about the same, so every process gets its share), writes their files
- * itself, and sends back over a pipe, item by item, a header (struct
- * msg), the diagnostics it held and the result bytes. The build reads
- * every pipe as data comes, then prints the diagnostics in item order.
+ * Each of k processes takes the next item not taken yet from a counter
+ * they share, last item first (the last parts have the few large items:
+ * the change lists and the exports; the pages come last, small enough to
+ * even out the end), writes its files itself, and sends back over a
+ * pipe, item by item, a header (struct msg), the diagnostics it held and
+ * the result bytes. The build reads every pipe as data comes, then
+ * prints the diagnostics in item order.
  */
 #define _GNU_SOURCE		/* sched_getaffinity, pipe2 */
+#include <sys/mman.h>
 #include <sys/prctl.h>
 #include <sys/wait.h>
 
@@ -17,6 +20,7 @@
 #include <poll.h>
 #include <sched.h>
 #include <signal.h>
+#include <stdatomic.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -63,6 +67,36 @@ struct worker {
 	int		 fd;		/* -1: at its end */
 	struct buf	 in;		/* read, not yet taken */
 };
+
+/* Shared by the processes (a shared mapping made before they start). */
+struct claims {
+	atomic_size_t	 taken;		/* items taken so far */
+	atomic_uint	 owner[];	/* by item: 1 + the process taking it */
+};
+
+static struct claims *
+claims_new(size_t n, size_t *size)
+{
+	void *p;
+
+	*size = sizeof(struct claims) + n * sizeof(atomic_uint);
+	p = mmap(NULL, *size, PROT_READ | PROT_WRITE, MAP_SHARED | MAP_ANONYMOUS,
+	    -1, 0);
+	return p == MAP_FAILED ? NULL : p;	/* zeroed */
+}
+
+/* The next item for process w, or n when all are taken. */
+static size_t
+claim(struct claims *c, size_t n, unsigned w)
+{
+	size_t t = atomic_fetch_add(&c->taken, 1), i;
+
+	if (t >= n)
+		return n;
+	i = n - 1 - t;
+	atomic_store(&c->owner[i], w + 1);
+	return i;
+}
 
 /*
  * The processors a cgroup (v2) quota allows, as a container runtime's
@@ -130,7 +164,7 @@ result_of(const struct jobs_part *parts, size_t g)
 /* The life of process w of k: its items, then _exit(). */
 static void
 work(struct site *s, const struct jobs_part *parts, size_t n, unsigned w,
-    unsigned k, int fd, pid_t parent)
+    struct claims *c, int fd, pid_t parent)
 {
 	struct diag *dg = s->dg;
 	struct buf held = BUF_INIT, res = BUF_INIT, out = BUF_INIT;
@@ -146,7 +180,7 @@ work(struct site *s, const struct jobs_part *parts, size_t n, unsigned w,
 	dg->hold = &held;
 	dg->capture = NULL;
 	dg->progress = false;
-	for (i = w; i < n; i += k) {
+	while ((i = claim(c, n, w)) < n) {
 		errors = dg->errors, warnings = dg->warnings;
 		written = s->written, reused = s->reused;
 		s->io_failed = false;
@@ -192,8 +226,9 @@ work(struct site *s, const struct jobs_part *parts, size_t n, unsigned w,
  * one this process was to send.
  */
 static int
-take(struct site *s, struct worker *wk, unsigned w, unsigned k, size_t n,
-    struct done *done, const struct jobs_part *parts, size_t *files)
+take(struct site *s, struct worker *wk, unsigned w, struct claims *c,
+    size_t n, struct done *done, const struct jobs_part *parts,
+    size_t *files)
 {
 	struct msg m;
 	struct done *d;
@@ -206,7 +241,9 @@ take(struct site *s, struct worker *wk, unsigned w, unsigned k, size_t n,
 		if (left < sizeof(m))
 			break;
 		memcpy(&m, wk->in.ptr + off, sizeof(m));
-		if (m.index >= n || m.index % k != w || done[m.index].seen ||
+		if (m.index >= n ||
+		    atomic_load(&c->owner[m.index]) != w + 1 ||
+		    done[m.index].seen ||
 		    m.diaglen > SIZE_MAX / 2 || m.reslen > SIZE_MAX / 2)
 			return -1;
 		if (left - sizeof(m) < m.diaglen + m.reslen)
@@ -301,10 +338,11 @@ jobs_run_parts(struct site *s, struct jobs_part *parts, size_t nparts)
 	struct worker *wk;
 	struct pollfd *pfd;
 	struct done *done;
+	struct claims *c;
 	unsigned k = s->opts->jobs, w, open;
 	char chunk[65536];
 	ssize_t r;
-	size_t i, p, g, n = 0, files = 0;
+	size_t i, p, g, n = 0, files = 0, csize;
 	pid_t parent;
 	int fds[2], status, rc = 0;
 
@@ -315,7 +353,7 @@ jobs_run_parts(struct site *s, struct jobs_part *parts, size_t nparts)
 	}
 	if (k > n / JOBS_MIN_ITEMS)
 		k = (unsigned)(n / JOBS_MIN_ITEMS);
-	if (k <= 1) {
+	if (k <= 1 || (c = claims_new(n, &csize)) == NULL) {
 		if (s->procs < 1)
 			s->procs = 1;
 		return run_serial(parts, nparts);
@@ -348,7 +386,7 @@ jobs_run_parts(struct site *s, struct jobs_part *parts, size_t nparts)
 			free(wk);
 			free(pfd);
 			free(done);
-			work(s, parts, n, w, k, fds[1], parent);
+			work(s, parts, n, w, c, fds[1], parent);
 		}
 		close(fds[1]);
 		wk[w].fd = fds[0];
@@ -367,6 +405,7 @@ jobs_run_parts(struct site *s, struct jobs_part *parts, size_t nparts)
 		free(done);
 		free(pfd);
 		free(wk);
+		munmap(c, csize);
 		s->procs = 1;
 		return run_serial(parts, nparts);
 	}
@@ -396,7 +435,7 @@ jobs_run_parts(struct site *s, struct jobs_part *parts, size_t nparts)
 				continue;
 			if (r > 0) {
 				buf_put(&wk[w].in, chunk, (size_t)r);
-				if (take(s, &wk[w], w, k, n, done, parts,
+				if (take(s, &wk[w], w, c, n, done, parts,
 				    &files) == 0)
 					continue;
 				rc = diag_error(dg, NULL, "a build process "
@@ -464,5 +503,6 @@ jobs_run_parts(struct site *s, struct jobs_part *parts, size_t nparts)
 	free(done);
 	free(pfd);
 	free(wk);
+	munmap(c, csize);
 	return rc;
 }
