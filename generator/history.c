@@ -1174,12 +1174,15 @@ status_end(struct status_job *j, struct walk *w)
 	return 0;
 }
 
+/* The status at once, with nothing else to do meanwhile. */
 static int
 read_status(struct walk *w)
 {
 	struct status_job j;
 
-	status_start(&j, w->h);
+	memset(&j, 0, sizeof(j));
+	j.h = w->h;
+	status_main(&j);
 	return status_end(&j, w);
 }
 

@@ -80,8 +80,8 @@ claims_new(size_t n, size_t *size)
 	void *p;
 
 	*size = sizeof(struct claims) + n * sizeof(atomic_uint);
-	p = mmap(NULL, *size, PROT_READ | PROT_WRITE, MAP_SHARED | MAP_ANONYMOUS,
-	    -1, 0);
+	p = mmap(NULL, *size, PROT_READ | PROT_WRITE,
+	    MAP_SHARED | MAP_ANONYMOUS, -1, 0);
 	return p == MAP_FAILED ? NULL : p;	/* zeroed */
 }
 
