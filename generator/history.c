@@ -418,12 +418,6 @@ lib_init(void)
 		git_libgit2_opts(GIT_OPT_SET_SEARCH_PATH, levels[i], "");
 	git_libgit2_opts(GIT_OPT_SET_OWNER_VALIDATION, 0);
 	/*
-	 * Read objects as git does, without hashing each one again to check
-	 * its id: with SHA-1 collision detection that was a tenth of the
-	 * history's instructions. zlib still checks every object it inflates.
-	 */
-	git_libgit2_opts(GIT_OPT_ENABLE_STRICT_HASH_VERIFICATION, 0);
-	/*
 	 * Keep trees of any size in the object cache: a large folder's tree
 	 * is rebuilt from its delta chain at every lookup otherwise (the
 	 * default keeps trees up to 4 KiB).
