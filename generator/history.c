@@ -1118,8 +1118,8 @@ status_main(void *arg)
 }
 
 /*
- * Starts reading the status. Until status_end(), the caller may use no
- * libgit2 object of the repository.
+ * Starts reading the status. Until status_end(), the caller may make no
+ * libgit2 call on the repository or its objects.
  */
 static void
 status_start(struct status_job *j, struct history *h)
@@ -1850,7 +1850,7 @@ hist_walk(struct history *h, struct diag *dg, const struct config *cfg)
 	 */
 	stop_log(h);
 	h->cache_walked = base;
-	/* The status is read meanwhile (no libgit2 call until it ends). */
+	/* The status is read meanwhile (no call on the repository here). */
 	if (!h->as_of)
 		status_start(&sj, h);
 	if (base < ordersz) {

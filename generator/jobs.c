@@ -68,7 +68,12 @@ struct worker {
 	struct buf	 in;		/* read, not yet taken */
 };
 
-/* Shared by the processes (a shared mapping made before they start). */
+/*
+ * Shared by the processes (a shared mapping made before they start): the
+ * atomics must work across processes, so without locks.
+ */
+static_assert(ATOMIC_LONG_LOCK_FREE == 2 && ATOMIC_INT_LOCK_FREE == 2,
+    "lock-free atomics are needed between processes");
 struct claims {
 	atomic_size_t	 taken;		/* items taken so far */
 	atomic_uint	 owner[];	/* by item: 1 + the process taking it */
