@@ -108,6 +108,8 @@ struct walk {
 	size_t		*heap;		/* nodes ready to walk */
 	size_t		 heapsz;
 	struct gitlog	*log;		/* git log's changes, or NULL */
+	char		**changed;	/* paths the working tree changed */
+	size_t		 changedsz;
 };
 
 static char tomb[1];
@@ -1131,14 +1133,17 @@ status_start(struct status_job *j, struct history *h)
 		status_main(j);
 }
 
-/* Marks the files that differ from HEAD in the working tree. */
+/*
+ * Lists the files that differ from HEAD in the working tree, for
+ * finish() to mark.
+ */
 static int
 status_end(struct status_job *j, struct walk *w)
 {
 	struct history *h = w->h;
 	const git_status_entry *e;
 	const char *path;
-	size_t i, f, n, pl = strlen(h->prefix);
+	size_t i, n, pl = strlen(h->prefix);
 
 	if (j->thread)
 		pthread_join(j->tid, NULL);
@@ -1160,8 +1165,9 @@ status_end(struct status_job *j, struct walk *w)
 		if (strncmp(path, h->prefix, pl) != 0 ||
 		    !str_startswith(path + pl, "content/"))
 			continue;
-		f = file_at(w, path + pl);	/* may move h->files */
-		h->files[f].uncommitted = true;
+		w->changed = xreallocarray(w->changed, w->changedsz + 1,
+		    sizeof(*w->changed));
+		w->changed[w->changedsz++] = xstrdup(path + pl);
 		h->dirty = true;
 	}
 	git_status_list_free(j->list);
@@ -1211,6 +1217,39 @@ collect_built(const char *root, const git_tree_entry *e, void *arg)
 	return 0;
 }
 
+/*
+ * Marks the files the working tree changed, found by their names in the
+ * commit built (`built`, below content/): the walk's names are those of
+ * its last, oldest commit, before any rename. A path the commit built
+ * does not hold is a new file. Of files that had the same name, the one
+ * changed last is the one there now.
+ */
+static void
+mark_changed(struct walk *w, const struct pathmap *built)
+{
+	struct history *h = w->h;
+	struct pathmap now = { NULL, NULL, 0, 0 };
+	size_t i, k;
+
+	if (w->changedsz == 0)
+		return;
+	for (i = 0; i < h->filesz; i++) {
+		if (!pathmap_get(built, h->files[i].path + 8, &k))
+			continue;
+		if (pathmap_get(&now, h->files[i].path, &k) &&
+		    (h->files[i].revsz == 0 || (h->files[k].revsz > 0 &&
+		    h->files[k].revs[0].commit <= h->files[i].revs[0].commit)))
+			continue;
+		pathmap_set(&now, h->files[i].path, i);
+	}
+	for (i = 0; i < w->changedsz; i++) {
+		if (!pathmap_get(&now, w->changed[i], &k))
+			k = file_new(w, w->changed[i]);
+		h->files[k].uncommitted = true;
+	}
+	pathmap_release(&now);
+}
+
 /* Sorts the files and lists every substantive record change, newest first. */
 static void
 finish(struct walk *w, git_tree *start)
@@ -1221,14 +1260,15 @@ finish(struct walk *w, git_tree *start)
 	struct hist_entry *byc = NULL;
 	size_t *counts, i, j, k, total = 0;
 
-	if (h->filesz > 1)
-		qsort(h->files, h->filesz, sizeof(*h->files), file_cmp);
 	/*
 	 * The files of the commit built, read in one walk: looking each up
 	 * by path would read a large folder's tree once per file.
 	 */
 	if (start != NULL)
 		git_tree_walk(start, GIT_TREEWALK_PRE, collect_built, &built);
+	mark_changed(w, &built);
+	if (h->filesz > 1)
+		qsort(h->files, h->filesz, sizeof(*h->files), file_cmp);
 	for (i = 0; i < h->filesz; i++) {
 		f = &h->files[i];
 		f->removed = !pathmap_get(&built, f->path + 8, &k);
@@ -1885,6 +1925,9 @@ done:
 		free(w.nodes[i].parents);
 	free(w.nodes);
 	oidmap_release(&w.nodemap);
+	for (i = 0; i < w.changedsz; i++)
+		free(w.changed[i]);
+	free(w.changed);
 	free(w.shallow);
 	free(w.ignore);
 	pathmap_release(&w.paths);
