@@ -461,7 +461,8 @@ hist_open(struct history **out, struct diag *dg, const char *dir)
 {
 	struct history *h = xcalloc(1, sizeof(*h));
 	char real[PATH_MAX], wd[PATH_MAX];
-	git_object *obj = NULL;
+	git_object *obj = NULL, *head = NULL;
+	git_oid id;
 	const char *w;
 	size_t n;
 	int e;
@@ -491,9 +492,18 @@ hist_open(struct history **out, struct diag *dg, const char *dir)
 	    xasprintf("%s/", real + n + 1);
 	if (git_repository_head_unborn(h->repo) == 1)
 		return 0;
-	if (git_revparse_single(&obj, h->repo, "HEAD^{commit}") < 0)
+	/*
+	 * (Not git_revparse_single(): on an object whose bytes do not hash
+	 * to its id, libgit2 1.5's leaks memory there.)
+	 */
+	if (git_reference_name_to_id(&id, h->repo, "HEAD") < 0 ||
+	    git_object_lookup(&obj, h->repo, &id, GIT_OBJECT_ANY) < 0 ||
+	    git_object_peel(&head, obj, GIT_OBJECT_COMMIT) < 0) {
+		git_object_free(obj);
 		return git_fail(dg, "cannot read HEAD");
-	set_head(h, (git_commit *)obj);
+	}
+	set_head(h, (git_commit *)head);
+	git_object_free(head);
 	git_object_free(obj);
 	return 0;
 }
