@@ -1196,11 +1196,28 @@ read_status(struct walk *w)
 	return status_end(&j, w);
 }
 
+/*
+ * Of two files that had the same name (one removed, another made there
+ * later), the one changed last comes first: the one there now. Files the
+ * walk never saw changed come last.
+ */
+static int
+newer_first(const struct hist_file *x, const struct hist_file *y)
+{
+	if (x->revsz == 0 || y->revsz == 0)
+		return (x->revsz == 0) - (y->revsz == 0);
+	if (x->revs[0].commit != y->revs[0].commit)
+		return x->revs[0].commit < y->revs[0].commit ? -1 : 1;
+	return 0;
+}
+
 static int
 file_cmp(const void *a, const void *b)
 {
-	return strcmp(((const struct hist_file *)a)->path,
-	    ((const struct hist_file *)b)->path);
+	const struct hist_file *x = a, *y = b;
+	int c = strcmp(x->path, y->path);
+
+	return c != 0 ? c : newer_first(x, y);
 }
 
 static int
@@ -1229,13 +1246,12 @@ collect_built(const char *root, const git_tree_entry *e, void *arg)
 
 /*
  * Marks the files the working tree changed, found by their names in the
- * commit built (`built`, below content/): the walk's names are those of
- * its last, oldest commit, before any rename. A path the commit built
- * does not hold is a new file. Of files that had the same name, the one
- * changed last is the one there now.
+ * commit built (the walk's names are those of its last, oldest commit,
+ * before any rename): of files that had the same name, the one changed
+ * last, as hist_file() finds it. A path no file had is a new file.
  */
 static void
-mark_changed(struct walk *w, const struct pathmap *built)
+mark_changed(struct walk *w)
 {
 	struct history *h = w->h;
 	struct pathmap now = { NULL, NULL, 0, 0 };
@@ -1243,15 +1259,10 @@ mark_changed(struct walk *w, const struct pathmap *built)
 
 	if (w->changedsz == 0)
 		return;
-	for (i = 0; i < h->filesz; i++) {
-		if (!pathmap_get(built, h->files[i].path + 8, &k))
-			continue;
-		if (pathmap_get(&now, h->files[i].path, &k) &&
-		    (h->files[i].revsz == 0 || (h->files[k].revsz > 0 &&
-		    h->files[k].revs[0].commit <= h->files[i].revs[0].commit)))
-			continue;
-		pathmap_set(&now, h->files[i].path, i);
-	}
+	for (i = 0; i < h->filesz; i++)
+		if (!pathmap_get(&now, h->files[i].path, &k) ||
+		    newer_first(&h->files[i], &h->files[k]) < 0)
+			pathmap_set(&now, h->files[i].path, i);
 	for (i = 0; i < w->changedsz; i++) {
 		if (!pathmap_get(&now, w->changed[i], &k))
 			k = file_new(w, w->changed[i]);
@@ -1276,7 +1287,7 @@ finish(struct walk *w, git_tree *start)
 	 */
 	if (start != NULL)
 		git_tree_walk(start, GIT_TREEWALK_PRE, collect_built, &built);
-	mark_changed(w, &built);
+	mark_changed(w);
 	if (h->filesz > 1)
 		qsort(h->files, h->filesz, sizeof(*h->files), file_cmp);
 	for (i = 0; i < h->filesz; i++) {
@@ -2049,18 +2060,18 @@ hist_file(const struct history *h, const char *path)
 
 	if (h == NULL)
 		return NULL;
+	/* The first of the files with that name: the one there now. */
 	hi = h->filesz;
 	while (lo < hi) {
 		mid = lo + (hi - lo) / 2;
 		c = strcmp(path, h->files[mid].path);
-		if (c == 0)
-			return &h->files[mid];
-		if (c < 0)
+		if (c <= 0)
 			hi = mid;
 		else
 			lo = mid + 1;
 	}
-	return NULL;
+	return lo < h->filesz && strcmp(path, h->files[lo].path) == 0 ?
+	    &h->files[lo] : NULL;
 }
 
 size_t
