@@ -105,6 +105,12 @@ hist_html_page(struct buf *out, const struct history *h, const char *src,
 		return 0;
 	}
 	f = hist_file(h, src);
+	if (f != NULL && f->revsz == 0 && f->incomplete) {
+		/* Last changed before a shallow clone's first commit. */
+		BUF_PUTSL(out, "<p class=\"history-incomplete\">History "
+		    "incomplete: older commits are not in this clone.</p>\n");
+		return 0;
+	}
 	if (f == NULL || f->revsz == 0) {
 		BUF_PUTSL(out, "<p class=\"history-none\">This page has not "
 		    "been committed yet.</p>\n");
