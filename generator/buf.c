@@ -65,6 +65,73 @@ buf_puts(struct buf *b, const char *s)
 	buf_put(b, s, strlen(s));
 }
 
+/* Appends v in decimal, '-' first when negative. */
+static void
+put_dec(struct buf *b, unsigned long long v, bool neg)
+{
+	char tmp[24], *p = tmp + sizeof(tmp);
+
+	do
+		*--p = (char)('0' + v % 10);
+	while ((v /= 10) > 0);
+	if (neg)
+		*--p = '-';
+	buf_put(b, p, (size_t)(tmp + sizeof(tmp) - p));
+}
+
+/*
+ * Formats with no more than %s, %c, %d, %u, %zu and %%, as nearly every
+ * call does, without vsnprintf(): most of its cost is setting up. Returns
+ * false, having appended nothing, for any other conversion.
+ */
+static bool
+put_simple(struct buf *b, const char *fmt, va_list ap)
+{
+	const char *p = fmt, *s;
+	size_t start = b->len;
+	int d;
+
+	for (;;) {
+		for (s = p; *p != '\0' && *p != '%'; p++)
+			continue;
+		buf_put(b, s, (size_t)(p - s));
+		if (*p == '\0')
+			return true;
+		switch (p[1]) {
+		case 's':
+			s = va_arg(ap, const char *);
+			buf_puts(b, s != NULL ? s : "(null)");
+			break;
+		case 'c':
+			buf_putc(b, (char)va_arg(ap, int));
+			break;
+		case 'd':
+			d = va_arg(ap, int);
+			put_dec(b, d < 0 ? -(unsigned long long)d :
+			    (unsigned long long)d, d < 0);
+			break;
+		case 'u':
+			put_dec(b, va_arg(ap, unsigned), false);
+			break;
+		case 'z':
+			if (p[2] != 'u')
+				goto other;
+			put_dec(b, va_arg(ap, size_t), false);
+			p++;
+			break;
+		case '%':
+			buf_putc(b, '%');
+			break;
+		default:
+			goto other;
+		}
+		p += 2;
+	}
+other:
+	b->len = start;
+	return false;
+}
+
 void
 buf_vprintf(struct buf *b, const char *fmt, va_list ap)
 {
@@ -72,6 +139,12 @@ buf_vprintf(struct buf *b, const char *fmt, va_list ap)
 	size_t room;
 	int n;
 
+	va_copy(ap2, ap);
+	if (put_simple(b, fmt, ap2)) {
+		va_end(ap2);
+		return;
+	}
+	va_end(ap2);
 	/* Formatted once into the room there is; again only if it did not fit. */
 	buf_grow(b, 64);
 	room = b->cap - b->len;

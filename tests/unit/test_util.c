@@ -3,6 +3,9 @@
  */
 #define _XOPEN_SOURCE 700	/* mkdtemp, symlink */
 #include <errno.h>
+#include <limits.h>
+#include <stdint.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
@@ -62,6 +65,40 @@ test_buf__grows_and_escapes(void)
 	s = xasprintf("%s/%s", "a", "b");
 	CHECK_STR(s, "a/b");
 	free(s);
+}
+
+/* Each format gives the text snprintf() gives. */
+#define SAME_AS_SNPRINTF(b, want, ...) do {				\
+	buf_truncate((b), 0);						\
+	BUF_PUTSL((b), "kept:");					\
+	buf_printf((b), __VA_ARGS__);					\
+	snprintf((want), sizeof(want), "kept:" __VA_ARGS__);		\
+	CHECK_STR((b)->ptr, (want));					\
+} while (0)
+
+void
+test_buf__printf(void)
+{
+	struct buf b = BUF_INIT;
+	char want[512];
+
+	/* What buf_printf() writes itself. */
+	SAME_AS_SNPRINTF(&b, want, "plain text");
+	SAME_AS_SNPRINTF(&b, want, "%s", "");
+	SAME_AS_SNPRINTF(&b, want, "%s%s%s", "a", "", "bc");
+	SAME_AS_SNPRINTF(&b, want, "%d|%d|%d|%d", 0, -1, INT_MAX, INT_MIN);
+	SAME_AS_SNPRINTF(&b, want, "%u|%u", 0u, UINT_MAX);
+	SAME_AS_SNPRINTF(&b, want, "%zu|%zu", (size_t)0, SIZE_MAX);
+	SAME_AS_SNPRINTF(&b, want, "%c%c%c", 'x', '\xc3', '\xa9');
+	SAME_AS_SNPRINTF(&b, want, "100%% %s%%", "done");
+	SAME_AS_SNPRINTF(&b, want, "%s:%u:%u: %s", "a/b.md", 12u, 3u, "msg");
+	/* What it leaves to vsnprintf(), also after a part of its own. */
+	SAME_AS_SNPRINTF(&b, want, "%02d:%.3s|%x|%ld|%5s|%g", 7, "abcdef",
+	    255u, -3L, "ab", 0.5);
+	SAME_AS_SNPRINTF(&b, want, "%s then %03d", "mixed", 5);
+	SAME_AS_SNPRINTF(&b, want, "%zu then %zx", (size_t)7, (size_t)255);
+	SAME_AS_SNPRINTF(&b, want, "%s then %-4s|", "a", "b");
+	buf_release(&b);
 }
 
 void
