@@ -1245,10 +1245,10 @@ collect_built(const char *root, const git_tree_entry *e, void *arg)
 }
 
 /*
- * Marks the files the working tree changed, found by their names in the
- * commit built (the walk's names are those of its last, oldest commit,
- * before any rename): of files that had the same name, the one changed
- * last, as hist_file() finds it. A path no file had is a new file.
+ * Marks the files the working tree changed, found by the names they have
+ * in the commit built (not by the walk's, which are those of its oldest
+ * commit, before any rename): of files that had the same name, the one
+ * changed last, as hist_file() finds it. A path no file had is a new one.
  */
 static void
 mark_changed(struct walk *w)
