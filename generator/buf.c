@@ -65,17 +65,16 @@ buf_puts(struct buf *b, const char *s)
 	buf_put(b, s, strlen(s));
 }
 
-/* Appends v in decimal, '-' first when negative. */
-static void
-put_dec(struct buf *b, unsigned long long v, bool neg)
+void
+buf_put_uint(struct buf *b, unsigned long long v, int width)
 {
 	char tmp[24], *p = tmp + sizeof(tmp);
 
 	do
 		*--p = (char)('0' + v % 10);
 	while ((v /= 10) > 0);
-	if (neg)
-		*--p = '-';
+	while (tmp + sizeof(tmp) - p < width && p > tmp)
+		*--p = '0';
 	buf_put(b, p, (size_t)(tmp + sizeof(tmp) - p));
 }
 
@@ -106,17 +105,18 @@ put_simple(struct buf *b, const char *fmt, va_list ap)
 			buf_putc(b, (char)va_arg(ap, int));
 			break;
 		case 'd':
-			d = va_arg(ap, int);
-			put_dec(b, d < 0 ? -(unsigned long long)d :
-			    (unsigned long long)d, d < 0);
+			if ((d = va_arg(ap, int)) < 0)
+				buf_putc(b, '-');
+			buf_put_uint(b, d < 0 ? -(unsigned long long)d :
+			    (unsigned long long)d, 1);
 			break;
 		case 'u':
-			put_dec(b, va_arg(ap, unsigned), false);
+			buf_put_uint(b, va_arg(ap, unsigned), 1);
 			break;
 		case 'z':
 			if (p[2] != 'u')
 				goto other;
-			put_dec(b, va_arg(ap, size_t), false);
+			buf_put_uint(b, va_arg(ap, size_t), 1);
 			p++;
 			break;
 		case '%':

@@ -28,6 +28,8 @@ void	 buf_printf(struct buf *, const char *, ...)
 void	 buf_vprintf(struct buf *, const char *, va_list)
 	     __attribute__((format(printf, 2, 0)));
 /* Appends text with & < > " ' escaped for HTML text and attributes. */
+/* Appends v in decimal, with zeros before it up to `width` digits. */
+void	 buf_put_uint(struct buf *, unsigned long long v, int width);
 void	 buf_put_html(struct buf *, const char *, size_t);
 void	 buf_puts_html(struct buf *, const char *);
 /* Appends text escaped for a JSON string (without the quotes). */

@@ -99,29 +99,14 @@ date_add_days(struct date *out, const struct date *d, long n)
 	date_from_days(out, date_to_days(d) + n);
 }
 
-/*
- * Appends v in decimal, padded with zeros to `width` digits: what
- * "%0*d" gives, without vsnprintf(), which took most of the time of
- * formatting a date. Dates are valid: 0 <= v <= 9999.
- */
+/* v in decimal with zeros up to `width` digits, as "%0*d" gives it. */
 static void
 put_num(struct buf *b, int v, int width)
 {
-	char s[8];
-	int n = 0;
-
-	if (v < 0 || v > 9999) {
+	if (v < 0)
 		buf_printf(b, "%0*d", width, v);
-		return;
-	}
-	do {
-		s[n++] = (char)('0' + v % 10);
-		v /= 10;
-	} while (v > 0);
-	while (n < width)
-		s[n++] = '0';
-	while (n > 0)
-		buf_putc(b, s[--n]);
+	else
+		buf_put_uint(b, (unsigned)v, width);
 }
 
 void

@@ -98,6 +98,12 @@ test_buf__printf(void)
 	SAME_AS_SNPRINTF(&b, want, "%s then %03d", "mixed", 5);
 	SAME_AS_SNPRINTF(&b, want, "%zu then %zx", (size_t)7, (size_t)255);
 	SAME_AS_SNPRINTF(&b, want, "%s then %-4s|", "a", "b");
+	/* Numbers padded with zeros, as dates want them. */
+	buf_truncate(&b, 0);
+	buf_put_uint(&b, 7, 3);
+	buf_put_uint(&b, 2017, 2);
+	buf_put_uint(&b, 0, 0);
+	CHECK_STR(b.ptr, "00720170");
 	buf_release(&b);
 }
 
