@@ -30,6 +30,7 @@
 
 #include "buf.h"
 #include "gitlog.h"
+#include "rawobj.h"
 #include "util.h"
 
 extern char **environ;
@@ -627,15 +628,17 @@ u64_cmp(const void *a, const void *b)
 static void
 chunks_load(struct chunks *c, git_repository *repo, const git_oid *id)
 {
-	git_blob *blob = NULL;
+	struct rawobj blob;
 	const unsigned char *p, *end, *s;
 	uint64_t h;
 
 	memset(c, 0, sizeof(*c));
-	if (git_blob_lookup(&blob, repo, id) < 0)
+	if (rawobj_read(&blob, repo, id, GIT_OBJECT_BLOB) == -1) {
+		rawobj_free(&blob);
 		return;
-	p = git_blob_rawcontent(blob);
-	c->size = (size_t)git_blob_rawsize(blob);
+	}
+	p = (const unsigned char *)blob.data;
+	c->size = blob.size;
 	end = p + c->size;
 	c->hash = xcalloc(c->size + 1, sizeof(*c->hash));
 	while (p < end) {
@@ -651,7 +654,7 @@ chunks_load(struct chunks *c, git_repository *repo, const git_oid *id)
 	}
 	qsort(c->hash, c->n, sizeof(*c->hash), u64_cmp);
 	c->ok = true;
-	git_blob_free(blob);
+	rawobj_free(&blob);
 }
 
 /* How alike two files are, in percent of the larger one's bytes. */

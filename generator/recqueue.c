@@ -26,6 +26,7 @@
 #include <string.h>
 
 #include "diag.h"
+#include "rawobj.h"
 #include "record.h"
 #include "recqueue.h"
 #include "util.h"
@@ -73,17 +74,16 @@ struct recqueue {
 struct record *
 recqueue_parse(git_repository *repo, const git_oid *id, const char *path)
 {
-	git_blob *blob = NULL;
+	struct rawobj blob;
 	struct record *rec = NULL;
 	struct diag quiet;
 
 	diag_init(&quiet);
 	quiet.silent = true;
-	if (git_blob_lookup(&blob, repo, id) == 0 &&
-	    git_blob_rawsize(blob) <= MAX_FILE_SIZE)
-		record_parse(&rec, &quiet, path, git_blob_rawcontent(blob),
-		    (size_t)git_blob_rawsize(blob));
-	git_blob_free(blob);
+	if (rawobj_read(&blob, repo, id, GIT_OBJECT_BLOB) == 0 &&
+	    blob.size <= MAX_FILE_SIZE)
+		record_parse(&rec, &quiet, path, blob.data, blob.size);
+	rawobj_free(&blob);
 	return rec;
 }
 
