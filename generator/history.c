@@ -45,6 +45,7 @@
 #include "history.h"
 #include "recdiff.h"
 #include "record.h"
+#include "rawobj.h"
 #include "recqueue.h"
 #include "util.h"
 
@@ -1510,6 +1511,24 @@ out:
 }
 
 /*
+ * Sets *id to the first parent named by the bytes of a commit object
+ * ("tree <hex>\n" then "parent <hex>\n" lines). Returns false when it
+ * names none.
+ */
+static bool
+first_parent(git_oid *id, const char *p, size_t len)
+{
+	const char *end = p + len, *nl;
+
+	if ((nl = memchr(p, '\n', len)) == NULL)
+		return false;
+	p = nl + 1;
+	return (size_t)(end - p) > 7 + GIT_OID_HEXSZ &&
+	    memcmp(p, "parent ", 7) == 0 && p[7 + GIT_OID_HEXSZ] == '\n' &&
+	    git_oid_fromstrn(id, p + 7, GIT_OID_HEXSZ) == 0;
+}
+
+/*
  * Where to split the commits to list between `procs` git processes: on
  * the first-parent line from HEAD down to the cache's base (or the
  * root). Each process then lists the commits between two splits, merged
@@ -1522,32 +1541,39 @@ out:
 static size_t
 log_splits(struct history *h, unsigned procs, char ***out)
 {
-	git_oid *line = NULL, base;
-	git_commit *c = NULL, *parent;
+	git_oid *line = NULL, id, base, mark;
+	struct rawobj c;
 	git_odb *odb = NULL;
 	uint64_t *cum = NULL, total, wa, wb, sw[LOG_WEIGH_SAMPLES];
 	size_t n = 0, k = 0, i, j, s, sa, sb, samples, at[LOG_WEIGH_SAMPLES];
+	size_t lap = 1, steps = 0;
+	bool more;
 
 	*out = NULL;
-	if (git_oid_fromstr(&base, h->head) < 0 ||
-	    git_commit_lookup(&c, h->repo, &base) < 0)
+	if (git_oid_fromstr(&id, h->head) < 0)
 		return 0;
 	if (h->log_based)
 		git_oid_fromstr(&base, h->log_base);
-	while (c != NULL) {
-		if (h->log_based && git_oid_equal(git_commit_id(c), &base))
-			break;
-		line = xreallocarray(line, n + 1, sizeof(*line));
-		git_oid_cpy(&line[n++], git_commit_id(c));
+	git_oid_cpy(&mark, &id);
+	while (!h->log_based || !git_oid_equal(&id, &base)) {
 		/* A shallow clone's last commit has no parent to read. */
-		parent = NULL;
-		if (git_commit_parentcount(c) == 0 ||
-		    git_commit_parent(&parent, c, 0) < 0)
-			parent = NULL;
-		git_commit_free(c);
-		c = parent;
+		if (rawobj_read(&c, h->repo, &id, GIT_OBJECT_COMMIT) == -1) {
+			rawobj_free(&c);
+			break;
+		}
+		line = xreallocarray(line, n + 1, sizeof(*line));
+		git_oid_cpy(&line[n++], &id);
+		more = first_parent(&id, c.data, c.size);
+		rawobj_free(&c);
+		/* Unchecked, a damaged commit can name itself (rawobj.h). */
+		if (!more || git_oid_equal(&id, &mark))
+			break;
+		if (++steps == lap) {
+			git_oid_cpy(&mark, &id);
+			lap *= 2;
+			steps = 0;
+		}
 	}
-	git_commit_free(c);
 	if (procs > n / LOG_SPLIT_MIN)
 		procs = (unsigned)(n / LOG_SPLIT_MIN);
 	if (procs < 2 || git_repository_odb(&odb, h->repo) < 0)
