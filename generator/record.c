@@ -591,14 +591,27 @@ record_set_blob(struct record *r, const char *data, size_t len)
 		memcpy(r->blob, id.id, sizeof(r->blob));
 }
 
-/* Copies an attribute; NULL when absent. */
+/*
+ * Copies an attribute; NULL when absent. As xmlGetProp() finds it (the
+ * first of that name, in any namespace), without its copy for the
+ * common case of one text: records have no DTD to give defaults.
+ */
 static char *
 attr(xmlNodePtr n, const char *name)
 {
-	xmlChar *v = xmlGetProp(n, BAD_CAST name);
+	xmlAttrPtr a;
+	xmlChar *v;
 	char *s;
 
-	if (v == NULL)
+	for (a = n->properties; a != NULL; a = a->next)
+		if (strcmp((const char *)a->name, name) == 0)
+			break;
+	if (a == NULL && (n->doc == NULL || n->doc->intSubset == NULL))
+		return NULL;
+	if (a != NULL && a->children != NULL && a->children->next == NULL &&
+	    a->children->type == XML_TEXT_NODE && a->children->content != NULL)
+		return xstrdup((const char *)a->children->content);
+	if ((v = xmlGetProp(n, BAD_CAST name)) == NULL)
 		return NULL;
 	s = xstrdup((const char *)v);
 	xmlFree(v);
