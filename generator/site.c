@@ -1183,6 +1183,13 @@ site_build(struct diag *dg, const struct build_opts *opts)
 	}
 	if (config_load(&s.cfg, dg, "docket.yml", data.ptr, data.len) == -1)
 		goto out;
+	/*
+	 * Records are parsed on other threads while libgit2 and git start
+	 * and the pages are read.
+	 */
+	if (opts->as_of == NULL && opts->jobs > 1)
+		s.ahead = preparse_start(s.dir, dg, opts->jobs - 1,
+		    !opts->no_history);
 	if (opts->as_of == NULL && !opts->no_history &&
 	    hist_open(&s.hist, dg, s.dir) == -1)
 		goto out;
@@ -1214,13 +1221,6 @@ site_build(struct diag *dg, const struct build_opts *opts)
 	if (is_dir(abs))
 		s.olddir = xstrdup(abs);
 
-	/*
-	 * Records are parsed on other threads while git is started and the
-	 * pages are read (libgit2, which gives their blob ids, is ready).
-	 */
-	if (opts->as_of == NULL && opts->jobs > 1)
-		s.ahead = preparse_start(s.dir, dg, opts->jobs - 1,
-		    s.hist != NULL);
 	/* git reads the history while the content is read. */
 	if (s.hist != NULL && !opts->no_history)
 		hist_prefetch(s.hist, &s.cfg);
@@ -1319,6 +1319,7 @@ fail:
 		status = 2;	/* a full disk is no fault of the content */
 	remove_tree(s.tmpdir);
 out:
+	preparse_end(s.ahead);	/* when the build stopped before the scan */
 	diag_progress_end(dg);
 	if (status != 0 && dg->errors > 0)
 		fprintf(stderr, "docket: build failed: %u error%s%s\n",

@@ -6,6 +6,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include <git2.h>
 #include <libxml/parser.h>
 #include <libxml/relaxng.h>
 
@@ -464,4 +465,34 @@ test_record__patterns_in_c(void)
 		free(pl[i].name);
 	/* Every place, with each of its pattern's values. */
 	CHECK(tried > 200);
+}
+
+/* A record's blob id is git's for the same bytes. */
+static void
+check_blob(const char *data, size_t len, const char *want)
+{
+	struct record r;
+	char hex[41];
+	size_t i;
+
+	memset(&r, 0, sizeof(r));
+	record_set_blob(&r, data, len);
+	for (i = 0; i < sizeof(r.blob); i++)
+		snprintf(hex + 2 * i, 3, "%02x", r.blob[i]);
+	CHECK_STR(hex, want);
+}
+
+void
+test_record__blob_id(void)
+{
+	git_oid id;
+	char want[41];
+
+	check_blob("", 0, "e69de29bb2d1d6434b8b29ae775ad8c2e48c5391");
+	check_blob("hello\n", 6, "ce013625030ba8dba906f756967f9e9ca394464a");
+	git_libgit2_init();
+	CHECK_INT(git_odb_hash(&id, good, strlen(good), GIT_OBJECT_BLOB), 0);
+	git_oid_tostr(want, sizeof(want), &id);
+	check_blob(good, strlen(good), want);
+	git_libgit2_shutdown();
 }
