@@ -39,6 +39,7 @@ struct glcommit {
 	git_oid		 id;
 	struct gl_delta	*deltas;	/* NULL once taken */
 	size_t		 deltasz;
+	bool		 paired;	/* gitlog_pair() has run on them */
 	bool		 used;		/* the table's slot holds a commit */
 };
 
@@ -50,6 +51,7 @@ struct glproc {
 	pthread_t	 reader;
 	bool		 reading;	/* the reader is to be joined */
 	/* The reader's own: */
+	git_repository	*repo;		/* for gitlog_pair(); NULL: none */
 	struct buf	 out;		/* what git wrote, not parsed yet */
 	struct glcommit	 cur;		/* the commit git is listing */
 	bool		 has_cur;
@@ -68,6 +70,7 @@ struct gitlog {
 	size_t		 tablesz;	/* 0 or a power of 2 */
 	size_t		 commitsz;
 	/* Set before the readers start: */
+	char		*gitdir;
 	struct glproc	*procs;
 	size_t		 procsz;
 	char		*folder;
@@ -140,7 +143,10 @@ table_add(struct gitlog *g, const struct glcommit *c)
 	g->commitsz++;
 }
 
-/* Lists the commit git was listing: its deltas are all read. */
+/*
+ * Lists the commit git was listing: its deltas are all read. They are
+ * paired here, on the reader's thread while git goes on, not by the walk.
+ */
 static void
 proc_list(struct glproc *gp)
 {
@@ -149,6 +155,10 @@ proc_list(struct glproc *gp)
 	if (!gp->has_cur)
 		return;
 	gitlog_sort(gp->cur.deltas, gp->cur.deltasz);
+	if (gp->repo != NULL) {
+		gitlog_pair(gp->repo, gp->cur.deltas, &gp->cur.deltasz);
+		gp->cur.paired = true;
+	}
 	pthread_mutex_lock(&g->lock);
 	table_add(g, &gp->cur);
 	if (g->waiting > 0)
@@ -280,6 +290,9 @@ reader_main(void *arg)
 	int status = -1;
 	bool ok;
 
+	if (git_repository_open_ext(&gp->repo, g->gitdir,
+	    GIT_REPOSITORY_OPEN_NO_SEARCH, NULL) < 0)
+		gp->repo = NULL;	/* the walk pairs */
 	for (;;) {
 		n = read(gp->fd, chunk, sizeof(chunk));
 		if (n < 0 && errno == EINTR)
@@ -322,6 +335,8 @@ reader_main(void *arg)
 	memset(&gp->cur, 0, sizeof(gp->cur));
 	gp->has_cur = false;
 	buf_release(&gp->out);
+	git_repository_free(gp->repo);
+	gp->repo = NULL;
 	pthread_mutex_lock(&g->lock);
 	gp->failed = !ok;
 	g->running--;
@@ -464,6 +479,7 @@ gitlog_start(const char *gitdir, const char *head, const char *exclude,
 
 	pthread_mutex_init(&g->lock, NULL);
 	pthread_cond_init(&g->listed, NULL);
+	g->gitdir = xstrdup(gitdir);
 	g->folder = xstrdup(folder);
 	g->folderlen = strlen(folder);
 	if (hook != NULL)
@@ -513,7 +529,7 @@ gitlog_finish(struct gitlog *g)
 
 bool
 gitlog_get(struct gitlog *g, const git_oid *id, struct gl_delta **out,
-    size_t *outsz)
+    size_t *outsz, bool *paired)
 {
 	struct glcommit *c;
 	bool found = false;
@@ -524,6 +540,7 @@ gitlog_get(struct gitlog *g, const git_oid *id, struct gl_delta **out,
 		    id))->used) {
 			*out = c->deltas;
 			*outsz = c->deltasz;
+			*paired = c->paired;
 			c->deltas = NULL;
 			c->deltasz = 0;
 			found = true;
@@ -560,6 +577,7 @@ gitlog_free(struct gitlog *g)
 			gitlog_deltas_free(g->table[i].deltas,
 			    g->table[i].deltasz);
 	free(g->table);
+	free(g->gitdir);
 	free(g->folder);
 	pthread_cond_destroy(&g->listed);
 	pthread_mutex_destroy(&g->lock);

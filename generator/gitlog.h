@@ -44,8 +44,9 @@ struct gitlog_hook {
  * of the one before and the first of head, splitsz + 1 git processes
  * list the ranges between them at once. Each one's output is read and
  * parsed as it comes by a thread, which calls the hook (NULL: none; on
- * any of those threads) until gitlog_free() returns. Returns NULL when no
- * git binary can be started; nothing is reported.
+ * any of those threads) until gitlog_free() returns. libgit2 must be
+ * initialized. Returns NULL when no git binary can be started; nothing
+ * is reported.
  */
 struct gitlog	*gitlog_start(const char *gitdir, const char *head,
 		    const char *exclude, const char *const *splits,
@@ -57,14 +58,16 @@ struct gitlog	*gitlog_start(const char *gitdir, const char *head,
  */
 int		 gitlog_finish(struct gitlog *);
 /*
- * The deltas of a non-merge commit, sorted (see gitlog_sort()), not yet
- * paired; the caller may pair them in place. Waits until git has listed
- * the commit, or every git process has ended. Returns false when git did
- * not list the commit: a process that failed lists only the commits it
- * wrote in full before the one it was writing.
+ * The deltas of a non-merge commit, sorted (see gitlog_sort()) and,
+ * when *paired is set, paired (gitlog_pair(): the thread that read them
+ * did it, with a repository handle of its own); the caller pairs them
+ * otherwise. Waits until git has listed the commit, or every git process
+ * has ended. Returns false when git did not list the commit: a process
+ * that failed lists only the commits it wrote in full before the one it
+ * was writing.
  */
 bool		 gitlog_get(struct gitlog *, const git_oid *commit,
-		    struct gl_delta **out, size_t *outsz);
+		    struct gl_delta **out, size_t *outsz, bool *paired);
 /* How many git processes list the commits. */
 size_t		 gitlog_procs(const struct gitlog *);
 void		 gitlog_free(struct gitlog *);

@@ -936,6 +936,7 @@ walk_commit(struct walk *w, size_t ni)
 	size_t i, n = 0, fi, ci = SIZE_MAX;
 	bool ignored;
 	char *path = NULL;
+	bool paired = false;
 	int rc = -1;
 
 	if (git_commit_lookup(&c, w->h->repo, &nd->id) < 0)
@@ -953,7 +954,8 @@ walk_commit(struct walk *w, size_t ni)
 		rc = 0;
 		goto out;
 	}
-	if (w->log == NULL || !gitlog_get(w->log, &nd->id, &deltas, &n)) {
+	if (w->log == NULL ||
+	    !gitlog_get(w->log, &nd->id, &deltas, &n, &paired)) {
 		if (w->log != NULL)
 			w->h->log_missed++;
 		ct = folder_tree(w->h, c, "");
@@ -971,7 +973,8 @@ walk_commit(struct walk *w, size_t ni)
 		rc = 0;
 		goto out;
 	}
-	gitlog_pair(w->h->repo, deltas, &n);
+	if (!paired)
+		gitlog_pair(w->h->repo, deltas, &n);
 	ignored = oid_in(w->ignore, w->ignoresz, &nd->id);
 	for (i = 0; i < n; i++) {
 		d = &deltas[i];

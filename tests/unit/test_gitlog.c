@@ -141,8 +141,9 @@ listed(struct gitlog *g, const git_oid *id)
 	struct gl_delta *d = NULL;
 	struct buf b = BUF_INIT;
 	size_t i, n = 0;
+	bool paired;
 
-	if (!gitlog_get(g, id, &d, &n))
+	if (!gitlog_get(g, id, &d, &n, &paired))
 		return xstrdup("(not listed)");
 	for (i = 0; i < n; i++)
 		buf_printf(&b, "%c %s %s\n", d[i].status,
@@ -183,6 +184,7 @@ run_script(const char *script, bool real, const struct want *w, size_t n,
 
 	if (fixture_make(&f, script, real) == -1)
 		return;
+	git_libgit2_init();
 	g = gitlog_start(f.gitdir, f.head, NULL, NULL, 0, "content/", NULL);
 	CHECK(g != NULL);
 	if (g != NULL) {
@@ -191,6 +193,7 @@ run_script(const char *script, bool real, const struct want *w, size_t n,
 		CHECK_INT(gitlog_finish(g), finish);
 		gitlog_free(g);
 	}
+	git_libgit2_shutdown();
 	fixture_release(&f);
 }
 
@@ -297,4 +300,61 @@ test_gitlog__free_stops_git(void)
 		gitlog_free(g);
 	}
 	fixture_release(&f);
+}
+
+/*
+ * A file moved and changed a little: the thread that reads git's output
+ * pairs it into a rename, reading both blobs with its own handle.
+ */
+void
+test_gitlog__pairs_renames_as_it_reads(void)
+{
+	char tmpl[] = "/tmp/docket-unit-XXXXXX", *dir, *gitdir, *cmd;
+	char head[GIT_OID_HEXSZ + 1];
+	git_repository *repo = NULL;
+	struct gitlog *g;
+	struct gl_delta *d = NULL;
+	git_oid id;
+	size_t n = 0;
+	bool paired = false;
+
+	if ((cmd = real_git()) == NULL)
+		return;
+	free(cmd);
+	if ((dir = mkdtemp(tmpl)) == NULL) {
+		CHECK(!"mkdtemp");
+		return;
+	}
+	sh(dir, "git init -q && mkdir content && "
+	    "printf 'one\\ntwo\\nthree\\nfour\\n' >content/a.md && "
+	    "git add -A && "
+	    "git -c user.name=T -c user.email=t@example.org commit -q -m 1 && "
+	    "git mv content/a.md content/c.md && echo five >>content/c.md && "
+	    "git add -A && "
+	    "git -c user.name=T -c user.email=t@example.org commit -q -m 2");
+	gitdir = path_join(dir, ".git");
+	git_libgit2_init();
+	CHECK_INT(git_repository_open(&repo, gitdir), 0);
+	CHECK_INT(git_reference_name_to_id(&id, repo, "HEAD"), 0);
+	git_oid_tostr(head, sizeof(head), &id);
+	g = gitlog_start(gitdir, head, NULL, NULL, 0, "content/", NULL);
+	CHECK(g != NULL);
+	if (g != NULL) {
+		CHECK(gitlog_get(g, &id, &d, &n, &paired));
+		CHECK(paired);
+		CHECK_INT(n, 1);
+		if (n == 1) {
+			CHECK_INT(d[0].status, 'R');
+			CHECK_STR(d[0].old_path, "a.md");
+			CHECK_STR(d[0].new_path, "c.md");
+		}
+		gitlog_deltas_free(d, n);
+		gitlog_free(g);
+	}
+	git_repository_free(repo);
+	git_libgit2_shutdown();
+	cmd = xasprintf("rm -rf '%s'", dir);
+	CHECK_INT(system(cmd), 0);
+	free(cmd);
+	free(gitdir);
 }
