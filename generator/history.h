@@ -63,7 +63,9 @@ struct hist_entry {
 	size_t		 rev;		/* index in that file's revs */
 };
 
+struct hist_graph;
 struct hist_heads;
+struct hist_status;
 struct record;
 
 struct history {
@@ -96,6 +98,8 @@ struct history {
 	size_t		 log_used;	/* the walk read from so many; 0: none */
 	size_t		 log_missed;	/* commits git did not list, read by libgit2 */
 	struct recqueue	*rq;		/* records it lists, parsed ahead */
+	struct hist_status *status;	/* the working tree's, being read */
+	struct hist_graph *graph;	/* the commits, being found */
 	size_t		 ahead;		/* versions of records asked for ahead */
 	size_t		 ahead_used;	/* of those, the ones the walk wanted */
 	bool		 log_based;	/* it lists only commits since log_base */
