@@ -106,6 +106,7 @@ struct walk {
 	size_t		 parsedsz;
 	struct oidmap	 parsedmap;
 	git_mailmap	*mailmap;
+	char		*failed;	/* why collect() failed */
 	size_t		*heap;		/* nodes ready to walk */
 	size_t		 heapsz;
 	struct gitlog	*log;		/* git log's changes, or NULL */
@@ -571,21 +572,35 @@ node_get(struct walk *w, const git_oid *id, bool *added)
 	return i;
 }
 
-/* Finds every commit reachable from `start`, with its parents. */
+/*
+ * Finds every commit reachable from `start`, with its parents. A commit
+ * that is not there is missing (a shallow clone's parents); one that
+ * cannot be read fails it, with libgit2's message in w->failed (this
+ * may run on another thread than the diagnostics).
+ */
 static int
 collect(struct walk *w, const git_oid *start)
 {
+	const git_error *err;
 	git_commit *c;
 	size_t next = 0, i, p;
 	unsigned k, np;
 	bool added;
+	int e;
 
 	node_get(w, start, &added);
 	while (next < w->nodesz) {
 		i = next++;
-		if (git_commit_lookup(&c, w->h->repo, &w->nodes[i].id) < 0) {
+		e = git_commit_lookup(&c, w->h->repo, &w->nodes[i].id);
+		if (e == GIT_ENOTFOUND) {
 			w->nodes[i].missing = true;
 			continue;
+		}
+		if (e < 0) {
+			err = git_error_last();
+			w->failed = xstrdup(err != NULL && err->message != NULL ?
+			    err->message : "unknown git error");
+			return -1;
 		}
 		w->nodes[i].ctime = (long long)git_commit_time(c);
 		if (oid_in(w->shallow, w->shallowsz, &w->nodes[i].id)) {
@@ -658,6 +673,7 @@ graph_free(struct hist_graph *g)
 	free(g->w.nodes);
 	oidmap_release(&g->w.nodemap);
 	free(g->w.shallow);
+	free(g->w.failed);
 	free(g);
 }
 
@@ -686,6 +702,7 @@ graph_take(struct walk *w, const git_oid *start)
 	w->nodemap = g->w.nodemap;
 	w->shallow = g->w.shallow;
 	w->shallowsz = g->w.shallowsz;
+	w->failed = g->w.failed;
 	free(g);
 	h->graph = NULL;
 	return rc;
@@ -2014,8 +2031,13 @@ hist_walk(struct history *h, struct diag *dg, const struct config *cfg)
 		goto done;
 	}
 	git_oid_fromstr(&start, h->head);
-	if (read_ignore(&w, &start) == -1 || graph_take(&w, &start) == -1)
+	if (read_ignore(&w, &start) == -1)
 		goto done;
+	if (graph_take(&w, &start) == -1) {
+		diag_error(dg, NULL, "cannot read a commit: %s", w.failed != NULL ?
+		    w.failed : "unknown git error");
+		goto done;
+	}
 	hist_prefetch(h, cfg);
 	if (cfg->hist_authors &&
 	    git_mailmap_from_repository(&w.mailmap, h->repo) < 0)
@@ -2091,6 +2113,7 @@ done:
 		free(w.changed[i]);
 	free(w.changed);
 	free(w.shallow);
+	free(w.failed);
 	free(w.ignore);
 	pathmap_release(&w.paths);
 	pathmap_release(&w.ever);
