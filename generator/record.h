@@ -107,6 +107,14 @@ int		 record_parse(struct record **out, struct diag *, const char *path,
 		     const char *data, size_t len);
 void		 record_free(struct record *);
 /*
+ * For tests: whether record_parse()'s own check of a record's shape
+ * takes `data` (*shape), and whether the schema does (*by_schema); the
+ * first must never be true when the second is false. Returns -1 when
+ * data is not a well-formed document without a DOCTYPE.
+ */
+int		 record_shape_check(const char *data, size_t len, bool *shape,
+		     bool *by_schema);
+/*
  * Keeps in r->blob the git blob id of data, the bytes r was parsed from
  * (for the history: a build's record may serve as its version at HEAD).
  */
