@@ -2031,13 +2031,13 @@ hist_walk(struct history *h, struct diag *dg, const struct config *cfg)
 		goto done;
 	}
 	git_oid_fromstr(&start, h->head);
-	if (read_ignore(&w, &start) == -1)
-		goto done;
 	if (graph_take(&w, &start) == -1) {
 		diag_error(dg, NULL, "cannot read a commit: %s", w.failed != NULL ?
 		    w.failed : "unknown git error");
 		goto done;
 	}
+	if (read_ignore(&w, &start) == -1)
+		goto done;
 	hist_prefetch(h, cfg);
 	if (cfg->hist_authors &&
 	    git_mailmap_from_repository(&w.mailmap, h->repo) < 0)
@@ -2291,6 +2291,9 @@ hist_free(struct history *h)
 {
 	if (h == NULL)
 		return;
+	status_free(h->status);
+	graph_free(h->graph);
+	stop_log(h);
 	hist_commits_free(h->commits, h->commitsz);
 	hist_files_free(h->files, h->filesz);
 	free(h->entries);
@@ -2301,9 +2304,6 @@ hist_free(struct history *h)
 	free(h->repo_url);
 	free(h->cache_dir);
 	free(h->cache_key);
-	status_free(h->status);
-	graph_free(h->graph);
-	stop_log(h);
 	if (h->heads != NULL) {
 		oidmap_release(&h->heads->map);
 		free(h->heads->ids);
