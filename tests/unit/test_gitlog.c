@@ -267,6 +267,7 @@ test_gitlog__lists_while_git_runs(void)
 		return;
 	go = path_join(f.dir, "go");
 	ended = path_join(f.dir, "ended");
+	git_libgit2_init();
 	g = gitlog_start(f.gitdir, f.head, NULL, NULL, 0, "content/", NULL);
 	CHECK(g != NULL);
 	if (g != NULL) {
@@ -279,6 +280,7 @@ test_gitlog__lists_while_git_runs(void)
 		CHECK_INT(gitlog_finish(g), 0);
 		gitlog_free(g);
 	}
+	git_libgit2_shutdown();
 	free(go);
 	free(ended);
 	fixture_release(&f);
@@ -293,12 +295,14 @@ test_gitlog__free_stops_git(void)
 
 	if (fixture_make(&f, "exec sleep 60", true) == -1)
 		return;
+	git_libgit2_init();
 	g = gitlog_start(f.gitdir, f.head, NULL, NULL, 0, "content/", NULL);
 	CHECK(g != NULL);
 	if (g != NULL) {
 		check_listed(g, &f.ids[0], "D b.md -\n");
 		gitlog_free(g);
 	}
+	git_libgit2_shutdown();
 	fixture_release(&f);
 }
 

@@ -343,7 +343,6 @@ test_recqueue__git_log_tells(void)
 	CHECK_INT(git_reference_name_to_id(&id, repo, "HEAD"), 0);
 	git_oid_tostr(head, sizeof(head), &id);
 	git_repository_free(repo);
-	git_libgit2_shutdown();
 	hook.arg = &got;
 	g = gitlog_start(gitdir, head, NULL, NULL, 0, "content/", &hook);
 	CHECK(g != NULL);
@@ -351,6 +350,7 @@ test_recqueue__git_log_tells(void)
 		CHECK_INT(gitlog_finish(g), 0);
 		gitlog_free(g);
 	}
+	git_libgit2_shutdown();
 	blob_id(&id, v1);
 	git_oid_tostr(h1, sizeof(h1), &id);
 	blob_id(&id, v2);
