@@ -107,6 +107,12 @@ int		 record_parse(struct record **out, struct diag *, const char *path,
 		     const char *data, size_t len);
 void		 record_free(struct record *);
 /*
+ * For tests: makes record_parse() go the slow way, without the
+ * shortcuts it takes for plain records (shape_ok() for the schema,
+ * values_plain() for its own checks), to compare the two.
+ */
+extern bool	 record_slow_checks;
+/*
  * For tests: whether record_parse()'s own check of a record's shape
  * takes `data` (*shape), and whether the schema does (*by_schema); the
  * first must never be true when the second is false. Returns -1 when
