@@ -42,40 +42,39 @@ set_date(const struct site *s, struct tval *map, const struct date *d)
 	tval_set(map, "date_iso", tval_str_own(buf_detach(&b)));
 }
 
-/* A commit's values for templates, in this order. */
-static const char *const commit_keys[] = {
-	"id", "short", "url", "date", "date_iso", "subject", "author"
-};
-
-static void
-commit_vals(const struct site *s, const struct hist_commit *c,
-    struct tval **v)
+/* A commit's values for templates, made once (changes_prepare()). */
+static struct tval *
+commit_map(const struct site *s, const struct hist_commit *c)
 {
+	struct tval *v = tval_map();
 	struct buf b = BUF_INIT;
 
-	v[0] = tval_str(c->id);
-	v[1] = tval_str(c->short_id);
-	v[2] = c->url != NULL ? tval_str(c->url) : tval_bool(false);
+	tval_set_str(v, "id", c->id);
+	tval_set_str(v, "short", c->short_id);
+	tval_set(v, "url", c->url != NULL ? tval_str(c->url) :
+	    tval_bool(false));
 	date_format(&b, s->cfg.date_format, &c->date);
-	v[3] = tval_str_own(buf_detach(&b));
+	tval_set(v, "date", tval_str_own(buf_detach(&b)));
 	date_iso(&b, &c->date);
-	v[4] = tval_str_own(buf_detach(&b));
-	v[5] = tval_str(c->subject);
-	v[6] = c->author != NULL ? tval_str(c->author) : tval_bool(false);
+	tval_set(v, "date_iso", tval_str_own(buf_detach(&b)));
+	tval_set_str(v, "subject", c->subject);
+	tval_set(v, "author", c->author != NULL ? tval_str(c->author) :
+	    tval_bool(false));
+	return v;
 }
 
 void
 changes_prepare(struct site *s)
 {
 	const struct history *h = hist_of(s);
-	size_t i, n = NELEM(commit_keys);
+	size_t i;
 
-	if (h == NULL || s->commit_vals != NULL)
+	if (h == NULL || s->commit_maps != NULL)
 		return;
-	s->commit_vals = xcalloc(h->commitsz * n + 1, sizeof(struct tval *));
-	s->commit_valsz = h->commitsz * n;
+	s->commit_maps = xcalloc(h->commitsz + 1, sizeof(struct tval *));
+	s->commit_mapsz = h->commitsz;
 	for (i = 0; i < h->commitsz; i++)
-		commit_vals(s, &h->commits[i], &s->commit_vals[i * n]);
+		s->commit_maps[i] = commit_map(s, &h->commits[i]);
 }
 
 void
@@ -83,29 +82,23 @@ changes_release(struct site *s)
 {
 	size_t i;
 
-	for (i = 0; i < s->commit_valsz; i++)
-		tval_free(s->commit_vals[i]);
-	free(s->commit_vals);
-	s->commit_vals = NULL;
-	s->commit_valsz = 0;
+	for (i = 0; i < s->commit_mapsz; i++)
+		tval_free(s->commit_maps[i]);
+	free(s->commit_maps);
+	s->commit_maps = NULL;
+	s->commit_mapsz = 0;
 }
 
 /*
  * A commit for templates: {id, short, url, date, date_iso, subject,
- * author}, a map of its own (callers add to it) of the values
+ * author}, a map of its own (callers add to it) over the one
  * changes_prepare() made.
  */
 static struct tval *
 commit_tv(const struct site *s, const struct hist_commit *c)
 {
-	struct tval *v = tval_map(), **vals;
-	size_t i;
-
-	vals = &s->commit_vals[(size_t)(c - s->hist->commits) *
-	    NELEM(commit_keys)];
-	for (i = 0; i < NELEM(commit_keys); i++)
-		tval_set(v, commit_keys[i], tval_ref(vals[i]));
-	return v;
+	return tval_map_over(tval_ref(s->commit_maps[(size_t)(c -
+	    s->hist->commits)]));
 }
 
 static struct tval *

@@ -79,8 +79,8 @@ struct site {
 	size_t		  tmpl_pathsz;
 	struct history	 *hist;		/* NULL: --no-history */
 	struct preparse	 *ahead;	/* records parsed ahead, while scanning */
-	struct tval	**commit_vals;	/* each commit's, for templates (changes.c) */
-	size_t		  commit_valsz;
+	struct tval	**commit_maps;	/* each commit's, for templates (changes.c) */
+	size_t		  commit_mapsz;
 	char		 *tmpdir;	/* the output being written */
 	char		 *olddir;	/* the output it replaces, or NULL */
 	size_t		  written;	/* files written */

@@ -52,6 +52,7 @@ struct tval {
 			size_t		 cap;
 			uint32_t	*idx;	/* kv index + 1, 0: free */
 			size_t		 idxcap;	/* a power of two */
+			struct tval	*base;	/* has the keys not here */
 		} map;
 	} u;
 };
@@ -336,6 +337,16 @@ tval_map(void)
 }
 
 struct tval *
+tval_map_over(struct tval *base)
+{
+	struct tval *v = tval_new(TVAL_MAP);
+
+	assert(base != NULL && base->type == TVAL_MAP);
+	v->u.map.base = base;
+	return v;
+}
+
+struct tval *
 tval_ref(struct tval *v)
 {
 	if (v != NULL)
@@ -364,6 +375,7 @@ tval_free(struct tval *v)
 			tval_free(v->u.map.kv[i].val);
 		free(v->u.map.kv);
 		free(v->u.map.idx);
+		tval_free(v->u.map.base);
 		break;
 	default:
 		break;
@@ -409,6 +421,18 @@ map_find(const struct tval *m, const char *key, uint32_t h)
 			return slot - 1;
 	}
 	return NONE;
+}
+
+/* The value of key in m, or else in its bases; NULL when none has it. */
+static struct tval *
+map_get(const struct tval *m, const char *key, uint32_t h)
+{
+	size_t i;
+
+	for (; m != NULL; m = m->u.map.base)
+		if ((i = map_find(m, key, h)) != NONE)
+			return m->u.map.kv[i].val;
+	return NULL;
 }
 
 static void
@@ -497,13 +521,9 @@ tval_type(const struct tval *v)
 struct tval *
 tval_get(const struct tval *map, const char *key)
 {
-	size_t i;
-
 	if (map == NULL || map->type != TVAL_MAP)
 		return NULL;
-	if ((i = map_find(map, key, str_hash(key))) == NONE)
-		return NULL;
-	return map->u.map.kv[i].val;
+	return map_get(map, key, str_hash(key));
 }
 
 const char *
@@ -1556,7 +1576,7 @@ static const struct tval *
 lookup(const struct render *r, const struct node *n)
 {
 	const struct tval *v = NULL, *c;
-	size_t k, i;
+	size_t k;
 	unsigned j;
 
 	if (n->nparts == 0)
@@ -1565,17 +1585,13 @@ lookup(const struct render *r, const struct node *n)
 		c = r->ctx[k];
 		if (c == NULL || c->type != TVAL_MAP)
 			continue;
-		i = map_find(c, n->parts[0].s, n->parts[0].hash);
-		if (i != NONE) {
-			v = c->u.map.kv[i].val;
+		if ((v = map_get(c, n->parts[0].s, n->parts[0].hash)) != NULL)
 			break;
-		}
 	}
 	for (j = 1; v != NULL && j < n->nparts; j++) {
 		if (v->type != TVAL_MAP)
 			return NULL;
-		i = map_find(v, n->parts[j].s, n->parts[j].hash);
-		v = i == NONE ? NULL : v->u.map.kv[i].val;
+		v = map_get(v, n->parts[j].s, n->parts[j].hash);
 	}
 	return v;
 }

@@ -37,6 +37,12 @@ struct tval	*tval_strn(const char *, size_t);	/* copies */
 struct tval	*tval_str_own(char *);		/* takes ownership (free()) */
 struct tval	*tval_list(void);
 struct tval	*tval_map(void);
+/*
+ * A map over `base` (taken, as tval_set() takes its value): a key not
+ * set in it is looked up in base. For maps that share most of their
+ * values, such as a commit in every list that shows it.
+ */
+struct tval	*tval_map_over(struct tval *base);
 struct tval	*tval_ref(struct tval *);	/* returns its argument */
 void		 tval_free(struct tval *);	/* drops one reference; NULL ok */
 

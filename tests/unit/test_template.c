@@ -163,6 +163,35 @@ test_template__tval_big_map(void)
 	tval_free(m);
 }
 
+/* A map over a base: its own keys first, then the base's. */
+void
+test_template__tval_map_over(void)
+{
+	struct tval *base = tval_map(), *a, *b, *l = tval_list();
+	struct tval *m = tval_map();
+
+	tval_set_str(base, "id", "c0ffee");
+	tval_set_str(base, "short", "c0f");
+	tval_set_bool(base, "author", false);
+	a = tval_map_over(tval_ref(base));
+	b = tval_map_over(tval_ref(base));
+	tval_set_str(a, "note", "first");
+	tval_set_str(b, "short", "mine");
+	CHECK_STR(tval_get_str(a, "id"), "c0ffee");
+	CHECK_STR(tval_get_str(a, "short"), "c0f");
+	CHECK_STR(tval_get_str(a, "note"), "first");
+	CHECK_STR(tval_get_str(b, "short"), "mine");
+	CHECK(tval_get(b, "note") == NULL);
+	CHECK(tval_get(base, "note") == NULL);
+	tval_push(l, a);
+	tval_push(l, b);
+	tval_free(base);	/* a and b hold it */
+	tval_set(m, "list", l);
+	check_render("{{#list}}{{short}}/{{id}}/{{note}}{{^author}}-{{/author}} "
+	    "{{/list}}", m, "c0f/c0ffee/first- mine/c0ffee/- ");
+	tval_free(m);
+}
+
 void
 test_template__render_values(void)
 {
