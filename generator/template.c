@@ -10,6 +10,7 @@
  * render_nodes() walks that array.
  */
 #include <assert.h>
+#include <limits.h>
 #include <stdarg.h>
 #include <stdbool.h>
 #include <stdint.h>
@@ -275,12 +276,19 @@ tval_null(void)
 	return tval_new(TVAL_NULL);
 }
 
+/*
+ * true and false are shared, as values are never changed once made:
+ * counted from so high that they are never freed.
+ */
+static struct tval shared_true = { TVAL_BOOL, UINT_MAX / 2, { .b = true } };
+static struct tval shared_false = { TVAL_BOOL, UINT_MAX / 2, { .b = false } };
+
 struct tval *
 tval_bool(bool b)
 {
-	struct tval *v = tval_new(TVAL_BOOL);
+	struct tval *v = b ? &shared_true : &shared_false;
 
-	v->u.b = b;
+	v->refs++;
 	return v;
 }
 
