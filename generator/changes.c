@@ -343,8 +343,14 @@ put_rfc3339(struct buf *b, long long t)
 	long long sec = t - days * 86400;
 
 	date_from_days(&d, (long)days);
-	buf_printf(b, "%04d-%02d-%02dT%02lld:%02lld:%02lldZ", d.y, d.m, d.d,
-	    sec / 3600, sec / 60 % 60, sec % 60);
+	date_iso(b, &d);
+	buf_putc(b, 'T');
+	buf_put_uint(b, (unsigned long long)(sec / 3600), 2);
+	buf_putc(b, ':');
+	buf_put_uint(b, (unsigned long long)(sec / 60 % 60), 2);
+	buf_putc(b, ':');
+	buf_put_uint(b, (unsigned long long)(sec % 60), 2);
+	buf_putc(b, 'Z');
 }
 
 /* The UTC date of a time, for tag: URIs. */
