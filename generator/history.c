@@ -1215,7 +1215,7 @@ struct hist_status {
 static void *
 status_main(void *arg)
 {
-	struct hist_status *j = arg;	/* on h->repo: on the main thread */
+	struct hist_status *j = arg;	/* no handle of its own: main thread */
 	const git_error *e;
 	git_status_options so;
 	char *spec = xasprintf("%scontent", j->h->prefix);

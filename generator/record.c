@@ -370,6 +370,16 @@ attr_plain(xmlAttrPtr a)
 	return (const char *)a->children->content;
 }
 
+/* The element's content when it is one text, as records have it. */
+static const char *
+text_plain(xmlNodePtr n)
+{
+	if (n->children == NULL || n->children->next != NULL ||
+	    n->children->type != XML_TEXT_NODE || n->children->content == NULL)
+		return NULL;
+	return (const char *)n->children->content;
+}
+
 static bool
 name_in(const xmlChar *name, const char *const *names, size_t nn)
 {
@@ -423,10 +433,7 @@ values_plain(xmlNodePtr n)
 		}
 	}
 	if (is_el_in(n, line_els, NELEM(line_els)))
-		return n->children != NULL && n->children->next == NULL &&
-		    n->children->type == XML_TEXT_NODE &&
-		    n->children->content != NULL &&
-		    has_text((const char *)n->children->content);
+		return (v = text_plain(n)) != NULL && has_text(v);
 	return true;
 }
 
@@ -639,10 +646,10 @@ strip_patterns(xmlNodePtr n)
 /* The dictionary of names a kept parser may grow to (bytes). */
 #define PARSER_DICT_MAX	(256 << 10)
 
+bool record_slow_checks;
+
 /* One compiled schema, and one parser, per thread that reads records. */
 static _Thread_local xmlRelaxNGPtr schema;
-
-bool record_slow_checks;
 static _Thread_local xmlParserCtxtPtr parser;
 
 /* Drops a libxml2 message (record_shape_check()). */
@@ -663,7 +670,7 @@ ignore_xml_error(void *arg, xmlErrorPtr e)
  * those: anything it is not sure of (a namespace, a comment or CDATA
  * inside text, white space around a status) goes to the schema, which
  * also words every error. It must never accept what the schema would
- * not: tests/unit/test_record.c and the record fuzz target check the
+ * not: tests/unit/test_recshape.c and the record fuzz target check the
  * two against each other.
  */
 
@@ -753,22 +760,11 @@ shape_el(xmlNodePtr n, const char *name, const struct shape_attr *want)
 	    strcmp((const char *)n->name, name) != 0)
 		return false;
 	for (a = n->properties; a != NULL; a = a->next) {
-		if (a->ns != NULL)
-			return false;
 		for (w = want; w->name != NULL; w++)
 			if (strcmp((const char *)a->name, w->name) == 0)
 				break;
-		if (w->name == NULL)
-			return false;
-		if (a->children == NULL)
-			v = "";
-		else if (a->children->next == NULL &&
-		    a->children->type == XML_TEXT_NODE &&
-		    a->children->content != NULL)
-			v = (const char *)a->children->content;
-		else
-			return false;
-		if (!shape_value(v, w->val))
+		if (w->name == NULL || (v = attr_plain(a)) == NULL ||
+		    !shape_value(v, w->val))
 			return false;
 		have += w->required;
 	}
@@ -851,14 +847,15 @@ shape_action(xmlNodePtr a)
 }
 
 static bool
-shape_ok(xmlNodePtr v)
+shape_ok(xmlNodePtr root)
 {
 	xmlNodePtr c;
+	const char *v;
 	bool bad = false;
 
-	if (!shape_el(v, "vendor", vendor_attrs))
+	if (!shape_el(root, "vendor", vendor_attrs))
 		return false;
-	c = shape_next(v->children, &bad);
+	c = shape_next(root->children, &bad);
 	if (!shape_el(c, "name", no_attrs) || !shape_text(c))
 		return false;
 	SHAPE_NEXT(c);
@@ -875,11 +872,8 @@ shape_ok(xmlNodePtr v)
 			return false;
 		SHAPE_NEXT(c);
 	}
-	if (!shape_el(c, "status", no_attrs) || c->children == NULL ||
-	    c->children->next != NULL || c->children->type != XML_TEXT_NODE ||
-	    c->children->content == NULL ||
-	    !in_list((const char *)c->children->content, shape_statuses,
-	    NELEM(shape_statuses)))
+	if (!shape_el(c, "status", no_attrs) || (v = text_plain(c)) == NULL ||
+	    !in_list(v, shape_statuses, NELEM(shape_statuses)))
 		return false;
 	SHAPE_NEXT(c);
 	if (shape_el(c, "products", no_attrs)) {
@@ -1021,6 +1015,7 @@ attr(xmlNodePtr n, const char *name)
 {
 	xmlAttrPtr a;
 	xmlChar *v;
+	const char *p;
 	char *s;
 
 	for (a = n->properties; a != NULL; a = a->next)
@@ -1028,9 +1023,8 @@ attr(xmlNodePtr n, const char *name)
 			break;
 	if (a == NULL && (n->doc == NULL || n->doc->intSubset == NULL))
 		return NULL;
-	if (a != NULL && a->children != NULL && a->children->next == NULL &&
-	    a->children->type == XML_TEXT_NODE && a->children->content != NULL)
-		return xstrdup((const char *)a->children->content);
+	if (a != NULL && (p = attr_plain(a)) != NULL)
+		return xstrdup(p);
 	if ((v = xmlGetProp(n, BAD_CAST name)) == NULL)
 		return NULL;
 	s = xstrdup((const char *)v);
