@@ -541,8 +541,23 @@ check_values(struct rstate *st, xmlNodePtr n, unsigned depth)
 }
 
 /*
+ * Is a schema message about the elements, not a value? A precise error
+ * (about a value) on the same line does not explain it.
+ */
+static bool
+structural(const char *msg)
+{
+	return strncmp(msg, "did not expect ", 15) == 0 ||
+	    strncmp(msg, "expecting ", 10) == 0 ||
+	    strstr(msg, " has extra content") != NULL ||
+	    strstr(msg, " has wrong namespace") != NULL ||
+	    strstr(msg, " has child elements") != NULL;
+}
+
+/*
  * Prints the schema errors that no precise error explains: those on other
- * lines, and the generic ones only when nothing else was said.
+ * lines or about the elements, and the generic ones only when nothing
+ * else was said.
  */
 static void
 flush_schema_errors(struct rstate *st)
@@ -558,7 +573,8 @@ flush_schema_errors(struct rstate *st)
 		for (j = 0; j < st->linesz; j++)
 			if (st->lines[j] == st->serr[i].line)
 				break;
-		if (j == st->linesz && !(specific && st->serr[i].generic)) {
+		if ((j == st->linesz || structural(st->serr[i].msg)) &&
+		    !(specific && st->serr[i].generic)) {
 			p.line = st->serr[i].line;
 			diag_error(st->dg, &p, "%s", st->serr[i].msg);
 			st->errors++;
