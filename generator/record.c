@@ -5,9 +5,10 @@
  * a SAX hook that stops the parser at a DOCTYPE, before any entity can
  * be declared, let alone expanded. The document is then validated against
  * the RELAX NG schema compiled into docket (less the patterns of its
- * values, which are checked in C with clearer messages), and walked into
- * a struct record; checks the schema cannot express (id equal to the file
- * name, calendar dates, unique action ids, deadlines) follow.
+ * values, which are checked in C with clearer messages; a plain record's
+ * shape is checked in C, to the same effect, see shape_ok()), and walked
+ * into a struct record; checks the schema cannot express (id equal to
+ * the file name, calendar dates, unique action ids, deadlines) follow.
  */
 #include <stdint.h>
 #include <stdio.h>
