@@ -10,7 +10,6 @@
  * render_nodes() walks that array.
  */
 #include <assert.h>
-#include <limits.h>
 #include <stdarg.h>
 #include <stdbool.h>
 #include <stdint.h>
@@ -277,19 +276,18 @@ tval_null(void)
 }
 
 /*
- * true and false are shared, as values are never changed once made:
- * counted from so high that they are never freed.
+ * true and false are shared, as values are never changed once made; they
+ * are not counted (nor written after a fork), and never freed.
  */
-static struct tval shared_true = { TVAL_BOOL, UINT_MAX / 2, { .b = true } };
-static struct tval shared_false = { TVAL_BOOL, UINT_MAX / 2, { .b = false } };
+static struct tval shared_true = { TVAL_BOOL, 1, { .b = true } };
+static struct tval shared_false = { TVAL_BOOL, 1, { .b = false } };
+
+#define SHARED(v)	((v) == &shared_true || (v) == &shared_false)
 
 struct tval *
 tval_bool(bool b)
 {
-	struct tval *v = b ? &shared_true : &shared_false;
-
-	v->refs++;
-	return v;
+	return b ? &shared_true : &shared_false;
 }
 
 struct tval *
@@ -357,7 +355,7 @@ tval_map_over(struct tval *base)
 struct tval *
 tval_ref(struct tval *v)
 {
-	if (v != NULL)
+	if (v != NULL && !SHARED(v))
 		v->refs++;
 	return v;
 }
@@ -367,7 +365,7 @@ tval_free(struct tval *v)
 {
 	size_t i;
 
-	if (v == NULL || --v->refs > 0)
+	if (v == NULL || SHARED(v) || --v->refs > 0)
 		return;
 	switch (v->type) {
 	case TVAL_STR:
