@@ -831,6 +831,30 @@ shape_next(xmlNodePtr n, bool *bad)
 
 #define SHAPE_NEXT(c)	((c) = shape_next((c)->next, &bad))
 
+/* How often an element may come, as the schema says. */
+enum shape_times { ONCE, OPTIONAL, ANY, SOME };
+
+/*
+ * Steps *c past the text elements named `name` that come here, as many
+ * as `times` allows. False when there are too few, or one is not plain.
+ */
+static bool
+shape_texts(xmlNodePtr *c, bool *bad, const char *name,
+    const struct shape_attr *attrs, enum shape_times times)
+{
+	size_t n = 0;
+
+	while (shape_el(*c, name, attrs)) {
+		if (!shape_text(*c))
+			return false;
+		*c = shape_next((*c)->next, bad);
+		n++;
+		if (times == ONCE || times == OPTIONAL)
+			break;
+	}
+	return n > 0 || times == OPTIONAL || times == ANY;
+}
+
 static bool
 shape_action(xmlNodePtr a)
 {
@@ -840,20 +864,10 @@ shape_action(xmlNodePtr a)
 	if (!shape_el(a, "action", action_attrs))
 		return false;
 	c = shape_next(a->children, &bad);
-	if (!shape_el(c, "title", no_attrs) || !shape_text(c))
-		return false;
-	SHAPE_NEXT(c);
-	if (shape_el(c, "scope", no_attrs)) {
-		if (!shape_text(c))
-			return false;
-		SHAPE_NEXT(c);
-	}
-	if (shape_el(c, "description", no_attrs)) {
-		if (!shape_text(c))
-			return false;
-		SHAPE_NEXT(c);
-	}
-	if (!shape_el(c, "source", source_attrs))
+	if (!shape_texts(&c, &bad, "title", no_attrs, ONCE) ||
+	    !shape_texts(&c, &bad, "scope", no_attrs, OPTIONAL) ||
+	    !shape_texts(&c, &bad, "description", no_attrs, OPTIONAL) ||
+	    !shape_el(c, "source", source_attrs))
 		return false;
 	while (shape_el(c, "source", source_attrs)) {
 		if (c->children != NULL)
@@ -866,65 +880,39 @@ shape_action(xmlNodePtr a)
 static bool
 shape_ok(xmlNodePtr root)
 {
-	xmlNodePtr c;
+	xmlNodePtr c, p;
 	const char *v;
 	bool bad = false;
 
 	if (!shape_el(root, "vendor", vendor_attrs))
 		return false;
 	c = shape_next(root->children, &bad);
-	if (!shape_el(c, "name", no_attrs) || !shape_text(c))
+	if (!shape_texts(&c, &bad, "name", no_attrs, ONCE) ||
+	    !shape_texts(&c, &bad, "alias", no_attrs, ANY) ||
+	    !shape_texts(&c, &bad, "country", country_attrs, ONCE) ||
+	    !shape_texts(&c, &bad, "website", no_attrs, OPTIONAL))
 		return false;
-	SHAPE_NEXT(c);
-	while (shape_el(c, "alias", no_attrs)) {
-		if (!shape_text(c))
-			return false;
-		SHAPE_NEXT(c);
-	}
-	if (!shape_el(c, "country", country_attrs) || !shape_text(c))
-		return false;
-	SHAPE_NEXT(c);
-	if (shape_el(c, "website", no_attrs)) {
-		if (!shape_text(c))
-			return false;
-		SHAPE_NEXT(c);
-	}
 	if (!shape_el(c, "status", no_attrs) || (v = text_plain(c)) == NULL ||
 	    !in_list(v, shape_statuses, NELEM(shape_statuses)))
 		return false;
 	SHAPE_NEXT(c);
 	if (shape_el(c, "products", no_attrs)) {
-		xmlNodePtr p = shape_next(c->children, &bad);
-
-		if (!shape_el(p, "product", no_attrs))
-			return false;
-		while (shape_el(p, "product", no_attrs)) {
-			if (!shape_text(p))
-				return false;
-			SHAPE_NEXT(p);
-		}
-		if (p != NULL || bad)
+		p = shape_next(c->children, &bad);
+		if (!shape_texts(&p, &bad, "product", no_attrs, SOME) ||
+		    p != NULL || bad)
 			return false;
 		SHAPE_NEXT(c);
 	}
-	if (!shape_el(c, "summary", no_attrs) || !shape_text(c))
+	if (!shape_texts(&c, &bad, "summary", no_attrs, ONCE))
 		return false;
-	SHAPE_NEXT(c);
 	while (c != NULL && strcmp((const char *)c->name, "action") == 0) {
 		if (!shape_action(c))
 			return false;
 		SHAPE_NEXT(c);
 	}
-	while (shape_el(c, "response", response_attrs)) {
-		if (!shape_text(c))
-			return false;
-		SHAPE_NEXT(c);
-	}
-	if (shape_el(c, "note", no_attrs)) {
-		if (!shape_text(c))
-			return false;
-		SHAPE_NEXT(c);
-	}
+	if (!shape_texts(&c, &bad, "response", response_attrs, ANY) ||
+	    !shape_texts(&c, &bad, "note", no_attrs, OPTIONAL))
+		return false;
 	return c == NULL && !bad;
 }
 
