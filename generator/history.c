@@ -1962,21 +1962,55 @@ cache_merge(struct walk *w, struct hc_entry *e)
 	free(map);
 }
 
-/* Writes the walk of the commit built to the cache. */
+/*
+ * The walk of the commit built, written to the cache on a thread of its
+ * own while the build goes on: serializing it took 3 to 4 ms of 150 at
+ * N = 1,000, with the other processor idle, before finish() and the
+ * values the pages are made of, which take as long on one processor.
+ * The thread has copies of the files and of w->top, which finish()
+ * changes, and the names the walk knew, whose strings it keeps; the
+ * rest it reads (the commits' ids, subjects, authors and times, the
+ * files' names and revisions) stays as it is until hist_free(). The
+ * build waits for it with hist_cache_wait().
+ */
+struct hist_cachejob {
+	struct hc_entry	 e;
+	struct pathmap	 names;		/* owns the strings of e.names */
+	const char	*dir;
+	const char	*key;
+	git_oid		 start;
+	bool		 thread;
+	pthread_t	 tid;
+};
+
+static void *
+cache_main(void *arg)
+{
+	struct hist_cachejob *j = arg;
+
+	histcache_save(j->dir, j->key, &j->start, &j->e);
+	return NULL;
+}
+
 static void
-cache_save(struct walk *w, const size_t *order, size_t n,
+cache_save_start(struct walk *w, const size_t *order, size_t n,
     const git_oid *start)
 {
 	struct history *h = w->h;
+	struct hist_cachejob *j;
 	struct hc_entry e;
 	size_t i, v;
 
 	memset(&e, 0, sizeof(e));
 	e.commits = h->commits;
 	e.commitsz = h->commitsz;
-	e.files = h->files;
+	e.files = xcalloc(h->filesz + 1, sizeof(*e.files));
+	if (h->filesz > 0)
+		memcpy(e.files, h->files, h->filesz * sizeof(*e.files));
 	e.filesz = h->filesz;
-	e.top = w->top;
+	e.top = xcalloc(h->filesz + 1, sizeof(*e.top));
+	if (h->filesz > 0)
+		memcpy(e.top, w->top, h->filesz * sizeof(*e.top));
 	e.root_id = h->root_id;
 	e.shallow = h->shallow;
 	e.order = xcalloc(n + 1, sizeof(git_oid));
@@ -1992,10 +2026,33 @@ cache_save(struct walk *w, const size_t *order, size_t n,
 		e.name_file[e.namesz++] = pathmap_get(&w->paths,
 		    w->ever.keys[i], &v) ? v : SIZE_MAX;
 	}
-	histcache_save(h->cache_dir, h->cache_key, start, &e);
-	free(e.order);
-	free(e.names);
-	free(e.name_file);
+	j = h->cachejob = xcalloc(1, sizeof(*j));
+	j->e = e;
+	j->dir = h->cache_dir;
+	j->key = h->cache_key;
+	git_oid_cpy(&j->start, start);
+	j->thread = pthread_create(&j->tid, NULL, cache_main, j) == 0;
+	if (!j->thread)
+		cache_main(j);
+}
+
+void
+hist_cache_wait(struct history *h)
+{
+	struct hist_cachejob *j;
+
+	if (h == NULL || (j = h->cachejob) == NULL)
+		return;
+	if (j->thread)
+		pthread_join(j->tid, NULL);
+	free(j->e.files);
+	free(j->e.top);
+	free(j->e.order);
+	free(j->e.names);
+	free(j->e.name_file);
+	pathmap_release(&j->names);
+	free(j);
+	h->cachejob = NULL;
 }
 
 int
@@ -2083,7 +2140,7 @@ hist_walk(struct history *h, struct diag *dg, const struct config *cfg)
 	}
 	/* (An entry of the commit built is there already when base is 0.) */
 	if (h->cache_key != NULL && base != 0)
-		cache_save(&w, order, ordersz, &start);
+		cache_save_start(&w, order, ordersz, &start);
 	if (!h->as_of && status_end(&w) == -1)
 		goto done;
 	/* Dates, all in one setting of the zone. */
@@ -2116,7 +2173,10 @@ done:
 	free(w.failed);
 	free(w.ignore);
 	pathmap_release(&w.paths);
-	pathmap_release(&w.ever);
+	if (h->cachejob != NULL)
+		h->cachejob->names = w.ever;	/* its strings, for the thread */
+	else
+		pathmap_release(&w.ever);
 	free(w.top);
 	histcache_release(&ce);
 	free(order);
@@ -2293,6 +2353,7 @@ hist_free(struct history *h)
 		return;
 	status_free(h->status);
 	graph_free(h->graph);
+	hist_cache_wait(h);
 	stop_log(h);
 	hist_commits_free(h->commits, h->commitsz);
 	hist_files_free(h->files, h->filesz);

@@ -63,6 +63,7 @@ struct hist_entry {
 	size_t		 rev;		/* index in that file's revs */
 };
 
+struct hist_cachejob;
 struct hist_graph;
 struct hist_heads;
 struct hist_status;
@@ -117,6 +118,7 @@ struct history {
 	/* The history cache (histcache.h). */
 	char		*cache_dir;	/* NULL: none */
 	char		*cache_key;	/* NULL: not used */
+	struct hist_cachejob *cachejob;	/* the walk being written there */
 	size_t		 cache_reused;	/* commits read from the cache */
 	size_t		 cache_walked;	/* commits read from git */
 };
@@ -134,6 +136,12 @@ int	hist_open(struct history **out, struct diag *, const char *dir);
  * Optional; call it before hist_prefetch().
  */
 void	hist_cache(struct history *, const char *dir);
+/*
+ * Waits until the walk hist_walk() gave the cache is written (on a
+ * thread of its own while the build goes on). Call it before forking,
+ * and before the build ends; hist_free() does too.
+ */
+void	hist_cache_wait(struct history *);
 /*
  * Resolves --as-of: a revision, or YYYY-MM-DD (the last commit reachable
  * from HEAD committed on or before the end of that day in `tz`). Sets the

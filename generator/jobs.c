@@ -29,6 +29,7 @@
 
 #include "buf.h"
 #include "diag.h"
+#include "history.h"
 #include "jobs.h"
 #include "site.h"
 #include "util.h"
@@ -373,6 +374,8 @@ jobs_run_parts(struct site *s, struct jobs_part *parts, size_t nparts)
 		wk[w].fd = -1;
 		wk[w].pid = -1;
 	}
+	/* No thread may run at a fork: the history cache's writer ends. */
+	hist_cache_wait(s->hist);
 	fflush(stdout);
 	fflush(stderr);
 	parent = getpid();

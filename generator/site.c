@@ -1320,6 +1320,7 @@ fail:
 	remove_tree(s.tmpdir);
 out:
 	preparse_end(s.ahead);	/* when the build stopped before the scan */
+	hist_cache_wait(s.hist);	/* written while the pages were made */
 	diag_progress_end(dg);
 	if (status != 0 && dg->errors > 0)
 		fprintf(stderr, "docket: build failed: %u error%s%s\n",
