@@ -879,40 +879,51 @@ rev_add(struct walk *w, size_t fi, size_t ci, const char *path)
 }
 
 /*
- * The entry of the site's content folder, or of the folder `below` it
- * ("/vendors"), in commit c: a tree's; NULL when there is none.
+ * Sets *out to the entry of the site's content folder, or of the folder
+ * `below` it ("/vendors"), in commit c: a tree's; NULL when there is
+ * none. Returns 0, or -1 when a tree on the way cannot be read (libgit2
+ * tells why).
  */
-static git_tree_entry *
-folder_entry(const struct history *h, git_commit *c, const char *below)
+static int
+folder_entry(const struct history *h, git_commit *c, const char *below,
+    git_tree_entry **out)
 {
 	git_tree *root = NULL;
 	git_tree_entry *e = NULL;
 	char *path;
+	int rc;
 
+	*out = NULL;
 	if (git_commit_tree(&root, c) < 0)
-		return NULL;
+		return -1;
 	path = xasprintf("%scontent%s", h->prefix, below);
-	if (git_tree_entry_bypath(&e, root, path) == 0 &&
-	    git_tree_entry_type(e) != GIT_OBJECT_TREE) {
+	rc = git_tree_entry_bypath(&e, root, path);
+	if (rc == 0 && git_tree_entry_type(e) == GIT_OBJECT_TREE)
+		*out = e;
+	else
 		git_tree_entry_free(e);
-		e = NULL;
-	}
 	git_tree_free(root);
 	free(path);
-	return e;
+	return rc == 0 || rc == GIT_ENOTFOUND ? 0 : -1;
 }
 
-/* The tree of that folder (`below` "": content/ itself), or NULL. */
-static git_tree *
-folder_tree(const struct history *h, git_commit *c, const char *below)
+/*
+ * Sets *out to the tree of that folder (`below` "": content/ itself), or
+ * NULL when there is none. Returns 0, or -1 when a tree cannot be read.
+ */
+static int
+folder_tree(const struct history *h, git_commit *c, const char *below,
+    git_tree **out)
 {
-	git_tree_entry *e = folder_entry(h, c, below);
-	git_tree *t = NULL;
+	git_tree_entry *e;
+	int rc;
 
-	if (e != NULL)
-		git_tree_lookup(&t, h->repo, git_tree_entry_id(e));
+	*out = NULL;
+	if ((rc = folder_entry(h, c, below, &e)) == 0 && e != NULL &&
+	    git_tree_lookup(out, h->repo, git_tree_entry_id(e)) < 0)
+		rc = -1;
 	git_tree_entry_free(e);
-	return t;
+	return rc;
 }
 
 static int
@@ -1052,7 +1063,11 @@ walk_commit(struct walk *w, size_t ni)
 	    w->nodes[nd->parents[0]].missing)) {
 		/* What the boundary holds is older than the clone knows. */
 		w->h->shallow = true;
-		if ((ct = folder_tree(w->h, c, "")) != NULL)
+		if (folder_tree(w->h, c, "", &ct) == -1) {
+			git_fail(w->dg, "cannot read a tree");
+			goto out;
+		}
+		if (ct != NULL)
 			git_tree_walk(ct, GIT_TREEWALK_PRE, mark_incomplete, w);
 		rc = 0;
 		goto out;
@@ -1061,13 +1076,19 @@ walk_commit(struct walk *w, size_t ni)
 	    !gitlog_get(w->log, &nd->id, &deltas, &n, &paired)) {
 		if (w->log != NULL)
 			w->h->log_missed++;
-		ct = folder_tree(w->h, c, "");
+		if (folder_tree(w->h, c, "", &ct) == -1) {
+			git_fail(w->dg, "cannot read a tree");
+			goto out;
+		}
 		if (nd->parentsz == 1) {
 			if (git_commit_parent(&pc, c, 0) < 0) {
 				git_fail(w->dg, "cannot read a commit");
 				goto out;
 			}
-			pt = folder_tree(w->h, pc, "");
+			if (folder_tree(w->h, pc, "", &pt) == -1) {
+				git_fail(w->dg, "cannot read a tree");
+				goto out;
+			}
 		}
 		if (diff_trees(w, pt, ct, &deltas, &n) == -1)
 			goto out;
@@ -1584,7 +1605,7 @@ heads_load(struct history *h)
 		return;
 	hh = h->heads = xcalloc(1, sizeof(*h->heads));
 	if (git_commit_lookup(&c, h->repo, &id) == 0 &&
-	    (dir = folder_tree(h, c, "/vendors")) != NULL) {
+	    folder_tree(h, c, "/vendors", &dir) == 0 && dir != NULL) {
 		n = git_tree_entrycount(dir);
 		hh->ids = xcalloc(n + 1, sizeof(*hh->ids));
 		for (i = 0; i < n; i++) {
@@ -1622,7 +1643,7 @@ commit_weight(struct history *h, git_odb *odb, const git_oid *id)
 	uint64_t w = LOG_COMMIT_WEIGHT;
 
 	if (git_commit_lookup(&c, h->repo, id) < 0 ||
-	    (e = folder_entry(h, c, "")) == NULL ||
+	    folder_entry(h, c, "", &e) == -1 || e == NULL ||
 	    git_odb_read_header(&len, &type, odb, git_tree_entry_id(e)) < 0)
 		goto out;
 	w += len;
@@ -2149,8 +2170,11 @@ hist_walk(struct history *h, struct diag *dg, const struct config *cfg)
 		date_in(&h->commits[i].date, h->commits[i].time);
 	date_in(&h->head_date, h->head_time);
 	tz_pop(&sv);
-	if (git_commit_lookup(&c, h->repo, &start) == 0)
-		st = folder_tree(h, c, "");
+	if (git_commit_lookup(&c, h->repo, &start) < 0 ||
+	    folder_tree(h, c, "", &st) == -1) {
+		git_fail(dg, "cannot read the commit built");
+		goto done;
+	}
 	if (h->shallow && diag_warning(dg, NULL, "this is a shallow clone: "
 	    "history before its first commit is missing, and pages say "
 	    "\"history incomplete\"; clone with the full history "
