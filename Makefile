@@ -53,7 +53,7 @@ endif
 LIB_SRCS    = generator/buf.c generator/diag.c generator/util.c \
               generator/template.c generator/config.c generator/record.c \
               generator/date.c generator/source.c generator/directive.c \
-              generator/gitsrc.c generator/rawobj.c generator/gitlog.c generator/histcache.c generator/history.c generator/recdiff.c \
+              generator/gitsrc.c generator/rawobj.c generator/treediff.c generator/gitlog.c generator/histcache.c generator/history.c generator/recdiff.c \
               generator/recqueue.c generator/preparse.c \
               generator/changes.c generator/hist_html.c \
               generator/markdown.c generator/mdlimit.c generator/model.c \

@@ -1,6 +1,7 @@
 /*
- * The changes of each commit from `git log --raw` in child processes, and
- * the pairing of renames shared with the libgit2 walk.
+ * The changes of each commit, listed ahead of the walk by threads that
+ * compare trees (treediff.h) or by `git log --raw` in child processes,
+ * and the pairing of renames shared with the libgit2 walk.
  *
  * git is run with no system or global configuration, on the git folder
  * itself, with every option that shapes its output given: what the
@@ -12,7 +13,9 @@
  * own. A commit is listed once git has begun the next one, or once the
  * process has ended well (a process that fails may have cut its last
  * commit short), and goes into a table by id, guarded by a mutex; the
- * walk waits on a condition variable for a commit not listed yet.
+ * walk waits on a condition variable for a commit not listed yet. A
+ * thread comparing trees lists each commit into the same table as soon
+ * as it is compared.
  */
 #define _DEFAULT_SOURCE
 #include <sys/types.h>
@@ -31,6 +34,7 @@
 #include "buf.h"
 #include "gitlog.h"
 #include "rawobj.h"
+#include "treediff.h"
 #include "util.h"
 
 extern char **environ;
@@ -43,13 +47,20 @@ struct glcommit {
 	bool		 used;		/* the table's slot holds a commit */
 };
 
-/* One git process, listing one range of the commits. */
+/*
+ * One git process, or one thread comparing trees itself, listing one
+ * range of the commits.
+ */
 struct glproc {
 	struct gitlog	*g;
-	pid_t		 pid;
+	pid_t		 pid;		/* git's; -1 for a thread */
 	int		 fd;
 	pthread_t	 reader;
 	bool		 reading;	/* the reader is to be joined */
+	/* For a thread: the range, as for git. */
+	git_oid		 tip;
+	git_oid		*not;
+	size_t		 notsz;
 	/* The reader's own: */
 	git_repository	*repo;		/* for gitlog_pair(); NULL: none */
 	struct buf	 out;		/* what git wrote, not parsed yet */
@@ -59,6 +70,7 @@ struct glproc {
 	/* Under g->lock: */
 	bool		 exited;	/* git has ended (maybe not reaped) */
 	bool		 failed;	/* once the reader has ended */
+	bool		 stop;		/* the thread is to stop */
 };
 
 struct gitlog {
@@ -73,6 +85,7 @@ struct gitlog {
 	char		*gitdir;
 	struct glproc	*procs;
 	size_t		 procsz;
+	bool		 native;	/* threads, not git */
 	char		*folder;
 	size_t		 folderlen;
 	struct gitlog_hook hook;	/* seen == NULL: none */
@@ -176,26 +189,22 @@ delta_push(struct glcommit *c, const struct gl_delta *d)
 }
 
 /*
- * Reads one raw entry, ":oldmode newmode oldid newid status", and its
- * path, keeping it when the path is below the folder (and telling the
- * hook of it). A type change is split into a deletion and an addition,
- * as libgit2 does. Returns 0, or -1 when the entry is not one.
+ * Keeps one change below the folder, at `path` below it, with the status
+ * of git's raw output, and tells the hook of it. A type change is split
+ * into a deletion and an addition, as libgit2 does. Returns 0, or -1 for
+ * a status that is not one.
  */
 static int
-parse_entry(struct gitlog *g, struct glcommit *c, const char *raw,
-    const char *path)
+entry_add(struct gitlog *g, struct glcommit *c, char st, const char *path,
+    const git_oid *old_id, const git_oid *new_id)
 {
 	struct gl_delta d;
-	char st;
 
 	memset(&d, 0, sizeof(d));
-	if (raw_ids(raw, &d.old_id, &d.new_id, &st) == -1)
-		return -1;
-	if (strncmp(path, g->folder, g->folderlen) != 0)
-		return 0;
-	path += g->folderlen;
+	git_oid_cpy(&d.old_id, old_id);
+	git_oid_cpy(&d.new_id, new_id);
 	if (g->hook.seen != NULL)
-		g->hook.seen(g->hook.arg, path, &d.old_id, &d.new_id);
+		g->hook.seen(g->hook.arg, path, old_id, new_id);
 	switch (st) {
 	case 'A':
 		d.status = 'A';
@@ -227,6 +236,25 @@ parse_entry(struct gitlog *g, struct glcommit *c, const char *raw,
 	}
 	delta_push(c, &d);
 	return 0;
+}
+
+/*
+ * Reads one raw entry, ":oldmode newmode oldid newid status", and its
+ * path, keeping it when the path is below the folder. Returns 0, or -1
+ * when the entry is not one.
+ */
+static int
+parse_entry(struct gitlog *g, struct glcommit *c, const char *raw,
+    const char *path)
+{
+	git_oid old_id, new_id;
+	char st;
+
+	if (raw_ids(raw, &old_id, &new_id, &st) == -1)
+		return -1;
+	if (strncmp(path, g->folder, g->folderlen) != 0)
+		return 0;
+	return entry_add(g, c, st, path + g->folderlen, &old_id, &new_id);
 }
 
 /*
@@ -272,6 +300,28 @@ proc_scan(struct glproc *gp)
 	}
 	memmove(gp->out.ptr, p, (size_t)(end - p));
 	buf_truncate(&gp->out, (size_t)(end - p));
+}
+
+/*
+ * What a reader does last: drops the commit not listed in full, and
+ * tells that it has ended, and how.
+ */
+static void
+reader_end(struct glproc *gp, bool ok)
+{
+	struct gitlog *g = gp->g;
+
+	gitlog_deltas_free(gp->cur.deltas, gp->cur.deltasz);
+	memset(&gp->cur, 0, sizeof(gp->cur));
+	gp->has_cur = false;
+	buf_release(&gp->out);
+	git_repository_free(gp->repo);
+	gp->repo = NULL;
+	pthread_mutex_lock(&g->lock);
+	gp->failed = !ok;
+	g->running--;
+	pthread_cond_broadcast(&g->listed);
+	pthread_mutex_unlock(&g->lock);
 }
 
 /*
@@ -331,17 +381,95 @@ reader_main(void *arg)
 	    WIFEXITED(status) && WEXITSTATUS(status) == 0;
 	if (ok)
 		proc_list(gp);
-	gitlog_deltas_free(gp->cur.deltas, gp->cur.deltasz);
-	memset(&gp->cur, 0, sizeof(gp->cur));
-	gp->has_cur = false;
-	buf_release(&gp->out);
-	git_repository_free(gp->repo);
-	gp->repo = NULL;
-	pthread_mutex_lock(&g->lock);
-	gp->failed = !ok;
-	g->running--;
-	pthread_cond_broadcast(&g->listed);
-	pthread_mutex_unlock(&g->lock);
+	reader_end(gp, ok);
+	return NULL;
+}
+
+/*
+ * The changes of one commit to the thread's list, told by treediff_run()
+ * with paths below the folder.
+ */
+static void
+tree_seen(void *arg, char st, const char *path, const git_oid *old_id,
+    const git_oid *new_id)
+{
+	struct glproc *gp = arg;
+
+	if (entry_add(gp->g, &gp->cur, st, path, old_id, new_id) == -1)
+		gp->bad = true;
+}
+
+/*
+ * A thread that lists the commits of its range as git log would,
+ * comparing each non-merge commit's tree of the folder with its
+ * parent's (treediff.h). It stops at the first commit it cannot list,
+ * and the walk reads that one and the rest of the range with libgit2.
+ */
+static void *
+native_main(void *arg)
+{
+	struct glproc *gp = arg;
+	struct gitlog *g = gp->g;
+	git_revwalk *rw = NULL;
+	struct treediff *td = NULL;
+	git_commit *c = NULL, *pc = NULL;
+	git_oid id, ct, pt;
+	bool hc, hp = false, stop, ok = false;
+	size_t i;
+	int r;
+
+	if (git_repository_open_ext(&gp->repo, g->gitdir,
+	    GIT_REPOSITORY_OPEN_NO_SEARCH, NULL) < 0) {
+		gp->repo = NULL;
+		goto out;
+	}
+	td = treediff_new(gp->repo);
+	if (git_revwalk_new(&rw, gp->repo) < 0 ||
+	    git_revwalk_sorting(rw, GIT_SORT_TIME) < 0 ||
+	    git_revwalk_push(rw, &gp->tip) < 0)
+		goto out;
+	for (i = 0; i < gp->notsz; i++)
+		if (git_revwalk_hide(rw, &gp->not[i]) < 0)
+			goto out;
+	for (;;) {
+		pthread_mutex_lock(&g->lock);
+		stop = gp->stop;
+		pthread_mutex_unlock(&g->lock);
+		if (stop || (r = git_revwalk_next(&id, rw)) == GIT_ITEROVER)
+			break;
+		if (r < 0 || git_commit_lookup(&c, gp->repo, &id) < 0)
+			goto out;
+		/* Like --no-merges; a shallow clone's last commit is not listed. */
+		if (git_commit_parentcount(c) > 1 ||
+		    (git_commit_parentcount(c) == 1 &&
+		    git_commit_parent(&pc, c, 0) < 0)) {
+			git_commit_free(c);
+			c = NULL;
+			continue;
+		}
+		if (treediff_folder(td, git_commit_tree_id(c), g->folder, &ct,
+		    &hc) == -1 || (pc != NULL && treediff_folder(td,
+		    git_commit_tree_id(pc), g->folder, &pt, &hp) == -1))
+			goto out;
+		git_oid_cpy(&gp->cur.id, &id);
+		gp->has_cur = true;
+		if (treediff_run(td, pc != NULL && hp ? &pt : NULL,
+		    hc ? &ct : NULL, tree_seen, gp) == -1 || gp->bad)
+			goto out;
+		proc_list(gp);
+		git_commit_free(pc);
+		git_commit_free(c);
+		pc = NULL;
+		c = NULL;
+		hp = false;
+	}
+	ok = true;
+out:
+	git_commit_free(pc);
+	git_commit_free(c);
+	git_revwalk_free(rw);
+	treediff_free(td);
+	reader_end(gp, ok);
 	return NULL;
 }
 
@@ -449,7 +577,40 @@ proc_start(struct glproc *gp, const char *gitdir, const char *tip,
 	return rc;
 }
 
-/* Stops a git process (if still running) and joins its reader. */
+/*
+ * Starts a thread listing the commits reachable from tip and from none of
+ * the `notsz` commits of `not`. Returns 0, or -1 when it cannot start.
+ */
+static int
+thread_start(struct glproc *gp, const char *tip, const char *const *not,
+    size_t notsz)
+{
+	struct gitlog *g = gp->g;
+	size_t i;
+
+	gp->pid = -1;
+	gp->fd = -1;
+	gp->out = (struct buf)BUF_INIT;
+	if (git_oid_fromstr(&gp->tip, tip) < 0)
+		return -1;
+	gp->not = xcalloc(notsz + 1, sizeof(*gp->not));
+	for (i = 0; i < notsz; i++)
+		if (git_oid_fromstr(&gp->not[gp->notsz++], not[i]) < 0)
+			return -1;
+	pthread_mutex_lock(&g->lock);
+	g->running++;
+	pthread_mutex_unlock(&g->lock);
+	if (pthread_create(&gp->reader, NULL, native_main, gp) != 0) {
+		pthread_mutex_lock(&g->lock);
+		g->running--;
+		pthread_mutex_unlock(&g->lock);
+		return -1;
+	}
+	gp->reading = true;
+	return 0;
+}
+
+/* Stops a git process or thread (if still running) and joins its reader. */
 static void
 proc_end(struct glproc *gp, bool kill_it)
 {
@@ -459,19 +620,21 @@ proc_end(struct glproc *gp, bool kill_it)
 		return;
 	if (kill_it) {
 		pthread_mutex_lock(&g->lock);
-		if (!gp->exited)
+		gp->stop = true;
+		if (gp->pid != -1 && !gp->exited)
 			kill(gp->pid, SIGTERM);
 		pthread_mutex_unlock(&g->lock);
 	}
 	pthread_join(gp->reader, NULL);
 	gp->reading = false;
-	close(gp->fd);
+	if (gp->fd != -1)
+		close(gp->fd);
 }
 
 struct gitlog *
 gitlog_start(const char *gitdir, const char *head, const char *exclude,
     const char *const *splits, size_t splitsz, const char *folder,
-    const struct gitlog_hook *hook)
+    bool native, const struct gitlog_hook *hook)
 {
 	struct gitlog *g = xcalloc(1, sizeof(*g));
 	const char *not[2];
@@ -484,10 +647,14 @@ gitlog_start(const char *gitdir, const char *head, const char *exclude,
 	g->folderlen = strlen(folder);
 	if (hook != NULL)
 		g->hook = *hook;
+	g->native = native;
 	g->procsz = splitsz + 1;
 	g->procs = xcalloc(g->procsz, sizeof(*g->procs));
-	for (i = 0; i < g->procsz; i++)
+	for (i = 0; i < g->procsz; i++) {
 		g->procs[i].g = g;
+		g->procs[i].pid = -1;
+		g->procs[i].fd = -1;
+	}
 	/*
 	 * Process i lists the commits reachable from splits[i - 1] (head
 	 * for the first) and not from splits[i] (none for the last) nor
@@ -499,8 +666,9 @@ gitlog_start(const char *gitdir, const char *head, const char *exclude,
 			not[n++] = splits[i];
 		if (exclude != NULL)
 			not[n++] = exclude;
-		if (proc_start(&g->procs[i], gitdir, i == 0 ? head :
-		    splits[i - 1], not, n) == -1) {
+		if ((native ? thread_start(&g->procs[i], i == 0 ? head :
+		    splits[i - 1], not, n) : proc_start(&g->procs[i], gitdir,
+		    i == 0 ? head : splits[i - 1], not, n)) == -1) {
 			gitlog_free(g);
 			return NULL;
 		}
@@ -562,6 +730,12 @@ gitlog_procs(const struct gitlog *g)
 	return g->procsz;
 }
 
+bool
+gitlog_native(const struct gitlog *g)
+{
+	return g->native;
+}
+
 void
 gitlog_free(struct gitlog *g)
 {
@@ -569,8 +743,10 @@ gitlog_free(struct gitlog *g)
 
 	if (g == NULL)
 		return;
-	for (i = 0; i < g->procsz; i++)
+	for (i = 0; i < g->procsz; i++) {
 		proc_end(&g->procs[i], true);
+		free(g->procs[i].not);
+	}
 	free(g->procs);
 	for (i = 0; i < g->tablesz; i++)
 		if (g->table[i].used)

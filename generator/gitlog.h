@@ -1,10 +1,11 @@
 /*
  * What each commit changed below a folder of the repository, as a list of
- * deltas: read from `git log --raw` in a child process when a git binary
- * is there (git keeps large trees in its delta base cache, libgit2 1.5
- * does not), or made by the history walk with libgit2. Renames are
- * paired by gitlog_pair() on both paths, so that both give the same
- * history.
+ * deltas: listed ahead of the walk by threads comparing the commits'
+ * trees themselves (treediff.h), or read from `git log --raw` in child
+ * processes (git keeps large trees in its delta base cache, libgit2 1.5
+ * does not), or made by the history walk with libgit2 for a commit
+ * neither listed. Renames are paired by gitlog_pair() on every path, so
+ * that all give the same history.
  */
 #ifndef DOCKET_GITLOG_H
 #define DOCKET_GITLOG_H
@@ -37,23 +38,24 @@ struct gitlog_hook {
 };
 
 /*
- * Starts `git log` on the commits reachable from `head` (a full hash) and
- * not from `exclude` (a full hash, or NULL) in the repository whose git
- * folder is `gitdir`, keeping the changes below `folder` ("content/" or
- * "a/b/content/"). With `splitsz` commits in `splits`, each an ancestor
- * of the one before and the first of head, splitsz + 1 git processes
- * list the ranges between them at once. Each one's output is read and
- * parsed as it comes by a thread, which calls the hook (NULL: none; on
- * any of those threads) until gitlog_free() returns. libgit2 must be
- * initialized. Returns NULL when no git binary can be started; nothing
- * is reported.
+ * Lists the changes of the non-merge commits reachable from `head` (a
+ * full hash) and not from `exclude` (a full hash, or NULL) in the
+ * repository whose git folder is `gitdir`, keeping the changes below
+ * `folder` ("content/" or "a/b/content/"). With `splitsz` commits in
+ * `splits`, each an ancestor of the one before and the first of head,
+ * splitsz + 1 listers list the ranges between them at once: threads
+ * comparing trees when `native` is set, else `git log` processes, each
+ * one's output read and parsed as it comes by a thread. Those threads
+ * call the hook (NULL: none; on any of them) until gitlog_free()
+ * returns. libgit2 must be initialized. Returns NULL when a lister
+ * cannot be started (no git binary); nothing is reported.
  */
 struct gitlog	*gitlog_start(const char *gitdir, const char *head,
 		    const char *exclude, const char *const *splits,
-		    size_t splitsz, const char *folder,
+		    size_t splitsz, const char *folder, bool native,
 		    const struct gitlog_hook *);
 /*
- * Waits for every git process to end. Returns 0, or -1 when one failed
+ * Waits for every lister to end. Returns 0, or -1 when one failed
  * (nothing is reported); what they listed stays there for gitlog_get().
  */
 int		 gitlog_finish(struct gitlog *);
@@ -61,15 +63,16 @@ int		 gitlog_finish(struct gitlog *);
  * The deltas of a non-merge commit, sorted (see gitlog_sort()) and,
  * when *paired is set, paired (gitlog_pair(): the thread that read them
  * did it, with a repository handle of its own); the caller pairs them
- * otherwise. Waits until git has listed the commit, or every git process
- * has ended. Returns false when git did not list the commit: a process
+ * otherwise. Waits until a lister has listed the commit, or every one
+ * has ended. Returns false when none listed the commit: a git process
  * that failed lists only the commits it wrote in full before the one it
- * was writing.
+ * was writing, a thread the ones before the first it could not list.
  */
 bool		 gitlog_get(struct gitlog *, const git_oid *commit,
 		    struct gl_delta **out, size_t *outsz, bool *paired);
-/* How many git processes list the commits. */
+/* How many listers list the commits, and whether they are threads. */
 size_t		 gitlog_procs(const struct gitlog *);
+bool		 gitlog_native(const struct gitlog *);
 void		 gitlog_free(struct gitlog *);
 
 /* Sorts deltas by path, a deletion before an addition of the same path. */

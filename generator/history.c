@@ -21,6 +21,12 @@
 #define LOG_WEIGH_SAMPLES	64
 #define LOG_WEIGH_MAX		(64 << 10)
 #define LOG_COMMIT_WEIGHT	4096
+/*
+ * libgit2 1.5 keeps no object larger than this in the cache of the bases
+ * of deltas of a pack (GIT_PACK_CACHE_SIZE_LIMIT, fixed when it is
+ * built): a larger tree is rebuilt from its chain of deltas at each read.
+ */
+#define PACK_CACHE_MAX	(1 << 20)
 /* Pack files: the size of a window mapped, and of all mapped at once. */
 #define PACK_WINDOW	(16 << 20)
 #define PACK_MAPPED	(64 << 20)
@@ -1770,24 +1776,93 @@ out:
 	return k;
 }
 
+/*
+ * Whether the content folder's tree in HEAD, and every tree right below
+ * it, can stay in libgit2's cache of delta bases (PACK_CACHE_MAX), as
+ * the pack's headers give their sizes. Deeper trees are not weighed.
+ */
+static bool
+trees_fit(struct history *h)
+{
+	git_commit *c = NULL;
+	git_tree *folder = NULL;
+	git_tree_entry *e = NULL;
+	const git_tree_entry *te;
+	git_odb *odb = NULL;
+	git_object_t type;
+	git_oid id;
+	size_t len, i, n;
+	bool fit = false;
+
+	if (git_oid_fromstr(&id, h->head) < 0 ||
+	    git_repository_odb(&odb, h->repo) < 0 ||
+	    git_commit_lookup(&c, h->repo, &id) < 0)
+		goto out;
+	if (folder_entry(h, c, "", &e) == -1)
+		goto out;
+	if (e == NULL) {
+		fit = true;
+		goto out;
+	}
+	if (git_odb_read_header(&len, &type, odb, git_tree_entry_id(e)) < 0 ||
+	    len > PACK_CACHE_MAX ||
+	    git_tree_lookup(&folder, h->repo, git_tree_entry_id(e)) < 0)
+		goto out;
+	n = git_tree_entrycount(folder);
+	for (i = 0; i < n; i++) {
+		te = git_tree_entry_byindex(folder, i);
+		if (git_tree_entry_type(te) == GIT_OBJECT_TREE &&
+		    (git_odb_read_header(&len, &type, odb,
+		    git_tree_entry_id(te)) < 0 || len > PACK_CACHE_MAX))
+			goto out;
+	}
+	fit = true;
+out:
+	git_tree_free(folder);
+	git_tree_entry_free(e);
+	git_commit_free(c);
+	git_odb_free(odb);
+	return fit;
+}
+
+/*
+ * Starts listing each commit's changes ahead of the walk: with threads
+ * comparing trees, unless a tree of the folder is too large for
+ * libgit2's cache (trees_fit()) and git can be run. The environment's
+ * DOCKET_HISTORY_LISTER chooses one way: "trees", "git", or "none" (the
+ * walk compares each commit with libgit2), to compare them.
+ */
 static void
 start_log(struct history *h)
 {
 	char *folder = xasprintf("%scontent/", h->prefix);
 	struct gitlog_hook hook = { log_seen, NULL };
+	const char *how = getenv("DOCKET_HISTORY_LISTER");
 	char **splits = NULL;
 	size_t splitsz = 0, i;
+	bool native;
 
+	if (how == NULL || (strcmp(how, "trees") != 0 &&
+	    strcmp(how, "git") != 0 && strcmp(how, "none") != 0))
+		how = "";
 	heads_load(h);
-	if (h->rq == NULL)
+	if (h->rq == NULL && strcmp(how, "none") != 0)
 		h->rq = recqueue_start(git_repository_path(h->repo));
 	hook.arg = h;
-	if (h->log_procs > 1)
+	native = strcmp(how, "trees") == 0 || (how[0] == '\0' && trees_fit(h));
+	if (h->log_procs > 1 && strcmp(how, "none") != 0 && !native)
 		splitsz = log_splits(h, h->log_procs, &splits);
-	h->log = gitlog_start(git_repository_path(h->repo), h->head,
-	    h->log_based ? h->log_base : NULL, (const char *const *)splits,
-	    splitsz, folder, h->rq != NULL ? &hook : NULL);
-	/* Without git, the walk reads the changes and parses by itself. */
+	if (strcmp(how, "none") != 0)
+		h->log = gitlog_start(git_repository_path(h->repo), h->head,
+		    h->log_based ? h->log_base : NULL,
+		    (const char *const *)splits, splitsz, folder, native,
+		    h->rq != NULL ? &hook : NULL);
+	if (h->log == NULL && how[0] == '\0' && !native)
+		h->log = gitlog_start(git_repository_path(h->repo), h->head,
+		    h->log_based ? h->log_base : NULL,
+		    (const char *const *)splits, splitsz, folder, true,
+		    h->rq != NULL ? &hook : NULL);
+	/* Without a lister, the walk reads the changes and parses by itself. */
 	if (h->log == NULL) {
 		recqueue_free(h->rq);
 		h->rq = NULL;
@@ -2138,6 +2213,7 @@ hist_walk(struct history *h, struct diag *dg, const struct config *cfg)
 	if (h->log != NULL) {
 		w.log = h->log;
 		h->log_used = gitlog_procs(h->log);
+		h->log_native = gitlog_native(h->log);
 	}
 	for (k = 0; k < base; k++) {
 		ni = order[k];

@@ -94,10 +94,11 @@ struct history {
 	char		*repo_url;
 	bool		 dir_urls;	/* base_url is set: links end in '/' */
 	unsigned	 limit;
-	struct gitlog	*log;		/* git log started by hist_prefetch() */
-	unsigned	 log_procs;	/* git processes it may run at once */
+	struct gitlog	*log;		/* listers started by hist_prefetch() */
+	unsigned	 log_procs;	/* listers it may run at once */
 	size_t		 log_used;	/* the walk read from so many; 0: none */
-	size_t		 log_missed;	/* commits git did not list, read by libgit2 */
+	bool		 log_native;	/* they were threads, not git */
+	size_t		 log_missed;	/* commits not listed, read by libgit2 */
 	struct recqueue	*rq;		/* records it lists, parsed ahead */
 	struct hist_status *status;	/* the working tree's, being read */
 	struct hist_graph *graph;	/* the commits, being found */

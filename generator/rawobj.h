@@ -9,10 +9,12 @@
  *
  * Read this way, a damaged object gives wrong bytes instead of an error.
  * A blob names no other object, so that can only give wrong text. A
- * commit names its parents: whoever follows them from a commit read here
- * must stop at a loop itself. The walk that builds the history still
- * reads every commit and tree through libgit2, checked
- * (tests/bad/history-commit-cycle).
+ * commit names its parents, and a tree its subtrees: whoever follows
+ * them from an object read here must stop at a loop itself (treediff.c
+ * stops 256 folders deep). The walk that builds the history still reads
+ * every commit through libgit2, checked (tests/bad/history-commit-cycle),
+ * and reads a tree itself, checked, wherever the comparison of trees
+ * gave up (tests/bad/history-tree-loop).
  */
 #ifndef DOCKET_RAWOBJ_H
 #define DOCKET_RAWOBJ_H

@@ -1257,7 +1257,11 @@ site_build(struct diag *dg, const struct build_opts *opts)
 		fprintf(stderr, "docket: history: %zu commits from the cache, "
 		    "%zu read from git", s.hist->cache_reused,
 		    s.hist->cache_walked);
-		if (s.hist->log_used > 1)
+		if (s.hist->log_native)
+			fputs(" by comparing trees", stderr);
+		else if (s.hist->log_used == 1)
+			fputs(" by git log", stderr);
+		else if (s.hist->log_used > 1)
 			fprintf(stderr, " by %zu git processes",
 			    s.hist->log_used);
 		if (s.hist->log_missed > 0)

@@ -175,8 +175,8 @@ struct want {
  * listed of each commit, in the order given, and gitlog_finish().
  */
 static void
-run_script(const char *script, bool real, const struct want *w, size_t n,
-    int finish)
+run_lister(const char *script, bool real, bool native, const struct want *w,
+    size_t n, int finish)
 {
 	struct fixture f;
 	struct gitlog *g;
@@ -185,9 +185,11 @@ run_script(const char *script, bool real, const struct want *w, size_t n,
 	if (fixture_make(&f, script, real) == -1)
 		return;
 	git_libgit2_init();
-	g = gitlog_start(f.gitdir, f.head, NULL, NULL, 0, "content/", NULL);
+	g = gitlog_start(f.gitdir, f.head, NULL, NULL, 0, "content/", native,
+	    NULL);
 	CHECK(g != NULL);
 	if (g != NULL) {
+		CHECK(gitlog_native(g) == native);
 		for (i = 0; i < n; i++)
 			check_listed(g, &f.ids[w[i].commit], w[i].listed);
 		CHECK_INT(gitlog_finish(g), finish);
@@ -195,6 +197,13 @@ run_script(const char *script, bool real, const struct want *w, size_t n,
 	}
 	git_libgit2_shutdown();
 	fixture_release(&f);
+}
+
+static void
+run_script(const char *script, bool real, const struct want *w, size_t n,
+    int finish)
+{
+	run_lister(script, real, false, w, n, finish);
 }
 
 void
@@ -206,6 +215,18 @@ test_gitlog__lists_each_commit(void)
 	};
 
 	run_script("", true, w, NELEM(w), 0);
+}
+
+/* Threads comparing trees list the same, and run no git. */
+void
+test_gitlog__threads_list_each_commit(void)
+{
+	static const struct want w[] = {
+		{ 0, "D b.md -\n" }, { 1, "M a.md a.md\n" },
+		{ 2, "A - a.md\nA - b.md\n" }
+	};
+
+	run_lister("exit 1", false, true, w, NELEM(w), 0);
 }
 
 /*
@@ -268,7 +289,7 @@ test_gitlog__lists_while_git_runs(void)
 	go = path_join(f.dir, "go");
 	ended = path_join(f.dir, "ended");
 	git_libgit2_init();
-	g = gitlog_start(f.gitdir, f.head, NULL, NULL, 0, "content/", NULL);
+	g = gitlog_start(f.gitdir, f.head, NULL, NULL, 0, "content/", false, NULL);
 	CHECK(g != NULL);
 	if (g != NULL) {
 		check_listed(g, &f.ids[0], "D b.md -\n");
@@ -296,7 +317,7 @@ test_gitlog__free_stops_git(void)
 	if (fixture_make(&f, "exec sleep 60", true) == -1)
 		return;
 	git_libgit2_init();
-	g = gitlog_start(f.gitdir, f.head, NULL, NULL, 0, "content/", NULL);
+	g = gitlog_start(f.gitdir, f.head, NULL, NULL, 0, "content/", false, NULL);
 	CHECK(g != NULL);
 	if (g != NULL) {
 		check_listed(g, &f.ids[0], "D b.md -\n");
@@ -341,7 +362,7 @@ test_gitlog__pairs_renames_as_it_reads(void)
 	CHECK_INT(git_repository_open(&repo, gitdir), 0);
 	CHECK_INT(git_reference_name_to_id(&id, repo, "HEAD"), 0);
 	git_oid_tostr(head, sizeof(head), &id);
-	g = gitlog_start(gitdir, head, NULL, NULL, 0, "content/", NULL);
+	g = gitlog_start(gitdir, head, NULL, NULL, 0, "content/", false, NULL);
 	CHECK(g != NULL);
 	if (g != NULL) {
 		CHECK(gitlog_get(g, &id, &d, &n, &paired));

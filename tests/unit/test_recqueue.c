@@ -344,7 +344,7 @@ test_recqueue__git_log_tells(void)
 	git_oid_tostr(head, sizeof(head), &id);
 	git_repository_free(repo);
 	hook.arg = &got;
-	g = gitlog_start(gitdir, head, NULL, NULL, 0, "content/", &hook);
+	g = gitlog_start(gitdir, head, NULL, NULL, 0, "content/", false, &hook);
 	CHECK(g != NULL);
 	if (g != NULL) {
 		CHECK_INT(gitlog_finish(g), 0);
