@@ -400,6 +400,287 @@ tree_seen(void *arg, char st, const char *path, const git_oid *old_id,
 }
 
 /*
+ * Lists commit `id`, whose tree is `tree`, with what changed below the
+ * folder since the tree `ptree` of its one parent (NULL: none, a root
+ * commit). Returns 0, or -1 when the trees cannot be compared.
+ */
+static int
+list_commit(struct glproc *gp, struct treediff *td, const git_oid *id,
+    const git_oid *tree, const git_oid *ptree)
+{
+	struct gitlog *g = gp->g;
+	git_oid ct, pt;
+	bool hc, hp = false;
+
+	if (treediff_folder(td, tree, g->folder, &ct, &hc) == -1 ||
+	    (ptree != NULL &&
+	    treediff_folder(td, ptree, g->folder, &pt, &hp) == -1))
+		return -1;
+	git_oid_cpy(&gp->cur.id, id);
+	gp->has_cur = true;
+	if (treediff_run(td, hp ? &pt : NULL, hc ? &ct : NULL, tree_seen,
+	    gp) == -1 || gp->bad)
+		return -1;
+	proc_list(gp);
+	return 0;
+}
+
+static bool
+stop_asked(struct glproc *gp)
+{
+	bool stop;
+
+	pthread_mutex_lock(&gp->g->lock);
+	stop = gp->stop;
+	pthread_mutex_unlock(&gp->g->lock);
+	return stop;
+}
+
+/* The commits of a range, with libgit2's walk. Returns 0 or -1. */
+static int
+list_range(struct glproc *gp, struct treediff *td)
+{
+	git_revwalk *rw = NULL;
+	git_commit *c = NULL, *pc = NULL;
+	git_oid id;
+	size_t i;
+	int r, rc = -1;
+
+	if (git_revwalk_new(&rw, gp->repo) < 0 ||
+	    git_revwalk_sorting(rw, GIT_SORT_TIME) < 0 ||
+	    git_revwalk_push(rw, &gp->tip) < 0)
+		goto out;
+	for (i = 0; i < gp->notsz; i++)
+		if (git_revwalk_hide(rw, &gp->not[i]) < 0)
+			goto out;
+	while (!stop_asked(gp) &&
+	    (r = git_revwalk_next(&id, rw)) != GIT_ITEROVER) {
+		if (r < 0 || git_commit_lookup(&c, gp->repo, &id) < 0)
+			goto out;
+		/* Like --no-merges; a shallow clone's last commit is not listed. */
+		if (git_commit_parentcount(c) <= 1 &&
+		    (git_commit_parentcount(c) == 0 ||
+		    git_commit_parent(&pc, c, 0) == 0) &&
+		    list_commit(gp, td, &id, git_commit_tree_id(c),
+		    pc != NULL ? git_commit_tree_id(pc) : NULL) == -1)
+			goto out;
+		git_commit_free(pc);
+		git_commit_free(c);
+		pc = NULL;
+		c = NULL;
+	}
+	rc = 0;
+out:
+	git_commit_free(pc);
+	git_commit_free(c);
+	git_revwalk_free(rw);
+	return rc;
+}
+
+/* A commit found by list_all(). */
+struct rcommit {
+	git_oid		 id;
+	git_oid		 tree;
+	long long	 time;		/* the committer's */
+	size_t		 parent;	/* the first one's index in parents */
+	size_t		 parentsz;
+	bool		 read;		/* its bytes could be read */
+};
+
+struct rcommits {
+	struct rcommit	*v;
+	size_t		 n;
+	size_t		*slots;		/* by id: index + 1, 0 free */
+	size_t		 slotsz;	/* a power of 2 */
+	git_oid		*parents;
+	size_t		 parentsz;
+	size_t		*heap;		/* to list, newest first */
+	size_t		 heapsz;
+};
+
+/*
+ * Parses the bytes of a commit ("tree <hex>", "parent <hex>" lines, then
+ * the committer's "... <email> TIME ZONE" line) into c and rs->parents.
+ * Returns 0, or -1 when they are not a commit's.
+ */
+static int
+rcommit_parse(struct rcommits *rs, struct rcommit *c, const char *p,
+    size_t len)
+{
+	const char *end = p + len, *nl, *t;
+
+	if (len < 46 || memcmp(p, "tree ", 5) != 0 || p[45] != '\n' ||
+	    git_oid_fromstrn(&c->tree, p + 5, GIT_OID_HEXSZ) < 0)
+		return -1;
+	p += 46;
+	c->parent = rs->parentsz;
+	while (end - p >= 48 && memcmp(p, "parent ", 7) == 0 &&
+	    p[47] == '\n') {
+		rs->parents = xreallocarray(rs->parents, rs->parentsz + 1,
+		    sizeof(*rs->parents));
+		if (git_oid_fromstrn(&rs->parents[rs->parentsz], p + 7,
+		    GIT_OID_HEXSZ) < 0)
+			return -1;
+		rs->parentsz++;
+		p += 48;
+	}
+	c->parentsz = rs->parentsz - c->parent;
+	c->time = 0;
+	for (; p < end; p = nl + 1) {
+		if ((nl = memchr(p, '\n', (size_t)(end - p))) == NULL ||
+		    nl == p)
+			break;	/* the headers end at an empty line */
+		if ((size_t)(nl - p) > 10 && memcmp(p, "committer ", 10) == 0) {
+			for (t = nl; t > p && t[-1] != '>'; t--)
+				;
+			while (t < nl && *t == ' ')
+				t++;
+			while (t < nl && *t >= '0' && *t <= '9' &&
+			    c->time < 1000000000000000LL)
+				c->time = c->time * 10 + (*t++ - '0');
+			break;
+		}
+	}
+	return 0;
+}
+
+/*
+ * The index of commit id, found before or read now (when it cannot be,
+ * it is there with `read` false).
+ */
+static size_t
+rcommit_get(struct rcommits *rs, git_repository *repo, const git_oid *id)
+{
+	struct rawobj raw;
+	struct rcommit *c;
+	size_t i, k, *old = rs->slots, oldsz = rs->slotsz;
+	uint64_t h;
+
+	if (2 * (rs->n + 1) > rs->slotsz) {
+		rs->slotsz = oldsz == 0 ? 256 : 2 * oldsz;
+		rs->slots = xcalloc(rs->slotsz, sizeof(*rs->slots));
+		for (i = 0; i < oldsz; i++)
+			if (old[i] != 0) {
+				memcpy(&h, rs->v[old[i] - 1].id.id, sizeof(h));
+				for (k = (size_t)h & (rs->slotsz - 1);
+				    rs->slots[k] != 0;
+				    k = (k + 1) & (rs->slotsz - 1))
+					;
+				rs->slots[k] = old[i];
+			}
+		free(old);
+	}
+	memcpy(&h, id->id, sizeof(h));
+	for (k = (size_t)h & (rs->slotsz - 1); rs->slots[k] != 0;
+	    k = (k + 1) & (rs->slotsz - 1))
+		if (git_oid_equal(&rs->v[rs->slots[k] - 1].id, id))
+			return rs->slots[k] - 1;
+	rs->v = xreallocarray(rs->v, rs->n + 1, sizeof(*rs->v));
+	c = &rs->v[rs->n];
+	memset(c, 0, sizeof(*c));
+	git_oid_cpy(&c->id, id);
+	if (rawobj_read(&raw, repo, id, GIT_OBJECT_COMMIT) == 0)
+		c->read = rcommit_parse(rs, c, raw.data, raw.size) == 0;
+	if (!c->read)
+		c->parentsz = 0;
+	rawobj_free(&raw);
+	rs->slots[k] = ++rs->n;
+	return rs->n - 1;
+}
+
+static bool
+heap_newer(const struct rcommits *rs, size_t a, size_t b)
+{
+	const struct rcommit *x = &rs->v[rs->heap[a]], *y = &rs->v[rs->heap[b]];
+
+	return x->time != y->time ? x->time > y->time :
+	    rs->heap[a] < rs->heap[b];
+}
+
+static void
+heap_push(struct rcommits *rs, size_t ci)
+{
+	size_t i = rs->heapsz, up, t;
+
+	rs->heap = xreallocarray(rs->heap, rs->heapsz + 1, sizeof(*rs->heap));
+	rs->heap[rs->heapsz++] = ci;
+	while (i > 0 && heap_newer(rs, i, up = (i - 1) / 2)) {
+		t = rs->heap[i], rs->heap[i] = rs->heap[up], rs->heap[up] = t;
+		i = up;
+	}
+}
+
+static size_t
+heap_pop(struct rcommits *rs)
+{
+	size_t top = rs->heap[0], i = 0, l, m, t;
+
+	rs->heap[0] = rs->heap[--rs->heapsz];
+	for (;;) {
+		l = 2 * i + 1;
+		m = i;
+		if (l < rs->heapsz && heap_newer(rs, l, m))
+			m = l;
+		if (l + 1 < rs->heapsz && heap_newer(rs, l + 1, m))
+			m = l + 1;
+		if (m == i)
+			break;
+		t = rs->heap[i], rs->heap[i] = rs->heap[m], rs->heap[m] = t;
+		i = m;
+	}
+	return top;
+}
+
+/*
+ * Every commit reachable from the tip, newest first, its bytes read
+ * without libgit2's hash check (the walk reads each commit it uses,
+ * checked: a damaged one stops the build there). Each commit is found
+ * once, so a damaged one naming a child as its parent is no loop.
+ * Returns 0 or -1.
+ */
+static int
+list_all(struct glproc *gp, struct treediff *td)
+{
+	struct rcommits rs;
+	struct rcommit *c;
+	size_t ci, pi, i;
+	int rc = -1;
+
+	memset(&rs, 0, sizeof(rs));
+	ci = rcommit_get(&rs, gp->repo, &gp->tip);
+	if (!rs.v[ci].read)
+		goto out;
+	heap_push(&rs, ci);
+	while (rs.heapsz > 0 && !stop_asked(gp)) {
+		ci = heap_pop(&rs);
+		pi = SIZE_MAX;
+		for (i = 0; i < rs.v[ci].parentsz; i++) {
+			size_t before = rs.n;
+
+			/* (rcommit_get() may move rs.v and rs.parents.) */
+			pi = rcommit_get(&rs, gp->repo,
+			    &rs.parents[rs.v[ci].parent + i]);
+			if (rs.n > before && rs.v[pi].read)
+				heap_push(&rs, pi);
+		}
+		c = &rs.v[ci];
+		/* Like --no-merges; a shallow clone's last commit is not listed. */
+		if (c->parentsz > 1 || (c->parentsz == 1 && !rs.v[pi].read))
+			continue;
+		if (list_commit(gp, td, &c->id, &c->tree, c->parentsz == 1 ?
+		    &rs.v[pi].tree : NULL) == -1)
+			goto out;
+	}
+	rc = 0;
+out:
+	free(rs.v);
+	free(rs.slots);
+	free(rs.parents);
+	free(rs.heap);
+	return rc;
+}
+
+/*
  * A thread that lists the commits of its range as git log would,
  * comparing each non-merge commit's tree of the folder with its
  * parent's (treediff.h). It stops at the first commit it cannot list,
@@ -410,13 +691,8 @@ native_main(void *arg)
 {
 	struct glproc *gp = arg;
 	struct gitlog *g = gp->g;
-	git_revwalk *rw = NULL;
 	struct treediff *td = NULL;
-	git_commit *c = NULL, *pc = NULL;
-	git_oid id, ct, pt;
-	bool hc, hp = false, stop, ok = false;
-	size_t i;
-	int r;
+	bool ok = false;
 
 	if (git_repository_open_ext(&gp->repo, g->gitdir,
 	    GIT_REPOSITORY_OPEN_NO_SEARCH, NULL) < 0) {
@@ -424,50 +700,8 @@ native_main(void *arg)
 		goto out;
 	}
 	td = treediff_new(gp->repo);
-	if (git_revwalk_new(&rw, gp->repo) < 0 ||
-	    git_revwalk_sorting(rw, GIT_SORT_TIME) < 0 ||
-	    git_revwalk_push(rw, &gp->tip) < 0)
-		goto out;
-	for (i = 0; i < gp->notsz; i++)
-		if (git_revwalk_hide(rw, &gp->not[i]) < 0)
-			goto out;
-	for (;;) {
-		pthread_mutex_lock(&g->lock);
-		stop = gp->stop;
-		pthread_mutex_unlock(&g->lock);
-		if (stop || (r = git_revwalk_next(&id, rw)) == GIT_ITEROVER)
-			break;
-		if (r < 0 || git_commit_lookup(&c, gp->repo, &id) < 0)
-			goto out;
-		/* Like --no-merges; a shallow clone's last commit is not listed. */
-		if (git_commit_parentcount(c) > 1 ||
-		    (git_commit_parentcount(c) == 1 &&
-		    git_commit_parent(&pc, c, 0) < 0)) {
-			git_commit_free(c);
-			c = NULL;
-			continue;
-		}
-		if (treediff_folder(td, git_commit_tree_id(c), g->folder, &ct,
-		    &hc) == -1 || (pc != NULL && treediff_folder(td,
-		    git_commit_tree_id(pc), g->folder, &pt, &hp) == -1))
-			goto out;
-		git_oid_cpy(&gp->cur.id, &id);
-		gp->has_cur = true;
-		if (treediff_run(td, pc != NULL && hp ? &pt : NULL,
-		    hc ? &ct : NULL, tree_seen, gp) == -1 || gp->bad)
-			goto out;
-		proc_list(gp);
-		git_commit_free(pc);
-		git_commit_free(c);
-		pc = NULL;
-		c = NULL;
-		hp = false;
-	}
-	ok = true;
+	ok = (gp->notsz == 0 ? list_all(gp, td) : list_range(gp, td)) == 0;
 out:
-	git_commit_free(pc);
-	git_commit_free(c);
-	git_revwalk_free(rw);
 	treediff_free(td);
 	reader_end(gp, ok);
 	return NULL;

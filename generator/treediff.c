@@ -162,11 +162,17 @@ tent_read(struct tent *e, const char *p, const char *end)
 
 	if (p == end)
 		return 0;
-	while (q < end && *q >= '0' && *q <= '7' && q - p < 7)
-		mode = mode * 8 + (unsigned)(*q++ - '0');
-	if (q == p || q == end || *q != ' ')
-		return -1;
-	q++;
+	/* Most entries are files, mode 100644: no need to read it digit by digit. */
+	if (end - p > 7 && memcmp(p, "100644 ", 7) == 0) {
+		mode = 0100644;
+		q = p + 7;
+	} else {
+		while (q < end && *q >= '0' && *q <= '7' && q - p < 7)
+			mode = mode * 8 + (unsigned)(*q++ - '0');
+		if (q == p || q == end || *q != ' ')
+			return -1;
+		q++;
+	}
 	if ((nul = memchr(q, '\0', (size_t)(end - q))) == NULL || nul == q ||
 	    end - nul < 1 + GIT_OID_RAWSZ)
 		return -1;
