@@ -31,11 +31,18 @@
 #include <string.h>
 #include <unistd.h>
 
+#include <git2.h>
+#include <git2/sys/odb_backend.h>
+
 #include "buf.h"
 #include "gitlog.h"
 #include "rawobj.h"
 #include "treediff.h"
 #include "util.h"
+
+/* renew_repo() after so many commits listed, while trees are this small. */
+#define RENEW_EVERY	32
+#define RENEW_TREE_MAX	(128 << 10)
 
 extern char **environ;
 
@@ -100,8 +107,13 @@ raw_ids(const char *raw, git_oid *old_id, git_oid *new_id, char *status)
 {
 	const char *p = raw + 1;
 
-	/* Skip the two modes. */
-	if ((p = strchr(p, ' ')) == NULL || (p = strchr(p + 1, ' ')) == NULL)
+	/*
+	 * Skip the two modes. A folder's is never listed (-r), but for a
+	 * name with a slash in it, which git fsck refuses.
+	 */
+	if (strncmp(p, "040000 ", 7) == 0 ||
+	    (p = strchr(p, ' ')) == NULL || strncmp(p + 1, "040000 ", 7) == 0 ||
+	    (p = strchr(p + 1, ' ')) == NULL)
 		return -1;
 	p++;
 	if (strlen(p) < 2 * GIT_OID_HEXSZ + 3 ||
@@ -400,6 +412,52 @@ tree_seen(void *arg, char st, const char *path, const git_oid *old_id,
 }
 
 /*
+ * Reads repo's packs through a backend of its own, first: libgit2 shares
+ * an open pack, and its cache of delta bases (up to 16 MiB, filled with
+ * trees as they are compared), between every handle that opened it by
+ * the same path. Named otherwise ("objects/./pack"), the packs this
+ * thread opens, and their caches, are freed with its handle.
+ */
+static void
+own_packs(git_repository *repo)
+{
+	git_odb *odb = NULL;
+	git_odb_backend *be = NULL;
+	char *dir = xasprintf("%sobjects/.", git_repository_path(repo));
+
+	if (git_repository_odb(&odb, repo) == 0 &&
+	    git_odb_backend_pack(&be, dir) == 0 &&
+	    git_odb_add_backend(odb, be, 3) < 0)
+		be->free(be);
+	git_odb_free(odb);
+	free(dir);
+}
+
+/*
+ * Opens the thread's repository handle again, which empties libgit2's
+ * cache of delta bases (own_packs()). Reading newest first, the bases
+ * that serve are the last few; the cache fills to its 16 MiB all the
+ * same, which is much of a small register's build. Rebuilding a tree
+ * from its chain of deltas after that is cheap while trees are small;
+ * RENEW_TREE_MAX says how small. Returns 0, or -1 when it cannot be
+ * opened.
+ */
+static int
+renew_repo(struct glproc *gp, struct treediff *td)
+{
+	treediff_set_repo(td, NULL);
+	git_repository_free(gp->repo);
+	if (git_repository_open_ext(&gp->repo, gp->g->gitdir,
+	    GIT_REPOSITORY_OPEN_NO_SEARCH, NULL) < 0) {
+		gp->repo = NULL;
+		return -1;
+	}
+	own_packs(gp->repo);
+	treediff_set_repo(td, gp->repo);
+	return 0;
+}
+
+/*
  * Lists commit `id`, whose tree is `tree`, with what changed below the
  * folder since the tree `ptree` of its one parent (NULL: none, a root
  * commit). Returns 0, or -1 when the trees cannot be compared.
@@ -436,47 +494,6 @@ stop_asked(struct glproc *gp)
 	return stop;
 }
 
-/* The commits of a range, with libgit2's walk. Returns 0 or -1. */
-static int
-list_range(struct glproc *gp, struct treediff *td)
-{
-	git_revwalk *rw = NULL;
-	git_commit *c = NULL, *pc = NULL;
-	git_oid id;
-	size_t i;
-	int r, rc = -1;
-
-	if (git_revwalk_new(&rw, gp->repo) < 0 ||
-	    git_revwalk_sorting(rw, GIT_SORT_TIME) < 0 ||
-	    git_revwalk_push(rw, &gp->tip) < 0)
-		goto out;
-	for (i = 0; i < gp->notsz; i++)
-		if (git_revwalk_hide(rw, &gp->not[i]) < 0)
-			goto out;
-	while (!stop_asked(gp) &&
-	    (r = git_revwalk_next(&id, rw)) != GIT_ITEROVER) {
-		if (r < 0 || git_commit_lookup(&c, gp->repo, &id) < 0)
-			goto out;
-		/* Like --no-merges; a shallow clone's last commit is not listed. */
-		if (git_commit_parentcount(c) <= 1 &&
-		    (git_commit_parentcount(c) == 0 ||
-		    git_commit_parent(&pc, c, 0) == 0) &&
-		    list_commit(gp, td, &id, git_commit_tree_id(c),
-		    pc != NULL ? git_commit_tree_id(pc) : NULL) == -1)
-			goto out;
-		git_commit_free(pc);
-		git_commit_free(c);
-		pc = NULL;
-		c = NULL;
-	}
-	rc = 0;
-out:
-	git_commit_free(pc);
-	git_commit_free(c);
-	git_revwalk_free(rw);
-	return rc;
-}
-
 /* A commit found by list_all(). */
 struct rcommit {
 	git_oid		 id;
@@ -485,6 +502,8 @@ struct rcommit {
 	size_t		 parent;	/* the first one's index in parents */
 	size_t		 parentsz;
 	bool		 read;		/* its bytes could be read */
+	bool		 hidden;	/* reachable from a commit not to list */
+	bool		 queued;	/* in the heap */
 };
 
 struct rcommits {
@@ -496,6 +515,7 @@ struct rcommits {
 	size_t		 parentsz;
 	size_t		*heap;		/* to list, newest first */
 	size_t		 heapsz;
+	size_t		 live;		/* in the heap and not hidden */
 };
 
 /*
@@ -602,6 +622,8 @@ heap_push(struct rcommits *rs, size_t ci)
 {
 	size_t i = rs->heapsz, up, t;
 
+	rs->v[ci].queued = true;
+	rs->live += !rs->v[ci].hidden;
 	rs->heap = xreallocarray(rs->heap, rs->heapsz + 1, sizeof(*rs->heap));
 	rs->heap[rs->heapsz++] = ci;
 	while (i > 0 && heap_newer(rs, i, up = (i - 1) / 2)) {
@@ -628,47 +650,76 @@ heap_pop(struct rcommits *rs)
 		t = rs->heap[i], rs->heap[i] = rs->heap[m], rs->heap[m] = t;
 		i = m;
 	}
+	rs->v[top].queued = false;
+	rs->live -= !rs->v[top].hidden;
 	return top;
 }
 
+/* Marks commit ci as reachable from a commit not to list. */
+static void
+hide(struct rcommits *rs, size_t ci)
+{
+	if (rs->v[ci].hidden)
+		return;
+	rs->v[ci].hidden = true;
+	if (rs->v[ci].queued)
+		rs->live--;
+}
+
 /*
- * Every commit reachable from the tip, newest first, its bytes read
- * without libgit2's hash check (the walk reads each commit it uses,
- * checked: a damaged one stops the build there). Each commit is found
- * once, so a damaged one naming a child as its parent is no loop.
- * Returns 0 or -1.
+ * The commits reachable from the tip and from none of gp->not, newest
+ * first by committer time, from their bytes read without libgit2's hash
+ * check (the walk reads each commit it uses through libgit2, checked: a
+ * damaged one stops the build there). A commit is taken from the heap
+ * once, so a damaged one naming a child as its parent is no loop; the
+ * walk ends when every commit left is one not to list. A commit listed
+ * that was not to be (committer times out of order) only costs time: the
+ * walk never asks for it. Returns 0 or -1.
  */
 static int
 list_all(struct glproc *gp, struct treediff *td)
 {
 	struct rcommits rs;
 	struct rcommit *c;
-	size_t ci, pi, i;
+	size_t ci, pi, i, before, listed = 0;
 	int rc = -1;
 
 	memset(&rs, 0, sizeof(rs));
+	for (i = 0; i < gp->notsz; i++) {
+		ci = rcommit_get(&rs, gp->repo, &gp->not[i]);
+		hide(&rs, ci);
+		if (rs.v[ci].read && !rs.v[ci].queued)
+			heap_push(&rs, ci);
+	}
 	ci = rcommit_get(&rs, gp->repo, &gp->tip);
 	if (!rs.v[ci].read)
 		goto out;
-	heap_push(&rs, ci);
-	while (rs.heapsz > 0 && !stop_asked(gp)) {
+	if (!rs.v[ci].queued)
+		heap_push(&rs, ci);
+	while (rs.live > 0 && !stop_asked(gp)) {
 		ci = heap_pop(&rs);
 		pi = SIZE_MAX;
 		for (i = 0; i < rs.v[ci].parentsz; i++) {
-			size_t before = rs.n;
-
 			/* (rcommit_get() may move rs.v and rs.parents.) */
+			before = rs.n;
 			pi = rcommit_get(&rs, gp->repo,
 			    &rs.parents[rs.v[ci].parent + i]);
+			if (rs.v[ci].hidden)
+				hide(&rs, pi);
 			if (rs.n > before && rs.v[pi].read)
 				heap_push(&rs, pi);
 		}
 		c = &rs.v[ci];
 		/* Like --no-merges; a shallow clone's last commit is not listed. */
-		if (c->parentsz > 1 || (c->parentsz == 1 && !rs.v[pi].read))
+		if (c->hidden || c->parentsz > 1 ||
+		    (c->parentsz == 1 && !rs.v[pi].read))
 			continue;
 		if (list_commit(gp, td, &c->id, &c->tree, c->parentsz == 1 ?
 		    &rs.v[pi].tree : NULL) == -1)
+			goto out;
+		if (++listed % RENEW_EVERY == 0 &&
+		    treediff_largest(td) <= RENEW_TREE_MAX &&
+		    renew_repo(gp, td) == -1)
 			goto out;
 	}
 	rc = 0;
@@ -699,8 +750,9 @@ native_main(void *arg)
 		gp->repo = NULL;
 		goto out;
 	}
+	own_packs(gp->repo);
 	td = treediff_new(gp->repo);
-	ok = (gp->notsz == 0 ? list_all(gp, td) : list_range(gp, td)) == 0;
+	ok = list_all(gp, td) == 0;
 out:
 	treediff_free(td);
 	reader_end(gp, ok);
@@ -716,10 +768,11 @@ child_env(void)
 
 	while (environ[n] != NULL)
 		n++;
-	env = xcalloc(n + 4, sizeof(char *));
+	env = xcalloc(n + 5, sizeof(char *));
 	for (i = 0; i < n; i++)
 		if (strncmp(environ[i], "GIT_", 4) != 0)
 			env[k++] = environ[i];
+	env[k++] = "GIT_NO_REPLACE_OBJECTS=1";
 	env[k++] = "GIT_CONFIG_NOSYSTEM=1";
 	env[k++] = "GIT_CONFIG_GLOBAL=/dev/null";
 	env[k++] = "LC_ALL=C";
@@ -741,6 +794,7 @@ proc_start(struct glproc *gp, const char *gitdir, const char *tip,
 		"-c", "core.quotePath=false", "log", "--no-renames", "--raw",
 		"-z", "--no-abbrev", "--root", "--no-merges", "--no-relative",
 		"--no-show-signature", "--no-ext-diff", "--no-textconv",
+		"--ignore-submodules=none",
 		"--no-mailmap", "--format=%H"
 	};
 	struct gitlog *g = gp->g;

@@ -53,6 +53,7 @@
 #include "record.h"
 #include "rawobj.h"
 #include "recqueue.h"
+#include "treediff.h"
 #include "util.h"
 
 /* Commits of the graph, in the order they are found. */
@@ -1777,51 +1778,27 @@ out:
 }
 
 /*
- * Whether the content folder's tree in HEAD, and every tree right below
- * it, can stay in libgit2's cache of delta bases (PACK_CACHE_MAX), as
- * the pack's headers give their sizes. Deeper trees are not weighed.
+ * Whether the content folder's tree in the commit built, and every tree
+ * below it, can stay in libgit2's cache of delta bases (PACK_CACHE_MAX),
+ * as the object stores give their sizes.
  */
 static bool
 trees_fit(struct history *h)
 {
+	struct treediff *td = treediff_new(h->repo);
 	git_commit *c = NULL;
-	git_tree *folder = NULL;
-	git_tree_entry *e = NULL;
-	const git_tree_entry *te;
-	git_odb *odb = NULL;
-	git_object_t type;
-	git_oid id;
-	size_t len, i, n;
-	bool fit = false;
+	char *folder = xasprintf("%scontent/", h->prefix);
+	git_oid id, tree;
+	bool found = false, fit = false;
 
-	if (git_oid_fromstr(&id, h->head) < 0 ||
-	    git_repository_odb(&odb, h->repo) < 0 ||
-	    git_commit_lookup(&c, h->repo, &id) < 0)
-		goto out;
-	if (folder_entry(h, c, "", &e) == -1)
-		goto out;
-	if (e == NULL) {
-		fit = true;
-		goto out;
-	}
-	if (git_odb_read_header(&len, &type, odb, git_tree_entry_id(e)) < 0 ||
-	    len > PACK_CACHE_MAX ||
-	    git_tree_lookup(&folder, h->repo, git_tree_entry_id(e)) < 0)
-		goto out;
-	n = git_tree_entrycount(folder);
-	for (i = 0; i < n; i++) {
-		te = git_tree_entry_byindex(folder, i);
-		if (git_tree_entry_type(te) == GIT_OBJECT_TREE &&
-		    (git_odb_read_header(&len, &type, odb,
-		    git_tree_entry_id(te)) < 0 || len > PACK_CACHE_MAX))
-			goto out;
-	}
-	fit = true;
-out:
-	git_tree_free(folder);
-	git_tree_entry_free(e);
+	if (git_oid_fromstr(&id, h->head) == 0 &&
+	    git_commit_lookup(&c, h->repo, &id) == 0 &&
+	    treediff_folder(td, git_commit_tree_id(c), folder, &tree,
+	    &found) == 0)
+		fit = !found || treediff_fits(td, &tree, PACK_CACHE_MAX) == 1;
 	git_commit_free(c);
-	git_odb_free(odb);
+	treediff_free(td);
+	free(folder);
 	return fit;
 }
 

@@ -38,6 +38,7 @@ struct treediff {
 	struct tslot	*slots;
 	size_t		 slotsz;
 	uint64_t	 clock;
+	size_t		 largest;	/* the largest tree read */
 	struct buf	 path;		/* of the folders being compared */
 	unsigned	 depth;
 	unsigned	 visits;
@@ -63,6 +64,25 @@ treediff_new(git_repository *repo)
 	td->repo = repo;
 	buf_init(&td->path);
 	return td;
+}
+
+void
+treediff_set_repo(struct treediff *td, git_repository *repo)
+{
+	size_t i;
+
+	for (i = 0; i < td->slotsz; i++)
+		if (td->slots[i].full) {
+			rawobj_free(&td->slots[i].obj);
+			td->slots[i].full = false;
+		}
+	td->repo = repo;
+}
+
+size_t
+treediff_largest(const struct treediff *td)
+{
+	return td->largest;
 }
 
 void
@@ -117,6 +137,8 @@ tree_get(struct treediff *td, const git_oid *id)
 	}
 	git_oid_cpy(&s->id, id);
 	s->full = true;
+	if (s->obj.size > td->largest)
+		td->largest = s->obj.size;
 	s->refs = 1;
 	s->used = ++td->clock;
 	return (long)v;
@@ -167,7 +189,7 @@ tent_read(struct tent *e, const char *p, const char *end)
 		mode = 0100644;
 		q = p + 7;
 	} else {
-		while (q < end && *q >= '0' && *q <= '7' && q - p < 7)
+		while (q < end && *q >= '0' && *q <= '7' && q - p < 10)
 			mode = mode * 8 + (unsigned)(*q++ - '0');
 		if (q == p || q == end || *q != ' ')
 			return -1;
@@ -182,6 +204,12 @@ tent_read(struct tent *e, const char *p, const char *end)
 	e->id = (const git_oid *)(nul + 1);
 	e->len = (size_t)(nul + 1 + GIT_OID_RAWSZ - p);
 	return 1;
+}
+
+static bool
+has_slash(const struct tent *e)
+{
+	return memchr(e->name, '/', e->namelen) != NULL;
 }
 
 /* git's order: by name, a folder's as if it ended in '/'. */
@@ -331,7 +359,12 @@ compare(struct treediff *td, const git_oid *old_id, const git_oid *new_id)
 			hy = tent_read(&y, b, be);
 			continue;
 		}
-		if (hx < 0 || hy < 0)
+		/*
+		 * A name with a slash (git fsck refuses it) would pass for a
+		 * path in a folder: the walk compares that commit itself.
+		 */
+		if (hx < 0 || hy < 0 || (hx > 0 && has_slash(&x)) ||
+		    (hy > 0 && has_slash(&y)))
 			goto out;
 		c = hx == 0 ? 1 : hy == 0 ? -1 : tent_cmp(&x, &y);
 		if (c < 0) {
@@ -407,4 +440,53 @@ treediff_folder(struct treediff *td, const git_oid *root, const char *folder,
 	git_oid_cpy(out, &id);
 	*found = true;
 	return 0;
+}
+
+static int
+fits(struct treediff *td, git_odb *odb, const git_oid *id, size_t limit)
+{
+	git_object_t type;
+	struct tent e;
+	const char *at, *end;
+	size_t len;
+	long si;
+	int r, rc = 1;
+
+	if (td->depth >= TREE_DEPTH || td->visits >= TREE_VISITS)
+		return -1;
+	if (git_odb_read_header(&len, &type, odb, id) < 0)
+		return -1;
+	if (len > limit)
+		return 0;
+	if ((si = tree_get(td, id)) == -1)
+		return -1;
+	td->depth++;
+	td->visits++;
+	at = td->slots[si].obj.data;
+	end = at + td->slots[si].obj.size;
+	while (rc == 1 && (r = tent_read(&e, at, end)) > 0) {
+		if (tent_is_dir(&e))
+			rc = fits(td, odb, e.id, limit);
+		at += e.len;
+	}
+	if (rc == 1 && r < 0)
+		rc = -1;
+	td->depth--;
+	tree_put(td, si);
+	return rc;
+}
+
+int
+treediff_fits(struct treediff *td, const git_oid *tree, size_t limit)
+{
+	git_odb *odb;
+	int rc;
+
+	if (git_repository_odb(&odb, td->repo) < 0)
+		return -1;
+	td->depth = 0;
+	td->visits = 0;
+	rc = fits(td, odb, tree, limit);
+	git_odb_free(odb);
+	return rc;
 }

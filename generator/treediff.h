@@ -35,6 +35,10 @@ typedef void	(*treediff_fn)(void *arg, char status, const char *path,
 
 struct treediff	*treediff_new(git_repository *);
 void		 treediff_free(struct treediff *);
+/* Forgets the trees kept (none may be in use) and reads from repo now. */
+void		 treediff_set_repo(struct treediff *, git_repository *);
+/* The size of the largest tree read so far. */
+size_t		 treediff_largest(const struct treediff *);
 
 /*
  * Sets *out to the id of the tree at `folder` ("content/", "a/content/")
@@ -55,5 +59,14 @@ int		 treediff_folder(struct treediff *, const git_oid *root,
  */
 int		 treediff_run(struct treediff *, const git_oid *old_tree,
 		    const git_oid *new_tree, treediff_fn fn, void *arg);
+
+/*
+ * Whether the tree `tree` and every tree below it are at most `limit`
+ * bytes, as the object stores' headers give their sizes (a tree is read
+ * only when it is no larger). Returns 1, 0, or -1 when a tree cannot be
+ * read or is damaged.
+ */
+int		 treediff_fits(struct treediff *, const git_oid *tree,
+		    size_t limit);
 
 #endif

@@ -306,3 +306,66 @@ test_treediff__as_git_diff_tree(void)
 	CHECK_INT(system(cmd), 0);
 	free(cmd);
 }
+
+/* Writes a tree of one entry, "MODE NAME" and id. */
+static void
+one_entry(git_odb *odb, git_oid *out, const char *mode, const char *name,
+    const git_oid *id)
+{
+	struct buf b = BUF_INIT;
+
+	buf_printf(&b, "%s %s", mode, name);
+	buf_putc(&b, '\0');
+	buf_put(&b, id->id, GIT_OID_RAWSZ);
+	CHECK_INT(git_odb_write(out, odb, b.ptr, b.len, GIT_OBJECT_TREE), 0);
+	buf_release(&b);
+}
+
+/*
+ * What git fsck refuses: a name with a slash is not compared (the walk
+ * reads that commit with libgit2); a mode with leading zeros is read as
+ * git reads it.
+ */
+void
+test_treediff__odd_entries(void)
+{
+	char tmpl[] = "/tmp/docket-unit-XXXXXX", *dir, *cmd;
+	git_repository *repo = NULL;
+	git_odb *odb = NULL;
+	struct treediff *td;
+	struct buf got = BUF_INIT, want = BUF_INIT;
+	git_oid b0, b1, plain, slash, zeros;
+
+	if ((dir = mkdtemp(tmpl)) == NULL) {
+		CHECK(!"mkdtemp");
+		return;
+	}
+	cmd = xasprintf("cd '%s' && git init -q . >/dev/null 2>&1", dir);
+	CHECK_INT(system(cmd), 0);
+	free(cmd);
+	git_libgit2_init();
+	CHECK_INT(git_repository_open(&repo, dir), 0);
+	CHECK_INT(git_repository_odb(&odb, repo), 0);
+	CHECK_INT(git_odb_write(&b0, odb, "a\n", 2, GIT_OBJECT_BLOB), 0);
+	CHECK_INT(git_odb_write(&b1, odb, "b\n", 2, GIT_OBJECT_BLOB), 0);
+	one_entry(odb, &plain, "100644", "vendors", &b0);
+	one_entry(odb, &slash, "100644", "vendors/a.xml", &b1);
+	one_entry(odb, &zeros, "00100644", "vendors", &b1);
+	td = treediff_new(repo);
+	CHECK_INT(treediff_run(td, &plain, &slash, told, &got), -1);
+	CHECK_INT(treediff_run(td, &slash, &plain, told, &got), -1);
+	buf_truncate(&got, 0);
+	CHECK_INT(treediff_run(td, &plain, &zeros, told, &got), 0);
+	git_lists(&want, dir, &plain, &zeros);
+	CHECK(want.len > 0);
+	CHECK(got.len == want.len && memcmp(got.ptr, want.ptr, got.len) == 0);
+	treediff_free(td);
+	git_odb_free(odb);
+	git_repository_free(repo);
+	git_libgit2_shutdown();
+	buf_release(&got);
+	buf_release(&want);
+	cmd = xasprintf("rm -rf '%s'", dir);
+	CHECK_INT(system(cmd), 0);
+	free(cmd);
+}
