@@ -423,7 +423,7 @@ own_packs(git_repository *repo)
 {
 	git_odb *odb = NULL;
 	git_odb_backend *be = NULL;
-	char *dir = xasprintf("%sobjects/.", git_repository_path(repo));
+	char *dir = xasprintf("%sobjects/.", git_repository_commondir(repo));
 
 	if (git_repository_odb(&odb, repo) == 0 &&
 	    git_odb_backend_pack(&be, dir) == 0 &&
@@ -504,6 +504,7 @@ struct rcommit {
 	bool		 read;		/* its bytes could be read */
 	bool		 hidden;	/* reachable from a commit not to list */
 	bool		 queued;	/* in the heap */
+	bool		 taken;		/* taken from the heap */
 };
 
 struct rcommits {
@@ -651,19 +652,47 @@ heap_pop(struct rcommits *rs)
 		i = m;
 	}
 	rs->v[top].queued = false;
+	rs->v[top].taken = true;
 	rs->live -= !rs->v[top].hidden;
 	return top;
 }
 
-/* Marks commit ci as reachable from a commit not to list. */
+/*
+ * Marks commit ci as reachable from a commit not to list, and the
+ * parents of those already taken from the heap, as git marks them.
+ */
 static void
-hide(struct rcommits *rs, size_t ci)
+hide(struct rcommits *rs, git_repository *repo, size_t ci)
 {
-	if (rs->v[ci].hidden)
-		return;
-	rs->v[ci].hidden = true;
-	if (rs->v[ci].queued)
-		rs->live--;
+	size_t *stack = NULL, n = 0, i, pi, before;
+
+	stack = xreallocarray(stack, n + 1, sizeof(*stack));
+	stack[n++] = ci;
+	while (n > 0) {
+		ci = stack[--n];
+		if (rs->v[ci].hidden)
+			continue;
+		rs->v[ci].hidden = true;
+		if (rs->v[ci].queued)
+			rs->live--;
+		if (!rs->v[ci].taken)
+			continue;
+		for (i = 0; i < rs->v[ci].parentsz; i++) {
+			/* (rcommit_get() may move rs->v and rs->parents.) */
+			before = rs->n;
+			pi = rcommit_get(rs, repo,
+			    &rs->parents[rs->v[ci].parent + i]);
+			if (rs->n > before) {
+				rs->v[pi].hidden = true;
+				if (rs->v[pi].read)
+					heap_push(rs, pi);
+				continue;
+			}
+			stack = xreallocarray(stack, n + 1, sizeof(*stack));
+			stack[n++] = pi;
+		}
+	}
+	free(stack);
 }
 
 /*
@@ -682,12 +711,13 @@ list_all(struct glproc *gp, struct treediff *td)
 	struct rcommits rs;
 	struct rcommit *c;
 	size_t ci, pi, i, before, listed = 0;
+	bool fresh;
 	int rc = -1;
 
 	memset(&rs, 0, sizeof(rs));
 	for (i = 0; i < gp->notsz; i++) {
 		ci = rcommit_get(&rs, gp->repo, &gp->not[i]);
-		hide(&rs, ci);
+		hide(&rs, gp->repo, ci);
 		if (rs.v[ci].read && !rs.v[ci].queued)
 			heap_push(&rs, ci);
 	}
@@ -704,9 +734,10 @@ list_all(struct glproc *gp, struct treediff *td)
 			before = rs.n;
 			pi = rcommit_get(&rs, gp->repo,
 			    &rs.parents[rs.v[ci].parent + i]);
+			fresh = rs.n > before;
 			if (rs.v[ci].hidden)
-				hide(&rs, pi);
-			if (rs.n > before && rs.v[pi].read)
+				hide(&rs, gp->repo, pi);
+			if (fresh && rs.v[pi].read)
 				heap_push(&rs, pi);
 		}
 		c = &rs.v[ci];
@@ -714,9 +745,14 @@ list_all(struct glproc *gp, struct treediff *td)
 		if (c->hidden || c->parentsz > 1 ||
 		    (c->parentsz == 1 && !rs.v[pi].read))
 			continue;
+		/* A commit that cannot be compared is left to the walk. */
 		if (list_commit(gp, td, &c->id, &c->tree, c->parentsz == 1 ?
-		    &rs.v[pi].tree : NULL) == -1)
-			goto out;
+		    &rs.v[pi].tree : NULL) == -1) {
+			gitlog_deltas_free(gp->cur.deltas, gp->cur.deltasz);
+			memset(&gp->cur, 0, sizeof(gp->cur));
+			gp->has_cur = false;
+			gp->bad = false;
+		}
 		if (++listed % RENEW_EVERY == 0 &&
 		    treediff_largest(td) <= RENEW_TREE_MAX &&
 		    renew_repo(gp, td) == -1)
@@ -768,11 +804,12 @@ child_env(void)
 
 	while (environ[n] != NULL)
 		n++;
-	env = xcalloc(n + 5, sizeof(char *));
+	env = xcalloc(n + 6, sizeof(char *));
 	for (i = 0; i < n; i++)
 		if (strncmp(environ[i], "GIT_", 4) != 0)
 			env[k++] = environ[i];
 	env[k++] = "GIT_NO_REPLACE_OBJECTS=1";
+	env[k++] = "GIT_GRAFT_FILE=/dev/null";
 	env[k++] = "GIT_CONFIG_NOSYSTEM=1";
 	env[k++] = "GIT_CONFIG_GLOBAL=/dev/null";
 	env[k++] = "LC_ALL=C";

@@ -767,7 +767,7 @@ file_new(struct walk *w, const char *path)
 {
 	struct history *h = w->h;
 	struct hist_file *f;
-	size_t i;
+	size_t i, seen;
 
 	h->files = xreallocarray(h->files, h->filesz + 1, sizeof(*h->files));
 	i = h->filesz++;
@@ -775,8 +775,7 @@ file_new(struct walk *w, const char *path)
 	memset(f, 0, sizeof(*f));
 	f->path = xstrdup(path);
 	w->top = xreallocarray(w->top, h->filesz, sizeof(*w->top));
-	w->top[i] = !pathmap_get(&w->ever, path, &i);
-	i = h->filesz - 1;
+	w->top[i] = !pathmap_get(&w->ever, path, &seen);
 	pathmap_set(&w->ever, path, 0);
 	pathmap_set(&w->paths, path, i);
 	return i;

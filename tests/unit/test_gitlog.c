@@ -383,21 +383,3 @@ test_gitlog__pairs_renames_as_it_reads(void)
 	free(cmd);
 	free(gitdir);
 }
-
-/* Freed at once, a thread listing the commits stops and is joined. */
-void
-test_gitlog__free_stops_threads(void)
-{
-	struct fixture f;
-	struct gitlog *g;
-
-	if (fixture_make(&f, "exit 1", false) == -1)
-		return;
-	git_libgit2_init();
-	g = gitlog_start(f.gitdir, f.head, NULL, NULL, 0, "content/", true,
-	    NULL);
-	CHECK(g != NULL);
-	gitlog_free(g);
-	git_libgit2_shutdown();
-	fixture_release(&f);
-}
