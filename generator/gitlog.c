@@ -741,7 +741,7 @@ list_all(struct glproc *gp, struct treediff *td)
 				heap_push(&rs, pi);
 		}
 		c = &rs.v[ci];
-		/* Like --no-merges; a shallow clone's last commit is not listed. */
+		/* As --no-merges; not a shallow clone's last commit. */
 		if (c->hidden || c->parentsz > 1 ||
 		    (c->parentsz == 1 && !rs.v[pi].read))
 			continue;
@@ -770,8 +770,9 @@ out:
 /*
  * A thread that lists the commits of its range as git log would,
  * comparing each non-merge commit's tree of the folder with its
- * parent's (treediff.h). It stops at the first commit it cannot list,
- * and the walk reads that one and the rest of the range with libgit2.
+ * parent's (treediff.h). A commit it cannot compare is not listed, and
+ * the walk compares it with libgit2; when the commits themselves cannot
+ * be read, the thread stops, and the walk reads the rest likewise.
  */
 static void *
 native_main(void *arg)

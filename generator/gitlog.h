@@ -66,7 +66,7 @@ int		 gitlog_finish(struct gitlog *);
  * otherwise. Waits until a lister has listed the commit, or every one
  * has ended. Returns false when none listed the commit: a git process
  * that failed lists only the commits it wrote in full before the one it
- * was writing, a thread the ones before the first it could not list.
+ * was writing, a thread none it could not compare.
  */
 bool		 gitlog_get(struct gitlog *, const git_oid *commit,
 		    struct gl_delta **out, size_t *outsz, bool *paired);

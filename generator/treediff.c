@@ -184,7 +184,7 @@ tent_read(struct tent *e, const char *p, const char *end)
 
 	if (p == end)
 		return 0;
-	/* Most entries are files, mode 100644: no need to read it digit by digit. */
+	/* Most entries are files of mode 100644: read at a glance. */
 	if (end - p > 7 && memcmp(p, "100644 ", 7) == 0) {
 		mode = 0100644;
 		q = p + 7;
@@ -222,8 +222,10 @@ tent_cmp(const struct tent *a, const struct tent *b)
 
 	if ((c = memcmp(a->name, b->name, n)) != 0)
 		return c;
-	ca = a->namelen > n ? (unsigned char)a->name[n] : tent_is_dir(a) ? '/' : 0;
-	cb = b->namelen > n ? (unsigned char)b->name[n] : tent_is_dir(b) ? '/' : 0;
+	ca = a->namelen > n ? (unsigned char)a->name[n] :
+	    tent_is_dir(a) ? '/' : 0;
+	cb = b->namelen > n ? (unsigned char)b->name[n] :
+	    tent_is_dir(b) ? '/' : 0;
 	return (int)ca - (int)cb;
 }
 
