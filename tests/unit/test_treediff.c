@@ -225,32 +225,64 @@ git_lists(struct buf *out, const char *dir, const git_oid *a,
 	free(cmd);
 }
 
-void
-test_treediff__as_git_diff_tree(void)
-{
-	char tmpl[] = "/tmp/docket-unit-XXXXXX", *dir, *cmd;
-	git_repository *repo = NULL;
-	git_odb *odb = NULL;
-	struct treediff *td;
-	struct node root;
-	git_oid *ids = xcalloc(TREES, sizeof(*ids));
-	struct buf got = BUF_INIT, want = BUF_INIT;
-	size_t i, j, mismatches = 0, changes = 0;
+/* An empty repository in a new folder; NULL when none could be made. */
+struct scratch {
+	char		 tmpl[32];
+	char		*dir;
+	git_repository	*repo;
+	git_odb		*odb;
+};
 
-	if ((dir = mkdtemp(tmpl)) == NULL) {
+static int
+scratch_make(struct scratch *sc)
+{
+	char *cmd;
+
+	memset(sc, 0, sizeof(*sc));
+	strcpy(sc->tmpl, "/tmp/docket-unit-XXXXXX");
+	if ((sc->dir = mkdtemp(sc->tmpl)) == NULL) {
 		CHECK(!"mkdtemp");
-		return;
+		return -1;
 	}
-	cmd = xasprintf("cd '%s' && git init -q . >/dev/null 2>&1", dir);
+	cmd = xasprintf("cd '%s' && git init -q . >/dev/null 2>&1", sc->dir);
 	CHECK_INT(system(cmd), 0);
 	free(cmd);
 	git_libgit2_init();
-	CHECK_INT(git_repository_open(&repo, dir), 0);
-	CHECK_INT(git_repository_odb(&odb, repo), 0);
+	CHECK_INT(git_repository_open(&sc->repo, sc->dir), 0);
+	CHECK_INT(git_repository_odb(&sc->odb, sc->repo), 0);
+	return sc->odb != NULL ? 0 : -1;
+}
+
+static void
+scratch_release(struct scratch *sc)
+{
+	char *cmd;
+
+	git_odb_free(sc->odb);
+	git_repository_free(sc->repo);
+	git_libgit2_shutdown();
+	cmd = xasprintf("rm -rf '%s'", sc->dir);
+	CHECK_INT(system(cmd), 0);
+	free(cmd);
+}
+
+void
+test_treediff__as_git_diff_tree(void)
+{
+	struct scratch sc;
+	struct treediff *td;
+	struct node root;
+	git_oid *ids;
+	struct buf got = BUF_INIT, want = BUF_INIT;
+	size_t i, j, mismatches = 0, changes = 0;
+
+	if (scratch_make(&sc) == -1)
+		return;
+	ids = xcalloc(TREES, sizeof(*ids));
 	for (i = 0; i < NELEM(blobs); i++) {
 		char text[16];
 		snprintf(text, sizeof(text), "text %zu\n", i);
-		CHECK_INT(git_odb_write(&blobs[i], odb, text, strlen(text),
+		CHECK_INT(git_odb_write(&blobs[i], sc.odb, text, strlen(text),
 		    GIT_OBJECT_BLOB), 0);
 	}
 	memset(&root, 0, sizeof(root));
@@ -265,9 +297,9 @@ test_treediff__as_git_diff_tree(void)
 		} else
 			for (j = 0, rng += i; j < 1 + rnd(4); j++)
 				node_mutate(&root, 3);
-		node_write(odb, &root, &ids[i]);
+		node_write(sc.odb, &root, &ids[i]);
 	}
-	td = treediff_new(repo);
+	td = treediff_new(sc.repo);
 	for (i = 0; i + 1 < TREES; i++) {
 		for (j = 0; j < 2; j++) {
 			const git_oid *a = &ids[i + j], *b = &ids[i + 1 - j];
@@ -275,7 +307,7 @@ test_treediff__as_git_diff_tree(void)
 			buf_truncate(&got, 0);
 			buf_truncate(&want, 0);
 			CHECK_INT(treediff_run(td, a, b, told, &got), 0);
-			git_lists(&want, dir, a, b);
+			git_lists(&want, sc.dir, a, b);
 			changes += want.len > 0;
 			if (got.len != want.len ||
 			    memcmp(got.ptr, want.ptr, got.len) != 0) {
@@ -296,15 +328,10 @@ test_treediff__as_git_diff_tree(void)
 	CHECK(got.len > 0 && got.ptr[0] == 'A');
 	treediff_free(td);
 	node_free(&root);
-	git_odb_free(odb);
-	git_repository_free(repo);
-	git_libgit2_shutdown();
 	buf_release(&got);
 	buf_release(&want);
 	free(ids);
-	cmd = xasprintf("rm -rf '%s'", dir);
-	CHECK_INT(system(cmd), 0);
-	free(cmd);
+	scratch_release(&sc);
 }
 
 /* Writes a tree of one entry, "MODE NAME" and id. */
@@ -329,43 +356,28 @@ one_entry(git_odb *odb, git_oid *out, const char *mode, const char *name,
 void
 test_treediff__odd_entries(void)
 {
-	char tmpl[] = "/tmp/docket-unit-XXXXXX", *dir, *cmd;
-	git_repository *repo = NULL;
-	git_odb *odb = NULL;
+	struct scratch sc;
 	struct treediff *td;
 	struct buf got = BUF_INIT, want = BUF_INIT;
 	git_oid b0, b1, plain, slash, zeros;
 
-	if ((dir = mkdtemp(tmpl)) == NULL) {
-		CHECK(!"mkdtemp");
+	if (scratch_make(&sc) == -1)
 		return;
-	}
-	cmd = xasprintf("cd '%s' && git init -q . >/dev/null 2>&1", dir);
-	CHECK_INT(system(cmd), 0);
-	free(cmd);
-	git_libgit2_init();
-	CHECK_INT(git_repository_open(&repo, dir), 0);
-	CHECK_INT(git_repository_odb(&odb, repo), 0);
-	CHECK_INT(git_odb_write(&b0, odb, "a\n", 2, GIT_OBJECT_BLOB), 0);
-	CHECK_INT(git_odb_write(&b1, odb, "b\n", 2, GIT_OBJECT_BLOB), 0);
-	one_entry(odb, &plain, "100644", "vendors", &b0);
-	one_entry(odb, &slash, "100644", "vendors/a.xml", &b1);
-	one_entry(odb, &zeros, "00100644", "vendors", &b1);
-	td = treediff_new(repo);
+	CHECK_INT(git_odb_write(&b0, sc.odb, "a\n", 2, GIT_OBJECT_BLOB), 0);
+	CHECK_INT(git_odb_write(&b1, sc.odb, "b\n", 2, GIT_OBJECT_BLOB), 0);
+	one_entry(sc.odb, &plain, "100644", "vendors", &b0);
+	one_entry(sc.odb, &slash, "100644", "vendors/a.xml", &b1);
+	one_entry(sc.odb, &zeros, "00100644", "vendors", &b1);
+	td = treediff_new(sc.repo);
 	CHECK_INT(treediff_run(td, &plain, &slash, told, &got), -1);
 	CHECK_INT(treediff_run(td, &slash, &plain, told, &got), -1);
 	buf_truncate(&got, 0);
 	CHECK_INT(treediff_run(td, &plain, &zeros, told, &got), 0);
-	git_lists(&want, dir, &plain, &zeros);
+	git_lists(&want, sc.dir, &plain, &zeros);
 	CHECK(want.len > 0);
 	CHECK(got.len == want.len && memcmp(got.ptr, want.ptr, got.len) == 0);
 	treediff_free(td);
-	git_odb_free(odb);
-	git_repository_free(repo);
-	git_libgit2_shutdown();
 	buf_release(&got);
 	buf_release(&want);
-	cmd = xasprintf("rm -rf '%s'", dir);
-	CHECK_INT(system(cmd), 0);
-	free(cmd);
+	scratch_release(&sc);
 }
