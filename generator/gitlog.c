@@ -314,6 +314,15 @@ proc_scan(struct glproc *gp)
 	buf_truncate(&gp->out, (size_t)(end - p));
 }
 
+/* Drops the commit being listed, not listed in full. */
+static void
+cur_drop(struct glproc *gp)
+{
+	gitlog_deltas_free(gp->cur.deltas, gp->cur.deltasz);
+	memset(&gp->cur, 0, sizeof(gp->cur));
+	gp->has_cur = false;
+}
+
 /*
  * What a reader does last: drops the commit not listed in full, and
  * tells that it has ended, and how.
@@ -323,9 +332,7 @@ reader_end(struct glproc *gp, bool ok)
 {
 	struct gitlog *g = gp->g;
 
-	gitlog_deltas_free(gp->cur.deltas, gp->cur.deltasz);
-	memset(&gp->cur, 0, sizeof(gp->cur));
-	gp->has_cur = false;
+	cur_drop(gp);
 	buf_release(&gp->out);
 	git_repository_free(gp->repo);
 	gp->repo = NULL;
@@ -748,9 +755,7 @@ list_all(struct glproc *gp, struct treediff *td)
 		/* A commit that cannot be compared is left to the walk. */
 		if (list_commit(gp, td, &c->id, &c->tree, c->parentsz == 1 ?
 		    &rs.v[pi].tree : NULL) == -1) {
-			gitlog_deltas_free(gp->cur.deltas, gp->cur.deltasz);
-			memset(&gp->cur, 0, sizeof(gp->cur));
-			gp->has_cur = false;
+			cur_drop(gp);
 			gp->bad = false;
 		}
 		if (++listed % RENEW_EVERY == 0 &&

@@ -1822,17 +1822,18 @@ start_log(struct history *h)
 	    strcmp(how, "git") != 0 && strcmp(how, "none") != 0))
 		how = "";
 	heads_load(h);
-	if (h->rq == NULL && strcmp(how, "none") != 0)
+	if (strcmp(how, "none") == 0)
+		goto out;	/* the walk compares each commit itself */
+	if (h->rq == NULL)
 		h->rq = recqueue_start(git_repository_path(h->repo));
 	hook.arg = h;
 	native = strcmp(how, "trees") == 0 || (how[0] == '\0' && trees_fit(h));
-	if (h->log_procs > 1 && strcmp(how, "none") != 0 && !native)
+	if (h->log_procs > 1 && !native)
 		splitsz = log_splits(h, h->log_procs, &splits);
-	if (strcmp(how, "none") != 0)
-		h->log = gitlog_start(git_repository_path(h->repo), h->head,
-		    h->log_based ? h->log_base : NULL,
-		    (const char *const *)splits, splitsz, folder, native,
-		    h->rq != NULL ? &hook : NULL);
+	h->log = gitlog_start(git_repository_path(h->repo), h->head,
+	    h->log_based ? h->log_base : NULL, (const char *const *)splits,
+	    splitsz, folder, native, h->rq != NULL ? &hook : NULL);
+	/* Without git, the thread compares trees of any size. */
 	if (h->log == NULL && how[0] == '\0' && !native)
 		h->log = gitlog_start(git_repository_path(h->repo), h->head,
 		    h->log_based ? h->log_base : NULL,
@@ -1846,6 +1847,7 @@ start_log(struct history *h)
 	for (i = 0; i < splitsz; i++)
 		free(splits[i]);
 	free(splits);
+out:
 	free(folder);
 }
 
