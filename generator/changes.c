@@ -7,6 +7,7 @@
  * the commit, so that they do not change with base_url.
  */
 #include <stdint.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
@@ -196,38 +197,117 @@ year_of(const struct history *h, const struct hist_entry *e)
 	return h->commits[h->files[e->file].revs[e->rev].commit].date.y;
 }
 
+/* The number of pages of a list of n changes. */
+static size_t
+page_count(size_t n)
+{
+	return n == 0 ? 1 : (n - 1) / CHANGES_PAGE_MAX + 1;
+}
+
+char *
+changes_page_out(const char *year, size_t page)
+{
+	if (page <= 1)
+		return xasprintf("changes/%s/index.html", year);
+	return xasprintf("changes/%s/page/%zu/index.html", year, page);
+}
+
+static char *
+page_url(const struct site *s, const char *year, size_t page)
+{
+	char *out = changes_page_out(year, page), *u;
+
+	u = site_url_for(s, out);
+	free(out);
+	return u;
+}
+
+size_t
+changes_years(const struct site *s, struct changes_year **out)
+{
+	const struct history *h = hist_of(s);
+	size_t i, j, n = 0;
+	int y;
+
+	*out = NULL;
+	if (h == NULL)
+		return 0;
+	for (i = 0; i < h->entrysz; i = j) {
+		y = year_of(h, &h->entries[i]);
+		for (j = i + 1; j < h->entrysz &&
+		    year_of(h, &h->entries[j]) == y; j++)
+			continue;
+		*out = xreallocarray(*out, n + 1, sizeof(**out));
+		snprintf((*out)[n].year, sizeof((*out)[n].year), "%04d", y);
+		(*out)[n].count = j - i;
+		(*out)[n].pages = page_count(j - i);
+		n++;
+	}
+	return n;
+}
+
 struct tval *
 changes_years_tv(const struct site *s)
 {
-	const struct history *h = hist_of(s);
-	struct tval *l = tval_list(), *y = NULL;
-	int cur = 0;
-	size_t i, n = 0;
-	char *out;
+	struct changes_year *ys;
+	struct tval *l = tval_list(), *y;
+	size_t i, n = changes_years(s, &ys);
 
-	if (h == NULL)
-		return l;
-	for (i = 0; i <= h->entrysz; i++) {
-		if (i < h->entrysz && y != NULL && year_of(h, &h->entries[i]) == cur) {
-			n++;
+	for (i = 0; i < n; i++) {
+		y = tval_map();
+		tval_set_str(y, "year", ys[i].year);
+		tval_set(y, "url", tval_str_own(page_url(s, ys[i].year, 1)));
+		tval_set_num(y, "count", (double)ys[i].count);
+		tval_set_num(y, "pages", (double)ys[i].pages);
+		tval_push(l, y);
+	}
+	free(ys);
+	return l;
+}
+
+#define PAGER_NEAR	2	/* pages linked on either side of the current */
+
+struct tval *
+changes_pager_tv(const struct site *s, const char *year, size_t page,
+    size_t pages, size_t count)
+{
+	struct tval *v, *l, *it;
+	size_t i;
+
+	if (pages <= 1)
+		return tval_bool(false);
+	v = tval_map();
+	tval_set_num(v, "number", (double)page);
+	tval_set_num(v, "total", (double)pages);
+	tval_set_num(v, "first", (double)((page - 1) * CHANGES_PAGE_MAX + 1));
+	tval_set_num(v, "last", (double)(page < pages ?
+	    page * CHANGES_PAGE_MAX : count));
+	tval_set_num(v, "count", (double)count);
+	tval_set(v, "prev_url", page > 1 ?
+	    tval_str_own(page_url(s, year, page - 1)) : tval_bool(false));
+	tval_set(v, "next_url", page < pages ?
+	    tval_str_own(page_url(s, year, page + 1)) : tval_bool(false));
+	/* The first and last pages, and those near this one. */
+	l = tval_list();
+	for (i = 1; i <= pages; i++) {
+		if (i != 1 && i != pages && (i + PAGER_NEAR < page ||
+		    i > page + PAGER_NEAR)) {
+			if (i == 2 || i == page + PAGER_NEAR + 1) {
+				it = tval_map();
+				tval_set_bool(it, "gap", true);
+				tval_push(l, it);
+			}
 			continue;
 		}
-		if (y != NULL) {
-			tval_set_num(y, "count", (double)n);
-			tval_push(l, y);
-			y = NULL;
-		}
-		if (i == h->entrysz)
-			break;
-		cur = year_of(h, &h->entries[i]);
-		n = 1;
-		y = tval_map();
-		tval_set(y, "year", tval_str_own(xasprintf("%04d", cur)));
-		out = xasprintf("changes/%04d/index.html", cur);
-		tval_set(y, "url", tval_str_own(site_url_for(s, out)));
-		free(out);
+		it = tval_map();
+		tval_set_num(it, "number", (double)i);
+		tval_set(it, "url", tval_str_own(page_url(s, year, i)));
+		tval_set_bool(it, "current", i == page);
+		tval_set_bool(it, "gap", false);
+		tval_push(l, it);
 	}
-	return l;
+	tval_set(v, "pages", l);
+	return v;
 }
 
 static char *
@@ -260,19 +340,23 @@ entry_tv(const struct site *s, const struct hist_entry *e)
 }
 
 struct tval *
-changes_entries_tv(const struct site *s, int year)
+changes_entries_tv(const struct site *s, int year, size_t page)
 {
 	const struct history *h = hist_of(s);
 	struct tval *l = tval_list();
-	size_t i, n = 0;
+	size_t i, n = 0, skip, max;
 
 	if (h == NULL)
 		return l;
-	for (i = 0; i < h->entrysz; i++) {
+	skip = year != 0 && page > 1 ? (page - 1) * CHANGES_PAGE_MAX : 0;
+	max = year != 0 ? CHANGES_PAGE_MAX : CHANGES_FEED_MAX;
+	for (i = 0; i < h->entrysz && n < max; i++) {
 		if (year != 0 && year_of(h, &h->entries[i]) != year)
 			continue;
-		if (year == 0 && n == CHANGES_FEED_MAX)
-			break;
+		if (skip > 0) {
+			skip--;
+			continue;
+		}
 		tval_push(l, entry_tv(s, &h->entries[i]));
 		n++;
 	}
@@ -667,21 +751,22 @@ changes_outputs(const struct site *s, char ***out)
 {
 	const struct history *h = hist_of(s);
 	const struct hist_file **tomb, **to;
-	struct tval *years;
+	struct changes_year *ys;
 	char **olds;
-	size_t i, n = 0, nt, nr, ny;
+	size_t i, p, n = 0, nt, nr, ny, np = 0;
 
 	*out = NULL;
 	if (h == NULL)
 		return 0;
-	years = changes_years_tv(s);
-	ny = tval_len(years);
+	ny = changes_years(s, &ys);
+	for (i = 0; i < ny; i++)
+		np += ys[i].pages;
 	nt = changes_tombstones(s, &tomb);
 	nr = redirects(s, &olds, &to);
-	*out = xcalloc(ny + nt + nr + s->recordsz + 1, sizeof(**out));
+	*out = xcalloc(np + nt + nr + s->recordsz + 1, sizeof(**out));
 	for (i = 0; i < ny; i++)
-		(*out)[n++] = xasprintf("changes/%s/index.html",
-		    tval_get_str(tval_at(years, i), "year"));
+		for (p = 1; p <= ys[i].pages; p++)
+			(*out)[n++] = changes_page_out(ys[i].year, p);
 	for (i = 0; i < nt; i++)
 		(*out)[n++] = xasprintf("vendors/%s/index.html", tomb[i]->vendor);
 	for (i = 0; i < nr; i++) {
@@ -691,7 +776,7 @@ changes_outputs(const struct site *s, char ***out)
 	for (i = 0; i < s->recordsz; i++)
 		(*out)[n++] = xasprintf("vendors/%s/feed.xml",
 		    s->records[i]->id);
-	tval_free(years);
+	free(ys);
 	free(tomb);
 	free(olds);
 	free(to);

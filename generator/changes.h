@@ -15,6 +15,7 @@ struct site;
 struct tval;
 
 #define CHANGES_FEED_MAX	50	/* entries in a feed and on changes/ */
+#define CHANGES_PAGE_MAX	100	/* entries on a page of a year's list */
 
 /*
  * Makes the values of every commit for templates once, for the pages
@@ -33,10 +34,37 @@ void		 changes_site_tv(const struct site *, struct tval *site);
 /* Sets vendor.feed_url (false without history). */
 void		 changes_vendor_tv(const struct site *, const char *id,
 		     struct tval *vendor);
-/* The years with changes, newest first: list of {year, url, count}. */
+/* A year with changes: its number of them, and of pages to list them. */
+struct changes_year {
+	char	 year[12];		/* "2017" */
+	size_t	 count;
+	size_t	 pages;
+};
+/*
+ * The years with changes, newest first: sets *out (caller frees) and
+ * returns their number.
+ */
+size_t		 changes_years(const struct site *, struct changes_year **out);
+/* The same for templates: list of {year, url, count, pages}. */
 struct tval	*changes_years_tv(const struct site *);
-/* Record changes of one year, or the latest CHANGES_FEED_MAX (year 0). */
-struct tval	*changes_entries_tv(const struct site *, int year);
+/*
+ * The output path of page `page` (1 for the first) of the changes of
+ * `year` ("2017"): changes/2017/index.html, changes/2017/page/2/...
+ */
+char		*changes_page_out(const char *year, size_t page);
+/*
+ * Record changes on page `page` (from 1) of the list of one year, or the
+ * latest CHANGES_FEED_MAX (year 0).
+ */
+struct tval	*changes_entries_tv(const struct site *, int year,
+		     size_t page);
+/*
+ * The links between the pages of a year's list, for page `page` of
+ * `pages`, given that the year has `count` changes: false when the list
+ * has one page.
+ */
+struct tval	*changes_pager_tv(const struct site *, const char *year,
+		     size_t page, size_t pages, size_t count);
 /*
  * The removed records that keep a page: *out is set to an array of files
  * (caller frees the array only). Returns the count.
@@ -48,7 +76,7 @@ struct tval	*changes_tombstone_tv(const struct site *,
 		     const struct hist_file *);
 /*
  * The output paths only a build with history writes: the change lists
- * of each year, removed records' pages, redirects from renamed records'
+ * of each year (each of their pages), removed records' pages, redirects from renamed records'
  * old ids, and the vendors' feeds. Sets *out (caller frees each and
  * the array); returns the count.
  */

@@ -1149,8 +1149,8 @@ write_sitemap(struct site *s, const struct facets *fc)
 	const struct hist_file **tomb = NULL;
 	struct buf b = BUF_INIT;
 	struct date d, all;
-	char *out;
-	size_t i, n;
+	char *out, year[12];
+	size_t i, n, inyear;
 	int k, rc;
 
 	memset(&all, 0, sizeof(all));
@@ -1183,16 +1183,20 @@ write_sitemap(struct site *s, const struct facets *fc)
 		    h->entries[0].rev].commit].date;
 	later_change(s, intro_src(s, "changes/index.html"), &d);
 	sitemap_url(&b, s, "changes/index.html", &d);
-	for (i = 0; h != NULL && i < h->entrysz; i++) {
+	/* Each page of a year's list: dated by its newest entry. */
+	for (i = 0, inyear = 0; h != NULL && i < h->entrysz; i++) {
 		const struct hist_entry *e = &h->entries[i];
 		d = h->commits[h->files[e->file].revs[e->rev].commit].date;
 		if (i > 0) {
 			const struct hist_entry *p = &h->entries[i - 1];
 			if (h->commits[h->files[p->file].revs[p->rev].commit]
-			    .date.y == d.y)
-				continue;
+			    .date.y != d.y)
+				inyear = 0;
 		}
-		out = xasprintf("changes/%04d/index.html", d.y);
+		if (inyear++ % CHANGES_PAGE_MAX != 0)
+			continue;
+		snprintf(year, sizeof(year), "%04d", d.y);
+		out = changes_page_out(year, inyear / CHANGES_PAGE_MAX + 1);
 		sitemap_url(&b, s, out, &d);
 		free(out);
 	}

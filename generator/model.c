@@ -682,48 +682,70 @@ years_tv(struct model *m)
 /* The change lists and tombstones, for jobs_run(). */
 struct history_job {
 	struct model		 *m;
+	struct changes_year	 *years;
+	size_t			  yearsz;
+	struct history_page {
+		size_t		  year;		/* index in years */
+		size_t		  page;		/* from 1 */
+	}			 *pages;	/* of every year's list */
+	size_t			  pagesz;
 	const struct hist_file	**tomb;
 	size_t			  tombsz;
 };
 
+/* Page hp of a year's change list. */
+static int
+history_page(struct history_job *hj, const struct history_page *hp)
+{
+	struct model *m = hj->m;
+	const struct changes_year *y = &hj->years[hp->year];
+	const char *names[5] = { "entries", "years", "has_entries", "year",
+		"pager" };
+	struct tval *keys[5];
+	char *out, *title;
+	int rc;
+
+	if (y->pages > 1 && hp->page > 1)
+		title = xasprintf("Changes in %s, page %zu of %zu", y->year,
+		    hp->page, y->pages);
+	else
+		title = xasprintf("Changes in %s", y->year);
+	out = changes_page_out(y->year, hp->page);
+	struct view vw = { out, "changes", "changes", title, NULL, NULL,
+		NULL, NULL, NULL };
+	keys[0] = changes_entries_tv(m->s, atoi(y->year), hp->page);
+	keys[1] = tval_ref(m->years);
+	keys[2] = tval_bool(true);
+	keys[3] = tval_str(y->year);
+	keys[4] = changes_pager_tv(m->s, y->year, hp->page, y->pages,
+	    y->count);
+	rc = render(m, &vw, keys, names, 5);
+	free(out);
+	free(title);
+	return rc;
+}
+
 /*
- * Items from 0 to the number of years less one are the pages of each
- * year, the rest the pages of removed records.
+ * Items from 0 to the number of pages of the years' lists less one are
+ * those pages, the rest the pages of removed records.
  */
 static int
 history_item(void *arg, size_t i, struct buf *unused)
 {
 	struct history_job *hj = arg;
 	struct model *m = hj->m;
-	struct site *s = m->s;
-	struct tval *keys[4];
-	const char *names[4] = { "entries", "years", "has_entries", "year" };
+	struct tval *keys[1];
+	const char *names[1] = { "vendor" };
 	const struct hist_file *f;
-	size_t nyears = tval_len(hj->m->years);
-	char *out, *title;
-	const char *y;
+	char *out;
 	int rc;
 
 	(void)unused;
-	if (i < nyears) {
-		y = tval_get_str(tval_at(hj->m->years, i), "year");
-		title = xasprintf("Changes in %s", y);
-		out = xasprintf("changes/%s/index.html", y);
-		struct view vw = { out, "changes", "changes", title, NULL, NULL,
-			NULL, NULL, NULL };
-		keys[0] = changes_entries_tv(s, atoi(y));
-		keys[1] = tval_ref(hj->m->years);
-		keys[2] = tval_bool(true);
-		keys[3] = tval_str(y);
-		rc = render(m, &vw, keys, names, 4);
-		free(out);
-		free(title);
-		return rc;
-	}
-	f = hj->tomb[i - nyears];
+	if (i < hj->pagesz)
+		return history_page(hj, &hj->pages[i]);
+	f = hj->tomb[i - hj->pagesz];
 	out = xasprintf("vendors/%s/index.html", f->vendor);
-	keys[0] = changes_tombstone_tv(s, f);
-	names[0] = "vendor";
+	keys[0] = changes_tombstone_tv(m->s, f);
 	struct view vw = { out, "tombstone", "vendor",
 		tval_get_str(keys[0], "name"), NULL, NULL, NULL, NULL, f->path };
 	rc = render(m, &vw, keys, names, 1);
@@ -738,10 +760,21 @@ history_item(void *arg, size_t i, struct buf *unused)
 static void
 history_part(struct model *m, struct history_job *hj, struct jobs_part *part)
 {
+	size_t i, p;
+
 	hj->m = m;
+	hj->yearsz = changes_years(m->s, &hj->years);
+	hj->pages = NULL;
+	hj->pagesz = 0;
+	for (i = 0; i < hj->yearsz; i++)
+		for (p = 1; p <= hj->years[i].pages; p++) {
+			hj->pages = xreallocarray(hj->pages, hj->pagesz + 1,
+			    sizeof(*hj->pages));
+			hj->pages[hj->pagesz++] = (struct history_page){ i, p };
+		}
 	hj->tombsz = changes_tombstones(m->s, &hj->tomb);
 	*part = (struct jobs_part){ history_item, hj,
-		tval_len(hj->m->years) + hj->tombsz, NULL, 0, 0 };
+		hj->pagesz + hj->tombsz, NULL, 0, 0 };
 }
 
 /* The facet pages, for jobs_run(): item i is items[i]. */
@@ -967,7 +1000,7 @@ generated_page(struct model *m, enum generated g, const char *content)
 		    "timeline", "Timeline", keys, names, 2);
 	case GEN_CHANGES:
 		/* changes/, with the latest changes. */
-		keys[0] = changes_entries_tv(s, 0), names[0] = "entries";
+		keys[0] = changes_entries_tv(s, 0, 1), names[0] = "entries";
 		keys[1] = tval_ref(m->years), names[1] = "years";
 		keys[2] = tval_bool(tval_len(keys[0]) > 0),
 		    names[2] = "has_entries";
@@ -1106,6 +1139,8 @@ model_render(struct site *s)
 		return rc;
 	}
 	tval_free(m.years);
+	free(hj.years);
+	free(hj.pages);
 	free(hj.tomb);
 	facets_part_release(&fj);
 	changes_feeds_release(&parts[PART_FEEDS]);

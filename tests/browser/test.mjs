@@ -33,6 +33,9 @@ const CSP = "default-src 'self'";
 const SITES = [
 	// Without base_url 404.html links from "/": the register is at the root.
 	{ name: "test site", dir: path.join(OUT, "sub"), prefix: "/sub/" },
+	// Of a year's change list cut into pages, only the lists are checked.
+	{ name: "paged changes", dir: path.join(OUT, "paged"), prefix: "/paged/",
+		only: "changes" },
 	{ name: "register", dir: path.join(OUT, "register"), prefix: "/" },
 ];
 const TEST_BASE_URL = "https://register.example.org/sub/";
@@ -312,7 +315,7 @@ function nuChecker() {
 	try {
 		out = execFileSync("java", ["-Xss8m", "-jar", jar, "--errors-only",
 			"--format", "json", "--also-check-css", "--skip-non-html",
-			...SITES.map((s) => s.dir)], { encoding: "utf8", stdio: ["ignore", "pipe", "pipe"] });
+			...SITES.map((s) => s.only ? path.join(s.dir, s.only) : s.dir)], { encoding: "utf8", stdio: ["ignore", "pipe", "pipe"] });
 	} catch (e) {
 		out = e.stderr || e.stdout || "";
 	}
@@ -414,6 +417,47 @@ async function searchWithoutScript(browserContext, origin) {
 	await page.close();
 	if (context)
 		await context.close();
+	return problems;
+}
+
+// A year of 450 changes: five pages, walked with the pager's links.
+async function pagerTests(context, origin) {
+	const problems = [];
+	const page = await context.newPage();
+	await page.goto(`${origin}/paged/changes/2021/index.html`);
+	const seen = [];
+	for (;;) {
+		const r = await page.evaluate(() => ({
+			title: document.title,
+			items: document.querySelectorAll("li.change").length,
+			current: document.querySelector(".pager [aria-current=page]")?.textContent,
+			links: [...document.querySelectorAll(".pager li")].map((li) => li.textContent.trim()),
+		}));
+		seen.push(`${r.current}:${r.items}`);
+		if (r.current === "1" && r.links.join(" ") !== "1 2 3 … 5 Older changes")
+			problems.push(`page 1: pager reads "${r.links.join(" ")}"`);
+		if (r.current === "3" && r.links.join(" ") !== "Newer changes 1 2 3 4 5 Older changes")
+			problems.push(`page 3: pager reads "${r.links.join(" ")}"`);
+		if (r.current !== "1" && !r.title.startsWith(`Changes in 2021, page ${r.current} of 5`))
+			problems.push(`page ${r.current}: title "${r.title}"`);
+		const older = page.locator(".pager a[rel=next]");
+		if (await older.count() === 0 || seen.length > 6)
+			break;
+		const next = new URL(await older.getAttribute("href"), page.url()).href;
+		await older.focus();
+		await Promise.all([page.waitForURL(next, { waitUntil: "load" }),
+			page.keyboard.press("Enter")]);
+	}
+	if (seen.join(" ") !== "1:100 2:100 3:100 4:100 5:50")
+		problems.push(`walked ${seen.join(" ")}`);
+	const prev = page.locator(".pager a[rel=prev]");
+	if (await prev.count() === 1) {
+		const to = new URL(await prev.getAttribute("href"), page.url()).href;
+		await Promise.all([page.waitForURL(to, { waitUntil: "load" }), prev.click()]);
+	}
+	if (!page.url().endsWith("/paged/changes/2021/page/4/index.html"))
+		problems.push(`"Newer changes" from page 5 opens ${page.url()}`);
+	await page.close();
 	return problems;
 }
 
@@ -645,7 +689,7 @@ try {
 		const results = { axe: [], overflow: [], keyboard: [], csp: [], requests: [] };
 		let total = 0;
 		for (const site of SITES) {
-			const pages = htmlPages(site.dir);
+			const pages = htmlPages(site.dir, site.only || "");
 			total += pages.length;
 			console.log(`${site.name}: ${pages.length} pages`);
 			await checkPages(context, origin, site, pages, results);
@@ -663,6 +707,7 @@ try {
 		    await searchFromDisk(context));
 		report("without JavaScript the search box submits to the vendors list",
 		    await searchWithoutScript(context, origin));
+		report("a year's changes, 100 to a page, walked with the pager", await pagerTests(context, origin));
 		report("printing hides the navigation and keeps the content", await printTests(context, origin));
 		report("Atom feeds validate against the RFC 4287 RELAX NG schema", feedTests());
 		report("sitemap.xml and robots.txt", sitemapTests());
