@@ -58,7 +58,7 @@ LIB_SRCS    = generator/buf.c generator/diag.c generator/util.c \
               generator/changes.c generator/hist_html.c \
               generator/markdown.c generator/mdlimit.c generator/model.c \
               generator/site.c generator/jobs.c \
-              generator/check.c generator/scaffold.c generator/serve.c \
+              generator/check.c generator/links.c generator/scaffold.c generator/serve.c \
               generator/facet.c generator/exports.c generator/embedded.c
 LIB_OBJS    = $(LIB_SRCS:.c=.o)
 EMBED_FILES = $(sort $(wildcard templates/*.html templates/assets/*)) \

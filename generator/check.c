@@ -24,6 +24,7 @@
 #include "check.h"
 #include "config.h"
 #include "diag.h"
+#include "links.h"
 #include "site.h"
 #include "util.h"
 
@@ -73,26 +74,6 @@ struct checker {
 	size_t		 checked;	/* internal links followed */
 };
 
-/* Decodes %XX escapes (others are kept as they are); caller frees. */
-static char *
-pct_decode(const char *s, size_t n)
-{
-	struct buf b = BUF_INIT;
-	size_t i;
-
-	for (i = 0; i < n; i++) {
-		if (s[i] == '%' && i + 2 < n &&
-		    isxdigit((unsigned char)s[i + 1]) &&
-		    isxdigit((unsigned char)s[i + 2])) {
-			char hex[3] = { s[i + 1], s[i + 2], '\0' };
-			buf_putc(&b, (int)strtol(hex, NULL, 16));
-			i += 2;
-		} else
-			buf_putc(&b, s[i]);
-	}
-	return buf_detach(&b);
-}
-
 /* The output page of a markdown source: content/a/b.md is a/b/index.html. */
 static char *
 source_out(const char *src)
@@ -128,25 +109,9 @@ on_link(void *arg, const char *url, const struct pos *p)
 	m = &c->md[c->mdsz++];
 	m->src = xstrdup(p->path);
 	m->out = source_out(p->path);
-	m->url = pct_decode(url, strlen(url));
+	m->url = links_decode(url, strlen(url));
 	m->line = p->line;
 	m->col = p->col;
-}
-
-/* Does the URL leave the site: a scheme ("https:", "mailto:") or "//host"? */
-static bool
-is_external(const char *u)
-{
-	const char *p = u;
-
-	if (u[0] == '/' && u[1] == '/')
-		return true;
-	if (!isalpha((unsigned char)*p))
-		return false;
-	for (p++; isalnum((unsigned char)*p) || *p == '+' || *p == '-' ||
-	    *p == '.'; p++)
-		;
-	return *p == ':';
 }
 
 static void
@@ -291,58 +256,6 @@ has_id(const struct page_ids *pi, const char *id)
 	return bsearch(&id, pi->ids, pi->idsz, sizeof(char *), strp_cmp) != NULL;
 }
 
-/*
- * Resolves path (decoded, no query or fragment) from the page `from` to a
- * path below the output root. Returns NULL when it climbs out of the site.
- */
-static char *
-resolve(const struct checker *c, const char *from, const char *path)
-{
-	struct buf b = BUF_INIT;
-	const char *p, *e, *slash;
-	size_t seg;
-
-	if (path[0] == '/') {
-		size_t n = strlen(c->base_path);
-		/* Root-relative: from the path of base_url. */
-		if (strncmp(path, c->base_path, n) == 0)
-			p = path + n;
-		else if (strncmp(path, c->base_path, n - 1) == 0 &&
-		    path[n - 1] == '\0')
-			p = path + n - 1;
-		else
-			return NULL;
-	} else {
-		if ((slash = strrchr(from, '/')) != NULL)
-			buf_put(&b, from, (size_t)(slash - from) + 1);
-		p = path;
-	}
-	for (; *p != '\0'; p = *e == '/' ? e + 1 : e) {
-		e = strchr(p, '/');
-		if (e == NULL)
-			e = p + strlen(p);
-		seg = (size_t)(e - p);
-		if (seg == 1 && p[0] == '.')
-			continue;
-		if (seg == 2 && p[0] == '.' && p[1] == '.') {
-			if (b.len == 0) {
-				buf_release(&b);
-				return NULL;
-			}
-			/* Drop the last part, "x/". */
-			b.len--;
-			while (b.len > 0 && b.ptr[b.len - 1] != '/')
-				b.len--;
-			buf_truncate(&b, b.len);
-			continue;
-		}
-		buf_put(&b, p, seg);
-		if (*e == '/')
-			buf_putc(&b, '/');
-	}
-	return buf_detach(&b);
-}
-
 static void
 add_problem(struct checker *c, const struct link *l, const struct mdlink *md,
     char *why, char *key)
@@ -373,7 +286,7 @@ static const struct mdlink *
 find_md(const struct checker *c, const char *page, const char *href)
 {
 	const struct mdlink *any = NULL;
-	char *u = pct_decode(href, strlen(href));
+	char *u = links_decode(href, strlen(href));
 	size_t i;
 
 	for (i = 0; i < c->mdsz; i++) {
@@ -400,19 +313,19 @@ check_link(struct checker *c, const struct link *l)
 	const struct mdlink *md;
 	size_t n;
 
-	if (is_external(h))
+	if (links_external(h))
 		return;
 	c->checked++;
 	hash = strchr(h, '#');
 	q = strchr(h, '?');
 	n = q != NULL && (hash == NULL || q < hash) ? (size_t)(q - h) :
 	    hash != NULL ? (size_t)(hash - h) : strlen(h);
-	path = pct_decode(h, n);
+	path = links_decode(h, n);
 	if (hash != NULL)
-		frag = pct_decode(hash + 1, strlen(hash + 1));
+		frag = links_decode(hash + 1, strlen(hash + 1));
 	if (path[0] == '\0')
 		target = xstrdup(l->page);
-	else if ((target = resolve(c, l->page, path)) == NULL) {
+	else if ((target = links_resolve(c->base_path, l->page, path)) == NULL) {
 		why = xstrdup("it leads outside the site");
 		goto out;
 	}
@@ -511,21 +424,20 @@ base_path(const char *source)
 	struct config cfg;
 	struct diag quiet;
 	struct buf data = BUF_INIT;
-	char *yml = path_join(source, "docket.yml"), *res = NULL;
-	const char *p;
+	char *yml = path_join(source, "docket.yml"), *res;
 
 	diag_init(&quiet);
 	quiet.quiet = true;
 	memset(&cfg, 0, sizeof(cfg));
 	if (file_read(&data, yml) == 0 &&
-	    config_load(&cfg, &quiet, "docket.yml", data.ptr, data.len) == 0 &&
-	    cfg.base_url != NULL && (p = strstr(cfg.base_url, "://")) != NULL &&
-	    (p = strchr(p + 3, '/')) != NULL)
-		res = xstrdup(p);
+	    config_load(&cfg, &quiet, "docket.yml", data.ptr, data.len) == 0)
+		res = links_base_path(cfg.base_url);
+	else
+		res = links_base_path(NULL);
 	config_release(&cfg);
 	buf_release(&data);
 	free(yml);
-	return res != NULL ? res : xstrdup("/");
+	return res;
 }
 
 static void

@@ -68,6 +68,38 @@ set_date(struct model *m, struct tval *map, const char *key,
 	buf_release(&iso);
 }
 
+/* The page a markdown link is written on, for site_check_link(). */
+struct link_from {
+	struct site	*s;
+	const char	*out;
+};
+
+static void
+check_link(void *arg, const char *url, const struct pos *p)
+{
+	struct link_from *lf = arg;
+
+	site_check_link(lf->s, lf->out, url, p);
+}
+
+/*
+ * Who follows the links of markdown rendered on the page at `out`: docket
+ * check's hook, else the build itself (lf is filled in for it).
+ */
+static void
+link_hook(struct model *m, struct md_src *src, struct link_from *lf,
+    const char *out)
+{
+	if (m->s->opts->on_link != NULL) {
+		src->on_link = m->s->opts->on_link;
+		src->on_link_arg = m->s->opts->on_link_arg;
+	} else if (!m->s->opts->checking) {
+		*lf = (struct link_from){ m->s, out };
+		src->on_link = check_link;
+		src->on_link_arg = lf;
+	}
+}
+
 /* Renders record markdown (never raw HTML) into map[key]. */
 static int
 set_md(struct model *m, struct tval *map, const char *key,
@@ -77,14 +109,18 @@ set_md(struct model *m, struct tval *map, const char *key,
 	struct dir_env env = { m->s, NULL, NULL, false };
 	struct md_src src = { .path = r->path, .line = t->line, .col = t->col,
 		.text = t->text, .len = t->text != NULL ? strlen(t->text) : 0,
-		.env = &env, .on_link = m->s->opts->on_link,
-		.on_link_arg = m->s->opts->on_link_arg };
+		.env = &env };
+	struct link_from lf;
+	char *out;
 	int rc;
 
 	if (t->text == NULL)
 		return 0;
+	out = xasprintf("vendors/%s/index.html", r->id);
+	link_hook(m, &src, &lf, out);
 	rc = md_render(&html, m->s->dg, &src);
 	tval_set(map, key, tval_str_own(buf_detach(&html)));
+	free(out);
 	return rc;
 }
 
@@ -512,14 +548,15 @@ page_html(struct model *m, const struct page *pg, bool quiet,
 {
 	struct md_src src = { .path = pg->src, .line = pg->bodyline,
 		.text = pg->body, .len = pg->bodysz,
-		.unsafe_html = m->s->cfg.unsafe_html, .env = &m->env,
-		.on_link = quiet ? NULL : m->s->opts->on_link,
-		.on_link_arg = m->s->opts->on_link_arg };
+		.unsafe_html = m->s->cfg.unsafe_html, .env = &m->env };
+	struct link_from lf;
 	struct diag silent;
 	int rc;
 
-	if (!quiet)
+	if (!quiet) {
+		link_hook(m, &src, &lf, pg->out);
 		return md_render(html, m->s->dg, &src);
+	}
 	diag_init(&silent);
 	silent.silent = true;
 	rc = md_render(html, &silent, &src);

@@ -30,6 +30,7 @@
 #include "exports.h"
 #include "facet.h"
 #include "history.h"
+#include "links.h"
 #include "markdown.h"
 #include "model.h"
 #include "preparse.h"
@@ -691,6 +692,85 @@ outpath_cmp(const void *a, const void *b)
 	    ((const struct outpath *)b)->out);
 }
 
+/*
+ * Keeps the output paths (v, sorted, n of them) and the assets' for the
+ * links followed while rendering (site_check_link()).
+ */
+static void
+keep_outputs(struct site *s, const struct outpath *v, size_t n)
+{
+	char **names = NULL;
+	size_t i, namesz = 0, cap;
+
+	for (i = 0; i < s->outsz; i++)
+		free(s->outs[i]);
+	free(s->outs);
+	s->outsz = 0;
+	if (source_type(s->src, "templates/assets") == SRC_DIR &&
+	    source_list(s->src, "templates/assets", &names, &namesz) == -1)
+		namesz = 0;
+	cap = n + embedded_count + namesz;
+	s->outs = xcalloc(cap + 1, sizeof(*s->outs));
+	for (i = 0; i < n; i++)
+		if (i == 0 || strcmp(v[i - 1].out, v[i].out) != 0)
+			s->outs[s->outsz++] = xstrdup(v[i].out);
+	for (i = 0; i < embedded_count; i++)
+		if (str_startswith(embedded_files[i].name, "templates/assets/"))
+			s->outs[s->outsz++] = xasprintf("assets/%s",
+			    embedded_files[i].name + 17);
+	for (i = 0; i < namesz; i++)
+		s->outs[s->outsz++] = xasprintf("assets/%s", names[i]);
+	source_list_free(names, namesz);
+	qsort(s->outs, s->outsz, sizeof(*s->outs), strp_cmp);
+}
+
+static bool
+has_output(const struct site *s, const char *out)
+{
+	return bsearch(&out, s->outs, s->outsz, sizeof(*s->outs),
+	    strp_cmp) != NULL;
+}
+
+void
+site_check_link(struct site *s, const char *from, const char *url,
+    const struct pos *p)
+{
+	const char *hash = strchr(url, '#'), *q = strchr(url, '?');
+	char *path, *target, *dir = NULL, *why = NULL;
+	size_t n;
+
+	if (s->outs == NULL || links_external(url))
+		return;
+	n = q != NULL && (hash == NULL || q < hash) ? (size_t)(q - url) :
+	    hash != NULL ? (size_t)(hash - url) : strlen(url);
+	path = links_decode(url, n);
+	if (path[0] == '\0') {
+		free(path);
+		return;
+	}
+	if (s->base_path == NULL)
+		s->base_path = links_base_path(s->cfg.base_url);
+	if ((target = links_resolve(s->base_path, from, path)) == NULL)
+		why = xstrdup("it leads outside the site");
+	else if (target[0] == '\0' || str_endswith(target, "/")) {
+		dir = xasprintf("%sindex.html", target);
+		if (!has_output(s, dir))
+			why = xasprintf("no page or file '%s' in the site", dir);
+	} else if (!has_output(s, target)) {
+		/* A folder, without its slash. */
+		dir = xasprintf("%s/index.html", target);
+		if (!has_output(s, dir))
+			why = xasprintf("no page or file '%s' in the site",
+			    target);
+	}
+	if (why != NULL)
+		diag_warning(s->dg, p, "broken link '%s': %s", url, why);
+	free(why);
+	free(dir);
+	free(target);
+	free(path);
+}
+
 /* Reports two inputs that would write the same output file. */
 static int
 check_collisions(struct site *s)
@@ -747,6 +827,7 @@ check_collisions(struct site *s)
 				s->pages[i].src };
 		}
 	qsort(v, n, sizeof(*v), outpath_cmp);
+	keep_outputs(s, v, n);
 	for (i = 1; i < n; i++) {
 		if (strcmp(v[i - 1].out, v[i].out) != 0)
 			continue;
@@ -1072,6 +1153,10 @@ site_release(struct site *s)
 		free(s->copies[i].out);
 	}
 	free(s->copies);
+	for (i = 0; i < s->outsz; i++)
+		free(s->outs[i]);
+	free(s->outs);
+	free(s->base_path);
 	tmpl_set_free(s->tmpl);
 	for (i = 0; i < s->tmpl_pathsz; i++)
 		free(s->tmpl_paths[i]);

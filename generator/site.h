@@ -88,6 +88,9 @@ struct site {
 	size_t		  reused;	/* of them, linked from olddir */
 	char		 *madedir;	/* the output folder last made */
 	unsigned	  procs;	/* the most processes rendering at once */
+	char		**outs;		/* every output path, sorted */
+	size_t		  outsz;
+	char		 *base_path;	/* the path of base_url: "/", "/sub/" */
 };
 
 /*
@@ -112,6 +115,13 @@ int	site_write_redirect(struct site *, const char *out, const char *url,
 	    const char *title, const char *what);
 /* Writes one output file below the folder being built. Returns 0 or -1. */
 int	site_write(struct site *, const char *rel, const char *, size_t);
+/*
+ * Follows a link written in markdown on the page at output path `from`
+ * to a file the build writes; warns at p when it leads nowhere (docket
+ * check also follows fragments and the links templates make).
+ */
+void	site_check_link(struct site *, const char *from, const char *url,
+	    const struct pos *p);
 /* The index in s->records of the record `id`, or SIZE_MAX. */
 size_t	site_record_index(const struct site *, const char *id);
 

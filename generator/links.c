@@ -1,0 +1,103 @@
+/*
+ * Internal links (see links.h).
+ */
+#include <ctype.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "buf.h"
+#include "links.h"
+#include "util.h"
+
+char *
+links_decode(const char *s, size_t n)
+{
+	struct buf b = BUF_INIT;
+	size_t i;
+
+	for (i = 0; i < n; i++) {
+		if (s[i] == '%' && i + 2 < n &&
+		    isxdigit((unsigned char)s[i + 1]) &&
+		    isxdigit((unsigned char)s[i + 2])) {
+			char hex[3] = { s[i + 1], s[i + 2], '\0' };
+			buf_putc(&b, (int)strtol(hex, NULL, 16));
+			i += 2;
+		} else
+			buf_putc(&b, s[i]);
+	}
+	return buf_detach(&b);
+}
+
+bool
+links_external(const char *u)
+{
+	const char *p = u;
+
+	if (u[0] == '/' && u[1] == '/')
+		return true;
+	if (!isalpha((unsigned char)*p))
+		return false;
+	for (p++; isalnum((unsigned char)*p) || *p == '+' || *p == '-' ||
+	    *p == '.'; p++)
+		;
+	return *p == ':';
+}
+
+char *
+links_resolve(const char *base_path, const char *from, const char *path)
+{
+	struct buf b = BUF_INIT;
+	const char *p, *e, *slash;
+	size_t seg;
+
+	if (path[0] == '/') {
+		size_t n = strlen(base_path);
+		/* Root-relative: from the path of base_url. */
+		if (strncmp(path, base_path, n) == 0)
+			p = path + n;
+		else if (strncmp(path, base_path, n - 1) == 0 &&
+		    path[n - 1] == '\0')
+			p = path + n - 1;
+		else
+			return NULL;
+	} else {
+		if ((slash = strrchr(from, '/')) != NULL)
+			buf_put(&b, from, (size_t)(slash - from) + 1);
+		p = path;
+	}
+	for (; *p != '\0'; p = *e == '/' ? e + 1 : e) {
+		e = strchr(p, '/');
+		if (e == NULL)
+			e = p + strlen(p);
+		seg = (size_t)(e - p);
+		if (seg == 1 && p[0] == '.')
+			continue;
+		if (seg == 2 && p[0] == '.' && p[1] == '.') {
+			if (b.len == 0) {
+				buf_release(&b);
+				return NULL;
+			}
+			/* Drop the last part, "x/". */
+			b.len--;
+			while (b.len > 0 && b.ptr[b.len - 1] != '/')
+				b.len--;
+			buf_truncate(&b, b.len);
+			continue;
+		}
+		buf_put(&b, p, seg);
+		if (*e == '/')
+			buf_putc(&b, '/');
+	}
+	return buf_detach(&b);
+}
+
+char *
+links_base_path(const char *base_url)
+{
+	const char *p;
+
+	if (base_url != NULL && (p = strstr(base_url, "://")) != NULL &&
+	    (p = strchr(p + 3, '/')) != NULL)
+		return xstrdup(p);
+	return xstrdup("/");
+}
