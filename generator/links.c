@@ -48,10 +48,10 @@ links_resolve(const char *base_path, const char *from, const char *path)
 {
 	struct buf b = BUF_INIT;
 	const char *p, *e, *slash;
-	size_t seg;
+	size_t seg, n;
 
 	if (path[0] == '/') {
-		size_t n = strlen(base_path);
+		n = strlen(base_path);
 		/* Root-relative: from the path of base_url. */
 		if (strncmp(path, base_path, n) == 0)
 			p = path + n;
@@ -78,10 +78,10 @@ links_resolve(const char *base_path, const char *from, const char *path)
 				return NULL;
 			}
 			/* Drop the last part, "x/". */
-			b.len--;
-			while (b.len > 0 && b.ptr[b.len - 1] != '/')
-				b.len--;
-			buf_truncate(&b, b.len);
+			n = b.len - 1;
+			while (n > 0 && b.ptr[n - 1] != '/')
+				n--;
+			buf_truncate(&b, n);
 			continue;
 		}
 		buf_put(&b, p, seg);

@@ -6,6 +6,7 @@
 
 #include "buf.h"
 #include "diag.h"
+#include "links.h"
 #include "markdown.h"
 #include "unit.h"
 
@@ -56,4 +57,61 @@ test_markdown__link_hook(void)
 	free(err);
 	buf_release(&out);
 	buf_release(&links);
+}
+
+/* links.c: how a link leads from a page to a path of the output. */
+static void
+check_resolve(const char *base, const char *from, const char *path,
+    const char *want)
+{
+	char *got = links_resolve(base, from, path);
+
+	if (want == NULL)
+		CHECK(got == NULL);
+	else
+		CHECK_STR(got != NULL ? got : "(null)", want);
+	free(got);
+}
+
+void
+test_links__resolve(void)
+{
+	check_resolve("/", "about/index.html", "../vendors/zte/", "vendors/zte/");
+	check_resolve("/", "about/index.html", "./x/../y.html", "about/y.html");
+	check_resolve("/", "index.html", "vendors/", "vendors/");
+	check_resolve("/", "index.html", "", "");
+	check_resolve("/", "a/b/index.html", "../../", "");
+	check_resolve("/", "a/b/index.html", "../../../", NULL);
+	check_resolve("/", "index.html", "../x/", NULL);
+	check_resolve("/", "a/index.html", "/vendors/", "vendors/");
+	check_resolve("/sub/", "a/index.html", "/sub/vendors/", "vendors/");
+	check_resolve("/sub/", "a/index.html", "/sub", "");
+	check_resolve("/sub/", "a/index.html", "/other/", NULL);
+	check_resolve("/", "a/index.html", "x//y", "a/x//y");
+}
+
+void
+test_links__decode_and_external(void)
+{
+	char *s;
+
+	s = links_decode("a%20b%2Fc%zz%4", 14);
+	CHECK_STR(s, "a b/c%zz%4");
+	free(s);
+	CHECK(links_external("https://example.org/"));
+	CHECK(links_external("mailto:a@example.org"));
+	CHECK(links_external("//host/x"));
+	CHECK(!links_external("/x/"));
+	CHECK(links_external("a:b/../c"));
+	CHECK(!links_external("../x:y"));
+	CHECK(!links_external("#top"));
+	s = links_base_path("https://example.org/reg/");
+	CHECK_STR(s, "/reg/");
+	free(s);
+	s = links_base_path("https://example.org");
+	CHECK_STR(s, "/");
+	free(s);
+	s = links_base_path(NULL);
+	CHECK_STR(s, "/");
+	free(s);
 }
