@@ -951,7 +951,11 @@ need_vendor(struct dir_ctx *ctx, struct directive *d, const char *key,
 
 	if (id == NULL)
 		return NULL;
-	if ((r = find_record(ctx, id, index)) == NULL && id_valid(id))
+	if ((r = find_record(ctx, id, index)) == NULL &&
+	    site_is_draft(ctx->src.env->site, id))
+		derr(ctx, d, "vendor '%s' is a draft (content/vendors/%s.xml): "
+		    "publish it, or build with --drafts", id, id);
+	else if (r == NULL && id_valid(id))
 		derr(ctx, d, "no vendor '%s' (no content/vendors/%s.xml)", id, id);
 	else if (r == NULL)
 		derr(ctx, d, "no vendor '%s': ids are made of a-z, 0-9 and '-'",

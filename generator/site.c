@@ -121,6 +121,17 @@ site_record_index(const struct site *s, const char *id)
 }
 
 bool
+site_is_draft(const struct site *s, const char *id)
+{
+	size_t i;
+
+	for (i = 0; i < s->draft_idsz; i++)
+		if (strcmp(s->draft_ids[i], id) == 0)
+			return true;
+	return false;
+}
+
+bool
 site_keep_at_exit(const struct site *s)
 {
 #if defined(__has_feature)
@@ -480,6 +491,9 @@ load_record(struct site *s, const char *src)
 	} else if (r == NULL)
 		return -1;
 	if (r->draft && !s->opts->drafts) {
+		s->draft_ids = xreallocarray(s->draft_ids, s->draft_idsz + 1,
+		    sizeof(*s->draft_ids));
+		s->draft_ids[s->draft_idsz++] = xstrdup(r->id);
 		record_free(r);
 		return 0;
 	}
@@ -1153,6 +1167,9 @@ site_release(struct site *s)
 		free(s->copies[i].out);
 	}
 	free(s->copies);
+	for (i = 0; i < s->draft_idsz; i++)
+		free(s->draft_ids[i]);
+	free(s->draft_ids);
 	for (i = 0; i < s->outsz; i++)
 		free(s->outs[i]);
 	free(s->outs);

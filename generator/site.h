@@ -88,6 +88,8 @@ struct site {
 	size_t		  reused;	/* of them, linked from olddir */
 	char		 *madedir;	/* the output folder last made */
 	unsigned	  procs;	/* the most processes rendering at once */
+	char		**draft_ids;	/* records left out as drafts */
+	size_t		  draft_idsz;
 	char		**outs;		/* every output path, sorted */
 	size_t		  outsz;
 	char		 *base_path;	/* the path of base_url: "/", "/sub/" */
@@ -124,6 +126,8 @@ void	site_check_link(struct site *, const char *from, const char *url,
 	    const struct pos *p);
 /* The index in s->records of the record `id`, or SIZE_MAX. */
 size_t	site_record_index(const struct site *, const char *id);
+/* Is `id` a record left out of the build as a draft? */
+bool	site_is_draft(const struct site *, const char *id);
 
 /*
  * Is the page at output path `out` the introduction of a page docket
