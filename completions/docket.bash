@@ -40,7 +40,7 @@ _docket()
 		fi ;;
 	check)
 		if [[ $cur == -* ]]; then
-			COMPREPLY=($(compgen -W "--drafts --diagnostics -q --quiet --help" -- "$cur"))
+			COMPREPLY=($(compgen -W "--drafts --no-history --diagnostics -q --quiet --help" -- "$cur"))
 		else
 			COMPREPLY=($(compgen -d -- "$cur"))
 		fi ;;

@@ -1344,7 +1344,8 @@ site_build(struct diag *dg, const struct build_opts *opts)
 		goto out;
 	if (s.hist != NULL && s.hist->repo == NULL &&
 	    diag_warning(dg, NULL, "no git repository in '%s' or above it: "
-	    "building without history", s.dir) == -1)
+	    "building without history; pass --no-history if that is meant",
+	    s.dir) == -1)
 		goto out;
 	if (s.hist != NULL && !opts->no_history &&
 	    hist_walk(s.hist, dg, &s.cfg) == -1)
