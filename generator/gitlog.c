@@ -810,10 +810,18 @@ child_env(void)
 
 	while (environ[n] != NULL)
 		n++;
-	env = xcalloc(n + 6, sizeof(char *));
+	env = xcalloc(n + 9, sizeof(char *));
 	for (i = 0; i < n; i++)
 		if (strncmp(environ[i], "GIT_", 4) != 0)
 			env[k++] = environ[i];
+	/*
+	 * git reads; it never fetches (a partial clone's missing objects),
+	 * whatever the repository's configuration says: no transport is
+	 * allowed, not even one its remote names ("ext::" runs a command).
+	 */
+	env[k++] = "GIT_ALLOW_PROTOCOL=";
+	env[k++] = "GIT_NO_LAZY_FETCH=1";
+	env[k++] = "GIT_TERMINAL_PROMPT=0";
 	env[k++] = "GIT_NO_REPLACE_OBJECTS=1";
 	env[k++] = "GIT_GRAFT_FILE=/dev/null";
 	env[k++] = "GIT_CONFIG_NOSYSTEM=1";
