@@ -381,11 +381,39 @@ was_published(const struct site *s, const struct hist_file *f)
 	return false;
 }
 
+/* Tombstones by id, the one removed last first; then by file. */
+static const struct history *tomb_hist;
+
+static int
+tomb_cmp(const void *a, const void *b)
+{
+	const struct hist_file *x = *(const struct hist_file *const *)a;
+	const struct hist_file *y = *(const struct hist_file *const *)b;
+	long long tx = tomb_hist->commits[x->revs[0].commit].time;
+	long long ty = tomb_hist->commits[y->revs[0].commit].time;
+	int c = strcmp(x->vendor, y->vendor);
+
+	if (c != 0)
+		return c;
+	if (tx != ty)
+		return tx > ty ? -1 : 1;
+	return x < y ? -1 : x > y;
+}
+
+static int
+file_order(const void *a, const void *b)
+{
+	const struct hist_file *x = *(const struct hist_file *const *)a;
+	const struct hist_file *y = *(const struct hist_file *const *)b;
+
+	return x < y ? -1 : x > y;
+}
+
 size_t
 changes_tombstones(const struct site *s, const struct hist_file ***out)
 {
 	const struct history *h = hist_of(s);
-	size_t i, n = 0;
+	size_t i, n = 0, k;
 
 	*out = NULL;
 	if (h == NULL)
@@ -398,6 +426,19 @@ changes_tombstones(const struct site *s, const struct hist_file ***out)
 			continue;
 		*out = xreallocarray(*out, n + 1, sizeof(**out));
 		(*out)[n++] = f;
+	}
+	/*
+	 * Two records removed under the same id (one renamed to the id of
+	 * the other after it was removed): the page is the last one's.
+	 */
+	if (n > 1) {
+		tomb_hist = h;
+		qsort(*out, n, sizeof(**out), tomb_cmp);
+		for (i = 1, k = 1; i < n; i++)
+			if (strcmp((*out)[i]->vendor, (*out)[k - 1]->vendor) != 0)
+				(*out)[k++] = (*out)[i];
+		n = k;
+		qsort(*out, n, sizeof(**out), file_order);
 	}
 	return n;
 }
@@ -733,6 +774,13 @@ redirects(const struct site *s, char ***olds, const struct hist_file ***to)
 			    k++)
 				continue;
 			if (!id_valid(old) || k < nt || is_current(s, old)) {
+				free(old);
+				continue;
+			}
+			/* Two records that once had the same id: the first. */
+			for (k = 0; k < n && strcmp((*olds)[k], old) != 0; k++)
+				continue;
+			if (k < n) {
 				free(old);
 				continue;
 			}
