@@ -351,14 +351,27 @@ tz_pop(struct tzsave *sv)
 	free(sv->old);
 }
 
+/* 0001-01-02 and 9999-12-30 UTC: a day inside years 1 to 9999 in any zone. */
+#define TIME_MIN	(-62135596800LL + 86400)
+#define TIME_MAX	(253402300799LL - 86400)
+
+static long long
+time_clamp(long long t)
+{
+	return t < TIME_MIN ? TIME_MIN : t > TIME_MAX ? TIME_MAX : t;
+}
+
 static int
 date_in(struct date *out, long long t)
 {
-	time_t tt = (time_t)t;
+	time_t tt = (time_t)time_clamp(t);
 	struct tm tm;
 
-	if (localtime_r(&tt, &tm) == NULL)
+	if (localtime_r(&tt, &tm) == NULL) {
+		/* Not in this zone's tables: the epoch, never no date. */
+		*out = (struct date){ 1970, 1, 1 };
 		return -1;
+	}
 	out->y = tm.tm_year + 1900;
 	out->m = tm.tm_mon + 1;
 	out->d = tm.tm_mday;
@@ -856,14 +869,14 @@ commit_add(struct walk *w, git_commit *c)
 	git_oid_tostr(hc->id, sizeof(hc->id), git_commit_id(c));
 	memcpy(hc->short_id, hc->id, HIST_SHORT);
 	subj = git_commit_summary(c);
-	hc->subject = xstrdup(subj != NULL ? subj : "");
+	hc->subject = text_clean(subj != NULL ? subj : "", HIST_TEXT_MAX);
 	hc->time = (long long)a->when.time;
 	if (w->cfg->hist_authors) {
 		if (w->mailmap == NULL ||
 		    git_mailmap_resolve(&name, &email, w->mailmap, a->name,
 		    a->email) < 0)
 			name = a->name;
-		hc->author = xstrdup(name);
+		hc->author = text_clean(name, HIST_TEXT_MAX);
 	}
 	if (h->repo_url != NULL)
 		hc->url = xasprintf("%s%scommit/%s", h->repo_url,
@@ -2218,10 +2231,17 @@ hist_walk(struct history *h, struct diag *dg, const struct config *cfg)
 		cache_save_start(&w, order, ordersz, &start);
 	if (!h->as_of && status_end(&w) == -1)
 		goto done;
-	/* Dates, all in one setting of the zone. */
+	/*
+	 * Dates, all in one setting of the zone. A commit's time is what
+	 * its maker wrote: one outside the years 1 to 9999, which HTML and
+	 * Atom dates cannot hold, is taken at the nearer end.
+	 */
 	tz_push(&sv, cfg->hist_timezone);
-	for (i = 0; i < h->commitsz; i++)
+	for (i = 0; i < h->commitsz; i++) {
+		h->commits[i].time = time_clamp(h->commits[i].time);
 		date_in(&h->commits[i].date, h->commits[i].time);
+	}
+	h->head_time = time_clamp(h->head_time);
 	date_in(&h->head_date, h->head_time);
 	tz_pop(&sv);
 	if (git_commit_lookup(&c, h->repo, &start) < 0 ||

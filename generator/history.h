@@ -22,6 +22,7 @@ struct source_tree;
 typedef struct git_repository git_repository;
 
 #define HIST_SHORT	10	/* length of short hashes */
+#define HIST_TEXT_MAX	1000	/* bytes kept of a commit's subject or author */
 
 struct hist_commit {
 	char		 id[41];	/* full hash */

@@ -455,6 +455,69 @@ text_problem(const char *s, size_t len, const char *what, unsigned *line,
 	    "invalid UTF-8", what);
 }
 
+/*
+ * Decodes one UTF-8 character at s (len bytes left, len > 0) into *cp;
+ * returns its length, or 0 when the bytes are not one.
+ */
+static size_t
+utf8_char(const unsigned char *s, size_t len, unsigned *cp)
+{
+	size_t n, k;
+	unsigned min;
+
+	if (s[0] < 0x80) {
+		*cp = s[0];
+		return 1;
+	}
+	if ((s[0] & 0xe0) == 0xc0)
+		n = 1, *cp = s[0] & 0x1f, min = 0x80;
+	else if ((s[0] & 0xf0) == 0xe0)
+		n = 2, *cp = s[0] & 0x0f, min = 0x800;
+	else if ((s[0] & 0xf8) == 0xf0)
+		n = 3, *cp = s[0] & 0x07, min = 0x10000;
+	else
+		return 0;
+	if (len <= n)
+		return 0;
+	for (k = 1; k <= n; k++) {
+		if ((s[k] & 0xc0) != 0x80)
+			return 0;
+		*cp = (*cp << 6) | (s[k] & 0x3f);
+	}
+	if (*cp < min || *cp > 0x10ffff || (*cp >= 0xd800 && *cp <= 0xdfff))
+		return 0;
+	return n + 1;
+}
+
+char *
+text_clean(const char *str, size_t max)
+{
+	const unsigned char *s = (const unsigned char *)str;
+	struct buf b = BUF_INIT;
+	size_t i = 0, len = strlen(str), n;
+	unsigned cp;
+
+	while (i < len) {
+		if (b.len >= max) {
+			buf_puts(&b, "\xe2\x80\xa6");	/* … */
+			break;
+		}
+		if ((n = utf8_char(s + i, len - i, &cp)) == 0) {
+			buf_puts(&b, "\xef\xbf\xbd");	/* U+FFFD */
+			i++;
+			continue;
+		}
+		if (cp < 0x20 || cp == 0x7f)
+			buf_putc(&b, ' ');
+		else if (cp == 0xfffe || cp == 0xffff)
+			buf_puts(&b, "\xef\xbf\xbd");
+		else
+			buf_put(&b, str + i, n);
+		i += n;
+	}
+	return buf_detach(&b);
+}
+
 void
 keep_at_exit(void *p)
 {

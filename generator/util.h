@@ -55,6 +55,12 @@ int	 strp_cmp(const void *, const void *);
 /* Is s valid UTF-8 without NUL bytes? Sets *bad to the offset of the first bad byte. */
 bool	 utf8_valid(const char *s, size_t len, size_t *bad);
 /*
+ * A copy of s fit for HTML and XML text: each byte that is not UTF-8
+ * and each U+FFFE, U+FFFF becomes U+FFFD, each control character a
+ * space, and past max bytes the rest becomes "…". Caller frees.
+ */
+char	*text_clean(const char *s, size_t max);
+/*
  * Checks that s is text docket reads: UTF-8 without NUL bytes. Returns
  * NULL, or a message naming the file as `what` ("invalid UTF-8 in page")
  * that the caller frees, with *line and *col (in bytes) set to the first
