@@ -30,7 +30,10 @@
 /* Pack files: the size of a window mapped, and of all mapped at once. */
 #define PACK_WINDOW	(16 << 20)
 #define PACK_MAPPED	(64 << 20)
+#include <sys/stat.h>
+
 #include <errno.h>
+#include <fcntl.h>
 #include <limits.h>
 #include <pthread.h>
 #include <stdint.h>
@@ -38,6 +41,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
+#include <unistd.h>
 
 #include <git2.h>
 
@@ -1156,6 +1160,64 @@ out:
 	return rc;
 }
 
+#define REPO_FILE_MAX	(16u << 20)	/* .mailmap, .git-blame-ignore-revs */
+
+/*
+ * Reads a file of the work tree or the repository (.mailmap,
+ * .git-blame-ignore-revs, .git/shallow) when it is a regular file: never
+ * through a symbolic link, which may lead out of the repository, nor
+ * from a FIFO, which would never end. Returns 0, or -1 with nothing read.
+ */
+static int
+read_regular(struct buf *b, const char *path)
+{
+	struct stat st;
+	char chunk[65536];
+	ssize_t n;
+	int fd;
+
+	if ((fd = open(path, O_RDONLY | O_NOFOLLOW | O_NONBLOCK |
+	    O_CLOEXEC)) == -1)
+		return -1;
+	if (fstat(fd, &st) == -1 || !S_ISREG(st.st_mode) ||
+	    (uintmax_t)st.st_size > REPO_FILE_MAX) {
+		close(fd);
+		return -1;
+	}
+	while ((n = read(fd, chunk, sizeof(chunk))) > 0)
+		buf_put(b, chunk, (size_t)n);
+	close(fd);
+	if (n < 0) {
+		buf_truncate(b, 0);
+		return -1;
+	}
+	return 0;
+}
+
+/*
+ * The .mailmap at the top of the work tree, or NULL. Only that file:
+ * not the mailmap.file or mailmap.blob the repository's configuration
+ * may name, which may be anywhere.
+ */
+static git_mailmap *
+read_mailmap(struct history *h)
+{
+	struct buf b = BUF_INIT;
+	git_mailmap *mm = NULL;
+	char *path;
+
+	if (git_repository_workdir(h->repo) == NULL)
+		return NULL;
+	path = path_join(git_repository_workdir(h->repo), ".mailmap");
+	if (read_regular(&b, path) == 0 &&
+	    git_mailmap_from_buffer(&mm, b.ptr != NULL ? b.ptr : "",
+	    b.len) < 0)
+		mm = NULL;
+	buf_release(&b);
+	free(path);
+	return mm;
+}
+
 /* The bytes of .git-blame-ignore-revs, of the commit built under --as-of. */
 static void
 ignore_bytes(struct history *h, const git_oid *start, struct buf *b)
@@ -1176,7 +1238,7 @@ ignore_bytes(struct history *h, const git_oid *start, struct buf *b)
 	} else {
 		char *path = path_join(git_repository_workdir(h->repo),
 		    ".git-blame-ignore-revs");
-		file_read(b, path);
+		read_regular(b, path);
 		free(path);
 	}
 	git_blob_free(blob);
@@ -1516,7 +1578,7 @@ key_file(struct buf *k, const char *what, const char *path)
 {
 	struct buf b = BUF_INIT;
 
-	if (path != NULL && file_read(&b, path) == 0)
+	if (path != NULL && read_regular(&b, path) == 0)
 		buf_printf(k, "%s %016llx\n", what, (unsigned long long)
 		    histcache_hash(HC_HASH_INIT, b.ptr, b.len));
 	else
@@ -1533,8 +1595,6 @@ static char *
 cache_key(struct history *h, const struct config *cfg)
 {
 	struct buf k = BUF_INIT, b = BUF_INIT;
-	git_config *gc = NULL;
-	const char *v;
 	uint64_t self;
 	git_oid start;
 	char *path;
@@ -1560,16 +1620,6 @@ cache_key(struct history *h, const struct config *cfg)
 		    path_join(git_repository_workdir(h->repo), ".mailmap");
 		key_file(&k, "mailmap", path);
 		free(path);
-		if (git_repository_config_snapshot(&gc, h->repo) == 0) {
-			if (git_config_get_string(&v, gc, "mailmap.file") == 0)
-				key_file(&k, "mailmap.file", v);
-			if (git_config_get_string(&v, gc, "mailmap.blob") == 0) {
-				BUF_PUTSL(&k, "mailmap.blob ");
-				buf_puts(&k, v);
-				BUF_PUTSL(&k, "\n");
-			}
-			git_config_free(gc);
-		}
 	}
 	return buf_detach(&k);
 }
@@ -2183,9 +2233,8 @@ hist_walk(struct history *h, struct diag *dg, const struct config *cfg)
 	if (read_ignore(&w, &start) == -1)
 		goto done;
 	hist_prefetch(h, cfg);
-	if (cfg->hist_authors &&
-	    git_mailmap_from_repository(&w.mailmap, h->repo) < 0)
-		w.mailmap = NULL;
+	if (cfg->hist_authors)
+		w.mailmap = read_mailmap(h);
 	order = walk_order(&w, &ordersz);
 	base = ordersz;
 	if (h->cache_key != NULL)
