@@ -30,10 +30,7 @@
 /* Pack files: the size of a window mapped, and of all mapped at once. */
 #define PACK_WINDOW	(16 << 20)
 #define PACK_MAPPED	(64 << 20)
-#include <sys/stat.h>
-
 #include <errno.h>
-#include <fcntl.h>
 #include <limits.h>
 #include <pthread.h>
 #include <stdint.h>
@@ -41,7 +38,6 @@
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
-#include <unistd.h>
 
 #include <git2.h>
 
@@ -1160,44 +1156,11 @@ out:
 	return rc;
 }
 
-#define REPO_FILE_MAX	(16u << 20)	/* .mailmap, .git-blame-ignore-revs */
-
 /*
- * Reads a file of the work tree or the repository (.mailmap,
- * .git-blame-ignore-revs, .git/shallow) when it is a regular file: never
- * through a symbolic link, which may lead out of the repository, nor
- * from a FIFO, which would never end. Returns 0, or -1 with nothing read.
- */
-static int
-read_regular(struct buf *b, const char *path)
-{
-	struct stat st;
-	char chunk[65536];
-	ssize_t n;
-	int fd;
-
-	if ((fd = open(path, O_RDONLY | O_NOFOLLOW | O_NONBLOCK |
-	    O_CLOEXEC)) == -1)
-		return -1;
-	if (fstat(fd, &st) == -1 || !S_ISREG(st.st_mode) ||
-	    (uintmax_t)st.st_size > REPO_FILE_MAX) {
-		close(fd);
-		return -1;
-	}
-	while ((n = read(fd, chunk, sizeof(chunk))) > 0)
-		buf_put(b, chunk, (size_t)n);
-	close(fd);
-	if (n < 0) {
-		buf_truncate(b, 0);
-		return -1;
-	}
-	return 0;
-}
-
-/*
- * The .mailmap at the top of the work tree, or NULL. Only that file:
- * not the mailmap.file or mailmap.blob the repository's configuration
- * may name, which may be anywhere.
+ * The .mailmap at the top of the work tree, or NULL. Only that file, and
+ * not through a symbolic link: neither it nor the mailmap.file or
+ * mailmap.blob the repository's configuration may name may lead out of
+ * the repository.
  */
 static git_mailmap *
 read_mailmap(struct history *h)
@@ -1209,7 +1172,7 @@ read_mailmap(struct history *h)
 	if (git_repository_workdir(h->repo) == NULL)
 		return NULL;
 	path = path_join(git_repository_workdir(h->repo), ".mailmap");
-	if (read_regular(&b, path) == 0 &&
+	if (file_read_nofollow(&b, path) == 0 &&
 	    git_mailmap_from_buffer(&mm, b.ptr != NULL ? b.ptr : "",
 	    b.len) < 0)
 		mm = NULL;
@@ -1238,7 +1201,7 @@ ignore_bytes(struct history *h, const git_oid *start, struct buf *b)
 	} else {
 		char *path = path_join(git_repository_workdir(h->repo),
 		    ".git-blame-ignore-revs");
-		read_regular(b, path);
+		file_read_nofollow(b, path);
 		free(path);
 	}
 	git_blob_free(blob);
@@ -1578,7 +1541,7 @@ key_file(struct buf *k, const char *what, const char *path)
 {
 	struct buf b = BUF_INIT;
 
-	if (path != NULL && read_regular(&b, path) == 0)
+	if (path != NULL && file_read_nofollow(&b, path) == 0)
 		buf_printf(k, "%s %016llx\n", what, (unsigned long long)
 		    histcache_hash(HC_HASH_INIT, b.ptr, b.len));
 	else

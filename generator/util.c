@@ -107,15 +107,15 @@ file_strerror(int e)
 	return strerror(e);
 }
 
-int
-file_read(struct buf *out, const char *path)
+static int
+read_whole(struct buf *out, const char *path, int flags)
 {
 	int fd;
 	ssize_t n;
 	struct stat st;
 
 	/* Not blocking on a FIFO or a device, which are refused below. */
-	if ((fd = open(path, O_RDONLY | O_CLOEXEC | O_NONBLOCK)) == -1)
+	if ((fd = open(path, O_RDONLY | O_CLOEXEC | O_NONBLOCK | flags)) == -1)
 		return -1;
 	if (fstat(fd, &st) == -1)
 		goto fail;
@@ -151,6 +151,18 @@ fail:
 	close(fd);
 	errno = (int)n;
 	return -1;
+}
+
+int
+file_read(struct buf *out, const char *path)
+{
+	return read_whole(out, path, 0);
+}
+
+int
+file_read_nofollow(struct buf *out, const char *path)
+{
+	return read_whole(out, path, O_NOFOLLOW);
 }
 
 int

@@ -27,6 +27,8 @@ char	*xasprintf(const char *, ...) __attribute__((format(printf, 1, 2)));
  * is not a regular file (a FIFO, a device: never waited on), EISDIR.
  */
 int	 file_read(struct buf *out, const char *path);
+/* The same, but -1 (ELOOP) when path itself is a symbolic link. */
+int	 file_read_nofollow(struct buf *out, const char *path);
 /* strerror() for file_read()'s errors, in words for a site's author. */
 const char *file_strerror(int);
 /* Writes all of data to fd, again after EINTR. Returns 0, or -1 (errno). */
