@@ -307,41 +307,26 @@ find_md(const struct checker *c, const char *page, const char *href)
 static void
 check_link(struct checker *c, const struct link *l)
 {
-	const char *h = l->href, *q, *hash;
-	char *path = NULL, *frag = NULL, *target = NULL, *full, *why = NULL;
+	const char *h = l->href;
+	char *frag = NULL, *target = NULL, *full, *why = NULL;
 	const struct page_ids *pi;
 	const struct mdlink *md;
-	size_t n;
 
 	if (links_external(h))
 		return;
 	c->checked++;
-	hash = strchr(h, '#');
-	q = strchr(h, '?');
-	n = q != NULL && (hash == NULL || q < hash) ? (size_t)(q - h) :
-	    hash != NULL ? (size_t)(hash - h) : strlen(h);
-	path = links_decode(h, n);
-	if (hash != NULL)
-		frag = links_decode(hash + 1, strlen(hash + 1));
-	if (path[0] == '\0')
-		target = xstrdup(l->page);
-	else if ((target = links_resolve(c->base_path, l->page, path)) == NULL) {
+	if ((target = links_target(c->base_path, l->page, h, &frag)) == NULL) {
 		why = xstrdup("it leads outside the site");
 		goto out;
 	}
-	if (target[0] == '\0' || str_endswith(target, "/")) {
-		char *t = xasprintf("%sindex.html", target);
+	full = path_join(c->root, target);
+	if (is_dir(full)) {
+		/* A folder, without its slash. */
+		char *t = xasprintf("%s/index.html", target);
 		free(target);
 		target = t;
-	} else {
-		full = path_join(c->root, target);
-		if (is_dir(full)) {
-			char *t = xasprintf("%s/index.html", target);
-			free(target);
-			target = t;
-		}
-		free(full);
 	}
+	free(full);
 	full = path_join(c->root, target);
 	if (!is_file(full)) {
 		why = xasprintf("no page or file '%s' in the site", target);
@@ -362,7 +347,6 @@ out:
 		    xasprintf("%s#%s", target != NULL ? target : h,
 		    frag != NULL ? frag : ""));
 	}
-	free(path);
 	free(frag);
 	free(target);
 }

@@ -92,6 +92,30 @@ links_resolve(const char *base_path, const char *from, const char *path)
 }
 
 char *
+links_target(const char *base_path, const char *from, const char *href,
+    char **frag)
+{
+	const char *hash = strchr(href, '#'), *q = strchr(href, '?');
+	char *path, *target, *t;
+	size_t n;
+
+	n = q != NULL && (hash == NULL || q < hash) ? (size_t)(q - href) :
+	    hash != NULL ? (size_t)(hash - href) : strlen(href);
+	*frag = hash != NULL ? links_decode(hash + 1, strlen(hash + 1)) : NULL;
+	path = links_decode(href, n);
+	target = path[0] == '\0' ? xstrdup(from) :
+	    links_resolve(base_path, from, path);
+	free(path);
+	if (target != NULL && (target[0] == '\0' ||
+	    target[strlen(target) - 1] == '/')) {
+		t = xasprintf("%sindex.html", target);
+		free(target);
+		target = t;
+	}
+	return target;
+}
+
+char *
 links_base_path(const char *base_url)
 {
 	const char *p;

@@ -22,6 +22,16 @@ bool	 links_external(const char *url);
  */
 char	*links_resolve(const char *base_path, const char *from,
 	    const char *path);
+/*
+ * Where the link href, as written (%XX, query, fragment), on the page at
+ * output path `from` leads: the output path it names, "index.html" added
+ * to a folder's ("a/" gives "a/index.html"), `from` itself for "" and
+ * "#id"; NULL when it climbs out of the site. Sets *frag to the decoded
+ * fragment, or NULL without one. Caller frees both; an external href
+ * (links_external()) is the caller's to leave alone.
+ */
+char	*links_target(const char *base_path, const char *from,
+	    const char *href, char **frag);
 /* The path of a base_url ("https://h/sub/" gives "/sub/"); "/" for NULL. */
 char	*links_base_path(const char *base_url);
 

@@ -749,28 +749,15 @@ void
 site_check_link(struct site *s, const char *from, const char *url,
     const struct pos *p)
 {
-	const char *hash = strchr(url, '#'), *q = strchr(url, '?');
-	char *path, *target, *dir = NULL, *why = NULL;
-	size_t n;
+	char *target, *frag, *dir = NULL, *why = NULL;
 
 	if (s->outs == NULL || links_external(url))
 		return;
-	n = q != NULL && (hash == NULL || q < hash) ? (size_t)(q - url) :
-	    hash != NULL ? (size_t)(hash - url) : strlen(url);
-	path = links_decode(url, n);
-	if (path[0] == '\0') {
-		free(path);
-		return;
-	}
 	if (s->base_path == NULL)
 		s->base_path = links_base_path(s->cfg.base_url);
-	if ((target = links_resolve(s->base_path, from, path)) == NULL)
+	if ((target = links_target(s->base_path, from, url, &frag)) == NULL)
 		why = xstrdup("it leads outside the site");
-	else if (target[0] == '\0' || str_endswith(target, "/")) {
-		dir = xasprintf("%sindex.html", target);
-		if (!has_output(s, dir))
-			why = xasprintf("no page or file '%s' in the site", dir);
-	} else if (!has_output(s, target)) {
+	else if (!has_output(s, target)) {
 		/* A folder, without its slash. */
 		dir = xasprintf("%s/index.html", target);
 		if (!has_output(s, dir))
@@ -781,8 +768,8 @@ site_check_link(struct site *s, const char *from, const char *url,
 		diag_warning(s->dg, p, "broken link '%s': %s", url, why);
 	free(why);
 	free(dir);
+	free(frag);
 	free(target);
-	free(path);
 }
 
 /* Reports two inputs that would write the same output file. */

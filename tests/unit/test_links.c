@@ -115,3 +115,28 @@ test_links__decode_and_external(void)
 	CHECK_STR(s, "/");
 	free(s);
 }
+
+void
+test_links__target(void)
+{
+	char *t, *frag;
+
+	t = links_target("/", "about/index.html", "../vendors/zte/#denial%20order", &frag);
+	CHECK_STR(t, "vendors/zte/index.html");
+	CHECK_STR(frag, "denial order");
+	free(t), free(frag);
+	t = links_target("/", "about/index.html", "?q=1#top", &frag);
+	CHECK_STR(t, "about/index.html");
+	CHECK_STR(frag, "top");
+	free(t), free(frag);
+	t = links_target("/", "about/index.html", "../", &frag);
+	CHECK_STR(t, "index.html");
+	CHECK(frag == NULL);
+	free(t);
+	t = links_target("/", "about/index.html", "report.pdf?x#y", &frag);
+	CHECK_STR(t, "about/report.pdf");
+	free(t), free(frag);
+	t = links_target("/", "index.html", "../x/", &frag);
+	CHECK(t == NULL);
+	free(frag);
+}
