@@ -239,6 +239,7 @@ changes_years(const struct site *s, struct changes_year **out)
 			continue;
 		*out = xreallocarray(*out, n + 1, sizeof(**out));
 		snprintf((*out)[n].year, sizeof((*out)[n].year), "%04d", y);
+		(*out)[n].first = i;
 		(*out)[n].count = j - i;
 		(*out)[n].pages = page_count(j - i);
 		n++;
@@ -340,26 +341,14 @@ entry_tv(const struct site *s, const struct hist_entry *e)
 }
 
 struct tval *
-changes_entries_tv(const struct site *s, int year, size_t page)
+changes_entries_tv(const struct site *s, size_t first, size_t n)
 {
 	const struct history *h = hist_of(s);
 	struct tval *l = tval_list();
-	size_t i, n = 0, skip, max;
+	size_t i;
 
-	if (h == NULL)
-		return l;
-	skip = year != 0 && page > 1 ? (page - 1) * CHANGES_PAGE_MAX : 0;
-	max = year != 0 ? CHANGES_PAGE_MAX : CHANGES_FEED_MAX;
-	for (i = 0; i < h->entrysz && n < max; i++) {
-		if (year != 0 && year_of(h, &h->entries[i]) != year)
-			continue;
-		if (skip > 0) {
-			skip--;
-			continue;
-		}
+	for (i = first; h != NULL && i < h->entrysz && i - first < n; i++)
 		tval_push(l, entry_tv(s, &h->entries[i]));
-		n++;
-	}
 	return l;
 }
 
@@ -381,23 +370,24 @@ was_published(const struct site *s, const struct hist_file *f)
 	return false;
 }
 
-/* Tombstones by id, the one removed last first; then by file. */
-static const struct history *tomb_hist;
+/* A tombstone, with the time of the commit that removed its record. */
+struct tomb {
+	const struct hist_file	*f;
+	long long		 t;
+};
 
+/* By id, the one removed last first; then by file. */
 static int
 tomb_cmp(const void *a, const void *b)
 {
-	const struct hist_file *x = *(const struct hist_file *const *)a;
-	const struct hist_file *y = *(const struct hist_file *const *)b;
-	long long tx = tomb_hist->commits[x->revs[0].commit].time;
-	long long ty = tomb_hist->commits[y->revs[0].commit].time;
-	int c = strcmp(x->vendor, y->vendor);
+	const struct tomb *x = a, *y = b;
+	int c = strcmp(x->f->vendor, y->f->vendor);
 
 	if (c != 0)
 		return c;
-	if (tx != ty)
-		return tx > ty ? -1 : 1;
-	return x < y ? -1 : x > y;
+	if (x->t != y->t)
+		return x->t > y->t ? -1 : 1;
+	return x->f < y->f ? -1 : x->f > y->f;
 }
 
 static int
@@ -432,11 +422,16 @@ changes_tombstones(const struct site *s, const struct hist_file ***out)
 	 * the other after it was removed): the page is the last one's.
 	 */
 	if (n > 1) {
-		tomb_hist = h;
-		qsort(*out, n, sizeof(**out), tomb_cmp);
-		for (i = 1, k = 1; i < n; i++)
-			if (strcmp((*out)[i]->vendor, (*out)[k - 1]->vendor) != 0)
-				(*out)[k++] = (*out)[i];
+		struct tomb *t = xreallocarray(NULL, n, sizeof(*t));
+		for (i = 0; i < n; i++)
+			t[i] = (struct tomb){ (*out)[i],
+			    h->commits[(*out)[i]->revs[0].commit].time };
+		qsort(t, n, sizeof(*t), tomb_cmp);
+		for (i = 0, k = 0; i < n; i++)
+			if (k == 0 || strcmp(t[i].f->vendor,
+			    (*out)[k - 1]->vendor) != 0)
+				(*out)[k++] = t[i].f;
+		free(t);
 		n = k;
 		qsort(*out, n, sizeof(**out), file_order);
 	}

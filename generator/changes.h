@@ -37,6 +37,7 @@ void		 changes_vendor_tv(const struct site *, const char *id,
 /* A year with changes: its number of them, and of pages to list them. */
 struct changes_year {
 	char	 year[12];		/* "2017" */
+	size_t	 first;			/* its newest, in history.entries */
 	size_t	 count;
 	size_t	 pages;
 };
@@ -53,11 +54,12 @@ struct tval	*changes_years_tv(const struct site *);
  */
 char		*changes_page_out(const char *year, size_t page);
 /*
- * Record changes on page `page` (from 1) of the list of one year, or the
- * latest CHANGES_FEED_MAX (year 0).
+ * Record changes, newest first: at most n of them from the `first` in
+ * history.entries (a page of a year's list: from the year's first plus
+ * CHANGES_PAGE_MAX for each page before).
  */
-struct tval	*changes_entries_tv(const struct site *, int year,
-		     size_t page);
+struct tval	*changes_entries_tv(const struct site *, size_t first,
+		     size_t n);
 /*
  * The links between the pages of a year's list, for page `page` of
  * `pages`, given that the year has `count` changes: false when the list
@@ -75,9 +77,9 @@ size_t		 changes_tombstones(const struct site *,
 struct tval	*changes_tombstone_tv(const struct site *,
 		     const struct hist_file *);
 /*
- * The output paths only a build with history writes: the change lists
- * of each year (each of their pages), removed records' pages, redirects from renamed records'
- * old ids, and the vendors' feeds. Sets *out (caller frees each and
+ * The output paths only a build with history writes: the pages of the
+ * change list of each year, removed records' pages, redirects from
+ * renamed records' old ids, and the vendors' feeds. Sets *out (caller frees each and
  * the array); returns the count.
  */
 size_t		 changes_outputs(const struct site *, char ***out);

@@ -1149,8 +1149,9 @@ write_sitemap(struct site *s, const struct facets *fc)
 	const struct hist_file **tomb = NULL;
 	struct buf b = BUF_INIT;
 	struct date d, all;
-	char *out, year[12];
-	size_t i, n, inyear;
+	struct changes_year *ys;
+	char *out;
+	size_t i, n, p, ny;
 	int k, rc;
 
 	memset(&all, 0, sizeof(all));
@@ -1184,22 +1185,18 @@ write_sitemap(struct site *s, const struct facets *fc)
 	later_change(s, intro_src(s, "changes/index.html"), &d);
 	sitemap_url(&b, s, "changes/index.html", &d);
 	/* Each page of a year's list: dated by its newest entry. */
-	for (i = 0, inyear = 0; h != NULL && i < h->entrysz; i++) {
-		const struct hist_entry *e = &h->entries[i];
-		d = h->commits[h->files[e->file].revs[e->rev].commit].date;
-		if (i > 0) {
-			const struct hist_entry *p = &h->entries[i - 1];
-			if (h->commits[h->files[p->file].revs[p->rev].commit]
-			    .date.y != d.y)
-				inyear = 0;
+	ny = changes_years(s, &ys);
+	for (i = 0; i < ny; i++)
+		for (p = 1; p <= ys[i].pages; p++) {
+			const struct hist_entry *e = &h->entries[ys[i].first +
+			    (p - 1) * CHANGES_PAGE_MAX];
+			d = h->commits[h->files[e->file].revs[e->rev].commit]
+			    .date;
+			out = changes_page_out(ys[i].year, p);
+			sitemap_url(&b, s, out, &d);
+			free(out);
 		}
-		if (inyear++ % CHANGES_PAGE_MAX != 0)
-			continue;
-		snprintf(year, sizeof(year), "%04d", d.y);
-		out = changes_page_out(year, inyear / CHANGES_PAGE_MAX + 1);
-		sitemap_url(&b, s, out, &d);
-		free(out);
-	}
+	free(ys);
 	for (k = 0; k < FACET__MAX; k++) {
 		out = facet_out((enum facet_kind)k, NULL);
 		sitemap_url(&b, s, out, &all);

@@ -740,6 +740,7 @@ history_page(struct history_job *hj, const struct history_page *hp)
 		"pager" };
 	struct tval *keys[5];
 	char *out, *title;
+	size_t skip;
 	int rc;
 
 	if (y->pages > 1 && hp->page > 1)
@@ -750,7 +751,10 @@ history_page(struct history_job *hj, const struct history_page *hp)
 	out = changes_page_out(y->year, hp->page);
 	struct view vw = { out, "changes", "changes", title, NULL, NULL,
 		NULL, NULL, NULL };
-	keys[0] = changes_entries_tv(m->s, atoi(y->year), hp->page);
+	skip = (hp->page - 1) * CHANGES_PAGE_MAX;
+	keys[0] = changes_entries_tv(m->s, y->first + skip,
+	    y->count - skip < CHANGES_PAGE_MAX ? y->count - skip :
+	    CHANGES_PAGE_MAX);
 	keys[1] = tval_ref(m->years);
 	keys[2] = tval_bool(true);
 	keys[3] = tval_str(y->year);
@@ -1037,7 +1041,8 @@ generated_page(struct model *m, enum generated g, const char *content)
 		    "timeline", "Timeline", keys, names, 2);
 	case GEN_CHANGES:
 		/* changes/, with the latest changes. */
-		keys[0] = changes_entries_tv(s, 0, 1), names[0] = "entries";
+		keys[0] = changes_entries_tv(s, 0, CHANGES_FEED_MAX),
+		    names[0] = "entries";
 		keys[1] = tval_ref(m->years), names[1] = "years";
 		keys[2] = tval_bool(tval_len(keys[0]) > 0),
 		    names[2] = "has_entries";
