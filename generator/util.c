@@ -392,81 +392,6 @@ strp_cmp(const void *a, const void *b)
 	return strcmp(*(char *const *)a, *(char *const *)b);
 }
 
-bool
-utf8_valid(const char *str, size_t len, size_t *bad)
-{
-	const unsigned char *s = (const unsigned char *)str;
-	size_t i = 0, n, k;
-	unsigned cp, min;
-
-	while (i < len) {
-		/* Eight bytes at once while they are ASCII and none is NUL. */
-		while (len - i >= 8) {
-			uint64_t w;
-
-			memcpy(&w, s + i, sizeof(w));
-			if (((w | (w - 0x0101010101010101ULL)) &
-			    0x8080808080808080ULL) != 0)
-				break;
-			i += 8;
-		}
-		if (i == len)
-			break;
-		if (s[i] == 0)
-			goto fail;
-		if (s[i] < 0x80) {
-			i++;
-			continue;
-		}
-		if ((s[i] & 0xe0) == 0xc0) {
-			n = 1, cp = s[i] & 0x1f, min = 0x80;
-		} else if ((s[i] & 0xf0) == 0xe0) {
-			n = 2, cp = s[i] & 0x0f, min = 0x800;
-		} else if ((s[i] & 0xf8) == 0xf0) {
-			n = 3, cp = s[i] & 0x07, min = 0x10000;
-		} else
-			goto fail;
-		if (len - i <= n)
-			goto fail;
-		for (k = 1; k <= n; k++) {
-			if ((s[i + k] & 0xc0) != 0x80)
-				goto fail;
-			cp = (cp << 6) | (s[i + k] & 0x3f);
-		}
-		if (cp < min || cp > 0x10ffff || (cp >= 0xd800 && cp <= 0xdfff))
-			goto fail;
-		i += n + 1;
-	}
-	return true;
-fail:
-	if (bad != NULL)
-		*bad = i;
-	return false;
-}
-
-char *
-text_problem(const char *s, size_t len, const char *what, unsigned *line,
-    unsigned *col)
-{
-	size_t bad = 0, i;
-
-	*line = 1;
-	*col = 1;
-	if (len >= 2 && ((s[0] == '\xff' && s[1] == '\xfe') ||
-	    (s[0] == '\xfe' && s[1] == '\xff')))
-		return xasprintf("%s in UTF-16 or UTF-32 (save it as UTF-8)",
-		    what);
-	if (utf8_valid(s, len, &bad))
-		return NULL;
-	for (i = 0; i < bad; i++)
-		if (s[i] == '\n' || (s[i] == '\r' && s[i + 1] != '\n'))
-			++*line, *col = 1;
-		else if (s[i] != '\r')
-			++*col;
-	return xasprintf("%s in %s", s[bad] == '\0' ? "NUL byte" :
-	    "invalid UTF-8", what);
-}
-
 /*
  * Decodes one UTF-8 character at s (len bytes left, len > 0) into *cp;
  * returns its length, or 0 when the bytes are not one.
@@ -499,6 +424,62 @@ utf8_char(const unsigned char *s, size_t len, unsigned *cp)
 	if (*cp < min || *cp > 0x10ffff || (*cp >= 0xd800 && *cp <= 0xdfff))
 		return 0;
 	return n + 1;
+}
+
+bool
+utf8_valid(const char *str, size_t len, size_t *bad)
+{
+	const unsigned char *s = (const unsigned char *)str;
+	size_t i = 0, n;
+	unsigned cp;
+
+	while (i < len) {
+		/* Eight bytes at once while they are ASCII and none is NUL. */
+		while (len - i >= 8) {
+			uint64_t w;
+
+			memcpy(&w, s + i, sizeof(w));
+			if (((w | (w - 0x0101010101010101ULL)) &
+			    0x8080808080808080ULL) != 0)
+				break;
+			i += 8;
+		}
+		if (i == len)
+			break;
+		if (s[i] == 0)
+			goto fail;
+		if ((n = utf8_char(s + i, len - i, &cp)) == 0)
+			goto fail;
+		i += n;
+	}
+	return true;
+fail:
+	if (bad != NULL)
+		*bad = i;
+	return false;
+}
+
+char *
+text_problem(const char *s, size_t len, const char *what, unsigned *line,
+    unsigned *col)
+{
+	size_t bad = 0, i;
+
+	*line = 1;
+	*col = 1;
+	if (len >= 2 && ((s[0] == '\xff' && s[1] == '\xfe') ||
+	    (s[0] == '\xfe' && s[1] == '\xff')))
+		return xasprintf("%s in UTF-16 or UTF-32 (save it as UTF-8)",
+		    what);
+	if (utf8_valid(s, len, &bad))
+		return NULL;
+	for (i = 0; i < bad; i++)
+		if (s[i] == '\n' || (s[i] == '\r' && s[i + 1] != '\n'))
+			++*line, *col = 1;
+		else if (s[i] != '\r')
+			++*col;
+	return xasprintf("%s in %s", s[bad] == '\0' ? "NUL byte" :
+	    "invalid UTF-8", what);
 }
 
 char *

@@ -254,3 +254,22 @@ test_util__remove_tree_and_file_put(void)
 	free(keep);
 	free(f);
 }
+
+void
+test_util__text_clean(void)
+{
+	char *s;
+
+	s = text_clean("a\tb\001c\x7f" "d \xc3\xa9 \xff\xfe \xef\xbf\xbe e", 100);
+	CHECK_STR(s, "a b c d \xc3\xa9 \xef\xbf\xbd\xef\xbf\xbd \xef\xbf\xbd e");
+	free(s);
+	s = text_clean("abcdef", 3);
+	CHECK_STR(s, "abc\xe2\x80\xa6");
+	free(s);
+	s = text_clean("", 3);
+	CHECK_STR(s, "");
+	free(s);
+	s = text_clean("\xe2\x82", 10);	/* cut short */
+	CHECK_STR(s, "\xef\xbf\xbd\xef\xbf\xbd");
+	free(s);
+}
