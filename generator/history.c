@@ -425,6 +425,18 @@ git_fail(struct diag *dg, const char *what)
 	    e != NULL && e->message != NULL ? e->message : "unknown git error");
 }
 
+/* As git_fail(), naming the commit that cannot be read. */
+static int
+commit_fail(struct diag *dg, const git_oid *id)
+{
+	char hex[GIT_OID_HEXSZ + 1];
+	const git_error *e = git_error_last();
+
+	return diag_error(dg, NULL, "cannot read commit %s: %s",
+	    git_oid_tostr(hex, sizeof(hex), id),
+	    e != NULL && e->message != NULL ? e->message : "unknown git error");
+}
+
 static void
 lib_init(void)
 {
@@ -603,6 +615,7 @@ collect(struct walk *w, const git_oid *start)
 {
 	const git_error *err;
 	git_commit *c;
+	char hex[GIT_OID_HEXSZ + 1];
 	size_t next = 0, i, p;
 	unsigned k, np;
 	bool added;
@@ -618,8 +631,10 @@ collect(struct walk *w, const git_oid *start)
 		}
 		if (e < 0) {
 			err = git_error_last();
-			w->failed = xstrdup(err != NULL && err->message != NULL ?
-			    err->message : "unknown git error");
+			w->failed = xasprintf("%s: %s", git_oid_tostr(hex,
+			    sizeof(hex), &w->nodes[i].id), err != NULL &&
+			    err->message != NULL ? err->message :
+			    "unknown git error");
 			return -1;
 		}
 		w->nodes[i].ctime = (long long)git_commit_time(c);
@@ -1073,7 +1088,7 @@ walk_commit(struct walk *w, size_t ni)
 	int rc = -1;
 
 	if (git_commit_lookup(&c, w->h->repo, &nd->id) < 0)
-		return git_fail(w->dg, "cannot read a commit");
+		return commit_fail(w->dg, &nd->id);
 	if (git_commit_parentcount(c) > 1) {
 		rc = 0;		/* merges are not changes of their own */
 		goto out;
@@ -1101,7 +1116,7 @@ walk_commit(struct walk *w, size_t ni)
 		}
 		if (nd->parentsz == 1) {
 			if (git_commit_parent(&pc, c, 0) < 0) {
-				git_fail(w->dg, "cannot read a commit");
+				commit_fail(w->dg, git_commit_parent_id(c, 0));
 				goto out;
 			}
 			if (folder_tree(w->h, pc, "", &pt) == -1) {
@@ -2189,8 +2204,8 @@ hist_walk(struct history *h, struct diag *dg, const struct config *cfg)
 	}
 	git_oid_fromstr(&start, h->head);
 	if (graph_take(&w, &start) == -1) {
-		diag_error(dg, NULL, "cannot read a commit: %s", w.failed != NULL ?
-		    w.failed : "unknown git error");
+		diag_error(dg, NULL, "cannot read commit %s", w.failed != NULL ?
+		    w.failed : "(unknown): unknown git error");
 		goto done;
 	}
 	if (read_ignore(&w, &start) == -1)
@@ -2363,7 +2378,7 @@ hist_as_of(struct history *h, struct diag *dg, const char *rev,
 	if (best == SIZE_MAX)
 		diag_error(dg, NULL, "--as-of: no commit on or before %s", rev);
 	else if (git_commit_lookup(&c, h->repo, &w.nodes[best].id) < 0)
-		git_fail(dg, "cannot read a commit");
+		commit_fail(dg, &w.nodes[best].id);
 	else {
 		set_head(h, c);
 		git_commit_free(c);
