@@ -30,6 +30,9 @@
 /* Pack files: the size of a window mapped, and of all mapped at once. */
 #define PACK_WINDOW	(16 << 20)
 #define PACK_MAPPED	(64 << 20)
+
+#include <sys/stat.h>
+
 #include <errno.h>
 #include <limits.h>
 #include <pthread.h>
@@ -490,6 +493,68 @@ set_head(struct history *h, const git_commit *c)
 	h->head_time = (long long)git_commit_time(c);
 }
 
+/*
+ * A .git/shallow that is there but not a file (a FIFO, a folder, a
+ * dangling symlink) is a damaged repository: git would wait on a FIFO
+ * forever, and read_shallow() cannot say where the clone stops.
+ */
+static int
+shallow_check(struct history *h, struct diag *dg)
+{
+	char *path = path_join(git_repository_commondir(h->repo), "shallow");
+	const char *why = NULL;
+	struct stat st;
+	int rc = 0;
+
+	if (lstat(path, &st) == -1) {
+		if (errno != ENOENT)
+			why = strerror(errno);
+	} else if (!S_ISREG(st.st_mode))
+		why = "not a regular file";
+	if (why != NULL)
+		rc = diag_error(dg, NULL, "%s: %s; the repository is damaged",
+		    path, why);
+	free(path);
+	return rc;
+}
+
+/*
+ * A partial clone (git clone --filter=...) lacks old versions of files,
+ * or old trees: their changes cannot be drawn, and a missing version
+ * must not be shown as an unparseable one. docket fetches nothing.
+ */
+static int
+partial_check(struct history *h, struct diag *dg)
+{
+	git_config *cfg = NULL;
+	git_config_iterator *it = NULL;
+	git_config_entry *e;
+	git_buf v = GIT_BUF_INIT;
+	bool partial = false;
+	int yes, rc = 0;
+
+	if (git_repository_config_snapshot(&cfg, h->repo) < 0)
+		return 0;
+	/* Older git sets the extension; newer, a remote's promisor. */
+	if (git_config_get_string_buf(&v, cfg, "extensions.partialclone") == 0)
+		partial = true;
+	else if (git_config_iterator_glob_new(&it, cfg,
+	    "^remote\\..*\\.promisor$") == 0)
+		while (!partial && git_config_next(&e, it) == 0)
+			partial = git_config_parse_bool(&yes, e->value) == 0 &&
+			    yes;
+	if (partial)
+		rc = diag_error(dg, NULL, "the repository is a partial clone "
+		    "(made with --filter): the history needs every version "
+		    "of every file; clone it without --filter "
+		    "(actions/checkout: no 'filter'), or build with "
+		    "--no-history");
+	git_config_iterator_free(it);
+	git_buf_dispose(&v);
+	git_config_free(cfg);
+	return rc;
+}
+
 int
 hist_open(struct history **out, struct diag *dg, const char *dir)
 {
@@ -524,6 +589,8 @@ hist_open(struct history **out, struct diag *dg, const char *dir)
 	free(h->prefix);
 	h->prefix = real[n] == '\0' ? xstrdup("") :
 	    xasprintf("%s/", real + n + 1);
+	if (shallow_check(h, dg) == -1 || partial_check(h, dg) == -1)
+		return -1;
 	if (git_repository_head_unborn(h->repo) == 1)
 		return 0;
 	/*
