@@ -570,6 +570,8 @@ check_layout(struct model *m, const struct page *pg, const char *layout)
 {
 	struct pos p = { pg->src, 0, 0 };
 
+	if (pg->layout != NULL && strcmp(pg->layout, layout) == 0)
+		p = pg->layoutpos;
 	if (tmpl_exists(m->s->tmpl, layout))
 		return 0;
 	return diag_error(m->s->dg, &p, "layout '%s' names no template",

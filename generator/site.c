@@ -582,6 +582,8 @@ front_matter(struct site *s, struct page *pg, const char *yaml, size_t len)
 			}
 			free(*dst);
 			*dst = xstrdup(val);
+			if (dst == &pg->layout)
+				pg->layoutpos = p;
 		} else if (strcmp(key, "date") == 0) {
 			if (val == NULL || !date_parse(&pg->date, val))
 				diag_error(s->dg, &p,
@@ -618,6 +620,9 @@ front_matter(struct site *s, struct page *pg, const char *yaml, size_t len)
 				}
 				pg->aliases = xreallocarray(pg->aliases,
 				    pg->aliasesz + 1, sizeof(char *));
+				pg->aliaspos = xreallocarray(pg->aliaspos,
+				    pg->aliasesz + 1, sizeof(struct pos));
+				pg->aliaspos[pg->aliasesz] = p;
 				pg->aliases[pg->aliasesz++] = xstrdup(ap);
 			}
 		}
@@ -677,6 +682,7 @@ fail:
 	for (size_t i = 0; i < pg.aliasesz; i++)
 		free(pg.aliases[i]);
 	free(pg.aliases);
+	free(pg.aliaspos);
 	buf_release(&data);
 	return rc;
 }
@@ -697,6 +703,7 @@ site_alias_out(const char *alias)
 struct outpath {
 	const char	*out;
 	const char	*by;
+	const struct pos *at;	/* where `by` names it; NULL: the file */
 };
 
 static int
@@ -797,35 +804,38 @@ check_collisions(struct site *s)
 	vendor_outs = xcalloc(s->recordsz + 1, sizeof(char *));
 	alias_outs = xcalloc(aliasesz + 1, sizeof(char *));
 	for (i = 0; i < NELEM(generated); i++)
-		v[n++] = (struct outpath){ generated[i], NULL };
+		v[n++] = (struct outpath){ generated[i], NULL, NULL };
 	for (i = 0; i < exports_outputsz; i++)
-		v[n++] = (struct outpath){ exports_outputs[i], NULL };
+		v[n++] = (struct outpath){ exports_outputs[i], NULL, NULL };
 	for (i = 0; i < histsz; i++)
-		v[n++] = (struct outpath){ hist_outs[i], NULL };
+		v[n++] = (struct outpath){ hist_outs[i], NULL, NULL };
 	for (k = 0, j = 0; k < FACET__MAX; k++) {
 		facet_outs[j] = facet_out((enum facet_kind)k, NULL);
-		v[n++] = (struct outpath){ facet_outs[j++], NULL };
+		v[n++] = (struct outpath){ facet_outs[j++], NULL, NULL };
 		for (i = 0; i < fc.termsz[k]; i++) {
 			facet_outs[j] = facet_out((enum facet_kind)k,
 			    fc.terms[k][i].key);
-			v[n++] = (struct outpath){ facet_outs[j++], NULL };
+			v[n++] = (struct outpath){ facet_outs[j++], NULL, NULL };
 		}
 	}
 	for (i = 0; i < s->recordsz; i++) {
 		vendor_outs[i] = xasprintf("vendors/%s/index.html",
 		    s->records[i]->id);
-		v[n++] = (struct outpath){ vendor_outs[i], s->records[i]->path };
+		v[n++] = (struct outpath){ vendor_outs[i],
+		    s->records[i]->path, NULL };
 	}
 	for (i = 0; i < s->pagesz; i++)
-		v[n++] = (struct outpath){ s->pages[i].out, s->pages[i].src };
+		v[n++] = (struct outpath){ s->pages[i].out,
+		    s->pages[i].src, NULL };
 	for (i = 0; i < s->copiesz; i++)
-		v[n++] = (struct outpath){ s->copies[i].out, s->copies[i].src };
+		v[n++] = (struct outpath){ s->copies[i].out,
+		    s->copies[i].src, NULL };
 	/* A redirect written over a page would lose the page. */
 	for (i = 0; i < s->pagesz; i++)
 		for (j = 0; j < s->pages[i].aliasesz; j++) {
 			alias_outs[na] = site_alias_out(s->pages[i].aliases[j]);
 			v[n++] = (struct outpath){ alias_outs[na++],
-				s->pages[i].src };
+				s->pages[i].src, &s->pages[i].aliaspos[j] };
 		}
 	qsort(v, n, sizeof(*v), outpath_cmp);
 	keep_outputs(s, v, n);
@@ -839,7 +849,12 @@ check_collisions(struct site *s)
 		    strcmp(v[i].by, "content/changes/index.md") == 0 ||
 		    strcmp(v[i].by, "content/timeline/index.md") == 0))
 			continue;
-		p = (struct pos){ v[i].by != NULL ? v[i].by : v[i - 1].by, 0, 0 };
+		if (v[i].by != NULL)
+			p = v[i].at != NULL ? *v[i].at :
+			    (struct pos){ v[i].by, 0, 0 };
+		else
+			p = v[i - 1].at != NULL ? *v[i - 1].at :
+			    (struct pos){ v[i - 1].by, 0, 0 };
 		if (v[i - 1].by == NULL || v[i].by == NULL)
 			rc = diag_error(s->dg, &p,
 			    "output '%s' is a page docket generates", v[i].out);
@@ -1141,6 +1156,7 @@ site_release(struct site *s)
 		for (j = 0; j < pg->aliasesz; j++)
 			free(pg->aliases[j]);
 		free(pg->aliases);
+		free(pg->aliaspos);
 		tval_free(pg->params);
 		free(pg->body);
 	}

@@ -44,10 +44,12 @@ struct page {
 	char		*title;
 	char		*description;
 	char		*layout;	/* NULL: the default */
+	struct pos	 layoutpos;	/* where the front matter names it */
 	struct date	 date;
 	bool		 draft;
 	long		 weight;
 	char		**aliases;
+	struct pos	*aliaspos;	/* where each is written */
 	size_t		 aliasesz;
 	struct tval	*params;	/* every front matter key */
 	char		*body;		/* the markdown after the front matter */
