@@ -508,8 +508,10 @@ check_run(struct diag *dg, const struct check_opts *opts)
 	}
 	status = 0;
 	if (!opts->quiet)
-		fprintf(stderr, "docket: checked %zu pages and %zu internal "
-		    "links: no problems found\n", c.pagesz, c.checked);
+		fprintf(stderr, "docket: checked %zu page%s and %zu internal "
+		    "link%s: no problems found\n", c.pagesz,
+		    c.pagesz == 1 ? "" : "s", c.checked,
+		    c.checked == 1 ? "" : "s");
 out:
 	remove_tree(dir);
 	free(dir);

@@ -1418,11 +1418,13 @@ site_build(struct diag *dg, const struct build_opts *opts)
 	status = 0;
 	diag_progress_end(dg);
 	if (!opts->quiet)
-		fprintf(stderr, "docket: built %zu pages and %zu records "
-		    "from %zu commit%s (%zu files) in %.2f s into %s\n",
-		    s.pagesz, s.recordsz, s.hist != NULL ? s.hist->commitsz : 0,
+		fprintf(stderr, "docket: built %zu page%s and %zu record%s "
+		    "from %zu commit%s (%zu file%s) in %.2f s into %s\n",
+		    s.pagesz, s.pagesz == 1 ? "" : "s", s.recordsz,
+		    s.recordsz == 1 ? "" : "s",
+		    s.hist != NULL ? s.hist->commitsz : 0,
 		    s.hist != NULL && s.hist->commitsz == 1 ? "" : "s",
-		    s.written, mono_now() - t0, out);
+		    s.written, s.written == 1 ? "" : "s", mono_now() - t0, out);
 	goto out;
 fail:
 	if (s.io_failed)
