@@ -438,6 +438,48 @@ values_plain(xmlNodePtr n)
 	return true;
 }
 
+/*
+ * The codes ISO 3166-1 assigns (Debian's iso-codes, 249 of them), and
+ * XK, which the European Commission and others use for Kosovo; in order,
+ * two letters each.
+ */
+static const char country_codes[] =
+	"ADAEAFAGAIALAMAOAQARASATAUAWAXAZBABB"
+	"BDBEBFBGBHBIBJBLBMBNBOBQBRBSBTBVBWBY"
+	"BZCACCCDCFCGCHCICKCLCMCNCOCRCUCVCWCX"
+	"CYCZDEDJDKDMDODZECEEEGEHERESETFIFJFK"
+	"FMFOFRGAGBGDGEGFGGGHGIGLGMGNGPGQGRGS"
+	"GTGUGWGYHKHMHNHRHTHUIDIEILIMINIOIQIR"
+	"ISITJEJMJOJPKEKGKHKIKMKNKPKRKWKYKZLA"
+	"LBLCLILKLRLSLTLULVLYMAMCMDMEMFMGMHMK"
+	"MLMMMNMOMPMQMRMSMTMUMVMWMXMYMZNANCNE"
+	"NFNGNINLNONPNRNUNZOMPAPEPFPGPHPKPLPM"
+	"PNPRPSPTPWPYQARERORSRURWSASBSCSDSESG"
+	"SHSISJSKSLSMSNSOSRSSSTSVSXSYSZTCTDTF"
+	"TGTHTJTKTLTMTNTOTRTTTVTWTZUAUGUMUSUY"
+	"UZVAVCVEVGVIVNVUWFWSXKYEYTZAZMZW";
+
+static bool
+country_known(const char *code)
+{
+	size_t lo = 0, hi = sizeof(country_codes) / 2, mid;
+	int c;
+
+	if (strlen(code) != 2)
+		return false;
+	while (lo < hi) {
+		mid = lo + (hi - lo) / 2;
+		c = strncmp(code, country_codes + 2 * mid, 2);
+		if (c == 0)
+			return true;
+		if (c < 0)
+			hi = mid;
+		else
+			lo = mid + 1;
+	}
+	return false;
+}
+
 /* The checks of check_values() on n itself. */
 static void
 check_one(struct rstate *st, xmlNodePtr n)
@@ -1172,6 +1214,15 @@ read_record(struct rstate *st, struct record *r, xmlNodePtr root)
 		} else if (is_el(c, "country")) {
 			r->country_code = attr(c, "code");
 			r->country = text_line(c);
+			if (r->country_code != NULL &&
+			    !country_known(r->country_code)) {
+				p = (struct pos){ st->path,
+				    (unsigned)xmlGetLineNo(c), 0 };
+				diag_error(st->dg, &p, "unknown country code "
+				    "'%s' (ISO 3166-1 assigns no such code; "
+				    "use one such as 'US')", r->country_code);
+				st->errors++;
+			}
 		} else if (is_el(c, "website")) {
 			r->website = text_line(c);
 		} else if (is_el(c, "status")) {
