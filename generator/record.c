@@ -1214,7 +1214,8 @@ read_record(struct rstate *st, struct record *r, xmlNodePtr root)
 		} else if (is_el(c, "country")) {
 			r->country_code = attr(c, "code");
 			r->country = text_line(c);
-			if (r->country_code != NULL &&
+			/* A draft may keep `docket new`'s XX. */
+			if (r->country_code != NULL && !r->draft &&
 			    !country_known(r->country_code)) {
 				p = (struct pos){ st->path,
 				    (unsigned)xmlGetLineNo(c), 0 };
