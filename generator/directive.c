@@ -1796,6 +1796,7 @@ do_include(struct dir_ctx *ctx, struct directive *d, cmark_node *node)
 		return -1;
 	parser = md_parser_new(&sub_src);
 	sub = dir_attach(parser, ctx->dg, &sub_src);
+	md_parser_gfm(parser);
 	sub->root = root;
 	root->subs = xreallocarray(root->subs, root->subsz + 1, sizeof(*root->subs));
 	root->subs[root->subsz++] = sub;

@@ -108,23 +108,35 @@ md_options(const struct md_src *src)
 cmark_parser *
 md_parser_new(const struct md_src *src)
 {
-	int options = md_options(src);
+	cmark_parser *parser;
+
+	if ((parser = cmark_parser_new(md_options(src))) == NULL)
+		die("out of memory");
+	return parser;
+}
+
+/*
+ * After the directives: cmark asks the extensions in the order they were
+ * attached whether a line opens a block, and the table extension claims
+ * every line that follows a paragraph's first, table or not; attached
+ * before them, it would keep a leaf or container directive from ending
+ * a paragraph, as it does in micromark-extension-directive.
+ */
+void
+md_parser_gfm(cmark_parser *parser)
+{
 	static const char *const exts[] = {
 		"table", "strikethrough", "autolink", "tagfilter"
 	};
-	cmark_parser *parser;
 	cmark_syntax_extension *e;
 	size_t i;
 
 	cmark_gfm_core_extensions_ensure_registered();
-	if ((parser = cmark_parser_new(options)) == NULL)
-		die("out of memory");
 	for (i = 0; i < NELEM(exts); i++) {
 		if ((e = cmark_find_syntax_extension(exts[i])) == NULL)
 			die("cmark-gfm extension '%s' missing", exts[i]);
 		cmark_parser_attach_syntax_extension(parser, e);
 	}
-	return parser;
 }
 
 int
@@ -240,6 +252,7 @@ md_render(struct buf *out, struct diag *dg, const struct md_src *src)
 	parser = md_parser_new(src);
 	if (src->env != NULL)
 		dir = dir_attach(parser, dg, src);
+	md_parser_gfm(parser);
 	cmark_parser_feed(parser, src->text, src->len);
 	doc = cmark_parser_finish(parser);
 	if (doc == NULL)

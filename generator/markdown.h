@@ -35,11 +35,13 @@ struct md_src {
 int	md_render(struct buf *out, struct diag *, const struct md_src *);
 
 /*
- * A parser with the GFM extensions and the options for src (raw HTML kept
- * only with unsafe_html). Free with cmark_parser_free().
+ * A parser with the options for src (raw HTML kept only with
+ * unsafe_html), and no extension yet: attach the directives first, then
+ * the GFM extensions with md_parser_gfm(). Free with cmark_parser_free().
  */
 struct cmark_parser;
 struct cmark_parser *md_parser_new(const struct md_src *);
+void		 md_parser_gfm(struct cmark_parser *);
 /*
  * Empties every link and image URL of the tree that is not safe, with a
  * warning at its place in src, and gives the safe ones to src->on_link.
