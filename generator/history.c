@@ -41,6 +41,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
+#include <unistd.h>
 
 #include <git2.h>
 
@@ -1670,10 +1671,15 @@ cache_key(struct history *h, const struct config *cfg)
 }
 
 void
-hist_cache(struct history *h, const char *dir)
+hist_cache(struct history *h, struct diag *dg, const char *dir)
 {
 	free(h->cache_dir);
 	h->cache_dir = histcache_dir(dir);
+	if (dir != NULL && (mkdir_p(dir) == -1 ||
+	    access(dir, W_OK | X_OK) == -1))
+		diag_warning(dg, NULL, "cannot keep the history cache in '%s': "
+		    "%s; every build reads the whole history", dir,
+		    strerror(errno));
 }
 
 /*

@@ -135,9 +135,10 @@ int	hist_open(struct history **out, struct diag *, const char *dir);
 /*
  * Keeps what the walk reads in a cache in `dir` (NULL: the default,
  * histcache_dir()), and reads from there what earlier builds read.
- * Optional; call it before hist_prefetch().
+ * Optional; call it before hist_prefetch(). A `dir` given that cannot be
+ * made or written is a warning; the default one is used when it can be.
  */
-void	hist_cache(struct history *, const char *dir);
+void	hist_cache(struct history *, struct diag *, const char *dir);
 /*
  * Waits until the walk hist_walk() gave the cache is written (on a
  * thread of its own while the build goes on). Call it before forking,

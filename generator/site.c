@@ -1303,7 +1303,7 @@ site_build(struct diag *dg, const struct build_opts *opts)
 		s.hist->log_procs = opts->jobs;
 		s.hist->current = current_record;
 		s.hist->current_arg = &s;
-		hist_cache(s.hist, opts->cache_dir);
+		hist_cache(s.hist, dg, opts->cache_dir);
 	}
 	if (opts->base_url != NULL) {
 		if (!url_is_web(opts->base_url)) {

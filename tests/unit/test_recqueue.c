@@ -439,7 +439,7 @@ prefetched(const char *dir, const char *cache, const struct config *cfg,
 
 	if (hist_open(&h, dg, dir) == -1)
 		die("cannot open the history of '%s'", dir);
-	hist_cache(h, cache);
+	hist_cache(h, dg, cache);
 	hist_prefetch(h, cfg);
 	return h;
 }
