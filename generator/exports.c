@@ -12,6 +12,8 @@
 #include <string.h>
 #include <strings.h>
 
+#include <cmark-gfm.h>
+
 #include "buf.h"
 #include "changes.h"
 #include "config.h"
@@ -33,6 +35,7 @@ const char *const exports_outputs[] = {
 const size_t exports_outputsz = NELEM(exports_outputs);
 
 #define PAGE_TEXT_MAX	2000	/* bytes of a page's text in the search index */
+#define NOTE_TEXT_MAX	400	/* of a vendor's summary, an action's description */
 
 /* ---- a small JSON writer ---- */
 
@@ -480,8 +483,35 @@ exports_page_search(struct buf *b, const struct site *s,
 }
 
 /*
+ * Adds the words of a record's markdown (a summary, a description) to a
+ * search item's text, after " · " when there is text already: the start
+ * of it, as markup-free as the page shows it.
+ */
+static void
+note_text(struct buf *text, const struct mdtext *md)
+{
+	char *html;
+	size_t len = text->len, sep;
+
+	if (md->text == NULL || md->text[0] == '\0')
+		return;
+	if (len > 0)
+		BUF_PUTSL(text, " · ");
+	sep = text->len;
+	html = cmark_markdown_to_html(md->text, strlen(md->text),
+	    CMARK_OPT_DEFAULT);
+	if (html == NULL)
+		die("out of memory");
+	exports_html_text(text, html, NOTE_TEXT_MAX);
+	free(html);
+	if (text->len == sep)	/* markup alone: no words */
+		buf_truncate(text, len);
+}
+
+/*
  * search-index.json and assets/search-index.js: an item for each vendor
- * (its aliases and products searched too), action, page and facet term.
+ * (its aliases, products and summary searched too), action (its scope
+ * and description too), page and facet term.
  * URLs are paths from the site root, as templates use them.
  */
 static int
@@ -513,6 +543,7 @@ write_search(struct site *s, const struct facets *fc,
 		if (r->aliasesz > 0 && r->productsz > 0)
 			BUF_PUTSL(&text, " · ");
 		join(&text, r->products, r->productsz, " · ");
+		note_text(&text, &r->summary);
 		search_item(&j, "vendor", r->name, url, meta.ptr, text.ptr);
 		for (k = 0; k < r->actionsz; k++) {
 			a = &r->actions[k];
@@ -524,6 +555,7 @@ write_search(struct site *s, const struct facets *fc,
 			buf_truncate(&text, 0);
 			if (a->scope != NULL)
 				buf_puts(&text, a->scope);
+			note_text(&text, &a->description);
 			search_item(&j, "action", a->title, aurl, meta.ptr,
 			    text.ptr);
 			free(aurl);
