@@ -888,17 +888,29 @@ file_at(struct walk *w, const char *path)
 	return file_new(w, path);
 }
 
-/* Is a path below content/ ("vendors/<id>.xml") a record's? */
+/*
+ * Is a path below content/ ("vendors/<id>.xml") a record's? A file
+ * whose name is no id ("Acme Corp.xml") never made a page: an old
+ * commit's is passed over, as a build of that commit would refuse it,
+ * rather than linked from the change lists to a page that is not there.
+ */
 static bool
 is_record_old(const char *rel)
 {
+	char id[256];
 	const char *base;
+	size_t n;
 
 	if (!str_startswith(rel, "vendors/"))
 		return false;
 	base = rel + 8;
-	return strchr(base, '/') == NULL && str_endswith(base, ".xml") &&
-	    strlen(base) > 4;
+	n = strlen(base);
+	if (strchr(base, '/') != NULL || !str_endswith(base, ".xml") ||
+	    n <= 4 || n - 4 >= sizeof(id))
+		return false;
+	memcpy(id, base, n - 4);
+	id[n - 4] = '\0';
+	return id_valid(id);
 }
 
 /* Is "content/vendors/<id>.xml" a record's path? */
