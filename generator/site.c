@@ -631,6 +631,36 @@ front_matter(struct site *s, struct page *pg, const char *yaml, size_t len)
 	return s->dg->errors == errors ? 0 : -1;
 }
 
+/*
+ * What in a page's path below content/ cannot go into its URL as it is
+ * (links, the sitemap, the search index are made from the path), said
+ * into what[]: false when nothing. A ':' before the first '/' would make
+ * a link a scheme's, such as javascript:.
+ */
+static bool
+path_url_problem(const char *rel, char what[32])
+{
+	static const char bad[] = "\"#%<>?[\\]^`{|}:";
+	const unsigned char *p;
+
+	if (!utf8_valid(rel, strlen(rel), NULL)) {
+		snprintf(what, 32, "bytes that are not UTF-8");
+		return true;
+	}
+	for (p = (const unsigned char *)rel; *p != '\0'; p++) {
+		if (*p < 0x20 || *p == 0x7f)
+			snprintf(what, 32, "a control character");
+		else if (*p == ' ')
+			snprintf(what, 32, "a space");
+		else if (strchr(bad, *p) != NULL)
+			snprintf(what, 32, "'%c'", *p);
+		else
+			continue;
+		return true;
+	}
+	return false;
+}
+
 static int
 load_page(struct site *s, const char *rel)
 {
@@ -639,12 +669,19 @@ load_page(struct site *s, const char *rel)
 	const char *yaml, *body;
 	size_t yamlsz, bodysz;
 	struct pos p = { NULL, 0, 0 };
-	char *msg;
+	char *msg, what[32];
 	int rc = -1;
 
 	memset(&pg, 0, sizeof(pg));
 	pg.rel = xstrdup(rel);
 	pg.src = path_join("content", rel);
+	if (path_url_problem(rel, what)) {
+		p.path = pg.src;
+		diag_error(s->dg, &p, "the page's file or folder name holds %s, "
+		    "which cannot be in its URL: rename it (letters, digits, "
+		    "'-', '_' and '.')", what);
+		goto fail;
+	}
 	if (read_site_file(s, pg.src, &data) == -1)
 		goto fail;
 	if ((msg = text_problem(data.ptr, data.len, "page", &p.line,

@@ -34,8 +34,21 @@
 		    .replace(/[\u0300-\u036f]/g, "").toLowerCase();
 	}
 
+	/*
+	 * A path from the site root: never a scheme, a host or an absolute
+	 * path, as a browser reads it (it drops tabs and line ends anywhere,
+	 * and control characters and spaces in front).
+	 */
+	function relative(url) {
+		return typeof url === "string" &&
+		    !/^([a-z][a-z0-9+.\-]*:|[\/\\])/i.test(url
+		    .replace(/[\t\n\r]/g, "").replace(/^[\x00-\x20]+/, ""));
+	}
+
 	function prepare(data) {
-		return (data && data.items || []).map(function (it) {
+		return (data && data.items || []).filter(function (it) {
+			return it && relative(it.url);
+		}).map(function (it) {
 			return {
 				item: it,
 				title: fold(it.title),
