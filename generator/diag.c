@@ -115,6 +115,30 @@ put_gh(struct buf *b, const char *s, bool prop)
 	}
 }
 
+/*
+ * Adds s as a terminal shows it safely: a control character (C0, DEL,
+ * C1: ESC and CSI sequences could rewrite the screen) or a byte that is
+ * not UTF-8, from a file name or an id, as \xHH.
+ */
+static void
+put_plain(struct buf *b, const char *str)
+{
+	const unsigned char *s = (const unsigned char *)str;
+	size_t i = 0, len = strlen(str), n;
+	unsigned cp;
+
+	while (i < len) {
+		n = utf8_char(s + i, len - i, &cp);
+		if (n == 0 || cp < 0x20 || (cp >= 0x7f && cp < 0xa0)) {
+			buf_printf(b, "\\x%02X", s[i]);
+			i++;
+			continue;
+		}
+		buf_put(b, str + i, n);
+		i += n;
+	}
+}
+
 /* Prints finished message lines. */
 static void
 put_text(struct diag *dg, const char *text, size_t len)
@@ -173,13 +197,14 @@ emit(struct diag *dg, const struct pos *p, const char *kind, const char *fmt,
 		if (path.len == 0)
 			BUF_PUTSL(&b, "docket");
 		else {
-			buf_puts(&b, path.ptr);
+			put_plain(&b, path.ptr);
 			if (p->line > 0)
 				buf_printf(&b, ":%u", p->line);
 			if (p->line > 0 && p->col > 0)
 				buf_printf(&b, ":%u", p->col);
 		}
-		buf_printf(&b, ": %s: %s", kind, msg.ptr);
+		buf_printf(&b, ": %s: ", kind);
+		put_plain(&b, msg.ptr);
 	}
 	buf_putc(&b, '\n');
 	if (dg->hold != NULL)

@@ -392,11 +392,7 @@ strp_cmp(const void *a, const void *b)
 	return strcmp(*(char *const *)a, *(char *const *)b);
 }
 
-/*
- * Decodes one UTF-8 character at s (len bytes left, len > 0) into *cp;
- * returns its length, or 0 when the bytes are not one.
- */
-static size_t
+size_t
 utf8_char(const unsigned char *s, size_t len, unsigned *cp)
 {
 	size_t n, k;

@@ -54,6 +54,11 @@ bool	 str_endswith(const char *, const char *);
 bool	 str_startswith(const char *, const char *);
 /* Compares two strings for qsort through pointers to char *. */
 int	 strp_cmp(const void *, const void *);
+/*
+ * Decodes one UTF-8 character at s (len bytes left, len > 0) into *cp;
+ * returns its length, or 0 when the bytes are not one.
+ */
+size_t	 utf8_char(const unsigned char *s, size_t len, unsigned *cp);
 /* Is s valid UTF-8 without NUL bytes? Sets *bad to the offset of the first bad byte. */
 bool	 utf8_valid(const char *s, size_t len, size_t *bad);
 /*
