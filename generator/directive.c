@@ -1743,7 +1743,7 @@ do_include(struct dir_ctx *ctx, struct directive *d, cmark_node *node)
 		break;
 	case SRC_OUTSIDE:
 		rc = derr(ctx, d, "'%s' is a symbolic link that leads outside "
-		    "the site folder", file);
+		    "the site folder, or into .git", file);
 		free(path);
 		return rc;
 	default:

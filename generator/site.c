@@ -435,7 +435,8 @@ scan(struct site *s, const char *rel, unsigned depth, struct scan_state *ss)
 		switch (source_type(s->src, srcrel)) {
 		case SRC_OUTSIDE:
 			rc = diag_error(s->dg, &p,
-			    "symbolic link leads outside the site folder");
+			    "symbolic link leads outside the site folder, "
+			    "or into .git");
 			break;
 		case SRC_NONE:
 		case SRC_OTHER:
@@ -968,7 +969,8 @@ load_template(void *arg, const char *name, struct buf *src, const char **path)
 		return rc;
 	case SRC_OUTSIDE:
 		rc = diag_error(s->dg, &p,
-		    "symbolic link leads outside the site folder");
+		    "symbolic link leads outside the site folder, "
+		    "or into .git");
 		free(rel);
 		return rc;
 	default:

@@ -97,7 +97,16 @@ inside(const struct source_tree *s, const char *path, const struct stat *lst)
 	} else if (realpath(path, real) == NULL)
 		return false;
 	n = strlen(root);
-	return strncmp(real, root, n) == 0 && (real[n] == '/' || real[n] == '\0');
+	if (strncmp(real, root, n) != 0 || (real[n] != '/' && real[n] != '\0'))
+		return false;
+	/*
+	 * Nor in a repository's .git folder inside the site (its config can
+	 * hold CI's token): a link there is as good as one outside.
+	 */
+	for (base = real + n; (base = strstr(base, "/.git")) != NULL; base++)
+		if (base[5] == '/' || base[5] == '\0')
+			return false;
+	return true;
 }
 
 /* inside() for a path not yet looked at; errno 0 when it is outside. */
