@@ -344,9 +344,25 @@ reader_end(struct glproc *gp, bool ok)
 }
 
 /*
- * Reads git's output as it comes, then waits for git: the last commit is
- * listed when git ended well and wrote no half token.
+ * Ends a reader of git's output once git has ended, well or not: the last
+ * commit is listed when git ended well and wrote no half token.
  */
+static void
+proc_done(struct glproc *gp, bool exited_well)
+{
+	size_t i;
+
+	/* What is left may only be the newlines between tokens. */
+	for (i = 0; i < gp->out.len && gp->out.ptr[i] == '\n'; i++)
+		;
+	if (!gp->bad && i == gp->out.len && exited_well) {
+		proc_list(gp);
+		reader_end(gp, true);
+	} else
+		reader_end(gp, false);
+}
+
+/* Reads git's output as it comes, then waits for git. */
 static void *
 reader_main(void *arg)
 {
@@ -355,9 +371,7 @@ reader_main(void *arg)
 	char chunk[65536];
 	siginfo_t si;
 	ssize_t n;
-	size_t i;
 	int status = -1;
-	bool ok;
 
 	if (git_repository_open_ext(&gp->repo, g->gitdir,
 	    GIT_REPOSITORY_OPEN_NO_SEARCH, NULL) < 0)
@@ -393,14 +407,8 @@ reader_main(void *arg)
 			status = -1;
 			break;
 		}
-	/* What is left may only be the newlines between tokens. */
-	for (i = 0; i < gp->out.len && gp->out.ptr[i] == '\n'; i++)
-		;
-	ok = !gp->bad && i == gp->out.len && status != -1 &&
-	    WIFEXITED(status) && WEXITSTATUS(status) == 0;
-	if (ok)
-		proc_list(gp);
-	reader_end(gp, ok);
+	proc_done(gp, status != -1 && WIFEXITED(status) &&
+	    WEXITSTATUS(status) == 0);
 	return NULL;
 }
 
@@ -1012,6 +1020,35 @@ gitlog_start(const char *gitdir, const char *head, const char *exclude,
 			return NULL;
 		}
 	}
+	return g;
+}
+
+struct gitlog *
+gitlog_parse(const char *folder, const char *out, size_t len, size_t chunk,
+    bool exited_well)
+{
+	struct gitlog *g = xcalloc(1, sizeof(*g));
+	struct glproc *gp;
+	size_t i, n;
+
+	pthread_mutex_init(&g->lock, NULL);
+	pthread_cond_init(&g->listed, NULL);
+	g->gitdir = xstrdup("");
+	g->folder = xstrdup(folder);
+	g->folderlen = strlen(folder);
+	g->procsz = 1;
+	g->procs = gp = xcalloc(1, sizeof(*gp));
+	gp->g = g;
+	gp->pid = -1;
+	gp->fd = -1;
+	g->running = 1;
+	/* As reader_main() reads it. */
+	for (i = 0; i < len && !gp->bad; i += n) {
+		n = chunk > 0 && chunk < len - i ? chunk : len - i;
+		buf_put(&gp->out, out + i, n);
+		proc_scan(gp);
+	}
+	proc_done(gp, exited_well);
 	return g;
 }
 

@@ -55,6 +55,15 @@ struct gitlog	*gitlog_start(const char *gitdir, const char *head,
 		    size_t splitsz, const char *folder, bool native,
 		    const struct gitlog_hook *);
 /*
+ * Lists the commits of `len` bytes of what `git log` writes for
+ * gitlog_start() (commits, and changes below `folder`), as its reader
+ * does when they come `chunk` bytes at a time (0: all at once) from a
+ * git that then ends well or not. No git is run and nothing is paired:
+ * for tests.
+ */
+struct gitlog	*gitlog_parse(const char *folder, const char *out, size_t len,
+		    size_t chunk, bool exited_well);
+/*
  * Waits for every lister to end. Returns 0, or -1 when one failed
  * (nothing is reported); what they listed stays there for gitlog_get().
  */
