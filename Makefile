@@ -110,7 +110,8 @@ site: check-deps
 	@$(MAKE) --no-print-directory docket
 	./docket build .
 
-FUZZ_TARGETS = record config markdown template tree
+FUZZ_TARGETS = record config markdown template tree histcache gitlog links \
+               date
 FUZZ_REPLAY = $(FUZZ_TARGETS:%=tests/fuzz/%-replay)
 TEST_BIN    = tests/unit/run tests/spec/mustache_test tests/spec/directives/run \
               tests/history/feedcheck \
