@@ -48,7 +48,7 @@ links_resolve(const char *base_path, const char *from, const char *path)
 {
 	struct buf b = BUF_INIT;
 	const char *p, *e, *slash;
-	size_t seg, n;
+	size_t seg, n, i;
 
 	if (path[0] == '/') {
 		n = strlen(base_path);
@@ -88,6 +88,14 @@ links_resolve(const char *base_path, const char *from, const char *path)
 		if (*e == '/')
 			buf_putc(&b, '/');
 	}
+	/*
+	 * Empty parts name no folder: a server reads "a//b" as "a/b", and
+	 * "//x" ("/%2Fx") from the root as "x", never as a path from '/'.
+	 */
+	for (i = 0, n = 0; i < b.len; i++)
+		if (b.ptr[i] != '/' || (n > 0 && b.ptr[n - 1] != '/'))
+			b.ptr[n++] = b.ptr[i];
+	buf_truncate(&b, n);
 	return buf_detach(&b);
 }
 

@@ -87,7 +87,11 @@ test_links__resolve(void)
 	check_resolve("/sub/", "a/index.html", "/sub/vendors/", "vendors/");
 	check_resolve("/sub/", "a/index.html", "/sub", "");
 	check_resolve("/sub/", "a/index.html", "/other/", NULL);
-	check_resolve("/", "a/index.html", "x//y", "a/x//y");
+	check_resolve("/", "a/index.html", "x//y", "a/x/y");
+	check_resolve("/", "a/index.html", "x//../y", "a/x/y");
+	check_resolve("/", "a/index.html", "//x", "x");
+	check_resolve("/", "a/index.html", "/./x//", "x/");
+	check_resolve("/sub/", "a/index.html", "/sub//x", "x");
 }
 
 void
@@ -139,4 +143,11 @@ test_links__target(void)
 	t = links_target("/", "index.html", "../x/", &frag);
 	CHECK(t == NULL);
 	free(frag);
+	/* "//" decoded from the root: a path of the site, not of the machine. */
+	t = links_target("/", "index.html", "/%2Fetc/passwd", &frag);
+	CHECK_STR(t, "etc/passwd");
+	free(t), free(frag);
+	t = links_target("/", "index.html", "%2F%2F", &frag);
+	CHECK_STR(t, "index.html");
+	free(t), free(frag);
 }
