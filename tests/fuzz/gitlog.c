@@ -56,6 +56,7 @@ same(const struct gl_delta *a, const struct gl_delta *b)
 int
 LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
+	static bool ready;
 	struct gitlog *whole, *cut;
 	struct gl_delta *d1, *d2;
 	const char *out, *p, *end, *tok, *nul;
@@ -65,6 +66,10 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 
 	if (size < 1)
 		return 0;
+	if (!ready) {
+		git_libgit2_init();	/* gitlog_start() needs it so */
+		ready = true;
+	}
 	out = (const char *)data + 1;
 	len = size - 1;
 	whole = gitlog_parse(data[0] & 64 ? "content/" : "a/b/content/", out,

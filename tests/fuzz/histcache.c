@@ -27,6 +27,12 @@ static char *dir, *path;
 static git_oid id;
 
 static void
+cleanup(void)
+{
+	rmdir(dir);
+}
+
+static void
 setup(void)
 {
 	static char tmpl[] = "/tmp/docket-fuzz-histcache-XXXXXX";
@@ -34,8 +40,10 @@ setup(void)
 
 	if (dir != NULL)
 		return;
+	git_libgit2_init();	/* as the walk has it */
 	if ((dir = mkdtemp(tmpl)) == NULL)
 		abort();
+	atexit(cleanup);
 	git_oid_fromstr(&id, "5f3c1b2a9e8d7c6b5a4f3e2d1c0b9a8f7e6d5c4b");
 	git_oid_tostr(hex, sizeof(hex), &id);
 	path = xasprintf("%s/history-%016llx-%s", dir, (unsigned long long)
