@@ -420,6 +420,7 @@ get_entry(struct rd *r, struct hc_entry *e)
 	char *s;
 	size_t i, j, k;
 	uint32_t fl;
+	git_oid id;
 
 	e->shallow = get_u32(r) != 0;
 	e->root_id = get_str(r);
@@ -442,7 +443,8 @@ get_entry(struct rd *r, struct hc_entry *e)
 	for (i = 0; i < e->commitsz && !r->bad; i++) {
 		c = &e->commits[i];
 		s = get_str(r);
-		if (s == NULL || strlen(s) != GIT_OID_HEXSZ)
+		if (s == NULL || strlen(s) != GIT_OID_HEXSZ ||
+		    git_oid_fromstr(&id, s) < 0)
 			r->bad = true;
 		else {
 			memcpy(c->id, s, sizeof(c->id));
@@ -461,7 +463,8 @@ get_entry(struct rd *r, struct hc_entry *e)
 	for (i = 0; i < e->filesz && !r->bad; i++) {
 		f = &e->files[i];
 		f->path = get_str(r);
-		if (f->path == NULL)
+		/* The walk keeps only files of content/, and reads past it. */
+		if (f->path == NULL || strncmp(f->path, "content/", 8) != 0)
 			r->bad = true;
 		f->name = get_str(r);
 		fl = get_u32(r);

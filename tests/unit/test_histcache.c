@@ -175,3 +175,48 @@ test_histcache__round_trip(void)
 	CHECK_INT(system(cmd), 0);
 	free(cmd);
 }
+
+/*
+ * Entries whose checksum holds but whose walk could not have been
+ * written by one: a commit that is not a hash, a file outside content/
+ * (the walk reads its path past "content/"). They miss.
+ */
+void
+test_histcache__not_a_walk(void)
+{
+	char tmpl[] = "/tmp/docket-unit-XXXXXX", *dir, *cmd;
+	static char bad_id[] = "zzzzzzzzzzzzzzzzzzzzzzzzzzzzzzzzzzzzzzzz",
+	    short_path[] = "x";
+	struct hist_commit c[2];
+	struct hist_file f[2];
+	struct hist_rev r[2];
+	struct hist_change ch;
+	git_oid order[2], head;
+	bool top[2];
+	char *names[3];
+	size_t name_file[3];
+	struct hc_entry e, got;
+
+	if ((dir = mkdtemp(tmpl)) == NULL) {
+		CHECK(!"mkdtemp");
+		return;
+	}
+	make_entry(&e, c, f, r, &ch, order, top, names, name_file);
+	git_oid_fromstr(&head, c[0].id);
+	CHECK_INT(histcache_save(dir, key, &head, &e), 0);
+	CHECK_INT(histcache_load(dir, key, &head, &got), 0);
+	histcache_release(&got);
+
+	memcpy(c[1].id, bad_id, sizeof(bad_id));
+	CHECK_INT(histcache_save(dir, key, &head, &e), 0);
+	CHECK_INT(histcache_load(dir, key, &head, &got), -1);
+
+	make_entry(&e, c, f, r, &ch, order, top, names, name_file);
+	f[1].path = short_path;
+	CHECK_INT(histcache_save(dir, key, &head, &e), 0);
+	CHECK_INT(histcache_load(dir, key, &head, &got), -1);
+
+	cmd = xasprintf("rm -rf %s", dir);
+	CHECK_INT(system(cmd), 0);
+	free(cmd);
+}
