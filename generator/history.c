@@ -615,8 +615,7 @@ static int
 read_shallow(struct walk *w)
 {
 	struct buf b = BUF_INIT;
-	char *path, *line, *save = NULL;
-	git_oid id;
+	char *path;
 
 	path = path_join(git_repository_commondir(w->h->repo), "shallow");
 	if (file_read(&b, path) == -1) {
@@ -624,17 +623,25 @@ read_shallow(struct walk *w)
 		return 0;
 	}
 	free(path);
-	for (line = strtok_r(b.ptr, "\n", &save); line != NULL;
+	hist_shallow_parse(&b, &w->shallow, &w->shallowsz);
+	buf_release(&b);
+	return 0;
+}
+
+void
+hist_shallow_parse(struct buf *b, git_oid **ids, size_t *idsz)
+{
+	char *line, *save = NULL;
+	git_oid id;
+
+	for (line = strtok_r(b->ptr, "\n", &save); line != NULL;
 	    line = strtok_r(NULL, "\n", &save)) {
 		if (strlen(line) < GIT_OID_HEXSZ ||
 		    git_oid_fromstrn(&id, line, GIT_OID_HEXSZ) < 0)
 			continue;
-		w->shallow = xreallocarray(w->shallow, w->shallowsz + 1,
-		    sizeof(git_oid));
-		w->shallow[w->shallowsz++] = id;
+		*ids = xreallocarray(*ids, *idsz + 1, sizeof(git_oid));
+		(*ids)[(*idsz)++] = id;
 	}
-	buf_release(&b);
-	return 0;
 }
 
 static bool
@@ -1305,18 +1312,14 @@ ignore_bytes(struct history *h, const git_oid *start, struct buf *b)
 	git_commit_free(c);
 }
 
-/* Reads .git-blame-ignore-revs: one full commit id a line, # comments. */
+/* Reads .git-blame-ignore-revs, of the commit built under --as-of. */
 static int
 read_ignore(struct walk *w, const git_oid *start)
 {
 	struct history *h = w->h;
 	struct buf b = BUF_INIT, shown = BUF_INIT;
-	char *line, *end, *hash;
 	const char *p;
-	struct pos pos;
-	unsigned ln = 0;
-	git_oid id;
-	int rc = 0;
+	int rc;
 
 	ignore_bytes(h, start, &b);
 	/* Its name in diagnostics, from the site folder. */
@@ -1324,10 +1327,26 @@ read_ignore(struct walk *w, const git_oid *start)
 		if (*p == '/')
 			BUF_PUTSL(&shown, "../");
 	BUF_PUTSL(&shown, ".git-blame-ignore-revs");
-	for (line = b.ptr; line < b.ptr + b.len; line = end + 1) {
+	rc = hist_ignore_parse(w->dg, shown.ptr, &b, &w->ignore, &w->ignoresz);
+	buf_release(&b);
+	buf_release(&shown);
+	return rc;
+}
+
+int
+hist_ignore_parse(struct diag *dg, const char *shown, struct buf *b,
+    git_oid **ids, size_t *idsz)
+{
+	char *line, *end, *hash;
+	struct pos pos;
+	unsigned ln = 0;
+	git_oid id;
+	int rc = 0;
+
+	for (line = b->ptr; line < b->ptr + b->len; line = end + 1) {
 		ln++;
 		if ((end = strchr(line, '\n')) == NULL)
-			end = b.ptr + b.len;
+			end = b->ptr + b->len;
 		*end = '\0';
 		if ((hash = strchr(line, '#')) != NULL)
 			*hash = '\0';
@@ -1341,19 +1360,16 @@ read_ignore(struct walk *w, const git_oid *start)
 			continue;
 		if (strlen(line) != GIT_OID_HEXSZ ||
 		    git_oid_fromstr(&id, line) < 0) {
-			pos = (struct pos){ shown.ptr, ln, 1 };
-			if (diag_warning(w->dg, &pos,
+			pos = (struct pos){ shown, ln, 1 };
+			if (diag_warning(dg, &pos,
 			    "'%s' is not a full commit hash; line ignored",
 			    line) == -1)
 				rc = -1;
 			continue;
 		}
-		w->ignore = xreallocarray(w->ignore, w->ignoresz + 1,
-		    sizeof(git_oid));
-		w->ignore[w->ignoresz++] = id;
+		*ids = xreallocarray(*ids, *idsz + 1, sizeof(git_oid));
+		(*ids)[(*idsz)++] = id;
 	}
-	buf_release(&b);
-	buf_release(&shown);
 	return rc;
 }
 

@@ -183,6 +183,16 @@ size_t	hist_last(const struct hist_file *);
  */
 int	hist_date_in(struct date *out, long long t, const char *tz);
 int	hist_day_end(long long *out, const struct date *, const char *tz);
+/*
+ * The commit ids of .git/shallow (a full hash a line), and those of
+ * .git-blame-ignore-revs (a full hash a line, '#' comments, a line that
+ * is not one warned of at shown:line), appended to *ids. Both change
+ * b's bytes. hist_ignore_parse() returns 0, or -1 when a warning was an
+ * error (--strict).
+ */
+void	hist_shallow_parse(struct buf *b, struct git_oid **ids, size_t *idsz);
+int	hist_ignore_parse(struct diag *, const char *shown, struct buf *b,
+	    struct git_oid **ids, size_t *idsz);
 
 /*
  * HTML fragments for the ::changes and ::history directives, appended to
