@@ -111,7 +111,7 @@ site: check-deps
 	./docket build .
 
 FUZZ_TARGETS = record config markdown template tree histcache gitlog links \
-               date
+               date gitfiles
 FUZZ_REPLAY = $(FUZZ_TARGETS:%=tests/fuzz/%-replay)
 TEST_BIN    = tests/unit/run tests/spec/mustache_test tests/spec/directives/run \
               tests/history/feedcheck \
