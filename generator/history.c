@@ -1360,11 +1360,14 @@ hist_ignore_parse(struct diag *dg, const char *shown, struct buf *b,
 			continue;
 		if (strlen(line) != GIT_OID_HEXSZ ||
 		    git_oid_fromstr(&id, line) < 0) {
+			/* The repository's bytes: shown without controls. */
+			char *text = text_clean(line, 80);
 			pos = (struct pos){ shown, ln, 1 };
 			if (diag_warning(dg, &pos,
 			    "'%s' is not a full commit hash; line ignored",
-			    line) == -1)
+			    text) == -1)
 				rc = -1;
+			free(text);
 			continue;
 		}
 		*ids = xreallocarray(*ids, *idsz + 1, sizeof(git_oid));

@@ -1,0 +1,70 @@
+/*
+ * Unit tests: .git-blame-ignore-revs and .git/shallow read from their
+ * bytes (hist_ignore_parse(), hist_shallow_parse()).
+ */
+#include <stdlib.h>
+#include <string.h>
+
+#include <git2.h>
+
+#include "buf.h"
+#include "diag.h"
+#include "history.h"
+#include "unit.h"
+
+#define H1	"1111111111111111111111111111111111111111"
+#define H2	"abcdefabcdefabcdefabcdefabcdefabcdefabcd"
+
+void
+test_history__ignore_revs(void)
+{
+	static const char text[] =
+	    "# reformatting\n"
+	    H1 "\n"
+	    "\n"
+	    "  " H2 "  # moved\r\n"
+	    "abc123 # short\n"
+	    "\x1b[2Jcleared\x07\n";
+	struct buf b = BUF_INIT, msgs = BUF_INIT;
+	struct diag dg;
+	git_oid *ids = NULL, want;
+	size_t idsz = 0;
+
+	buf_put(&b, text, sizeof(text) - 1);
+	diag_init(&dg);
+	dg.hold = &msgs;
+	CHECK_INT(hist_ignore_parse(&dg, "../.git-blame-ignore-revs", &b, &ids,
+	    &idsz), 0);
+	CHECK_INT(idsz, 2);
+	if (idsz == 2) {
+		git_oid_fromstr(&want, H1);
+		CHECK(git_oid_equal(&ids[0], &want));
+		git_oid_fromstr(&want, H2);
+		CHECK(git_oid_equal(&ids[1], &want));
+	}
+	/* The terminal gets no escape sequence from the repository. */
+	CHECK_STR(msgs.ptr,
+	    "../.git-blame-ignore-revs:5:1: warning: 'abc123' is not a full "
+	    "commit hash; line ignored\n"
+	    "../.git-blame-ignore-revs:6:1: warning: ' [2Jcleared ' is not a "
+	    "full commit hash; line ignored\n");
+	CHECK_INT(dg.warnings, 2);
+	free(ids);
+	buf_release(&b);
+	buf_release(&msgs);
+}
+
+void
+test_history__shallow(void)
+{
+	static const char text[] = H1 "\nnot a hash\n" H2 "\n";
+	struct buf b = BUF_INIT;
+	git_oid *ids = NULL;
+	size_t idsz = 0;
+
+	buf_put(&b, text, sizeof(text) - 1);
+	hist_shallow_parse(&b, &ids, &idsz);
+	CHECK_INT(idsz, 2);
+	free(ids);
+	buf_release(&b);
+}
