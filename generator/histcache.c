@@ -506,62 +506,70 @@ get_entry(struct rd *r, struct hc_entry *e)
 		r->bad = true;
 }
 
-/* Reads a whole file (an entry may be larger than a content file). */
-static int
-read_all(const char *path, struct buf *out)
+/*
+ * Reads an entry's header and then, only when it is of this key and
+ * commit and gives the length of the rest of the file, the payload: a
+ * large file that is not an entry is never read whole, and one too large
+ * to hold is a miss. Returns the payload (free it), or NULL.
+ */
+static unsigned char *
+read_entry(const char *path, const char *key, const git_oid *id,
+    size_t *lenp)
 {
+	size_t hl = sizeof(MAGIC) - 1 + 4 + strlen(key) + GIT_OID_RAWSZ + 16;
+	unsigned char *head = xmalloc(hl), *pay = NULL;
 	struct stat st;
+	struct rd r = { head, head + hl, false };
+	uint64_t len, sum;
+	uint32_t kl;
+	git_oid got;
 	FILE *f;
-	size_t n;
 
 	if ((f = fopen(path, "rb")) == NULL)
-		return -1;
-	if (fstat(fileno(f), &st) == -1 || st.st_size < 0) {
-		fclose(f);
-		return -1;
-	}
-	buf_grow(out, (size_t)st.st_size + 1);
-	n = fread(out->ptr, 1, (size_t)st.st_size, f);
+		goto fail;
+	if (fstat(fileno(f), &st) == -1 || !S_ISREG(st.st_mode) ||
+	    (uint64_t)st.st_size < hl || fread(head, 1, hl, f) != hl ||
+	    memcmp(head, MAGIC, sizeof(MAGIC) - 1) != 0)
+		goto fail;
+	r.p += sizeof(MAGIC) - 1;
+	kl = get_u32(&r);
+	if (kl != strlen(key) || memcmp(r.p, key, kl) != 0)
+		goto fail;
+	r.p += kl;
+	get(&r, got.id, GIT_OID_RAWSZ);
+	len = get_u64(&r);
+	sum = get_u64(&r);
+	if (!git_oid_equal(&got, id) || len != (uint64_t)st.st_size - hl ||
+	    len >= SIZE_MAX || (pay = malloc((size_t)len + 1)) == NULL ||
+	    fread(pay, 1, (size_t)len, f) != (size_t)len ||
+	    histcache_hash(HC_HASH_INIT, pay, (size_t)len) != sum)
+		goto fail;
 	fclose(f);
-	if (n != (size_t)st.st_size)
-		return -1;
-	out->len = n;
-	return 0;
+	free(head);
+	*lenp = (size_t)len;
+	return pay;
+fail:
+	if (f != NULL)
+		fclose(f);
+	free(head);
+	free(pay);
+	return NULL;
 }
 
 int
 histcache_load(const char *dir, const char *key, const git_oid *id,
     struct hc_entry *e)
 {
-	struct buf b = BUF_INIT;
 	char *path = entry_path(dir, key, id);
+	unsigned char *pay;
 	struct rd r;
-	uint64_t len, sum;
-	uint32_t kl;
-	git_oid got;
+	size_t len;
 	int rc = -1;
 
 	memset(e, 0, sizeof(*e));
-	if (read_all(path, &b) == -1)
+	if ((pay = read_entry(path, key, id, &len)) == NULL)
 		goto out;
-	r = (struct rd){ (const unsigned char *)b.ptr,
-	    (const unsigned char *)b.ptr + b.len, false };
-	if (b.len < sizeof(MAGIC) - 1 ||
-	    memcmp(b.ptr, MAGIC, sizeof(MAGIC) - 1) != 0)
-		goto out;
-	r.p += sizeof(MAGIC) - 1;
-	kl = get_u32(&r);
-	if (r.bad || kl != strlen(key) || (size_t)(r.end - r.p) < kl ||
-	    memcmp(r.p, key, kl) != 0)
-		goto out;
-	r.p += kl;
-	get(&r, got.id, GIT_OID_RAWSZ);
-	len = get_u64(&r);
-	sum = get_u64(&r);
-	if (r.bad || !git_oid_equal(&got, id) ||
-	    len != (uint64_t)(r.end - r.p) ||
-	    histcache_hash(HC_HASH_INIT, r.p, (size_t)len) != sum)
-		goto out;
+	r = (struct rd){ pay, pay + len, false };
 	get_entry(&r, e);
 	if (r.bad) {
 		histcache_release(e);
@@ -569,7 +577,7 @@ histcache_load(const char *dir, const char *key, const git_oid *id,
 	}
 	rc = 0;
 out:
-	buf_release(&b);
+	free(pay);
 	free(path);
 	return rc;
 }

@@ -216,6 +216,23 @@ test_histcache__not_a_walk(void)
 	CHECK_INT(histcache_save(dir, key, &head, &e), 0);
 	CHECK_INT(histcache_load(dir, key, &head, &got), -1);
 
+	/*
+	 * A file grown to 64 GB (sparse) past a good header, and one of
+	 * zeros: both miss from their first bytes, neither is read whole.
+	 */
+	make_entry(&e, c, f, r, &ch, order, top, names, name_file);
+	CHECK_INT(histcache_save(dir, key, &head, &e), 0);
+	cmd = xasprintf("for f in %s/history-*; do truncate -s 64G \"$f\"; "
+	    "done", dir);
+	CHECK_INT(system(cmd), 0);
+	free(cmd);
+	CHECK_INT(histcache_load(dir, key, &head, &got), -1);
+	cmd = xasprintf("for f in %s/history-*; do truncate -s 0 \"$f\"; "
+	    "truncate -s 64G \"$f\"; done", dir);
+	CHECK_INT(system(cmd), 0);
+	free(cmd);
+	CHECK_INT(histcache_load(dir, key, &head, &got), -1);
+
 	cmd = xasprintf("rm -rf %s", dir);
 	CHECK_INT(system(cmd), 0);
 	free(cmd);
