@@ -1345,7 +1345,8 @@ hist_ignore_parse(struct diag *dg, const char *shown, struct buf *b,
 
 	for (line = b->ptr; line < b->ptr + b->len; line = end + 1) {
 		ln++;
-		if ((end = strchr(line, '\n')) == NULL)
+		if ((end = memchr(line, '\n', (size_t)(b->ptr + b->len -
+		    line))) == NULL)
 			end = b->ptr + b->len;
 		*end = '\0';
 		if ((hash = strchr(line, '#')) != NULL)

@@ -54,6 +54,29 @@ test_history__ignore_revs(void)
 	buf_release(&msgs);
 }
 
+/* A NUL byte ends its line's text, not the file. */
+void
+test_history__ignore_revs_nul(void)
+{
+	static const char text[] = "# a \0 comment\n" H1 "\nab\0cd\n" H2 "\n";
+	struct buf b = BUF_INIT, msgs = BUF_INIT;
+	struct diag dg;
+	git_oid *ids = NULL;
+	size_t idsz = 0;
+
+	buf_put(&b, text, sizeof(text) - 1);
+	diag_init(&dg);
+	dg.hold = &msgs;
+	CHECK_INT(hist_ignore_parse(&dg, ".git-blame-ignore-revs", &b, &ids,
+	    &idsz), 0);
+	CHECK_INT(idsz, 2);
+	CHECK_STR(msgs.ptr, ".git-blame-ignore-revs:3:1: warning: 'ab' is not "
+	    "a full commit hash; line ignored\n");
+	free(ids);
+	buf_release(&b);
+	buf_release(&msgs);
+}
+
 void
 test_history__shallow(void)
 {
