@@ -1274,12 +1274,49 @@ read_mailmap(struct history *h)
 	if (git_repository_workdir(h->repo) == NULL)
 		return NULL;
 	path = path_join(git_repository_workdir(h->repo), ".mailmap");
-	if (file_read_nofollow(&b, path) == 0 &&
-	    git_mailmap_from_buffer(&mm, b.ptr != NULL ? b.ptr : "",
-	    b.len) < 0)
-		mm = NULL;
+	if (file_read_nofollow(&b, path) == 0)
+		mm = hist_mailmap_parse(b.ptr, b.len);
 	buf_release(&b);
 	free(path);
+	return mm;
+}
+
+/* Is the email a line of .mailmap replaces, its last before '#', "<>"? */
+static bool
+mailmap_empty_email(const char *line, const char *end)
+{
+	const char *hash = memchr(line, '#', (size_t)(end - line)), *lt, *gt;
+	const char *last = NULL;
+
+	if (hash != NULL)
+		end = hash;
+	for (; (lt = memchr(line, '<', (size_t)(end - line))) != NULL &&
+	    (gt = memchr(lt, '>', (size_t)(end - lt))) != NULL; line = gt + 1)
+		last = lt;
+	return last != NULL && last[1] == '>';
+}
+
+git_mailmap *
+hist_mailmap_parse(const char *text, size_t len)
+{
+	struct buf b = BUF_INIT;
+	const char *line, *nl, *end = text + len;
+	git_mailmap *mm = NULL;
+
+	/*
+	 * libgit2 1.5 refuses the whole file for one line whose email to
+	 * replace is empty ("Name <a@b> <>": commits without an email),
+	 * which git applies: such lines are left out, the others kept.
+	 */
+	for (line = text; line < end; line = nl + 1) {
+		if ((nl = memchr(line, '\n', (size_t)(end - line))) == NULL)
+			nl = end - 1;
+		if (!mailmap_empty_email(line, nl + 1))
+			buf_put(&b, line, (size_t)(nl + 1 - line));
+	}
+	if (git_mailmap_from_buffer(&mm, b.ptr, b.len) < 0)
+		mm = NULL;
+	buf_release(&b);
 	return mm;
 }
 

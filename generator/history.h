@@ -14,6 +14,7 @@
 struct buf;
 struct config;
 struct diag;
+struct git_mailmap;
 struct git_oid;
 struct gitlog;
 struct hist_change;
@@ -193,6 +194,11 @@ int	hist_day_end(long long *out, const struct date *, const char *tz);
 void	hist_shallow_parse(struct buf *b, struct git_oid **ids, size_t *idsz);
 int	hist_ignore_parse(struct diag *, const char *shown, struct buf *b,
 	    struct git_oid **ids, size_t *idsz);
+/*
+ * The names of a .mailmap's bytes, as libgit2 reads them, but for lines
+ * it would refuse the whole file for; NULL when it refuses it still.
+ */
+struct git_mailmap	*hist_mailmap_parse(const char *, size_t);
 
 /*
  * HTML fragments for the ::changes and ::history directives, appended to

@@ -1,7 +1,7 @@
 /*
  * Fuzz target: the files of a repository that docket reads itself, the
  * same bytes as each: .git/shallow, .git-blame-ignore-revs (whose lines
- * that are not hashes are warned of) and .mailmap (parsed by libgit2,
+ * that are not hashes are warned of) and .mailmap (hist_mailmap_parse(),
  * the names it gives cleaned as the walk cleans them). Every line that
  * is a full hash and nothing else must be taken; every warning must be
  * one line of printable UTF-8 at .git-blame-ignore-revs:line:col.
@@ -18,19 +18,6 @@
 #include "util.h"
 
 static const char shown[] = ".git-blame-ignore-revs";
-
-/*
- * libgit2 1.5 leaks an entry for a .mailmap line whose email is "<>",
- * when it refuses the whole file (docket then maps no names): a leak in
- * libgit2, not in docket, and not reported for this target.
- */
-const char *__lsan_default_suppressions(void);
-
-const char *
-__lsan_default_suppressions(void)
-{
-	return "leak:libgit2.so\n";
-}
 
 static bool
 has(const git_oid *v, size_t n, const git_oid *id)
@@ -83,7 +70,7 @@ mailmap(const uint8_t *data, size_t size)
 	char *clean;
 	size_t i;
 
-	if (git_mailmap_from_buffer(&mm, (const char *)data, size) < 0)
+	if ((mm = hist_mailmap_parse((const char *)data, size)) == NULL)
 		return;
 	for (i = 0; i < sizeof(who) / sizeof(who[0]); i++) {
 		if (git_mailmap_resolve(&name, &email, mm, who[i][0],

@@ -91,3 +91,31 @@ test_history__shallow(void)
 	free(ids);
 	buf_release(&b);
 }
+
+/* A line with no email to replace leaves the others working. */
+void
+test_history__mailmap(void)
+{
+	static const char text[] =
+	    "# names\n"
+	    "Mapped Person <editor@example.org>\n"
+	    "Nobody <nobody@example.org> <>  # no email\n"
+	    "Other <o@example.org> <>\n"
+	    "Kept <k@example.org> <old@example.org>";
+	git_mailmap *mm;
+	const char *name, *email;
+
+	mm = hist_mailmap_parse(text, sizeof(text) - 1);
+	CHECK(mm != NULL);
+	if (mm == NULL)
+		return;
+	CHECK_INT(git_mailmap_resolve(&name, &email, mm, "Editor",
+	    "editor@example.org"), 0);
+	CHECK_STR(name, "Mapped Person");
+	CHECK_INT(git_mailmap_resolve(&name, &email, mm, "Old",
+	    "old@example.org"), 0);
+	CHECK_STR(name, "Kept");
+	CHECK_STR(email, "k@example.org");
+	git_mailmap_free(mm);
+}
+
