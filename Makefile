@@ -220,6 +220,8 @@ FUZZ_CFLAGS   = -g -O1 -std=c11 -D_POSIX_C_SOURCE=200809L \
                 -fno-sanitize-recover=undefined -fno-omit-frame-pointer \
                 -DDOCKET_VERSION='"$(VERSION)"' $(PKG_CFLAGS)
 FUZZ_OBJS     = $(LIB_SRCS:generator/%.c=$(FUZZ_DIR)/obj/%.o)
+# Kept between runs: make would remove them as intermediate files.
+.SECONDARY: $(FUZZ_OBJS)
 
 $(FUZZ_DIR)/obj/%.o: generator/%.c
 	@mkdir -p $(FUZZ_DIR)/obj
