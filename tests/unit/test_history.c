@@ -30,6 +30,7 @@ test_history__ignore_revs(void)
 	git_oid *ids = NULL, want;
 	size_t idsz = 0;
 
+	git_libgit2_init();
 	buf_put(&b, text, sizeof(text) - 1);
 	diag_init(&dg);
 	dg.hold = &msgs;
@@ -52,6 +53,7 @@ test_history__ignore_revs(void)
 	free(ids);
 	buf_release(&b);
 	buf_release(&msgs);
+	git_libgit2_shutdown();
 }
 
 /* A NUL byte ends its line's text, not the file. */
@@ -64,6 +66,7 @@ test_history__ignore_revs_nul(void)
 	git_oid *ids = NULL;
 	size_t idsz = 0;
 
+	git_libgit2_init();
 	buf_put(&b, text, sizeof(text) - 1);
 	diag_init(&dg);
 	dg.hold = &msgs;
@@ -75,6 +78,7 @@ test_history__ignore_revs_nul(void)
 	free(ids);
 	buf_release(&b);
 	buf_release(&msgs);
+	git_libgit2_shutdown();
 }
 
 void
@@ -85,11 +89,13 @@ test_history__shallow(void)
 	git_oid *ids = NULL;
 	size_t idsz = 0;
 
+	git_libgit2_init();
 	buf_put(&b, text, sizeof(text) - 1);
 	hist_shallow_parse(&b, &ids, &idsz);
 	CHECK_INT(idsz, 2);
 	free(ids);
 	buf_release(&b);
+	git_libgit2_shutdown();
 }
 
 /* A line with no email to replace leaves the others working. */
@@ -105,10 +111,13 @@ test_history__mailmap(void)
 	git_mailmap *mm;
 	const char *name, *email;
 
+	git_libgit2_init();
 	mm = hist_mailmap_parse(text, sizeof(text) - 1);
 	CHECK(mm != NULL);
-	if (mm == NULL)
+	if (mm == NULL) {
+		git_libgit2_shutdown();
 		return;
+	}
 	CHECK_INT(git_mailmap_resolve(&name, &email, mm, "Editor",
 	    "editor@example.org"), 0);
 	CHECK_STR(name, "Mapped Person");
@@ -117,5 +126,6 @@ test_history__mailmap(void)
 	CHECK_STR(name, "Kept");
 	CHECK_STR(email, "k@example.org");
 	git_mailmap_free(mm);
+	git_libgit2_shutdown();
 }
 
