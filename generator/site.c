@@ -12,6 +12,7 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <limits.h>
+#include <signal.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -1148,6 +1149,80 @@ check_output(struct site *s, const char *out, const char *abs)
 	return 0;
 }
 
+/* Did docket make the folder at path (its marker), or is it empty? */
+static bool
+folder_ours(const char *path)
+{
+	struct stat st;
+	struct dirent *de;
+	char *marker;
+	bool ours;
+	DIR *d;
+
+	if (lstat(path, &st) == -1 || !S_ISDIR(st.st_mode))
+		return false;
+	marker = path_join(path, MARKER);
+	ours = is_file(marker);
+	free(marker);
+	if (ours || (d = opendir(path)) == NULL)
+		return ours;
+	ours = true;
+	while (ours && (de = readdir(d)) != NULL)
+		ours = strcmp(de->d_name, ".") == 0 ||
+		    strcmp(de->d_name, "..") == 0;
+	closedir(d);
+	return ours;
+}
+
+/*
+ * Each build writes into a folder of its own beside the output,
+ * OUT.docket-new-PID, so that two builds into one output do not remove
+ * each other's files: the last to finish swaps its site in. This
+ * removes what a build that was killed left there (its process is gone)
+ * and the OUT.docket-new of older versions: only folders docket made.
+ */
+static void
+remove_stale(const char *abs)
+{
+	const char *slash = strrchr(abs, '/');
+	char *dir = xstrndup(abs, slash == abs ? 1 : (size_t)(slash - abs));
+	const char *base = slash + 1, *rest;
+	size_t n = strlen(base);
+	struct dirent *de;
+	char *path, *end;
+	long pid;
+	DIR *d;
+
+	if ((d = opendir(dir)) == NULL) {
+		free(dir);
+		return;
+	}
+	while ((de = readdir(d)) != NULL) {
+		if (strncmp(de->d_name, base, n) != 0)
+			continue;
+		rest = de->d_name + n;
+		if (strcmp(rest, ".docket-new") == 0 ||
+		    strcmp(rest, ".docket-old") == 0)
+			pid = 0;
+		else if (str_startswith(rest, ".docket-new-") ||
+		    str_startswith(rest, ".docket-old-")) {
+			errno = 0;
+			pid = strtol(rest + 12, &end, 10);
+			if (errno != 0 || *end != '\0' || pid <= 0 ||
+			    pid == (long)getpid() ||
+			    kill((pid_t)pid, 0) == 0 || errno != ESRCH)
+				continue;
+		} else
+			continue;
+		path = path_join(dir, de->d_name);
+		if (folder_ours(path))
+			remove_tree(path);
+		free(path);
+	}
+	closedir(d);
+	free(dir);
+}
+
 /* Puts the new output in place of the old one. */
 static int
 swap_output(struct site *s, const char *abs)
@@ -1167,8 +1242,9 @@ swap_output(struct site *s, const char *abs)
 		return remove_tree(s->tmpdir) == -1 ? diag_error(s->dg, NULL,
 		    "cannot remove '%s': %s", s->tmpdir, strerror(errno)) : 0;
 #endif
-	old = xasprintf("%s.docket-old", abs);
-	remove_tree(old);
+	old = xasprintf("%s.docket-old-%ld", abs, (long)getpid());
+	if (folder_ours(old))
+		remove_tree(old);
 	if (rename(abs, old) == -1 || rename(s->tmpdir, abs) == -1)
 		rc = diag_error(s->dg, NULL, "cannot replace '%s': %s", abs,
 		    strerror(errno));
@@ -1417,7 +1493,16 @@ site_build(struct diag *dg, const struct build_opts *opts)
 	s.tmpl = tmpl_set_new(dg, load_template, &s);
 
 	/* Write everything beside the output, then swap it in. */
-	s.tmpdir = xasprintf("%s.docket-new", abs);
+	remove_stale(abs);
+	s.tmpdir = xasprintf("%s.docket-new-%ld", abs, (long)getpid());
+	if (!folder_ours(s.tmpdir) && access(s.tmpdir, F_OK) == 0) {
+		diag_error(dg, NULL, "refusing to replace '%s': a folder docket "
+		    "did not make (it has no %s file)", s.tmpdir, MARKER);
+		free(s.tmpdir);
+		s.tmpdir = NULL;
+		status = 2;
+		goto out;
+	}
 	if (remove_tree(s.tmpdir) == -1 || mkdir_p(s.tmpdir) == -1) {
 		diag_error(dg, NULL, "cannot make '%s': %s", s.tmpdir,
 		    strerror(errno));
