@@ -193,6 +193,34 @@ set_str(struct yctx *y, yaml_node_t *n, const char *key, char **dst)
 	*dst = xstrdup(s);
 }
 
+/*
+ * output: a folder inside the site folder. A register cloned from
+ * elsewhere must not write where its docket.yml says (../../.config/...);
+ * -o, which the one building types, can name any folder.
+ */
+static void
+set_output(struct yctx *y, yaml_node_t *n, const char *key, char **dst)
+{
+	struct pos p = node_pos(y, n);
+	const char *s = want_str(y, n, key), *c;
+	size_t len;
+
+	if (s == NULL)
+		return;
+	for (c = s; *c != '\0'; c += len + (c[len] == '/')) {
+		len = strcspn(c, "/");
+		if (len == 2 && c[0] == '.' && c[1] == '.')
+			break;
+	}
+	if (*s == '\0' || *s == '/' || *c != '\0') {
+		diag_error(y->dg, &p, "'%s' must be a folder inside the site "
+		    "folder, such as 'site' (use -o to build elsewhere)", key);
+		return;
+	}
+	free(*dst);
+	*dst = xstrdup(s);
+}
+
 static void
 set_bool(struct yctx *y, yaml_node_t *n, const char *key, bool *dst)
 {
@@ -395,7 +423,7 @@ config_load(struct config *c, struct diag *dg, const char *path,
 		else if (strcmp(key, "license") == 0)
 			set_str(&y, v, key, &c->license);
 		else if (strcmp(key, "output") == 0)
-			set_str(&y, v, key, &c->output);
+			set_output(&y, v, key, &c->output);
 		else if (strcmp(key, "base_url") == 0)
 			set_url(&y, v, key, &c->base_url);
 		else if (strcmp(key, "repo_url") == 0)

@@ -1377,6 +1377,7 @@ site_build(struct diag *dg, const struct build_opts *opts)
 	struct site s;
 	struct buf data = BUF_INIT;
 	char *cfgpath = NULL, *out = NULL, *abs = NULL, *content = NULL;
+	char real[PATH_MAX];
 	struct scan_state ss = { 0, false };
 	size_t i;
 	int status = 2;
@@ -1434,6 +1435,13 @@ site_build(struct diag *dg, const struct build_opts *opts)
 	if ((abs = abspath(out)) == NULL) {
 		diag_error(dg, NULL, "cannot make output folder '%s': %s", out,
 		    strerror(errno));
+		goto out;
+	}
+	/* docket.yml's output stays in the site, symbolic links too. */
+	if (opts->output == NULL && (realpath(s.dir, real) == NULL ||
+	    !path_within(abs, real))) {
+		diag_error(dg, NULL, "output folder '%s' of docket.yml leads "
+		    "outside the site folder (use -o to build elsewhere)", out);
 		goto out;
 	}
 	if (check_output(&s, out, abs) == -1)
