@@ -609,8 +609,14 @@ page_item(void *arg, size_t i, struct buf *search)
 
 	if (page_html(m, pg, false, &html) == -1)
 		rc = -1;
-	/* An introduction is rendered with its page (generated_item()). */
+	/*
+	 * An introduction is rendered with its page (generated_item()); its
+	 * aliases lead there.
+	 */
 	if (site_is_intro(pg->out)) {
+		for (j = 0; j < pg->aliasesz; j++)
+			if (write_alias(m, pg, pg->aliases[j]) == -1)
+				rc = -1;
 		buf_release(&html);
 		return rc;
 	}
