@@ -1903,8 +1903,15 @@ number_headings(struct dir_ctx *ctx, cmark_node *doc)
 
 	if (ctx->slugs == NULL) {
 		ctx->slugs = xcalloc(1, sizeof(*ctx->slugs));
-		slug_take(ctx->slugs, "main");		/* ids the theme uses */
-		slug_take(ctx->slugs, "contents");
+		static const char *const theme[] = {	/* ids the theme uses */
+			"main", "contents", "search-q", "search-results",
+			"search-status", "history", "history-title",
+			"home-recent"
+		};
+		size_t k;
+
+		for (k = 0; k < NELEM(theme); k++)
+			slug_take(ctx->slugs, theme[k]);
 	}
 	while (cmark_iter_next(it) != CMARK_EVENT_DONE) {
 		n = cmark_iter_get_node(it);

@@ -1191,6 +1191,16 @@ read_action(struct rstate *st, struct action *a, xmlNodePtr n)
 	}
 }
 
+/*
+ * Ids the default theme's vendor page gives its own elements: an action
+ * with one would make two elements with one id.
+ */
+static const char *const page_ids[] = {
+	"contents", "history", "history-title", "main", "search-q",
+	"search-results", "search-status", "section-actions", "section-note",
+	"section-responses", "section-summary"
+};
+
 /* Walks a valid document into the record. */
 static void
 read_record(struct rstate *st, struct record *r, xmlNodePtr root)
@@ -1258,16 +1268,40 @@ read_record(struct rstate *st, struct record *r, xmlNodePtr root)
 		} else if (is_el(c, "note"))
 			text_md(&r->note, c);
 	}
-	for (i = 0; i < r->actionsz; i++)
-		for (j = 0; j < i; j++)
-			if (strcmp(r->actions[i].id, r->actions[j].id) == 0) {
-				p = (struct pos){ st->path, r->actions[i].line, 0 };
-				diag_error(st->dg, &p,
-				    "duplicate action id '%s' (first on line %u)",
-				    r->actions[i].id, r->actions[j].line);
+	for (i = 0; i < r->actionsz; i++) {
+		const char *id = r->actions[i].id;
+		size_t n = strlen(id);
+
+		p = (struct pos){ st->path, r->actions[i].line, 0 };
+		for (j = 0; j < NELEM(page_ids); j++)
+			if (strcmp(id, page_ids[j]) == 0)
+				break;
+		if (j < NELEM(page_ids)) {
+			diag_error(st->dg, &p, "action id '%s' is an id the "
+			    "vendor page uses itself; choose another", id);
+			st->errors++;
+			continue;
+		}
+		for (j = 0; j < r->actionsz; j++)
+			if (j != i && n > 6 && strcmp(id + n - 6, "-title") == 0 &&
+			    strlen(r->actions[j].id) == n - 6 &&
+			    strncmp(id, r->actions[j].id, n - 6) == 0) {
+				diag_error(st->dg, &p, "action id '%s' is the id "
+				    "of the title of action '%s' (line %u); "
+				    "choose another", id, r->actions[j].id,
+				    r->actions[j].line);
 				st->errors++;
 				break;
 			}
+		for (j = 0; j < i; j++)
+			if (strcmp(id, r->actions[j].id) == 0) {
+				diag_error(st->dg, &p,
+				    "duplicate action id '%s' (first on line %u)",
+				    id, r->actions[j].line);
+				st->errors++;
+				break;
+			}
+	}
 }
 
 int
