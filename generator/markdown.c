@@ -144,9 +144,10 @@ md_filter_urls(struct diag *dg, const struct md_src *src, cmark_node *root)
 {
 	cmark_iter *it = cmark_iter_new(root);
 	cmark_event_type ev;
-	cmark_node *n;
+	cmark_node *n, **unsafe = NULL;
 	const char *url;
 	struct pos p = { src->path, 0, 0 };
+	size_t i, unsafesz = 0;
 	int rc = 0;
 
 	while ((ev = cmark_iter_next(it)) != CMARK_EVENT_DONE) {
@@ -171,8 +172,21 @@ md_filter_urls(struct diag *dg, const struct md_src *src, cmark_node *root)
 		    "(use http, https, mailto or a relative URL)") == -1)
 			rc = -1;
 		cmark_node_set_url(n, "");
+		unsafe = xreallocarray(unsafe, unsafesz + 1, sizeof(*unsafe));
+		unsafe[unsafesz++] = n;
 	}
 	cmark_iter_free(it);
+	/*
+	 * The link or image gives way to its text: an <img src=""> is not
+	 * valid HTML, and an <a href=""> leads nowhere.
+	 */
+	for (i = 0; i < unsafesz; i++) {
+		cmark_node *c;
+		while ((c = cmark_node_first_child(unsafe[i])) != NULL)
+			cmark_node_insert_before(unsafe[i], c);
+		cmark_node_free(unsafe[i]);
+	}
+	free(unsafe);
 	return rc;
 }
 
