@@ -530,6 +530,36 @@ current_record(void *arg, const char *src, const git_oid *id)
 	return memcmp(r->blob, id->id, sizeof(r->blob)) == 0 ? r : NULL;
 }
 
+/*
+ * What in a page's path below content/ cannot go into its URL as it is
+ * (links, the sitemap, the search index are made from the path), said
+ * into what[]: false when nothing. A ':' before the first '/' would make
+ * a link a scheme's, such as javascript:.
+ */
+static bool
+path_url_problem(const char *rel, char what[32])
+{
+	static const char bad[] = "\"#%<>?[\\]^`{|}:";
+	const unsigned char *p;
+
+	if (!utf8_valid(rel, strlen(rel), NULL)) {
+		snprintf(what, 32, "bytes that are not UTF-8");
+		return true;
+	}
+	for (p = (const unsigned char *)rel; *p != '\0'; p++) {
+		if (*p < 0x20 || *p == 0x7f)
+			snprintf(what, 32, "a control character");
+		else if (*p == ' ')
+			snprintf(what, 32, "a space");
+		else if (strchr(bad, *p) != NULL)
+			snprintf(what, 32, "'%c'", *p);
+		else
+			continue;
+		return true;
+	}
+	return false;
+}
+
 /* Reads the front matter keys docket knows; keeps all of them as params. */
 static int
 front_matter(struct site *s, struct page *pg, const char *yaml, size_t len)
@@ -540,6 +570,7 @@ front_matter(struct site *s, struct page *pg, const char *yaml, size_t len)
 	yaml_node_item_t *it;
 	struct pos p = { pg->src, 2, 1 };
 	const char *key, *val;
+	char what[32];
 	unsigned errors = s->dg->errors;
 
 	if (yaml_load(&doc, s->dg, pg->src, yaml, len, 1) == -1)
@@ -614,8 +645,8 @@ front_matter(struct site *s, struct page *pg, const char *yaml, size_t len)
 				p.line = (unsigned)a->start_mark.line + 2;
 				p.col = (unsigned)a->start_mark.column + 1;
 				if (a->type != YAML_SCALAR_NODE || *ap == '\0' ||
-				    strstr(ap, "..") != NULL || strchr(ap, ':') ||
-				    strchr(ap, '\\')) {
+				    strstr(ap, "..") != NULL ||
+				    path_url_problem(ap, what)) {
 					diag_error(s->dg, &p,
 					    "'aliases' must be site paths such as /old/page/");
 					continue;
@@ -631,36 +662,6 @@ front_matter(struct site *s, struct page *pg, const char *yaml, size_t len)
 	}
 	yaml_document_delete(&doc);
 	return s->dg->errors == errors ? 0 : -1;
-}
-
-/*
- * What in a page's path below content/ cannot go into its URL as it is
- * (links, the sitemap, the search index are made from the path), said
- * into what[]: false when nothing. A ':' before the first '/' would make
- * a link a scheme's, such as javascript:.
- */
-static bool
-path_url_problem(const char *rel, char what[32])
-{
-	static const char bad[] = "\"#%<>?[\\]^`{|}:";
-	const unsigned char *p;
-
-	if (!utf8_valid(rel, strlen(rel), NULL)) {
-		snprintf(what, 32, "bytes that are not UTF-8");
-		return true;
-	}
-	for (p = (const unsigned char *)rel; *p != '\0'; p++) {
-		if (*p < 0x20 || *p == 0x7f)
-			snprintf(what, 32, "a control character");
-		else if (*p == ' ')
-			snprintf(what, 32, "a space");
-		else if (strchr(bad, *p) != NULL)
-			snprintf(what, 32, "'%c'", *p);
-		else
-			continue;
-		return true;
-	}
-	return false;
 }
 
 static int
@@ -900,6 +901,31 @@ check_collisions(struct site *s)
 		else
 			rc = diag_error(s->dg, &p, "output '%s' is also written by '%s'",
 			    v[i].out, v[i - 1].by);
+	}
+	/* A file where another output needs a folder ("a" and "a/b"). */
+	for (i = 0; i < n; i++) {
+		struct outpath key, *f;
+		char *dir = xstrdup(v[i].out), *slash;
+
+		while ((slash = strrchr(dir, '/')) != NULL) {
+			*slash = '\0';
+			key.out = dir;
+			if ((f = bsearch(&key, v, n, sizeof(*v),
+			    outpath_cmp)) == NULL)
+				continue;
+			if (v[i].by != NULL)
+				p = v[i].at != NULL ? *v[i].at :
+				    (struct pos){ v[i].by, 0, 0 };
+			else
+				p = f->at != NULL ? *f->at :
+				    (struct pos){ f->by, 0, 0 };
+			rc = diag_error(s->dg, &p, "output '%s' needs a folder "
+			    "'%s', which is a file %s%s%s", v[i].out, dir,
+			    f->by != NULL ? "written by '" : "docket generates",
+			    f->by != NULL ? f->by : "", f->by != NULL ? "'" : "");
+			break;
+		}
+		free(dir);
 	}
 	for (i = 0; i < s->recordsz; i++)
 		free(vendor_outs[i]);
