@@ -560,6 +560,29 @@ path_url_problem(const char *rel, char what[32])
 	return false;
 }
 
+/*
+ * Leaves out the files beside a draft page in its own folder (an image,
+ * a PDF), and below it, as Hugo does with a draft's page bundle: they
+ * are not published before the page is.
+ */
+static void
+drop_drafts(struct site *s)
+{
+	size_t i, j, k = 0;
+
+	for (i = 0; i < s->copiesz; i++) {
+		for (j = 0; j < s->draft_dirsz; j++)
+			if (str_startswith(s->copies[i].src, s->draft_dirs[j]))
+				break;
+		if (j < s->draft_dirsz) {
+			free(s->copies[i].src);
+			free(s->copies[i].out);
+		} else
+			s->copies[k++] = s->copies[i];
+	}
+	s->copiesz = k;
+}
+
 /* Reads the front matter keys docket knows; keeps all of them as params. */
 static int
 front_matter(struct site *s, struct page *pg, const char *yaml, size_t len)
@@ -700,6 +723,14 @@ load_page(struct site *s, const char *rel)
 	if (yaml != NULL && front_matter(s, &pg, yaml, yamlsz) == -1)
 		goto fail;
 	if (pg.draft && !s->opts->drafts) {
+		/* The files of its folder are the draft's too (drop_drafts()). */
+		if (str_endswith(pg.src, "/index.md") &&
+		    strcmp(pg.src, "content/index.md") != 0) {
+			s->draft_dirs = xreallocarray(s->draft_dirs,
+			    s->draft_dirsz + 1, sizeof(char *));
+			s->draft_dirs[s->draft_dirsz++] = xstrndup(pg.src,
+			    strlen(pg.src) - 8);
+		}
 		rc = 0;
 		goto fail;
 	}
@@ -1314,6 +1345,9 @@ site_release(struct site *s)
 	for (i = 0; i < s->draft_idsz; i++)
 		free(s->draft_ids[i]);
 	free(s->draft_ids);
+	for (i = 0; i < s->draft_dirsz; i++)
+		free(s->draft_dirs[i]);
+	free(s->draft_dirs);
 	for (i = 0; i < s->outsz; i++)
 		free(s->outs[i]);
 	free(s->outs);
@@ -1484,6 +1518,7 @@ site_build(struct diag *dg, const struct build_opts *opts)
 		diag_error(dg, NULL, "no content/ folder in '%s'", s.dir);
 	else
 		scan(&s, "", 0, &ss);
+	drop_drafts(&s);
 	preparse_end(s.ahead);
 	s.ahead = NULL;
 	if (s.recordsz > 1)

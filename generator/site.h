@@ -92,6 +92,8 @@ struct site {
 	unsigned	  procs;	/* the most processes rendering at once */
 	char		**draft_ids;	/* records left out as drafts */
 	size_t		  draft_idsz;
+	char		**draft_dirs;	/* "content/x/" of draft x/index.md */
+	size_t		  draft_dirsz;
 	char		**outs;		/* every output path, sorted */
 	size_t		  outsz;
 	char		 *base_path;	/* the path of base_url: "/", "/sub/" */
