@@ -539,11 +539,12 @@ partial_check(struct history *h, struct diag *dg)
 	/* Older git sets the extension; newer, a remote's promisor. */
 	if (git_config_get_string_buf(&v, cfg, "extensions.partialclone") == 0)
 		partial = true;
-	else if (git_config_iterator_glob_new(&it, cfg,
-	    "^remote\\..*\\.promisor$") == 0)
+	/* (Not a glob iterator: libgit2's regex leaks pcre2's memory.) */
+	else if (git_config_iterator_new(&it, cfg) == 0)
 		while (!partial && git_config_next(&e, it) == 0)
-			partial = git_config_parse_bool(&yes, e->value) == 0 &&
-			    yes;
+			partial = str_startswith(e->name, "remote.") &&
+			    str_endswith(e->name, ".promisor") &&
+			    git_config_parse_bool(&yes, e->value) == 0 && yes;
 	if (partial)
 		rc = diag_error(dg, NULL, "the repository is a partial clone "
 		    "(made with --filter): the history needs every version "
