@@ -46,6 +46,8 @@ ifdef SANITIZE
 CFLAGS     += -fsanitize=$(SANITIZE) -fno-sanitize-recover=$(SANITIZE) \
               -fno-omit-frame-pointer
 LDFLAGS    += -fsanitize=$(SANITIZE)
+# Libraries' own leaks, each explained there.
+export LSAN_OPTIONS = suppressions=$(CURDIR)/tests/lsan.supp:print_suppressions=0
 endif
 
 -include config.mk
