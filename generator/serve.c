@@ -43,6 +43,10 @@
 #define LIVE_TAG	"<script src=\"" LIVE_PATH "\" defer></script>\n"
 #define SETTLE_MS	100	/* quiet time after a change before rebuilding */
 #define PING_S		15	/* keeps an idle event stream open */
+#define CONN_LIMIT	256	/* connections at once */
+#define CONN_PER_ADDR	128	/* of them from one client address */
+#define IDLE_S		5	/* a connection that does nothing is closed */
+#define STREAM_IDLE_S	(2 * PING_S)	/* an event stream that takes nothing */
 #define MAX_WATCH_DEPTH	32
 
 /* Reloads the page after a good build; shows the errors of a bad one. */
@@ -456,6 +460,9 @@ reply_events(struct server *srv, struct MHD_Connection *conn)
 	struct MHD_Response *r;
 	enum MHD_Result ret;
 
+	/* It stays open between builds: the pings keep it busy, not IDLE_S. */
+	MHD_set_connection_option(conn, MHD_CONNECTION_OPTION_TIMEOUT,
+	    (unsigned)STREAM_IDLE_S);
 	st->srv = srv;
 	buf_init(&st->out);
 	r = MHD_create_response_from_callback(MHD_SIZE_UNKNOWN, 4096,
@@ -805,7 +812,9 @@ serve_run(struct diag *dg, const struct serve_opts *opts)
 	    MHD_USE_INTERNAL_POLLING_THREAD | (v6 ? MHD_USE_IPv6 : 0),
 	    0, NULL, NULL, handle, &srv,
 	    MHD_OPTION_LISTEN_SOCKET, (MHD_socket)lfd,
-	    MHD_OPTION_CONNECTION_LIMIT, (unsigned)64,
+	    MHD_OPTION_CONNECTION_LIMIT, (unsigned)CONN_LIMIT,
+	    MHD_OPTION_PER_IP_CONNECTION_LIMIT, (unsigned)CONN_PER_ADDR,
+	    MHD_OPTION_CONNECTION_TIMEOUT, (unsigned)IDLE_S,
 	    MHD_OPTION_UNESCAPE_CALLBACK, unescape, (void *)NULL,
 	    MHD_OPTION_END);
 	if (srv.mhd == NULL) {
