@@ -198,6 +198,52 @@ serve_path_ok(const char *path)
 	return true;
 }
 
+bool
+serve_host_ok(const char *host, const char *bind)
+{
+	char name[256];
+	const char *end, *rest;
+	unsigned char addr[sizeof(struct in6_addr)];
+	size_t n, len;
+	bool ip = false;
+
+	if (host == NULL)
+		return true;
+	if (host[0] == '[') {
+		if ((end = strchr(host, ']')) == NULL)
+			return false;
+		n = (size_t)(end - host - 1);
+		if (n == 0 || n >= sizeof(name))
+			return false;
+		memcpy(name, host + 1, n);
+		name[n] = '\0';
+		if (inet_pton(AF_INET6, name, addr) != 1)
+			return false;
+		ip = true;
+		rest = end + 1;
+	} else {
+		n = strcspn(host, ":");
+		if (n == 0 || n >= sizeof(name))
+			return false;
+		memcpy(name, host, n);
+		name[n] = '\0';
+		rest = host + n;
+	}
+	if (*rest == ':') {
+		len = strspn(rest + 1, "0123456789");
+		if (len == 0 || len > 5 || rest[1 + len] != '\0')
+			return false;
+	} else if (*rest != '\0')
+		return false;
+	if (ip || inet_pton(AF_INET, name, addr) == 1)
+		return true;
+	/* localhost and its subdomains never leave the machine (RFC 6761). */
+	if (strcasecmp(name, "localhost") == 0 || (n > 10 &&
+	    strcasecmp(name + n - 10, ".localhost") == 0))
+		return true;
+	return bind != NULL && strcasecmp(name, bind) == 0;
+}
+
 static void
 add_headers(struct MHD_Response *r, const char *type)
 {
@@ -523,6 +569,16 @@ handle(void *cls, struct MHD_Connection *conn, const char *url,
 	(void)upload;
 	(void)uploadsz;
 	(void)state;
+	/*
+	 * A page of another site whose name the attacker points at this
+	 * machine (DNS rebinding) is same-origin with the preview, drafts
+	 * and all; its requests name that site in Host. Refuse them.
+	 */
+	if (!serve_host_ok(MHD_lookup_connection_value(conn, MHD_HEADER_KIND,
+	    MHD_HTTP_HEADER_HOST), srv->opts->bind))
+		return reply_text(conn, MHD_HTTP_MISDIRECTED_REQUEST,
+		    "docket serve answers requests for localhost, an IP address "
+		    "or the --bind address only\n");
 	if (strcmp(method, "GET") != 0 && strcmp(method, "HEAD") != 0) {
 		struct MHD_Response *r;
 		BUF_PUTSL(&b, "only GET and HEAD\n");

@@ -37,4 +37,13 @@ const char *serve_content_type(const char *name);
  */
 bool	serve_path_ok(const char *path);
 
+/*
+ * May a request with this Host header be answered? Only when it names
+ * an IP address, localhost (or a name below it) or `bind`, with any
+ * port: a page elsewhere that reaches this server by DNS rebinding
+ * names its own site. A request without Host (HTTP/1.0) comes from no
+ * browser and is answered.
+ */
+bool	serve_host_ok(const char *host, const char *bind);
+
 #endif

@@ -28,6 +28,39 @@ test_serve__path_ok(void)
 }
 
 void
+test_serve__host_ok(void)
+{
+	CHECK(serve_host_ok("127.0.0.1:8000", "127.0.0.1"));
+	CHECK(serve_host_ok("localhost:8000", "127.0.0.1"));
+	CHECK(serve_host_ok("LocalHost:8000", "127.0.0.1"));
+	CHECK(serve_host_ok("[::1]:8000", "127.0.0.1"));
+	CHECK(serve_host_ok("localhost", "127.0.0.1"));
+	CHECK(serve_host_ok("docs.localhost:8000", "127.0.0.1"));
+	CHECK(serve_host_ok("192.168.1.20:8000", "0.0.0.0"));
+	CHECK(serve_host_ok("[fe80::1]:4000", "::"));
+	CHECK(serve_host_ok("laptop.lan:8000", "laptop.lan"));
+	CHECK(serve_host_ok(NULL, "127.0.0.1"));
+	CHECK(!serve_host_ok("evil.example:8000", "127.0.0.1"));
+	CHECK(!serve_host_ok("evil.example", "0.0.0.0"));
+	CHECK(!serve_host_ok("laptop.lan:8000", "0.0.0.0"));
+	CHECK(!serve_host_ok("localhost.evil.example:8000", "127.0.0.1"));
+	CHECK(!serve_host_ok("evillocalhost:8000", "127.0.0.1"));
+	CHECK(!serve_host_ok("127.0.0.1.evil.example:8000", "127.0.0.1"));
+	CHECK(!serve_host_ok("0x7f.1:8000", "127.0.0.1"));
+	CHECK(!serve_host_ok("", "127.0.0.1"));
+	CHECK(!serve_host_ok(":8000", "127.0.0.1"));
+	CHECK(!serve_host_ok("localhost:", "127.0.0.1"));
+	CHECK(!serve_host_ok("localhost:80x", "127.0.0.1"));
+	CHECK(!serve_host_ok("localhost:123456", "127.0.0.1"));
+	CHECK(!serve_host_ok("localhost:8000@evil.example", "127.0.0.1"));
+	CHECK(!serve_host_ok("[::1", "127.0.0.1"));
+	CHECK(!serve_host_ok("[]:8000", "127.0.0.1"));
+	CHECK(!serve_host_ok("[evil.example]:8000", "127.0.0.1"));
+	CHECK(!serve_host_ok("[::1]x", "127.0.0.1"));
+	CHECK(!serve_host_ok("::1:8000", "127.0.0.1"));
+}
+
+void
 test_serve__content_type(void)
 {
 	CHECK_STR(serve_content_type("/index.html"), "text/html; charset=utf-8");
