@@ -264,13 +264,25 @@ write_file(struct site *s, const char *rel, const struct buf *b)
 void
 exports_csv_field(struct buf *b, const char *s)
 {
+	/*
+	 * A spreadsheet takes a cell that starts with one of these for a
+	 * formula (=HYPERLINK(...) sends the reader's data away): a quote
+	 * first makes it text (OWASP, "CSV Injection").
+	 */
+	bool formula;
+
 	if (s == NULL)
 		return;
+	formula = *s != '\0' && strchr("=+-@\t\r\n", *s) != NULL;
 	if (strpbrk(s, ",\"\r\n") == NULL) {
+		if (formula)
+			buf_putc(b, '\'');
 		buf_puts(b, s);
 		return;
 	}
 	buf_putc(b, '"');
+	if (formula)
+		buf_putc(b, '\'');
 	for (; *s != '\0'; s++) {
 		if (*s == '"')
 			buf_putc(b, '"');

