@@ -242,6 +242,12 @@ set_url(struct yctx *y, yaml_node_t *n, const char *key, char **dst)
 		diag_error(y->dg, &p, "'%s' must be an http or https URL", key);
 		return;
 	}
+	/* Page paths follow base_url: "https://a.example?x=1/about/". */
+	if (strcmp(key, "base_url") == 0 && strpbrk(s, "?#") != NULL) {
+		diag_error(y->dg, &p,
+		    "'%s' must not hold a query (?) or a fragment (#)", key);
+		return;
+	}
 	free(*dst);
 	*dst = xstrdup(s);
 }

@@ -73,10 +73,10 @@ static const char usage_build[] =
 "  --no-history         do not read the git history at all\n"
 "  --cache-dir DIR      keep the history cache in DIR (default:\n"
 "                       $XDG_CACHE_HOME/docket, else ~/.cache/docket)\n"
-"  --base-url URL       the site's public address (overrides docket.yml);\n"
-"                       links stay relative, canonical URLs and sitemap.xml\n"
-"                       use it (without one the sitemap is left out, with\n"
-"                       a warning)\n"
+"  --base-url URL       the site's public address (overrides docket.yml;\n"
+"                       no ?query or #fragment); links stay relative,\n"
+"                       canonical URLs and sitemap.xml use it (without one\n"
+"                       the sitemap is left out, with a warning)\n"
 "  --drafts             include pages and records marked as drafts\n"
 "  --strict             treat every warning as an error\n"
 "  --diagnostics FMT    gcc (path:line:col: error: ...) or github (workflow\n"
@@ -348,6 +348,9 @@ cmd_build(int argc, char *argv[], struct diag *dg)
 		} else if (is_opt(a, "--base-url")) {
 			if ((v = optval(argc, argv, &i, "--base-url")) == NULL)
 				return usage_error("a URL must follow", a, usage_build);
+			if (strpbrk(v, "?#") != NULL)
+				return usage_error("--base-url must not hold a "
+				    "query (?) or a fragment (#):", v, usage_build);
 			o.base_url = v;
 		} else if (is_opt(a, "--cache-dir")) {
 			if ((v = optval(argc, argv, &i, "--cache-dir")) == NULL ||
