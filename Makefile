@@ -19,7 +19,7 @@ PKGS        = libxml-2.0 libcmark-gfm libgit2 yaml-0.1 libmicrohttpd nettle
 DEBS        = build-essential pkg-config git libxml2-dev libxml2-utils \
               libcmark-gfm-dev libcmark-gfm-extensions-dev libgit2-dev \
               libyaml-dev libmicrohttpd-dev nettle-dev libjemalloc-dev curl \
-              mandoc
+              mandoc python3
 # The allocator docket is linked with: jemalloc (docs/performance.md,
 # item 28), or with MALLOC= the C library's. Sanitizers bring their own.
 MALLOC     ?= jemalloc
