@@ -38,7 +38,8 @@
 
 #define MAX_INCLUDE_DEPTH	16
 #define MAX_INCLUDES		256	/* per page, however nested */
-#define MAX_ATTRS		64	/* per directive */
+#define MAX_ATTRS		64	/* per directive, repeated ones too */
+#define MAX_LABEL_DEPTH		32	/* brackets in a label, as micromark */
 #define MAX_CONTAINER_DEPTH	32	/* each line is checked against all */
 #define MAX_LIMIT		100000
 
@@ -78,6 +79,25 @@ struct heading {
 	char	*slug;
 };
 
+/*
+ * Attribute lists read in one paragraph. Where a reading of "{...}"
+ * starts an attribute (a checkpoint), what follows depends on the text
+ * alone, so the outcome found there the first time holds for every later
+ * reading that reaches it: mark[] keeps it for each offset of the
+ * paragraph. Each offset is then read by a few readings at most, not by
+ * every directive before it.
+ */
+#define MARK_FAIL	1	/* no closing '}' from here */
+#define MARK_OK		2	/* + the attributes from here to '}' */
+struct attrmemo {
+	const cmark_node	*parent;	/* the paragraph ... */
+	const unsigned char	*chunk;		/* ... and its text */
+	size_t			 len;
+	unsigned char		*mark;		/* 0: not read; per offset */
+	size_t			*cps;		/* checkpoints of this reading */
+	size_t			 cpsz, cpcap;
+};
+
 struct dir_ctx {
 	struct diag		*dg;
 	/*
@@ -106,6 +126,8 @@ struct dir_ctx {
 	const unsigned char	*nl_chunk;	/* newlines counted in it ... */
 	size_t			 nl_off;	/* ... up to this offset: */
 	unsigned		 nl_count;
+	size_t			 nl_last;	/* offset after the last one */
+	struct attrmemo		 memo;
 	/* Heading slugs taken, and the next suffix of each. */
 	struct slugset		*slugs;
 	struct buf		 scratch;	/* the included file being read */
@@ -193,9 +215,15 @@ scan_label(const unsigned char *s, size_t n, bool multiline, struct buf *out)
 		}
 		if ((s[i] == '\n' || s[i] == '\r') && !multiline)
 			return 0;
-		if (s[i] == '[')
-			depth++;
-		else if (s[i] == ']' && depth-- == 0)
+		if (s[i] == '[') {
+			/*
+			 * micromark's bound, which also keeps a paragraph of
+			 * unclosed labels linear: a reading that goes on
+			 * past another label's start is one level deeper.
+			 */
+			if (++depth > MAX_LABEL_DEPTH)
+				return 0;
+		} else if (s[i] == ']' && depth-- == 0)
 			return i + 1;
 		buf_putc(out, s[i] == '\r' || s[i] == '\n' ? ' ' : s[i]);
 	}
@@ -238,45 +266,84 @@ unquoted_ok(int c, bool shortcut)
 	return !(shortcut && (c == '#' || c == '.'));
 }
 
+/* Marks the checkpoints of the reading just ended (see struct attrmemo). */
+static void
+memo_mark(struct attrmemo *m, bool ok, size_t more)
+{
+	size_t k, t;
+
+	if (m == NULL)
+		return;
+	for (k = 0; k < m->cpsz; k++) {
+		/* Each checkpoint but the last is followed by one attribute. */
+		t = m->cpsz - 1 - k + more;
+		m->mark[m->cps[k]] = !ok ? MARK_FAIL :
+		    (unsigned char)(MARK_OK + (t < 253 ? t : 253));
+	}
+	m->cpsz = 0;
+}
+
 /*
  * Reads "{#id .class key=value key="quoted"}" at s into d. Returns the
- * length read, 0 when it is malformed.
+ * length read, 0 when it is malformed or holds more than MAX_ATTRS
+ * attributes. m, when not NULL, remembers the outcome for s's paragraph,
+ * s being at offset base of it.
  */
 static size_t
 scan_attrs(const unsigned char *s, size_t n, bool multiline,
-    struct directive *d)
+    struct directive *d, struct attrmemo *m, size_t base)
 {
-	size_t i = 1, k, kn, v, vn;
-	unsigned char q, c;
+	size_t i = 1, k, kn, v, vn, nattr = 0;
+	unsigned char q, c, mk;
 
 	if (n == 0 || s[0] != '{')
 		return 0;
+	if (m != NULL)
+		m->cpsz = 0;
 	for (;;) {
-		if (d->attrsz >= MAX_ATTRS)
-			return 0;	/* more is not a directive anyone writes */
 		while (i < n && (is_ws(s[i]) ||
 		    (multiline && (s[i] == '\n' || s[i] == '\r'))))
 			i++;
 		if (i >= n)
-			return 0;
+			goto fail;
+		if (m != NULL) {
+			mk = m->mark[base + i];
+			if (mk == MARK_FAIL)
+				goto fail;
+			if (m->cpsz == m->cpcap) {
+				m->cpcap = m->cpcap < 16 ? 16 : m->cpcap * 2;
+				m->cps = xreallocarray(m->cps, m->cpcap,
+				    sizeof(*m->cps));
+			}
+			m->cps[m->cpsz++] = base + i;
+			/* Read before: ends well, but with too many? */
+			if (mk >= MARK_OK && nattr + (mk - MARK_OK) > MAX_ATTRS) {
+				memo_mark(m, true, (size_t)(mk - MARK_OK));
+				return 0;
+			}
+		}
 		c = s[i];
-		if (c == '}')
-			return i + 1;
+		if (c == '}') {
+			memo_mark(m, true, 0);
+			return nattr > MAX_ATTRS ? 0 : i + 1;
+		}
 		if (c == '#' || c == '.') {
 			for (v = ++i; i < n && unquoted_ok(s[i], true); i++)
 				;
 			if (i == v)
-				return 0;
-			add_attr(d, c == '#' ? "id" : "class", c == '#' ? 2 : 5,
-			    (const char *)s + v, i - v);
+				goto fail;
+			if (++nattr <= MAX_ATTRS)
+				add_attr(d, c == '#' ? "id" : "class",
+				    c == '#' ? 2 : 5, (const char *)s + v, i - v);
 			continue;
 		}
 		if (!(is_alpha(c) || c == '_' || c == ':'))
-			return 0;
+			goto fail;
 		for (k = i++; i < n && (is_alnum(s[i]) || s[i] == '_' ||
 		    s[i] == '.' || s[i] == ':' || s[i] == '-'); i++)
 			;
 		kn = i - k;
+		v = vn = 0;
 		if (i < n && s[i] == '=') {
 			i++;
 			if (i < n && (s[i] == '"' || s[i] == '\'')) {
@@ -284,25 +351,29 @@ scan_attrs(const unsigned char *s, size_t n, bool multiline,
 				for (v = i; i < n && s[i] != q; i++)
 					if ((s[i] == '\n' || s[i] == '\r') &&
 					    !multiline)
-						return 0;
+						goto fail;
 				if (i >= n)
-					return 0;
+					goto fail;
 				vn = i++ - v;
 			} else {
 				for (v = i; i < n && unquoted_ok(s[i], false); i++)
 					;
 				if (i == v)
-					return 0;
+					goto fail;
 				vn = i - v;
 			}
-			add_attr(d, (const char *)s + k, kn, (const char *)s + v, vn);
-		} else
-			add_attr(d, (const char *)s + k, kn, "", 0);
+		}
+		if (++nattr <= MAX_ATTRS)
+			add_attr(d, (const char *)s + k, kn,
+			    vn > 0 ? (const char *)s + v : "", vn);
 		/* Attributes are separated by white space or end with '}'. */
 		if (i < n && !is_ws(s[i]) && s[i] != '}' &&
 		    !(multiline && (s[i] == '\n' || s[i] == '\r')))
-			return 0;
+			goto fail;
 	}
+fail:
+	memo_mark(m, false, 0);
+	return 0;
 }
 
 static void
@@ -326,9 +397,11 @@ directive_free(struct directive *d)
 /*
  * Reads name, label and attributes at s. Returns the directive and sets
  * *used to the length read, or NULL when the text is not a directive.
+ * m and base as for scan_attrs().
  */
 static struct directive *
-scan_directive(const unsigned char *s, size_t n, bool multiline, size_t *used)
+scan_directive(const unsigned char *s, size_t n, bool multiline, size_t *used,
+    struct attrmemo *m, size_t base)
 {
 	struct directive *d;
 	struct buf label = BUF_INIT;
@@ -346,7 +419,8 @@ scan_directive(const unsigned char *s, size_t n, bool multiline, size_t *used)
 		i += k;
 	}
 	if (i < n && s[i] == '{') {
-		if ((k = scan_attrs(s + i, n - i, multiline, d)) == 0)
+		if ((k = scan_attrs(s + i, n - i, multiline, d, m,
+		    base + i)) == 0)
 			goto fail;
 		i += k;
 	}
@@ -389,7 +463,7 @@ open_block(cmark_syntax_extension *ext, int indented, cmark_parser *parser,
 	/* The rest of the line, without its line ending. */
 	while (n > colons && is_eol(p[n - 1]))
 		n--;
-	d = scan_directive(p + colons, n - colons, false, &used);
+	d = scan_directive(p + colons, n - colons, false, &used, NULL, 0);
 	if (d == NULL)
 		return NULL;
 	for (i = colons + used; i < n && is_ws(p[i]); i++)
@@ -563,8 +637,7 @@ source_col(struct dir_ctx *ctx, unsigned line, const char *needle,
 	if (line == 0 || line > ctx->linesz)
 		return guess;
 	p = ctx->src.text + ctx->lines[line - 1];
-	if ((nl = memchr(p, '\n', (size_t)(end - p))) == NULL)
-		nl = end;
+	nl = line < ctx->linesz ? ctx->src.text + ctx->lines[line] - 1 : end;
 	/* Block prefixes are short: look within 256 bytes of the guess. */
 	from = guess > 257 ? p + guess - 257 : p;
 	to = p + guess + 256 < nl ? p + guess + 256 : nl;
@@ -582,7 +655,8 @@ source_col(struct dir_ctx *ctx, unsigned line, const char *needle,
 }
 
 /*
- * Newlines in chunk before off. Inline parsing moves forward through one
+ * Newlines in chunk before off, and in ctx->nl_last the offset after the
+ * last of them (0: none). Inline parsing moves forward through one
  * paragraph at a time, so the count goes on from the last call.
  */
 static unsigned
@@ -593,10 +667,10 @@ count_lines(struct dir_ctx *ctx, const unsigned char *chunk, size_t off)
 	if (ctx->nl_chunk == chunk && off >= ctx->nl_off)
 		i = ctx->nl_off;
 	else
-		ctx->nl_count = 0;
+		ctx->nl_count = 0, ctx->nl_last = 0;
 	for (; i < off; i++)
 		if (chunk[i] == '\n')
-			ctx->nl_count++;
+			ctx->nl_count++, ctx->nl_last = i + 1;
 	ctx->nl_chunk = chunk;
 	ctx->nl_off = off;
 	return ctx->nl_count;
@@ -609,12 +683,9 @@ inline_pos(struct dir_ctx *ctx, cmark_node *parent, const unsigned char *s,
 {
 	unsigned k = count_lines(ctx, s, off), line, col;
 	char needle[80];
-	size_t i;
 
 	line = (unsigned)cmark_node_get_start_line(parent) + k;
-	for (i = off; i > 0 && s[i - 1] != '\n'; i--)
-		;
-	col = (unsigned)(off - i) + 1;
+	col = (unsigned)(off - ctx->nl_last) + 1;
 	if (k == 0)
 		col += (unsigned)cmark_node_get_start_column(parent) - 1;
 	snprintf(needle, sizeof(needle), ":%.*s", (int)(name < 70 ? name : 70),
@@ -622,6 +693,24 @@ inline_pos(struct dir_ctx *ctx, cmark_node *parent, const unsigned char *s,
 	col = source_col(ctx, line, needle, col);
 	return (struct pos){ ctx->src.path, ctx->src.line + line - 1,
 		ctx->src.col < 0 ? 0 : col + (unsigned)ctx->src.col };
+}
+
+/* The memo of attribute lists for the paragraph parent, whose text is s. */
+static struct attrmemo *
+memo_get(struct dir_ctx *ctx, const cmark_node *parent,
+    const unsigned char *s, size_t n)
+{
+	struct attrmemo *m = &ctx->memo;
+
+	if (m->mark == NULL || m->parent != parent || m->chunk != s ||
+	    m->len != n) {
+		free(m->mark);
+		m->mark = xcalloc(n + 1, 1);
+		m->parent = parent;
+		m->chunk = s;
+		m->len = n;
+	}
+	return m;
 }
 
 /* cmark hook, at ':' in text: an inline directive? */
@@ -653,10 +742,12 @@ match_inline(cmark_syntax_extension *ext, cmark_parser *parser,
 	after = (size_t)off + 1 + name < n ? s[off + 1 + name] : '\0';
 	snprintf(nm, sizeof(nm), "%.*s", (int)(name < 70 ? name : 70),
 	    (const char *)s + off + 1);
-	d = scan_directive(s + off + 1, n - (size_t)off - 1, true, &used);
-	if (d == NULL || !known_inline(d->name)) {
-		if (d != NULL)
-			directive_free(d);
+	/* An unknown name is text whatever follows it: not read further. */
+	d = NULL;
+	if (known_inline(nm))
+		d = scan_directive(s + off + 1, n - (size_t)off - 1, true,
+		    &used, memo_get(ctx, parent, s, n), (size_t)off + 1);
+	if (d == NULL) {
 		/* Positions are worked out only for what is reported. */
 		if (after == '[' || after == '{') {
 			p = inline_pos(ctx, parent, s, (size_t)off, name);
@@ -814,6 +905,8 @@ dir_free(struct dir_ctx *ctx)
 	}
 	free(ctx->heads);
 	free(ctx->lines);
+	free(ctx->memo.mark);
+	free(ctx->memo.cps);
 	slugset_free(ctx->slugs);
 	buf_release(&ctx->scratch);
 	cmark_syntax_extension_free(cmark_get_default_mem_allocator(), ctx->ext);
