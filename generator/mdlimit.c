@@ -98,6 +98,57 @@ too_wide(struct diag *dg, const struct md_src *src, const struct line *l)
 	    MD_MAX_TABLE_COLUMNS);
 }
 
+/*
+ * Could the autolink extension read c as part of a domain? It takes every
+ * character that is neither white space nor punctuation, and '_', '.',
+ * '-' and '\\'; a byte of a UTF-8 sequence is counted as one, generously.
+ */
+static bool
+domain_char(unsigned char c)
+{
+	if (c >= 0x80 || (c >= '0' && c <= '9') || (c >= 'a' && c <= 'z') ||
+	    (c >= 'A' && c <= 'Z'))
+		return true;
+	return c == '_' || c == '.' || c == '-' || c == '\\';
+}
+
+/*
+ * cmark-gfm 0.29.0.gfm.6 reads a www autolink's domain from "www." to the
+ * end of the word, and tries again at every "www." after a '_' (where an
+ * autolink may start) when the domain is refused for its underscores:
+ * "www.a_" repeated takes time that grows with the square of the word.
+ * Bounding those per word keeps the reading linear.
+ */
+static int
+autolink_check(struct diag *dg, const struct md_src *src)
+{
+	const unsigned char *s = (const unsigned char *)src->text;
+	size_t n = src->len, i, line_start = 0, starts = 0;
+	unsigned line = 0;
+	struct pos p = { src->path, 0, 0 };
+
+	for (i = 0; i < n; i++) {
+		if (!domain_char(s[i])) {
+			starts = 0;
+			if (s[i] == '\n')
+				line++, line_start = i + 1;
+			continue;
+		}
+		if (s[i] != '_' || n - i < 5 || memcmp(s + i + 1, "www.", 4) != 0)
+			continue;
+		if (++starts > MD_MAX_WORD_WWW) {
+			p.line = src->line + line;
+			if (src->col >= 0)
+				p.col = (unsigned)(i + 1 - line_start) + 1 +
+				    (unsigned)src->col;
+			return diag_error(dg, &p, "word holding 'www.' after "
+			    "'_' more than %d times (autolinks would take too "
+			    "long)", MD_MAX_WORD_WWW);
+		}
+	}
+	return 0;
+}
+
 int
 mdlimit_check(struct diag *dg, const struct md_src *src)
 {
@@ -107,6 +158,8 @@ mdlimit_check(struct diag *dg, const struct md_src *src)
 	unsigned no = 0;
 	struct pos pos = { src->path, 0, 0 };
 
+	if (autolink_check(dg, src) == -1)
+		return -1;
 	memset(&prev, 0, sizeof(prev));
 	while (p < end) {
 		line_read(&cur, p, end, no++);

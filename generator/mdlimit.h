@@ -2,7 +2,8 @@
  * Bounds on markdown that cmark-gfm itself does not keep: its table
  * extension takes time quadratic in the cells of a row, and pads every
  * short row to the header's width, so a few bytes can ask for millions of
- * cells. The text is checked before it is parsed.
+ * cells; its autolink extension reads from every "www." after a '_' to
+ * the end of the word. The text is checked before it is parsed.
  */
 #ifndef DOCKET_MDLIMIT_H
 #define DOCKET_MDLIMIT_H
@@ -12,10 +13,11 @@ struct md_src;
 
 #define MD_MAX_TABLE_COLUMNS	100		/* cells in a table row */
 #define MD_MAX_TABLE_PADDING	0x80000		/* empty cells added per text */
+#define MD_MAX_WORD_WWW		16		/* "_www." in one word */
 
 /*
- * Reports the first table that passes a bound, at its line. Returns 0,
- * or -1 after reporting.
+ * Reports the first table that passes a bound, at its line, or the word
+ * where the autolink bound is passed. Returns 0, or -1 after reporting.
  */
 int	mdlimit_check(struct diag *, const struct md_src *);
 

@@ -81,6 +81,42 @@ test_markdown__render(void)
 }
 
 /*
+ * A word may hold "www." after '_' 16 times (each one an autolink that
+ * cmark-gfm reads to the end of the word); the 17th is an error at its
+ * "www.", and words are counted apart.
+ */
+void
+test_markdown__autolink_www(void)
+{
+	struct buf md = BUF_INIT;
+	char *h, *e;
+	int i;
+
+	for (i = 0; i < 17; i++)
+		BUF_PUTSL(&md, "www.a_");
+	BUF_PUTSL(&md, " ");
+	for (i = 0; i < 17; i++)
+		BUF_PUTSL(&md, "www.a_");
+	BUF_PUTSL(&md, "\n");
+	h = render(md.ptr, false, &e);
+	CHECK(strstr(h, "www.a_www.a_") != NULL);
+	CHECK_STR(e, "");
+	free(h);
+	free(e);
+
+	/* The next line's first word: "www." after '_' 17 times. */
+	BUF_PUTSL(&md, "x\xc3\xa9");
+	for (i = 0; i < 17; i++)
+		BUF_PUTSL(&md, "_www.a");
+	h = render(md.ptr, false, &e);
+	CHECK_STR(h, "");
+	CHECK_STR(e, "p.md:6:101: error: word holding 'www.' after '_' more than 16 times (autolinks would take too long)\n");
+	free(h);
+	free(e);
+	buf_release(&md);
+}
+
+/*
  * Plain words render without a parser (plain_paragraph()), as cmark-gfm
  * renders them; the text next to them is no such paragraph.
  */
