@@ -29,12 +29,223 @@ node_pos(const struct yctx *y, const yaml_node_t *n)
 	return p;
 }
 
+/*
+ * Anchors of the document being loaded: an open-addressing hash table
+ * from the anchor's name to its node, so that many aliases cost linear
+ * time (libyaml's own loader looks each one up in a list).
+ */
+struct anchors {
+	struct anchor {
+		char	*name;		/* NULL: empty slot */
+		int	 id;
+		yaml_mark_t mark;
+	}	*v;
+	size_t	 cap, n;
+};
+
+static size_t
+anchor_slot(const struct anchors *a, const char *name)
+{
+	size_t h = 2166136261u;
+	const unsigned char *p;
+
+	for (p = (const unsigned char *)name; *p != '\0'; p++)
+		h = (h ^ *p) * 16777619u;
+	for (h &= a->cap - 1; a->v[h].name != NULL &&
+	    strcmp(a->v[h].name, name) != 0; h = (h + 1) & (a->cap - 1))
+		;
+	return h;
+}
+
+/* Records an anchor; returns false when the name is taken. */
+static bool
+anchor_add(struct anchors *a, const char *name, int id, yaml_mark_t mark)
+{
+	struct anchors old = *a;
+	size_t i;
+
+	if (2 * (a->n + 1) > a->cap) {
+		a->cap = a->cap == 0 ? 16 : 2 * a->cap;
+		a->v = xcalloc(a->cap, sizeof(*a->v));
+		a->n = 0;
+		for (i = 0; i < old.cap; i++)
+			if (old.v[i].name != NULL)
+				a->v[anchor_slot(a, old.v[i].name)] = old.v[i],
+				    a->n++;
+		free(old.v);
+	}
+	i = anchor_slot(a, name);
+	if (a->v[i].name != NULL)
+		return false;
+	a->v[i].name = xstrdup(name);
+	a->v[i].id = id;
+	a->v[i].mark = mark;
+	a->n++;
+	return true;
+}
+
+static void
+anchors_release(struct anchors *a)
+{
+	size_t i;
+
+	for (i = 0; i < a->cap; i++)
+		free(a->v[i].name);
+	free(a->v);
+}
+
+/* An open sequence or mapping while loading, with a mapping's key. */
+struct open_node {
+	int	 id;
+	int	 key;	/* 0: the next node is a key */
+};
+
+/*
+ * Loads the first document of the stream as libyaml's yaml_parser_load()
+ * does, from the parser's events, but stops as soon as the document is
+ * nested deeper than YAML_MAX_DEPTH or holds more than YAML_MAX_NODES
+ * values: libyaml's scanner takes time that grows with the square of the
+ * nesting, so the bounds are kept while reading, not after. Reports the
+ * problem at *at and returns its message, or NULL.
+ */
+static const char *
+load_events(yaml_parser_t *parser, yaml_document_t *doc, yaml_mark_t *at)
+{
+	static char msg[128];
+	struct open_node *stack = NULL;
+	struct anchors anchors = { NULL, 0, 0 };
+	size_t depth = 0, values = 0;
+	yaml_event_t ev;
+	const char *err = NULL;
+	yaml_char_t *anchor, *tag;
+	struct anchor *an;
+	struct open_node *top;
+	bool started = false, done = false;
+	int id;
+
+	memset(doc, 0, sizeof(*doc));
+	stack = xreallocarray(NULL, YAML_MAX_DEPTH + 2, sizeof(*stack));
+	while (!done && err == NULL) {
+		if (!yaml_parser_parse(parser, &ev))
+			break;
+		*at = ev.start_mark;
+		id = 0;
+		anchor = NULL;
+		tag = NULL;
+		switch (ev.type) {
+		case YAML_DOCUMENT_START_EVENT:
+			if (!yaml_document_initialize(doc, NULL, NULL, NULL,
+			    ev.data.document_start.implicit, 1))
+				die("yaml_document_initialize");
+			started = true;
+			break;
+		case YAML_DOCUMENT_END_EVENT:
+		case YAML_STREAM_END_EVENT:
+			done = true;
+			break;
+		case YAML_ALIAS_EVENT:
+			if (anchors.cap > 0) {
+				an = &anchors.v[anchor_slot(&anchors,
+				    (const char *)ev.data.alias.anchor)];
+				id = an->name != NULL ? an->id : 0;
+			}
+			if (id == 0)
+				err = "invalid YAML: found undefined alias";
+			break;
+		case YAML_SCALAR_EVENT:
+			anchor = ev.data.scalar.anchor;
+			tag = ev.data.scalar.tag;
+			id = yaml_document_add_scalar(doc,
+			    tag != NULL && strcmp((char *)tag, "!") != 0 ?
+			    tag : NULL, ev.data.scalar.value,
+			    (int)ev.data.scalar.length, ev.data.scalar.style);
+			break;
+		case YAML_SEQUENCE_START_EVENT:
+			anchor = ev.data.sequence_start.anchor;
+			tag = ev.data.sequence_start.tag;
+			id = yaml_document_add_sequence(doc,
+			    tag != NULL && strcmp((char *)tag, "!") != 0 ?
+			    tag : NULL, ev.data.sequence_start.style);
+			break;
+		case YAML_MAPPING_START_EVENT:
+			anchor = ev.data.mapping_start.anchor;
+			tag = ev.data.mapping_start.tag;
+			id = yaml_document_add_mapping(doc,
+			    tag != NULL && strcmp((char *)tag, "!") != 0 ?
+			    tag : NULL, ev.data.mapping_start.style);
+			break;
+		case YAML_SEQUENCE_END_EVENT:
+		case YAML_MAPPING_END_EVENT:
+			top = &stack[--depth];
+			doc->nodes.start[top->id - 1].end_mark = ev.end_mark;
+			break;
+		default:
+			break;
+		}
+		if (id == 0 && err == NULL &&
+		    (ev.type == YAML_SCALAR_EVENT ||
+		    ev.type == YAML_SEQUENCE_START_EVENT ||
+		    ev.type == YAML_MAPPING_START_EVENT))
+			err = "invalid YAML: a value that cannot be read";
+		if (id != 0 && err == NULL) {
+			if (ev.type != YAML_ALIAS_EVENT) {
+				doc->nodes.start[id - 1].start_mark = ev.start_mark;
+				doc->nodes.start[id - 1].end_mark = ev.end_mark;
+			}
+			if (anchor != NULL && !anchor_add(&anchors,
+			    (const char *)anchor, id, ev.start_mark))
+				err = "invalid YAML: found duplicate anchor";
+			/* Attach the node to the open one, as an item, key or value. */
+			top = depth > 0 ? &stack[depth - 1] : NULL;
+			if (top == NULL || doc->nodes.start[top->id - 1].type ==
+			    YAML_SEQUENCE_NODE || top->key != 0)
+				values++;
+			if (top == NULL)
+				;	/* the root, node 1 */
+			else if (doc->nodes.start[top->id - 1].type ==
+			    YAML_SEQUENCE_NODE)
+				yaml_document_append_sequence_item(doc, top->id,
+				    id);
+			else if (top->key == 0)
+				top->key = id;
+			else {
+				yaml_document_append_mapping_pair(doc, top->id,
+				    top->key, id);
+				top->key = 0;
+			}
+			if (values > YAML_MAX_NODES) {
+				snprintf(msg, sizeof(msg), "YAML holding more "
+				    "than %d values", YAML_MAX_NODES);
+				err = msg;
+			} else if (depth > YAML_MAX_DEPTH) {
+				snprintf(msg, sizeof(msg), "YAML nested deeper "
+				    "than %d", YAML_MAX_DEPTH);
+				err = msg;
+			} else if (ev.type == YAML_SEQUENCE_START_EVENT ||
+			    ev.type == YAML_MAPPING_START_EVENT)
+				stack[depth++] = (struct open_node){ id, 0 };
+		}
+		yaml_event_delete(&ev);
+	}
+	anchors_release(&anchors);
+	free(stack);
+	if (err == NULL && !done)
+		err = "";	/* the parser's error */
+	if (err != NULL && started) {
+		yaml_document_delete(doc);
+		memset(doc, 0, sizeof(*doc));
+	}
+	return err;
+}
+
 int
 yaml_load(yaml_document_t *out, struct diag *dg, const char *path,
     const char *data, size_t len, unsigned line0)
 {
 	yaml_parser_t parser;
+	yaml_mark_t at;
 	struct pos p;
+	const char *err;
 	char *msg;
 	int rc = 0;
 
@@ -49,7 +260,13 @@ yaml_load(yaml_document_t *out, struct diag *dg, const char *path,
 		die("yaml_parser_initialize");
 	yaml_parser_set_input_string(&parser, (const unsigned char *)data, len);
 	yaml_parser_set_encoding(&parser, YAML_UTF8_ENCODING);
-	if (!yaml_parser_load(&parser, out)) {
+	if ((err = load_events(&parser, out, &at)) != NULL && *err != '\0') {
+		p.path = path;
+		p.line = (unsigned)at.line + 1 + line0;
+		p.col = (unsigned)at.column + 1;
+		diag_error(dg, &p, "%s", err);
+		rc = -1;
+	} else if (err != NULL) {
 		p.path = path;
 		p.line = (unsigned)parser.problem_mark.line + 1 + line0;
 		p.col = (unsigned)parser.problem_mark.column + 1;
@@ -367,14 +584,59 @@ load_history(struct yctx *y, struct config *c, yaml_node_t *n)
 	}
 }
 
+struct keyref {
+	const char	*key;
+	size_t		 index;
+};
+
+static int
+keyref_cmp(const void *a, const void *b)
+{
+	const struct keyref *x = a, *y = b;
+	int d = strcmp(x->key, y->key);
+
+	if (d != 0)
+		return d;
+	return x->index < y->index ? -1 : x->index > y->index;
+}
+
+/*
+ * Which keys of the mapping m came before it: a sorted copy, so that many
+ * keys cost n log n. Returns an array of m's size; the caller frees it.
+ */
+static bool *
+dup_keys(yaml_document_t *doc, yaml_node_t *m)
+{
+	size_t n = (size_t)(m->data.mapping.pairs.top -
+	    m->data.mapping.pairs.start), i, nk = 0;
+	struct keyref *ks = xreallocarray(NULL, n + 1, sizeof(*ks));
+	bool *dup = xcalloc(n + 1, sizeof(*dup));
+	yaml_node_t *k;
+
+	for (i = 0; i < n; i++) {
+		k = yaml_document_get_node(doc,
+		    m->data.mapping.pairs.start[i].key);
+		if (k->type == YAML_SCALAR_NODE)
+			ks[nk++] = (struct keyref){
+				(const char *)k->data.scalar.value, i };
+	}
+	qsort(ks, nk, sizeof(*ks), keyref_cmp);
+	for (i = 1; i < nk; i++)
+		if (strcmp(ks[i - 1].key, ks[i].key) == 0)
+			dup[ks[i].index] = true;
+	free(ks);
+	return dup;
+}
+
 int
 config_load(struct config *c, struct diag *dg, const char *path,
     const char *data, size_t len)
 {
 	yaml_document_t doc;
 	yaml_node_t *root, *k, *v;
-	yaml_node_pair_t *pr, *q;
+	yaml_node_pair_t *pr;
 	struct yctx y = { dg, path, 0, &doc };
+	bool *dup = NULL;
 	unsigned errors = dg->errors;
 	const char *key;
 	struct pos p;
@@ -400,6 +662,7 @@ config_load(struct config *c, struct diag *dg, const char *path,
 		diag_error(dg, &p, "expected a mapping of settings");
 		goto out;
 	}
+	dup = dup_keys(&doc, root);
 	for (pr = root->data.mapping.pairs.start;
 	    pr < root->data.mapping.pairs.top; pr++) {
 		k = yaml_document_get_node(&doc, pr->key);
@@ -410,13 +673,7 @@ config_load(struct config *c, struct diag *dg, const char *path,
 			continue;
 		}
 		key = (const char *)k->data.scalar.value;
-		for (q = root->data.mapping.pairs.start; q < pr; q++) {
-			yaml_node_t *k2 = yaml_document_get_node(&doc, q->key);
-			if (k2->type == YAML_SCALAR_NODE &&
-			    strcmp((const char *)k2->data.scalar.value, key) == 0)
-				break;
-		}
-		if (q < pr) {
+		if (dup[pr - root->data.mapping.pairs.start]) {
 			diag_error(dg, &p, "duplicate key '%s'", key);
 			continue;
 		}
@@ -463,6 +720,7 @@ config_load(struct config *c, struct diag *dg, const char *path,
 		c->base_url = s;
 	}
 out:
+	free(dup);
 	yaml_document_delete(&doc);
 	return dg->errors == errors ? 0 : -1;
 }

@@ -237,6 +237,29 @@ test_config__load(void)
 	e = config_err("title: T\ntitle: U\n", -1);
 	CHECK_STR(e, "docket.yml:2:1: error: duplicate key 'title'\n");
 	free(e);
+	e = config_err("title: T\na: 1\n[x]: 2\nb: 2\na: 3\nb: 4\n", -1);
+	CHECK_STR(e, "docket.yml:2:1: warning: unknown key 'a'\n"
+	    "docket.yml:3:1: error: keys must be strings\n"
+	    "docket.yml:4:1: warning: unknown key 'b'\n"
+	    "docket.yml:5:1: error: duplicate key 'a'\n"
+	    "docket.yml:6:1: error: duplicate key 'b'\n");
+	free(e);
+	e = config_err("title: &t T\ndescription: *t\n", 0);
+	CHECK_STR(e, "");
+	free(e);
+	e = config_err("title: T\ndescription: *t\n", -1);
+	CHECK_STR(e, "docket.yml:2:14: error: invalid YAML: found undefined alias\n");
+	free(e);
+	e = config_err("title: &t T\ndescription: &t D\n", -1);
+	CHECK_STR(e, "docket.yml:2:14: error: invalid YAML: found duplicate anchor\n");
+	free(e);
+	/* 64 levels below the top are allowed, not 65; a tree stops there. */
+	e = config_err("title: T\nx: [[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]\n", 0);
+	CHECK_STR(e, "docket.yml:2:1: warning: unknown key 'x'\n");
+	free(e);
+	e = config_err("title: T\nx: [[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]\n", -1);
+	CHECK_STR(e, "docket.yml:2:68: error: YAML nested deeper than 64\n");
+	free(e);
 	e = config_err("title: T\ndate_format: \"%H\"\n", -1);
 	CHECK_STR(e, "docket.yml:2:14: error: 'date_format' may use only %d %-d %B %b %m %Y\n");
 	free(e);
