@@ -177,25 +177,69 @@ schema_rank(enum facet_kind k, const char *key)
 }
 
 /*
- * The term of key in kind k, added when new with its label. Takes over
- * key.
+ * Where the terms of one kind are while they are collected: a hash table
+ * of their keys (positions in f->terms[k], plus one; 0 is empty), and for
+ * each term the record that counted it last (plus one).
  */
-static struct facet_term *
-term_get(struct facets *f, enum facet_kind k, char *key, const char *label)
-{
-	size_t i;
+struct term_index {
+	size_t	*slot;
+	size_t	 cap;
+	size_t	*stamp;
+};
 
-	for (i = 0; i < f->termsz[k]; i++)
-		if (strcmp(f->terms[k][i].key, key) == 0) {
-			free(key);
-			return &f->terms[k][i];
-		}
-	f->terms[k] = xreallocarray(f->terms[k], f->termsz[k] + 1,
-	    sizeof(*f->terms[k]));
-	f->terms[k][i] = (struct facet_term){ key, xstrdup(label), 0, 0,
+static size_t
+key_hash(const char *s)
+{
+	size_t h = 2166136261u;
+
+	for (; *s != '\0'; s++)
+		h = (h ^ (unsigned char)*s) * 16777619u;
+	return h;
+}
+
+/* The slot of key: where it is, or the empty one where it would go. */
+static size_t
+index_find(const struct term_index *ix, const struct facet_term *terms,
+    const char *key)
+{
+	size_t h = key_hash(key) & (ix->cap - 1);
+
+	while (ix->slot[h] != 0 && strcmp(terms[ix->slot[h] - 1].key, key) != 0)
+		h = (h + 1) & (ix->cap - 1);
+	return h;
+}
+
+/*
+ * The position of the term of key in kind k, added when new with its
+ * label. Takes over key.
+ */
+static size_t
+term_get(struct facets *f, struct term_index *ix, enum facet_kind k,
+    char *key, const char *label)
+{
+	size_t h, i, n = f->termsz[k];
+
+	if (2 * (n + 1) > ix->cap) {
+		free(ix->slot);
+		ix->cap = ix->cap == 0 ? 16 : 2 * ix->cap;
+		ix->slot = xcalloc(ix->cap, sizeof(*ix->slot));
+		for (i = 0; i < n; i++)
+			ix->slot[index_find(ix, f->terms[k],
+			    f->terms[k][i].key)] = i + 1;
+	}
+	h = index_find(ix, f->terms[k], key);
+	if (ix->slot[h] != 0) {
+		free(key);
+		return ix->slot[h] - 1;
+	}
+	f->terms[k] = xreallocarray(f->terms[k], n + 1, sizeof(*f->terms[k]));
+	f->terms[k][n] = (struct facet_term){ key, xstrdup(label), 0, 0,
 	    schema_rank(k, key) };
+	ix->stamp = xreallocarray(ix->stamp, n + 1, sizeof(*ix->stamp));
+	ix->stamp[n] = 0;
+	ix->slot[h] = n + 1;
 	f->termsz[k]++;
-	return &f->terms[k][i];
+	return n;
 }
 
 /* Statuses and types keep the schema's order (rank), others go by label. */
@@ -212,48 +256,83 @@ term_cmp(const void *a, const void *b)
 	return strcmp(x->key, y->key);
 }
 
+static int
+bykey_cmp(const void *a, const void *b)
+{
+	return strcmp(((const struct facet_keyref *)a)->key,
+	    ((const struct facet_keyref *)b)->key);
+}
+
 void
 facets_collect(struct facets *f, struct record *const *recs, size_t n)
 {
-	struct facet_term *t;
+	struct term_index ix[FACET__MAX];
 	const struct record *r;
-	size_t i, j;
+	const struct action *a;
+	size_t i, j, t;
 	int k;
-	bool seen;
 
 	memset(f, 0, sizeof(*f));
+	memset(ix, 0, sizeof(ix));
 	for (i = 0; i < n; i++) {
 		r = recs[i];
-		term_get(f, FACET_STATUS, facet_vendor_key(FACET_STATUS, r),
-		    status_label(r->status))->vendors++;
-		term_get(f, FACET_COUNTRY, facet_vendor_key(FACET_COUNTRY, r),
-		    r->country)->vendors++;
+		t = term_get(f, &ix[FACET_STATUS], FACET_STATUS,
+		    facet_vendor_key(FACET_STATUS, r), status_label(r->status));
+		f->terms[FACET_STATUS][t].vendors++;
+		t = term_get(f, &ix[FACET_COUNTRY], FACET_COUNTRY,
+		    facet_vendor_key(FACET_COUNTRY, r), r->country);
+		f->terms[FACET_COUNTRY][t].vendors++;
 		for (k = FACET_AUTHORITY; k <= FACET_TYPE; k++) {
 			for (j = 0; j < r->actionsz; j++) {
-				const struct action *a = &r->actions[j];
-				t = term_get(f, (enum facet_kind)k,
+				a = &r->actions[j];
+				t = term_get(f, &ix[k], (enum facet_kind)k,
 				    facet_action_key((enum facet_kind)k, a),
 				    k == FACET_TYPE ? action_type_label(a->type) :
 				    a->authority);
-				t->actions++;
+				f->terms[k][t].actions++;
+				/* A vendor counts once for each term it has. */
+				if (ix[k].stamp[t] != i + 1) {
+					ix[k].stamp[t] = i + 1;
+					f->terms[k][t].vendors++;
+				}
 			}
 		}
-		/* A vendor counts once for each authority or type it has. */
-		for (k = FACET_AUTHORITY; k <= FACET_TYPE; k++)
-			for (j = 0; j < f->termsz[k]; j++) {
-				t = &f->terms[k][j];
-				seen = false;
-				for (size_t a = 0; a < r->actionsz && !seen; a++)
-					seen = facet_has_action((enum facet_kind)k,
-					    t->key, &r->actions[a]);
-				if (seen)
-					t->vendors++;
-			}
 	}
-	for (k = 0; k < FACET__MAX; k++)
+	for (k = 0; k < FACET__MAX; k++) {
+		free(ix[k].slot);
+		free(ix[k].stamp);
 		if (f->termsz[k] > 1)
 			qsort(f->terms[k], f->termsz[k], sizeof(*f->terms[k]),
 			    term_cmp);
+		/* Keys are unique: a sorted list of positions finds them. */
+		f->bykey[k] = xreallocarray(NULL, f->termsz[k] + 1,
+		    sizeof(*f->bykey[k]));
+		for (i = 0; i < f->termsz[k]; i++)
+			f->bykey[k][i] = (struct facet_keyref){
+				f->terms[k][i].key, i };
+		if (f->termsz[k] > 1)
+			qsort(f->bykey[k], f->termsz[k], sizeof(*f->bykey[k]),
+			    bykey_cmp);
+	}
+}
+
+size_t
+facets_find(const struct facets *f, enum facet_kind k, const char *key)
+{
+	size_t lo = 0, hi = f->termsz[k], mid;
+	int c;
+
+	while (lo < hi) {
+		mid = lo + (hi - lo) / 2;
+		c = strcmp(key, f->bykey[k][mid].key);
+		if (c == 0)
+			return f->bykey[k][mid].pos;
+		if (c < 0)
+			hi = mid;
+		else
+			lo = mid + 1;
+	}
+	return (size_t)-1;
 }
 
 void
@@ -268,7 +347,9 @@ facets_release(struct facets *f)
 			free(f->terms[k][i].label);
 		}
 		free(f->terms[k]);
+		free(f->bykey[k]);
 		f->terms[k] = NULL;
+		f->bykey[k] = NULL;
 		f->termsz[k] = 0;
 	}
 }

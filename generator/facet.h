@@ -33,6 +33,10 @@ struct facet_term {
 struct facets {
 	struct facet_term *terms[FACET__MAX];
 	size_t		   termsz[FACET__MAX];
+	struct facet_keyref {
+		const char	*key;
+		size_t		 pos;	/* in terms[] */
+	}		  *bykey[FACET__MAX];	/* sorted by key */
 };
 
 /*
@@ -42,6 +46,8 @@ struct facets {
  */
 void	facets_collect(struct facets *, struct record *const *, size_t);
 void	facets_release(struct facets *);
+/* The position of key among the terms of a kind, or (size_t)-1. */
+size_t	facets_find(const struct facets *, enum facet_kind, const char *key);
 
 /* "status", "country", "authority", "type": the folder of a kind. */
 const char *facet_kind_key(enum facet_kind);

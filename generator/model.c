@@ -837,9 +837,43 @@ struct facet_job {
 		size_t		 term;	/* NONE: the kind's own page */
 	}		*items;
 	size_t		 itemsz;
+	/*
+	 * Term t's vendors (status, country: records) or actions (authority,
+	 * type: entries) are in[k][first[k][t] .. first[k][t + 1]).
+	 */
+	size_t		*first[FACET__MAX];
+	size_t		*in[FACET__MAX];
 };
 
 #define NONE	((size_t)-1)
+
+/* Sorts the records or action entries by term of kind k, for fj->in[k]. */
+static void
+facet_members(struct facet_job *fj, enum facet_kind k)
+{
+	struct model *m = fj->m;
+	bool vendors = k == FACET_STATUS || k == FACET_COUNTRY;
+	size_t n = vendors ? m->s->recordsz : m->entriesz, i, t;
+	size_t nt = fj->fc.termsz[k], *term, *first;
+	char *key;
+
+	term = xreallocarray(NULL, n + 1, sizeof(*term));
+	first = fj->first[k] = xcalloc(nt + 2, sizeof(*first));
+	fj->in[k] = xreallocarray(NULL, n + 1, sizeof(*fj->in[k]));
+	for (i = 0; i < n; i++) {
+		key = vendors ? facet_vendor_key(k, m->s->records[i]) :
+		    facet_action_key(k, m->entries[i].act);
+		if ((term[i] = facets_find(&fj->fc, k, key)) != NONE)
+			first[term[i] + 2]++;
+		free(key);
+	}
+	for (t = 2; t < nt + 2; t++)
+		first[t] += first[t - 1];
+	for (i = 0; i < n; i++)
+		if (term[i] != NONE)
+			fj->in[k][first[term[i] + 1]++] = i;
+	free(term);
+}
 
 /* The page of a kind (status/), listing its terms. */
 static int
@@ -865,7 +899,6 @@ static int
 facet_term_page(struct facet_job *fj, enum facet_kind k, size_t ti)
 {
 	struct model *m = fj->m;
-	struct site *s = m->s;
 	const struct facet_term *t = &fj->fc.terms[k][ti];
 	const char *names[6] = { "facet", "terms", "vendors", "actions",
 		"has_vendors", "has_actions" };
@@ -886,12 +919,11 @@ facet_term_page(struct facet_job *fj, enum facet_kind k, size_t ti)
 	keys[1] = tval_ref(fj->terms[k]);
 	keys[2] = tval_list();
 	keys[3] = tval_list();
-	for (j = 0; j < s->recordsz; j++)
-		if (facet_has_vendor(k, t->key, s->records[j]))
-			tval_push(keys[2], tval_ref(m->vendor_tv[j]));
-	for (j = 0; j < m->entriesz; j++)
-		if (facet_has_action(k, t->key, m->entries[j].act))
-			tval_push(keys[3], tval_ref(m->entries[j].tv));
+	for (j = fj->first[k][ti]; j < fj->first[k][ti + 1]; j++)
+		if (k == FACET_STATUS || k == FACET_COUNTRY)
+			tval_push(keys[2], tval_ref(m->vendor_tv[fj->in[k][j]]));
+		else
+			tval_push(keys[3], tval_ref(m->entries[fj->in[k][j]].tv));
 	keys[4] = tval_bool(tval_len(keys[2]) > 0);
 	keys[5] = tval_bool(tval_len(keys[3]) > 0);
 	out = facet_out(k, t->key);
@@ -933,6 +965,8 @@ facets_part(struct model *m, struct facet_job *fjp, struct jobs_part *part)
 	memset(&fj, 0, sizeof(fj));
 	fj.m = m;
 	facets_collect(&fj.fc, m->s->records, m->s->recordsz);
+	for (k = 0; k < FACET__MAX; k++)
+		facet_members(&fj, k);
 	for (k = 0; k < FACET__MAX; k++)
 		n += 1 + fj.fc.termsz[k];
 	fj.items = xreallocarray(NULL, n, sizeof(*fj.items));
@@ -978,6 +1012,8 @@ facets_part_release(struct facet_job *fj)
 	for (k = 0; k < FACET__MAX; k++) {
 		tval_free(fj->terms[k]);
 		tval_free(fj->facet[k]);
+		free(fj->first[k]);
+		free(fj->in[k]);
 	}
 	free(fj->items);
 	facets_release(&fj->fc);
