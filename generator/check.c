@@ -71,6 +71,11 @@ struct checker {
 	size_t		 linksz;
 	struct problem	*probs;
 	size_t		 probsz;
+	size_t		*probix;	/* hash table of keys: probs[] + 1 */
+	size_t		 probcap;
+	/* The markdown links by url, then out, then order; and by url, order. */
+	const struct mdlink **md_by_out;
+	const struct mdlink **md_by_url;
 	size_t		 checked;	/* internal links followed */
 };
 
@@ -256,21 +261,51 @@ has_id(const struct page_ids *pi, const char *id)
 	return bsearch(&id, pi->ids, pi->idsz, sizeof(char *), strp_cmp) != NULL;
 }
 
+static size_t
+str_hash(const char *s)
+{
+	size_t h = 2166136261u;
+
+	for (; *s != '\0'; s++)
+		h = (h ^ (unsigned char)*s) * 16777619u;
+	return h;
+}
+
+/* The slot of key in c->probix: where it is, or the empty one for it. */
+static size_t
+problem_slot(const struct checker *c, const char *key)
+{
+	size_t h = str_hash(key) & (c->probcap - 1);
+
+	while (c->probix[h] != 0 &&
+	    strcmp(c->probs[c->probix[h] - 1].key, key) != 0)
+		h = (h + 1) & (c->probcap - 1);
+	return h;
+}
+
 static void
 add_problem(struct checker *c, const struct link *l, const struct mdlink *md,
     char *why, char *key)
 {
 	struct problem *pr;
-	size_t i;
+	size_t h, i;
 
-	for (i = 0; i < c->probsz; i++)
-		if (strcmp(c->probs[i].key, key) == 0) {
-			if (md == NULL && strcmp(c->probs[i].page, l->page) != 0)
-				c->probs[i].more++;
-			free(why);
-			free(key);
-			return;
-		}
+	if (2 * (c->probsz + 1) > c->probcap) {
+		free(c->probix);
+		c->probcap = c->probcap == 0 ? 64 : 2 * c->probcap;
+		c->probix = xcalloc(c->probcap, sizeof(*c->probix));
+		for (i = 0; i < c->probsz; i++)
+			c->probix[problem_slot(c, c->probs[i].key)] = i + 1;
+	}
+	h = problem_slot(c, key);
+	if (c->probix[h] != 0) {
+		pr = &c->probs[c->probix[h] - 1];
+		if (md == NULL && strcmp(pr->page, l->page) != 0)
+			pr->more++;
+		free(why);
+		free(key);
+		return;
+	}
 	c->probs = xreallocarray(c->probs, c->probsz + 1, sizeof(*c->probs));
 	pr = &c->probs[c->probsz++];
 	pr->md = md;
@@ -279,26 +314,84 @@ add_problem(struct checker *c, const struct link *l, const struct mdlink *md,
 	pr->why = why;
 	pr->key = key;
 	pr->more = 0;
+	c->probix[h] = c->probsz;
+}
+
+/* By url, then (md_by_out) by page, then in the order they came. */
+static int
+md_out_cmp(const void *a, const void *b)
+{
+	const struct mdlink *x = *(const struct mdlink *const *)a;
+	const struct mdlink *y = *(const struct mdlink *const *)b;
+	int r;
+
+	if ((r = strcmp(x->url, y->url)) != 0 || (r = strcmp(x->out, y->out)))
+		return r;
+	return x < y ? -1 : x > y;
+}
+
+static int
+md_url_cmp(const void *a, const void *b)
+{
+	const struct mdlink *x = *(const struct mdlink *const *)a;
+	const struct mdlink *y = *(const struct mdlink *const *)b;
+	int r;
+
+	if ((r = strcmp(x->url, y->url)) != 0)
+		return r;
+	return x < y ? -1 : x > y;
+}
+
+/* The first of the sorted links v that is not before url (and out). */
+static size_t
+md_lower(const struct checker *c, const struct mdlink *const *v,
+    const char *url, const char *out)
+{
+	size_t lo = 0, hi = c->mdsz, mid;
+	const struct mdlink *m;
+	int r;
+
+	while (lo < hi) {
+		mid = lo + (hi - lo) / 2;
+		m = v[mid];
+		if ((r = strcmp(m->url, url)) == 0 && out != NULL)
+			r = strcmp(m->out, out);
+		if (r < 0)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	return lo;
 }
 
 /* The markdown link that made href on page, if any: one on that page first. */
 static const struct mdlink *
-find_md(const struct checker *c, const char *page, const char *href)
+find_md(struct checker *c, const char *page, const char *href)
 {
-	const struct mdlink *any = NULL;
+	const struct mdlink *any = NULL, *m;
 	char *u = links_decode(href, strlen(href));
 	size_t i;
 
-	for (i = 0; i < c->mdsz; i++) {
-		if (strcmp(c->md[i].url, u) != 0)
-			continue;
-		if (strcmp(c->md[i].out, page) == 0) {
-			any = &c->md[i];
-			break;
-		}
-		if (any == NULL)
-			any = &c->md[i];
+	if (c->md_by_out == NULL) {
+		c->md_by_out = xreallocarray(NULL, c->mdsz + 1,
+		    sizeof(*c->md_by_out));
+		c->md_by_url = xreallocarray(NULL, c->mdsz + 1,
+		    sizeof(*c->md_by_url));
+		for (i = 0; i < c->mdsz; i++)
+			c->md_by_out[i] = c->md_by_url[i] = &c->md[i];
+		qsort(c->md_by_out, c->mdsz, sizeof(*c->md_by_out),
+		    md_out_cmp);
+		qsort(c->md_by_url, c->mdsz, sizeof(*c->md_by_url),
+		    md_url_cmp);
 	}
+	if ((i = md_lower(c, c->md_by_out, u, page)) < c->mdsz) {
+		m = c->md_by_out[i];
+		if (strcmp(m->url, u) == 0 && strcmp(m->out, page) == 0)
+			any = m;
+	}
+	if (any == NULL && (i = md_lower(c, c->md_by_url, u, NULL)) < c->mdsz &&
+	    strcmp(c->md_by_url[i]->url, u) == 0)
+		any = c->md_by_url[i];
 	free(u);
 	return any;
 }
@@ -454,6 +547,9 @@ checker_release(struct checker *c)
 		free(c->probs[i].key);
 	}
 	free(c->probs);
+	free(c->probix);
+	free(c->md_by_out);
+	free(c->md_by_url);
 	free(c->root);
 	free(c->base_path);
 }
