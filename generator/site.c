@@ -1148,6 +1148,31 @@ path_within(const char *path, const char *dir)
 	return strncmp(path, dir, n) == 0 && (path[n] == '/' || path[n] == '\0');
 }
 
+/* Did docket make the folder at path (its marker), or is it empty? */
+static bool
+folder_ours(const char *path)
+{
+	struct stat st;
+	struct dirent *de;
+	char *marker;
+	bool ours;
+	DIR *d;
+
+	if (lstat(path, &st) == -1 || !S_ISDIR(st.st_mode))
+		return false;
+	marker = path_join(path, MARKER);
+	ours = is_file(marker);
+	free(marker);
+	if (ours || (d = opendir(path)) == NULL)
+		return ours;
+	ours = true;
+	while (ours && (de = readdir(d)) != NULL)
+		ours = strcmp(de->d_name, ".") == 0 ||
+		    strcmp(de->d_name, "..") == 0;
+	closedir(d);
+	return ours;
+}
+
 /*
  * Checks that the output folder may be replaced: absent, empty, or made
  * by docket (it holds .docket); not the site, not inside content/, not
@@ -1156,10 +1181,7 @@ path_within(const char *path, const char *dir)
 static int
 check_output(struct site *s, const char *out, const char *abs)
 {
-	char siteabs[PATH_MAX], *content, *marker;
-	DIR *d;
-	struct dirent *de;
-	bool empty = true;
+	char siteabs[PATH_MAX], *content;
 	struct stat st;
 	int rc = 0;
 
@@ -1186,49 +1208,11 @@ check_output(struct site *s, const char *out, const char *abs)
 	if (!S_ISDIR(st.st_mode))
 		return diag_error(s->dg, NULL,
 		    "output '%s' exists and is not a folder", out);
-	marker = path_join(abs, MARKER);
-	if (is_file(marker)) {
-		free(marker);
-		return 0;
-	}
-	free(marker);
-	if ((d = opendir(abs)) == NULL)
-		return diag_error(s->dg, NULL, "cannot open '%s': %s", out,
-		    strerror(errno));
-	while ((de = readdir(d)) != NULL)
-		if (strcmp(de->d_name, ".") != 0 && strcmp(de->d_name, "..") != 0)
-			empty = false;
-	closedir(d);
-	if (!empty)
+	if (!folder_ours(abs))
 		return diag_error(s->dg, NULL,
 		    "refusing to replace '%s': a folder docket did not make "
 		    "(it has no %s file)", out, MARKER);
 	return 0;
-}
-
-/* Did docket make the folder at path (its marker), or is it empty? */
-static bool
-folder_ours(const char *path)
-{
-	struct stat st;
-	struct dirent *de;
-	char *marker;
-	bool ours;
-	DIR *d;
-
-	if (lstat(path, &st) == -1 || !S_ISDIR(st.st_mode))
-		return false;
-	marker = path_join(path, MARKER);
-	ours = is_file(marker);
-	free(marker);
-	if (ours || (d = opendir(path)) == NULL)
-		return ours;
-	ours = true;
-	while (ours && (de = readdir(d)) != NULL)
-		ours = strcmp(de->d_name, ".") == 0 ||
-		    strcmp(de->d_name, "..") == 0;
-	closedir(d);
-	return ours;
 }
 
 /*
