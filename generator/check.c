@@ -261,16 +261,6 @@ has_id(const struct page_ids *pi, const char *id)
 	return bsearch(&id, pi->ids, pi->idsz, sizeof(char *), strp_cmp) != NULL;
 }
 
-static size_t
-str_hash(const char *s)
-{
-	size_t h = 2166136261u;
-
-	for (; *s != '\0'; s++)
-		h = (h ^ (unsigned char)*s) * 16777619u;
-	return h;
-}
-
 /* The slot of key in c->probix: where it is, or the empty one for it. */
 static size_t
 problem_slot(const struct checker *c, const char *key)

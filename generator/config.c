@@ -46,12 +46,9 @@ struct anchors {
 static size_t
 anchor_slot(const struct anchors *a, const char *name)
 {
-	size_t h = 2166136261u;
-	const unsigned char *p;
+	size_t h;
 
-	for (p = (const unsigned char *)name; *p != '\0'; p++)
-		h = (h ^ *p) * 16777619u;
-	for (h &= a->cap - 1; a->v[h].name != NULL &&
+	for (h = str_hash(name) & (a->cap - 1); a->v[h].name != NULL &&
 	    strcmp(a->v[h].name, name) != 0; h = (h + 1) & (a->cap - 1))
 		;
 	return h;

@@ -814,22 +814,12 @@ struct slugset {
 	size_t	 cap, n;
 };
 
-static uint32_t
-slug_hash(const char *s)
-{
-	uint32_t h = 2166136261u;
-
-	for (; *s != '\0'; s++)
-		h = (h ^ (unsigned char)*s) * 16777619u;
-	return h;
-}
-
 static struct slugent *
 slug_find(struct slugset *set, const char *slug)
 {
 	size_t i;
 
-	for (i = slug_hash(slug) & (set->cap - 1); set->v[i].slug != NULL;
+	for (i = str_hash(slug) & (set->cap - 1); set->v[i].slug != NULL;
 	    i = (i + 1) & (set->cap - 1))
 		if (strcmp(set->v[i].slug, slug) == 0)
 			return &set->v[i];

@@ -187,22 +187,12 @@ struct term_index {
 	size_t	*stamp;
 };
 
-static size_t
-key_hash(const char *s)
-{
-	size_t h = 2166136261u;
-
-	for (; *s != '\0'; s++)
-		h = (h ^ (unsigned char)*s) * 16777619u;
-	return h;
-}
-
 /* The slot of key: where it is, or the empty one where it would go. */
 static size_t
 index_find(const struct term_index *ix, const struct facet_term *terms,
     const char *key)
 {
-	size_t h = key_hash(key) & (ix->cap - 1);
+	size_t h = str_hash(key) & (ix->cap - 1);
 
 	while (ix->slot[h] != 0 && strcmp(terms[ix->slot[h] - 1].key, key) != 0)
 		h = (h + 1) & (ix->cap - 1);

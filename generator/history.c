@@ -212,16 +212,6 @@ is_head(const struct history *h, const git_oid *id)
 	return h->heads != NULL && oidmap_get(&h->heads->map, id, &i);
 }
 
-static size_t
-str_hash(const char *s)
-{
-	size_t h = 5381;
-
-	for (; *s != '\0'; s++)
-		h = h * 33 + (unsigned char)*s;
-	return h;
-}
-
 static void pathmap_set(struct pathmap *, const char *, size_t);
 
 static void

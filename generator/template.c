@@ -193,18 +193,6 @@ struct render {
 static int	render_nodes(struct render *, const struct tmpl *, size_t,
 		    size_t, const struct scope *);
 
-/* FNV-1a. */
-static uint32_t
-str_hash(const char *s)
-{
-	uint32_t h = 2166136261u;
-
-	for (; *s != '\0'; s++) {
-		h ^= (unsigned char)*s;
-		h *= 16777619u;
-	}
-	return h;
-}
 
 /*
  * Map keys, and the names templates look up, are kept once each, for the
@@ -478,7 +466,7 @@ map_index(struct tval *m)
 void
 tval_set(struct tval *map, const char *key, struct tval *v)
 {
-	uint32_t h = str_hash(key);
+	uint32_t h = (uint32_t)str_hash(key);
 	struct tkv *kv;
 	size_t i;
 
@@ -529,7 +517,7 @@ tval_get(const struct tval *map, const char *key)
 {
 	if (map == NULL || map->type != TVAL_MAP)
 		return NULL;
-	return map_get(map, key, str_hash(key));
+	return map_get(map, key, (uint32_t)str_hash(key));
 }
 
 const char *
@@ -1206,7 +1194,7 @@ node_name(struct node *n, const char *s, size_t len, bool dotted)
 			n->parts[k++].s = copy + i + 1;
 		}
 	for (k = 0; k < n->nparts; k++) {
-		n->parts[k].hash = str_hash(n->parts[k].s);
+		n->parts[k].hash = (uint32_t)str_hash(n->parts[k].s);
 		n->parts[k].s = intern(n->parts[k].s, n->parts[k].hash);
 	}
 }

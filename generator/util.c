@@ -393,6 +393,16 @@ strp_cmp(const void *a, const void *b)
 }
 
 size_t
+str_hash(const char *s)
+{
+	size_t h = 2166136261u;
+
+	for (; *s != '\0'; s++)
+		h = (h ^ (unsigned char)*s) * 16777619u;
+	return h;
+}
+
+size_t
 utf8_char(const unsigned char *s, size_t len, unsigned *cp)
 {
 	size_t n, k;

@@ -54,6 +54,8 @@ bool	 str_endswith(const char *, const char *);
 bool	 str_startswith(const char *, const char *);
 /* Compares two strings for qsort through pointers to char *. */
 int	 strp_cmp(const void *, const void *);
+/* FNV-1a of a string, for hash tables. */
+size_t	 str_hash(const char *);
 /*
  * Decodes one UTF-8 character at s (len bytes left, len > 0) into *cp;
  * returns its length, or 0 when the bytes are not one.
