@@ -43,6 +43,13 @@ struct anchors {
 	size_t	 cap, n;
 };
 
+/* A node's tag as libyaml's loader keeps it: none for the plain "!". */
+static yaml_char_t *
+node_tag(yaml_char_t *tag)
+{
+	return tag != NULL && strcmp((char *)tag, "!") != 0 ? tag : NULL;
+}
+
 static size_t
 anchor_slot(const struct anchors *a, const char *name)
 {
@@ -152,24 +159,21 @@ load_events(yaml_parser_t *parser, yaml_document_t *doc, yaml_mark_t *at)
 		case YAML_SCALAR_EVENT:
 			anchor = ev.data.scalar.anchor;
 			tag = ev.data.scalar.tag;
-			id = yaml_document_add_scalar(doc,
-			    tag != NULL && strcmp((char *)tag, "!") != 0 ?
-			    tag : NULL, ev.data.scalar.value,
+			id = yaml_document_add_scalar(doc, node_tag(tag),
+			    ev.data.scalar.value,
 			    (int)ev.data.scalar.length, ev.data.scalar.style);
 			break;
 		case YAML_SEQUENCE_START_EVENT:
 			anchor = ev.data.sequence_start.anchor;
 			tag = ev.data.sequence_start.tag;
-			id = yaml_document_add_sequence(doc,
-			    tag != NULL && strcmp((char *)tag, "!") != 0 ?
-			    tag : NULL, ev.data.sequence_start.style);
+			id = yaml_document_add_sequence(doc, node_tag(tag),
+			    ev.data.sequence_start.style);
 			break;
 		case YAML_MAPPING_START_EVENT:
 			anchor = ev.data.mapping_start.anchor;
 			tag = ev.data.mapping_start.tag;
-			id = yaml_document_add_mapping(doc,
-			    tag != NULL && strcmp((char *)tag, "!") != 0 ?
-			    tag : NULL, ev.data.mapping_start.style);
+			id = yaml_document_add_mapping(doc, node_tag(tag),
+			    ev.data.mapping_start.style);
 			break;
 		case YAML_SEQUENCE_END_EVENT:
 		case YAML_MAPPING_END_EVENT:
