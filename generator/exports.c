@@ -1147,22 +1147,53 @@ sitemap_url(struct buf *b, const struct site *s, const char *out,
 	free(u);
 }
 
-/* The last change of any record (all == true) or those of a term. */
+/* Moves *max to d when d is later. */
 static void
-records_changed(const struct site *s, enum facet_kind k, const char *key,
-    struct date *max)
+later_date(struct date *max, const struct date *d)
+{
+	if (date_cmp(d, max) > 0)
+		*max = *d;
+}
+
+/*
+ * The last change of any record into *all, and of the records of each
+ * term into when[k][term], in one pass over the records.
+ */
+static void
+records_changed(const struct site *s, const struct facets *fc,
+    struct date *all, struct date *when[FACET__MAX])
 {
 	const struct record *r;
-	size_t i, j;
-	bool in;
+	struct date d;
+	char *key;
+	size_t i, j, pos;
+	int k;
 
 	for (i = 0; i < s->recordsz; i++) {
 		r = s->records[i];
-		in = key == NULL || facet_has_vendor(k, key, r);
-		for (j = 0; !in && j < r->actionsz; j++)
-			in = facet_has_action(k, key, &r->actions[j]);
-		if (in)
-			later_change(s, r->path, max);
+		memset(&d, 0, sizeof(d));
+		later_change(s, r->path, &d);
+		if (d.y == 0)
+			continue;
+		later_date(all, &d);
+		for (k = 0; k < FACET__MAX; k++) {
+			if (k == FACET_STATUS || k == FACET_COUNTRY) {
+				key = facet_vendor_key((enum facet_kind)k, r);
+				pos = facets_find(fc, (enum facet_kind)k, key);
+				if (pos != (size_t)-1)
+					later_date(&when[k][pos], &d);
+				free(key);
+				continue;
+			}
+			for (j = 0; j < r->actionsz; j++) {
+				key = facet_action_key((enum facet_kind)k,
+				    &r->actions[j]);
+				pos = facets_find(fc, (enum facet_kind)k, key);
+				if (pos != (size_t)-1)
+					later_date(&when[k][pos], &d);
+				free(key);
+			}
+		}
 	}
 }
 
@@ -1194,12 +1225,15 @@ write_sitemap(struct site *s, const struct facets *fc)
 	struct buf b = BUF_INIT;
 	struct date d, all;
 	struct changes_year *ys;
+	struct date *when[FACET__MAX];
 	char *out;
 	size_t i, n, p, ny;
 	int k, rc;
 
 	memset(&all, 0, sizeof(all));
-	records_changed(s, FACET_STATUS, NULL, &all);
+	for (k = 0; k < FACET__MAX; k++)
+		when[k] = xcalloc(fc->termsz[k] + 1, sizeof(*when[k]));
+	records_changed(s, fc, &all, when);
 	BUF_PUTSL(&b, "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n"
 	    "<urlset xmlns=\"http://www.sitemaps.org/schemas/sitemap/0.9\">\n");
 	for (i = 0; i < NELEM(lists); i++) {
@@ -1246,13 +1280,11 @@ write_sitemap(struct site *s, const struct facets *fc)
 		sitemap_url(&b, s, out, &all);
 		free(out);
 		for (i = 0; i < fc->termsz[k]; i++) {
-			memset(&d, 0, sizeof(d));
-			records_changed(s, (enum facet_kind)k,
-			    fc->terms[k][i].key, &d);
 			out = facet_out((enum facet_kind)k, fc->terms[k][i].key);
-			sitemap_url(&b, s, out, &d);
+			sitemap_url(&b, s, out, &when[k][i]);
 			free(out);
 		}
+		free(when[k]);
 	}
 	n = changes_tombstones(s, &tomb);
 	for (i = 0; i < n; i++) {
