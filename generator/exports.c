@@ -473,7 +473,7 @@ join(struct buf *b, char *const *v, size_t n, const char *sep)
 
 void
 exports_page_search(struct buf *b, const struct site *s,
-    const struct page *pg, const char *html)
+    const struct page *pg, const char *title, const char *html)
 {
 	struct json j = { b, true, 1, true, false };
 	struct buf text = BUF_INIT;
@@ -488,8 +488,7 @@ exports_page_search(struct buf *b, const struct site *s,
 	}
 	if (html != NULL)
 		exports_html_text(&text, html, PAGE_TEXT_MAX);
-	search_item(&j, "page", pg->title != NULL ? pg->title : s->cfg.title,
-	    url, pg->description, text.ptr);
+	search_item(&j, "page", title, url, pg->description, text.ptr);
 	free(url);
 	buf_release(&text);
 }

@@ -24,11 +24,12 @@ struct site;
  */
 void	exports_part(struct site *, struct jobs_part *);
 /*
- * Appends the item of page pg in the search index (JSON), from its
- * rendered markdown: nothing for a page that introduces a generated one.
+ * Appends the item of page pg, titled title, in the search index (JSON),
+ * from its rendered markdown: nothing for a page that introduces a
+ * generated one.
  */
 void	exports_page_search(struct buf *, const struct site *,
-	    const struct page *pg, const char *html);
+	    const struct page *pg, const char *title, const char *html);
 /*
  * Writes search-index.json and assets/search-index.js from the records,
  * the facets and every page's item (exports_page_search(), by page

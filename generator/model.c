@@ -468,6 +468,7 @@ struct view {
 	const struct page *page;	/* the markdown page, or NULL */
 	const char	*root;		/* NULL: from the output path */
 	const char	*hist_src;	/* the file whose history it shows */
+	bool		 title_in_content; /* content opens with it as <h1> */
 };
 
 /*
@@ -499,6 +500,8 @@ render(struct model *m, const struct view *vw, struct tval *extra_keys[],
 		tval_set(ctx, "canonical", tval_str_own(xasprintf("%s%s",
 		    m->s->cfg.base_url, url)));
 	tval_set_str(page, "title", vw->title);
+	if (vw->page != NULL)
+		tval_set_bool(page, "title_in_content", vw->title_in_content);
 	if (vw->description != NULL)
 		tval_set_str(page, "description", vw->description);
 	tval_set_str(page, "url", url);
@@ -580,16 +583,75 @@ check_layout(struct model *m, const struct page *pg, const char *layout)
 
 /* Writes a page that sends readers of an old path to the new one. */
 static int
-write_alias(struct model *m, const struct page *pg, const char *alias)
+write_alias(struct model *m, const struct page *pg, const char *title,
+    const char *alias)
 {
 	char *out = site_alias_out(alias), *url = site_url_for(m->s, pg->out);
 	int rc;
 
-	rc = site_write_redirect(m->s, out, url,
-	    pg->title != NULL ? pg->title : m->s->cfg.title, "page");
+	rc = site_write_redirect(m->s, out, url, title, "page");
 	free(out);
 	free(url);
 	return rc;
+}
+
+/*
+ * The text of the <h1> a page's HTML opens with, for a page whose front
+ * matter gives no title, or NULL. Caller frees.
+ */
+static char *
+heading_title(const char *html)
+{
+	struct buf b = BUF_INIT;
+	const char *p = html, *q;
+	char *inner;
+
+	if (p == NULL)
+		return NULL;
+	while (*p == ' ' || *p == '\n')
+		p++;
+	if (strncmp(p, "<h1", 3) != 0 || (p[3] != '>' && p[3] != ' ') ||
+	    (p = strchr(p, '>')) == NULL || (q = strstr(p, "</h1>")) == NULL)
+		return NULL;
+	inner = xstrndup(p + 1, (size_t)(q - p - 1));
+	exports_html_text(&b, inner, 1024);
+	free(inner);
+	if (b.len == 0) {
+		buf_release(&b);
+		return NULL;
+	}
+	return buf_detach(&b);
+}
+
+/*
+ * The title of a page that has neither a title in its front matter nor
+ * an <h1> to open with: its file name, "export-controls.md" or
+ * "export-controls/index.md" giving "Export controls", as Jekyll names
+ * posts. Caller frees.
+ */
+static char *
+name_title(const struct page *pg)
+{
+	struct buf b = BUF_INIT;
+	const char *p, *name, *end = pg->src + strlen(pg->src);
+
+	if (end - pg->src > 3 && strcmp(end - 3, ".md") == 0)
+		end -= 3;
+	name = end;
+	while (name > pg->src && name[-1] != '/')
+		name--;
+	if (end - name == 5 && strncmp(name, "index", 5) == 0 &&
+	    name > pg->src) {
+		end = name - 1;
+		name = end;
+		while (name > pg->src && name[-1] != '/')
+			name--;
+	}
+	for (p = name; p < end; p++)
+		buf_putc(&b, *p == '-' || *p == '_' ? ' ' : *p);
+	if (b.len > 0 && b.ptr[0] >= 'a' && b.ptr[0] <= 'z')
+		b.ptr[0] = (char)(b.ptr[0] - 'a' + 'A');
+	return buf_detach(&b);
 }
 
 /*
@@ -604,6 +666,7 @@ page_item(void *arg, size_t i, struct buf *search)
 	struct page *pg = &s->pages[i];
 	struct buf html = BUF_INIT;
 	const char *layout = pg->layout != NULL ? pg->layout : "page";
+	char *title = NULL;
 	size_t j;
 	int rc = 0;
 
@@ -615,7 +678,8 @@ page_item(void *arg, size_t i, struct buf *search)
 	 */
 	if (site_is_intro(pg->out)) {
 		for (j = 0; j < pg->aliasesz; j++)
-			if (write_alias(m, pg, pg->aliases[j]) == -1)
+			if (write_alias(m, pg, pg->title != NULL ? pg->title :
+			    s->cfg.title, pg->aliases[j]) == -1)
 				rc = -1;
 		buf_release(&html);
 		return rc;
@@ -624,15 +688,22 @@ page_item(void *arg, size_t i, struct buf *search)
 		buf_release(&html);
 		return -1;
 	}
-	struct view vw = { pg->out, layout, "page",
-		pg->title != NULL ? pg->title : s->cfg.title,
-		pg->description, html.ptr, pg, NULL, pg->src };
+	struct view vw = { pg->out, layout, "page", pg->title,
+		pg->description, html.ptr, pg, NULL, pg->src, false };
+	if (pg->title == NULL) {
+		vw.title_in_content =
+		    (title = heading_title(html.ptr)) != NULL;
+		if (title == NULL)
+			title = name_title(pg);
+		vw.title = title;
+	}
 	if (render(m, &vw, NULL, NULL, 0) == -1)
 		rc = -1;
 	for (j = 0; j < pg->aliasesz; j++)
-		if (write_alias(m, pg, pg->aliases[j]) == -1)
+		if (write_alias(m, pg, vw.title, pg->aliases[j]) == -1)
 			rc = -1;
-	exports_page_search(search, s, pg, html.ptr);
+	exports_page_search(search, s, pg, vw.title, html.ptr);
+	free(title);
 	buf_release(&html);
 	return rc;
 }
@@ -688,11 +759,17 @@ render_generated(struct model *m, const char *out, const char *content,
 {
 	const struct page *pg = find_page(m->s, out);
 	struct view vw = { out, tmpl, kind, title, NULL, NULL, pg, NULL,
-		pg != NULL ? pg->src : NULL };
+		pg != NULL ? pg->src : NULL, false };
+	char *heading = NULL;
+	int rc;
 
 	if (pg != NULL) {
 		if (pg->title != NULL)
 			vw.title = pg->title;
+		else if ((heading = heading_title(content)) != NULL) {
+			vw.title = heading;
+			vw.title_in_content = true;
+		}
 		vw.description = pg->description;
 		vw.content = content;
 		if (pg->layout != NULL)
@@ -700,7 +777,9 @@ render_generated(struct model *m, const char *out, const char *content,
 	}
 	if (strcmp(out, "index.html") == 0 && vw.description == NULL)
 		vw.description = m->s->cfg.description;
-	return render(m, &vw, keys, names, n);
+	rc = render(m, &vw, keys, names, n);
+	free(heading);
+	return rc;
 }
 
 static struct tval *
@@ -758,7 +837,7 @@ history_page(struct history_job *hj, const struct history_page *hp)
 		title = xasprintf("Changes in %s", y->year);
 	out = changes_page_out(y->year, hp->page);
 	struct view vw = { out, "changes", "changes", title, NULL, NULL,
-		NULL, NULL, NULL };
+		NULL, NULL, NULL, false };
 	skip = (hp->page - 1) * CHANGES_PAGE_MAX;
 	keys[0] = changes_entries_tv(m->s, y->first + skip,
 	    y->count - skip < CHANGES_PAGE_MAX ? y->count - skip :
@@ -796,7 +875,8 @@ history_item(void *arg, size_t i, struct buf *unused)
 	out = xasprintf("vendors/%s/index.html", f->vendor);
 	keys[0] = changes_tombstone_tv(m->s, f);
 	struct view vw = { out, "tombstone", "vendor",
-		tval_get_str(keys[0], "name"), NULL, NULL, NULL, NULL, f->path };
+		tval_get_str(keys[0], "name"), NULL, NULL, NULL, NULL, f->path,
+		false };
 	rc = render(m, &vw, keys, names, 1);
 	free(out);
 	return rc;
@@ -883,7 +963,7 @@ facet_kind_page(struct facet_job *fj, enum facet_kind k)
 	struct tval *keys[3];
 	char *out = facet_out(k, NULL);
 	struct view vw = { out, "facets", "facets", facet_kind_plural(k),
-		NULL, NULL, NULL, NULL, NULL };
+		NULL, NULL, NULL, NULL, NULL, false };
 	int rc;
 
 	keys[0] = tval_ref(fj->facet[k]);
@@ -929,7 +1009,7 @@ facet_term_page(struct facet_job *fj, enum facet_kind k, size_t ti)
 	out = facet_out(k, t->key);
 	title = xasprintf("%s: %s", facet_kind_label(k), t->label);
 	struct view vw = { out, "facet", "facet", title, NULL, NULL, NULL,
-		NULL, NULL };
+		NULL, NULL, false };
 	rc = render(m, &vw, keys, names, 6);
 	free(title);
 	free(out);
@@ -1027,7 +1107,7 @@ vendor_item(void *arg, size_t i, struct buf *unused)
 	const struct record *r = m->s->records[i];
 	char *out = xasprintf("vendors/%s/index.html", r->id);
 	struct view vw = { out, "vendor", "vendor", r->name, NULL, NULL,
-		NULL, NULL, r->path };
+		NULL, NULL, r->path, false };
 	struct tval *keys[1] = { tval_ref(m->vendor_tv[i]) };
 	const char *names[1] = { "vendor" };
 	int rc;
@@ -1103,7 +1183,7 @@ generated_page(struct model *m, enum generated g, const char *content)
 	else
 		root = xstrdup("/");
 	struct view vw = { "404.html", "404", "404", "Page not found",
-		NULL, NULL, NULL, root, NULL };
+		NULL, NULL, NULL, root, NULL, false };
 	rc = render(m, &vw, NULL, NULL, 0);
 	free(root);
 	return rc;
