@@ -459,6 +459,13 @@ scan(struct site *s, const char *rel, unsigned depth, struct scan_state *ss)
 			    str_endswith(names[i], ".xml")) {
 				if (load_record(s, srcrel) == -1)
 					rc = -1;
+			} else if (str_startswith(rel, "vendors/") &&
+			    str_endswith(names[i], ".xml")) {
+				/* Copied as it is, a draft would be published. */
+				rc = diag_error(s->dg, &p, "records belong "
+				    "directly in content/vendors/; move the file "
+				    "there, or out of content/vendors/ if it is "
+				    "not a record");
 			} else if (str_endswith(names[i], ".md")) {
 				if (load_page(s, sub) == -1)
 					rc = -1;
