@@ -69,7 +69,7 @@ EMBED_FILES = $(sort $(wildcard templates/*.html templates/assets/*)) \
 .DELETE_ON_ERROR:
 .PHONY: all site test deps install clean regress-update check-deps \
         test-unit test-spec test-sites test-bad test-history bench-history \
-        test-check test-new test-serve test-cli test-jobs \
+        test-check test-new test-serve test-cli test-jobs test-output \
         test-fuzz fuzz bench test-browser screenshots
 
 all: docket
@@ -152,7 +152,7 @@ test: check-deps
 	@$(MAKE) --no-print-directory docket $(TEST_BIN)
 	@$(MAKE) --no-print-directory test-unit test-spec test-sites test-bad \
 	    test-history test-jobs test-check test-new test-serve test-cli \
-	    test-fuzz
+	    test-output test-fuzz
 
 test-unit: tests/unit/run
 	tests/unit/run
@@ -196,6 +196,9 @@ test-serve: docket
 
 test-cli: docket
 	tests/cli/run ./docket
+
+test-output: docket
+	tests/output/run ./docket
 
 test-jobs: docket
 	tests/jobs/run ./docket

@@ -380,6 +380,19 @@ static int	load_page(struct site *, const char *rel);
 static int	load_record(struct site *, const char *rel);
 
 /*
+ * Is name one docket keeps at the root of an output folder: the marker
+ * .docket, or the .docket-new-PID and .docket-old-PID folders a build
+ * into a mount point works in (swap_entries())?
+ */
+static bool
+is_docket_name(const char *name)
+{
+	return strcmp(name, MARKER) == 0 ||
+	    str_startswith(name, MARKER "-new") ||
+	    str_startswith(name, MARKER "-old");
+}
+
+/*
  * Walks content/<rel> (rel "" for content/ itself) in sorted order,
  * sorting each entry into pages, records and copies.
  */
@@ -428,11 +441,26 @@ scan(struct site *s, const char *rel, unsigned depth, struct scan_state *ss)
 	free(srcrel);
 
 	for (i = 0; i < namesz; i++) {
-		if (names[i][0] == '.')
-			continue;	/* hidden files */
+		/*
+		 * Hidden files are left out, but for content/static/, which
+		 * is copied whole (.well-known/, .nojekyll, .htaccess): there
+		 * only a nested repository is.
+		 */
+		if (names[i][0] == '.' &&
+		    (!in_static || strcmp(names[i], ".git") == 0))
+			continue;
 		sub = path_join(rel, names[i]);
 		srcrel = path_join("content", sub);
 		p.path = srcrel;
+		if (strcmp(rel, "static") == 0 && is_docket_name(names[i])) {
+			rc = diag_error(s->dg, &p, "'%s' at the root of "
+			    "content/static/ would clash with docket's own "
+			    "files in the output folder: rename it",
+			    names[i]);
+			free(sub);
+			free(srcrel);
+			continue;
+		}
 		switch (source_type(s->src, srcrel)) {
 		case SRC_OUTSIDE:
 			rc = diag_error(s->dg, &p,
