@@ -14,6 +14,7 @@
 #include "diag.h"
 #include "record.h"
 #include "scaffold.h"
+#include "source.h"
 #include "util.h"
 
 #define MAX_ID	64	/* long enough for any vendor, short for file names */
@@ -126,6 +127,31 @@ today_iso(struct buf *out)
 	date_iso(out, &d);
 }
 
+/*
+ * Are content/ and content/vendors/ where the record goes, if they are
+ * there, inside the site? A build refuses links that lead out of it or
+ * into .git; the record is not written through one either. Returns 0, or
+ * -1 after reporting as the build does.
+ */
+static int
+check_folders(struct diag *dg, const char *source)
+{
+	static const char *const rels[] = { "content", "content/vendors" };
+	struct source_tree *src = source_dir(source);
+	struct pos p = { NULL, 0, 0 };
+	size_t i;
+	int rc = 0;
+
+	for (i = 0; rc == 0 && i < NELEM(rels); i++)
+		if (source_type(src, rels[i]) == SRC_OUTSIDE) {
+			p.path = rels[i];
+			rc = diag_error(dg, &p, "symbolic link leads outside "
+			    "the site folder, or into .git");
+		}
+	source_free(src);
+	return rc;
+}
+
 int
 scaffold_vendor(struct diag *dg, const char *source, const char *id)
 {
@@ -155,6 +181,10 @@ scaffold_vendor(struct diag *dg, const char *source, const char *id)
 	scaffold_vendor_text(&text, id, today.ptr);
 	/* The scaffold must itself be a valid record. */
 	if (record_parse(&rec, dg, rel, text.ptr, text.len) == -1) {
+		status = 1;
+		goto out;
+	}
+	if (check_folders(dg, source) == -1) {
 		status = 1;
 		goto out;
 	}
