@@ -1185,8 +1185,8 @@ records_changed(const struct site *s, const struct facets *fc,
 				continue;
 			}
 			for (j = 0; j < r->actionsz; j++) {
-				key = facet_action_key((enum facet_kind)k,
-				    &r->actions[j]);
+				key = facet_action_key(s->authorities,
+				    (enum facet_kind)k, &r->actions[j]);
 				pos = facets_find(fc, (enum facet_kind)k, key);
 				if (pos != (size_t)-1)
 					later_date(&when[k][pos], &d);
@@ -1320,7 +1320,7 @@ write_sitemap_item(struct site *s)
 	struct facets fc;
 	int rc;
 
-	facets_collect(&fc, s->records, s->recordsz);
+	facets_collect(&fc, s->authorities, s->records, s->recordsz);
 	rc = write_sitemap(s, &fc);
 	facets_release(&fc);
 	return rc;

@@ -2,6 +2,7 @@
  * Facets: the terms of each kind found in the records, their path
  * segments and which records and actions belong to them.
  */
+#include <assert.h>
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
@@ -68,12 +69,12 @@ is_separator(unsigned long cp)
 	    (cp >= 0x2000 && cp <= 0x206F) || (cp >= 0x3000 && cp <= 0x303F);
 }
 
-char *
-facet_slug(const char *s)
+/* Appends the slug of s to b: nothing when s has no letter or digit. */
+static void
+slug_put(struct buf *b, const char *s)
 {
-	struct buf b = BUF_INIT;
 	unsigned long cp;
-	size_t n;
+	size_t n, start = b->len;
 	bool dash = false;
 
 	for (; *s != '\0'; s += n) {
@@ -83,25 +84,198 @@ facet_slug(const char *s)
 		else if (cp >= 'A' && cp <= 'Z')
 			cp += 'a' - 'A';
 		else if (cp < 0x80 || is_separator(cp)) {
-			dash = b.len > 0;
+			dash = b->len > start;
 			continue;
 		}
 		if (dash)
-			buf_putc(&b, '-');
+			buf_putc(b, '-');
 		dash = false;
 		if (cp >= 0xC0 && cp <= 0xDE)
 			cp += 0x20;	/* Latin-1 capitals: "Ü" gives "ü" */
 		if (cp < 0x80)
-			buf_putc(&b, (int)cp);
+			buf_putc(b, (int)cp);
 		else if (cp < 0x100) {
-			buf_putc(&b, (int)(0xC0 | (cp >> 6)));
-			buf_putc(&b, (int)(0x80 | (cp & 0x3F)));
+			buf_putc(b, (int)(0xC0 | (cp >> 6)));
+			buf_putc(b, (int)(0x80 | (cp & 0x3F)));
 		} else
-			buf_put(&b, s, n);
+			buf_put(b, s, n);
 	}
+}
+
+char *
+facet_slug(const char *s)
+{
+	struct buf b = BUF_INIT;
+
+	slug_put(&b, s);
 	if (b.len == 0)
 		BUF_PUTSL(&b, "unnamed");
 	return buf_detach(&b);
+}
+
+#define SLUG_MAX_CODES	8	/* code points in a slug made of them */
+
+/*
+ * The slug of an authority name before names that share it are told
+ * apart: facet_slug()'s, else one made of the name's code points
+ * (spaces left out), else "authority". Caller frees.
+ */
+static char *
+name_base(const char *name)
+{
+	struct buf b = BUF_INIT;
+	unsigned long cp;
+	size_t n, codes = 0;
+
+	slug_put(&b, name);
+	if (b.len > 0)
+		return buf_detach(&b);
+	for (; *name != '\0'; name += n) {
+		n = utf8_next(name, &cp);
+		if (cp == ' ' || cp == '\t' || cp == '\n' || cp == '\r')
+			continue;
+		if (++codes > SLUG_MAX_CODES)
+			break;
+		buf_printf(&b, codes == 1 ? "u%lx" : "-%lx", cp);
+	}
+	if (b.len == 0 || codes > SLUG_MAX_CODES) {
+		buf_truncate(&b, 0);
+		BUF_PUTSL(&b, "authority");
+	}
+	return buf_detach(&b);
+}
+
+struct facet_name {
+	const char	*name;	/* borrowed from a record */
+	char		*slug;
+};
+
+struct facet_names {
+	struct facet_name *v;	/* sorted by name, byte-wise */
+	size_t		   n;
+};
+
+static int
+name_cmp(const void *a, const void *b)
+{
+	return strcmp(((const struct facet_name *)a)->name,
+	    ((const struct facet_name *)b)->name);
+}
+
+/* A set of strings: open addressing, a power of two slots. */
+struct slug_set {
+	const char	**slot;
+	size_t		  cap;
+};
+
+/* Adds s (borrowed); false when it was there already. */
+static bool
+slug_set_add(struct slug_set *set, const char *s)
+{
+	size_t h = str_hash(s) & (set->cap - 1);
+
+	while (set->slot[h] != NULL) {
+		if (strcmp(set->slot[h], s) == 0)
+			return false;
+		h = (h + 1) & (set->cap - 1);
+	}
+	set->slot[h] = s;
+	return true;
+}
+
+/* Which name has which base: sorted by base, then name. */
+struct name_base {
+	char	*base;
+	size_t	 i;	/* in facet_names.v */
+};
+
+static int
+name_base_cmp(const void *a, const void *b)
+{
+	const struct name_base *x = a, *y = b;
+	int c = strcmp(x->base, y->base);
+
+	if (c != 0)
+		return c;
+	return x->i < y->i ? -1 : x->i > y->i;
+}
+
+struct facet_names *
+facet_names_new(struct record *const *recs, size_t nrec)
+{
+	struct facet_names *fn = xcalloc(1, sizeof(*fn));
+	struct name_base *nb;
+	struct slug_set set = { NULL, 16 };
+	struct buf b = BUF_INIT;
+	size_t i, j, k, n = 0, total = 0;
+	unsigned long suffix;
+
+	for (i = 0; i < nrec; i++)
+		total += recs[i]->actionsz;
+	fn->v = xcalloc(total + 1, sizeof(*fn->v));
+	for (i = 0; i < nrec; i++)
+		for (j = 0; j < recs[i]->actionsz; j++)
+			fn->v[n++].name = recs[i]->actions[j].authority;
+	if (n > 1)
+		qsort(fn->v, n, sizeof(*fn->v), name_cmp);
+	for (i = 0, k = 0; i < n; i++)
+		if (k == 0 || strcmp(fn->v[k - 1].name, fn->v[i].name) != 0)
+			fn->v[k++] = fn->v[i];
+	fn->n = n = k;
+
+	/* Each base goes to the first name that has it... */
+	nb = xcalloc(n + 1, sizeof(*nb));
+	for (i = 0; i < n; i++)
+		nb[i] = (struct name_base){ name_base(fn->v[i].name), i };
+	if (n > 1)
+		qsort(nb, n, sizeof(*nb), name_base_cmp);
+	while (set.cap < 4 * (n + 1))
+		set.cap *= 2;
+	set.slot = xcalloc(set.cap, sizeof(*set.slot));
+	for (i = 0; i < n; i++)
+		slug_set_add(&set, nb[i].base);
+	/* ... and the others have "-2", "-3" ... that no name has. */
+	for (i = 0; i < n; i = j) {
+		fn->v[nb[i].i].slug = xstrdup(nb[i].base);
+		suffix = 2;
+		for (j = i + 1; j < n && strcmp(nb[j].base, nb[i].base) == 0;
+		    j++) {
+			do {
+				buf_truncate(&b, 0);
+				buf_printf(&b, "%s-%lu", nb[i].base, suffix++);
+			} while (!slug_set_add(&set, b.ptr));
+			/* The set keeps the string, which the name now owns. */
+			fn->v[nb[j].i].slug = buf_detach(&b);
+		}
+	}
+	for (i = 0; i < n; i++)
+		free(nb[i].base);
+	free(nb);
+	free(set.slot);
+	buf_release(&b);
+	return fn;
+}
+
+void
+facet_names_free(struct facet_names *fn)
+{
+	size_t i;
+
+	if (fn == NULL)
+		return;
+	for (i = 0; i < fn->n; i++)
+		free(fn->v[i].slug);
+	free(fn->v);
+	free(fn);
+}
+
+const char *
+facet_names_slug(const struct facet_names *fn, const char *name)
+{
+	struct facet_name key = { name, NULL }, *f;
+
+	f = bsearch(&key, fn->v, fn->n, sizeof(*fn->v), name_cmp);
+	return f != NULL ? f->slug : NULL;
 }
 
 char *
@@ -119,11 +293,16 @@ facet_vendor_key(enum facet_kind k, const struct record *r)
 }
 
 char *
-facet_action_key(enum facet_kind k, const struct action *a)
+facet_action_key(const struct facet_names *fn, enum facet_kind k,
+    const struct action *a)
 {
+	const char *slug;
+
 	if (k == FACET_TYPE)
 		return xstrdup(action_type_key(a->type));
-	return facet_slug(a->authority);
+	slug = facet_names_slug(fn, a->authority);
+	assert(slug != NULL);	/* fn is made from the same records */
+	return slug != NULL ? xstrdup(slug) : facet_slug(a->authority);
 }
 
 char *
@@ -149,14 +328,15 @@ facet_has_vendor(enum facet_kind k, const char *key, const struct record *r)
 }
 
 bool
-facet_has_action(enum facet_kind k, const char *key, const struct action *a)
+facet_has_action(const struct facet_names *fn, enum facet_kind k,
+    const char *key, const struct action *a)
 {
 	char *v;
 	bool yes;
 
 	if (k != FACET_AUTHORITY && k != FACET_TYPE)
 		return false;
-	v = facet_action_key(k, a);
+	v = facet_action_key(fn, k, a);
 	yes = strcmp(v, key) == 0;
 	free(v);
 	return yes;
@@ -254,7 +434,8 @@ bykey_cmp(const void *a, const void *b)
 }
 
 void
-facets_collect(struct facets *f, struct record *const *recs, size_t n)
+facets_collect(struct facets *f, const struct facet_names *fn,
+    struct record *const *recs, size_t n)
 {
 	struct term_index ix[FACET__MAX];
 	const struct record *r;
@@ -276,7 +457,7 @@ facets_collect(struct facets *f, struct record *const *recs, size_t n)
 			for (j = 0; j < r->actionsz; j++) {
 				a = &r->actions[j];
 				t = term_get(f, &ix[k], (enum facet_kind)k,
-				    facet_action_key((enum facet_kind)k, a),
+				    facet_action_key(fn, (enum facet_kind)k, a),
 				    k == FACET_TYPE ? action_type_label(a->type) :
 				    a->authority);
 				f->terms[k][t].actions++;

@@ -40,11 +40,31 @@ struct facets {
 };
 
 /*
- * Collects the terms in use in the records. Status and type terms keep
- * the schema's order, countries and authorities are sorted by label.
- * Release with facets_release().
+ * The path segments of the authorities named in a set of records. Each
+ * distinct name (byte for byte) gets its own: facet_slug()'s, or for a
+ * name with nothing facet_slug() keeps ("!!!", "…") "u" and the hex
+ * code points of its first characters ("u21-21-21", "u2026"), or
+ * "authority" past eight of them. Names whose segments are the same get
+ * "-2", "-3" ... in the byte order of the names: "DHS" gives "dhs" and
+ * "dhs" gives "dhs-2", whichever record names them first; a name keeps
+ * its own segment when no other name has it.
  */
-void	facets_collect(struct facets *, struct record *const *, size_t);
+struct facet_names;
+
+/* Borrows the names from the records; free with facet_names_free(). */
+struct facet_names *facet_names_new(struct record *const *, size_t);
+void	facet_names_free(struct facet_names *);
+/* The path segment of an authority name of the records, or NULL. */
+const char *facet_names_slug(const struct facet_names *, const char *name);
+
+/*
+ * Collects the terms in use in the records, the authorities' keys from
+ * names (made from the same records). Status and type terms keep the
+ * schema's order, countries and authorities are sorted by label. Release
+ * with facets_release().
+ */
+void	facets_collect(struct facets *, const struct facet_names *,
+	    struct record *const *, size_t);
 void	facets_release(struct facets *);
 /* The position of key among the terms of a kind, or (size_t)-1. */
 size_t	facets_find(const struct facets *, enum facet_kind, const char *key);
@@ -68,15 +88,17 @@ char	*facet_slug(const char *);
 char	*facet_out(enum facet_kind, const char *key);
 /*
  * The key of a record under status or country ("banned", "ru"), and of
- * an action under authority or type ("dhs", "directive"). Caller frees.
+ * an action under authority (from names) or type ("dhs", "directive").
+ * Caller frees.
  */
 char	*facet_vendor_key(enum facet_kind, const struct record *);
-char	*facet_action_key(enum facet_kind, const struct action *);
+char	*facet_action_key(const struct facet_names *, enum facet_kind,
+	    const struct action *);
 /* Does a record belong to a status or country term? */
 bool	facet_has_vendor(enum facet_kind, const char *key,
 	    const struct record *);
 /* Does an action belong to an authority or type term? */
-bool	facet_has_action(enum facet_kind, const char *key,
-	    const struct action *);
+bool	facet_has_action(const struct facet_names *, enum facet_kind,
+	    const char *key, const struct action *);
 
 #endif

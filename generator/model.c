@@ -179,7 +179,7 @@ action_tv(struct model *m, const struct record *r, const struct action *a,
 	set_date(m, v, "date", &a->date);
 	tval_set(v, "year", tval_str_own(xasprintf("%04d", a->date.y)));
 	tval_set_str(v, "authority", a->authority);
-	slug = facet_action_key(FACET_AUTHORITY, a);
+	slug = facet_action_key(m->s->authorities, FACET_AUTHORITY, a);
 	tval_set(v, "authority_url", facet_url_tv(m, FACET_AUTHORITY, slug));
 	free(slug);
 	tval_set_str(v, "title", a->title);
@@ -942,7 +942,7 @@ facet_members(struct facet_job *fj, enum facet_kind k)
 	fj->in[k] = xreallocarray(NULL, n + 1, sizeof(*fj->in[k]));
 	for (i = 0; i < n; i++) {
 		key = vendors ? facet_vendor_key(k, m->s->records[i]) :
-		    facet_action_key(k, m->entries[i].act);
+		    facet_action_key(m->s->authorities, k, m->entries[i].act);
 		if ((term[i] = facets_find(&fj->fc, k, key)) != NONE)
 			first[term[i] + 2]++;
 		free(key);
@@ -1044,7 +1044,8 @@ facets_part(struct model *m, struct facet_job *fjp, struct jobs_part *part)
 
 	memset(&fj, 0, sizeof(fj));
 	fj.m = m;
-	facets_collect(&fj.fc, m->s->records, m->s->recordsz);
+	facets_collect(&fj.fc, m->s->authorities, m->s->records,
+	    m->s->recordsz);
 	for (k = 0; k < FACET__MAX; k++)
 		facet_members(&fj, k);
 	for (k = 0; k < FACET__MAX; k++)

@@ -900,7 +900,7 @@ check_collisions(struct site *s)
 	histsz = changes_outputs(s, &hist_outs);
 	for (i = 0; i < s->pagesz; i++)
 		aliasesz += s->pages[i].aliasesz;
-	facets_collect(&fc, s->records, s->recordsz);
+	facets_collect(&fc, s->authorities, s->records, s->recordsz);
 	for (k = 0; k < FACET__MAX; k++)
 		facetsz += 1 + fc.termsz[k];
 	facet_outs = xcalloc(facetsz + 1, sizeof(char *));
@@ -1356,6 +1356,7 @@ site_release(struct site *s)
 		record_free(s->records[i]);
 	free(s->records);
 	free(s->by_id);
+	facet_names_free(s->authorities);
 	for (i = 0; i < s->copiesz; i++) {
 		free(s->copies[i].src);
 		free(s->copies[i].out);
@@ -1543,6 +1544,7 @@ site_build(struct diag *dg, const struct build_opts *opts)
 	if (s.recordsz > 1)
 		qsort(s.records, s.recordsz, sizeof(*s.records), record_cmp);
 	index_records(&s);
+	s.authorities = facet_names_new(s.records, s.recordsz);
 	phase(opts, "reading the content", &tp);
 	if (dg->errors > 0)
 		goto out;

@@ -12,6 +12,7 @@
 #include "date.h"
 
 struct diag;
+struct facet_names;
 struct history;
 struct pos;
 struct record;
@@ -74,6 +75,7 @@ struct site {
 	struct record	**records;	/* sorted by name */
 	size_t		  recordsz;
 	size_t		 *by_id;	/* indexes of records, by id */
+	struct facet_names *authorities;	/* their path segments */
 	struct copy	 *copies;
 	size_t		  copiesz;
 	struct tmpl_set	 *tmpl;

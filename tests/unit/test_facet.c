@@ -35,25 +35,30 @@ test_facet__collect(void)
 		.status = STATUS_APPROVED };
 	struct record *recs[] = { &r1, &r2, &r3 };
 	struct facets f;
+	struct facet_names *fn = facet_names_new(recs, 3);
 	const struct facet_term *t;
 	size_t i;
 
-	facets_collect(&f, recs, 3);
+	facets_collect(&f, fn, recs, 3);
 	CHECK_INT(f.termsz[FACET_STATUS], 2);
 	CHECK_STR(f.terms[FACET_STATUS][0].key, "approved");
 	CHECK_INT(f.terms[FACET_STATUS][1].vendors, 2);
 	CHECK_INT(f.termsz[FACET_COUNTRY], 3);
 	CHECK_STR(f.terms[FACET_COUNTRY][0].key, "cn");
-	/* By label; "DHS" and "dhs" are one term, labelled as first seen. */
-	CHECK_INT(f.termsz[FACET_AUTHORITY], 3);
+	/* By label; "DHS" and "dhs" are two terms, with a page each. */
+	CHECK_INT(f.termsz[FACET_AUTHORITY], 4);
 	t = f.terms[FACET_AUTHORITY];
 	CHECK_STR(t[0].label, "DHS");
-	CHECK_INT(t[0].vendors, 2);
-	CHECK_INT(t[0].actions, 2);
-	CHECK_STR(t[1].key, "ofac");
-	CHECK_STR(t[2].key, "u-s-congress");
-	CHECK_INT(t[2].vendors, 1);
-	CHECK_INT(t[2].actions, 2);
+	CHECK_STR(t[0].key, "dhs");
+	CHECK_INT(t[0].vendors, 1);
+	CHECK_INT(t[0].actions, 1);
+	CHECK_STR(t[1].label, "dhs");
+	CHECK_STR(t[1].key, "dhs-2");
+	CHECK_INT(t[1].vendors, 1);
+	CHECK_STR(t[2].key, "ofac");
+	CHECK_STR(t[3].key, "u-s-congress");
+	CHECK_INT(t[3].vendors, 1);
+	CHECK_INT(t[3].actions, 2);
 	CHECK_INT(f.termsz[FACET_TYPE], 3);
 	i = facets_find(&f, FACET_TYPE, "law");
 	CHECK(i < f.termsz[FACET_TYPE] &&
@@ -66,4 +71,77 @@ test_facet__collect(void)
 	CHECK(facets_find(&f, FACET_AUTHORITY, "nsa") == (size_t)-1);
 	CHECK(facets_find(&f, FACET_COUNTRY, "zz") == (size_t)-1);
 	facets_release(&f);
+	facet_names_free(fn);
+}
+
+/* The authorities' path segments of records naming these, in order. */
+static struct facet_names *
+names_of(struct record *r, struct action *a, const char *const *names,
+    size_t n)
+{
+	size_t i;
+
+	for (i = 0; i < n; i++)
+		a[i] = (struct action){ .type = ACTION_LAW,
+			.authority = (char *)names[i] };
+	*r = (struct record){ .country_code = (char *)"US",
+		.country = (char *)"United States", .actions = a,
+		.actionsz = n };
+	return facet_names_new(&r, 1);
+}
+
+/*
+ * Each distinct authority name has its own path segment: names whose
+ * slugs are the same are told apart by -2, -3 in the names' byte order,
+ * whatever order the records name them in; a name with no letter or
+ * digit gets one from its code points; and the segments of two names
+ * never meet, even when a name's own slug looks like a suffixed one.
+ */
+void
+test_facet__names(void)
+{
+	static const char *const names[] = {
+		"dhs", "D.H.S.", "!!!", "\xe6\x97\xa5\xe6\x9c\xac", "DHS",
+		"\xe2\x80\xa6", "dhs", "dhs-2", "Dhs", "\xe2\x80\x94 \xe2\x80\x94",
+		"u2026", "-!-!-!-!-!-", "..", ". . . . . . . . .", "\xc3\x9cnicode",
+		"\xc3\xbcnicode"
+	};
+	static const char *const want[][2] = {
+		{ "!!!", "u21-21-21" },
+		{ "-!-!-!-!-!-", "authority" },
+		{ "..", "u2e-2e" },
+		{ ". . . . . . . . .", "authority-2" },
+		{ "D.H.S.", "d-h-s" },
+		{ "DHS", "dhs" },
+		{ "Dhs", "dhs-3" },
+		{ "dhs", "dhs-4" },
+		{ "dhs-2", "dhs-2" },
+		{ "u2026", "u2026" },
+		{ "\xc3\x9cnicode", "\xc3\xbcnicode" },
+		{ "\xc3\xbcnicode", "\xc3\xbcnicode-2" },
+		{ "\xe2\x80\x94 \xe2\x80\x94", "u2014-2014" },
+		{ "\xe2\x80\xa6", "u2026-2" },
+		{ "\xe6\x97\xa5\xe6\x9c\xac", "\xe6\x97\xa5\xe6\x9c\xac" },
+	};
+	const size_t n = sizeof(names) / sizeof(names[0]);
+	struct action a[sizeof(names) / sizeof(names[0])];
+	struct action b[sizeof(names) / sizeof(names[0])];
+	const char *rev[sizeof(names) / sizeof(names[0])];
+	struct record r, r2;
+	struct facet_names *fn, *fn2;
+	size_t i;
+
+	fn = names_of(&r, a, names, n);
+	for (i = 0; i < n; i++)
+		rev[i] = names[n - 1 - i];
+	fn2 = names_of(&r2, b, rev, n);
+	for (i = 0; i < sizeof(want) / sizeof(want[0]); i++) {
+		CHECK_STR(facet_names_slug(fn, want[i][0]), want[i][1]);
+		CHECK_STR(facet_names_slug(fn2, want[i][0]), want[i][1]);
+	}
+	CHECK(facet_names_slug(fn, "NSA") == NULL);
+	CHECK(facet_names_slug(fn, "dh") == NULL);
+	facet_names_free(fn);
+	facet_names_free(fn2);
+	facet_names_free(NULL);
 }
