@@ -4,6 +4,7 @@
  * and swap it in, so that a failed build leaves the old output as it was.
  */
 #define _GNU_SOURCE	/* renameat2 */
+#include <sys/file.h>
 #include <sys/resource.h>
 #include <sys/stat.h>
 #include <sys/types.h>
@@ -1256,23 +1257,22 @@ check_output(struct site *s, const char *out, const char *abs)
  * each other's files: the last to finish swaps its site in. This
  * removes what a build that was killed left there (its process is gone)
  * and the OUT.docket-new of older versions: only folders docket made.
+ * The folders are the entries of dir whose names are base followed by
+ * those endings (base "" for an output that is a mount point, whose
+ * builds work inside it).
  */
 static void
-remove_stale(const char *abs)
+remove_stale(const char *dir, const char *base)
 {
-	const char *slash = strrchr(abs, '/');
-	char *dir = xstrndup(abs, slash == abs ? 1 : (size_t)(slash - abs));
-	const char *base = slash + 1, *rest;
+	const char *rest;
 	size_t n = strlen(base);
 	struct dirent *de;
 	char *path, *end;
 	long pid;
 	DIR *d;
 
-	if ((d = opendir(dir)) == NULL) {
-		free(dir);
+	if ((d = opendir(dir)) == NULL)
 		return;
-	}
 	while ((de = readdir(d)) != NULL) {
 		if (strncmp(de->d_name, base, n) != 0)
 			continue;
@@ -1296,7 +1296,145 @@ remove_stale(const char *abs)
 		free(path);
 	}
 	closedir(d);
-	free(dir);
+}
+
+/*
+ * Is the folder at path the root of a mounted file system (a Docker
+ * volume, a tmpfs), which rename() cannot move? A bind mount of a folder
+ * of the same file system is one too, which only statx() tells.
+ */
+static bool
+is_mount_point(const char *path)
+{
+	struct stat st, up;
+	char *parent;
+	bool yes;
+#ifdef STATX_ATTR_MOUNT_ROOT
+	struct statx sx;
+
+	if (statx(AT_FDCWD, path, 0, STATX_BASIC_STATS, &sx) == 0 &&
+	    (sx.stx_attributes_mask & STATX_ATTR_MOUNT_ROOT) != 0)
+		return (sx.stx_attributes & STATX_ATTR_MOUNT_ROOT) != 0;
+#endif
+	parent = path_join(path, "..");
+	yes = stat(path, &st) == 0 && S_ISDIR(st.st_mode) &&
+	    stat(parent, &up) == 0 &&
+	    (st.st_dev != up.st_dev || st.st_ino == up.st_ino);
+	free(parent);
+	return yes;
+}
+
+/* The names in folder fd but ".", ".." and those skip() says; caller frees. */
+static int
+list_entries(int fd, char ***out, size_t *outsz, bool (*skip)(const char *))
+{
+	struct dirent *de;
+	char **v = NULL;
+	size_t n = 0;
+	DIR *d;
+	int dup_fd;
+
+	*out = NULL;
+	*outsz = 0;
+	if ((dup_fd = dup(fd)) == -1)
+		return -1;
+	if ((d = fdopendir(dup_fd)) == NULL) {
+		close(dup_fd);
+		return -1;
+	}
+	rewinddir(d);
+	while ((de = readdir(d)) != NULL) {
+		if (strcmp(de->d_name, ".") == 0 ||
+		    strcmp(de->d_name, "..") == 0 || skip(de->d_name))
+			continue;
+		v = xreallocarray(v, n + 1, sizeof(char *));
+		v[n++] = xstrdup(de->d_name);
+	}
+	closedir(d);
+	*out = v;
+	*outsz = n;
+	return 0;
+}
+
+/* Moves the first n of names from folder fd `from` to `to`; -1 at once. */
+static int
+move_entries(int from, int to, char **names, size_t n, size_t *moved)
+{
+	for (*moved = 0; *moved < n; (*moved)++)
+		if (renameat(from, names[*moved], to, names[*moved]) == -1)
+			return -1;
+	return 0;
+}
+
+/*
+ * Puts the new output in place of the old one for an output folder that
+ * is a mount point, which cannot be renamed: the build was made in
+ * OUT/.docket-new-PID. The old entries are moved into OUT/.docket-old-PID,
+ * the new ones into OUT, then the old ones are removed. Not atomic, but
+ * the marker stays in OUT throughout, and a failed move puts the old
+ * entries back. Builds into one mount point take turns here (flock()).
+ */
+static int
+swap_entries(struct site *s, const char *abs)
+{
+	char *old = xasprintf("%s/%s-old-%ld", abs, MARKER, (long)getpid());
+	char *marker = path_join(old, MARKER);
+	char **olds = NULL, **news = NULL;
+	size_t oldsz = 0, newsz = 0, moved = 0, placed = 0, back = 0;
+	int outfd = -1, oldfd = -1, newfd = -1, rc = -1, e = 0;
+	bool made_old = false, keep_old = false;
+
+	if ((outfd = open(abs, O_RDONLY | O_DIRECTORY | O_CLOEXEC)) == -1 ||
+	    flock(outfd, LOCK_EX) == -1 ||
+	    (newfd = open(s->tmpdir, O_RDONLY | O_DIRECTORY | O_CLOEXEC)) == -1)
+		goto fail;
+	if (folder_ours(old))
+		remove_tree(old);
+	if (mkdir(old, 0700) == -1)
+		goto fail;
+	made_old = true;
+	if (file_put(marker, "docket\n", 7) == -1 ||
+	    (oldfd = open(old, O_RDONLY | O_DIRECTORY | O_CLOEXEC)) == -1)
+		goto fail;
+	/* The marker stays: a build stopped halfway finds OUT still ours. */
+	if (list_entries(outfd, &olds, &oldsz, is_docket_name) == -1 ||
+	    list_entries(newfd, &news, &newsz, is_docket_name) == -1)
+		goto fail;
+	if (move_entries(outfd, oldfd, olds, oldsz, &moved) == -1)
+		goto undo;
+	if (move_entries(newfd, outfd, news, newsz, &placed) == -1 ||
+	    renameat(newfd, MARKER, outfd, MARKER) == -1)
+		goto undo;
+	rc = 0;
+	goto out;
+undo:
+	e = errno;
+	move_entries(outfd, newfd, news, placed, &back);
+	/* Old entries that did not go back are left where they are. */
+	keep_old = move_entries(oldfd, outfd, olds, moved, &back) == -1;
+	errno = e;
+fail:
+	diag_error(s->dg, NULL, "cannot replace the files of '%s': %s", abs,
+	    strerror(errno));
+out:
+	if (oldfd != -1)
+		close(oldfd);
+	if (newfd != -1)
+		close(newfd);
+	if (outfd != -1)
+		close(outfd);	/* and with it the lock */
+	if (keep_old)
+		diag_error(s->dg, NULL, "the rest of the old files are in '%s'",
+		    old);
+	else if (made_old)
+		remove_tree(old);
+	if (rc == 0)
+		remove_tree(s->tmpdir);
+	source_list_free(olds, oldsz);
+	source_list_free(news, newsz);
+	free(marker);
+	free(old);
+	return rc;
 }
 
 /* Puts the new output in place of the old one. */
@@ -1322,8 +1460,9 @@ swap_output(struct site *s, const char *abs)
 	if (folder_ours(old))
 		remove_tree(old);
 	if (rename(abs, old) == -1 || rename(s->tmpdir, abs) == -1)
-		rc = diag_error(s->dg, NULL, "cannot replace '%s': %s", abs,
-		    strerror(errno));
+		rc = diag_error(s->dg, NULL, "cannot replace '%s': %s%s", abs,
+		    strerror(errno), errno == EBUSY ? " (a mount point? "
+		    "build into a folder inside it)" : "");
 	else
 		remove_tree(old);
 	free(old);
@@ -1457,6 +1596,8 @@ site_build(struct diag *dg, const struct build_opts *opts)
 	struct site s;
 	struct buf data = BUF_INIT;
 	char *cfgpath = NULL, *out = NULL, *abs = NULL, *content = NULL;
+	char *parent;
+	const char *slash;
 	char real[PATH_MAX];
 	struct scan_state ss = { 0, false };
 	size_t i;
@@ -1582,9 +1723,20 @@ site_build(struct diag *dg, const struct build_opts *opts)
 	}
 	s.tmpl = tmpl_set_new(dg, load_template, &s);
 
-	/* Write everything beside the output, then swap it in. */
-	remove_stale(abs);
-	s.tmpdir = xasprintf("%s.docket-new-%ld", abs, (long)getpid());
+	/*
+	 * Write everything beside the output, then swap it in; inside it
+	 * when it is a mount point, which cannot be swapped.
+	 */
+	slash = strrchr(abs, '/');
+	parent = xstrndup(abs, slash == abs ? 1 : (size_t)(slash - abs));
+	remove_stale(parent, slash + 1);
+	free(parent);
+	if (s.olddir != NULL && (s.mounted = is_mount_point(abs))) {
+		remove_stale(abs, "");
+		s.tmpdir = xasprintf("%s/%s-new-%ld", abs, MARKER,
+		    (long)getpid());
+	} else
+		s.tmpdir = xasprintf("%s.docket-new-%ld", abs, (long)getpid());
 	if (!folder_ours(s.tmpdir) && access(s.tmpdir, F_OK) == 0) {
 		diag_error(dg, NULL, "refusing to replace '%s': a folder docket "
 		    "did not make (it has no %s file)", s.tmpdir, MARKER);
@@ -1593,7 +1745,9 @@ site_build(struct diag *dg, const struct build_opts *opts)
 		status = 2;
 		goto out;
 	}
-	if (remove_tree(s.tmpdir) == -1 || mkdir_p(s.tmpdir) == -1) {
+	/* Inside a mount point, hidden from a server of it until done. */
+	if (remove_tree(s.tmpdir) == -1 || mkdir_p(s.tmpdir) == -1 ||
+	    (s.mounted && chmod(s.tmpdir, 0700) == -1)) {
 		diag_error(dg, NULL, "cannot make '%s': %s", s.tmpdir,
 		    strerror(errno));
 		status = 2;
@@ -1624,7 +1778,7 @@ site_build(struct diag *dg, const struct build_opts *opts)
 		}
 	if (dg->errors > 0)
 		goto fail;
-	if (swap_output(&s, abs) == -1) {
+	if ((s.mounted ? swap_entries(&s, abs) : swap_output(&s, abs)) == -1) {
 		status = 2;
 		goto fail;
 	}

@@ -87,6 +87,7 @@ struct site {
 	size_t		  commit_mapsz;
 	char		 *tmpdir;	/* the output being written */
 	char		 *olddir;	/* the output it replaces, or NULL */
+	bool		  mounted;	/* olddir is a mount point */
 	size_t		  written;	/* files written */
 	bool		  io_failed;	/* a write failed: exit status 2 */
 	size_t		  reused;	/* of them, linked from olddir */
