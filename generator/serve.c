@@ -175,6 +175,21 @@ serve_content_type(const char *name)
 	return "application/octet-stream";
 }
 
+/*
+ * A part of a path that starts with '.': content/static/ publishes such
+ * files (.well-known/security.txt), but "." and ".." move about, .git
+ * is never published and .docket* are the output's own.
+ */
+static bool
+dot_name_ok(const char *p, size_t n)
+{
+	if (n == 1 || (n == 2 && p[1] == '.'))
+		return false;
+	if (n == 4 && memcmp(p, ".git", 4) == 0)
+		return false;
+	return n < 7 || memcmp(p, ".docket", 7) != 0;
+}
+
 bool
 serve_path_ok(const char *path)
 {
@@ -188,7 +203,7 @@ serve_path_ok(const char *path)
 			e = p + strlen(p);
 		if (e == p && *e == '/')
 			return false;	/* "//" */
-		if (*p == '.')
+		if (*p == '.' && !dot_name_ok(p, (size_t)(e - p)))
 			return false;
 		if (memchr(p, '\\', (size_t)(e - p)) != NULL)
 			return false;
@@ -645,8 +660,12 @@ relevant(const char *name, bool top)
 	if (top)
 		return strcmp(name, "docket.yml") == 0 ||
 		    strcmp(name, "content") == 0 || strcmp(name, "templates") == 0;
-	if (n == 0 || name[0] == '.' || name[0] == '#' || name[n - 1] == '~' ||
-	    strcmp(name, "4913") == 0)
+	/* Editors' swap, lock and backup files. */
+	if (n == 0 || name[0] == '#' || name[n - 1] == '~' ||
+	    strcmp(name, "4913") == 0 || strncmp(name, ".#", 2) == 0 ||
+	    strcmp(name, ".git") == 0)
+		return false;
+	if (name[0] == '.' && n > 4 && strncmp(name + n - 4, ".sw", 3) == 0)
 		return false;
 	return true;
 }
@@ -669,7 +688,9 @@ watch_tree(struct server *srv, const char *dir, unsigned depth)
 	if ((d = opendir(dir)) == NULL)
 		return;
 	while ((de = readdir(d)) != NULL) {
-		if (de->d_name[0] == '.')
+		if (strcmp(de->d_name, ".") == 0 ||
+		    strcmp(de->d_name, "..") == 0 ||
+		    strcmp(de->d_name, ".git") == 0)
 			continue;
 		sub = path_join(dir, de->d_name);
 		if (lstat(sub, &st) == 0 && S_ISDIR(st.st_mode))

@@ -32,8 +32,9 @@ const char *serve_content_type(const char *name);
 
 /*
  * Is the decoded request path safe to map below the output folder: it
- * starts with '/', and no part is empty (but the last), starts with '.'
- * (no "..", no hidden files) or holds a backslash?
+ * starts with '/', and no part is empty (but the last), is "." or "..",
+ * is .git or starts with .docket (the output's own files), or holds a
+ * backslash? Other names starting with '.' (.well-known) are served.
  */
 bool	serve_path_ok(const char *path);
 

@@ -21,7 +21,14 @@ test_serve__path_ok(void)
 	CHECK(!serve_path_ok("/vendors/.."));
 	CHECK(!serve_path_ok("/./index.html"));
 	CHECK(!serve_path_ok("/.docket"));
-	CHECK(!serve_path_ok("/assets/.hidden/x"));
+	CHECK(!serve_path_ok("/.docket-new-123/index.html"));
+	CHECK(!serve_path_ok("/.docket-old-123/index.html"));
+	CHECK(!serve_path_ok("/.git/config"));
+	CHECK(!serve_path_ok("/a/./b"));
+	CHECK(serve_path_ok("/.well-known/security.txt"));
+	CHECK(serve_path_ok("/.nojekyll"));
+	CHECK(serve_path_ok("/assets/.hidden/x"));
+	CHECK(serve_path_ok("/.gitignore"));
 	CHECK(!serve_path_ok("//etc/passwd"));
 	CHECK(!serve_path_ok("/vendors//acme/"));
 	CHECK(!serve_path_ok("/..\\..\\etc\\passwd"));
