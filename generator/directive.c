@@ -42,6 +42,13 @@
 #define MAX_LABEL_DEPTH		32	/* brackets in a label, as micromark */
 #define MAX_CONTAINER_DEPTH	32	/* each line is checked against all */
 #define MAX_LIMIT		100000
+/*
+ * HTML the directives of one page (with its includes) may render in all:
+ * a line of "::timeline" renders the whole register, so a few kilobytes
+ * repeated would otherwise ask for gigabytes. The register's every action
+ * and every vendor of a 10000-vendor register render to 20 MB.
+ */
+#define MAX_DIR_OUTPUT		(32u * 1024 * 1024)
 
 enum dkind {
 	DK_TEXT,
@@ -118,6 +125,8 @@ struct dir_ctx {
 	struct heading		*heads;
 	size_t			 headsz;
 	bool			 too_deep;	/* reported */
+	bool			 too_big;	/* MAX_DIR_OUTPUT passed: reported */
+	size_t			 rendered;	/* HTML of the directives so far */
 	unsigned		 includes;	/* the page's includes so far */
 	size_t			 included;	/* and their bytes */
 	/* Where inline directives are: offsets of the text's lines. */
@@ -2033,6 +2042,27 @@ number_headings(struct dir_ctx *ctx, cmark_node *doc)
 	buf_release(&slug);
 }
 
+/*
+ * Adds what d rendered to the page's total; reports the directive that
+ * takes it past MAX_DIR_OUTPUT.
+ */
+static int
+count_output(struct dir_ctx *ctx, struct directive *d)
+{
+	ctx->rendered += (d->enter != NULL ? strlen(d->enter) : 0) +
+	    (d->exit != NULL ? strlen(d->exit) : 0);
+	if (ctx->rendered <= MAX_DIR_OUTPUT)
+		return 0;
+	ctx->too_big = true;
+	if (strcmp(d->path, ctx->src.path) != 0)	/* in an included file */
+		return derr(ctx, d, "the directives of %s and its includes "
+		    "render more than %u MiB of HTML in all", ctx->src.path,
+		    MAX_DIR_OUTPUT >> 20);
+	return derr(ctx, d, "the directives of this %s render more than %u "
+	    "MiB of HTML in all", ctx->src.env->blocks ? "page" :
+	    "record's text", MAX_DIR_OUTPUT >> 20);
+}
+
 int
 dir_finish(struct dir_ctx *ctx, cmark_node *doc)
 {
@@ -2062,7 +2092,11 @@ dir_finish(struct dir_ctx *ctx, cmark_node *doc)
 			if (cmark_node_get_type(up) == CMARK_NODE_LINK ||
 			    cmark_node_get_type(up) == CMARK_NODE_IMAGE)
 				d->in_link = true;
+		if (ctx->too_big)
+			continue;	/* the page fails: not worth rendering */
 		if (render_one(ctx, d) == -1)
+			rc = -1;
+		else if (count_output(ctx, d) == -1)
 			rc = -1;
 	}
 	cmark_iter_free(it);
