@@ -519,7 +519,7 @@ render(struct model *m, const struct view *vw, struct tval *extra_keys[],
 	for (i = 0; i < extrasz; i++)
 		tval_set(ctx, extra_names[i], extra_keys[i]);
 
-	rc = tmpl_render(m->s->tmpl, vw->tmpl, ctx, &html);
+	rc = tmpl_render_for(m->s->tmpl, vw->tmpl, ctx, &html, vw->hist_src);
 	dir_put_root(&html, root);
 	if (rc == 0)
 		rc = site_write(m->s, vw->out, html.ptr, html.len);

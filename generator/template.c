@@ -188,6 +188,7 @@ struct render {
 	unsigned		 depth;
 	size_t			 start;		/* out->len when rendering began */
 	size_t			 steps;		/* nodes visited */
+	const char		*source;	/* the page's file, or NULL */
 };
 
 static int	render_nodes(struct render *, const struct tmpl *, size_t,
@@ -677,20 +678,23 @@ new_tok(struct parser *p, enum tok_type type, size_t start, size_t end)
 	return t;
 }
 
-/* Adds the text [a, b) as tokens that each end at a newline. */
+/*
+ * Adds the text [a, b) as tokens that each end at a newline, with their
+ * positions (a render that passes a bound may stop at one).
+ */
 static void
 add_text(struct parser *p, size_t a, size_t b)
 {
 	const char *nl;
+	struct tok *t;
+	size_t e;
 
 	while (a < b) {
 		nl = memchr(p->src + a, '\n', b - a);
-		if (nl == NULL) {
-			new_tok(p, TOK_TEXT, a, b);
-			return;
-		}
-		new_tok(p, TOK_TEXT, a, (size_t)(nl - p->src) + 1);
-		a = (size_t)(nl - p->src) + 1;
+		e = nl == NULL ? b : (size_t)(nl - p->src) + 1;
+		t = new_tok(p, TOK_TEXT, a, e);
+		line_col(p, a, &t->line, &t->col);
+		a = e;
 	}
 }
 
@@ -1704,6 +1708,18 @@ over_budget(struct render *r, const struct tmpl *t, const struct node *n)
 		    TMPL_MAX_STEPS);
 		return true;
 	}
+	if (r->out->len - r->start > TMPL_MAX_OUTPUT && r->source != NULL) {
+		struct pos at = { r->source, 0, 0 };
+		struct buf where = BUF_INIT;
+
+		/* The page is the likelier cause, and where to look first. */
+		buf_printf(&where, "%s:%u:%u", t->path, n->line, n->col);
+		diag_error(r->set->dg, &at, "page larger than %u MiB once "
+		    "rendered (template output passed it at %s)",
+		    TMPL_MAX_OUTPUT >> 20, where.ptr);
+		buf_release(&where);
+		return true;
+	}
 	if (r->out->len - r->start > TMPL_MAX_OUTPUT) {
 		diag_error(r->set->dg, &pos, "template output larger than "
 		    "%u MiB (sections nested over long lists?)",
@@ -1794,6 +1810,13 @@ int
 tmpl_render(struct tmpl_set *set, const char *name, const struct tval *ctx,
     struct buf *out)
 {
+	return tmpl_render_for(set, name, ctx, out, NULL);
+}
+
+int
+tmpl_render_for(struct tmpl_set *set, const char *name,
+    const struct tval *ctx, struct buf *out, const char *source)
+{
 	struct render r;
 	struct tmpl *t;
 	int rc;
@@ -1806,6 +1829,7 @@ tmpl_render(struct tmpl_set *set, const char *name, const struct tval *ctx,
 	r.set = set;
 	r.out = out;
 	r.start = out->len;
+	r.source = source;
 	buf_init(&r.ind);
 	r.pending = true;
 	ctx_push(&r, ctx);

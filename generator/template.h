@@ -103,5 +103,13 @@ void		 tmpl_prepare(struct tmpl_set *, const char *name);
 #define TMPL_MAX_OUTPUT	(64u * 1024 * 1024)
 int		 tmpl_render(struct tmpl_set *, const char *name,
 		     const struct tval *ctx, struct buf *out);
+/*
+ * tmpl_render() for the page made from the file `source` (a markdown
+ * page or a record; NULL: none): output past TMPL_MAX_OUTPUT is reported
+ * at source, with the place in the template where it passed the bound.
+ */
+int		 tmpl_render_for(struct tmpl_set *, const char *name,
+		     const struct tval *ctx, struct buf *out,
+		     const char *source);
 
 #endif

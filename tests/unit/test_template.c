@@ -577,3 +577,38 @@ test_template__amplification(void)
 	free(src);
 	tval_free(m);
 }
+
+void
+test_template__output_bound_names_page(void)
+{
+	struct loader_arg la = { NULL, 0 };
+	const char *files[] = { "t.html", NULL, NULL };
+	struct tval *m = tval_map(), *l = tval_list();
+	struct tmpl_set *set;
+	struct buf out = BUF_INIT;
+	struct diag dg;
+	char *err, *src;
+	int i;
+
+	for (i = 0; i < 10; i++)
+		tval_push(l, tval_num(i));
+	tval_set(m, "l", l);
+	tval_set_str(m, "big", "0123456789abcdef0123456789abcdef0123456789"
+	    "abcdef0123456789abcdef0123456789abcdef0123456789abcdef");
+	/* Stopped at text: its position is known too. */
+	files[1] = src = nested_sections(7, "\n {{big}}{{big}}");
+	la.files = files;
+	diag_init(&dg);
+	set = tmpl_set_new(&dg, loader, &la);
+	unit_capture_start();
+	CHECK_INT(tmpl_render_for(set, "t.html", m, &out, "content/p.md"), -1);
+	err = unit_capture_end();
+	CHECK_STR(err, "content/p.md: error: page larger than 64 MiB once "
+	    "rendered (template output passed it at t.html:1:43)\n");
+	CHECK_INT(dg.errors, 1);
+	free(err);
+	buf_release(&out);
+	tmpl_set_free(set);
+	free(src);
+	tval_free(m);
+}
