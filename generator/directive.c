@@ -49,6 +49,12 @@
  * and every vendor of a 10000-vendor register render to 20 MB.
  */
 #define MAX_DIR_OUTPUT		(32u * 1024 * 1024)
+/*
+ * ::vendors, ::timeline, ::chart, ::changes and ::history per page (with
+ * its includes): each reads the whole register or history, whatever it
+ * shows, so many that show nothing would take hours.
+ */
+#define MAX_LISTINGS		1000
 
 enum dkind {
 	DK_TEXT,
@@ -125,8 +131,10 @@ struct dir_ctx {
 	struct heading		*heads;
 	size_t			 headsz;
 	bool			 too_deep;	/* reported */
-	bool			 too_big;	/* MAX_DIR_OUTPUT passed: reported */
+	bool			 too_big;	/* a bound below passed: reported */
 	size_t			 rendered;	/* HTML of the directives so far */
+	unsigned		 listings;	/* and how many MAX_LISTINGS counts */
+	char			*toc;		/* the list ::toc shows, once made */
 	unsigned		 includes;	/* the page's includes so far */
 	size_t			 included;	/* and their bytes */
 	/* Where inline directives are: offsets of the text's lines. */
@@ -903,6 +911,7 @@ dir_free(struct dir_ctx *ctx)
 		free(ctx->heads[i].slug);
 	}
 	free(ctx->heads);
+	free(ctx->toc);
 	free(ctx->lines);
 	free(ctx->memo.mark);
 	free(ctx->memo.cps);
@@ -1533,22 +1542,16 @@ do_history(struct dir_ctx *ctx, struct directive *d, bool changes)
 	return 0;
 }
 
-static int
-do_toc(struct dir_ctx *ctx, struct directive *d)
+/* The list of headings ::toc shows (none: ""), in out. */
+static void
+toc_list(struct buf *b, const struct dir_ctx *root)
 {
-	struct dir_ctx *root = ctx->root;
-	struct buf b = BUF_INIT;
 	int level = 0, top = 7;
-	size_t i, shown = 0;
+	size_t i;
 
-	if (check_attrs(ctx, d, "", "") == -1)
-		return -1;
 	for (i = 0; i < root->headsz; i++)
 		if (root->heads[i].level >= 2 && root->heads[i].level < top)
 			top = root->heads[i].level;
-	BUF_PUTSL(&b, "<nav class=\"toc");
-	put_classes(&b, d);
-	BUF_PUTSL(&b, "\" aria-label=\"Contents\">\n");
 	for (i = 0; i < root->headsz; i++) {
 		int l = root->heads[i].level;
 		if (l < top || l > top + 2)
@@ -1558,24 +1561,42 @@ do_toc(struct dir_ctx *ctx, struct directive *d)
 			l = level + 1;	/* no skipped list levels */
 		if (l > level) {
 			for (; level < l; level++)
-				BUF_PUTSL(&b, "<ul>\n<li>");
+				BUF_PUTSL(b, "<ul>\n<li>");
 		} else {
 			for (; level > l; level--)
-				BUF_PUTSL(&b, "</li>\n</ul>\n");
-			BUF_PUTSL(&b, "</li>\n<li>");
+				BUF_PUTSL(b, "</li>\n</ul>\n");
+			BUF_PUTSL(b, "</li>\n<li>");
 		}
-		BUF_PUTSL(&b, "<a href=\"#");
-		buf_puts(&b, root->heads[i].slug);
-		BUF_PUTSL(&b, "\">");
-		buf_puts_html(&b, root->heads[i].text);
-		BUF_PUTSL(&b, "</a>");
-		shown++;
+		BUF_PUTSL(b, "<a href=\"#");
+		buf_puts(b, root->heads[i].slug);
+		BUF_PUTSL(b, "\">");
+		buf_puts_html(b, root->heads[i].text);
+		BUF_PUTSL(b, "</a>");
 	}
 	for (; level > 0; level--)
-		BUF_PUTSL(&b, "</li>\n</ul>\n");
-	BUF_PUTSL(&b, "</nav>\n");
-	if (shown == 0)
-		buf_truncate(&b, 0);
+		BUF_PUTSL(b, "</li>\n</ul>\n");
+}
+
+static int
+do_toc(struct dir_ctx *ctx, struct directive *d)
+{
+	struct dir_ctx *root = ctx->root;
+	struct buf b = BUF_INIT;
+
+	if (check_attrs(ctx, d, "", "") == -1)
+		return -1;
+	/* Made once: every ::toc of the page shows the same headings. */
+	if (root->toc == NULL) {
+		toc_list(&b, root);
+		root->toc = buf_detach(&b);
+	}
+	if (*root->toc != '\0') {
+		BUF_PUTSL(&b, "<nav class=\"toc");
+		put_classes(&b, d);
+		BUF_PUTSL(&b, "\" aria-label=\"Contents\">\n");
+		buf_puts(&b, root->toc);
+		BUF_PUTSL(&b, "</nav>\n");
+	}
 	d->enter = buf_detach(&b);
 	return 0;
 }
@@ -1706,6 +1727,40 @@ do_inline(struct dir_ctx *ctx, struct directive *d)
 	return 0;
 }
 
+/* "this page", or the page and its includes, for d's messages. */
+static const char *
+page_words(struct buf *b, const struct dir_ctx *ctx,
+    const struct directive *d)
+{
+	buf_truncate(b, 0);
+	if (strcmp(d->path, ctx->root->src.path) == 0)
+		buf_puts(b, ctx->src.env->blocks ? "this page" :
+		    "this record's text");
+	else
+		buf_printf(b, "%s and its includes", ctx->root->src.path);
+	return b->ptr;
+}
+
+/*
+ * Counts a directive that reads the whole register or history; reports
+ * the one past MAX_LISTINGS, after which the page renders no more.
+ */
+static int
+count_listing(struct dir_ctx *ctx, struct directive *d)
+{
+	struct buf where = BUF_INIT;
+	int rc;
+
+	if (++ctx->root->listings <= MAX_LISTINGS)
+		return 0;
+	ctx->root->too_big = true;
+	rc = derr(ctx, d, "more than %d '::vendors', '::timeline', '::chart', "
+	    "'::changes' and '::history' in %s", MAX_LISTINGS,
+	    page_words(&where, ctx, d));
+	buf_release(&where);
+	return rc;
+}
+
 static int
 render_one(struct dir_ctx *ctx, struct directive *d)
 {
@@ -1746,6 +1801,11 @@ render_one(struct dir_ctx *ctx, struct directive *d)
 		return derr(ctx, d, "'::%s' takes no label", d->name);
 	if (is_container)
 		return do_admonition(ctx, d);
+	if ((strcmp(d->name, "vendors") == 0 ||
+	    strcmp(d->name, "timeline") == 0 ||
+	    strcmp(d->name, "chart") == 0 || strcmp(d->name, "changes") == 0 ||
+	    strcmp(d->name, "history") == 0) && count_listing(ctx, d) == -1)
+		return -1;
 	if (strcmp(d->name, "vendors") == 0)
 		return do_vendors(ctx, d);
 	if (strcmp(d->name, "vendor") == 0)
@@ -2049,18 +2109,18 @@ number_headings(struct dir_ctx *ctx, cmark_node *doc)
 static int
 count_output(struct dir_ctx *ctx, struct directive *d)
 {
+	struct buf where = BUF_INIT;
+	int rc;
+
 	ctx->rendered += (d->enter != NULL ? strlen(d->enter) : 0) +
 	    (d->exit != NULL ? strlen(d->exit) : 0);
 	if (ctx->rendered <= MAX_DIR_OUTPUT)
 		return 0;
 	ctx->too_big = true;
-	if (strcmp(d->path, ctx->src.path) != 0)	/* in an included file */
-		return derr(ctx, d, "the directives of %s and its includes "
-		    "render more than %u MiB of HTML in all", ctx->src.path,
-		    MAX_DIR_OUTPUT >> 20);
-	return derr(ctx, d, "the directives of this %s render more than %u "
-	    "MiB of HTML in all", ctx->src.env->blocks ? "page" :
-	    "record's text", MAX_DIR_OUTPUT >> 20);
+	rc = derr(ctx, d, "the directives of %s render more than %u MiB of "
+	    "HTML in all", page_words(&where, ctx, d), MAX_DIR_OUTPUT >> 20);
+	buf_release(&where);
+	return rc;
 }
 
 int
