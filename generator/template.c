@@ -108,6 +108,12 @@ struct tmpl {
 	size_t		 nnodes;
 };
 
+/* A partial or parent a template names that is not there: warned once. */
+struct missing {
+	const struct tmpl *t;
+	char		*name;
+};
+
 struct tmpl_set {
 	struct diag	*dg;
 	tmpl_loader	 loader;
@@ -115,6 +121,8 @@ struct tmpl_set {
 	struct tmpl	**tab;
 	size_t		 tabsize;	/* a power of two */
 	size_t		 count;
+	struct missing	*missing;
+	size_t		 nmissing;
 };
 
 enum tok_type {
@@ -1418,6 +1426,9 @@ tmpl_set_free(struct tmpl_set *set)
 			free(t);
 		}
 	free(set->tab);
+	for (i = 0; i < set->nmissing; i++)
+		free(set->missing[i].name);
+	free(set->missing);
 	free(set);
 }
 
@@ -1463,10 +1474,17 @@ tmpl_set_add(struct tmpl_set *set, const char *name, const char *src,
     size_t len, const char *path)
 {
 	struct tmpl *t;
+	size_t i;
 	bool added;
 
 	t = set_entry(set, name, &added);
 	tmpl_clear(t);
+	/* A new source: what the old one named is forgotten. */
+	for (i = 0; i < set->nmissing; i++)
+		if (set->missing[i].t == t) {
+			free(set->missing[i].name);
+			set->missing[i--] = set->missing[--set->nmissing];
+		}
 	t->src = xstrndup(src, len);
 	t->len = len;
 	t->path = xstrdup(path != NULL ? path : name);
@@ -1520,6 +1538,31 @@ tmpl_get(struct tmpl_set *set, const char *name, struct tmpl **out)
 	return 0;
 }
 
+/*
+ * A template names a partial or parent (tag n) that neither the site nor
+ * the theme has. Mustache renders it as nothing, but a site author has
+ * almost always mistyped it: warned once per template and name. Returns
+ * 0, or -1 when warnings are errors (and this one is new).
+ */
+static int
+warn_missing(struct tmpl_set *set, const struct tmpl *t, const struct node *n,
+    const char *name)
+{
+	struct pos pos = { t->path, n->line, n->col };
+	size_t i;
+
+	for (i = 0; i < set->nmissing; i++)
+		if (set->missing[i].t == t &&
+		    strcmp(set->missing[i].name, name) == 0)
+			return 0;
+	set->missing = xreallocarray(set->missing, set->nmissing + 1,
+	    sizeof(*set->missing));
+	set->missing[set->nmissing].t = t;
+	set->missing[set->nmissing++].name = xstrdup(name);
+	return diag_warning(set->dg, &pos, "%s \"%s\" not found; it renders "
+	    "as nothing", n->type == NODE_PARENT ? "parent" : "partial", name);
+}
+
 static void
 prepare(struct tmpl_set *set, const char *name, unsigned depth)
 {
@@ -1533,9 +1576,12 @@ prepare(struct tmpl_set *set, const char *name, unsigned depth)
 		return;
 	for (i = 0; i < t->nnodes; i++) {
 		n = &t->nodes[i];
-		if ((n->type == NODE_PARTIAL && !n->dynamic) ||
-		    n->type == NODE_PARENT)
-			prepare(set, n->name, depth + 1);
+		if ((n->type != NODE_PARTIAL || n->dynamic) &&
+		    n->type != NODE_PARENT)
+			continue;
+		prepare(set, n->name, depth + 1);
+		if (set_load(set, n->name)->state == TMPL_ABSENT)
+			warn_missing(set, t, n, n->name);
 	}
 }
 
@@ -1634,7 +1680,7 @@ put_value(struct render *r, const struct tval *v, bool escape)
 
 /*
  * Renders template name (a partial or a parent) in scope sc, for tag n
- * of template t. A missing template renders as nothing.
+ * of template t. A missing template renders as nothing, with a warning.
  */
 static int
 render_include(struct render *r, const struct tmpl *t, const struct node *n,
@@ -1652,7 +1698,7 @@ render_include(struct render *r, const struct tmpl *t, const struct node *n,
 	if (tmpl_get(r->set, name, &inc) == -1)
 		return -1;
 	if (inc == NULL)
-		return 0;
+		return warn_missing(r->set, t, n, name);
 	buf_put(&r->ind, n->ind, n->indlen);
 	r->depth++;
 	rc = render_nodes(r, inc, 0, inc->nnodes, sc);

@@ -283,8 +283,86 @@ test_template__partials_and_inheritance(void)
 void
 test_template__missing_partial(void)
 {
-	check_render("a{{>nope}}b{{<nope2}}{{$x}}y{{/x}}{{/nope2}}c", NULL,
-	    "abc");
+	char *err, *got;
+
+	/* Nothing, as the specification says, but a site author is told. */
+	got = render_src("a{{>nope}}b{{<nope2}}{{$x}}y{{/x}}{{/nope2}}c", NULL,
+	    &err);
+	CHECK_STR(got, "abc");
+	CHECK_STR(err, "t.html:1:2: warning: partial \"nope\" not found; it "
+	    "renders as nothing\nt.html:1:12: warning: parent \"nope2\" not "
+	    "found; it renders as nothing\n");
+	free(got);
+	free(err);
+}
+
+/* Renders t.html of files; returns what was printed (caller frees). */
+static char *
+render_diag(const char **files, const struct tval *data, bool strict,
+    bool prepare, int *rc, unsigned *warnings)
+{
+	struct loader_arg la = { files, 0 };
+	struct tmpl_set *set;
+	struct buf out = BUF_INIT;
+	struct diag dg;
+	char *err;
+
+	diag_init(&dg);
+	dg.strict = strict;
+	set = tmpl_set_new(&dg, loader, &la);
+	unit_capture_start();
+	if (prepare)
+		tmpl_prepare(set, "t.html");
+	*rc = tmpl_render(set, "t.html", data, &out);
+	err = unit_capture_end();
+	*warnings = dg.warnings + dg.errors;
+	tmpl_set_free(set);
+	buf_release(&out);
+	return err;
+}
+
+void
+test_template__missing_partial_checks(void)
+{
+	const char *files[] = { "t.html", "{{>p}}\n  {{>headr}}\n{{>headr}}",
+	    "p", "{{>headr}}", NULL };
+	const char *dyn[] = { "t.html", "{{#l}}{{>*which}}{{/l}}", "card", "C",
+	    NULL };
+	struct tval *m = tval_map(), *l = tval_list(), *it;
+	unsigned n;
+	char *err;
+	int rc;
+
+	/* Once per template and name, found before rendering by prepare. */
+	err = render_diag(files, NULL, false, true, &rc, &n);
+	CHECK_INT(rc, 0);
+	CHECK_INT(n, 2);
+	CHECK_STR(err, "p:1:1: warning: partial \"headr\" not found; it "
+	    "renders as nothing\nt.html:2:3: warning: partial \"headr\" not "
+	    "found; it renders as nothing\n");
+	free(err);
+	/* An error with --strict, and the render fails. */
+	err = render_diag(files, NULL, true, false, &rc, &n);
+	CHECK_INT(rc, -1);
+	CHECK_STR(err, "p:1:1: error: partial \"headr\" not found; it "
+	    "renders as nothing\n");
+	free(err);
+	/* A dynamic name: only names it resolves to, each once. */
+	err = render_diag(dyn, NULL, false, true, &rc, &n);
+	CHECK_INT(rc, 0);
+	CHECK_STR(err, "");
+	free(err);
+	it = tval_map(), tval_set_str(it, "which", "card"), tval_push(l, it);
+	it = tval_map(), tval_set_str(it, "which", "crad"), tval_push(l, it);
+	it = tval_map(), tval_set_str(it, "which", "crad"), tval_push(l, it);
+	tval_set(m, "l", l);
+	err = render_diag(dyn, m, false, true, &rc, &n);
+	CHECK_INT(rc, 0);
+	CHECK_INT(n, 1);
+	CHECK_STR(err, "t.html:1:7: warning: partial \"crad\" not found; it "
+	    "renders as nothing\n");
+	free(err);
+	tval_free(m);
 }
 
 void
@@ -328,12 +406,20 @@ test_template__parsed_once(void)
 	struct diag dg;
 	int i;
 
+	char *err;
+
 	diag_init(&dg);
 	set = tmpl_set_new(&dg, loader, &la);
+	unit_capture_start();
 	for (i = 0; i < 3; i++)
 		CHECK_INT(tmpl_render(set, "t.html", NULL, &out), 0);
+	err = unit_capture_end();
 	CHECK_STR(out.ptr, "PPPPPP");
 	CHECK_INT(la.calls, 3);		/* t.html, p, and q which is absent */
+	/* Said once, not at each tag or render. */
+	CHECK_STR(err, "t.html:1:13: warning: partial \"q\" not found; it "
+	    "renders as nothing\n");
+	free(err);
 	buf_release(&out);
 	tmpl_set_free(set);
 }
