@@ -1697,8 +1697,12 @@ render_include(struct render *r, const struct tmpl *t, const struct node *n,
 		    TMPL_MAX_DEPTH, name);
 	if (tmpl_get(r->set, name, &inc) == -1)
 		return -1;
+	/*
+	 * A dynamic name comes from the data: no warning, which the
+	 * processes of a parallel build would each give once.
+	 */
 	if (inc == NULL)
-		return warn_missing(r->set, t, n, name);
+		return n->dynamic ? 0 : warn_missing(r->set, t, n, name);
 	buf_put(&r->ind, n->ind, n->indlen);
 	r->depth++;
 	rc = render_nodes(r, inc, 0, inc->nnodes, sc);
