@@ -50,6 +50,32 @@ node_tag(yaml_char_t *tag)
 	return tag != NULL && strcmp((char *)tag, "!") != 0 ? tag : NULL;
 }
 
+/*
+ * The tag of a scalar as YAML's core schema resolves it: an untagged
+ * plain "null", "Null", "NULL", "~" or nothing at all is null, which
+ * libyaml's loader would call a string.
+ */
+static yaml_char_t *
+scalar_tag(const yaml_event_t *ev)
+{
+	const char *v = (const char *)ev->data.scalar.value;
+
+	if (ev->data.scalar.tag == NULL && ev->data.scalar.plain_implicit &&
+	    ev->data.scalar.style == YAML_PLAIN_SCALAR_STYLE &&
+	    (ev->data.scalar.length == 0 || strcmp(v, "~") == 0 ||
+	    strcmp(v, "null") == 0 || strcmp(v, "Null") == 0 ||
+	    strcmp(v, "NULL") == 0))
+		return (yaml_char_t *)YAML_NULL_TAG;
+	return node_tag(ev->data.scalar.tag);
+}
+
+bool
+yaml_is_null(const yaml_node_t *n)
+{
+	return n != NULL && n->type == YAML_SCALAR_NODE && n->tag != NULL &&
+	    strcmp((const char *)n->tag, YAML_NULL_TAG) == 0;
+}
+
 static size_t
 anchor_slot(const struct anchors *a, const char *name)
 {
@@ -158,8 +184,7 @@ load_events(yaml_parser_t *parser, yaml_document_t *doc, yaml_mark_t *at)
 			break;
 		case YAML_SCALAR_EVENT:
 			anchor = ev.data.scalar.anchor;
-			tag = ev.data.scalar.tag;
-			id = yaml_document_add_scalar(doc, node_tag(tag),
+			id = yaml_document_add_scalar(doc, scalar_tag(&ev),
 			    ev.data.scalar.value,
 			    (int)ev.data.scalar.length, ev.data.scalar.style);
 			break;
@@ -324,6 +349,8 @@ to_tval(yaml_document_t *doc, yaml_node_t *n, unsigned depth, size_t *budget,
 	(*budget)--;
 	switch (n->type) {
 	case YAML_SCALAR_NODE:
+		if (yaml_is_null(n))
+			return tval_null();
 		if (scalar_bool(n, &b))
 			return tval_bool(b);
 		return tval_strn((const char *)n->data.scalar.value,
@@ -518,6 +545,8 @@ load_nav(struct yctx *y, struct config *c, yaml_node_t *n)
 			k = yaml_document_get_node(y->doc, pr->key);
 			v = yaml_document_get_node(y->doc, pr->value);
 			key = (const char *)k->data.scalar.value;
+			if (yaml_is_null(v))
+				continue;	/* not set */
 			if (k->type == YAML_SCALAR_NODE && strcmp(key, "title") == 0)
 				set_str(y, v, "nav.title", &ni->title);
 			else if (k->type == YAML_SCALAR_NODE &&
@@ -558,6 +587,8 @@ load_history(struct yctx *y, struct config *c, yaml_node_t *n)
 		key = k->type == YAML_SCALAR_NODE ?
 		    (const char *)k->data.scalar.value : "?";
 		p = node_pos(y, v);
+		if (yaml_is_null(v))
+			continue;	/* not set */
 		if (strcmp(key, "authors") == 0)
 			set_bool(y, v, "history.authors", &c->hist_authors);
 		else if (strcmp(key, "timezone") == 0) {
@@ -637,6 +668,7 @@ config_load(struct config *c, struct diag *dg, const char *path,
 	yaml_node_t *root, *k, *v;
 	yaml_node_pair_t *pr;
 	struct yctx y = { dg, path, 0, &doc };
+	struct pos title_at = { NULL, 0, 0 };
 	bool *dup = NULL;
 	unsigned errors = dg->errors;
 	const char *key;
@@ -678,6 +710,12 @@ config_load(struct config *c, struct diag *dg, const char *path,
 			diag_error(dg, &p, "duplicate key '%s'", key);
 			continue;
 		}
+		/* A key set to null is not set: a null title is missing. */
+		if (yaml_is_null(v)) {
+			if (strcmp(key, "title") == 0)
+				title_at = node_pos(&y, v);
+			continue;
+		}
 		if (strcmp(key, "title") == 0)
 			set_str(&y, v, key, &c->title);
 		else if (strcmp(key, "description") == 0)
@@ -712,7 +750,7 @@ config_load(struct config *c, struct diag *dg, const char *path,
 			diag_warning(dg, &p, "unknown key '%s'", key);
 	}
 	if (c->title == NULL && dg->errors == errors) {
-		p = (struct pos){ path, 1, 1 };
+		p = title_at.path != NULL ? title_at : (struct pos){ path, 1, 1 };
 		diag_error(dg, &p, "missing 'title'");
 	}
 	if (c->base_url != NULL && !str_endswith(c->base_url, "/")) {

@@ -52,12 +52,17 @@ int	yaml_load(yaml_document_t *out, struct diag *, const char *path,
 	    const char *data, size_t len, unsigned line0);
 /*
  * Converts a node to a template value: scalars to strings (true/false to
- * booleans). Returns NULL when the tree, with its aliases expanded, is
+ * booleans, null to null). Returns NULL when the tree, with its aliases expanded, is
  * deeper than YAML_MAX_DEPTH or holds more than YAML_MAX_NODES values.
  */
 #define YAML_MAX_DEPTH	64
 #define YAML_MAX_NODES	100000
 struct tval *yaml_to_tval(yaml_document_t *, yaml_node_t *);
+/*
+ * Is n YAML's null (an untagged plain "null", "~" or nothing, or one
+ * tagged !!null)? A key whose value is null is not set.
+ */
+bool	yaml_is_null(const yaml_node_t *);
 /* Is a URL http(s) with a host? */
 bool	url_is_web(const char *);
 

@@ -660,6 +660,8 @@ front_matter(struct site *s, struct page *pg, const char *yaml, size_t len)
 		if (k->type != YAML_SCALAR_NODE)
 			continue;
 		key = (const char *)k->data.scalar.value;
+		if (yaml_is_null(v))
+			continue;	/* not set */
 		p.line = (unsigned)v->start_mark.line + 2;
 		p.col = (unsigned)v->start_mark.column + 1;
 		val = v->type == YAML_SCALAR_NODE ?
