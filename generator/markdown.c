@@ -139,9 +139,171 @@ md_parser_gfm(cmark_parser *parser)
 	}
 }
 
+struct pos
+md_pos(const struct md_src *src, unsigned line, unsigned col)
+{
+	struct pos p = { src->path, src->line + line - 1, 0 };
+
+	if (line == 0)
+		return (struct pos){ src->path, 0, 0 };
+	if (col > 0 && src->col >= 0)
+		p.col = col + (unsigned)src->col;
+	return p;
+}
+
+/* What link_pos() keeps between the links of one document. */
+struct linkpos {
+	size_t		*lines;		/* where each line of src's text starts */
+	size_t		 linesz;
+	cmark_node	*block;		/* the block of blines */
+	const char	*content;	/* its text, as cmark keeps it */
+	size_t		*blines;	/* where each line of content starts */
+	size_t		 blinesz;
+};
+
+/* Offsets of the starts of the lines of s (len bytes), in *out. */
+static size_t
+line_starts(size_t **out, const char *s, size_t len)
+{
+	const char *p, *nl, *end = s + len;
+	size_t n = 1;
+
+	*out = xreallocarray(*out, 1, sizeof(**out));
+	(*out)[0] = 0;
+	for (p = s; (nl = memchr(p, '\n', (size_t)(end - p))) != NULL &&
+	    nl + 1 < end; p = nl + 1) {
+		*out = xreallocarray(*out, n + 1, sizeof(**out));
+		(*out)[n++] = (size_t)(nl + 1 - s);
+	}
+	return n;
+}
+
+/* Line i of s (of linesz, starting at lines), without its line end. */
+static size_t
+line_len(const char *s, size_t len, const size_t *lines, size_t linesz,
+    size_t i)
+{
+	size_t end = i + 1 < linesz ? lines[i + 1] : len, n;
+
+	n = end - lines[i];
+	while (n > 0 && (s[lines[i] + n - 1] == '\n' ||
+	    s[lines[i] + n - 1] == '\r' || s[lines[i] + n - 1] == ' ' ||
+	    s[lines[i] + n - 1] == '\t'))
+		n--;
+	return n;
+}
+
+/* Does the link or image n start at offset o of its block's content? */
+static bool
+link_at(cmark_node *n, const char *content, size_t len, size_t o)
+{
+	cmark_node *t = cmark_node_first_child(n);
+	const char *url = cmark_node_get_url(n), *lit;
+	size_t k, u;
+
+	if (o >= len)
+		return false;
+	if (cmark_node_get_type(n) == CMARK_NODE_IMAGE)
+		return content[o] == '!';
+	if (content[o] == '[')
+		return true;
+	/*
+	 * An autolink, <url> or a bare URL (GFM): its text is its URL,
+	 * maybe without the "mailto:" or "http://" cmark adds.
+	 */
+	if (t == NULL || cmark_node_get_type(t) != CMARK_NODE_TEXT ||
+	    cmark_node_next(t) != NULL ||
+	    (lit = cmark_node_get_literal(t)) == NULL || *lit == '\0' ||
+	    url == NULL)
+		return false;
+	k = strlen(lit);
+	u = strlen(url);
+	if (u < k || strcmp(url + u - k, lit) != 0 || !(u == k ||
+	    (u - k == 7 && strncmp(url, "mailto:", 7) == 0) ||
+	    (u - k == 7 && strncmp(url, "http://", 7) == 0)))
+		return false;
+	if (content[o] == '<')
+		o++;
+	return len - o >= k && memcmp(content + o, lit, k) == 0;
+}
+
+/*
+ * Where the link or image n starts in src's text. cmark-gfm 0.29 counts
+ * an inline's column on a paragraph's later lines from where cmark's
+ * copy of the line starts, leaving out the line's indentation and
+ * block quote markers, and an autolink's from the start of the
+ * paragraph: the offset in the block's content is found again, and
+ * that line of content is found at the end of its line in the text.
+ */
+static struct pos
+link_pos(struct linkpos *lp, const struct md_src *src, cmark_node *n)
+{
+	unsigned line = (unsigned)cmark_node_get_start_line(n),
+	    col = (unsigned)cmark_node_get_start_column(n), bline, bcol;
+	cmark_node *b;
+	size_t clen, k, o, i, j, slen, tline;
+	const char *c, *s;
+
+	for (b = cmark_node_parent(n); b != NULL &&
+	    (cmark_node_get_type(b) & CMARK_NODE_TYPE_MASK) !=
+	    CMARK_NODE_TYPE_BLOCK; b = cmark_node_parent(b))
+		;
+	if (b == NULL)
+		return md_pos(src, line, col);
+	bline = (unsigned)cmark_node_get_start_line(b);
+	bcol = (unsigned)cmark_node_get_start_column(b);
+	if (b != lp->block) {
+		lp->block = b;
+		lp->content = cmark_node_get_string_content(b);
+		lp->blinesz = lp->content == NULL ? 0 : line_starts(&lp->blines,
+		    lp->content, strlen(lp->content));
+	}
+	if ((c = lp->content) == NULL || line < bline || col == 0 ||
+	    line - bline >= lp->blinesz)
+		return md_pos(src, line, col);
+	clen = strlen(c);
+	k = line - bline;
+	o = lp->blines[k] + (col - bcol);
+	if (col < bcol || (k + 1 < lp->blinesz && o >= lp->blines[k + 1]) ||
+	    !link_at(n, c, clen, o)) {
+		o = col - 1;
+		if (!link_at(n, c, clen, o))
+			return md_pos(src, line, col);
+	}
+	for (i = 0; i + 1 < lp->blinesz && lp->blines[i + 1] <= o; i++)
+		;
+	/* Link reference definitions at its start are not in its content. */
+	tline = bline + i;
+	if (cmark_node_get_type(b) == CMARK_NODE_PARAGRAPH &&
+	    (unsigned)cmark_node_get_end_line(b) >= bline + lp->blinesz)
+		tline = (unsigned)cmark_node_get_end_line(b) + 1 -
+		    lp->blinesz + i;
+	if (lp->lines == NULL)
+		lp->linesz = line_starts(&lp->lines, src->text, src->len);
+	if (tline == 0 || tline > lp->linesz)
+		return md_pos(src, line, col);
+	/*
+	 * The content's line ends its line of the text, or, in a table
+	 * cell or a heading closed by '#', is in it from the block's start.
+	 */
+	k = line_len(c, clen, lp->blines, lp->blinesz, i);
+	s = src->text + lp->lines[tline - 1];
+	slen = line_len(src->text, src->len, lp->lines, lp->linesz, tline - 1);
+	if (slen >= k && memcmp(s + slen - k, c + lp->blines[i], k) == 0)
+		return md_pos(src, (unsigned)tline,
+		    (unsigned)(slen - k + 1 + o - lp->blines[i]));
+	for (j = i == 0 ? bcol - 1 : 0; k > 0 && j + k <= slen; j++)
+		if (memcmp(s + j, c + lp->blines[i], k) == 0)
+			return md_pos(src, (unsigned)tline,
+			    (unsigned)(j + 1 + o - lp->blines[i]));
+	return md_pos(src, (unsigned)tline,
+	    bcol + (unsigned)(o - lp->blines[i]));
+}
+
 int
 md_filter_urls(struct diag *dg, const struct md_src *src, cmark_node *root)
 {
+	struct linkpos lp;
 	cmark_iter *it = cmark_iter_new(root);
 	cmark_event_type ev;
 	cmark_node *n, **unsafe = NULL;
@@ -150,6 +312,7 @@ md_filter_urls(struct diag *dg, const struct md_src *src, cmark_node *root)
 	size_t i, unsafesz = 0;
 	int rc = 0;
 
+	memset(&lp, 0, sizeof(lp));
 	while ((ev = cmark_iter_next(it)) != CMARK_EVENT_DONE) {
 		if (ev != CMARK_EVENT_ENTER)
 			continue;
@@ -160,9 +323,7 @@ md_filter_urls(struct diag *dg, const struct md_src *src, cmark_node *root)
 		url = cmark_node_get_url(n);
 		if (url == NULL)
 			continue;
-		p.line = src->line + (unsigned)cmark_node_get_start_line(n) - 1;
-		p.col = src->col < 0 ? 0 :
-		    (unsigned)(cmark_node_get_start_column(n) + src->col);
+		p = link_pos(&lp, src, n);
 		if (url_safe(url)) {
 			if (src->on_link != NULL)
 				src->on_link(src->on_link_arg, url, &p);
@@ -176,6 +337,8 @@ md_filter_urls(struct diag *dg, const struct md_src *src, cmark_node *root)
 		unsafe[unsafesz++] = n;
 	}
 	cmark_iter_free(it);
+	free(lp.lines);
+	free(lp.blines);
 	/*
 	 * The link or image gives way to its text: an <img src=""> is not
 	 * valid HTML, and an <a href=""> leads nowhere.

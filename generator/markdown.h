@@ -29,6 +29,12 @@ struct md_src {
 };
 
 /*
+ * Where column col (0: unknown) of line `line` of src's text, both
+ * counted from 1, is in its file.
+ */
+struct pos md_pos(const struct md_src *, unsigned line, unsigned col);
+
+/*
  * Renders markdown to HTML, appended to out. Unsafe URLs are removed with
  * a warning. Returns 0, or -1 after reporting errors.
  */
