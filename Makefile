@@ -54,6 +54,7 @@ endif
 
 LIB_SRCS    = generator/buf.c generator/diag.c generator/util.c \
               generator/template.c generator/config.c generator/record.c \
+              generator/rawxml.c \
               generator/date.c generator/source.c generator/directive.c \
               generator/gitsrc.c generator/rawobj.c generator/treediff.c generator/gitlog.c generator/histcache.c generator/history.c generator/recdiff.c \
               generator/recqueue.c generator/preparse.c \

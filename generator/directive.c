@@ -452,9 +452,11 @@ fail:
 static void
 keep(struct dir_ctx *ctx, struct directive *d, unsigned line, unsigned col)
 {
+	struct pos p = md_pos(&ctx->src, line, col);
+
 	d->path = ctx->src.path;
-	d->line = ctx->src.line + line - 1;
-	d->col = ctx->src.col < 0 ? 0 : col + (unsigned)ctx->src.col;
+	d->line = p.line;
+	d->col = p.col;
 	d->next = ctx->list;
 	ctx->list = d;
 }
@@ -708,8 +710,7 @@ inline_pos(struct dir_ctx *ctx, cmark_node *parent, const unsigned char *s,
 	snprintf(needle, sizeof(needle), ":%.*s", (int)(name < 70 ? name : 70),
 	    (const char *)s + off + 1);
 	col = source_col(ctx, line, needle, col);
-	return (struct pos){ ctx->src.path, ctx->src.line + line - 1,
-		ctx->src.col < 0 ? 0 : col + (unsigned)ctx->src.col };
+	return md_pos(&ctx->src, line, col);
 }
 
 /* The memo of attribute lists for the paragraph parent, whose text is s. */
@@ -1944,6 +1945,7 @@ do_include(struct dir_ctx *ctx, struct directive *d, cmark_node *node)
 	sub_src.len = strlen(sub_src.text);
 	sub_src.line = 1;
 	sub_src.col = 0;
+	sub_src.spans = NULL;
 	if (mdlimit_check(ctx->dg, &sub_src) == -1)
 		return -1;
 	parser = md_parser_new(&sub_src);

@@ -143,11 +143,32 @@ struct pos
 md_pos(const struct md_src *src, unsigned line, unsigned col)
 {
 	struct pos p = { src->path, src->line + line - 1, 0 };
+	const struct md_span *sp;
+	size_t lo = 0, hi = src->spansz, mid;
 
 	if (line == 0)
 		return (struct pos){ src->path, 0, 0 };
-	if (col > 0 && src->col >= 0)
-		p.col = col + (unsigned)src->col;
+	if (src->spans == NULL || src->spansz == 0) {
+		if (col > 0 && src->col >= 0)
+			p.col = col + (unsigned)src->col;
+		return p;
+	}
+	/* The last span at or before (line, col). */
+	while (lo < hi) {
+		mid = lo + (hi - lo) / 2;
+		sp = &src->spans[mid];
+		if (sp->tline < line || (sp->tline == line && sp->tcol <= col))
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	if (lo == 0)
+		return (struct pos){ src->path, src->spans[0].line, 0 };
+	sp = &src->spans[lo - 1];
+	if (sp->tline != line)
+		return (struct pos){ src->path, sp->line, 0 };
+	p.line = sp->line;
+	p.col = col == 0 ? 0 : sp->col + (col - sp->tcol);
 	return p;
 }
 

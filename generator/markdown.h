@@ -15,10 +15,24 @@ struct diag;
 struct dir_env;
 struct pos;
 
+/*
+ * Where a run of a text is in its file, for a text that is not a copy
+ * of the file's lines (XML text with entities): from column tcol of
+ * line tline of the text on, up to the next span, column c is at column
+ * col + c - tcol of line `line` of the file.
+ */
+struct md_span {
+	unsigned	 tline, tcol;
+	unsigned	 line, col;
+};
+
 struct md_src {
 	const char	*path;	/* the file, in diagnostics */
 	unsigned	 line;	/* line of the text's first line in the file */
 	int		 col;	/* added to columns; -1: columns unknown */
+	/* In order, at least one on each line; NULL: line and col say. */
+	const struct md_span *spans;
+	size_t		 spansz;
 	const char	*text;
 	size_t		 len;
 	bool		 unsafe_html;	/* keep raw HTML (trusted pages only) */

@@ -89,10 +89,7 @@ delimiter_row(const struct line *l)
 static int
 too_wide(struct diag *dg, const struct md_src *src, const struct line *l)
 {
-	struct pos p = { src->path, src->line + l->no, 0 };
-
-	if (src->col >= 0)
-		p.col = (unsigned)(l->s - l->start) + 1 + (unsigned)src->col;
+	struct pos p = md_pos(src, l->no + 1, (unsigned)(l->s - l->start) + 1);
 
 	return diag_error(dg, &p, "table row with more than %d cells",
 	    MD_MAX_TABLE_COLUMNS);
@@ -137,10 +134,8 @@ autolink_check(struct diag *dg, const struct md_src *src)
 		if (s[i] != '_' || n - i < 5 || memcmp(s + i + 1, "www.", 4) != 0)
 			continue;
 		if (++starts > MD_MAX_WORD_WWW) {
-			p.line = src->line + line;
-			if (src->col >= 0)
-				p.col = (unsigned)(i + 1 - line_start) + 1 +
-				    (unsigned)src->col;
+			p = md_pos(src, line + 1,
+			    (unsigned)(i + 1 - line_start) + 1);
 			return diag_error(dg, &p, "word holding 'www.' after "
 			    "'_' more than %d times (autolinks would take too "
 			    "long)", MD_MAX_WORD_WWW);
@@ -174,10 +169,7 @@ mdlimit_check(struct diag *dg, const struct md_src *src)
 		if (cur.pipes > MD_MAX_TABLE_COLUMNS + 1)
 			return too_wide(dg, src, &cur);
 		columns = cur.pipes + 1;
-		pos.line = src->line + cur.no;
-		if (src->col >= 0)
-			pos.col = (unsigned)(cur.s - cur.start) + 1 +
-			    (unsigned)src->col;
+		pos = md_pos(src, cur.no + 1, (unsigned)(cur.s - cur.start) + 1);
 		while (p < end) {
 			line_read(&row, p, end, no);
 			if (blank(&row))

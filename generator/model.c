@@ -108,7 +108,7 @@ set_md(struct model *m, struct tval *map, const char *key,
 	struct buf html = BUF_INIT;
 	struct dir_env env = { m->s, NULL, NULL, false };
 	struct md_src src = { .path = r->path, .line = t->line, .col = t->col,
-		.text = t->text, .len = t->text != NULL ? strlen(t->text) : 0,
+		.spans = t->spans, .spansz = t->spansz, .text = t->text, .len = t->text != NULL ? strlen(t->text) : 0,
 		.env = &env };
 	struct link_from lf;
 	char *out;

@@ -25,6 +25,8 @@
 #include "config.h"
 #include "diag.h"
 #include "embedded.h"
+#include "markdown.h"
+#include "rawxml.h"
 #include "record.h"
 #include "util.h"
 
@@ -198,6 +200,11 @@ struct rstate {
 	size_t		 serrsz;
 	unsigned	*lines;		/* lines with a precise error */
 	size_t		 linesz;
+	/* The elements in the bytes, in the order of their nodes' _private. */
+	struct rawxml_el *els;
+	size_t		 elsz;
+	size_t		*dlines;	/* where each line of data starts */
+	size_t		 dlinesz;
 };
 
 static void
@@ -1102,17 +1109,145 @@ text_line(xmlNodePtr n)
 	return buf_detach(&b);
 }
 
+/* Numbers the elements below n (n included) from *i on, in document order. */
 static void
-text_md(struct mdtext *out, xmlNodePtr n)
+number_from(xmlNodePtr n, size_t *i)
+{
+	xmlNodePtr c;
+
+	n->_private = (void *)(uintptr_t)++*i;
+	for (c = n->children; c != NULL; c = c->next)
+		if (c->type == XML_ELEMENT_NODE)
+			number_from(c, i);
+}
+
+/*
+ * Finds the elements in the bytes, and numbers the document's (in their
+ * _private) to match: raw_el() then finds an element's bytes. Records
+ * are no deeper than the schema's three levels.
+ */
+static void
+number_elements(struct rstate *st, xmlNodePtr root, const char *data,
+    size_t len)
+{
+	size_t n = 0;
+
+	st->elsz = rawxml_elements(&st->els, data, len);
+	number_from(root, &n);
+	if (n != st->elsz) {
+		free(st->els);
+		st->els = NULL;
+		st->elsz = 0;
+	}
+}
+
+/* The element of the bytes that n is; NULL when not known. */
+static const struct rawxml_el *
+raw_el(const struct rstate *st, xmlNodePtr n)
+{
+	size_t i = (size_t)(uintptr_t)n->_private;
+
+	return i == 0 || i > st->elsz ? NULL : &st->els[i - 1];
+}
+
+/* Sets the line and column of offset `at` of the record's bytes. */
+static void
+data_pos(struct rstate *st, size_t at, unsigned *line, unsigned *col)
+{
+	size_t lo = 0, hi, mid;
+	const char *p, *nl, *end = st->data + st->len;
+
+	if (st->dlines == NULL) {
+		st->dlines = xreallocarray(NULL, 1, sizeof(size_t));
+		st->dlines[st->dlinesz++] = 0;
+		for (p = st->data; (nl = memchr(p, '\n', (size_t)(end - p))) !=
+		    NULL; p = nl + 1) {
+			st->dlines = xreallocarray(st->dlines, st->dlinesz + 1,
+			    sizeof(size_t));
+			st->dlines[st->dlinesz++] = (size_t)(nl + 1 - st->data);
+		}
+	}
+	hi = st->dlinesz;
+	while (lo < hi) {
+		mid = lo + (hi - lo) / 2;
+		if (st->dlines[mid] <= at)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	*line = (unsigned)lo;
+	*col = (unsigned)(at - st->dlines[lo - 1]) + 1;
+}
+
+
+/*
+ * Says where each run of out->text, taken from the text v of element n
+ * with `first` lines and `indent` bytes of each line left out, is in the
+ * file: libxml2 gives the element's line only, and its text with
+ * references replaced, which moves the columns after them.
+ */
+static void
+text_spans(struct rstate *st, struct mdtext *out, xmlNodePtr n,
+    const char *v, unsigned first, size_t indent)
+{
+	const struct rawxml_el *el = raw_el(st, n);
+	struct buf text = BUF_INIT;
+	struct rawxml_run *runs = NULL;
+	size_t runsz = 0, ls, le, i, r;
+	unsigned tline = 1, line, col, k;
+
+	if (el == NULL || out->text[0] == '\0' || rawxml_text(&text, &runs,
+	    &runsz, st->data, el->content, el->end) == -1 ||
+	    strcmp(text.ptr, v) != 0)
+		goto out;
+	/* A span for each line, and one for each run. */
+	for (i = 0, k = 1; i < text.len; i++)
+		k += text.ptr[i] == '\n';
+	out->spans = xreallocarray(NULL, k + runsz, sizeof(*out->spans));
+	/* Line `first` of the text is line 1 of out->text. */
+	for (ls = 0, k = 0; k < first; k++) {
+		while (ls < text.len && text.ptr[ls] != '\n')
+			ls++;
+		ls = ls < text.len ? ls + 1 : ls;
+	}
+	for (r = 0;; tline++) {
+		for (le = ls; le < text.len && text.ptr[le] != '\n'; le++)
+			;
+		/* A blank line is empty in out->text. */
+		i = le - ls > indent ? ls + indent : le;
+		data_pos(st, rawxml_source(runs, runsz, i), &line, &col);
+		out->spans[out->spansz++] = (struct md_span){ tline, 1, line,
+		    col };
+		/* A new span wherever a run starts on the line. */
+		for (; r < runsz && runs[r].at <= i; r++)
+			;
+		for (; r < runsz && runs[r].at < le; r++) {
+			data_pos(st, runs[r].from, &line, &col);
+			out->spans[out->spansz++] = (struct md_span){ tline,
+			    (unsigned)(runs[r].at - i) + 1, line, col };
+		}
+		if (le >= text.len)
+			break;
+		ls = le + 1;
+	}
+out:
+	free(runs);
+	buf_release(&text);
+}
+
+static void
+text_md(struct rstate *st, struct mdtext *out, xmlNodePtr n)
 {
 	xmlChar *v = xmlNodeGetContent(n);
+	const char *s = v != NULL ? (const char *)v : "";
 	unsigned first = 0;
 	size_t indent = 0;
 
-	out->text = dedent(v != NULL ? (const char *)v : "", &first, &indent);
+	out->text = dedent(s, &first, &indent);
 	out->line = (unsigned)xmlGetLineNo(n) + first;
 	/* Text on the start tag's line has a column libxml2 does not give. */
 	out->col = first == 0 ? -1 : (int)indent;
+	text_spans(st, out, n, s, first, indent);
 	xmlFree(v);
 }
 
@@ -1176,7 +1311,7 @@ read_action(struct rstate *st, struct action *a, xmlNodePtr n)
 		else if (is_el(c, "scope"))
 			a->scope = text_line(c);
 		else if (is_el(c, "description"))
-			text_md(&a->description, c);
+			text_md(st, &a->description, c);
 		else if (is_el(c, "source")) {
 			a->sources = xreallocarray(a->sources, a->sourcesz + 1,
 			    sizeof(*a->sources));
@@ -1250,7 +1385,7 @@ read_record(struct rstate *st, struct record *r, xmlNodePtr root)
 				r->products[r->productsz++] = text_line(pc);
 			}
 		} else if (is_el(c, "summary"))
-			text_md(&r->summary, c);
+			text_md(st, &r->summary, c);
 		else if (is_el(c, "action")) {
 			r->actions = xreallocarray(r->actions, r->actionsz + 1,
 			    sizeof(*r->actions));
@@ -1264,9 +1399,9 @@ read_record(struct rstate *st, struct record *r, xmlNodePtr root)
 			memset(rs, 0, sizeof(*rs));
 			date_attr(c, "date", &rs->date);
 			rs->href = attr(c, "href");
-			text_md(&rs->text, c);
+			text_md(st, &rs->text, c);
 		} else if (is_el(c, "note"))
-			text_md(&r->note, c);
+			text_md(st, &r->note, c);
 	}
 	for (i = 0; i < r->actionsz; i++) {
 		const char *id = r->actions[i].id;
@@ -1382,6 +1517,7 @@ record_parse(struct record **out, struct diag *dg, const char *path,
 	}
 	r = xcalloc(1, sizeof(*r));
 	r->path = xstrdup(path);
+	number_elements(&st, xmlDocGetRootElement(doc), data, len);
 	read_record(&st, r, xmlDocGetRootElement(doc));
 	base = strrchr(path, '/');
 	base = base == NULL ? path : base + 1;
@@ -1402,6 +1538,8 @@ out:
 	xmlSetStructuredErrorFunc(NULL, NULL);
 	free(st.last);
 	free(st.lines);
+	free(st.els);
+	free(st.dlines);
 	record_free(r);
 	xmlRelaxNGFreeValidCtxt(vc);
 	xmlFreeDoc(doc);
@@ -1447,6 +1585,7 @@ record_free(struct record *r)
 	free(r->website);
 	free_strv(r->products, r->productsz);
 	free(r->summary.text);
+	free(r->summary.spans);
 	for (i = 0; i < r->actionsz; i++) {
 		a = &r->actions[i];
 		free(a->id);
@@ -1454,6 +1593,7 @@ record_free(struct record *r)
 		free(a->title);
 		free(a->scope);
 		free(a->description.text);
+		free(a->description.spans);
 		for (j = 0; j < a->sourcesz; j++) {
 			free(a->sources[j].href);
 			free(a->sources[j].publisher);
@@ -1465,8 +1605,10 @@ record_free(struct record *r)
 	for (i = 0; i < r->responsesz; i++) {
 		free(r->responses[i].href);
 		free(r->responses[i].text.text);
+		free(r->responses[i].text.spans);
 	}
 	free(r->responses);
 	free(r->note.text);
+	free(r->note.spans);
 	free(r);
 }

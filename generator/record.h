@@ -12,6 +12,7 @@
 #include "date.h"
 
 struct diag;
+struct md_span;
 
 enum status {
 	STATUS_APPROVED,
@@ -41,6 +42,9 @@ struct mdtext {
 	char		*text;	/* NULL: absent */
 	unsigned	 line;	/* line of the text's first line in the file */
 	int		 col;	/* added to columns in the text; -1: unknown */
+	/* Where its runs are in the file (see md_src); NULL: line and col say. */
+	struct md_span	*spans;
+	size_t		 spansz;
 };
 
 struct source {

@@ -26,6 +26,7 @@
 #include <string.h>
 
 #include "diag.h"
+#include "markdown.h"
 #include "rawobj.h"
 #include "record.h"
 #include "recqueue.h"
@@ -126,6 +127,14 @@ pack_str(struct pack *pk, const char *s)
 	return s != NULL ? pack_mem(pk, s, strlen(s) + 1, 1) : NULL;
 }
 
+/* Copies where the runs of t are. */
+static struct md_span *
+pack_spans(struct pack *pk, const struct mdtext *t)
+{
+	return pack_mem(pk, t->spans, t->spansz * sizeof(*t->spans),
+	    PACK_ALIGN);
+}
+
 static char **
 pack_strv(struct pack *pk, char *const *v, size_t n)
 {
@@ -143,9 +152,9 @@ pack_strv(struct pack *pk, char *const *v, size_t n)
  * whoever adds one (on x86_64, where docket is built and tested).
  */
 #if defined(__x86_64__)
-_Static_assert(sizeof(struct record) == 176 &&
-    sizeof(struct action) == 112 && sizeof(struct source) == 48 &&
-    sizeof(struct response) == 40 && sizeof(struct mdtext) == 16,
+_Static_assert(sizeof(struct record) == 208 &&
+    sizeof(struct action) == 128 && sizeof(struct source) == 48 &&
+    sizeof(struct response) == 56 && sizeof(struct mdtext) == 32,
     "a record's fields changed: copy the new ones in pack_record()");
 #endif
 
@@ -172,6 +181,7 @@ pack_record(struct pack *pk, const struct record *r)
 	PUT(pk, c->website, pack_str(pk, r->website));
 	PUT(pk, c->products, pack_strv(pk, r->products, r->productsz));
 	PUT(pk, c->summary.text, pack_str(pk, r->summary.text));
+	PUT(pk, c->summary.spans, pack_spans(pk, &r->summary));
 	a = pack_mem(pk, r->actions, r->actionsz * sizeof(*a), PACK_ALIGN);
 	PUT(pk, c->actions, a);
 	for (i = 0; r->actions != NULL && i < r->actionsz; i++) {
@@ -182,6 +192,8 @@ pack_record(struct pack *pk, const struct record *r)
 		PUT(pk, a[i].scope, pack_str(pk, ra->scope));
 		PUT(pk, a[i].description.text,
 		    pack_str(pk, ra->description.text));
+		PUT(pk, a[i].description.spans,
+		    pack_spans(pk, &ra->description));
 		src = pack_mem(pk, ra->sources,
 		    ra->sourcesz * sizeof(*src), PACK_ALIGN);
 		PUT(pk, a[i].sources, src);
@@ -199,8 +211,10 @@ pack_record(struct pack *pk, const struct record *r)
 	for (i = 0; r->responses != NULL && i < r->responsesz; i++) {
 		PUT(pk, rs[i].href, pack_str(pk, r->responses[i].href));
 		PUT(pk, rs[i].text.text, pack_str(pk, r->responses[i].text.text));
+		PUT(pk, rs[i].text.spans, pack_spans(pk, &r->responses[i].text));
 	}
 	PUT(pk, c->note.text, pack_str(pk, r->note.text));
+	PUT(pk, c->note.spans, pack_spans(pk, &r->note));
 	return c;
 }
 
