@@ -2,6 +2,7 @@
  * docket.yml, read with libyaml's document API so that every value keeps
  * its line and column.
  */
+#include <ctype.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -392,6 +393,79 @@ yaml_to_tval(yaml_document_t *doc, yaml_node_t *n)
 		return NULL;
 	}
 	return v;
+}
+
+/*
+ * The offset of libyaml's mark (line, column), whose column counts
+ * characters, in data.
+ */
+static size_t
+mark_offset(const char *data, size_t len, const yaml_mark_t *m)
+{
+	size_t i = 0, line, col, n;
+	unsigned cp;
+
+	for (line = 0; line < m->line && i < len; i++)
+		if (data[i] == '\n')
+			line++;
+	for (col = 0; col < m->column && i < len; col++) {
+		n = (unsigned char)data[i] < 0x80 ? 1 :
+		    utf8_char((const unsigned char *)data + i, len - i, &cp);
+		i += n > 0 ? n : 1;
+	}
+	return i < len ? i : len;
+}
+
+int
+yaml_bidi_check(struct diag *dg, const char *path, const char *data,
+    size_t len, unsigned line0, const yaml_node_t *n, const char *what)
+{
+	size_t i, end, k, ls, j;
+	unsigned line, cp;
+	unsigned long v;
+	const char *name;
+	struct pos p = { path, 0, 0 };
+	bool quoted = n->data.scalar.style == YAML_DOUBLE_QUOTED_SCALAR_STYLE;
+	int rc = 0;
+
+	if (n->type != YAML_SCALAR_NODE)
+		return 0;
+	i = mark_offset(data, len, &n->start_mark);
+	end = mark_offset(data, len, &n->end_mark);
+	for (; i < end; i += k) {
+		k = 1;
+		v = 0;
+		if (quoted && data[i] == '\\' && i + 1 < end &&
+		    (data[i + 1] == 'u' || data[i + 1] == 'U')) {
+			size_t digits = data[i + 1] == 'u' ? 4 : 8;
+			for (j = 0; j < digits && i + 2 + j < end &&
+			    isxdigit((unsigned char)data[i + 2 + j]); j++)
+				v = v * 16 + (unsigned long)(isdigit(
+				    (unsigned char)data[i + 2 + j]) ?
+				    data[i + 2 + j] - '0' :
+				    (data[i + 2 + j] | 0x20) - 'a' + 10);
+			k = 2 + j;
+		} else if (quoted && data[i] == '\\')
+			k = 2;	/* "\\u202E" is no escape */
+		else if ((unsigned char)data[i] >= 0x80 &&
+		    (k = utf8_char((const unsigned char *)data + i, end - i,
+		    &cp)) != 0)
+			v = cp;
+		else
+			k = 1;
+		if ((name = bidi_name(v)) == NULL)
+			continue;
+		for (ls = i; ls > 0 && data[ls - 1] != '\n'; ls--)
+			;
+		for (line = 1, j = 0; j < ls; j++)
+			line += data[j] == '\n';
+		p.line = line + line0;
+		p.col = (unsigned)(i - ls) + 1;
+		if (diag_warning(dg, &p, "%s U+%04lX in %s can make the text "
+		    "display in another order", name, v, what) == -1)
+			rc = -1;
+	}
+	return rc;
 }
 
 bool

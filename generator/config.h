@@ -63,6 +63,15 @@ struct tval *yaml_to_tval(yaml_document_t *, yaml_node_t *);
  * tagged !!null)? A key whose value is null is not set.
  */
 bool	yaml_is_null(const yaml_node_t *);
+/*
+ * Warns of each bidirectional control character (see bidi_name()) in
+ * scalar n of the YAML data (len bytes) read by yaml_load() with the
+ * same path and line0, written as it is or, in double quotes, as a
+ * \u escape; `what` names the value in the message. Returns 0, or -1
+ * when a warning counts as an error.
+ */
+int	yaml_bidi_check(struct diag *, const char *path, const char *data,
+	    size_t len, unsigned line0, const yaml_node_t *n, const char *what);
 /* Is a URL http(s) with a host? */
 bool	url_is_web(const char *);
 

@@ -89,6 +89,42 @@ rawxml_elements(struct rawxml_el **out, const char *data, size_t len)
 	return n;
 }
 
+int
+rawxml_attr(const char *data, const struct rawxml_el *el, const char *name,
+    size_t *from, size_t *to)
+{
+	size_t i = el->attrs, end = el->content, n = strlen(name), k;
+	char q;
+
+	while (i < end) {
+		while (i < end && (data[i] == ' ' || data[i] == '\t' ||
+		    data[i] == '\n' || data[i] == '\r'))
+			i++;
+		for (k = i; k < end && data[k] != '=' && data[k] != ' ' &&
+		    data[k] != '\t' && data[k] != '\n' && data[k] != '\r' &&
+		    data[k] != '>' && data[k] != '/'; k++)
+			;
+		if (k == i)
+			return -1;
+		/* Name = "value", with white space allowed around '='. */
+		*from = k;
+		while (k < end && data[k] != '"' && data[k] != '\'')
+			k++;
+		if (k == end)
+			return -1;
+		q = data[k++];
+		*to = k;
+		while (*to < end && data[*to] != q)
+			(*to)++;
+		if (*from - i == n && memcmp(data + i, name, n) == 0) {
+			*from = k;
+			return 0;
+		}
+		i = *to + 1;
+	}
+	return -1;
+}
+
 size_t
 rawxml_ref(const char *s, const char *end, unsigned long *cp)
 {

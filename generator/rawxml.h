@@ -25,6 +25,13 @@ struct rawxml_el {
  */
 size_t	rawxml_elements(struct rawxml_el **out, const char *data, size_t len);
 
+/*
+ * Finds attribute `name` in the start tag of el: the offsets of its
+ * value, quotes left out, in *from and *to. Returns -1 when absent.
+ */
+int	rawxml_attr(const char *data, const struct rawxml_el *el,
+	    const char *name, size_t *from, size_t *to);
+
 /* A run of decoded text copied from one place: out[at...] is in[from...]. */
 struct rawxml_run {
 	size_t	 at;

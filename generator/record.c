@@ -1235,6 +1235,74 @@ out:
 	buf_release(&text);
 }
 
+/*
+ * Warns of each bidirectional control character in data[from, to), the
+ * value of `what`, written as it is or as a character reference.
+ */
+static void
+bidi_check(struct rstate *st, size_t from, size_t to, const char *what)
+{
+	const char *d = st->data, *name;
+	unsigned long cp;
+	unsigned u;
+	size_t i, n;
+	struct pos p = { st->path, 0, 0 };
+
+	for (i = from; i < to; i += n) {
+		n = 1;
+		cp = 0;
+		if (d[i] == '&' && (n = rawxml_ref(d + i, d + to, &cp)) == 0)
+			n = 1;
+		else if (d[i] == '<' && to - i >= 4 &&
+		    memcmp(d + i, "<!--", 4) == 0) {
+			for (n = 4; i + n + 3 <= to &&
+			    memcmp(d + i + n, "-->", 3) != 0; n++)
+				;
+			n += 3;
+		} else if ((unsigned char)d[i] >= 0x80 &&
+		    (n = utf8_char((const unsigned char *)d + i, to - i,
+		    &u)) != 0)
+			cp = u;
+		else if (n == 0)
+			n = 1;
+		if ((name = bidi_name(cp)) == NULL)
+			continue;
+		data_pos(st, i, &p.line, &p.col);
+		diag_warning(st->dg, &p, "%s U+%04lX in %s can make the text "
+		    "display in another order", name, cp, what);
+	}
+}
+
+/*
+ * Bidirectional controls in the one-line fields of element n and of
+ * those below it: in a name, they can show a vendor as another.
+ */
+static void
+bidi_fields(struct rstate *st, xmlNodePtr n)
+{
+	const struct rawxml_el *el = raw_el(st, n);
+	xmlNodePtr c;
+	size_t from, to;
+	char what[32];
+
+	if (el == NULL)
+		return;
+	if (is_el_in(n, line_els, NELEM(line_els))) {
+		snprintf(what, sizeof(what), "<%s>", (const char *)n->name);
+		bidi_check(st, el->content, el->end, what);
+		return;
+	}
+	if (is_el(n, "action") && rawxml_attr(st->data, el, "authority",
+	    &from, &to) == 0)
+		bidi_check(st, from, to, "'authority'");
+	if (is_el(n, "source") && rawxml_attr(st->data, el, "publisher",
+	    &from, &to) == 0)
+		bidi_check(st, from, to, "'publisher'");
+	for (c = n->children; c != NULL; c = c->next)
+		if (c->type == XML_ELEMENT_NODE)
+			bidi_fields(st, c);
+}
+
 static void
 text_md(struct rstate *st, struct mdtext *out, xmlNodePtr n)
 {
@@ -1519,6 +1587,8 @@ record_parse(struct record **out, struct diag *dg, const char *path,
 	r->path = xstrdup(path);
 	number_elements(&st, xmlDocGetRootElement(doc), data, len);
 	read_record(&st, r, xmlDocGetRootElement(doc));
+	/* Warnings, which --strict counts: the record is kept. */
+	bidi_fields(&st, xmlDocGetRootElement(doc));
 	base = strrchr(path, '/');
 	base = base == NULL ? path : base + 1;
 	if (strncmp(base, r->id, strlen(r->id)) != 0 ||

@@ -676,6 +676,9 @@ front_matter(struct site *s, struct page *pg, const char *yaml, size_t len)
 			}
 			free(*dst);
 			*dst = xstrdup(val);
+			if (dst == &pg->title)
+				yaml_bidi_check(s->dg, pg->src, yaml, len, 1, v,
+				    "'title'");
 			if (dst == &pg->layout)
 				pg->layoutpos = p;
 		} else if (strcmp(key, "date") == 0) {

@@ -535,3 +535,22 @@ mono_now(void)
 	clock_gettime(CLOCK_MONOTONIC, &ts);
 	return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
 }
+
+const char *
+bidi_name(unsigned long cp)
+{
+	static const char *const names[] = {
+		"left-to-right embedding", "right-to-left embedding",
+		"pop directional formatting", "left-to-right override",
+		"right-to-left override"
+	}, *const isolates[] = {
+		"left-to-right isolate", "right-to-left isolate",
+		"first strong isolate", "pop directional isolate"
+	};
+
+	if (cp >= 0x202a && cp <= 0x202e)
+		return names[cp - 0x202a];
+	if (cp >= 0x2066 && cp <= 0x2069)
+		return isolates[cp - 0x2066];
+	return NULL;
+}

@@ -78,6 +78,13 @@ char	*text_clean(const char *s, size_t max);
 char	*text_problem(const char *s, size_t len, const char *what,
 	     unsigned *line, unsigned *col);
 
+/*
+ * The name of cp ("right-to-left override") when it is a bidirectional
+ * control character, U+202A..U+202E or U+2066..U+2069, which can make
+ * text display in another order than it is read; NULL when it is not.
+ */
+const char *bidi_name(unsigned long cp);
+
 /* Seconds on the monotonic clock, for timing. */
 double	 mono_now(void);
 
