@@ -1941,9 +1941,8 @@ do_include(struct dir_ctx *ctx, struct directive *d, cmark_node *node)
 	/* The page's options, with the included file's text and place. */
 	sub_src = ctx->src;
 	sub_src.path = path;
-	sub_src.text = root->paths[root->pathsz - 1];
-	sub_src.len = strlen(sub_src.text);
-	sub_src.line = 1;
+	sub_src.text = md_body(root->paths[root->pathsz - 1],
+	    strlen(root->paths[root->pathsz - 1]), &sub_src.len, &sub_src.line);
 	sub_src.col = 0;
 	sub_src.spans = NULL;
 	if (mdlimit_check(ctx->dg, &sub_src) == -1)

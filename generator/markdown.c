@@ -50,14 +50,16 @@ url_safe(const char *url)
 	    strcmp(scheme, "mailto") == 0;
 }
 
-int
-md_split(struct diag *dg, const char *path, const char *data, size_t len,
-    const char **yaml, size_t *yamlsz, const char **body, size_t *bodysz,
-    unsigned *bodyline)
+/*
+ * Finds the front matter as md_split() does. Returns -1 when it is not
+ * closed, the rest as if there were none.
+ */
+static int
+split(const char *data, size_t len, const char **yaml, size_t *yamlsz,
+    const char **body, size_t *bodysz, unsigned *bodyline)
 {
 	const char *p, *end = data + len, *nl;
 	unsigned line = 2;
-	struct pos pos = { path, 1, 1 };
 	size_t n;
 
 	*yaml = NULL;
@@ -92,7 +94,33 @@ md_split(struct diag *dg, const char *path, const char *data, size_t len,
 		if (nl == end)
 			break;
 	}
-	return diag_error(dg, &pos, "front matter is not closed by '---'");
+	return -1;
+}
+
+int
+md_split(struct diag *dg, const char *path, const char *data, size_t len,
+    const char **yaml, size_t *yamlsz, const char **body, size_t *bodysz,
+    unsigned *bodyline)
+{
+	struct pos pos = { path, 1, 1 };
+
+	if (split(data, len, yaml, yamlsz, body, bodysz, bodyline) == -1)
+		return diag_error(dg, &pos, "front matter is not closed by '---'");
+	return 0;
+}
+
+const char *
+md_body(const char *data, size_t len, size_t *bodysz, unsigned *bodyline)
+{
+	const char *yaml, *body;
+	size_t yamlsz;
+
+	if (split(data, len, &yaml, &yamlsz, &body, bodysz, bodyline) == -1) {
+		*bodysz = len;
+		*bodyline = 1;
+		return data;
+	}
+	return body;
 }
 
 static int

@@ -79,6 +79,14 @@ int	md_split(struct diag *, const char *path, const char *data, size_t len,
 	    size_t *bodysz, unsigned *bodyline);
 
 /*
+ * The text of an included file: what follows its front matter, which is
+ * dropped (as Hugo and Jekyll drop it), or all of it. Sets *bodysz, and
+ * *bodyline to the line of the file the text starts on.
+ */
+const char *md_body(const char *data, size_t len, size_t *bodysz,
+	    unsigned *bodyline);
+
+/*
  * Is the URL allowed in output: http, https, mailto, or relative (no
  * scheme)? Control characters and white space that browsers drop are
  * dropped before the scheme is read.
