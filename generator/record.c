@@ -1404,13 +1404,51 @@ static const char *const page_ids[] = {
 	"section-responses", "section-summary"
 };
 
+/*
+ * A hash table of the record's action ids, each to its first action:
+ * slots of action index + 1, 0 empty, as many as twice the actions
+ * rounded up to a power of two. Caller frees.
+ */
+static size_t *
+action_index(const struct record *r)
+{
+	size_t n = 2, *slot, h, i;
+
+	while (n < 2 * r->actionsz)
+		n *= 2;
+	slot = xcalloc(n, sizeof(*slot));
+	for (i = 0; i < r->actionsz; i++) {
+		h = str_hash(r->actions[i].id) & (n - 1);
+		while (slot[h] != 0 &&
+		    strcmp(r->actions[slot[h] - 1].id, r->actions[i].id) != 0)
+			h = (h + 1) & (n - 1);
+		if (slot[h] == 0)
+			slot[h] = i + 1;
+	}
+	return slot;
+}
+
+/* The first action with id, in action_index()'s table, or (size_t)-1. */
+static size_t
+action_find(const struct record *r, const size_t *slot, const char *id)
+{
+	size_t n = 2, h;
+
+	while (n < 2 * r->actionsz)
+		n *= 2;
+	for (h = str_hash(id) & (n - 1); slot[h] != 0; h = (h + 1) & (n - 1))
+		if (strcmp(r->actions[slot[h] - 1].id, id) == 0)
+			return slot[h] - 1;
+	return (size_t)-1;
+}
+
 /* Walks a valid document into the record. */
 static void
 read_record(struct rstate *st, struct record *r, xmlNodePtr root)
 {
 	xmlNodePtr c, pc;
 	char *v;
-	size_t i, j;
+	size_t i, j, *first;
 	struct pos p;
 
 	r->id = attr(root, "id");
@@ -1471,6 +1509,7 @@ read_record(struct rstate *st, struct record *r, xmlNodePtr root)
 		} else if (is_el(c, "note"))
 			text_md(st, &r->note, c);
 	}
+	first = action_index(r);
 	for (i = 0; i < r->actionsz; i++) {
 		const char *id = r->actions[i].id;
 		size_t n = strlen(id);
@@ -1485,26 +1524,28 @@ read_record(struct rstate *st, struct record *r, xmlNodePtr root)
 			st->errors++;
 			continue;
 		}
-		for (j = 0; j < r->actionsz; j++)
-			if (j != i && n > 6 && strcmp(id + n - 6, "-title") == 0 &&
-			    strlen(r->actions[j].id) == n - 6 &&
-			    strncmp(id, r->actions[j].id, n - 6) == 0) {
+		if (n > 6 && strcmp(id + n - 6, "-title") == 0) {
+			char *base = xstrndup(id, n - 6);
+
+			j = action_find(r, first, base);
+			free(base);
+			if (j != (size_t)-1) {
 				diag_error(st->dg, &p, "action id '%s' is the id "
 				    "of the title of action '%s' (line %u); "
 				    "choose another", id, r->actions[j].id,
 				    r->actions[j].line);
 				st->errors++;
-				break;
 			}
-		for (j = 0; j < i; j++)
-			if (strcmp(id, r->actions[j].id) == 0) {
-				diag_error(st->dg, &p,
-				    "duplicate action id '%s' (first on line %u)",
-				    id, r->actions[j].line);
-				st->errors++;
-				break;
-			}
+		}
+		j = action_find(r, first, id);
+		if (j < i) {
+			diag_error(st->dg, &p,
+			    "duplicate action id '%s' (first on line %u)",
+			    id, r->actions[j].line);
+			st->errors++;
+		}
 	}
+	free(first);
 }
 
 int
