@@ -198,7 +198,10 @@ run(struct rawxml_run **runs, size_t *runsz, size_t at, size_t from)
 		(*runs)[*runsz - 1].from = from;
 		return;
 	}
-	*runs = xreallocarray(*runs, *runsz + 1, sizeof(**runs));
+	/* Room for 4, 8, 16... runs: grown when the count reaches one. */
+	if (*runsz == 0 || (*runsz >= 4 && (*runsz & (*runsz - 1)) == 0))
+		*runs = xreallocarray(*runs, *runsz == 0 ? 4 : *runsz * 2,
+		    sizeof(**runs));
 	(*runs)[(*runsz)++] = (struct rawxml_run){ at, from };
 }
 

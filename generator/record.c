@@ -1158,14 +1158,15 @@ data_pos(struct rstate *st, size_t at, unsigned *line, unsigned *col)
 	const char *p, *nl, *end = st->data + st->len;
 
 	if (st->dlines == NULL) {
-		st->dlines = xreallocarray(NULL, 1, sizeof(size_t));
+		hi = 1;
+		for (p = st->data; (nl = memchr(p, '\n', (size_t)(end - p))) !=
+		    NULL; p = nl + 1)
+			hi++;
+		st->dlines = xreallocarray(NULL, hi, sizeof(size_t));
 		st->dlines[st->dlinesz++] = 0;
 		for (p = st->data; (nl = memchr(p, '\n', (size_t)(end - p))) !=
-		    NULL; p = nl + 1) {
-			st->dlines = xreallocarray(st->dlines, st->dlinesz + 1,
-			    sizeof(size_t));
+		    NULL; p = nl + 1)
 			st->dlines[st->dlinesz++] = (size_t)(nl + 1 - st->data);
-		}
 	}
 	hi = st->dlinesz;
 	while (lo < hi) {
@@ -1626,7 +1627,12 @@ record_parse(struct record **out, struct diag *dg, const char *path,
 	}
 	r = xcalloc(1, sizeof(*r));
 	r->path = xstrdup(path);
-	number_elements(&st, xmlDocGetRootElement(doc), data, len);
+	/*
+	 * Where the text is in the bytes, for diagnostics: not for a parse
+	 * that reports nothing, as the history's old versions are.
+	 */
+	if (!dg->silent)
+		number_elements(&st, xmlDocGetRootElement(doc), data, len);
 	read_record(&st, r, xmlDocGetRootElement(doc));
 	/* Warnings, which --strict counts: the record is kept. */
 	bidi_fields(&st, xmlDocGetRootElement(doc));
