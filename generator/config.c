@@ -420,8 +420,8 @@ int
 yaml_bidi_check(struct diag *dg, const char *path, const char *data,
     size_t len, unsigned line0, const yaml_node_t *n, const char *what)
 {
-	size_t i, end, k, ls, j;
-	unsigned line, cp;
+	size_t i, end, k, ls = 0, j, at = 0;
+	unsigned line = 1, cp;
 	unsigned long v;
 	const char *name;
 	struct pos p = { path, 0, 0 };
@@ -455,10 +455,12 @@ yaml_bidi_check(struct diag *dg, const char *path, const char *data,
 			k = 1;
 		if ((name = bidi_name(v)) == NULL)
 			continue;
-		for (ls = i; ls > 0 && data[ls - 1] != '\n'; ls--)
-			;
-		for (line = 1, j = 0; j < ls; j++)
-			line += data[j] == '\n';
+		/* The line of i, from where the last one was: linear time. */
+		for (; at < i; at++)
+			if (data[at] == '\n') {
+				line++;
+				ls = at + 1;
+			}
 		p.line = line + line0;
 		p.col = (unsigned)(i - ls) + 1;
 		if (diag_warning(dg, &p, "%s U+%04lX in %s can make the text "
