@@ -1238,40 +1238,37 @@ out:
 
 /*
  * Warns of each bidirectional control character in data[from, to), the
- * value of `what`, written as it is or as a character reference.
+ * value of `what`, written as it is or as a character reference: in the
+ * text as the parser reads it (CDATA sections hold no references and no
+ * comments), each character found where it is written.
  */
 static void
 bidi_check(struct rstate *st, size_t from, size_t to, const char *what)
 {
-	const char *d = st->data, *name;
-	unsigned long cp;
-	unsigned u;
-	size_t i, n;
+	struct buf text = BUF_INIT;
+	struct rawxml_run *runs = NULL;
+	const char *name;
+	size_t runsz = 0, i, n;
+	unsigned cp;
 	struct pos p = { st->path, 0, 0 };
 
-	for (i = from; i < to; i += n) {
-		n = 1;
+	if (rawxml_text(&text, &runs, &runsz, st->data, from, to) == -1)
+		goto out;
+	for (i = 0; i < text.len; i += n) {
 		cp = 0;
-		if (d[i] == '&' && (n = rawxml_ref(d + i, d + to, &cp)) == 0)
-			n = 1;
-		else if (d[i] == '<' && to - i >= 4 &&
-		    memcmp(d + i, "<!--", 4) == 0) {
-			for (n = 4; i + n + 3 <= to &&
-			    memcmp(d + i + n, "-->", 3) != 0; n++)
-				;
-			n += 3;
-		} else if ((unsigned char)d[i] >= 0x80 &&
-		    (n = utf8_char((const unsigned char *)d + i, to - i,
-		    &u)) != 0)
-			cp = u;
-		else if (n == 0)
+		if ((unsigned char)text.ptr[i] < 0x80 ||
+		    (n = utf8_char((const unsigned char *)text.ptr + i,
+		    text.len - i, &cp)) == 0)
 			n = 1;
 		if ((name = bidi_name(cp)) == NULL)
 			continue;
-		data_pos(st, i, &p.line, &p.col);
-		diag_warning(st->dg, &p, "%s U+%04lX in %s can make the text "
+		data_pos(st, rawxml_source(runs, runsz, i), &p.line, &p.col);
+		diag_warning(st->dg, &p, "%s U+%04X in %s can make the text "
 		    "display in another order", name, cp, what);
 	}
+out:
+	free(runs);
+	buf_release(&text);
 }
 
 /*
