@@ -181,11 +181,12 @@ md_pos(const struct md_src *src, unsigned line, unsigned col)
 			p.col = col + (unsigned)src->col;
 		return p;
 	}
-	/* The last span at or before (line, col). */
+	/* The last span at or before (line, col); col 0 is in the first. */
 	while (lo < hi) {
 		mid = lo + (hi - lo) / 2;
 		sp = &src->spans[mid];
-		if (sp->tline < line || (sp->tline == line && sp->tcol <= col))
+		if (sp->tline < line || (sp->tline == line &&
+		    sp->tcol <= (col == 0 ? 1 : col)))
 			lo = mid + 1;
 		else
 			hi = mid;

@@ -9,6 +9,7 @@
 #include "diag.h"
 #include "markdown.h"
 #include "unit.h"
+#include "util.h"
 
 void
 test_markdown__url_safe(void)
@@ -266,4 +267,46 @@ test_config__load(void)
 	e = config_err("a: &a [*a, *a]\ntitle: [\n", -1);
 	CHECK(strstr(e, "docket.yml:") == e);
 	free(e);
+}
+
+/* Positions in a text whose runs are elsewhere in the file (XML text). */
+void
+test_markdown__pos(void)
+{
+	/*
+	 * Line 1 of the text is at 5:11 of the file, and from its column
+	 * 4 on at 5:20 (after a reference); line 2 is at 6:5.
+	 */
+	static const struct md_span spans[] = {
+		{ 1, 1, 5, 11 }, { 1, 4, 5, 20 }, { 2, 1, 6, 5 }
+	};
+	struct md_src src = { .path = "a.xml", .line = 5, .col = 10 };
+	struct pos p;
+
+	/* Without spans: line and col say. */
+	p = md_pos(&src, 2, 3);
+	CHECK_INT(p.line, 6);
+	CHECK_INT(p.col, 13);
+	p = md_pos(&src, 2, 0);
+	CHECK_INT(p.line, 6);
+	CHECK_INT(p.col, 0);
+	src.spans = spans;
+	src.spansz = NELEM(spans);
+	p = md_pos(&src, 1, 2);
+	CHECK_INT(p.line, 5);
+	CHECK_INT(p.col, 12);
+	p = md_pos(&src, 1, 6);
+	CHECK_INT(p.line, 5);
+	CHECK_INT(p.col, 22);
+	p = md_pos(&src, 2, 7);
+	CHECK_INT(p.line, 6);
+	CHECK_INT(p.col, 11);
+	/* A column not known: the line is. */
+	p = md_pos(&src, 1, 0);
+	CHECK_INT(p.line, 5);
+	CHECK_INT(p.col, 0);
+	p = md_pos(&src, 2, 0);
+	CHECK_INT(p.line, 6);
+	CHECK_INT(p.col, 0);
+	CHECK_STR(p.path, "a.xml");
 }
