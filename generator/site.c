@@ -403,6 +403,15 @@ struct scan_state {
 	bool	deep;
 };
 
+/* Does a file name end in ".xml" in any case ("beta.XML")? */
+static bool
+xml_name(const char *name)
+{
+	size_t n = strlen(name);
+
+	return n >= 4 && strcasecmp(name + n - 4, ".xml") == 0;
+}
+
 static int
 scan(struct site *s, const char *rel, unsigned depth, struct scan_state *ss)
 {
@@ -488,8 +497,13 @@ scan(struct site *s, const char *rel, unsigned depth, struct scan_state *ss)
 			    str_endswith(names[i], ".xml")) {
 				if (load_record(s, srcrel) == -1)
 					rc = -1;
+			} else if (strcmp(rel, "vendors") == 0 &&
+			    xml_name(names[i])) {
+				/* Copied as it is, a draft would be published. */
+				rc = diag_error(s->dg, &p, "a record's file is "
+				    "named <id>.xml, in lower case; rename it");
 			} else if (str_startswith(rel, "vendors/") &&
-			    str_endswith(names[i], ".xml")) {
+			    xml_name(names[i])) {
 				/* Copied as it is, a draft would be published. */
 				rc = diag_error(s->dg, &p, "records belong "
 				    "directly in content/vendors/; move the file "
