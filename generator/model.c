@@ -654,6 +654,19 @@ name_title(const struct page *pg)
 	return buf_detach(&b);
 }
 
+/* The title of a generated page that may have an introduction. */
+static const char *
+intro_title(const struct site *s, const char *out)
+{
+	if (strcmp(out, "vendors/index.html") == 0)
+		return "Vendors";
+	if (strcmp(out, "timeline/index.html") == 0)
+		return "Timeline";
+	if (strcmp(out, "changes/index.html") == 0)
+		return "Changes";
+	return s->cfg.title;
+}
+
 /*
  * Page i, and its item in the search index into *search. A page that
  * introduces a generated one (site_is_intro()) is rendered with it.
@@ -677,10 +690,14 @@ page_item(void *arg, size_t i, struct buf *search)
 	 * aliases lead there.
 	 */
 	if (site_is_intro(pg->out)) {
+		if (pg->title == NULL && pg->aliasesz > 0 &&
+		    (title = heading_title(html.ptr)) == NULL)
+			title = xstrdup(intro_title(s, pg->out));
 		for (j = 0; j < pg->aliasesz; j++)
 			if (write_alias(m, pg, pg->title != NULL ? pg->title :
-			    s->cfg.title, pg->aliases[j]) == -1)
+			    title, pg->aliases[j]) == -1)
 				rc = -1;
+		free(title);
 		buf_release(&html);
 		return rc;
 	}
@@ -1153,17 +1170,17 @@ generated_page(struct model *m, enum generated g, const char *content)
 		    names[2] = "has_recent_actions";
 		keys[3] = recent, names[3] = "recent_actions";
 		return render_generated(m, out, content, "home", "home",
-		    s->cfg.title, keys, names, 4);
+		    intro_title(s, out), keys, names, 4);
 	case GEN_VENDORS:
 		keys[0] = tval_ref(m->vendors), names[0] = "vendors";
 		keys[1] = tval_bool(s->recordsz > 0), names[1] = "has_vendors";
 		return render_generated(m, out, content, "vendors", "vendors",
-		    "Vendors", keys, names, 2);
+		    intro_title(s, out), keys, names, 2);
 	case GEN_TIMELINE:
 		keys[0] = years_tv(m), names[0] = "years";
 		keys[1] = tval_bool(m->entriesz > 0), names[1] = "has_actions";
 		return render_generated(m, out, content, "timeline",
-		    "timeline", "Timeline", keys, names, 2);
+		    "timeline", intro_title(s, out), keys, names, 2);
 	case GEN_CHANGES:
 		/* changes/, with the latest changes. */
 		keys[0] = changes_entries_tv(s, 0, CHANGES_FEED_MAX),
@@ -1173,7 +1190,7 @@ generated_page(struct model *m, enum generated g, const char *content)
 		    names[2] = "has_entries";
 		keys[3] = tval_bool(false), names[3] = "year";
 		return render_generated(m, out, content, "changes", "changes",
-		    "Changes", keys, names, 4);
+		    intro_title(s, out), keys, names, 4);
 	case GEN_404:
 		break;
 	}
