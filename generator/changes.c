@@ -205,17 +205,18 @@ page_count(size_t n)
 }
 
 char *
-changes_page_out(const char *year, size_t page)
+changes_page_out(const char *list, const char *year, size_t page)
 {
 	if (page <= 1)
-		return xasprintf("changes/%s/index.html", year);
-	return xasprintf("changes/%s/page/%zu/index.html", year, page);
+		return xasprintf("%s/%s/index.html", list, year);
+	return xasprintf("%s/%s/page/%zu/index.html", list, year, page);
 }
 
 static char *
-page_url(const struct site *s, const char *year, size_t page)
+page_url(const struct site *s, const char *list, const char *year,
+    size_t page)
 {
-	char *out = changes_page_out(year, page), *u;
+	char *out = changes_page_out(list, year, page), *u;
 
 	u = site_url_for(s, out);
 	free(out);
@@ -247,6 +248,45 @@ changes_years(const struct site *s, struct changes_year **out)
 	return n;
 }
 
+static int
+int_cmp(const void *a, const void *b)
+{
+	int x = *(const int *)a, y = *(const int *)b;
+
+	return x < y ? -1 : x > y;
+}
+
+size_t
+changes_timeline_years(const struct site *s, struct changes_year **out)
+{
+	size_t i, j, k, n = 0, total = 0;
+	int *years;
+
+	*out = NULL;
+	for (i = 0; i < s->recordsz; i++)
+		total += s->records[i]->actionsz;
+	if (total <= TIMELINE_ALL_MAX)
+		return 0;
+	years = xcalloc(total, sizeof(*years));
+	for (i = 0, k = 0; i < s->recordsz; i++)
+		for (j = 0; j < s->records[i]->actionsz; j++)
+			years[k++] = s->records[i]->actions[j].date.y;
+	qsort(years, total, sizeof(*years), int_cmp);
+	for (i = 0; i < total; i = j) {
+		for (j = i + 1; j < total && years[j] == years[i]; j++)
+			continue;
+		*out = xreallocarray(*out, n + 1, sizeof(**out));
+		snprintf((*out)[n].year, sizeof((*out)[n].year), "%04d",
+		    years[i]);
+		(*out)[n].first = i;
+		(*out)[n].count = j - i;
+		(*out)[n].pages = page_count(j - i);
+		n++;
+	}
+	free(years);
+	return n;
+}
+
 struct tval *
 changes_years_tv(const struct site *s)
 {
@@ -257,7 +297,8 @@ changes_years_tv(const struct site *s)
 	for (i = 0; i < n; i++) {
 		y = tval_map();
 		tval_set_str(y, "year", ys[i].year);
-		tval_set(y, "url", tval_str_own(page_url(s, ys[i].year, 1)));
+		tval_set(y, "url", tval_str_own(page_url(s, "changes",
+		    ys[i].year, 1)));
 		tval_set_num(y, "count", (double)ys[i].count);
 		tval_set_num(y, "pages", (double)ys[i].pages);
 		tval_push(l, y);
@@ -269,8 +310,8 @@ changes_years_tv(const struct site *s)
 #define PAGER_NEAR	2	/* pages linked on either side of the current */
 
 struct tval *
-changes_pager_tv(const struct site *s, const char *year, size_t page,
-    size_t pages, size_t count)
+changes_pager_tv(const struct site *s, const char *list, const char *year,
+    size_t page, size_t pages, size_t count)
 {
 	struct tval *v, *l, *it;
 	size_t i;
@@ -285,9 +326,9 @@ changes_pager_tv(const struct site *s, const char *year, size_t page,
 	    page * CHANGES_PAGE_MAX : count));
 	tval_set_num(v, "count", (double)count);
 	tval_set(v, "prev_url", page > 1 ?
-	    tval_str_own(page_url(s, year, page - 1)) : tval_bool(false));
+	    tval_str_own(page_url(s, list, year, page - 1)) : tval_bool(false));
 	tval_set(v, "next_url", page < pages ?
-	    tval_str_own(page_url(s, year, page + 1)) : tval_bool(false));
+	    tval_str_own(page_url(s, list, year, page + 1)) : tval_bool(false));
 	/* The first and last pages, and those near this one. */
 	l = tval_list();
 	for (i = 1; i <= pages; i++) {
@@ -302,7 +343,8 @@ changes_pager_tv(const struct site *s, const char *year, size_t page,
 		}
 		it = tval_map();
 		tval_set_num(it, "number", (double)i);
-		tval_set(it, "url", tval_str_own(page_url(s, year, i)));
+		tval_set(it, "url", tval_str_own(page_url(s, list, year,
+		    i)));
 		tval_set_bool(it, "current", i == page);
 		tval_set_bool(it, "gap", false);
 		tval_push(l, it);
@@ -809,7 +851,8 @@ changes_outputs(const struct site *s, char ***out)
 	*out = xcalloc(np + nt + nr + s->recordsz + 1, sizeof(**out));
 	for (i = 0; i < ny; i++)
 		for (p = 1; p <= ys[i].pages; p++)
-			(*out)[n++] = changes_page_out(ys[i].year, p);
+			(*out)[n++] = changes_page_out("changes", ys[i].year,
+			    p);
 	for (i = 0; i < nt; i++)
 		(*out)[n++] = xasprintf("vendors/%s/index.html", tomb[i]->vendor);
 	for (i = 0; i < nr; i++) {

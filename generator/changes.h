@@ -46,13 +46,25 @@ struct changes_year {
  * returns their number.
  */
 size_t		 changes_years(const struct site *, struct changes_year **out);
+/*
+ * The years of the timeline when it holds more than TIMELINE_ALL_MAX
+ * actions, and so has a list of its own for each year, oldest first:
+ * `first` is the year's first action in date order, and its list has
+ * pages of CHANGES_PAGE_MAX. Sets *out (caller frees) and returns their
+ * number: 0 when the timeline is one page.
+ */
+#define TIMELINE_ALL_MAX	500
+size_t		 changes_timeline_years(const struct site *,
+		     struct changes_year **out);
 /* The same for templates: list of {year, url, count, pages}. */
 struct tval	*changes_years_tv(const struct site *);
 /*
- * The output path of page `page` (1 for the first) of the changes of
- * `year` ("2017"): changes/2017/index.html, changes/2017/page/2/...
+ * The output path of page `page` (1 for the first) of a list by year
+ * ("changes" or "timeline") for `year` ("2017"): changes/2017/index.html,
+ * changes/2017/page/2/index.html...
  */
-char		*changes_page_out(const char *year, size_t page);
+char		*changes_page_out(const char *list, const char *year,
+		     size_t page);
 /*
  * Record changes, newest first: at most n of them from the `first` in
  * history.entries (a page of a year's list: from the year's first plus
@@ -61,12 +73,13 @@ char		*changes_page_out(const char *year, size_t page);
 struct tval	*changes_entries_tv(const struct site *, size_t first,
 		     size_t n);
 /*
- * The links between the pages of a year's list, for page `page` of
- * `pages`, given that the year has `count` changes: false when the list
- * has one page.
+ * The links between the pages of a year's list ("changes", "timeline"),
+ * for page `page` of `pages`, given that the year has `count` entries:
+ * false when the list has one page.
  */
-struct tval	*changes_pager_tv(const struct site *, const char *year,
-		     size_t page, size_t pages, size_t count);
+struct tval	*changes_pager_tv(const struct site *, const char *list,
+		     const char *year, size_t page, size_t pages,
+		     size_t count);
 /*
  * The removed records that keep a page: *out is set to an array of files
  * (caller frees the array only). Returns the count.

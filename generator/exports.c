@@ -1240,6 +1240,15 @@ write_sitemap(struct site *s, const struct facets *fc)
 		later_change(s, intro_src(s, lists[i]), &d);
 		sitemap_url(&b, s, lists[i], &d);
 	}
+	/* The timeline's lists by year, when it has them. */
+	ny = changes_timeline_years(s, &ys);
+	for (i = 0; i < ny; i++)
+		for (p = 1; p <= ys[i].pages; p++) {
+			out = changes_page_out("timeline", ys[i].year, p);
+			sitemap_url(&b, s, out, &all);
+			free(out);
+		}
+	free(ys);
 	for (i = 0; i < s->pagesz; i++) {
 		if (site_is_intro(s->pages[i].out))
 			continue;
@@ -1269,7 +1278,7 @@ write_sitemap(struct site *s, const struct facets *fc)
 			    (p - 1) * CHANGES_PAGE_MAX];
 			d = h->commits[h->files[e->file].revs[e->rev].commit]
 			    .date;
-			out = changes_page_out(ys[i].year, p);
+			out = changes_page_out("changes", ys[i].year, p);
 			sitemap_url(&b, s, out, &d);
 			free(out);
 		}

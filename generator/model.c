@@ -49,6 +49,10 @@ struct model {
 	struct entry	*entries;	/* every action, by date */
 	size_t		 entriesz;
 	struct tval	*years;		/* changes_years_tv() */
+	/* The timeline's lists by year, when it has them. */
+	struct changes_year *tl_years;	/* changes_timeline_years() */
+	size_t		 tl_yearsz;
+	struct tval	*tl_years_tv;	/* years_tv() */
 };
 
 static void
@@ -799,12 +803,33 @@ render_generated(struct model *m, const char *out, const char *content,
 	return rc;
 }
 
+/*
+ * The timeline's years for templates: with the actions of each when it
+ * is one page, with the address and size of each year's list when not.
+ */
 static struct tval *
 years_tv(struct model *m)
 {
 	struct tval *years = tval_list(), *y = NULL, *acts = NULL;
 	int cur = 0;
 	size_t i;
+	char *out;
+
+	if (m->tl_yearsz > 0) {
+		for (i = 0; i < m->tl_yearsz; i++) {
+			y = tval_map();
+			tval_set_str(y, "year", m->tl_years[i].year);
+			out = changes_page_out("timeline", m->tl_years[i].year,
+			    1);
+			tval_set(y, "url", tval_str_own(site_url_for(m->s,
+			    out)));
+			free(out);
+			tval_set_num(y, "count", (double)m->tl_years[i].count);
+			tval_set_num(y, "pages", (double)m->tl_years[i].pages);
+			tval_push(years, y);
+		}
+		return years;
+	}
 
 	for (i = 0; i < m->entriesz; i++) {
 		if (y == NULL || m->entries[i].act->date.y != cur) {
@@ -852,7 +877,7 @@ history_page(struct history_job *hj, const struct history_page *hp)
 		    hp->page, y->pages);
 	else
 		title = xasprintf("Changes in %s", y->year);
-	out = changes_page_out(y->year, hp->page);
+	out = changes_page_out("changes", y->year, hp->page);
 	struct view vw = { out, "changes", "changes", title, NULL, NULL,
 		NULL, NULL, NULL, false };
 	skip = (hp->page - 1) * CHANGES_PAGE_MAX;
@@ -862,8 +887,8 @@ history_page(struct history_job *hj, const struct history_page *hp)
 	keys[1] = tval_ref(m->years);
 	keys[2] = tval_bool(true);
 	keys[3] = tval_str(y->year);
-	keys[4] = changes_pager_tv(m->s, y->year, hp->page, y->pages,
-	    y->count);
+	keys[4] = changes_pager_tv(m->s, "changes", y->year, hp->page,
+	    y->pages, y->count);
 	rc = render(m, &vw, keys, names, 5);
 	free(out);
 	free(title);
@@ -921,6 +946,76 @@ history_part(struct model *m, struct history_job *hj, struct jobs_part *part)
 	hj->tombsz = changes_tombstones(m->s, &hj->tomb);
 	*part = (struct jobs_part){ history_item, hj,
 		hj->pagesz + hj->tombsz, NULL, 0, 0 };
+}
+
+/* The pages of the timeline's lists by year, for jobs_run(). */
+struct timeline_job {
+	struct model	*m;
+	struct timeline_page {
+		size_t	 year;		/* in m->tl_years */
+		size_t	 page;		/* from 1 */
+	}		*pages;
+	size_t		 pagesz;
+};
+
+/* Page i of the timeline's lists by year. */
+static int
+timeline_item(void *arg, size_t i, struct buf *unused)
+{
+	struct timeline_job *tj = arg;
+	struct model *m = tj->m;
+	const struct changes_year *y = &m->tl_years[tj->pages[i].year];
+	size_t page = tj->pages[i].page, skip, n, k;
+	const char *names[5] = { "years", "split", "year", "actions",
+		"pager" };
+	struct tval *keys[5], *acts;
+	char *out, *title;
+	int rc;
+
+	(void)unused;
+	if (y->pages > 1 && page > 1)
+		title = xasprintf("Timeline: %s, page %zu of %zu", y->year,
+		    page, y->pages);
+	else
+		title = xasprintf("Timeline: %s", y->year);
+	out = changes_page_out("timeline", y->year, page);
+	struct view vw = { out, "timeline", "timeline", title, NULL, NULL,
+		NULL, NULL, NULL, false };
+	skip = (page - 1) * CHANGES_PAGE_MAX;
+	n = y->count - skip < CHANGES_PAGE_MAX ? y->count - skip :
+	    CHANGES_PAGE_MAX;
+	acts = tval_list();
+	for (k = 0; k < n; k++)
+		tval_push(acts, tval_ref(m->entries[y->first + skip + k].tv));
+	keys[0] = tval_ref(m->tl_years_tv);
+	keys[1] = tval_bool(true);
+	keys[2] = tval_str(y->year);
+	keys[3] = acts;
+	keys[4] = changes_pager_tv(m->s, "timeline", y->year, page, y->pages,
+	    y->count);
+	rc = render(m, &vw, keys, names, 5);
+	free(out);
+	free(title);
+	return rc;
+}
+
+/* The pages of the timeline's lists by year, as a part for jobs_run_parts(). */
+static void
+timeline_part(struct model *m, struct timeline_job *tj, struct jobs_part *part)
+{
+	size_t i, p;
+
+	tj->m = m;
+	tj->pages = NULL;
+	tj->pagesz = 0;
+	for (i = 0; i < m->tl_yearsz; i++)
+		for (p = 1; p <= m->tl_years[i].pages; p++) {
+			tj->pages = xreallocarray(tj->pages, tj->pagesz + 1,
+			    sizeof(*tj->pages));
+			tj->pages[tj->pagesz++] = (struct timeline_page){ i, p };
+		}
+	*part = (struct jobs_part){ timeline_item, tj, tj->pagesz, NULL, 0,
+		0 };
 }
 
 /* The facet pages, for jobs_run(): item i is items[i]. */
@@ -1177,10 +1272,11 @@ generated_page(struct model *m, enum generated g, const char *content)
 		return render_generated(m, out, content, "vendors", "vendors",
 		    intro_title(s, out), keys, names, 2);
 	case GEN_TIMELINE:
-		keys[0] = years_tv(m), names[0] = "years";
+		keys[0] = tval_ref(m->tl_years_tv), names[0] = "years";
 		keys[1] = tval_bool(m->entriesz > 0), names[1] = "has_actions";
+		keys[2] = tval_bool(m->tl_yearsz > 0), names[2] = "split";
 		return render_generated(m, out, content, "timeline",
-		    "timeline", intro_title(s, out), keys, names, 2);
+		    "timeline", intro_title(s, out), keys, names, 3);
 	case GEN_CHANGES:
 		/* changes/, with the latest changes. */
 		keys[0] = changes_entries_tv(s, 0, CHANGES_FEED_MAX),
@@ -1236,8 +1332,8 @@ generated_item(void *arg, size_t i, struct buf *unused)
 
 /* The parts of the work of -j, in the order they are reported. */
 enum {
-	PART_PAGES, PART_VENDORS, PART_HISTORY, PART_FACETS, PART_FEEDS,
-	PART_GENERATED, PART_CHANGES, PART_EXPORTS, PARTS
+	PART_PAGES, PART_VENDORS, PART_HISTORY, PART_FACETS, PART_TIMELINE,
+	PART_FEEDS, PART_GENERATED, PART_CHANGES, PART_EXPORTS, PARTS
 };
 
 int
@@ -1246,6 +1342,7 @@ model_render(struct site *s)
 	struct model m;
 	struct history_job hj;
 	struct facet_job fj;
+	struct timeline_job tj;
 	struct jobs_part parts[PARTS];
 	struct buf *search;
 	size_t i;
@@ -1273,6 +1370,8 @@ model_render(struct site *s)
 	m.site = site_tv(&m);
 	m.site_plain = site_ctx(&m, NULL);
 	m.years = changes_years_tv(s);
+	m.tl_yearsz = changes_timeline_years(s, &m.tl_years);
+	m.tl_years_tv = years_tv(&m);
 	records_ok = rc == 0;
 	nav_urls(&m);
 
@@ -1294,6 +1393,7 @@ model_render(struct site *s)
 		s->recordsz, NULL, 0, 0 };
 	history_part(&m, &hj, &parts[PART_HISTORY]);
 	facets_part(&m, &fj, &parts[PART_FACETS]);
+	timeline_part(&m, &tj, &parts[PART_TIMELINE]);
 	changes_feeds(s, &parts[PART_FEEDS]);
 	/* The generated pages count once the pages have; the rest, once all. */
 	parts[PART_GENERATED] = (struct jobs_part){ generated_item, &m,
@@ -1315,14 +1415,18 @@ model_render(struct site *s)
 			struct model		m;
 			struct history_job	hj;
 			struct facet_job	fj;
+			struct timeline_job	tj;
 			struct jobs_part	feeds;
 		} *kept = xmalloc(sizeof(*kept));
-		kept->m = m, kept->hj = hj, kept->fj = fj,
+		kept->m = m, kept->hj = hj, kept->fj = fj, kept->tj = tj,
 		    kept->feeds = parts[PART_FEEDS];
 		keep_at_exit(kept);
 		return rc;
 	}
 	tval_free(m.years);
+	tval_free(m.tl_years_tv);
+	free(m.tl_years);
+	free(tj.pages);
 	free(hj.years);
 	free(hj.pages);
 	free(hj.tomb);

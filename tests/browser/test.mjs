@@ -33,9 +33,11 @@ const CSP = "default-src 'self'";
 const SITES = [
 	// Without base_url 404.html links from "/": the register is at the root.
 	{ name: "test site", dir: path.join(OUT, "sub"), prefix: "/sub/" },
-	// Of a year's change list cut into pages, only the lists are checked.
+	// Of the lists cut into pages by year, only the lists are checked.
 	{ name: "paged changes", dir: path.join(OUT, "paged"), prefix: "/paged/",
 		only: "changes" },
+	{ name: "paged timeline", dir: path.join(OUT, "paged"), prefix: "/paged/",
+		only: "timeline" },
 	{ name: "register", dir: path.join(OUT, "register"), prefix: "/" },
 ];
 const TEST_BASE_URL = "https://register.example.org/sub/";
