@@ -845,6 +845,25 @@ years_tv(struct model *m)
 	return years;
 }
 
+/*
+ * A list of years ({year, url, ...}) for a page of one year's list:
+ * the same, each with `current`, true for that year's.
+ */
+static struct tval *
+years_current(struct tval *years, const char *year)
+{
+	struct tval *l = tval_list(), *y;
+	size_t i;
+
+	for (i = 0; i < tval_len(years); i++) {
+		y = tval_map_over(tval_ref(tval_at(years, i)));
+		tval_set_bool(y, "current",
+		    strcmp(tval_get_str(y, "year"), year) == 0);
+		tval_push(l, y);
+	}
+	return l;
+}
+
 /* The change lists and tombstones, for jobs_run(). */
 struct history_job {
 	struct model		 *m;
@@ -884,7 +903,7 @@ history_page(struct history_job *hj, const struct history_page *hp)
 	keys[0] = changes_entries_tv(m->s, y->first + skip,
 	    y->count - skip < CHANGES_PAGE_MAX ? y->count - skip :
 	    CHANGES_PAGE_MAX);
-	keys[1] = tval_ref(m->years);
+	keys[1] = years_current(m->years, y->year);
 	keys[2] = tval_bool(true);
 	keys[3] = tval_str(y->year);
 	keys[4] = changes_pager_tv(m->s, "changes", y->year, hp->page,
@@ -987,7 +1006,7 @@ timeline_item(void *arg, size_t i, struct buf *unused)
 	acts = tval_list();
 	for (k = 0; k < n; k++)
 		tval_push(acts, tval_ref(m->entries[y->first + skip + k].tv));
-	keys[0] = tval_ref(m->tl_years_tv);
+	keys[0] = years_current(m->tl_years_tv, y->year);
 	keys[1] = tval_bool(true);
 	keys[2] = tval_str(y->year);
 	keys[3] = acts;

@@ -433,9 +433,12 @@ async function pagerTests(context, origin) {
 			title: document.title,
 			items: document.querySelectorAll("li.change").length,
 			current: document.querySelector(".pager [aria-current=page]")?.textContent,
+			year: document.querySelector(".year-nav [aria-current]")?.textContent,
 			links: [...document.querySelectorAll(".pager li")].map((li) => li.textContent.trim()),
 		}));
 		seen.push(`${r.current}:${r.items}`);
+		if (r.year !== "2021")
+			problems.push(`page ${r.current}: the year list marks "${r.year}"`);
 		if (r.current === "1" && r.links.join(" ") !== "1 2 3 … 5 Older changes")
 			problems.push(`page 1: pager reads "${r.links.join(" ")}"`);
 		if (r.current === "3" && r.links.join(" ") !== "Newer changes 1 2 3 4 5 Older changes")
