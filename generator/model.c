@@ -606,9 +606,8 @@ write_alias(struct model *m, const struct page *pg, const char *title,
 static char *
 heading_title(const char *html)
 {
-	struct buf b = BUF_INIT;
-	const char *p = html, *q;
-	char *inner;
+	struct buf b = BUF_INIT, inner = BUF_INIT;
+	const char *p = html, *q, *t;
 
 	if (p == NULL)
 		return NULL;
@@ -617,9 +616,21 @@ heading_title(const char *html)
 	if (strncmp(p, "<h1", 3) != 0 || (p[3] != '>' && p[3] != ' ') ||
 	    (p = strchr(p, '>')) == NULL || (q = strstr(p, "</h1>")) == NULL)
 		return NULL;
-	inner = xstrndup(p + 1, (size_t)(q - p - 1));
-	exports_html_text(&b, inner, 1024);
-	free(inner);
+	/*
+	 * Its tags are inline ones, <em> in "Z<em>T</em>E": left out without
+	 * the space exports_html_text() puts for a tag between blocks.
+	 */
+	for (p++; p < q; p = t) {
+		if (*p == '<' && (t = memchr(p, '>', (size_t)(q - p))) != NULL) {
+			t++;
+			continue;
+		}
+		for (t = p + 1; t < q && *t != '<'; t++)
+			continue;
+		buf_put(&inner, p, (size_t)(t - p));
+	}
+	exports_html_text(&b, inner.ptr, 1024);
+	buf_release(&inner);
 	if (b.len == 0) {
 		buf_release(&b);
 		return NULL;
