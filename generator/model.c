@@ -856,20 +856,36 @@ years_tv(struct model *m)
 	return years;
 }
 
+#define YEARS_NEAR	3	/* years listed on either side of the current */
+
 /*
- * A list of years ({year, url, ...}) for a page of one year's list:
- * the same, each with `current`, true for that year's.
+ * A list of years ({year, url, ...}) for a page of one year's list: the
+ * same, each with `current`, true for that year's, but only the first
+ * and last years and those near it, with {gap: true} where years are
+ * left out, so that a page's size does not grow with the years.
  */
 static struct tval *
 years_current(struct tval *years, const char *year)
 {
 	struct tval *l = tval_list(), *y;
-	size_t i;
+	size_t i, n = tval_len(years), cur = 0;
 
-	for (i = 0; i < tval_len(years); i++) {
+	for (i = 0; i < n; i++)
+		if (strcmp(tval_get_str(tval_at(years, i), "year"), year) == 0)
+			cur = i;
+	for (i = 0; i < n; i++) {
+		if (i != 0 && i + 1 != n && (i + YEARS_NEAR < cur ||
+		    i > cur + YEARS_NEAR)) {
+			if (i == 1 || i == cur + YEARS_NEAR + 1) {
+				y = tval_map();
+				tval_set_bool(y, "gap", true);
+				tval_push(l, y);
+			}
+			continue;
+		}
 		y = tval_map_over(tval_ref(tval_at(years, i)));
-		tval_set_bool(y, "current",
-		    strcmp(tval_get_str(y, "year"), year) == 0);
+		tval_set_bool(y, "current", i == cur);
+		tval_set_bool(y, "gap", false);
 		tval_push(l, y);
 	}
 	return l;
