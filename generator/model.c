@@ -600,22 +600,32 @@ write_alias(struct model *m, const struct page *pg, const char *title,
 }
 
 /*
- * The text of the <h1> a page's HTML opens with, for a page whose front
- * matter gives no title, or NULL. Caller frees.
+ * For a page whose front matter gives no title: does its HTML open with
+ * an <h1> (after white space and comments, such as cmark's "raw HTML
+ * omitted")? Sets *opens, and returns the heading's text, or NULL when
+ * it has none (an image). Caller frees.
  */
 static char *
-heading_title(const char *html)
+heading_title(const char *html, bool *opens)
 {
 	struct buf b = BUF_INIT, inner = BUF_INIT;
 	const char *p = html, *q, *t;
 
+	*opens = false;
 	if (p == NULL)
 		return NULL;
-	while (*p == ' ' || *p == '\n')
-		p++;
+	for (;;) {
+		while (*p == ' ' || *p == '\n')
+			p++;
+		if (strncmp(p, "<!--", 4) != 0 || (q = strstr(p + 4, "-->")) ==
+		    NULL)
+			break;
+		p = q + 3;
+	}
 	if (strncmp(p, "<h1", 3) != 0 || (p[3] != '>' && p[3] != ' ') ||
 	    (p = strchr(p, '>')) == NULL || (q = strstr(p, "</h1>")) == NULL)
 		return NULL;
+	*opens = true;
 	/*
 	 * Its tags are inline ones, <em> in "Z<em>T</em>E": left out without
 	 * the space exports_html_text() puts for a tag between blocks.
@@ -629,7 +639,8 @@ heading_title(const char *html)
 			continue;
 		buf_put(&inner, p, (size_t)(t - p));
 	}
-	exports_html_text(&b, inner.ptr, 1024);
+	if (inner.len > 0)
+		exports_html_text(&b, inner.ptr, 1024);
 	buf_release(&inner);
 	if (b.len == 0) {
 		buf_release(&b);
@@ -696,6 +707,7 @@ page_item(void *arg, size_t i, struct buf *search)
 	const char *layout = pg->layout != NULL ? pg->layout : "page";
 	char *title = NULL;
 	size_t j;
+	bool opens;
 	int rc = 0;
 
 	if (page_html(m, pg, false, &html) == -1)
@@ -706,7 +718,7 @@ page_item(void *arg, size_t i, struct buf *search)
 	 */
 	if (site_is_intro(pg->out)) {
 		if (pg->title == NULL && pg->aliasesz > 0 &&
-		    (title = heading_title(html.ptr)) == NULL)
+		    (title = heading_title(html.ptr, &opens)) == NULL)
 			title = xstrdup(intro_title(s, pg->out));
 		for (j = 0; j < pg->aliasesz; j++)
 			if (write_alias(m, pg, pg->title != NULL ? pg->title :
@@ -723,9 +735,8 @@ page_item(void *arg, size_t i, struct buf *search)
 	struct view vw = { pg->out, layout, "page", pg->title,
 		pg->description, html.ptr, pg, NULL, pg->src, false };
 	if (pg->title == NULL) {
-		vw.title_in_content =
-		    (title = heading_title(html.ptr)) != NULL;
-		if (title == NULL)
+		if ((title = heading_title(html.ptr,
+		    &vw.title_in_content)) == NULL)
 			title = name_title(pg);
 		vw.title = title;
 	}
@@ -798,10 +809,9 @@ render_generated(struct model *m, const char *out, const char *content,
 	if (pg != NULL) {
 		if (pg->title != NULL)
 			vw.title = pg->title;
-		else if ((heading = heading_title(content)) != NULL) {
+		else if ((heading = heading_title(content,
+		    &vw.title_in_content)) != NULL)
 			vw.title = heading;
-			vw.title_in_content = true;
-		}
 		vw.description = pg->description;
 		vw.content = content;
 		if (pg->layout != NULL)
