@@ -315,10 +315,19 @@ changes_pager_tv(const struct site *s, const char *list, const char *year,
 {
 	struct tval *v, *l, *it;
 	size_t i;
+	bool changes;
 
 	if (pages <= 1)
 		return tval_bool(false);
 	v = tval_map();
+	/* Its words, for the partial pager.html both lists share. */
+	changes = strcmp(list, "changes") == 0;
+	tval_set(v, "label", tval_str_own(xasprintf("Pages of the %s in %s",
+	    changes ? "changes" : "actions", year)));
+	tval_set_str(v, "prev_text", changes ? "Newer changes" :
+	    "Earlier actions");
+	tval_set_str(v, "next_text", changes ? "Older changes" :
+	    "Later actions");
 	tval_set_num(v, "number", (double)page);
 	tval_set_num(v, "total", (double)pages);
 	tval_set_num(v, "first", (double)((page - 1) * CHANGES_PAGE_MAX + 1));
