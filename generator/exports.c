@@ -346,6 +346,24 @@ starts_tag(const char *p, const char *name)
 	    p[n + 1] == '\n');
 }
 
+/*
+ * Is the tag at p (its '<') one that markdown puts inside a word
+ * ("Z<em>T</em>E"), <em>, <strong>, <code> or <del>, opening or closing?
+ * Any other tag parts words.
+ */
+static bool
+inline_tag(const char *p)
+{
+	static const char *const names[] = { "em", "strong", "code", "del" };
+	const char *q = p[1] == '/' ? p + 1 : p;
+	size_t i;
+
+	for (i = 0; i < NELEM(names); i++)
+		if (starts_tag(q, names[i]))
+			return true;
+	return false;
+}
+
 /* The first "</name" in p, whatever its case, or NULL. */
 static const char *
 find_end_tag(const char *p, const char *name)
@@ -390,8 +408,9 @@ exports_html_text(struct buf *b, const char *p, size_t max)
 			}
 			if ((end = strchr(p, '>')) == NULL)
 				break;
+			if (!inline_tag(p))
+				space = true;
 			p = end + 1;
-			space = true;
 			continue;
 		}
 		if (*p == ' ' || *p == '\n' || *p == '\t' || *p == '\r') {

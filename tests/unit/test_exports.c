@@ -154,6 +154,13 @@ test_exports__html_text(void)
 		{ "", "<p>  lead  and   many\tspaces </p>a b &amp; c", 100,
 		  "lead and many spaces a b & c" },
 		{ "", "<p>one two three</p>", 7, "one two" },
+		/* Markdown's inline markup inside a word keeps it whole. */
+		{ "", "<p>Z<em>T</em>E and Hua<strong>wei</strong>, "
+		  "<code>x</code>y, a<del>b</del>c</p><p>next</p>", 100,
+		  "ZTE and Huawei, xy, abc next" },
+		/* Other tags part words: a table's cells, a list's items. */
+		{ "", "<td>a</td><td>b</td><li>c</li><span>d</span><br />e",
+		  100, "a b c d e" },
 		/* After text already there, as a page's description. */
 		{ "About. ", " <p>first</p> <p>second</p>", 12,
 		  "About. first second" }
