@@ -840,37 +840,51 @@ redirects(const struct site *s, char ***olds, const struct hist_file ***to)
 	return n;
 }
 
+/* The pages of a list by year: their number, or the paths into out. */
+static size_t
+year_pages(char **out, const char *list, const struct changes_year *ys,
+    size_t ny)
+{
+	size_t i, p, n = 0;
+
+	for (i = 0; i < ny; i++)
+		for (p = 1; p <= ys[i].pages; p++, n++)
+			if (out != NULL)
+				out[n] = changes_page_out(list, ys[i].year, p);
+	return n;
+}
+
 size_t
 changes_outputs(const struct site *s, char ***out)
 {
 	const struct history *h = hist_of(s);
-	const struct hist_file **tomb, **to;
-	struct changes_year *ys;
-	char **olds;
-	size_t i, p, n = 0, nt, nr, ny, np = 0;
+	const struct hist_file **tomb = NULL, **to = NULL;
+	struct changes_year *ys = NULL, *tl;
+	char **olds = NULL;
+	size_t i, n, nt = 0, nr = 0, ny = 0, ntl;
 
-	*out = NULL;
-	if (h == NULL)
-		return 0;
-	ny = changes_years(s, &ys);
-	for (i = 0; i < ny; i++)
-		np += ys[i].pages;
-	nt = changes_tombstones(s, &tomb);
-	nr = redirects(s, &olds, &to);
-	*out = xcalloc(np + nt + nr + s->recordsz + 1, sizeof(**out));
-	for (i = 0; i < ny; i++)
-		for (p = 1; p <= ys[i].pages; p++)
-			(*out)[n++] = changes_page_out("changes", ys[i].year,
-			    p);
+	ntl = changes_timeline_years(s, &tl);
+	if (h != NULL) {
+		ny = changes_years(s, &ys);
+		nt = changes_tombstones(s, &tomb);
+		nr = redirects(s, &olds, &to);
+	}
+	n = year_pages(NULL, "timeline", tl, ntl) +
+	    year_pages(NULL, "changes", ys, ny);
+	*out = xcalloc(n + nt + nr + (h != NULL ? s->recordsz : 0) + 1,
+	    sizeof(**out));
+	n = year_pages(*out, "timeline", tl, ntl);
+	n += year_pages(*out + n, "changes", ys, ny);
 	for (i = 0; i < nt; i++)
 		(*out)[n++] = xasprintf("vendors/%s/index.html", tomb[i]->vendor);
 	for (i = 0; i < nr; i++) {
 		(*out)[n++] = xasprintf("vendors/%s/index.html", olds[i]);
 		free(olds[i]);
 	}
-	for (i = 0; i < s->recordsz; i++)
+	for (i = 0; h != NULL && i < s->recordsz; i++)
 		(*out)[n++] = xasprintf("vendors/%s/feed.xml",
 		    s->records[i]->id);
+	free(tl);
 	free(ys);
 	free(tomb);
 	free(olds);

@@ -90,10 +90,11 @@ size_t		 changes_tombstones(const struct site *,
 struct tval	*changes_tombstone_tv(const struct site *,
 		     const struct hist_file *);
 /*
- * The output paths only a build with history writes: the pages of the
- * change list of each year, removed records' pages, redirects from
- * renamed records' old ids, and the vendors' feeds. Sets *out (caller frees each and
- * the array); returns the count.
+ * The output paths the lists add: the pages of the timeline's years when
+ * it has them, and with history the pages of the change list of each
+ * year, removed records' pages, redirects from renamed records' old ids
+ * and the vendors' feeds. Sets *out (caller frees each and the array);
+ * returns the count.
  */
 size_t		 changes_outputs(const struct site *, char ***out);
 /*

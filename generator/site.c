@@ -911,23 +911,13 @@ check_collisions(struct site *s)
 {
 	struct outpath *v;
 	struct facets fc;
-	size_t n = 0, i, j, cap, aliasesz = 0, na = 0, facetsz = 0, histsz, ny;
+	size_t n = 0, i, j, cap, aliasesz = 0, na = 0, facetsz = 0, histsz;
 	char **vendor_outs, **alias_outs, **facet_outs, **hist_outs;
-	struct changes_year *tl;
 	struct pos p;
 	int k, rc = 0;
 
 	/* With the history read, what it adds too; and the timeline's years. */
 	histsz = changes_outputs(s, &hist_outs);
-	ny = changes_timeline_years(s, &tl);
-	for (i = 0; i < ny; i++)
-		for (j = 1; j <= tl[i].pages; j++) {
-			hist_outs = xreallocarray(hist_outs, histsz + 1,
-			    sizeof(*hist_outs));
-			hist_outs[histsz++] = changes_page_out("timeline",
-			    tl[i].year, j);
-		}
-	free(tl);
 	for (i = 0; i < s->pagesz; i++)
 		aliasesz += s->pages[i].aliasesz;
 	facets_collect(&fc, s->authorities, s->records, s->recordsz);
