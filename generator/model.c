@@ -608,8 +608,9 @@ write_alias(struct model *m, const struct page *pg, const char *title,
 static char *
 heading_title(const char *html, bool *opens)
 {
-	struct buf b = BUF_INIT, inner = BUF_INIT;
-	const char *p = html, *q, *t;
+	struct buf b = BUF_INIT;
+	const char *p = html, *q;
+	char *inner;
 
 	*opens = false;
 	if (p == NULL)
@@ -626,22 +627,10 @@ heading_title(const char *html, bool *opens)
 	    (p = strchr(p, '>')) == NULL || (q = strstr(p, "</h1>")) == NULL)
 		return NULL;
 	*opens = true;
-	/*
-	 * Its tags are inline ones, <em> in "Z<em>T</em>E": left out without
-	 * the space exports_html_text() puts for a tag between blocks.
-	 */
-	for (p++; p < q; p = t) {
-		if (*p == '<' && (t = memchr(p, '>', (size_t)(q - p))) != NULL) {
-			t++;
-			continue;
-		}
-		for (t = p + 1; t < q && *t != '<'; t++)
-			continue;
-		buf_put(&inner, p, (size_t)(t - p));
-	}
-	if (inner.len > 0)
-		exports_html_text(&b, inner.ptr, 1024);
-	buf_release(&inner);
+	/* Its text as the search index has it: "Z<em>T</em>E" gives "ZTE". */
+	inner = xstrndup(p + 1, (size_t)(q - p - 1));
+	exports_html_text(&b, inner, 1024);
+	free(inner);
 	if (b.len == 0) {
 		buf_release(&b);
 		return NULL;
