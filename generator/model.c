@@ -53,6 +53,9 @@ struct model {
 	struct changes_year *tl_years;	/* changes_timeline_years() */
 	size_t		 tl_yearsz;
 	struct tval	*tl_years_tv;	/* years_tv() */
+	/* The titles of timeline/ and changes/, for their years' pages. */
+	char		*tl_title;
+	char		*changes_title;
 };
 
 static void
@@ -683,6 +686,27 @@ intro_title(const struct site *s, const char *out)
 }
 
 /*
+ * The title of the generated page at out as its own page shows it: its
+ * introduction's title or opening heading, else the default. For the
+ * pages below it, which name it.
+ */
+static char *
+section_title(struct model *m, const char *out)
+{
+	const struct page *pg = find_page(m->s, out);
+	struct buf html = BUF_INIT;
+	char *title = NULL;
+	bool opens;
+
+	if (pg != NULL && pg->title != NULL)
+		return xstrdup(pg->title);
+	if (pg != NULL && page_html(m, pg, true, &html) == 0)
+		title = heading_title(html.ptr, &opens);
+	buf_release(&html);
+	return title != NULL ? title : xstrdup(intro_title(m->s, out));
+}
+
+/*
  * Page i, and its item in the search index into *search. A page that
  * introduces a generated one (site_is_intro()) is rendered with it.
  */
@@ -910,18 +934,22 @@ history_page(struct history_job *hj, const struct history_page *hp)
 {
 	struct model *m = hj->m;
 	const struct changes_year *y = &hj->years[hp->year];
-	const char *names[5] = { "entries", "years", "has_entries", "year",
-		"pager" };
-	struct tval *keys[5];
-	char *out, *title;
+	const char *names[6] = { "entries", "years", "has_entries", "year",
+		"pager", "section_title" };
+	struct tval *keys[6];
+	char *out, *title, *part;
 	size_t skip;
 	int rc;
 
+	part = strcmp(m->changes_title, intro_title(m->s,
+	    "changes/index.html")) == 0 ? xasprintf("Changes in %s", y->year) :
+	    xasprintf("%s: %s", m->changes_title, y->year);
 	if (y->pages > 1 && hp->page > 1)
-		title = xasprintf("Changes in %s, page %zu of %zu", y->year,
-		    hp->page, y->pages);
+		title = xasprintf("%s, page %zu of %zu", part, hp->page,
+		    y->pages);
 	else
-		title = xasprintf("Changes in %s", y->year);
+		title = xstrdup(part);
+	free(part);
 	out = changes_page_out("changes", y->year, hp->page);
 	struct view vw = { out, "changes", "changes", title, NULL, NULL,
 		NULL, NULL, NULL, false };
@@ -934,7 +962,8 @@ history_page(struct history_job *hj, const struct history_page *hp)
 	keys[3] = tval_str(y->year);
 	keys[4] = changes_pager_tv(m->s, "changes", y->year, hp->page,
 	    y->pages, y->count);
-	rc = render(m, &vw, keys, names, 5);
+	keys[5] = tval_str(m->changes_title);
+	rc = render(m, &vw, keys, names, 6);
 	free(out);
 	free(title);
 	return rc;
@@ -1011,18 +1040,18 @@ timeline_item(void *arg, size_t i, struct buf *unused)
 	struct model *m = tj->m;
 	const struct changes_year *y = &m->tl_years[tj->pages[i].year];
 	size_t page = tj->pages[i].page, skip, n, k;
-	const char *names[5] = { "years", "split", "year", "actions",
-		"pager" };
-	struct tval *keys[5], *acts;
+	const char *names[6] = { "years", "split", "year", "actions",
+		"pager", "section_title" };
+	struct tval *keys[6], *acts;
 	char *out, *title;
 	int rc;
 
 	(void)unused;
 	if (y->pages > 1 && page > 1)
-		title = xasprintf("Timeline: %s, page %zu of %zu", y->year,
-		    page, y->pages);
+		title = xasprintf("%s: %s, page %zu of %zu", m->tl_title,
+		    y->year, page, y->pages);
 	else
-		title = xasprintf("Timeline: %s", y->year);
+		title = xasprintf("%s: %s", m->tl_title, y->year);
 	out = changes_page_out("timeline", y->year, page);
 	struct view vw = { out, "timeline", "timeline", title, NULL, NULL,
 		NULL, NULL, NULL, false };
@@ -1038,7 +1067,8 @@ timeline_item(void *arg, size_t i, struct buf *unused)
 	keys[3] = acts;
 	keys[4] = changes_pager_tv(m->s, "timeline", y->year, page, y->pages,
 	    y->count);
-	rc = render(m, &vw, keys, names, 5);
+	keys[5] = tval_str(m->tl_title);
+	rc = render(m, &vw, keys, names, 6);
 	free(out);
 	free(title);
 	return rc;
@@ -1419,6 +1449,12 @@ model_render(struct site *s)
 	m.tl_years_tv = years_tv(&m);
 	records_ok = rc == 0;
 	nav_urls(&m);
+	/* Only when they have pages of years, which name them. */
+	m.tl_title = m.tl_yearsz > 0 ? section_title(&m, "timeline/index.html") :
+	    xstrdup(intro_title(s, "timeline/index.html"));
+	m.changes_title = tval_len(m.years) > 0 ?
+	    section_title(&m, "changes/index.html") :
+	    xstrdup(intro_title(s, "changes/index.html"));
 
 	/*
 	 * Every file of the site, in parallel with -j: markdown pages,
@@ -1468,6 +1504,8 @@ model_render(struct site *s)
 		keep_at_exit(kept);
 		return rc;
 	}
+	free(m.tl_title);
+	free(m.changes_title);
 	tval_free(m.years);
 	tval_free(m.tl_years_tv);
 	free(m.tl_years);
