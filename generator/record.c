@@ -591,39 +591,23 @@ check_values(struct rstate *st, xmlNodePtr n, unsigned depth)
 }
 
 /*
- * Is a schema message about the elements, not a value? A precise error
- * (about a value) on the same line does not explain it.
- */
-static bool
-structural(const char *msg)
-{
-	return strncmp(msg, "did not expect ", 15) == 0 ||
-	    strncmp(msg, "expecting ", 10) == 0 ||
-	    strstr(msg, " has extra content") != NULL ||
-	    strstr(msg, " has wrong namespace") != NULL ||
-	    strstr(msg, " has child elements") != NULL;
-}
-
-/*
- * Prints the schema errors that no precise error explains: those on other
- * lines or about the elements, and the generic ones only when nothing
- * else was said.
+ * Prints the schema errors, unless a precise error has been reported:
+ * check_values() and explain_record() cover all the schema checks, in
+ * clearer words. Otherwise (a case they miss) the schema's messages are
+ * the best there is, the generic ones only when nothing else was said.
  */
 static void
 flush_schema_errors(struct rstate *st)
 {
 	struct pos p = { st->path, 0, 0 };
-	size_t i, j;
-	bool specific = st->linesz > 0;
+	size_t i;
+	bool specific = false;
 
 	for (i = 0; i < st->serrsz; i++)
 		if (!st->serr[i].generic)
 			specific = true;
 	for (i = 0; i < st->serrsz; i++) {
-		for (j = 0; j < st->linesz; j++)
-			if (st->lines[j] == st->serr[i].line)
-				break;
-		if ((j == st->linesz || structural(st->serr[i].msg)) &&
+		if (st->linesz == 0 &&
 		    !(specific && st->serr[i].generic)) {
 			p.line = st->serr[i].line;
 			diag_error(st->dg, &p, "%s", st->serr[i].msg);
@@ -631,7 +615,6 @@ flush_schema_errors(struct rstate *st)
 		}
 		free(st->serr[i].msg);
 	}
-	/* Only generic messages and all on explained lines: say one thing. */
 	free(st->serr);
 	st->serr = NULL;
 	st->serrsz = 0;
@@ -963,6 +946,321 @@ shape_ok(xmlNodePtr root)
 	    !shape_texts(&c, &bad, "note", no_attrs, OPTIONAL))
 		return false;
 	return c == NULL && !bad;
+}
+
+/*
+ * ---- Saying what is wrong with a record the schema refuses ----
+ *
+ * libxml2's RELAX NG messages name neither what is missing nor where
+ * an element belongs ("expecting an element , got nothing", "element
+ * action failed to validate attributes", "did not expect element source
+ * there" for an action without its <title>). explain() reads the record
+ * against the same model as shape_ok() and says it in docket's words:
+ * a missing or unknown element or attribute, one out of order, text
+ * where only elements go. With check_values(), which words the values,
+ * it covers everything the schema checks, so when either has spoken the
+ * schema's own messages are dropped (see flush_schema_errors()).
+ */
+
+struct shape_child {
+	const char	*name;
+	enum shape_times times;
+};
+
+/* What an element holds: text, nothing, or these elements in order. */
+struct shape_kind {
+	const char		 *name;
+	const struct shape_attr	 *attrs;
+	const struct shape_child *children;	/* NULL: text, or nothing */
+	bool			  empty;
+};
+
+static const struct shape_child vendor_children[] = {
+	{ "name", ONCE }, { "alias", ANY }, { "country", ONCE },
+	{ "website", OPTIONAL }, { "status", ONCE }, { "products", OPTIONAL },
+	{ "summary", ONCE }, { "action", ANY }, { "response", ANY },
+	{ "note", OPTIONAL }, { NULL, ONCE }
+};
+static const struct shape_child products_children[] = {
+	{ "product", SOME }, { NULL, ONCE }
+};
+static const struct shape_child action_children[] = {
+	{ "title", ONCE }, { "scope", OPTIONAL }, { "description", OPTIONAL },
+	{ "source", SOME }, { NULL, ONCE }
+};
+
+static const struct shape_kind shape_kinds[] = {
+	{ "vendor", vendor_attrs, vendor_children, false },
+	{ "products", no_attrs, products_children, false },
+	{ "action", action_attrs, action_children, false },
+	{ "source", source_attrs, NULL, true },
+	{ "country", country_attrs, NULL, false },
+	{ "response", response_attrs, NULL, false },
+	{ "name", no_attrs, NULL, false },
+	{ "alias", no_attrs, NULL, false },
+	{ "website", no_attrs, NULL, false },
+	{ "status", no_attrs, NULL, false },
+	{ "summary", no_attrs, NULL, false },
+	{ "note", no_attrs, NULL, false },
+	{ "product", no_attrs, NULL, false },
+	{ "title", no_attrs, NULL, false },
+	{ "scope", no_attrs, NULL, false },
+	{ "description", no_attrs, NULL, false },
+};
+
+static const struct shape_kind *
+shape_kind(const char *name)
+{
+	size_t i;
+
+	for (i = 0; i < NELEM(shape_kinds); i++)
+		if (strcmp(shape_kinds[i].name, name) == 0)
+			return &shape_kinds[i];
+	return NULL;
+}
+
+/* The name of element or attribute n as written: "prefix:name". */
+static const char *
+node_name(char *out, size_t outsz, const xmlNs *ns, const xmlChar *name)
+{
+	char buf[160];
+
+	if (ns != NULL && ns->prefix != NULL)
+		snprintf(buf, sizeof(buf), "%s:%s", (const char *)ns->prefix,
+		    (const char *)name);
+	else
+		snprintf(buf, sizeof(buf), "%s", (const char *)name);
+	return printable(out, outsz, buf);
+}
+
+/* "<a>, <b> and <c>": names between open and close, for a message. */
+static char *
+names_list(const char *const *names, size_t n, const char *open,
+    const char *close)
+{
+	struct buf b;
+	size_t i;
+
+	buf_init(&b);
+	for (i = 0; i < n; i++) {
+		if (i > 0)
+			buf_puts(&b, i + 1 == n ? " and " : ", ");
+		buf_printf(&b, "%s%s%s", open, names[i], close);
+	}
+	return buf_detach(&b);
+}
+
+/*
+ * Is v a value the schema takes for kind k? As the schema reads it: a
+ * <value> is a token (white space around it is dropped), and an XSD
+ * integer may have a sign and leading zeros.
+ */
+static bool
+explain_value_ok(const char *v, enum shape_val k)
+{
+	const char *e;
+	unsigned long n = 0;
+	bool minus = false;
+
+	while (*v == ' ' || *v == '\t' || *v == '\n' || *v == '\r')
+		v++;
+	for (e = v + strlen(v); e > v && (e[-1] == ' ' || e[-1] == '\t' ||
+	    e[-1] == '\n' || e[-1] == '\r'); e--)
+		;
+	if (k == SV_BOOL)
+		return (e - v == 4 && strncmp(v, "true", 4) == 0) ||
+		    (e - v == 5 && strncmp(v, "false", 5) == 0);
+	if (v < e && (*v == '+' || *v == '-'))
+		minus = *v++ == '-';
+	if (v == e)
+		return false;
+	for (; v < e; v++) {
+		if (*v < '0' || *v > '9')
+			return false;
+		n = n * 10 + (unsigned long)(*v - '0');
+		if (n > 36500)
+			return false;
+	}
+	return !minus || n == 0;
+}
+
+static void
+explain_attrs(struct rstate *st, xmlNodePtr n, const struct shape_kind *k)
+{
+	const char *names[8] = { NULL };
+	const struct shape_attr *w;
+	xmlAttrPtr a;
+	const char *v;
+	char pn[128], pv[128];
+	char *list;
+	size_t nn = 0;
+
+	for (w = k->attrs; w->name != NULL && nn < NELEM(names); w++)
+		names[nn++] = w->name;
+	list = names_list(names, nn, "'", "'");
+	for (a = n->properties; a != NULL; a = a->next) {
+		for (w = k->attrs; w->name != NULL; w++)
+			if (a->ns == NULL &&
+			    strcmp((const char *)a->name, w->name) == 0)
+				break;
+		if (w->name == NULL) {
+			precise(st, n, xasprintf("unknown attribute '%s' in "
+			    "<%s> (it takes %s)", node_name(pn, sizeof(pn),
+			    a->ns, a->name), k->name, nn > 0 ? list : "none"));
+			continue;
+		}
+		if (w->val != SV_BOOL && w->val != SV_DAYS)
+			continue;	/* the other values: check_one() */
+		if ((v = attr_plain(a)) == NULL ||
+		    !explain_value_ok(v, w->val))
+			precise(st, n, xasprintf(w->val == SV_BOOL ?
+			    "'%s' must be true or false, not '%s'" :
+			    "'%s' must be a whole number of days from 0 to "
+			    "36500, not '%s'", w->name,
+			    printable(pv, sizeof(pv), v != NULL ? v : "?")));
+	}
+	for (w = k->attrs; w->name != NULL; w++)
+		if (w->required && !xmlHasNsProp(n, BAD_CAST w->name, NULL))
+			precise(st, n, xasprintf("missing attribute '%s' in "
+			    "<%s>", w->name, k->name));
+	free(list);
+}
+
+static void	explain(struct rstate *, xmlNodePtr,
+		    const struct shape_kind *);
+
+/*
+ * Reports msg at the first character of text node t that is not white
+ * space. libxml2 gives a text node the line where the parser was once
+ * it had read it, its end for a short text: count back from there.
+ */
+static void
+explain_text(struct rstate *st, xmlNodePtr t, char *msg)
+{
+	struct pos p = { st->path, 0, 0 };
+	const char *s = (const char *)t->content;
+	long line = xmlGetLineNo(t), parent = xmlGetLineNo(t->parent);
+
+	while (*s == ' ' || *s == '\t' || *s == '\n' || *s == '\r')
+		s++;
+	for (; *s != '\0'; s++)
+		if (*s == '\n')
+			line--;
+	p.line = (unsigned)(line > parent ? line : parent > 0 ? parent : 0);
+	diag_error(st->dg, &p, "%s", msg);
+	free(msg);
+	st->errors++;
+	st->lines = xreallocarray(st->lines, st->linesz + 1, sizeof(unsigned));
+	st->lines[st->linesz++] = p.line;
+}
+
+/* The elements of n, as shape_kind k wants them. */
+static void
+explain_children(struct rstate *st, xmlNodePtr n, const struct shape_kind *k)
+{
+	const char *names[16] = { NULL };
+	size_t seen[16];
+	const struct shape_child *ch;
+	const struct shape_kind *ck;
+	xmlNodePtr c, last = NULL;
+	size_t i, at = 0, nc = 0;
+	char pn[128];
+	char *list;
+
+	for (ch = k->children; ch->name != NULL; ch++) {
+		names[nc] = ch->name;
+		seen[nc++] = 0;
+	}
+	list = names_list(names, nc, "<", ">");
+	for (c = n->children; c != NULL; c = c->next) {
+		if (c->type == XML_TEXT_NODE ||
+		    c->type == XML_CDATA_SECTION_NODE) {
+			if (c->content != NULL &&
+			    has_text((const char *)c->content))
+				explain_text(st, c, xasprintf("text directly "
+				    "inside <%s>, which holds elements only "
+				    "(%s)", k->name, list));
+			continue;
+		}
+		if (c->type != XML_ELEMENT_NODE)
+			continue;
+		for (i = 0; i < nc && (c->ns != NULL ||
+		    strcmp((const char *)c->name, names[i]) != 0); i++)
+			;
+		if (i == nc) {
+			precise(st, c, xasprintf("unknown element <%s> in <%s> "
+			    "(it holds %s, in that order)", node_name(pn,
+			    sizeof(pn), c->ns, c->name), k->name, list));
+			continue;
+		}
+		if (seen[i] > 0 && (k->children[i].times == ONCE ||
+		    k->children[i].times == OPTIONAL))
+			precise(st, c, xasprintf("more than one <%s> in <%s>",
+			    names[i], k->name));
+		else if (i < at)
+			precise(st, c, xasprintf("<%s> out of order in <%s>: it "
+			    "goes before <%s> (the order is %s)", names[i],
+			    k->name, (const char *)last->name, list));
+		else {
+			at = i;
+			last = c;
+		}
+		seen[i]++;
+		if ((ck = shape_kind(names[i])) != NULL)
+			explain(st, c, ck);
+	}
+	for (i = 0; i < nc; i++)
+		if (seen[i] == 0 && (k->children[i].times == ONCE ||
+		    k->children[i].times == SOME))
+			precise(st, n, xasprintf("missing <%s> in <%s>%s",
+			    names[i], k->name, k->children[i].times == SOME ?
+			    " (one or more)" : ""));
+	free(list);
+}
+
+/* Says what in element n, of kind k, the schema refuses. */
+static void
+explain(struct rstate *st, xmlNodePtr n, const struct shape_kind *k)
+{
+	xmlNodePtr c;
+	char pn[128];
+
+	explain_attrs(st, n, k);
+	if (k->children != NULL) {
+		explain_children(st, n, k);
+		return;
+	}
+	for (c = n->children; c != NULL; c = c->next)
+		if (c->type == XML_ELEMENT_NODE)
+			precise(st, c, xasprintf(k->empty ?
+			    "element <%s> inside <%s>, which holds nothing" :
+			    "element <%s> inside <%s>, which holds text only "
+			    "(write &lt; for a '<' in text)", node_name(pn,
+			    sizeof(pn), c->ns, c->name), k->name));
+		else if (k->empty && (c->type == XML_TEXT_NODE ||
+		    c->type == XML_CDATA_SECTION_NODE) && c->content != NULL &&
+		    has_text((const char *)c->content))
+			explain_text(st, c, xasprintf("text inside <%s>, which "
+			    "holds nothing (write <%s .../>)", k->name,
+			    k->name));
+}
+
+/* Says what the schema refuses in a record, from its root. */
+static void
+explain_record(struct rstate *st, xmlNodePtr root)
+{
+	char pn[128];
+
+	if (root->ns != NULL)
+		precise(st, root, xasprintf("the root element <%s> is in a "
+		    "namespace; a record's <vendor> is in none", node_name(pn,
+		    sizeof(pn), root->ns, root->name)));
+	else if (strcmp((const char *)root->name, "vendor") != 0)
+		precise(st, root, xasprintf("the root element is <%s>, not "
+		    "<vendor>", node_name(pn, sizeof(pn), root->ns,
+		    root->name)));
+	else
+		explain(st, root, &shape_kinds[0]);
 }
 
 static xmlRelaxNGPtr
@@ -1616,6 +1914,8 @@ record_parse(struct record **out, struct diag *dg, const char *path,
 		st.validating = false;
 	}
 	check_values(&st, xmlDocGetRootElement(doc), 0);
+	if (!valid)
+		explain_record(&st, xmlDocGetRootElement(doc));
 	flush_schema_errors(&st);
 	if (!valid || st.errors > 0) {
 		if (st.errors == 0)
