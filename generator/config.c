@@ -589,6 +589,80 @@ timezone_known(const char *tz)
 	return ok;
 }
 
+/*
+ * ---- Unknown keys ----
+ * Which key a site author most likely meant by an unknown one: a known
+ * key in another case or spelling ("baseURL", "base-url"), or the one
+ * docket has for a name other site generators use ("languageCode",
+ * "menu"). Names are compared in lower case, without '_' and '-'.
+ */
+static const char *const top_keys[] = {
+	"title", "description", "base_url", "language", "license",
+	"repo_url", "date_format", "output", "unsafe_html", "nav", "history",
+	NULL
+};
+static const char *const top_others[] = {
+	"url", "base_url", "languagecode", "language", "lang", "language",
+	"licence", "license", "menu", "nav", "menus", "nav",
+	"navigation", "nav", "publishdir", "output", "destination", "output",
+	"outputdir", "output", "repo", "repo_url", "repository", "repo_url",
+	"timezone", "history.timezone", "subtitle", "description", NULL
+};
+static const char *const nav_keys[] = { "title", "url", NULL };
+static const char *const nav_others[] = {
+	"href", "url", "link", "url", "name", "title", NULL
+};
+static const char *const history_keys[] = {
+	"authors", "timezone", "limit", NULL
+};
+static const char *const history_others[] = {
+	"author", "authors", "tz", "timezone", NULL
+};
+
+/* s in lower case without '_' and '-', into out; false if too long. */
+static bool
+key_fold(char *out, size_t outsz, const char *s)
+{
+	size_t n = 0;
+
+	for (; *s != '\0'; s++) {
+		if (*s == '_' || *s == '-')
+			continue;
+		if (n + 1 >= outsz)
+			return false;
+		out[n++] = (char)tolower((unsigned char)*s);
+	}
+	out[n] = '\0';
+	return true;
+}
+
+/*
+ * " (did you mean 'base_url'?)" for an unknown key, given the keys of
+ * its mapping and pairs of other names and the keys they mean; "" when
+ * no key comes close. Writes into out.
+ */
+static const char *
+key_hint(char *out, size_t outsz, const char *key, const char *const *known,
+    const char *const *others)
+{
+	char k[32], w[32];
+	const char *meant = NULL;
+	size_t i;
+
+	if (!key_fold(k, sizeof(k), key))
+		return "";
+	for (i = 0; known[i] != NULL && meant == NULL; i++)
+		if (key_fold(w, sizeof(w), known[i]) && strcmp(k, w) == 0)
+			meant = known[i];
+	for (i = 0; others[i] != NULL && meant == NULL; i += 2)
+		if (strcmp(k, others[i]) == 0)
+			meant = others[i + 1];
+	if (meant == NULL)
+		return "";
+	snprintf(out, outsz, " (did you mean '%s'?)", meant);
+	return out;
+}
+
 static void
 load_nav(struct yctx *y, struct config *c, yaml_node_t *n)
 {
@@ -630,8 +704,12 @@ load_nav(struct yctx *y, struct config *c, yaml_node_t *n)
 				set_str(y, v, "nav.url", &ni->url);
 			else {
 				struct pos kp = node_pos(y, k);
-				diag_warning(y->dg, &kp, "unknown key '%s' in 'nav'",
-				    k->type == YAML_SCALAR_NODE ? key : "?");
+				char hint[64];
+				diag_warning(y->dg, &kp,
+				    "unknown key '%s' in 'nav'%s",
+				    k->type == YAML_SCALAR_NODE ? key : "?",
+				    k->type == YAML_SCALAR_NODE ? key_hint(hint,
+				    sizeof(hint), key, nav_keys, nav_others) : "");
 			}
 		}
 		if (ni->title == NULL || ni->url == NULL)
@@ -687,7 +765,10 @@ load_history(struct yctx *y, struct config *c, yaml_node_t *n)
 				c->hist_limit = (unsigned)l;
 		} else {
 			struct pos kp = node_pos(y, k);
-			diag_warning(y->dg, &kp, "unknown key 'history.%s'", key);
+			char hint[64];
+			diag_warning(y->dg, &kp, "unknown key 'history.%s'%s",
+			    key, key_hint(hint, sizeof(hint), key, history_keys,
+			    history_others));
 		}
 	}
 }
@@ -748,6 +829,7 @@ config_load(struct config *c, struct diag *dg, const char *path,
 	bool *dup = NULL;
 	unsigned errors = dg->errors;
 	const char *key;
+	char hint[64];
 	struct pos p;
 
 	memset(c, 0, sizeof(*c));
@@ -811,7 +893,8 @@ config_load(struct config *c, struct diag *dg, const char *path,
 			struct pos vp = node_pos(&y, v);
 			if (s != NULL && !date_format_valid(s))
 				diag_error(dg, &vp,
-				    "'date_format' may use only %%d %%-d %%B %%b %%m %%Y");
+				    "'date_format' may use only %%d %%-d %%m %%-m "
+				    "%%B %%b %%Y and %%%%");
 			else if (s != NULL) {
 				free(c->date_format);
 				c->date_format = xstrdup(s);
@@ -823,7 +906,9 @@ config_load(struct config *c, struct diag *dg, const char *path,
 		else if (strcmp(key, "history") == 0)
 			load_history(&y, c, v);
 		else
-			diag_warning(dg, &p, "unknown key '%s'", key);
+			diag_warning(dg, &p, "unknown key '%s'%s", key,
+			    key_hint(hint, sizeof(hint), key, top_keys,
+			    top_others));
 	}
 	if (c->title == NULL && dg->errors == errors) {
 		p = title_at.path != NULL ? title_at : (struct pos){ path, 1, 1 };

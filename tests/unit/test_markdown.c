@@ -262,7 +262,27 @@ test_config__load(void)
 	CHECK_STR(e, "docket.yml:2:68: error: YAML nested deeper than 64\n");
 	free(e);
 	e = config_err("title: T\ndate_format: \"%H\"\n", -1);
-	CHECK_STR(e, "docket.yml:2:14: error: 'date_format' may use only %d %-d %B %b %m %Y\n");
+	CHECK_STR(e, "docket.yml:2:14: error: 'date_format' may use only %d %-d %m %-m %B %b %Y and %%\n");
+	free(e);
+	e = config_err("title: T\ndate_format: \"%-d/%-m/%Y, 100%%\"\n", 0);
+	CHECK_STR(e, "");
+	free(e);
+	/* Keys as other site generators spell them. */
+	e = config_err("title: T\nbaseurl: https://a.example/\n"
+	    "baseURL: https://a.example/\nlanguageCode: en\n"
+	    "Repo-URL: https://a.example/r\ntimezone: UTC\n"
+	    "nav:\n  - {name: A, href: /a/, title: A, url: /a/}\n"
+	    "history:\n  author: true\n  Limit: 3\n  x: 1\n", 0);
+	CHECK_STR(e, "docket.yml:2:1: warning: unknown key 'baseurl' (did you mean 'base_url'?)\n"
+	    "docket.yml:3:1: warning: unknown key 'baseURL' (did you mean 'base_url'?)\n"
+	    "docket.yml:4:1: warning: unknown key 'languageCode' (did you mean 'language'?)\n"
+	    "docket.yml:5:1: warning: unknown key 'Repo-URL' (did you mean 'repo_url'?)\n"
+	    "docket.yml:6:1: warning: unknown key 'timezone' (did you mean 'history.timezone'?)\n"
+	    "docket.yml:8:6: warning: unknown key 'name' in 'nav' (did you mean 'title'?)\n"
+	    "docket.yml:8:15: warning: unknown key 'href' in 'nav' (did you mean 'url'?)\n"
+	    "docket.yml:10:3: warning: unknown key 'history.author' (did you mean 'authors'?)\n"
+	    "docket.yml:11:3: warning: unknown key 'history.Limit' (did you mean 'limit'?)\n"
+	    "docket.yml:12:3: warning: unknown key 'history.x'\n");
 	free(e);
 	e = config_err("a: &a [*a, *a]\ntitle: [\n", -1);
 	CHECK(strstr(e, "docket.yml:") == e);
