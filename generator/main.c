@@ -151,11 +151,12 @@ static const char usage_new[] =
 "A draft is built only with --drafts; remove draft=\"true\" to publish it.\n"
 "The path of the new file is printed. An existing file is never replaced.\n"
 "\n"
-"ID is made of a-z, 0-9 and '-', starts with a letter or digit, and is the\n"
-"vendor's address: vendors/ID/.\n"
+"ID is made of a-z, 0-9 and '-', starts with a letter or digit, is at most\n"
+"64 characters long, and is the vendor's address: vendors/ID/.\n"
 "\n"
-"Exit status: 0 written, 2 a bad ID, no docket.yml in SOURCE, an existing\n"
-"file, or an I/O error.\n";
+"Exit status: 0 written, 1 a content/ or content/vendors/ that is a\n"
+"symbolic link out of the site or into .git, 2 a bad ID, no docket.yml in\n"
+"SOURCE, an existing file, or an I/O error.\n";
 
 /* Prints "docket: error: MSG 'ARG'" and the usage; returns 2. */
 static int
