@@ -154,8 +154,10 @@ changes_history_tv(const struct site *s, const char *src)
 		tval_set_bool(c, "reformat", f->record && r->changesz == 0);
 		tval_push(l, c);
 	}
-	if (i < f->revsz)
+	if (i < f->revsz) {
 		tval_set_num(v, "more", (double)(f->revsz - i));
+		tval_set_bool(v, "more_one", f->revsz - i == 1);
+	}
 	return v;
 }
 
