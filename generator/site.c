@@ -489,6 +489,12 @@ scan(struct site *s, const char *rel, unsigned depth, struct scan_state *ss)
 				rc = -1;
 			break;
 		case SRC_FILE:
+			/* Hugo's folder page: say why it is not one here. */
+			if (strcmp(names[i], "_index.md") == 0 && !in_static)
+				diag_warning(s->dg, &p, "'_index.md' is not a "
+				    "page: files whose names start with '_' are "
+				    "for ::include; a folder's own page is "
+				    "index.md");
 			if (names[i][0] == '_' && !in_static)
 				break;
 			if (in_static)
@@ -775,6 +781,13 @@ load_page(struct site *s, const char *rel)
 	if (md_split(s->dg, pg.src, data.ptr, data.len, &yaml, &yamlsz, &body,
 	    &bodysz, &pg.bodyline) == -1)
 		goto fail;
+	if (yaml == NULL && data.len >= 4 && memcmp(data.ptr, "+++", 3) == 0 &&
+	    (data.ptr[3] == '\n' || data.ptr[3] == '\r')) {
+		p = (struct pos){ pg.src, 1, 1 };
+		diag_warning(s->dg, &p, "front matter between '+++' lines "
+		    "(TOML) is not read, and shows as text: docket reads "
+		    "YAML front matter, between '---' lines");
+	}
 	if (yaml != NULL && front_matter(s, &pg, yaml, yamlsz) == -1)
 		goto fail;
 	if (pg.draft && !s->opts->drafts) {
