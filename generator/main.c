@@ -139,8 +139,8 @@ static const char usage_serve[] =
 "  --drafts             include pages and records marked as drafts\n"
 "  -q, --quiet          print errors and the address only\n"
 "\n"
-"Exit status: 0 stopped, 2 usage errors, a missing site folder, or an\n"
-"address that cannot be used.\n";
+"Exit status: 0 stopped, 2 usage errors, a missing site folder or\n"
+"docket.yml, or an address that cannot be used.\n";
 
 static const char usage_new[] =
 "usage: docket new vendor ID [SOURCE]\n"

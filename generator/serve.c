@@ -848,6 +848,20 @@ serve_run(struct diag *dg, const struct serve_opts *opts)
 		diag_error(dg, NULL, "site folder '%s' not found", srv.source);
 		goto out;
 	}
+	/* A folder that is no site at all: say so now, not at every edit. */
+	{
+		char *cfg = path_join(srv.source, "docket.yml");
+		struct stat st;
+
+		if (lstat(cfg, &st) == -1 && errno == ENOENT) {
+			diag_error(dg, NULL, "no docket.yml in '%s': not a site "
+			    "folder (a site needs a docket.yml with its title "
+			    "and a content/ folder)", srv.source);
+			free(cfg);
+			goto out;
+		}
+		free(cfg);
+	}
 	srv.tmp = xasprintf("%s/docket-serve-XXXXXX",
 	    tmpdir != NULL && *tmpdir != '\0' ? tmpdir : "/tmp");
 	if (mkdtemp(srv.tmp) == NULL) {
