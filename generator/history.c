@@ -1148,6 +1148,43 @@ diff_trees(struct walk *w, git_tree *pt, git_tree *ct, struct gl_delta **out,
 }
 
 /*
+ * A record's file and a page's are not one file followed through a
+ * rename: a rename of one into the other (vendors/acme.xml to acme.md,
+ * or to vendors/Acme.xml, which is no record) is taken as the removal
+ * of the one and the addition of the other. Returns the new count of
+ * the deltas in *dp, which may have moved.
+ */
+static size_t
+unpair_kinds(struct gl_delta **dp, size_t n)
+{
+	struct gl_delta *d = *dp;
+	size_t i, k = n;
+
+	for (i = 0; i < n; i++)
+		if (d[i].status == 'R' && is_record_old(d[i].old_path) !=
+		    is_record_old(d[i].new_path))
+			k++;
+	if (k == n)
+		return n;
+	d = xreallocarray(d, k, sizeof(*d));
+	for (i = 0, k = n; i < n; i++) {
+		if (d[i].status != 'R' || is_record_old(d[i].old_path) ==
+		    is_record_old(d[i].new_path))
+			continue;
+		d[k] = d[i];
+		d[k].status = 'D';
+		d[k].new_path = NULL;
+		memset(&d[k].new_id, 0, sizeof(d[k].new_id));
+		d[i].status = 'A';
+		d[i].old_path = NULL;
+		memset(&d[i].old_id, 0, sizeof(d[i].old_id));
+		k++;
+	}
+	*dp = d;
+	return k;
+}
+
+/*
  * Compares one non-merge commit with its parent: the changes listed by
  * git log when it ran, else a libgit2 diff; renames paired the same way
  * on both paths.
@@ -1211,6 +1248,7 @@ walk_commit(struct walk *w, size_t ni)
 	}
 	if (!paired)
 		gitlog_pair(w->h->repo, deltas, &n);
+	n = unpair_kinds(&deltas, n);
 	ignored = oid_in(w->ignore, w->ignoresz, &nd->id);
 	for (i = 0; i < n; i++) {
 		d = &deltas[i];
