@@ -1148,6 +1148,30 @@ diff_trees(struct walk *w, git_tree *pt, git_tree *ct, struct gl_delta **out,
 }
 
 /*
+ * A path whose type changed (a file that became a symbolic link or a
+ * submodule, or the other way) is listed as its deletion and addition,
+ * next to each other (gitlog_sort()): when pairing left both, they are
+ * one change of that file, not two. Updates *np.
+ */
+static void
+join_typechanges(struct gl_delta *d, size_t *np)
+{
+	size_t i, k, n = *np;
+
+	for (i = 0, k = 0; i < n; i++) {
+		if (i + 1 < n && d[i].status == 'D' && d[i + 1].status == 'A' &&
+		    strcmp(d[i].old_path, d[i + 1].new_path) == 0) {
+			d[i + 1].status = 'M';
+			d[i + 1].old_path = d[i].old_path;
+			d[i + 1].old_id = d[i].old_id;
+			continue;
+		}
+		d[k++] = d[i];
+	}
+	*np = k;
+}
+
+/*
  * A record's file and a page's are not one file followed through a
  * rename: a rename of one into the other (vendors/acme.xml to acme.md,
  * or to vendors/Acme.xml, which is no record) is taken as the removal
@@ -1248,6 +1272,7 @@ walk_commit(struct walk *w, size_t ni)
 	}
 	if (!paired)
 		gitlog_pair(w->h->repo, deltas, &n);
+	join_typechanges(deltas, &n);
 	n = unpair_kinds(&deltas, n);
 	ignored = oid_in(w->ignore, w->ignoresz, &nd->id);
 	for (i = 0; i < n; i++) {
