@@ -508,6 +508,8 @@ text_clean(const char *str, size_t max)
 		}
 		if (cp < 0x20 || cp == 0x7f)
 			buf_putc(&b, ' ');
+		else if (bidi_name(cp) != NULL)
+			;	/* would reorder the text after it: left out */
 		else if (cp == 0xfffe || cp == 0xffff)
 			buf_puts(&b, "\xef\xbf\xbd");
 		else

@@ -66,7 +66,8 @@ bool	 utf8_valid(const char *s, size_t len, size_t *bad);
 /*
  * A copy of s fit for HTML and XML text: each byte that is not UTF-8
  * and each U+FFFE, U+FFFF becomes U+FFFD, each control character a
- * space, and past max bytes the rest becomes "…". Caller frees.
+ * space, each bidirectional control character (bidi_name()) is left
+ * out, and past max bytes the rest becomes "…". Caller frees.
  */
 char	*text_clean(const char *s, size_t max);
 /*

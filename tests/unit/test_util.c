@@ -272,4 +272,13 @@ test_util__text_clean(void)
 	s = text_clean("\xe2\x82", 10);	/* cut short */
 	CHECK_STR(s, "\xef\xbf\xbd\xef\xbf\xbd");
 	free(s);
+	/*
+	 * Bidirectional controls (a subject "Fix \u202Eevil" shows as "Fix
+	 * live", and turns what follows it too) are left out; the marks
+	 * U+200E, U+200F and other text of both directions stay.
+	 */
+	s = text_clean("a\xe2\x80\xaa" "b\xe2\x80\xae" "c\xe2\x81\xa6" "d"
+	    "\xe2\x81\xa9" "e\xe2\x80\xa9" "f\xe2\x80\x8f" "\xd7\x90", 100);
+	CHECK_STR(s, "abcde\xe2\x80\xa9" "f\xe2\x80\x8f" "\xd7\x90");
+	free(s);
 }
