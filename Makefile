@@ -15,11 +15,11 @@ MANDIR     ?= $(PREFIX)/share/man
 BASHCOMPDIR ?= $(PREFIX)/share/bash-completion/completions
 VERSION     = 0.1.0
 
-PKGS        = libxml-2.0 libcmark-gfm libgit2 yaml-0.1 libmicrohttpd nettle
+PKGS        = libxml-2.0 libcmark-gfm libgit2 yaml-0.1 libmicrohttpd nettle zlib
 DEBS        = build-essential pkg-config git libxml2-dev libxml2-utils \
               libcmark-gfm-dev libcmark-gfm-extensions-dev libgit2-dev \
-              libyaml-dev libmicrohttpd-dev nettle-dev libjemalloc-dev curl \
-              mandoc python3
+              libyaml-dev libmicrohttpd-dev nettle-dev zlib1g-dev libjemalloc-dev \
+              curl mandoc python3
 # The allocator docket is linked with: jemalloc (docs/performance.md,
 # item 28), or with MALLOC= the C library's. Sanitizers bring their own.
 MALLOC     ?= jemalloc

@@ -376,6 +376,8 @@ reader_main(void *arg)
 	if (git_repository_open_ext(&gp->repo, g->gitdir,
 	    GIT_REPOSITORY_OPEN_NO_SEARCH, NULL) < 0)
 		gp->repo = NULL;	/* the walk pairs */
+	else
+		rawobj_guard(gp->repo, NULL);
 	for (;;) {
 		n = read(gp->fd, chunk, sizeof(chunk));
 		if (n < 0 && errno == EINTR)
@@ -460,13 +462,17 @@ own_packs(git_repository *repo)
 static int
 renew_repo(struct glproc *gp, struct treediff *td)
 {
+	git_repository *repo;
+
 	treediff_set_repo(td, NULL);
+	if (git_repository_open_ext(&repo, gp->g->gitdir,
+	    GIT_REPOSITORY_OPEN_NO_SEARCH, NULL) < 0)
+		repo = NULL;
+	else
+		rawobj_guard(repo, gp->repo);	/* its loose objects */
 	git_repository_free(gp->repo);
-	if (git_repository_open_ext(&gp->repo, gp->g->gitdir,
-	    GIT_REPOSITORY_OPEN_NO_SEARCH, NULL) < 0) {
-		gp->repo = NULL;
+	if ((gp->repo = repo) == NULL)
 		return -1;
-	}
 	own_packs(gp->repo);
 	treediff_set_repo(td, gp->repo);
 	return 0;
@@ -800,6 +806,7 @@ native_main(void *arg)
 		gp->repo = NULL;
 		goto out;
 	}
+	rawobj_guard(gp->repo, NULL);
 	own_packs(gp->repo);
 	td = treediff_new(gp->repo);
 	ok = list_all(gp, td) == 0;

@@ -568,6 +568,7 @@ hist_open(struct history **out, struct diag *dg, const char *dir)
 	}
 	if (e < 0)
 		return git_fail(dg, "cannot open the git repository");
+	rawobj_guard(h->repo, NULL);
 	if ((w = git_repository_workdir(h->repo)) == NULL)
 		return diag_error(dg, NULL,
 		    "the git repository of '%s' has no working tree", dir);
@@ -1529,6 +1530,7 @@ status_start(struct history *h)
 	if (git_repository_open_ext(&repo, git_repository_path(h->repo),
 	    GIT_REPOSITORY_OPEN_NO_SEARCH, NULL) < 0)
 		return;
+	rawobj_guard(repo, h->repo);
 	if ((w = git_repository_workdir(repo)) == NULL ||
 	    strcmp(w, git_repository_workdir(h->repo)) != 0) {
 		git_repository_free(repo);

@@ -42,5 +42,18 @@ struct rawobj {
 int	rawobj_read(struct rawobj *, git_repository *, const git_oid *id,
 	    git_object_t type);
 void	rawobj_free(struct rawobj *);
+/*
+ * Puts a reader of the repository's loose objects (the files under
+ * objects/ when the repository is opened) ahead of libgit2's, for every
+ * read of that handle, rawobj_read()'s too. libgit2 1.5 never returns
+ * from reading a loose object whose file was cut short: its inflate
+ * loop makes no progress once the input has run out (libgit2 issue
+ * 7342). This reader inflates the whole file in one call and fails with
+ * "loose object ... is damaged" instead. The objects are listed when
+ * it is called, or taken from `like` (NULL: none), another handle of the
+ * same repository that it guarded. Returns 0, or -1 when the object
+ * stores cannot be reached (the handle is left as it was).
+ */
+int	rawobj_guard(git_repository *, git_repository *like);
 
 #endif

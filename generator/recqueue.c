@@ -306,6 +306,7 @@ worker_main(void *arg)
 		pthread_mutex_lock(&q->lock);
 		goto out;
 	}
+	rawobj_guard(repo, NULL);
 	pthread_mutex_lock(&q->lock);
 	for (;;) {
 		while (!q->stop && q->next == q->itemsz) {
