@@ -123,6 +123,7 @@ struct walk {
 	struct gitlog	*log;		/* git log's changes, or NULL */
 	char		**changed;	/* paths the working tree changed */
 	size_t		 changedsz;
+	bool		 damaged;	/* a version could not be read */
 };
 
 static char tomb[1];
@@ -920,6 +921,38 @@ is_record_path(const char *path)
 }
 
 /*
+ * A version that did not parse: one that is there but cannot be read (a
+ * damaged object) is an error, not shown as "revised (unparseable)". One
+ * that is not there at all may be no blob (a submodule's commit).
+ */
+static void
+blob_check(struct walk *w, const git_oid *id, const char *path)
+{
+	struct rawobj b;
+	git_odb *odb = NULL;
+	git_object_t type;
+	char hex[GIT_OID_HEXSZ + 1];
+	const git_error *e;
+	size_t len;
+
+	memset(&b, 0, sizeof(b));
+	if (git_repository_odb(&odb, w->h->repo) == 0 &&
+	    git_odb_exists(odb, id) &&
+	    (git_odb_read_header(&len, &type, odb, id) < 0 ||
+	    (type == GIT_OBJECT_BLOB &&
+	    rawobj_read(&b, w->h->repo, id, GIT_OBJECT_BLOB) == -1))) {
+		e = git_error_last();
+		diag_error(w->dg, NULL, "cannot read version %s of '%s': %s",
+		    git_oid_tostr(hex, sizeof(hex), id), path,
+		    e != NULL && e->message != NULL ? e->message :
+		    "unknown git error");
+		w->damaged = true;
+	}
+	rawobj_free(&b);
+	git_odb_free(odb);
+}
+
+/*
  * Parses a version of a record once; NULL when it does not parse. The
  * worker may have parsed it already, as the record at the same path.
  */
@@ -942,6 +975,8 @@ parse_blob(struct walk *w, const git_oid *id, const char *path)
 		p->rec = recqueue_parse(w->h->repo, id, path);
 		p->own = true;
 	}
+	if (p->rec == NULL)
+		blob_check(w, id, path);
 	w->parsed = xreallocarray(w->parsed, w->parsedsz + 1, sizeof(*w->parsed));
 	w->parsed[w->parsedsz] = p;
 	oidmap_put(&w->parsedmap, &p->id, w->parsedsz++);
@@ -1302,7 +1337,7 @@ walk_commit(struct walk *w, size_t ni)
 			f->old_paths[f->old_pathsz++] = old;
 		}
 	}
-	rc = 0;
+	rc = w->damaged ? -1 : 0;
 out:
 	free(path);
 	gitlog_deltas_free(deltas, n);
