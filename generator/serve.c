@@ -596,11 +596,19 @@ handle(void *cls, struct MHD_Connection *conn, const char *url,
 		    "or the --bind address only\n");
 	if (strcmp(method, "GET") != 0 && strcmp(method, "HEAD") != 0) {
 		struct MHD_Response *r;
+		size_t len;
+		char *text;
 		BUF_PUTSL(&b, "only GET and HEAD\n");
-		r = MHD_create_response_from_buffer(b.len, buf_detach(&b),
+		/* (Not in one call: the length would be read after the detach.) */
+		len = b.len;
+		text = buf_detach(&b);
+		r = MHD_create_response_from_buffer(len, text,
 		    MHD_RESPMEM_MUST_FREE);
-		if (r == NULL)
+		if (r == NULL) {
+			free(text);
 			return MHD_NO;
+		}
+		add_headers(r, "text/plain; charset=utf-8");
 		MHD_add_response_header(r, "Allow", "GET, HEAD");
 		ret = MHD_queue_response(conn, MHD_HTTP_METHOD_NOT_ALLOWED, r);
 		MHD_destroy_response(r);
