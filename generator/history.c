@@ -33,6 +33,7 @@
 
 #include <sys/stat.h>
 
+#include <ctype.h>
 #include <errno.h>
 #include <limits.h>
 #include <pthread.h>
@@ -2560,6 +2561,19 @@ looks_like_date(const char *s)
 	return date_parse(&d, s);
 }
 
+/* Is s written as a date is, "NNNN-NN-NN", whether or not it is one? */
+static bool
+date_shaped(const char *s)
+{
+	size_t i;
+
+	for (i = 0; i < 10; i++)
+		if (i == 4 || i == 7 ? s[i] != '-' :
+		    !isdigit((unsigned char)s[i]))
+			return false;
+	return s[10] == '\0';
+}
+
 int
 hist_as_of(struct history *h, struct diag *dg, const char *rev,
     const char *tz)
@@ -2582,11 +2596,25 @@ hist_as_of(struct history *h, struct diag *dg, const char *rev,
 	h->as_of_rev = xstrdup(rev);
 	h->as_of = true;
 	if (!looks_like_date(rev)) {
-		if (git_revparse_single(&obj, h->repo, rev) < 0 ||
-		    git_object_peel((git_object **)&c, obj, GIT_OBJECT_COMMIT) < 0) {
-			git_object_free(obj);
+		if (git_revparse_single(&obj, h->repo, rev) < 0) {
+			if (date_shaped(rev))
+				return diag_error(dg, NULL, "--as-of: '%s' is "
+				    "not a date of the calendar (YYYY-MM-DD, "
+				    "years 1 to 9999)", rev);
 			return diag_error(dg, NULL, "--as-of: unknown revision '%s'",
 			    rev);
+		}
+		if (git_object_peel((git_object **)&c, obj, GIT_OBJECT_COMMIT) < 0) {
+			/* A tag: what it names in the end. */
+			git_object *named = NULL;
+			git_object_t t = git_object_peel(&named, obj,
+			    GIT_OBJECT_ANY) == 0 ? git_object_type(named) :
+			    git_object_type(obj);
+			rc = diag_error(dg, NULL, "--as-of: '%s' names a %s, not "
+			    "a commit", rev, git_object_type2string(t));
+			git_object_free(named);
+			git_object_free(obj);
+			return rc;
 		}
 		set_head(h, c);
 		git_commit_free(c);
