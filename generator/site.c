@@ -1650,9 +1650,14 @@ site_build(struct diag *dg, const struct build_opts *opts)
 		goto out;
 	cfgpath = path_join(s.dir, "docket.yml");
 	if (source_read(s.src, "docket.yml", &data) == -1) {
-		diag_error(dg, NULL, "cannot read '%s': %s", cfgpath,
-		    errno == ENOENT ? "no docket.yml in the site folder" :
-		    file_strerror(errno));
+		if (errno == ENOENT && opts->as_of != NULL)
+			diag_error(dg, NULL, "cannot read '%s': no docket.yml "
+			    "in the site folder at commit %s", cfgpath,
+			    s.hist->head_short);
+		else
+			diag_error(dg, NULL, "cannot read '%s': %s", cfgpath,
+			    errno == ENOENT ? "no docket.yml in the site "
+			    "folder" : file_strerror(errno));
 		goto out;
 	}
 	if (config_load(&s.cfg, dg, "docket.yml", data.ptr, data.len) == -1)
