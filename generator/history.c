@@ -857,6 +857,21 @@ heap_pop(struct walk *w)
 	return top;
 }
 
+char *
+hist_gitdir(const char *dir)
+{
+	git_repository *repo = NULL;
+	char *out = NULL;
+
+	lib_init();
+	if (git_repository_open_ext(&repo, dir, 0, NULL) == 0 &&
+	    git_repository_workdir(repo) != NULL)
+		out = xstrdup(git_repository_path(repo));
+	git_repository_free(repo);
+	lib_shutdown();
+	return out;
+}
+
 /* ---- files ---- */
 
 static size_t

@@ -134,6 +134,12 @@ struct history {
  */
 int	hist_open(struct history **out, struct diag *, const char *dir);
 /*
+ * The git folder ("/r/.git/", or a worktree's) of the repository with a
+ * working tree that holds the folder `dir`, searching upward; NULL when
+ * there is none. Caller frees.
+ */
+char	*hist_gitdir(const char *dir);
+/*
  * Keeps what the walk reads in a cache in `dir` (NULL: the default,
  * histcache_dir()), and reads from there what earlier builds read.
  * Optional; call it before hist_prefetch(). A `dir` given that cannot be

@@ -34,6 +34,7 @@
 
 #include "buf.h"
 #include "diag.h"
+#include "history.h"
 #include "serve.h"
 #include "site.h"
 #include "util.h"
@@ -99,6 +100,9 @@ struct server {
 	struct MHD_Daemon *mhd;
 	int		 inotify;
 	int		 top_wd;	/* the watch on the site folder itself */
+	char		*gitdir;	/* of the repository; NULL: none */
+	int		 git_wd;	/* on it, and on its logs/: HEAD moved */
+	int		 logs_wd;
 	struct buf	 capture;	/* diagnostics of the build under way */
 
 	/* Shared with the connection threads, under mu. */
@@ -708,11 +712,26 @@ watch_tree(struct server *srv, const char *dir, unsigned depth)
 	closedir(d);
 }
 
-/* (Re)adds the watches: the site folder itself, content/ and templates/. */
+/*
+ * (Re)adds the watches: the site folder itself, content/ and templates/,
+ * and the repository's HEAD: a commit, a checkout or a reset changes the
+ * history and what is uncommitted, with no file of the site changed. It
+ * moves HEAD or its branch, and adds a line to logs/HEAD (the index is
+ * not watched: "git status" rewrites it).
+ */
 static void
 watch_all(struct server *srv)
 {
 	char *p;
+
+	if (srv->gitdir != NULL) {
+		srv->git_wd = inotify_add_watch(srv->inotify, srv->gitdir,
+		    IN_CLOSE_WRITE | IN_MOVED_TO | IN_ONLYDIR);
+		p = path_join(srv->gitdir, "logs");
+		srv->logs_wd = inotify_add_watch(srv->inotify, p, IN_CLOSE_WRITE |
+		    IN_CREATE | IN_MODIFY | IN_MOVED_TO | IN_ONLYDIR);
+		free(p);
+	}
 
 	srv->top_wd = inotify_add_watch(srv->inotify, srv->source, IN_CLOSE_WRITE |
 	    IN_CREATE | IN_DELETE | IN_MOVED_FROM | IN_MOVED_TO | IN_MODIFY |
@@ -740,6 +759,10 @@ read_events(struct server *srv)
 			ev = (const struct inotify_event *)(void *)p;
 			if (ev->mask & IN_Q_OVERFLOW)
 				want = true;
+			else if (ev->wd == srv->git_wd || ev->wd == srv->logs_wd) {
+				if (ev->len > 0 && strcmp(ev->name, "HEAD") == 0)
+					want = true;
+			}
 			else if (ev->len > 0 && relevant(ev->name,
 			    ev->wd == srv->top_wd))
 				want = true;
@@ -845,7 +868,7 @@ serve_run(struct diag *dg, const struct serve_opts *opts)
 	srv.opts = opts;
 	srv.source = opts->source != NULL ? opts->source : ".";
 	srv.inotify = -1;
-	srv.top_wd = -1;
+	srv.top_wd = srv.git_wd = srv.logs_wd = -1;
 	buf_init(&srv.capture);
 	pthread_mutex_init(&srv.mu, NULL);
 	pthread_cond_init(&srv.cond, NULL);
@@ -923,6 +946,7 @@ serve_run(struct diag *dg, const struct serve_opts *opts)
 		goto restore;
 	}
 	dg->capture = &srv.capture;
+	srv.gitdir = hist_gitdir(srv.source);
 	watch_all(&srv);
 	rebuild(&srv);
 	fprintf(stderr, "docket: serving %s at %s (Ctrl-C to stop)\n",
@@ -981,6 +1005,7 @@ out:
 	pthread_cond_destroy(&srv.cond);
 	buf_release(&srv.capture);
 	free(srv.errors);
+	free(srv.gitdir);
 	free(srv.tmp);
 	free(srv.root);
 	free(srv.base_url);

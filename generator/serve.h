@@ -1,7 +1,8 @@
 /*
  * docket serve: a local preview. The site is built into a temporary
  * folder and served over HTTP (libmicrohttpd); it is rebuilt when
- * content/, templates/ or docket.yml change (inotify), and open pages
+ * content/, templates/ or docket.yml change, or the repository's HEAD
+ * moves (inotify), and open pages
  * reload themselves through a script and an event stream that exist only
  * in what serve sends, never in the built files.
  */
