@@ -2576,6 +2576,15 @@ looks_like_date(const char *s)
 	return date_parse(&d, s);
 }
 
+/* What to add to a revision not found: a shallow clone lacks some. */
+static const char *
+shallow_hint(const struct history *h)
+{
+	return git_repository_is_shallow(h->repo) == 1 ? " (this is a "
+	    "shallow clone, without the older commits: 'git fetch "
+	    "--unshallow' fetches them)" : "";
+}
+
 /* Is s written as a date is, "NNNN-NN-NN", whether or not it is one? */
 static bool
 date_shaped(const char *s)
@@ -2616,8 +2625,8 @@ hist_as_of(struct history *h, struct diag *dg, const char *rev,
 				return diag_error(dg, NULL, "--as-of: '%s' is "
 				    "not a date of the calendar (YYYY-MM-DD, "
 				    "years 1 to 9999)", rev);
-			return diag_error(dg, NULL, "--as-of: unknown revision '%s'",
-			    rev);
+			return diag_error(dg, NULL, "--as-of: unknown revision "
+			    "'%s'%s", rev, shallow_hint(h));
 		}
 		if (git_object_peel((git_object **)&c, obj, GIT_OBJECT_COMMIT) < 0) {
 			/* A tag: what it names in the end. */
@@ -2652,7 +2661,8 @@ hist_as_of(struct history *h, struct diag *dg, const char *rev,
 		    (best == SIZE_MAX || w.nodes[i].ctime > w.nodes[best].ctime))
 			best = i;
 	if (best == SIZE_MAX)
-		diag_error(dg, NULL, "--as-of: no commit on or before %s", rev);
+		diag_error(dg, NULL, "--as-of: no commit on or before %s%s", rev,
+		    shallow_hint(h));
 	else if (git_commit_lookup(&c, h->repo, &w.nodes[best].id) < 0)
 		commit_fail(dg, &w.nodes[best].id);
 	else {
