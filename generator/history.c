@@ -549,6 +549,38 @@ partial_check(struct history *h, struct diag *dg)
 	return rc;
 }
 
+/*
+ * The first .git upward from dir when it is a file ("gitdir: ..."), as
+ * in a submodule or a worktree: libgit2 found no repository, so the
+ * folder it names cannot be opened, and git would stop there. NULL when
+ * there is none (a .git folder that is no repository is passed, as
+ * libgit2 passes it). Caller frees.
+ */
+static char *
+broken_gitfile(const char *dir)
+{
+	char real[PATH_MAX], *p, *slash;
+	struct stat st, top;
+
+	if (realpath(dir, real) == NULL || stat(real, &top) == -1)
+		return NULL;
+	for (;;) {
+		p = xasprintf("%s/.git", strcmp(real, "/") == 0 ? "" : real);
+		if (lstat(p, &st) == 0 && S_ISREG(st.st_mode))
+			return p;
+		free(p);
+		if ((slash = strrchr(real, '/')) == NULL || strcmp(real, "/") == 0)
+			return NULL;
+		if (slash == real)
+			slash[1] = '\0';
+		else
+			*slash = '\0';
+		/* libgit2 does not look past the file system either. */
+		if (stat(real, &st) == -1 || st.st_dev != top.st_dev)
+			return NULL;
+	}
+}
+
 int
 hist_open(struct history **out, struct diag *dg, const char *dir)
 {
@@ -557,6 +589,7 @@ hist_open(struct history **out, struct diag *dg, const char *dir)
 	git_object *obj = NULL, *head = NULL;
 	git_oid id;
 	const char *w;
+	char *gitfile;
 	size_t n;
 	int e;
 
@@ -566,6 +599,13 @@ hist_open(struct history **out, struct diag *dg, const char *dir)
 	e = git_repository_open_ext(&h->repo, dir, 0, NULL);
 	if (e == GIT_ENOTFOUND) {
 		h->repo = NULL;
+		if ((gitfile = broken_gitfile(dir)) != NULL) {
+			diag_error(dg, NULL, "'%s' names a git folder that "
+			    "cannot be opened (a submodule or worktree whose "
+			    "repository was moved?)", gitfile);
+			free(gitfile);
+			return -1;
+		}
 		return 0;
 	}
 	if (e < 0)
