@@ -383,3 +383,84 @@ test_gitlog__pairs_renames_as_it_reads(void)
 	free(cmd);
 	free(gitdir);
 }
+
+/* A deletion or an addition of `path` with contents `id`. */
+static struct gl_delta
+delta(char status, const char *path, unsigned char id)
+{
+	struct gl_delta d;
+
+	memset(&d, 0, sizeof(d));
+	d.status = status;
+	if (status == 'D') {
+		d.old_path = xstrdup(path);
+		memset(d.old_id.id, id, sizeof(d.old_id.id));
+	} else {
+		d.new_path = xstrdup(path);
+		memset(d.new_id.id, id, sizeof(d.new_id.id));
+	}
+	return d;
+}
+
+/*
+ * Files of the same contents: each addition, in path order, is paired
+ * with the first deletion in path order not yet paired.
+ */
+void
+test_gitlog__pairs_same_contents_in_path_order(void)
+{
+	struct gl_delta *d = xcalloc(7, sizeof(*d));
+	size_t n = 0;
+
+	d[n++] = delta('D', "a.md", 1);
+	d[n++] = delta('D', "b.md", 1);
+	d[n++] = delta('D', "c.md", 2);
+	d[n++] = delta('A', "d.md", 1);
+	d[n++] = delta('A', "e.md", 2);
+	d[n++] = delta('A', "f.md", 1);
+	d[n++] = delta('A', "g.md", 1);	/* one too many: stays added */
+	gitlog_sort(d, n);
+	gitlog_pair(NULL, d, &n);
+	CHECK_INT(n, 4);
+	if (n == 4) {
+		CHECK_STR(d[0].old_path, "a.md");
+		CHECK_STR(d[0].new_path, "d.md");
+		CHECK_STR(d[1].old_path, "c.md");
+		CHECK_STR(d[1].new_path, "e.md");
+		CHECK_STR(d[2].old_path, "b.md");
+		CHECK_STR(d[2].new_path, "f.md");
+		CHECK_INT(d[3].status, 'A');
+		CHECK_STR(d[3].new_path, "g.md");
+	}
+	gitlog_deltas_free(d, n);
+}
+
+/*
+ * A folder of many files of the same contents moved: every file is
+ * paired with its own old name (the pairing once compared each addition
+ * with every deletion: 100,000 files took 4.6 s).
+ */
+void
+test_gitlog__pairs_a_moved_folder(void)
+{
+	enum { N = 20000 };
+	struct gl_delta *d = xcalloc(2 * N, sizeof(*d));
+	char path[32];
+	size_t n = 0, i, bad = 0;
+
+	for (i = 0; i < N; i++) {
+		snprintf(path, sizeof(path), "a/%05zu.md", i);
+		d[n++] = delta('D', path, 7);
+		snprintf(path, sizeof(path), "b/%05zu.md", i);
+		d[n++] = delta('A', path, 7);
+	}
+	gitlog_sort(d, n);
+	gitlog_pair(NULL, d, &n);
+	CHECK_INT(n, N);
+	for (i = 0; i < n; i++)
+		if (d[i].status != 'R' || strcmp(d[i].old_path + 2,
+		    d[i].new_path + 2) != 0)
+			bad++;
+	CHECK_INT(bad, 0);
+	gitlog_deltas_free(d, n);
+}
