@@ -272,19 +272,26 @@ printable(char *out, size_t outsz, const char *v)
 }
 
 /*
- * Reports a precise error at node n (taking over msg), so that schema
+ * Reports a precise error on a line (taking over msg), so that schema
  * errors on that line are dropped.
  */
 static void
-precise(struct rstate *st, xmlNodePtr n, char *msg)
+precise_at(struct rstate *st, unsigned line, char *msg)
 {
-	struct pos p = { st->path, (unsigned)xmlGetLineNo(n), 0 };
+	struct pos p = { st->path, line, 0 };
 
 	diag_error(st->dg, &p, "%s", msg);
 	free(msg);
 	st->errors++;
 	st->lines = xreallocarray(st->lines, st->linesz + 1, sizeof(unsigned));
-	st->lines[st->linesz++] = p.line;
+	st->lines[st->linesz++] = line;
+}
+
+/* precise_at() the line of node n. */
+static void
+precise(struct rstate *st, xmlNodePtr n, char *msg)
+{
+	precise_at(st, (unsigned)xmlGetLineNo(n), msg);
 }
 
 /* Called at "<!DOCTYPE name ...", before any declaration is read. */
@@ -1137,7 +1144,6 @@ static void	explain(struct rstate *, xmlNodePtr,
 static void
 explain_text(struct rstate *st, xmlNodePtr t, char *msg)
 {
-	struct pos p = { st->path, 0, 0 };
 	const char *s = (const char *)t->content;
 	long line = xmlGetLineNo(t), parent = xmlGetLineNo(t->parent);
 
@@ -1146,12 +1152,8 @@ explain_text(struct rstate *st, xmlNodePtr t, char *msg)
 	for (; *s != '\0'; s++)
 		if (*s == '\n')
 			line--;
-	p.line = (unsigned)(line > parent ? line : parent > 0 ? parent : 0);
-	diag_error(st->dg, &p, "%s", msg);
-	free(msg);
-	st->errors++;
-	st->lines = xreallocarray(st->lines, st->linesz + 1, sizeof(unsigned));
-	st->lines[st->linesz++] = p.line;
+	precise_at(st, (unsigned)(line > parent ? line : parent > 0 ? parent :
+	    0), msg);
 }
 
 /* The elements of n, as shape_kind k wants them. */
