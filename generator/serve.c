@@ -858,8 +858,10 @@ serve_run(struct diag *dg, const struct serve_opts *opts)
 	struct sigaction sa, old_int, old_term, old_pipe;
 	struct pollfd pfd[2];
 	const char *tmpdir = getenv("TMPDIR");
+	struct stat st;
+	char *cfg;
 	unsigned port = 0;
-	bool v6 = false, pending = false;
+	bool v6 = false, pending = false, nosite;
 	double changed = 0;
 	int lfd = -1, status = 2, timeout;
 
@@ -880,18 +882,14 @@ serve_run(struct diag *dg, const struct serve_opts *opts)
 		goto out;
 	}
 	/* A folder that is no site at all: say so now, not at every edit. */
-	{
-		char *cfg = path_join(srv.source, "docket.yml");
-		struct stat st;
-
-		if (lstat(cfg, &st) == -1 && errno == ENOENT) {
-			diag_error(dg, NULL, "no docket.yml in '%s': not a site "
-			    "folder (a site needs a docket.yml with its title "
-			    "and a content/ folder)", srv.source);
-			free(cfg);
-			goto out;
-		}
-		free(cfg);
+	cfg = path_join(srv.source, "docket.yml");
+	nosite = lstat(cfg, &st) == -1 && errno == ENOENT;
+	free(cfg);
+	if (nosite) {
+		diag_error(dg, NULL, "no docket.yml in '%s': not a site folder "
+		    "(a site needs a docket.yml with its title and a content/ "
+		    "folder)", srv.source);
+		goto out;
 	}
 	srv.tmp = xasprintf("%s/docket-serve-XXXXXX",
 	    tmpdir != NULL && *tmpdir != '\0' ? tmpdir : "/tmp");
