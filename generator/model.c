@@ -475,7 +475,7 @@ struct view {
 	const struct page *page;	/* the markdown page, or NULL */
 	const char	*root;		/* NULL: from the output path */
 	const char	*hist_src;	/* the file whose history it shows */
-	bool		 title_in_content; /* content opens with it as <h1> */
+	size_t		 title_len;	/* content opens with it as <h1>: its length */
 };
 
 /*
@@ -508,13 +508,20 @@ render(struct model *m, const struct view *vw, struct tval *extra_keys[],
 		    m->s->cfg.base_url, url)));
 	tval_set_str(page, "title", vw->title);
 	if (vw->page != NULL)
-		tval_set_bool(page, "title_in_content", vw->title_in_content);
+		tval_set_bool(page, "title_in_content", vw->title_len > 0);
 	if (vw->description != NULL)
 		tval_set_str(page, "description", vw->description);
 	tval_set_str(page, "url", url);
 	tval_set_str(page, "kind", vw->kind);
-	if (vw->content != NULL)
+	if (vw->content != NULL) {
 		tval_set_str(page, "content", vw->content);
+		/* The <h1> without its line's end: the template has one. */
+		if (vw->title_len > 0)
+			tval_set(page, "content_heading",
+			    tval_str_own(xstrndup(vw->content, vw->title_len -
+			    (vw->content[vw->title_len - 1] == '\n'))));
+		tval_set_str(page, "content_body", vw->content + vw->title_len);
+	}
 	if (vw->page != NULL) {
 		set_date(m, page, "date", &vw->page->date);
 		tval_set(page, "params", tval_ref(vw->page->params));
@@ -605,17 +612,18 @@ write_alias(struct model *m, const struct page *pg, const char *title,
 /*
  * For a page whose front matter gives no title: does its HTML open with
  * an <h1> (after white space and comments, such as cmark's "raw HTML
- * omitted")? Sets *opens, and returns the heading's text, or NULL when
+ * omitted")? Sets *len to the length of html up to the end of the line
+ * after its "</h1>", or 0, and returns the heading's text, or NULL when
  * it has none (an image). Caller frees.
  */
 static char *
-heading_title(const char *html, bool *opens)
+heading_title(const char *html, size_t *len)
 {
 	struct buf b = BUF_INIT;
 	const char *p = html, *q;
 	char *inner;
 
-	*opens = false;
+	*len = 0;
 	if (p == NULL)
 		return NULL;
 	for (;;) {
@@ -629,7 +637,7 @@ heading_title(const char *html, bool *opens)
 	if (strncmp(p, "<h1", 3) != 0 || (p[3] != '>' && p[3] != ' ') ||
 	    (p = strchr(p, '>')) == NULL || (q = strstr(p, "</h1>")) == NULL)
 		return NULL;
-	*opens = true;
+	*len = (size_t)(q + 5 - html) + (q[5] == '\n');
 	/* Its text as the search index has it: "Z<em>T</em>E" gives "ZTE". */
 	inner = xstrndup(p + 1, (size_t)(q - p - 1));
 	exports_html_text(&b, inner, 1024);
@@ -696,12 +704,12 @@ section_title(struct model *m, const char *out)
 	const struct page *pg = find_page(m->s, out);
 	struct buf html = BUF_INIT;
 	char *title = NULL;
-	bool opens;
+	size_t headlen;
 
 	if (pg != NULL && pg->title != NULL)
 		return xstrdup(pg->title);
 	if (pg != NULL && page_html(m, pg, true, &html) == 0)
-		title = heading_title(html.ptr, &opens);
+		title = heading_title(html.ptr, &headlen);
 	buf_release(&html);
 	return title != NULL ? title : xstrdup(intro_title(m->s, out));
 }
@@ -720,7 +728,7 @@ page_item(void *arg, size_t i, struct buf *search)
 	const char *layout = pg->layout != NULL ? pg->layout : "page";
 	char *title = NULL;
 	size_t j;
-	bool opens;
+	size_t headlen;
 	int rc = 0;
 
 	if (page_html(m, pg, false, &html) == -1)
@@ -731,7 +739,7 @@ page_item(void *arg, size_t i, struct buf *search)
 	 */
 	if (site_is_intro(pg->out)) {
 		if (pg->title == NULL && pg->aliasesz > 0 &&
-		    (title = heading_title(html.ptr, &opens)) == NULL)
+		    (title = heading_title(html.ptr, &headlen)) == NULL)
 			title = xstrdup(intro_title(s, pg->out));
 		for (j = 0; j < pg->aliasesz; j++)
 			if (write_alias(m, pg, pg->title != NULL ? pg->title :
@@ -746,10 +754,10 @@ page_item(void *arg, size_t i, struct buf *search)
 		return -1;
 	}
 	struct view vw = { pg->out, layout, "page", pg->title,
-		pg->description, html.ptr, pg, NULL, pg->src, false };
+		pg->description, html.ptr, pg, NULL, pg->src, 0 };
 	if (pg->title == NULL) {
 		if ((title = heading_title(html.ptr,
-		    &vw.title_in_content)) == NULL)
+		    &vw.title_len)) == NULL)
 			title = name_title(pg);
 		vw.title = title;
 	}
@@ -815,7 +823,7 @@ render_generated(struct model *m, const char *out, const char *content,
 {
 	const struct page *pg = find_page(m->s, out);
 	struct view vw = { out, tmpl, kind, title, NULL, NULL, pg, NULL,
-		pg != NULL ? pg->src : NULL, false };
+		pg != NULL ? pg->src : NULL, 0 };
 	char *heading = NULL;
 	int rc;
 
@@ -823,7 +831,7 @@ render_generated(struct model *m, const char *out, const char *content,
 		if (pg->title != NULL)
 			vw.title = pg->title;
 		else if ((heading = heading_title(content,
-		    &vw.title_in_content)) != NULL)
+		    &vw.title_len)) != NULL)
 			vw.title = heading;
 		vw.description = pg->description;
 		vw.content = content;
