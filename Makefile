@@ -28,7 +28,13 @@ override MALLOC =
 endif
 
 PKG_CFLAGS := $(shell pkg-config --cflags $(PKGS) 2>/dev/null)
-PKG_LIBS   := $(shell pkg-config --libs $(PKGS) 2>/dev/null)
+# libmicrohttpd is loaded by `docket serve` when it starts (generator/mhd.c),
+# by the name its library gives itself.
+PKG_LIBS   := $(shell pkg-config --libs $(filter-out libmicrohttpd,$(PKGS)) \
+              2>/dev/null) -ldl
+MHD_SONAME := $(shell objdump -p "$$(pkg-config --variable=libdir \
+              libmicrohttpd 2>/dev/null)/libmicrohttpd.so" 2>/dev/null | \
+              awk '$$1 == "SONAME" { print $$2 }')
 MALLOC_LIBS := $(if $(MALLOC),$(shell pkg-config --libs $(MALLOC) 2>/dev/null))
 
 CC         ?= cc
@@ -37,7 +43,8 @@ CFLAGS     += -std=c11 -D_POSIX_C_SOURCE=200809L -MMD -MP \
               -Wall -Wextra -Wpedantic -Wshadow -Wstrict-prototypes \
               -Wmissing-prototypes -Wold-style-definition -Wwrite-strings \
               -Wformat=2 -Wvla -Wpointer-arith -Wundef -fno-common \
-              -DDOCKET_VERSION='"$(VERSION)"' $(PKG_CFLAGS)
+              -DDOCKET_VERSION='"$(VERSION)"' $(PKG_CFLAGS) \
+              $(if $(MHD_SONAME),-DMHD_SONAME='"$(MHD_SONAME)"')
 LDLIBS     += $(PKG_LIBS) -lcmark-gfm-extensions -pthread
 ifdef DEVELOPER
 CFLAGS     += -Werror
@@ -61,7 +68,7 @@ LIB_SRCS    = generator/buf.c generator/diag.c generator/util.c \
               generator/changes.c generator/hist_html.c \
               generator/markdown.c generator/mdlimit.c generator/model.c \
               generator/site.c generator/jobs.c \
-              generator/check.c generator/links.c generator/scaffold.c generator/serve.c \
+              generator/check.c generator/links.c generator/scaffold.c generator/serve.c generator/mhd.c \
               generator/facet.c generator/exports.c generator/embedded.c
 LIB_OBJS    = $(LIB_SRCS:.c=.o)
 EMBED_FILES = $(sort $(wildcard templates/*.html templates/assets/*)) \
@@ -224,7 +231,8 @@ FUZZ_DIR      = tests/out/fuzz
 FUZZ_CFLAGS   = -g -O1 -std=c11 -D_POSIX_C_SOURCE=200809L \
                 -fsanitize=fuzzer-no-link,address,undefined \
                 -fno-sanitize-recover=undefined -fno-omit-frame-pointer \
-                -DDOCKET_VERSION='"$(VERSION)"' $(PKG_CFLAGS)
+                -DDOCKET_VERSION='"$(VERSION)"' $(PKG_CFLAGS) \
+              $(if $(MHD_SONAME),-DMHD_SONAME='"$(MHD_SONAME)"')
 FUZZ_OBJS     = $(LIB_SRCS:generator/%.c=$(FUZZ_DIR)/obj/%.o)
 # Kept between runs: make would remove them as intermediate files.
 .SECONDARY: $(FUZZ_OBJS)

@@ -30,7 +30,7 @@
 #include <time.h>
 #include <unistd.h>
 
-#include <microhttpd.h>
+#include "mhd.h"
 
 #include "buf.h"
 #include "diag.h"
@@ -266,11 +266,11 @@ serve_host_ok(const char *host, const char *bind)
 static void
 add_headers(struct MHD_Response *r, const char *type)
 {
-	MHD_add_response_header(r, MHD_HTTP_HEADER_CONTENT_TYPE, type);
-	MHD_add_response_header(r, MHD_HTTP_HEADER_CACHE_CONTROL, "no-store");
-	MHD_add_response_header(r, "X-Content-Type-Options", "nosniff");
+	sym_MHD_add_response_header(r, MHD_HTTP_HEADER_CONTENT_TYPE, type);
+	sym_MHD_add_response_header(r, MHD_HTTP_HEADER_CACHE_CONTROL, "no-store");
+	sym_MHD_add_response_header(r, "X-Content-Type-Options", "nosniff");
 	/* What the published site must work under (docs/README.md). */
-	MHD_add_response_header(r, "Content-Security-Policy",
+	sym_MHD_add_response_header(r, "Content-Security-Policy",
 	    "default-src 'self'");
 }
 
@@ -284,14 +284,14 @@ reply_buf(struct MHD_Connection *conn, unsigned code, const char *type,
 	size_t len = b->len;
 	char *data = buf_detach(b);
 
-	r = MHD_create_response_from_buffer(len, data, MHD_RESPMEM_MUST_FREE);
+	r = sym_MHD_create_response_from_buffer(len, data, MHD_RESPMEM_MUST_FREE);
 	if (r == NULL) {
 		free(data);
 		return MHD_NO;
 	}
 	add_headers(r, type);
-	ret = MHD_queue_response(conn, code, r);
-	MHD_destroy_response(r);
+	ret = sym_MHD_queue_response(conn, code, r);
+	sym_MHD_destroy_response(r);
 	return ret;
 }
 
@@ -397,13 +397,13 @@ reply_file(struct server *srv, struct MHD_Connection *conn, const char *path,
 		buf_release(&data);
 		return reply_buf(conn, code, type, &html);
 	}
-	if ((r = MHD_create_response_from_fd((uint64_t)st.st_size, fd)) == NULL) {
+	if ((r = sym_MHD_create_response_from_fd((uint64_t)st.st_size, fd)) == NULL) {
 		close(fd);
 		return MHD_NO;
 	}
 	add_headers(r, type);
-	ret = MHD_queue_response(conn, code, r);
-	MHD_destroy_response(r);
+	ret = sym_MHD_queue_response(conn, code, r);
+	sym_MHD_destroy_response(r);
 	return ret;
 }
 
@@ -526,21 +526,21 @@ reply_events(struct server *srv, struct MHD_Connection *conn)
 	enum MHD_Result ret;
 
 	/* It stays open between builds: the pings keep it busy, not IDLE_S. */
-	MHD_set_connection_option(conn, MHD_CONNECTION_OPTION_TIMEOUT,
+	sym_MHD_set_connection_option(conn, MHD_CONNECTION_OPTION_TIMEOUT,
 	    (unsigned)STREAM_IDLE_S);
 	st->srv = srv;
 	buf_init(&st->out);
-	r = MHD_create_response_from_callback(MHD_SIZE_UNKNOWN, 4096,
+	r = sym_MHD_create_response_from_callback(MHD_SIZE_UNKNOWN, 4096,
 	    stream_read, st, stream_free);
 	if (r == NULL) {
 		stream_free(st);
 		return MHD_NO;
 	}
-	MHD_add_response_header(r, MHD_HTTP_HEADER_CONTENT_TYPE,
+	sym_MHD_add_response_header(r, MHD_HTTP_HEADER_CONTENT_TYPE,
 	    "text/event-stream");
-	MHD_add_response_header(r, MHD_HTTP_HEADER_CACHE_CONTROL, "no-store");
-	ret = MHD_queue_response(conn, MHD_HTTP_OK, r);
-	MHD_destroy_response(r);
+	sym_MHD_add_response_header(r, MHD_HTTP_HEADER_CACHE_CONTROL, "no-store");
+	ret = sym_MHD_queue_response(conn, MHD_HTTP_OK, r);
+	sym_MHD_destroy_response(r);
 	return ret;
 }
 
@@ -593,7 +593,7 @@ handle(void *cls, struct MHD_Connection *conn, const char *url,
 	 * machine (DNS rebinding) is same-origin with the preview, drafts
 	 * and all; its requests name that site in Host. Refuse them.
 	 */
-	if (!serve_host_ok(MHD_lookup_connection_value(conn, MHD_HEADER_KIND,
+	if (!serve_host_ok(sym_MHD_lookup_connection_value(conn, MHD_HEADER_KIND,
 	    MHD_HTTP_HEADER_HOST), srv->opts->bind))
 		return reply_text(conn, MHD_HTTP_MISDIRECTED_REQUEST,
 		    "docket serve answers requests for localhost, an IP address "
@@ -606,16 +606,16 @@ handle(void *cls, struct MHD_Connection *conn, const char *url,
 		/* (Not in one call: the length would be read after the detach.) */
 		len = b.len;
 		text = buf_detach(&b);
-		r = MHD_create_response_from_buffer(len, text,
+		r = sym_MHD_create_response_from_buffer(len, text,
 		    MHD_RESPMEM_MUST_FREE);
 		if (r == NULL) {
 			free(text);
 			return MHD_NO;
 		}
 		add_headers(r, "text/plain; charset=utf-8");
-		MHD_add_response_header(r, "Allow", "GET, HEAD");
-		ret = MHD_queue_response(conn, MHD_HTTP_METHOD_NOT_ALLOWED, r);
-		MHD_destroy_response(r);
+		sym_MHD_add_response_header(r, "Allow", "GET, HEAD");
+		ret = sym_MHD_queue_response(conn, MHD_HTTP_METHOD_NOT_ALLOWED, r);
+		sym_MHD_destroy_response(r);
 		return ret;
 	}
 	if (strcmp(url, LIVE_PATH) == 0) {
@@ -644,16 +644,16 @@ handle(void *cls, struct MHD_Connection *conn, const char *url,
 		put_url_path(&b, url);
 		buf_putc(&b, '/');
 		free(path);
-		r = MHD_create_response_from_buffer(0, NULL,
+		r = sym_MHD_create_response_from_buffer(0, NULL,
 		    MHD_RESPMEM_PERSISTENT);
 		if (r == NULL) {
 			buf_release(&b);
 			return MHD_NO;
 		}
-		MHD_add_response_header(r, MHD_HTTP_HEADER_LOCATION, b.ptr);
+		sym_MHD_add_response_header(r, MHD_HTTP_HEADER_LOCATION, b.ptr);
 		buf_release(&b);
-		ret = MHD_queue_response(conn, MHD_HTTP_MOVED_PERMANENTLY, r);
-		MHD_destroy_response(r);
+		ret = sym_MHD_queue_response(conn, MHD_HTTP_MOVED_PERMANENTLY, r);
+		sym_MHD_destroy_response(r);
 		return ret;
 	}
 	ret = reply_file(srv, conn, path, MHD_HTTP_OK, &missing);
@@ -891,6 +891,8 @@ serve_run(struct diag *dg, const struct serve_opts *opts)
 		    "folder)", srv.source);
 		goto out;
 	}
+	if (mhd_load(dg) == -1)
+		goto out;
 	srv.tmp = xasprintf("%s/docket-serve-XXXXXX",
 	    tmpdir != NULL && *tmpdir != '\0' ? tmpdir : "/tmp");
 	if (mkdtemp(srv.tmp) == NULL) {
@@ -928,7 +930,7 @@ serve_run(struct diag *dg, const struct serve_opts *opts)
 	sa.sa_handler = SIG_IGN;
 	sigaction(SIGPIPE, &sa, &old_pipe);
 
-	srv.mhd = MHD_start_daemon(MHD_USE_THREAD_PER_CONNECTION |
+	srv.mhd = sym_MHD_start_daemon(MHD_USE_THREAD_PER_CONNECTION |
 	    MHD_USE_INTERNAL_POLLING_THREAD | (v6 ? MHD_USE_IPv6 : 0),
 	    0, NULL, NULL, handle, &srv,
 	    MHD_OPTION_LISTEN_SOCKET, (MHD_socket)lfd,
@@ -981,7 +983,7 @@ serve_run(struct diag *dg, const struct serve_opts *opts)
 	srv.stopping = true;
 	pthread_cond_broadcast(&srv.cond);
 	pthread_mutex_unlock(&srv.mu);
-	MHD_stop_daemon(srv.mhd);
+	sym_MHD_stop_daemon(srv.mhd);
 	if (status == 0)
 		fprintf(stderr, "docket: stopped\n");
 restore:
