@@ -19,7 +19,6 @@ struct line {
 	const char	*start;		/* the line as written */
 	const char	*s;		/* after block quote markers and blanks */
 	size_t		 len;
-	size_t		 pipes;		/* unescaped '|' */
 	unsigned	 no;		/* 0-based */
 };
 
@@ -27,7 +26,6 @@ static void
 line_read(struct line *l, const char *p, const char *end, unsigned no)
 {
 	const char *e = memchr(p, '\n', (size_t)(end - p));
-	size_t i;
 
 	if (e == NULL)
 		e = end;
@@ -37,13 +35,21 @@ line_read(struct line *l, const char *p, const char *end, unsigned no)
 	l->s = p;
 	l->len = (size_t)(e - p);
 	l->no = no;
-	l->pipes = 0;
+}
+
+/* The line's unescaped '|', counted only for the lines of a table. */
+static size_t
+pipes(const struct line *l)
+{
+	size_t i, n = 0;
+
 	for (i = 0; i < l->len; i++) {
-		if (p[i] == '\\')
+		if (l->s[i] == '\\')
 			i++;
-		else if (p[i] == '|')
-			l->pipes++;
+		else if (l->s[i] == '|')
+			n++;
 	}
+	return n;
 }
 
 static bool
@@ -114,32 +120,40 @@ domain_char(unsigned char c)
  * end of the word, and tries again at every "www." after a '_' (where an
  * autolink may start) when the domain is refused for its underscores:
  * "www.a_" repeated takes time that grows with the square of the word.
- * Bounding those per word keeps the reading linear.
+ * Bounding those per word keeps the reading linear. The text is searched
+ * for '_' with memchr(), and only the stretch between two "_www." is read
+ * a byte at a time: most pages have none.
  */
 static int
 autolink_check(struct diag *dg, const struct md_src *src)
 {
-	const unsigned char *s = (const unsigned char *)src->text;
-	size_t n = src->len, i, line_start = 0, starts = 0;
+	const char *s = src->text, *end = s + src->len, *from = s, *at, *q;
+	const char *last = s, *line_start = s;
+	size_t starts = 0;
 	unsigned line = 0;
 	struct pos p = { src->path, 0, 0 };
 
-	for (i = 0; i < n; i++) {
-		if (!domain_char(s[i])) {
-			starts = 0;
-			if (s[i] == '\n')
-				line++, line_start = i + 1;
+	while ((at = memchr(from, '_', (size_t)(end - from))) != NULL) {
+		if (end - at < 5 || memcmp(at + 1, "www.", 4) != 0) {
+			from = at + 1;
 			continue;
 		}
-		if (s[i] != '_' || n - i < 5 || memcmp(s + i + 1, "www.", 4) != 0)
+		/* A character no domain holds since the last one ends the word. */
+		for (q = last; q < at; q++)
+			if (!domain_char((unsigned char)*q)) {
+				starts = 0;
+				break;
+			}
+		last = from = at + 1;
+		if (++starts <= MD_MAX_WORD_WWW)
 			continue;
-		if (++starts > MD_MAX_WORD_WWW) {
-			p = md_pos(src, line + 1,
-			    (unsigned)(i + 1 - line_start) + 1);
-			return diag_error(dg, &p, "word holding 'www.' after "
-			    "'_' more than %d times (autolinks would take too "
-			    "long)", MD_MAX_WORD_WWW);
-		}
+		for (q = s; q < at; q++)
+			if (*q == '\n')
+				line++, line_start = q + 1;
+		p = md_pos(src, line + 1, (unsigned)(at - line_start) + 2);
+		return diag_error(dg, &p, "word holding 'www.' after '_' more "
+		    "than %d times (autolinks would take too long)",
+		    MD_MAX_WORD_WWW);
 	}
 	return 0;
 }
@@ -149,7 +163,7 @@ mdlimit_check(struct diag *dg, const struct md_src *src)
 {
 	const char *p = src->text, *end = src->text + src->len;
 	struct line prev, cur, row;
-	size_t columns, cells, padding = 0;
+	size_t columns, cells, n, padding = 0;
 	unsigned no = 0;
 	struct pos pos = { src->path, 0, 0 };
 
@@ -164,11 +178,11 @@ mdlimit_check(struct diag *dg, const struct md_src *src)
 			continue;
 		}
 		/* The header is parsed even when its width does not match. */
-		if (prev.s != NULL && prev.pipes > MD_MAX_TABLE_COLUMNS + 1)
+		if (prev.s != NULL && pipes(&prev) > MD_MAX_TABLE_COLUMNS + 1)
 			return too_wide(dg, src, &prev);
-		if (cur.pipes > MD_MAX_TABLE_COLUMNS + 1)
+		if ((n = pipes(&cur)) > MD_MAX_TABLE_COLUMNS + 1)
 			return too_wide(dg, src, &cur);
-		columns = cur.pipes + 1;
+		columns = n + 1;
 		pos = md_pos(src, cur.no + 1, (unsigned)(cur.s - cur.start) + 1);
 		while (p < end) {
 			line_read(&row, p, end, no);
@@ -176,9 +190,9 @@ mdlimit_check(struct diag *dg, const struct md_src *src)
 				break;
 			p = row.s + row.len + 1;
 			no++;
-			if (row.pipes > MD_MAX_TABLE_COLUMNS + 1)
+			if ((n = pipes(&row)) > MD_MAX_TABLE_COLUMNS + 1)
 				return too_wide(dg, src, &row);
-			cells = row.pipes > 1 ? row.pipes - 1 : 1;
+			cells = n > 1 ? n - 1 : 1;
 			if (cells < columns)
 				padding += columns - cells;
 			if (padding > MD_MAX_TABLE_PADDING)

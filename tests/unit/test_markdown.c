@@ -105,13 +105,29 @@ test_markdown__autolink_www(void)
 	free(h);
 	free(e);
 
+	/*
+	 * Words apart even when a '_' with no "www." after it comes
+	 * between: 16 and 16.
+	 */
+	BUF_PUTSL(&md, "x");
+	for (i = 0; i < 16; i++)
+		BUF_PUTSL(&md, "_www.a");
+	BUF_PUTSL(&md, " b_c");
+	for (i = 0; i < 16; i++)
+		BUF_PUTSL(&md, "_www.a");
+	BUF_PUTSL(&md, "\n\n");
+	h = render(md.ptr, false, &e);
+	CHECK_STR(e, "");
+	free(h);
+	free(e);
+
 	/* The next line's first word: "www." after '_' 17 times. */
 	BUF_PUTSL(&md, "x\xc3\xa9");
 	for (i = 0; i < 17; i++)
 		BUF_PUTSL(&md, "_www.a");
 	h = render(md.ptr, false, &e);
 	CHECK_STR(h, "");
-	CHECK_STR(e, "p.md:6:101: error: word holding 'www.' after '_' more than 16 times (autolinks would take too long)\n");
+	CHECK_STR(e, "p.md:8:101: error: word holding 'www.' after '_' more than 16 times (autolinks would take too long)\n");
 	free(h);
 	free(e);
 	buf_release(&md);
