@@ -473,6 +473,14 @@ static const char country_codes[] =
 	"TGTHTJTKTLTMTNTOTRTTTVTWTZUAUGUMUSUY"
 	"UZVAVCVEVGVIVNVUWFWSXKYEYTZAZMZW";
 
+/* Is code two capital letters, the form of an alpha-2 code? */
+static bool
+country_form(const char *code)
+{
+	return strlen(code) == 2 && code[0] >= 'A' && code[0] <= 'Z' &&
+	    code[1] >= 'A' && code[1] <= 'Z';
+}
+
 static bool
 country_known(const char *code)
 {
@@ -560,8 +568,7 @@ check_one(struct rstate *st, xmlNodePtr n)
 		free(v);
 		free(w);
 	} else if (is_el(n, "country") && (v = attr(n, "code")) != NULL) {
-		if (strlen(v) != 2 || v[0] < 'A' || v[0] > 'Z' || v[1] < 'A' ||
-		    v[1] > 'Z')
+		if (!country_form(v))
 			precise(st, n, xasprintf("invalid country code '%s' (use "
 			    "ISO 3166-1 alpha-2, such as 'US')", P(v)));
 		free(v);
@@ -1765,6 +1772,7 @@ read_record(struct rstate *st, struct record *r, xmlNodePtr root)
 			r->country = text_line(c);
 			/* A draft may keep `docket new`'s XX. */
 			if (r->country_code != NULL && !r->draft &&
+			    country_form(r->country_code) &&
 			    !country_known(r->country_code)) {
 				p = (struct pos){ st->path,
 				    (unsigned)xmlGetLineNo(c), 0 };
@@ -1919,11 +1927,17 @@ record_parse(struct record **out, struct diag *dg, const char *path,
 	if (!valid)
 		explain_record(&st, xmlDocGetRootElement(doc));
 	flush_schema_errors(&st);
-	if (!valid || st.errors > 0) {
+	if (!valid) {
 		if (st.errors == 0)
 			diag_error(dg, &p, "record does not match the schema");
 		goto out;
 	}
+	/*
+	 * The structure is sound, though a value may be wrong: the checks
+	 * below still run, so that one build reports every error.
+	 */
+	if (st.errors > 0 && dg->silent)
+		goto out;
 	r = xcalloc(1, sizeof(*r));
 	r->path = xstrdup(path);
 	/*
@@ -1937,8 +1951,8 @@ record_parse(struct record **out, struct diag *dg, const char *path,
 	bidi_fields(&st, xmlDocGetRootElement(doc));
 	base = strrchr(path, '/');
 	base = base == NULL ? path : base + 1;
-	if (strncmp(base, r->id, strlen(r->id)) != 0 ||
-	    strcmp(base + strlen(r->id), ".xml") != 0) {
+	if (id_valid(r->id) && (strncmp(base, r->id, strlen(r->id)) != 0 ||
+	    strcmp(base + strlen(r->id), ".xml") != 0)) {
 		p.line = (unsigned)xmlGetLineNo(xmlDocGetRootElement(doc));
 		p.col = 0;
 		diag_error(dg, &p, "record id '%s' does not match its file name '%s'",
