@@ -12,16 +12,20 @@
  * extension's HTML hook writes out in place of the node.
  */
 #include <errno.h>
+#include <locale.h>
+#include <pthread.h>
 #include <stdint.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
+#include <wctype.h>
 
 #include <cmark-gfm.h>
 #include <cmark-gfm-extension_api.h>
 #include <cmark-gfm/render.h>
+#include <libxml/xmlunicode.h>
 
 #include "buf.h"
 #include "date.h"
@@ -2002,19 +2006,93 @@ splice_includes(struct dir_ctx *ctx, cmark_node *doc)
 	return rc;
 }
 
+/*
+ * The C.UTF-8 locale, for the lower case of letters beyond ASCII, or 0
+ * where the C library has none (then they are kept as they are).
+ */
+static locale_t slug_locale;
+static pthread_once_t slug_once = PTHREAD_ONCE_INIT;
+
+static void
+slug_locale_open(void)
+{
+	slug_locale = newlocale(LC_CTYPE_MASK, "C.UTF-8", (locale_t)0);
+}
+
+/* Appends code point cp (0x80 or more) in UTF-8. */
+static void
+slug_put_cp(struct buf *out, unsigned cp)
+{
+	if (cp < 0x800)
+		buf_putc(out, (int)(0xc0 | (cp >> 6)));
+	else if (cp < 0x10000) {
+		buf_putc(out, (int)(0xe0 | (cp >> 12)));
+		buf_putc(out, (int)(0x80 | ((cp >> 6) & 0x3f)));
+	} else {
+		buf_putc(out, (int)(0xf0 | (cp >> 18)));
+		buf_putc(out, (int)(0x80 | ((cp >> 12) & 0x3f)));
+		buf_putc(out, (int)(0x80 | ((cp >> 6) & 0x3f)));
+	}
+	buf_putc(out, (int)(0x80 | (cp & 0x3f)));
+}
+
+/*
+ * Does GitHub leave code point cp (beyond ASCII) out of a slug? It does
+ * punctuation, symbols, separators, control and format characters, and
+ * numbers other than digits (², ½). libxml2's tables are of Unicode 4:
+ * code points assigned since are kept, but for the emoji and other
+ * symbols of U+1F000 to U+1FAFF.
+ */
+static bool
+slug_drops(unsigned cp)
+{
+	int c = (int)cp;
+
+	return xmlUCSIsCatP(c) || xmlUCSIsCatS(c) || xmlUCSIsCatZ(c) ||
+	    xmlUCSIsCatC(c) || xmlUCSIsCatNo(c) ||
+	    (cp >= 0x1f000 && cp <= 0x1faff);
+}
+
+/*
+ * As GitHub (github-slugger): lower case; letters, marks, digits, '_'
+ * and '-' kept, each space a '-', the rest (punctuation such as '’' and
+ * '—', symbols, emoji: slug_drops()) left out.
+ */
 void
 dir_slug(struct buf *out, const char *text)
 {
-	const unsigned char *p;
+	const unsigned char *p = (const unsigned char *)text;
+	size_t len = strlen(text), n;
+	unsigned cp;
+	wint_t lc;
 
-	for (p = (const unsigned char *)text; *p != '\0'; p++) {
-		if (*p >= 'A' && *p <= 'Z')
-			buf_putc(out, *p - 'A' + 'a');
-		else if (is_alnum(*p) || *p == '_' || *p == '-' || *p >= 0x80)
-			buf_putc(out, *p);
-		else if (*p == ' ')
-			buf_putc(out, '-');
-		/* other punctuation is dropped, as GitHub does */
+	while (len > 0) {
+		if (*p < 0x80) {
+			if (*p >= 'A' && *p <= 'Z')
+				buf_putc(out, *p - 'A' + 'a');
+			else if (is_alnum(*p) || *p == '_' || *p == '-')
+				buf_putc(out, *p);
+			else if (*p == ' ')
+				buf_putc(out, '-');
+			p++, len--;
+			continue;
+		}
+		if ((n = utf8_char(p, len, &cp)) == 0) {
+			p++, len--;	/* not UTF-8: left out */
+			continue;
+		}
+		if (!slug_drops(cp)) {
+			pthread_once(&slug_once, slug_locale_open);
+			lc = slug_locale == (locale_t)0 ? (wint_t)cp :
+			    towlower_l((wint_t)cp, slug_locale);
+			if (lc == (wint_t)cp || lc > 0x10ffff)
+				buf_put(out, p, n);
+			else if (lc < 0x80)
+				buf_putc(out, (int)lc);	/* U+0130 İ: i */
+			else
+				slug_put_cp(out, (unsigned)lc);
+		}
+		p += n, len -= n;
 	}
 }
 
