@@ -1105,11 +1105,21 @@ static int
 get_country(struct dir_ctx *ctx, struct directive *d, const char **out)
 {
 	const char *v = attr_get(d, "country");
+	char up[3];
 
 	*out = v;
-	if (v != NULL && (strlen(v) != 2 || !is_alpha(v[0]) || !is_alpha(v[1])))
+	if (v == NULL)
+		return 0;
+	if (strlen(v) != 2 || !is_alpha(v[0]) || !is_alpha(v[1]))
 		return derr(ctx, d, "'country' must be a two-letter ISO 3166-1 "
 		    "code such as 'RU', not '%s'", v);
+	up[0] = v[0] >= 'a' ? (char)(v[0] - 'a' + 'A') : v[0];
+	up[1] = v[1] >= 'a' ? (char)(v[1] - 'a' + 'A') : v[1];
+	up[2] = '\0';
+	/* As in records: a typo such as UK (for GB) matches nothing. */
+	if (!country_known(up))
+		return derr(ctx, d, "unknown country code '%s' (ISO 3166-1 "
+		    "assigns no such code; use one such as 'RU')", v);
 	return 0;
 }
 

@@ -481,7 +481,7 @@ country_form(const char *code)
 	    code[1] >= 'A' && code[1] <= 'Z';
 }
 
-static bool
+bool
 country_known(const char *code)
 {
 	size_t lo = 0, hi = sizeof(country_codes) / 2, mid;

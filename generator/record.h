@@ -149,6 +149,8 @@ const char	*action_type_label(enum action_type);
 bool		 action_type_from_key(enum action_type *out, const char *);
 /* Is s a valid id: [a-z0-9][a-z0-9-]*? */
 bool		 id_valid(const char *s);
+/* Is code an ISO 3166-1 alpha-2 code assigned to a country ("RU")? */
+bool		 country_known(const char *code);
 /*
  * Removes leading and trailing blank lines and the common indentation.
  * Sets *first_line to the index of the first line kept and *indent to
