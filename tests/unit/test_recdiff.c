@@ -273,3 +273,69 @@ test_recdiff__white_space_in_text(void)
 		record_free(b);
 	}
 }
+
+static const char r1[] =
+"<vendor id=\"acme\">\n"
+"  <name>Acme</name>\n"
+"  <country code=\"US\">United States</country>\n"
+"  <website>https://acme.example/</website>\n"
+"  <status>restricted</status>\n"
+"  <summary>Acme makes software.</summary>\n"
+"  <action id=\"a\" type=\"law\" date=\"2018-01-02\" authority=\"X\">\n"
+"    <title>Act</title>\n"
+"    <source href=\"https://example.org/\" publisher=\"P\" date=\"2018-01-02\"/>\n"
+"  </action>\n"
+"  <response date=\"2018-01-05\" href=\"https://acme.example/a\">We disagree.</response>\n"
+"  <response date=\"2018-02-01\" href=\"https://acme.example/b\">We appeal.</response>\n"
+"</vendor>\n";
+
+static const char r2[] =
+"<vendor id=\"acme\">\n"
+"  <name>Acme</name>\n"
+"  <alias>Acme GmbH</alias>\n"
+"  <country code=\"DE\">Germany</country>\n"
+"  <website>https://acme.example.de/</website>\n"
+"  <status>restricted</status>\n"
+"  <summary>Acme makes software.</summary>\n"
+"  <response date=\"2018-01-05\" href=\"https://acme.example/a\">We disagree strongly.</response>\n"
+"  <response date=\"2018-03-01\" href=\"https://acme.example/c\">We comply.</response>\n"
+"  <note>Moved to Berlin.</note>\n"
+"</vendor>\n";
+
+/* The fields SPEC lists beside status and actions: each change said once. */
+void
+test_recdiff__country_website_responses(void)
+{
+	struct record *a = parse(r1), *b = parse(r2);
+	struct recver o = { a, false }, n = { b, false };
+	struct hist_change *c = NULL;
+	size_t cz = 0, i;
+	static const char *const want[] = {
+		"added alias: Acme GmbH",
+		"country: United States (US) \xe2\x86\x92 Germany (DE)",
+		"website: https://acme.example/ \xe2\x86\x92 https://acme.example.de/",
+		"removed action: Act (2 January 2018)",
+		"revised response (5 January 2018)",
+		"added response (1 March 2018)",
+		"removed response (1 February 2018)",
+		"added note",
+	};
+
+	if (a == NULL || b == NULL)
+		goto out;
+	recdiff(&c, &cz, &o, &n, "%-d %B %Y");
+	CHECK_INT(cz, NELEM(want));
+	for (i = 0; i < cz && i < NELEM(want); i++)
+		CHECK_STR(c[i].text, want[i]);
+	if (cz == NELEM(want)) {
+		CHECK_STR(c[1].field, "country");
+		CHECK_STR(c[1].before, "United States (US)");
+		CHECK_STR(c[1].after, "Germany (DE)");
+		CHECK_STR(c[6].field, "response");
+		CHECK(c[6].after == NULL);
+	}
+out:
+	recdiff_free(c, cz);
+	record_free(a);
+	record_free(b);
+}
