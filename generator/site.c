@@ -1839,10 +1839,12 @@ out:
 	preparse_end(s.ahead);	/* when the build stopped before the scan */
 	hist_cache_wait(s.hist);	/* written while the pages were made */
 	diag_progress_end(dg);
+	/* docket check publishes nothing: no output folder to speak of. */
 	if (status != 0 && dg->errors > 0)
-		fprintf(stderr, "docket: build failed: %u error%s%s\n",
+		fprintf(stderr, "docket: %s failed: %u error%s%s\n",
+		    opts->checking ? "check" : "build",
 		    dg->errors, dg->errors == 1 ? "" : "s",
-		    s.tmpdir != NULL || status == 1 ?
+		    !opts->checking && (s.tmpdir != NULL || status == 1) ?
 		    "; the output folder was left as it was" : "");
 	buf_release(&data);
 	free(cfgpath);
