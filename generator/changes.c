@@ -25,6 +25,9 @@
 #include "template.h"
 #include "util.h"
 
+/* The namespace of docket's own element in feeds (<docket:commit>). */
+#define FEED_NS	"tag:docket,2026:atom"
+
 /* The history, when the build has one. */
 static const struct history *
 hist_of(const struct site *s)
@@ -618,6 +621,18 @@ write_feed(struct site *s, const char *out, const char *root,
 	put_xml(&b, s->cfg.title);
 	BUF_PUTSL(&b, "</name></author>\n  <generator version=\"" DOCKET_VERSION
 	    "\">docket</generator>\n");
+	/* The commit the site was built from, as every export says it. */
+	if (h->head[0] != '\0') {
+		BUF_PUTSL(&b, "  <docket:commit xmlns:docket=\"" FEED_NS "\"");
+		if (h->dirty)
+			BUF_PUTSL(&b, " uncommitted=\"true\"");
+		if (h->as_of) {
+			BUF_PUTSL(&b, " as-of=\"");
+			put_xml(&b, h->as_of_rev);
+			buf_putc(&b, '"');
+		}
+		buf_printf(&b, ">%s</docket:commit>\n", h->head);
+	}
 	for (i = 0; i < total && n < CHANGES_FEED_MAX; i++) {
 		k = sel != NULL ? sel[i].entry : i;
 		const struct hist_file *f = &h->files[h->entries[k].file];

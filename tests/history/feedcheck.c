@@ -13,6 +13,7 @@
 #include <libxml/tree.h>
 
 #define ATOM	"http://www.w3.org/2005/Atom"
+#define DOCKET_NS	"tag:docket,2026:atom"
 
 static int failed;
 
@@ -80,6 +81,23 @@ check(xmlRelaxNGPtr schema, const char *path)
 	    feed_upd);
 	xmlFree(id);
 	xmlFree(title);
+	/* docket's extension element: the commit the site was built from. */
+	for (e = root->children; e != NULL; e = e->next) {
+		xmlChar *c, *u, *a;
+
+		if (e->type != XML_ELEMENT_NODE || e->ns == NULL ||
+		    strcmp((const char *)e->ns->href, DOCKET_NS) != 0 ||
+		    strcmp((const char *)e->name, "commit") != 0)
+			continue;
+		c = xmlNodeGetContent(e);
+		u = xmlGetProp(e, (const xmlChar *)"uncommitted");
+		a = xmlGetProp(e, (const xmlChar *)"as-of");
+		printf("  commit %s%s%s%s\n", c, u != NULL ? " uncommitted" : "",
+		    a != NULL ? " as of " : "", a != NULL ? (char *)a : "");
+		xmlFree(c);
+		xmlFree(u);
+		xmlFree(a);
+	}
 	for (e = root->children; e != NULL; e = e->next) {
 		if (e->type != XML_ELEMENT_NODE ||
 		    strcmp((const char *)e->name, "entry") != 0)
