@@ -12,31 +12,42 @@
 #include "util.h"
 
 static void
-put_time(struct buf *out, const struct history *h, const struct date *d)
+put_time(struct buf *out, const struct history *h, const struct date *d,
+    const char *class)
 {
-	BUF_PUTSL(out, "<time datetime=\"");
+	BUF_PUTSL(out, "<time");
+	if (class != NULL)
+		buf_printf(out, " class=\"%s\"", class);
+	BUF_PUTSL(out, " datetime=\"");
 	date_iso(out, d);
 	BUF_PUTSL(out, "\">");
 	date_format(out, h->date_format, d);
 	BUF_PUTSL(out, "</time>");
 }
 
-/* " (<a href=...><code>abcdef1234</code></a>)", linked through repo_url. */
+/*
+ * "<code>abcdef1234</code>", linked through repo_url, and " by Author"
+ * when authors are shown: the end of an entry, as the theme's
+ * history.html and changes.html write it.
+ */
 static void
 put_commit(struct buf *out, const struct hist_commit *c)
 {
-	BUF_PUTSL(out, " <span class=\"commit\">");
 	if (c->url != NULL) {
-		BUF_PUTSL(out, "<a href=\"");
+		BUF_PUTSL(out, "<a class=\"commit\" href=\"");
 		buf_puts_html(out, c->url);
-		BUF_PUTSL(out, "\">");
-	}
-	BUF_PUTSL(out, "<code>");
+		BUF_PUTSL(out, "\"><code>");
+	} else
+		BUF_PUTSL(out, "<code class=\"commit\">");
 	buf_puts(out, c->short_id);
 	BUF_PUTSL(out, "</code>");
 	if (c->url != NULL)
 		BUF_PUTSL(out, "</a>");
-	BUF_PUTSL(out, "</span>");
+	if (c->author != NULL) {
+		BUF_PUTSL(out, " by <span class=\"author\">");
+		buf_puts_html(out, c->author);
+		BUF_PUTSL(out, "</span>");
+	}
 }
 
 static void
@@ -72,17 +83,21 @@ hist_html_changes(struct buf *out, const struct history *h,
 			continue;
 		if (n++ == 0)
 			BUF_PUTSL(out, "<ol class=\"changes\">\n");
-		BUF_PUTSL(out, "<li>");
-		put_time(out, h, &c->date);
-		BUF_PUTSL(out, " <a href=\"");
+		BUF_PUTSL(out, "<li class=\"change\">");
+		put_time(out, h, &c->date, "change-date");
+		BUF_PUTSL(out, "<div class=\"change-body\">"
+		    "<p class=\"change-title\"><a href=\"");
 		buf_puts_html(out, root);
 		buf_printf(out, "vendors/%s/%s\">", f->vendor,
 		    h->dir_urls ? "" : "index.html");
 		buf_puts_html(out, f->name != NULL ? f->name : f->vendor);
-		BUF_PUTSL(out, "</a>");
-		put_commit(out, c);
+		BUF_PUTSL(out, "</a></p>");
 		put_changes(out, r);
-		BUF_PUTSL(out, "</li>\n");
+		BUF_PUTSL(out, "<p class=\"change-meta\">");
+		buf_puts_html(out, c->subject);
+		BUF_PUTSL(out, " · commit ");
+		put_commit(out, c);
+		BUF_PUTSL(out, "</p></div></li>\n");
 	}
 	if (n == 0)
 		BUF_PUTSL(out, "<p class=\"changes-none\">No changes recorded.</p>\n");
@@ -121,18 +136,15 @@ hist_html_page(struct buf *out, const struct history *h, const char *src,
 		const struct hist_rev *r = &f->revs[i];
 		const struct hist_commit *c = &h->commits[r->commit];
 		BUF_PUTSL(out, "<li>");
-		put_time(out, h, &c->date);
-		put_commit(out, c);
-		BUF_PUTSL(out, " ");
+		put_time(out, h, &c->date, NULL);
+		BUF_PUTSL(out, "<p class=\"commit-subject\">");
 		buf_puts_html(out, c->subject);
-		if (c->author != NULL) {
-			BUF_PUTSL(out, " <span class=\"author\">(");
-			buf_puts_html(out, c->author);
-			BUF_PUTSL(out, ")</span>");
-		}
+		BUF_PUTSL(out, "</p>");
 		if (r->changesz > 0)
 			put_changes(out, r);
-		BUF_PUTSL(out, "</li>\n");
+		BUF_PUTSL(out, "<p class=\"commit-meta\">Commit ");
+		put_commit(out, c);
+		BUF_PUTSL(out, "</p></li>\n");
 	}
 	BUF_PUTSL(out, "</ol>\n");
 	if (f->incomplete)

@@ -175,7 +175,8 @@ test_recdiff__html_fragments(void)
 	struct hist_commit c;
 	static char field[] = "status", text[] = "status: a \xe2\x86\x92 <b>",
 	    path[] = "content/vendors/acme.xml", subject[] = "Acme & co: <update>",
-	    vendor[] = "acme", name[] = "Acme", fmt[] = "%-d %B %Y";
+	    vendor[] = "acme", name[] = "Acme", fmt[] = "%-d %B %Y",
+	    author[] = "Ana <A>", url[] = "https://example.org/c?a=1&b";
 	struct hist_change ch = { field, text, NULL, NULL };
 	struct hist_rev r = { 0, path, &ch, 1, true };
 	struct hist_file f;
@@ -204,17 +205,28 @@ test_recdiff__html_fragments(void)
 	h.entrysz = 1;
 	h.date_format = fmt;
 	CHECK_INT(hist_html_changes(&b, &h, NULL, 10, "../"), 0);
-	CHECK_STR(b.ptr, "<ol class=\"changes\">\n<li><time datetime=\"2017-09-13\">"
-	    "13 September 2017</time> <a href=\"../vendors/acme/index.html\">Acme"
-	    "</a> <span class=\"commit\"><code>0123456789</code></span><ul class="
-	    "\"field-changes\"><li>status: a \xe2\x86\x92 &lt;b&gt;</li></ul></li>\n"
-	    "</ol>\n");
+	/* The markup of the theme's changes.html and history.html. */
+	CHECK_STR(b.ptr, "<ol class=\"changes\">\n<li class=\"change\"><time "
+	    "class=\"change-date\" datetime=\"2017-09-13\">13 September 2017"
+	    "</time><div class=\"change-body\"><p class=\"change-title\"><a "
+	    "href=\"../vendors/acme/index.html\">Acme</a></p><ul class=\""
+	    "field-changes\"><li>status: a \xe2\x86\x92 &lt;b&gt;</li></ul><p "
+	    "class=\"change-meta\">Acme &amp; co: &lt;update&gt; \xc2\xb7 commit "
+	    "<code class=\"commit\">0123456789</code></p></div></li>\n</ol>\n");
 	buf_truncate(&b, 0);
 	CHECK_INT(hist_html_changes(&b, &h, "other", 10, "../"), 0);
 	CHECK_STR(b.ptr, "<p class=\"changes-none\">No changes recorded.</p>\n");
 	buf_truncate(&b, 0);
+	c.author = author;
+	c.url = url;
 	CHECK_INT(hist_html_page(&b, &h, "content/vendors/acme.xml", 10, ""), 0);
-	CHECK(strstr(b.ptr, "Acme &amp; co: &lt;update&gt;") != NULL);
+	CHECK_STR(b.ptr, "<ol class=\"commits\">\n<li><time datetime=\""
+	    "2017-09-13\">13 September 2017</time><p class=\"commit-subject\">"
+	    "Acme &amp; co: &lt;update&gt;</p><ul class=\"field-changes\"><li>"
+	    "status: a \xe2\x86\x92 &lt;b&gt;</li></ul><p class=\"commit-meta\">"
+	    "Commit <a class=\"commit\" href=\"https://example.org/c?a=1&amp;b"
+	    "\"><code>0123456789</code></a> by <span class=\"author\">Ana &lt;"
+	    "A&gt;</span></p></li>\n</ol>\n");
 	buf_truncate(&b, 0);
 	CHECK_INT(hist_html_page(&b, NULL, "content/a.md", 10, ""), 0);
 	CHECK_STR(b.ptr, "<p class=\"history-none\">The history of this page is "
