@@ -1411,6 +1411,48 @@ bar_add(struct bar **v, size_t *n, const char *label, const char *key)
 	(*n)++;
 }
 
+#define CHART_LABEL_MAX	28	/* characters a chart's label shows */
+
+/* Characters (code points) of UTF-8 text s. */
+static size_t
+utf8_chars(const char *s)
+{
+	size_t n = 0;
+
+	for (; *s != '\0'; s++)
+		if (((unsigned char)*s & 0xc0) != 0x80)
+			n++;
+	return n;
+}
+
+/*
+ * A bar's label: whole when it has CHART_LABEL_MAX characters or fewer,
+ * else its first CHART_LABEL_MAX - 1 and an ellipsis, with the whole
+ * label as its tooltip.
+ */
+static void
+put_chart_label(struct buf *b, const char *label)
+{
+	const char *p = label;
+	size_t n = 0;
+
+	if (utf8_chars(label) <= CHART_LABEL_MAX) {
+		buf_puts_html(b, label);
+		return;
+	}
+	BUF_PUTSL(b, "<title>");
+	buf_puts_html(b, label);
+	BUF_PUTSL(b, "</title>");
+	for (; *p != '\0'; p++)
+		if (((unsigned char)*p & 0xc0) != 0x80 &&
+		    ++n == CHART_LABEL_MAX)
+			break;
+	while (p > label && p[-1] == ' ')
+		p--;
+	buf_put_html(b, label, (size_t)(p - label));
+	BUF_PUTSL(b, "\xe2\x80\xa6");
+}
+
 /*
  * ::chart: a horizontal bar chart as inline SVG, made here, with the same
  * numbers in a table for screen readers; colours come from the stylesheet.
@@ -1425,8 +1467,9 @@ do_chart(struct dir_ctx *ctx, struct directive *d)
 	size_t n = 0, i, j;
 	long max = 0;
 	int miny = 0, maxy = 0, y;
-	const int width = 640, labelw = 200, barh = 22, gap = 10, valw = 48;
-	int height, plotw = width - labelw - valw;
+	const int width = 640, barh = 22, gap = 10, valw = 48;
+	int height, labelw, plotw, cw;
+	size_t chars, longest = 0;
 	char tmp[16];
 
 	if (check_attrs(ctx, d, "of", "of") == -1)
@@ -1477,9 +1520,24 @@ do_chart(struct dir_ctx *ctx, struct directive *d)
 		return derr(ctx, d, "'of' must be status, country, year or "
 		    "authority, not '%s'", of);
 
-	for (i = 0; i < n; i++)
+	/*
+	 * The labels' column is as wide as the longest label, at the width
+	 * of a character in the stylesheet's largest size, on phones (24
+	 * units for status and year, 18 for the others): from 80 to 300
+	 * units. A longer label is cut with an ellipsis, whole in its
+	 * tooltip and in the table.
+	 */
+	cw = strcmp(of, "status") == 0 || strcmp(of, "year") == 0 ? 14 : 10;
+	for (i = 0; i < n; i++) {
 		if (bars[i].value > max)
 			max = bars[i].value;
+		if ((chars = utf8_chars(bars[i].label)) > longest)
+			longest = chars;
+	}
+	labelw = longest > CHART_LABEL_MAX ? 300 : 20 + cw * (int)longest;
+	if (labelw < 80)
+		labelw = 80;
+	plotw = width - labelw - valw;
 	height = n == 0 ? barh : (int)n * (barh + gap) - gap;
 	buf_printf(&b, "<figure class=\"chart chart-%s", of);
 	put_classes(&b, d);
@@ -1499,7 +1557,7 @@ do_chart(struct dir_ctx *ctx, struct directive *d)
 			buf_printf(&b, " chart-row-%s", bars[i].key);
 		buf_printf(&b, "\">\n<text class=\"chart-label\" x=\"%d\" y=\"%d\" "
 		    "text-anchor=\"end\">", labelw - 10, top + barh / 2 + 5);
-		buf_puts_html(&b, bars[i].label);
+		put_chart_label(&b, bars[i].label);
 		buf_printf(&b, "</text>\n<rect class=\"chart-bar\" x=\"%d\" y=\"%d\" "
 		    "width=\"%d\" height=\"%d\"/>\n", labelw, top, w, barh);
 		buf_printf(&b, "<text class=\"chart-value\" x=\"%d\" y=\"%d\">%ld"
