@@ -159,16 +159,71 @@ static const char usage_new[] =
 "symbolic link out of the site or into .git, 2 a bad ID, no docket.yml in\n"
 "SOURCE, an existing file, or an I/O error.\n";
 
-/* Prints "docket: error: MSG 'ARG'" and the usage; returns 2. */
+/*
+ * Prints "docket: error: MSG 'ARG'" and where the usage of cmd is told
+ * ("build"; NULL: docket's own); returns 2. The usage itself is left to
+ * 'docket help CMD', as git and hugo do, so that the error stays in view.
+ */
 static int
-usage_error(const char *msg, const char *arg, const char *usage)
+usage_error(const char *cmd, const char *msg, const char *arg)
 {
 	if (arg != NULL)
-		fprintf(stderr, "docket: error: %s '%s'\n\n%s", msg, arg, usage);
+		fprintf(stderr, "docket: error: %s '%s'\n", msg, arg);
 	else
-		fprintf(stderr, "docket: error: %s\n\n%s", msg, usage);
+		fprintf(stderr, "docket: error: %s\n", msg);
+	if (cmd != NULL)
+		fprintf(stderr, "see 'docket help %s'\n", cmd);
+	else
+		fputs("see 'docket --help'\n", stderr);
 	return 2;
 }
+
+/*
+ * "unknown option 'A'" (what: "option", "command"), with the one name
+ * of names A is likely a slip for; returns 2.
+ */
+static int
+unknown(const char *cmd, const char *what, const char *a,
+    const char *const *names)
+{
+	char name[64];
+	const char *meant = NULL;
+	size_t n = strcspn(a, "=");
+
+	if (n < sizeof(name)) {
+		memcpy(name, a, n);
+		name[n] = '\0';
+		meant = str_closest(name, names);
+	}
+	if (meant != NULL)
+		fprintf(stderr, "docket: error: unknown %s '%s' (did you mean "
+		    "'%s'?)\n", what, a, meant);
+	else
+		fprintf(stderr, "docket: error: unknown %s '%s'\n", what, a);
+	if (cmd != NULL)
+		fprintf(stderr, "see 'docket help %s'\n", cmd);
+	else
+		fputs("see 'docket --help'\n", stderr);
+	return 2;
+}
+
+/* The long options of each command, for "did you mean". */
+static const char *const opts_main[] = { "--help", "--version", NULL };
+static const char *const opts_build[] = {
+	"--output", "--as-of", "--no-history", "--cache-dir", "--base-url",
+	"--drafts", "--strict", "--diagnostics", "--jobs", "--quiet",
+	"--verbose", "--help", NULL
+};
+static const char *const opts_check[] = {
+	"--drafts", "--no-history", "--diagnostics", "--quiet", "--help", NULL
+};
+static const char *const opts_serve[] = {
+	"--port", "--bind", "--drafts", "--quiet", "--help", NULL
+};
+static const char *const opts_new[] = { "--help", NULL };
+static const char *const command_names[] = {
+	"build", "check", "serve", "new", "help", NULL
+};
 
 /* Takes an option's value: "--opt=value" or the next argument. */
 static const char *
@@ -192,18 +247,18 @@ is_opt(const char *a, const char *name)
 	return strncmp(a, name, n) == 0 && (a[n] == '\0' || a[n] == '=');
 }
 
-/* Reads the value of --diagnostics. Returns 0, or 2 after the usage. */
+/* Reads the value of --diagnostics. Returns 0, or 2 after a usage error. */
 static int
-diag_format(struct diag *dg, const char *opt, const char *v, const char *usage)
+diag_format(struct diag *dg, const char *opt, const char *v, const char *cmd)
 {
 	if (v == NULL)
-		return usage_error("gcc or github must follow", opt, usage);
+		return usage_error(cmd, "gcc or github must follow", opt);
 	if (strcmp(v, "gcc") == 0)
 		dg->format = DIAG_GCC;
 	else if (strcmp(v, "github") == 0)
 		dg->format = DIAG_GITHUB;
 	else
-		return usage_error("unknown diagnostics format", v, usage);
+		return usage_error(cmd, "unknown diagnostics format", v);
 	return 0;
 }
 
@@ -222,7 +277,7 @@ cmd_check(int argc, char *argv[], struct diag *dg)
 			return 0;
 		} else if (is_opt(a, "--diagnostics")) {
 			if (diag_format(dg, a, optval(argc, argv, &i,
-			    "--diagnostics"), usage_check) != 0)
+			    "--diagnostics"), "check") != 0)
 				return 2;
 		} else if (strcmp(a, "--drafts") == 0)
 			o.drafts = true;
@@ -231,10 +286,10 @@ cmd_check(int argc, char *argv[], struct diag *dg)
 		else if (strcmp(a, "-q") == 0 || strcmp(a, "--quiet") == 0)
 			o.quiet = true;
 		else if (a[0] == '-' && a[1] != '\0')
-			return usage_error("unknown option", a, usage_check);
+			return unknown("check", "option", a, opts_check);
 		else if (o.source != NULL)
-			return usage_error("more than one site folder:", a,
-			    usage_check);
+			return usage_error("check",
+			    "more than one site folder:", a);
 		else
 			o.source = a;
 	}
@@ -263,28 +318,28 @@ cmd_serve(int argc, char *argv[], struct diag *dg)
 			return 0;
 		} else if (is_opt(a, "--port")) {
 			if ((v = optval(argc, argv, &i, "--port")) == NULL)
-				return usage_error("a port number must follow",
-				    a, usage_serve);
+				return usage_error("serve",
+				    "a port number must follow", a);
 			port = strtoul(v, &end, 10);
 			if (*v < '0' || *v > '9' || *end != '\0' || port > 65535)
-				return usage_error("not a port number (0 to "
-				    "65535):", v, usage_serve);
+				return usage_error("serve",
+				    "not a port number (0 to 65535):", v);
 			o.port = (unsigned)port;
 		} else if (is_opt(a, "--bind")) {
 			if ((v = optval(argc, argv, &i, "--bind")) == NULL ||
 			    *v == '\0')
-				return usage_error("an address must follow", a,
-				    usage_serve);
+				return usage_error("serve",
+				    "an address must follow", a);
 			o.bind = v;
 		} else if (strcmp(a, "--drafts") == 0)
 			o.drafts = true;
 		else if (strcmp(a, "-q") == 0 || strcmp(a, "--quiet") == 0)
 			o.quiet = dg->quiet = true;
 		else if (a[0] == '-' && a[1] != '\0')
-			return usage_error("unknown option", a, usage_serve);
+			return unknown("serve", "option", a, opts_serve);
 		else if (o.source != NULL)
-			return usage_error("more than one site folder:", a,
-			    usage_serve);
+			return usage_error("serve",
+			    "more than one site folder:", a);
 		else
 			o.source = a;
 	}
@@ -304,21 +359,21 @@ cmd_new(int argc, char *argv[], struct diag *dg)
 			return 0;
 		}
 		if (argv[i][0] == '-' && argv[i][1] != '\0')
-			return usage_error("unknown option", argv[i], usage_new);
+			return unknown("new", "option", argv[i], opts_new);
 		if (n == 3)
-			return usage_error("too many arguments:", argv[i],
-			    usage_new);
+			return usage_error("new",
+			    "too many arguments:", argv[i]);
 		args[n++] = argv[i];
 	}
 	if (n == 0)
-		return usage_error("say what to make: 'vendor ID'", NULL,
-		    usage_new);
+		return usage_error("new", "say what to make: 'vendor ID'",
+		    NULL);
 	if (strcmp(args[0], "vendor") != 0)
-		return usage_error("docket new makes only 'vendor', not",
-		    args[0], usage_new);
+		return usage_error("new", "docket new makes only 'vendor', not",
+		    args[0]);
 	if (n < 2)
-		return usage_error("a vendor ID must follow 'vendor'", NULL,
-		    usage_new);
+		return usage_error("new", "a vendor ID must follow 'vendor'",
+		    NULL);
 	return scaffold_vendor(dg, args[2], args[1]);
 }
 
@@ -341,29 +396,31 @@ cmd_build(int argc, char *argv[], struct diag *dg)
 			return 0;
 		} else if (strcmp(a, "-o") == 0 || is_opt(a, "--output")) {
 			if ((v = optval(argc, argv, &i, "--output")) == NULL)
-				return usage_error("a folder must follow", a, usage_build);
+				return usage_error("build",
+				    "a folder must follow", a);
 			o.output = v;
 		} else if (is_opt(a, "--as-of")) {
 			if ((v = optval(argc, argv, &i, "--as-of")) == NULL)
-				return usage_error("a revision or date must follow",
-				    a, usage_build);
+				return usage_error("build",
+				    "a revision or date must follow", a);
 			o.as_of = v;
 		} else if (is_opt(a, "--base-url")) {
 			if ((v = optval(argc, argv, &i, "--base-url")) == NULL)
-				return usage_error("a URL must follow", a, usage_build);
+				return usage_error("build", "a URL must follow",
+				    a);
 			if (strpbrk(v, "?#") != NULL)
-				return usage_error("--base-url must not hold a "
-				    "query (?) or a fragment (#):", v, usage_build);
+				return usage_error("build", "--base-url must "
+				    "not hold a query (?) or a fragment (#):", v);
 			o.base_url = v;
 		} else if (is_opt(a, "--cache-dir")) {
 			if ((v = optval(argc, argv, &i, "--cache-dir")) == NULL ||
 			    *v == '\0')
-				return usage_error("a folder must follow", a,
-				    usage_build);
+				return usage_error("build",
+				    "a folder must follow", a);
 			o.cache_dir = v;
 		} else if (is_opt(a, "--diagnostics")) {
 			if (diag_format(dg, a, optval(argc, argv, &i,
-			    "--diagnostics"), usage_build) != 0)
+			    "--diagnostics"), "build") != 0)
 				return 2;
 		} else if (strcmp(a, "--drafts") == 0)
 			o.drafts = true;
@@ -380,25 +437,25 @@ cmd_build(int argc, char *argv[], struct diag *dg)
 				v = a + 2;	/* -j4, as make takes it */
 			else if ((v = optval(argc, argv, &i, a[1] == 'j' ?
 			    "-j" : "--jobs")) == NULL)
-				return usage_error("a number of jobs must follow",
-				    a, usage_build);
+				return usage_error("build",
+				    "a number of jobs must follow", a);
 			n = strtoul(v, &end, 10);
 			if (*v < '0' || *v > '9' || *end != '\0' || n < 1 ||
 			    n > 256)
-				return usage_error("not a number of jobs (1 to "
-				    "256):", v, usage_build);
+				return usage_error("build",
+				    "not a number of jobs (1 to 256):", v);
 			o.jobs = (unsigned)n;
 		} else if (a[0] == '-' && a[1] != '\0')
-			return usage_error("unknown option", a, usage_build);
+			return unknown("build", "option", a, opts_build);
 		else if (o.source != NULL)
-			return usage_error("more than one site folder:", a,
-			    usage_build);
+			return usage_error("build",
+			    "more than one site folder:", a);
 		else
 			o.source = a;
 	}
 	if (o.quiet && o.verbose)
-		return usage_error("-q and -v cannot go together", NULL,
-		    usage_build);
+		return usage_error("build", "-q and -v cannot go together",
+		    NULL);
 	if (dg->format == DIAG_GITHUB)
 		diag_set_root(dg, o.source != NULL ? o.source : ".");
 	dg->progress = !o.quiet && isatty(STDERR_FILENO);
@@ -434,8 +491,11 @@ main(int argc, char *argv[])
 	diag_init(&dg);
 	if (gh != NULL && strcmp(gh, "true") == 0)
 		dg.format = DIAG_GITHUB;
-	if (argc < 2)
-		return usage_error("no command given", NULL, usage_main);
+	if (argc < 2) {
+		fprintf(stderr, "docket: error: no command given\n\n%s",
+		    usage_main);
+		return 2;
+	}
 	if (strcmp(argv[1], "--help") == 0 || strcmp(argv[1], "-h") == 0) {
 		fputs(usage_main, stdout);
 		return 0;
@@ -458,7 +518,7 @@ main(int argc, char *argv[])
 			fputs(usage_main, stdout);
 			return 0;
 		}
-		return usage_error("no help for", argv[2], usage_main);
+		return unknown(NULL, "command", argv[2], command_names);
 	}
 	for (i = 0; i < NELEM(commands); i++)
 		if (strcmp(argv[1], commands[i].name) == 0) {
@@ -469,5 +529,7 @@ main(int argc, char *argv[])
 			xmlCleanupParser();
 			return rc;
 		}
-	return usage_error("unknown command", argv[1], usage_main);
+	if (argv[1][0] == '-')
+		return unknown(NULL, "option", argv[1], opts_main);
+	return unknown(NULL, "command", argv[1], command_names);
 }

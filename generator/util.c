@@ -5,6 +5,8 @@
 #include <sys/stat.h>
 #include <sys/types.h>
 
+#include <assert.h>
+#include <ctype.h>
 #include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
@@ -527,6 +529,81 @@ keep_at_exit(void *p)
 
 	kept = xreallocarray(kept, n + 1, sizeof(*kept));
 	kept[n++] = p;
+}
+
+/* s in lower case without '-' and '_', into out; false if too long. */
+static bool
+name_fold(char *out, size_t outsz, const char *s)
+{
+	size_t n = 0;
+
+	for (; *s != '\0'; s++) {
+		if (*s == '-' || *s == '_')
+			continue;
+		if (n + 1 >= outsz)
+			return false;
+		out[n++] = (char)tolower((unsigned char)*s);
+	}
+	out[n] = '\0';
+	return true;
+}
+
+/*
+ * The optimal string alignment distance between a and b (Levenshtein's,
+ * with a swap of two neighbours as one edit), both shorter than NAME_LEN.
+ */
+#define NAME_LEN	64
+static size_t
+name_distance(const char *a, const char *b)
+{
+	size_t d[NAME_LEN][NAME_LEN], la = strlen(a), lb = strlen(b), i, j, c;
+
+	assert(la < NAME_LEN && lb < NAME_LEN);
+	for (i = 0; i <= la; i++)
+		d[i][0] = i;
+	for (j = 0; j <= lb; j++)
+		d[0][j] = j;
+	for (i = 1; i <= la; i++)
+		for (j = 1; j <= lb; j++) {
+			c = d[i - 1][j - 1] + (a[i - 1] != b[j - 1]);
+			if (d[i - 1][j] + 1 < c)
+				c = d[i - 1][j] + 1;
+			if (d[i][j - 1] + 1 < c)
+				c = d[i][j - 1] + 1;
+			if (i > 1 && j > 1 && a[i - 1] == b[j - 2] &&
+			    a[i - 2] == b[j - 1] && d[i - 2][j - 2] + 1 < c)
+				c = d[i - 2][j - 2] + 1;
+			d[i][j] = c;
+		}
+	return d[la][lb];
+}
+
+const char *
+str_closest(const char *s, const char *const *names)
+{
+	char fs[NAME_LEN], fn[NAME_LEN];
+	const char *best = NULL;
+	size_t i, dist, bestd = 3;
+	bool tie = false;
+
+	if (strlen(s) >= NAME_LEN || !name_fold(fs, sizeof(fs), s))
+		return NULL;
+	for (i = 0; names[i] != NULL; i++) {
+		if (strlen(names[i]) >= NAME_LEN ||
+		    !name_fold(fn, sizeof(fn), names[i]))
+			continue;
+		dist = strcmp(fs, fn) == 0 ? 0 : name_distance(s, names[i]);
+		/* Two slips in a name of three letters is another name. */
+		if (dist > 0 && dist * 2 >= strlen(fn))
+			continue;
+		if (dist < bestd) {
+			best = names[i];
+			bestd = dist;
+			tie = false;
+		} else if (dist == bestd)
+			tie = true;
+	}
+	return tie ? NULL : best;
 }
 
 double

@@ -86,6 +86,15 @@ char	*text_problem(const char *s, size_t len, const char *what,
  */
 const char *bidi_name(unsigned long cp);
 
+/*
+ * The one name of names (NULL-terminated) that s is most likely a typing
+ * slip for, as git's "did you mean": the same once case, '-' and '_' are
+ * set aside ("--nohistory" for "--no-history"), else within two letters
+ * added, dropped, changed or swapped ("--stirct", "biuld"). NULL when
+ * none is that close, or when two are equally close.
+ */
+const char *str_closest(const char *s, const char *const *names);
+
 /* Seconds on the monotonic clock, for timing. */
 double	 mono_now(void);
 

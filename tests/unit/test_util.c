@@ -282,3 +282,40 @@ test_util__text_clean(void)
 	CHECK_STR(s, "abcde\xe2\x80\xa9" "f\xe2\x80\x8f" "\xd7\x90");
 	free(s);
 }
+
+void
+test_util__str_closest(void)
+{
+	static const char *const opts[] = {
+		"--output", "--no-history", "--drafts", "--strict", "--quiet",
+		"--port", "--help", NULL
+	};
+	static const char *const cmds[] = {
+		"build", "check", "serve", "new", "help", NULL
+	};
+
+	/* The same once case, '-' and '_' are set aside. */
+	CHECK_STR(str_closest("--nohistory", opts), "--no-history");
+	CHECK_STR(str_closest("--No_History", opts), "--no-history");
+	CHECK_STR(str_closest("-drafts", opts), "--drafts");
+	/* One or two letters added, dropped, changed or swapped. */
+	CHECK_STR(str_closest("--draft", opts), "--drafts");
+	CHECK_STR(str_closest("--stirct", opts), "--strict");
+	CHECK_STR(str_closest("--quite", opts), "--quiet");
+	CHECK_STR(str_closest("--outptu", opts), "--output");
+	CHECK_STR(str_closest("biuld", cmds), "build");
+	CHECK_STR(str_closest("chekc", cmds), "check");
+	CHECK_STR(str_closest("nwe", cmds), "new");
+	CHECK_STR(str_closest("ne", cmds), "new");
+	/* Too far, too short to tell, or as close to two names. */
+	CHECK(str_closest("--frobnicate", opts) == NULL);
+	CHECK(str_closest("-x", opts) == NULL);
+	CHECK(str_closest("x", cmds) == NULL);
+	CHECK(str_closest("n", cmds) == NULL);
+	CHECK(str_closest("", cmds) == NULL);
+	CHECK(str_closest("bild", (const char *const[]){ "build", "bind",
+	    NULL }) == NULL);
+	/* A name too long to compare is no slip for any. */
+	CHECK(str_closest("--no-history-------------------------------"
+	    "------------------------------", opts) == NULL);
+}
