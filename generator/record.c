@@ -530,9 +530,8 @@ check_one(struct rstate *st, xmlNodePtr n)
 		}
 	if ((v = attr(n, "id")) != NULL) {
 		if (!id_valid(v))
-			precise(st, n, xasprintf("invalid id '%s' in <%s> (use "
-			    "a-z, 0-9 and '-', starting with a letter or digit)",
-			    P(v), (const char *)n->name));
+			precise(st, n, xasprintf("invalid id '%s' in <%s> ("
+			    ID_RULE ")", P(v), (const char *)n->name));
 		free(v);
 	}
 	for (i = 0; i < NELEM(line_attrs); i++)

@@ -147,8 +147,13 @@ bool		 status_from_key(enum status *out, const char *);
 const char	*action_type_key(enum action_type);
 const char	*action_type_label(enum action_type);
 bool		 action_type_from_key(enum action_type *out, const char *);
-/* Is s a valid id: [a-z0-9][a-z0-9-]*? */
+/*
+ * Is s a valid id: [a-z0-9][a-z0-9-]*, of any length (SPEC section 3)?
+ * The one check of vendor and action ids, in a build and in docket new;
+ * ID_RULE says it in an error message.
+ */
 bool		 id_valid(const char *s);
+#define ID_RULE	"use a-z, 0-9 and '-', starting with a letter or digit"
 /* Is code an ISO 3166-1 alpha-2 code assigned to a country ("RU")? */
 bool		 country_known(const char *code);
 /*

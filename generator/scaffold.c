@@ -17,8 +17,6 @@
 #include "source.h"
 #include "util.h"
 
-#define MAX_ID	64	/* long enough for any vendor, short for file names */
-
 /* "acme-corp" gives "Acme Corp": a name to start from. */
 static void
 put_name(struct buf *b, const char *id)
@@ -162,10 +160,8 @@ scaffold_vendor(struct diag *dg, const char *source, const char *id)
 
 	if (source == NULL)
 		source = ".";
-	if (!id_valid(id) || strlen(id) > MAX_ID) {
-		diag_error(dg, NULL, "invalid vendor id '%s' (use a-z, 0-9 and "
-		    "'-', starting with a letter or digit, at most %d "
-		    "characters)", id, MAX_ID);
+	if (!id_valid(id)) {
+		diag_error(dg, NULL, "invalid vendor id '%s' (" ID_RULE ")", id);
 		goto out;
 	}
 	yml = path_join(source, "docket.yml");
