@@ -600,6 +600,7 @@ hist_open(struct history **out, struct diag *dg, const char *dir)
 	if (e == GIT_ENOTFOUND) {
 		h->repo = NULL;
 		if ((gitfile = broken_gitfile(dir)) != NULL) {
+			h->damaged = true;
 			diag_error(dg, NULL, "'%s' names a git folder that "
 			    "cannot be opened (a submodule or worktree whose "
 			    "repository was moved?)", gitfile);
@@ -608,8 +609,10 @@ hist_open(struct history **out, struct diag *dg, const char *dir)
 		}
 		return 0;
 	}
-	if (e < 0)
+	if (e < 0) {
+		h->damaged = true;
 		return git_fail(dg, "cannot open the git repository");
+	}
 	rawobj_guard(h->repo, NULL);
 	if ((w = git_repository_workdir(h->repo)) == NULL)
 		return diag_error(dg, NULL,
@@ -624,8 +627,10 @@ hist_open(struct history **out, struct diag *dg, const char *dir)
 	free(h->prefix);
 	h->prefix = real[n] == '\0' ? xstrdup("") :
 	    xasprintf("%s/", real + n + 1);
-	if (shallow_check(h, dg) == -1 || partial_check(h, dg) == -1)
+	if (shallow_check(h, dg) == -1 || partial_check(h, dg) == -1) {
+		h->damaged = true;
 		return -1;
+	}
 	if (git_repository_head_unborn(h->repo) == 1)
 		return 0;
 	/*
@@ -636,6 +641,7 @@ hist_open(struct history **out, struct diag *dg, const char *dir)
 	    git_object_lookup(&obj, h->repo, &id, GIT_OBJECT_ANY) < 0 ||
 	    git_object_peel(&head, obj, GIT_OBJECT_COMMIT) < 0) {
 		git_object_free(obj);
+		h->damaged = true;
 		return git_fail(dg, "cannot read HEAD");
 	}
 	set_head(h, (git_commit *)head);

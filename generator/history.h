@@ -79,6 +79,7 @@ struct history {
 	bool		 dirty;		/* content differs from the commit built */
 	bool		 as_of;		/* built from another commit than HEAD */
 	bool		 drafts;	/* drafts are built: their changes count */
+	bool		 damaged;	/* hist_open() found the repository damaged */
 	char		 head[41];	/* the commit built; "" on an unborn branch */
 	char		 head_short[HIST_SHORT + 1];
 	struct date	 head_date;
@@ -130,7 +131,10 @@ struct history {
  * Opens the repository holding the site folder `dir`, searching upward.
  * Reads no global or system git configuration and does not check the
  * owner. Returns 0 and sets *out (free with hist_free()); (*out)->repo is
- * NULL when there is no repository. Returns -1 after reporting an error.
+ * NULL when there is no repository. Returns -1 after reporting an error,
+ * with (*out)->damaged set when the error is in the repository itself (a
+ * HEAD or a .git/shallow that cannot be read, a partial clone): an error
+ * in the history, not in the paths given.
  */
 int	hist_open(struct history **out, struct diag *, const char *dir);
 /*

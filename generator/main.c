@@ -92,8 +92,9 @@ static const char usage_build[] =
 "  -q, --quiet          print errors only\n"
 "  -v, --verbose        say more about what is done\n"
 "\n"
-"Exit status: 0 built (warnings allowed), 1 errors in the content or\n"
-"templates, 2 usage, docket.yml, path or I/O errors.\n";
+"Exit status: 0 built (warnings allowed), 1 errors in the content,\n"
+"templates or history (a damaged git repository too), 2 usage,\n"
+"docket.yml, path or I/O errors.\n";
 
 static const char usage_check[] =
 "usage: docket check [SOURCE] [--drafts] [--no-history]\n"
@@ -114,8 +115,8 @@ static const char usage_check[] =
 "                       commands); default github when GITHUB_ACTIONS=true\n"
 "  -q, --quiet          no summary line\n"
 "\n"
-"Exit status: 0 no problems, 1 errors in the content, templates or links,\n"
-"2 usage, docket.yml, path or I/O errors.\n";
+"Exit status: 0 no problems, 1 errors in the content, templates, links\n"
+"or history, 2 usage, docket.yml, path or I/O errors.\n";
 
 static const char usage_serve[] =
 "usage: docket serve [SOURCE] [--port N] [--bind ADDR] [--drafts] [-q]\n"

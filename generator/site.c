@@ -1646,8 +1646,11 @@ site_build(struct diag *dg, const struct build_opts *opts)
 		goto out;
 	}
 	s.src = source_dir(s.dir);
-	if (opts->as_of != NULL && open_as_of(&s) == -1)
+	if (opts->as_of != NULL && open_as_of(&s) == -1) {
+		if (s.hist != NULL && s.hist->damaged)
+			status = 1;	/* an error in the history */
 		goto out;
+	}
 	cfgpath = path_join(s.dir, "docket.yml");
 	if (source_read(s.src, "docket.yml", &data) == -1) {
 		if (errno == ENOENT && opts->as_of != NULL)
@@ -1670,8 +1673,11 @@ site_build(struct diag *dg, const struct build_opts *opts)
 		s.ahead = preparse_start(s.dir, dg, opts->jobs - 1,
 		    !opts->no_history);
 	if (opts->as_of == NULL && !opts->no_history &&
-	    hist_open(&s.hist, dg, s.dir) == -1)
+	    hist_open(&s.hist, dg, s.dir) == -1) {
+		if (s.hist->damaged)
+			status = 1;	/* an error in the history */
 		goto out;
+	}
 	if (s.hist != NULL) {
 		s.hist->drafts = opts->drafts;
 		s.hist->log_procs = opts->jobs;
