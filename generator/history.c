@@ -983,26 +983,65 @@ is_record_path(const char *path)
 }
 
 /*
- * A version that did not parse: one that is there but cannot be read (a
- * damaged object) is an error, not shown as "revised (unparseable)". One
- * that is not there at all may be no blob (a submodule's commit).
+ * Is the entry at path (in the site folder) in the tree of commit c, or
+ * of its first parent, a submodule's commit rather than a file?
+ */
+static bool
+is_gitlink(const struct history *h, git_commit *c, bool parent,
+    const char *path)
+{
+	git_commit *pc = NULL;
+	git_tree *t = NULL;
+	git_tree_entry *e = NULL;
+	char *full = xasprintf("%s%s", h->prefix, path);
+	bool yes = false;
+
+	if ((!parent || git_commit_parent(&pc, c, 0) == 0) &&
+	    git_commit_tree(&t, parent ? pc : c) == 0 &&
+	    git_tree_entry_bypath(&e, t, full) == 0)
+		yes = git_tree_entry_filemode(e) == GIT_FILEMODE_COMMIT;
+	git_tree_entry_free(e);
+	git_tree_free(t);
+	git_commit_free(pc);
+	free(full);
+	return yes;
+}
+
+/*
+ * A version that did not parse, the one at path before (old) or after
+ * commit c changed it: one that is there but cannot be read (a damaged
+ * object), or that is not there at all, is an error, not shown as
+ * "revised (unparseable)". A submodule's commit at that path is no
+ * version to read, and is shown so.
  */
 static void
-blob_check(struct walk *w, const git_oid *id, const char *path)
+blob_check(struct walk *w, const git_oid *id, const char *path,
+    git_commit *c, bool old)
 {
 	struct rawobj b;
 	git_odb *odb = NULL;
 	git_object_t type;
-	char hex[GIT_OID_HEXSZ + 1];
+	char hex[GIT_OID_HEXSZ + 1], chex[GIT_OID_HEXSZ + 1];
 	const git_error *e;
 	size_t len;
 
 	memset(&b, 0, sizeof(b));
-	if (git_repository_odb(&odb, w->h->repo) == 0 &&
-	    git_odb_exists(odb, id) &&
-	    (git_odb_read_header(&len, &type, odb, id) < 0 ||
+	if (git_repository_odb(&odb, w->h->repo) < 0) {
+		git_fail(w->dg, "cannot read the object database");
+		w->damaged = true;
+	} else if (!git_odb_exists(odb, id)) {
+		if (!is_gitlink(w->h, c, old, path)) {
+			diag_error(w->dg, NULL, "cannot read version %s of "
+			    "'%s', changed in commit %s: it is not in the "
+			    "repository; 'git fsck' lists the missing objects",
+			    git_oid_tostr(hex, sizeof(hex), id), path,
+			    git_oid_tostr(chex, sizeof(chex),
+			    git_commit_id(c)));
+			w->damaged = true;
+		}
+	} else if (git_odb_read_header(&len, &type, odb, id) < 0 ||
 	    (type == GIT_OBJECT_BLOB &&
-	    rawobj_read(&b, w->h->repo, id, GIT_OBJECT_BLOB) == -1))) {
+	    rawobj_read(&b, w->h->repo, id, GIT_OBJECT_BLOB) == -1)) {
 		e = git_error_last();
 		diag_error(w->dg, NULL, "cannot read version %s of '%s': %s",
 		    git_oid_tostr(hex, sizeof(hex), id), path,
@@ -1019,7 +1058,8 @@ blob_check(struct walk *w, const git_oid *id, const char *path)
  * worker may have parsed it already, as the record at the same path.
  */
 static const struct record *
-parse_blob(struct walk *w, const git_oid *id, const char *path)
+parse_blob(struct walk *w, const git_oid *id, const char *path, git_commit *c,
+    bool old)
 {
 	struct parsed *p;
 	size_t i;
@@ -1038,7 +1078,7 @@ parse_blob(struct walk *w, const git_oid *id, const char *path)
 		p->own = true;
 	}
 	if (p->rec == NULL)
-		blob_check(w, id, path);
+		blob_check(w, id, path, c, old);
 	w->parsed = xreallocarray(w->parsed, w->parsedsz + 1, sizeof(*w->parsed));
 	w->parsed[w->parsedsz] = p;
 	oidmap_put(&w->parsedmap, &p->id, w->parsedsz++);
@@ -1152,9 +1192,9 @@ mark_incomplete(const char *root, const git_tree_entry *e, void *arg)
 	return 0;
 }
 
-/* Records one change to a record: its field changes. */
+/* Records one change to a record, in commit c: its field changes. */
 static void
-record_rev(struct walk *w, size_t fi, const struct gl_delta *d)
+record_rev(struct walk *w, size_t fi, const struct gl_delta *d, git_commit *c)
 {
 	struct hist_file *f = &w->h->files[fi];
 	struct hist_rev *r = &f->revs[f->revsz - 1];
@@ -1165,14 +1205,14 @@ record_rev(struct walk *w, size_t fi, const struct gl_delta *d)
 	if (d->old_path != NULL) {
 		op = xasprintf("content/%s", d->old_path);
 		if (is_record_path(op)) {
-			o.rec = parse_blob(w, &d->old_id, op);
+			o.rec = parse_blob(w, &d->old_id, op, c, true);
 			o.bad = o.rec == NULL;
 		}
 	}
 	if (d->new_path != NULL) {
 		np = xasprintf("content/%s", d->new_path);
 		if (is_record_path(np)) {
-			n.rec = parse_blob(w, &d->new_id, np);
+			n.rec = parse_blob(w, &d->new_id, np, c, false);
 			n.bad = n.rec == NULL;
 		}
 	}
@@ -1385,7 +1425,7 @@ walk_commit(struct walk *w, size_t ni)
 			rev_add(w, fi, ci, path);
 			if (is_record_path(path) || (d->old_path != NULL &&
 			    is_record_old(d->old_path)))
-				record_rev(w, fi, d);
+				record_rev(w, fi, d, c);
 		}
 		if (d->status == 'R') {
 			/* Older commits know the file by its old name. */
