@@ -2706,6 +2706,16 @@ hist_as_of(struct history *h, struct diag *dg, const char *rev,
 	h->as_of_rev = xstrdup(rev);
 	h->as_of = true;
 	if (!looks_like_date(rev)) {
+		/*
+		 * Not a search of commit messages: libgit2 1.5 leaks a
+		 * match block of pcre2 (with its frames, some 20 KiB) for
+		 * each commit whose message does not match.
+		 */
+		if (str_startswith(rev, ":/") || strstr(rev, "^{/") != NULL)
+			return diag_error(dg, NULL, "--as-of: '%s' is a search "
+			    "of commit messages, which --as-of does not take: "
+			    "give the commit's hash ('git log --grep' finds "
+			    "it), a tag or a date", rev);
 		if (git_revparse_single(&obj, h->repo, rev) < 0) {
 			if (date_shaped(rev))
 				return diag_error(dg, NULL, "--as-of: '%s' is "

@@ -71,6 +71,7 @@ static const char usage_build[] =
 "                       (YYYY-MM-DD: the last commit made by the end of that\n"
 "                       day in history.timezone), reading docket.yml,\n"
 "                       templates and content from git, not the working tree\n"
+"                       (not a search of commit messages, :/text)\n"
 "  --no-history         do not read the git history at all\n"
 "  --cache-dir DIR      keep the history cache in DIR (default:\n"
 "                       $XDG_CACHE_HOME/docket, else ~/.cache/docket)\n"
