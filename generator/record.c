@@ -736,7 +736,7 @@ ignore_xml_error(void *arg, xmlErrorPtr e)
  * two against each other.
  */
 
-enum shape_val { SV_ANY, SV_BOOL, SV_TYPE, SV_DAYS };
+enum shape_val { SV_ANY, SV_BOOL, SV_TYPE, SV_DAYS, SV_STATUS };
 
 struct shape_attr {
 	const char	*name;
@@ -798,6 +798,8 @@ shape_value(const char *v, enum shape_val k)
 		return strcmp(v, "true") == 0 || strcmp(v, "false") == 0;
 	case SV_TYPE:
 		return in_list(v, shape_types, NELEM(shape_types));
+	case SV_STATUS:
+		return in_list(v, shape_statuses, NELEM(shape_statuses));
 	case SV_DAYS:	/* an integer from 0 to 36500 */
 		for (i = 0; v[i] >= '0' && v[i] <= '9'; i++)
 			;
@@ -874,118 +876,29 @@ shape_next(xmlNodePtr n, bool *bad)
 	return NULL;
 }
 
-#define SHAPE_NEXT(c)	((c) = shape_next((c)->next, &bad))
-
 /* How often an element may come, as the schema says. */
 enum shape_times { ONCE, OPTIONAL, ANY, SOME };
 
 /*
- * Steps *c past the text elements named `name` that come here, as many
- * as `times` allows. False when there are too few, or one is not plain.
+ * The content model of a record, as the schema has it, in one table:
+ * shape_ok() checks a record against it, and explain() says what is
+ * wrong with one the schema refuses against it.
  */
-static bool
-shape_texts(xmlNodePtr *c, bool *bad, const char *name,
-    const struct shape_attr *attrs, enum shape_times times)
-{
-	size_t n = 0;
-
-	while (shape_el(*c, name, attrs)) {
-		if (!shape_text(*c))
-			return false;
-		*c = shape_next((*c)->next, bad);
-		n++;
-		if (times == ONCE || times == OPTIONAL)
-			break;
-	}
-	return n > 0 || times == OPTIONAL || times == ANY;
-}
-
-static bool
-shape_action(xmlNodePtr a)
-{
-	xmlNodePtr c;
-	bool bad = false;
-
-	if (!shape_el(a, "action", action_attrs))
-		return false;
-	c = shape_next(a->children, &bad);
-	if (!shape_texts(&c, &bad, "title", no_attrs, ONCE) ||
-	    !shape_texts(&c, &bad, "scope", no_attrs, OPTIONAL) ||
-	    !shape_texts(&c, &bad, "description", no_attrs, OPTIONAL) ||
-	    !shape_el(c, "source", source_attrs))
-		return false;
-	while (shape_el(c, "source", source_attrs)) {
-		if (c->children != NULL)
-			return false;
-		SHAPE_NEXT(c);
-	}
-	return c == NULL && !bad;
-}
-
-static bool
-shape_ok(xmlNodePtr root)
-{
-	xmlNodePtr c, p;
-	const char *v;
-	bool bad = false;
-
-	if (!shape_el(root, "vendor", vendor_attrs))
-		return false;
-	c = shape_next(root->children, &bad);
-	if (!shape_texts(&c, &bad, "name", no_attrs, ONCE) ||
-	    !shape_texts(&c, &bad, "alias", no_attrs, ANY) ||
-	    !shape_texts(&c, &bad, "country", country_attrs, ONCE) ||
-	    !shape_texts(&c, &bad, "website", no_attrs, OPTIONAL))
-		return false;
-	if (!shape_el(c, "status", no_attrs) || (v = text_plain(c)) == NULL ||
-	    !in_list(v, shape_statuses, NELEM(shape_statuses)))
-		return false;
-	SHAPE_NEXT(c);
-	if (shape_el(c, "products", no_attrs)) {
-		p = shape_next(c->children, &bad);
-		if (!shape_texts(&p, &bad, "product", no_attrs, SOME) ||
-		    p != NULL || bad)
-			return false;
-		SHAPE_NEXT(c);
-	}
-	if (!shape_texts(&c, &bad, "summary", no_attrs, ONCE))
-		return false;
-	while (c != NULL && strcmp((const char *)c->name, "action") == 0) {
-		if (!shape_action(c))
-			return false;
-		SHAPE_NEXT(c);
-	}
-	if (!shape_texts(&c, &bad, "response", response_attrs, ANY) ||
-	    !shape_texts(&c, &bad, "note", no_attrs, OPTIONAL))
-		return false;
-	return c == NULL && !bad;
-}
-
-/*
- * ---- Saying what is wrong with a record the schema refuses ----
- *
- * libxml2's RELAX NG messages name neither what is missing nor where
- * an element belongs ("expecting an element , got nothing", "element
- * action failed to validate attributes", "did not expect element source
- * there" for an action without its <title>). explain() reads the record
- * against the same model as shape_ok() and says it in docket's words:
- * a missing or unknown element or attribute, one out of order, text
- * where only elements go. With check_values(), which words the values,
- * it covers everything the schema checks, so when either has spoken the
- * schema's own messages are dropped (see flush_schema_errors()).
- */
-
 struct shape_child {
 	const char	*name;
 	enum shape_times times;
 };
 
-/* What an element holds: text, nothing, or these elements in order. */
+/*
+ * What an element holds: text (of the values `text` says), nothing, or
+ * these elements in order.
+ */
 struct shape_kind {
 	const char		 *name;
 	const struct shape_attr	 *attrs;
 	const struct shape_child *children;	/* NULL: text, or nothing */
 	bool			  empty;
+	enum shape_val		  text;
 };
 
 static const struct shape_child vendor_children[] = {
@@ -1003,22 +916,22 @@ static const struct shape_child action_children[] = {
 };
 
 static const struct shape_kind shape_kinds[] = {
-	{ "vendor", vendor_attrs, vendor_children, false },
-	{ "products", no_attrs, products_children, false },
-	{ "action", action_attrs, action_children, false },
-	{ "source", source_attrs, NULL, true },
-	{ "country", country_attrs, NULL, false },
-	{ "response", response_attrs, NULL, false },
-	{ "name", no_attrs, NULL, false },
-	{ "alias", no_attrs, NULL, false },
-	{ "website", no_attrs, NULL, false },
-	{ "status", no_attrs, NULL, false },
-	{ "summary", no_attrs, NULL, false },
-	{ "note", no_attrs, NULL, false },
-	{ "product", no_attrs, NULL, false },
-	{ "title", no_attrs, NULL, false },
-	{ "scope", no_attrs, NULL, false },
-	{ "description", no_attrs, NULL, false },
+	{ "vendor", vendor_attrs, vendor_children, false, SV_ANY },
+	{ "products", no_attrs, products_children, false, SV_ANY },
+	{ "action", action_attrs, action_children, false, SV_ANY },
+	{ "source", source_attrs, NULL, true, SV_ANY },
+	{ "country", country_attrs, NULL, false, SV_ANY },
+	{ "response", response_attrs, NULL, false, SV_ANY },
+	{ "name", no_attrs, NULL, false, SV_ANY },
+	{ "alias", no_attrs, NULL, false, SV_ANY },
+	{ "website", no_attrs, NULL, false, SV_ANY },
+	{ "status", no_attrs, NULL, false, SV_STATUS },
+	{ "summary", no_attrs, NULL, false, SV_ANY },
+	{ "note", no_attrs, NULL, false, SV_ANY },
+	{ "product", no_attrs, NULL, false, SV_ANY },
+	{ "title", no_attrs, NULL, false, SV_ANY },
+	{ "scope", no_attrs, NULL, false, SV_ANY },
+	{ "description", no_attrs, NULL, false, SV_ANY },
 };
 
 static const struct shape_kind *
@@ -1031,6 +944,63 @@ shape_kind(const char *name)
 			return &shape_kinds[i];
 	return NULL;
 }
+
+/*
+ * Is n, named as kind k, what k says, written plainly: its attributes,
+ * its text or its elements in order, each in turn?
+ */
+static bool
+shape_check(xmlNodePtr n, const struct shape_kind *k)
+{
+	const struct shape_child *ch;
+	xmlNodePtr c;
+	const char *v;
+	size_t count;
+	bool bad = false;
+
+	if (!shape_el(n, k->name, k->attrs))
+		return false;
+	if (k->empty)
+		return n->children == NULL;
+	if (k->children == NULL)
+		return k->text == SV_ANY ? shape_text(n) :
+		    (v = text_plain(n)) != NULL && shape_value(v, k->text);
+	c = shape_next(n->children, &bad);
+	for (ch = k->children; ch->name != NULL; ch++) {
+		count = 0;
+		while (c != NULL && strcmp((const char *)c->name,
+		    ch->name) == 0 && (count == 0 || ch->times == ANY ||
+		    ch->times == SOME)) {
+			if (!shape_check(c, shape_kind(ch->name)))
+				return false;
+			c = shape_next(c->next, &bad);
+			count++;
+		}
+		if (count == 0 && (ch->times == ONCE || ch->times == SOME))
+			return false;
+	}
+	return c == NULL && !bad;
+}
+
+static bool
+shape_ok(xmlNodePtr root)
+{
+	return shape_check(root, &shape_kinds[0]);
+}
+
+/*
+ * ---- Saying what is wrong with a record the schema refuses ----
+ *
+ * libxml2's RELAX NG messages name neither what is missing nor where
+ * an element belongs ("expecting an element , got nothing", "element
+ * action failed to validate attributes", "did not expect element source
+ * there" for an action without its <title>). explain() reads the record
+ * against shape_kinds, the model shape_ok() checks, and says it in
+ * docket's words: a missing or unknown element or attribute, one out of
+ * order, text where only elements go. With check_values(), which words the values,
+ * it covers everything the schema checks, so when either has spoken the
+ * schema's own messages are dropped (see flush_schema_errors()).
+ */
 
 /* The name of element or attribute n as written: "prefix:name". */
 static const char *
