@@ -1593,9 +1593,15 @@ open_as_of(struct site *s)
 	if (rc == -1)
 		return -1;
 	source_free(s->src);
-	if ((s->src = hist_source(s->hist)) == NULL)
-		return diag_error(s->dg, NULL, "cannot read commit %s",
-		    s->hist->head);
+	if ((s->src = hist_source(s->hist)) == NULL) {
+		/* The commit is there, its tree is not: a damaged repository. */
+		const git_error *e = git_error_last();
+
+		s->hist->damaged = true;
+		return diag_error(s->dg, NULL, "cannot read commit %s: %s",
+		    s->hist->head, e != NULL && e->message != NULL ?
+		    e->message : "unknown git error");
+	}
 	return 0;
 }
 
