@@ -61,7 +61,8 @@ mhd_load(struct diag *dg)
 	if ((lib = dlopen(MHD_SONAME, RTLD_NOW | RTLD_LOCAL)) == NULL) {
 		diag_error(dg, NULL, "the preview server needs %s, which "
 		    "cannot be loaded (%s); on Debian and Ubuntu it is in "
-		    "the package libmicrohttpd12", MHD_SONAME, dlerror());
+		    "the package libmicrohttpd12 (libmicrohttpd12t64 since "
+		    "Debian 13 and Ubuntu 24.04)", MHD_SONAME, dlerror());
 		return -1;
 	}
 	for (i = 0; i < sizeof(syms) / sizeof(syms[0]); i++)

@@ -1,8 +1,8 @@
 /*
  * libmicrohttpd, loaded by the preview server when it starts rather than
  * by every run of docket: it brings GnuTLS and its dependencies, whose
- * loading and set-up took 3 ms of each build's 7 ms of start-up
- * (docs/performance.md, item 57). Each function is called through its
+ * loading and set-up took 2 of the 7 ms of CPU time every run of docket
+ * spent starting (docs/performance.md, item 57). Each function is called through its
  * pointer, sym_<name>, whose type is that of the declaration in
  * <microhttpd.h>.
  */
