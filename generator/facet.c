@@ -114,20 +114,33 @@ facet_slug(const char *s)
 }
 
 #define SLUG_MAX_CODES	8	/* code points in a slug made of them */
+#define SLUG_MAX_BYTES	100	/* a folder name well under NAME_MAX */
 
 /*
  * The slug of an authority name before names that share it are told
- * apart: facet_slug()'s, else one made of the name's code points
- * (spaces left out), else "authority". Caller frees.
+ * apart: facet_slug()'s, cut after a word within SLUG_MAX_BYTES (a
+ * longer name would be a folder name the system refuses), else one made
+ * of the name's code points (spaces left out), else "authority". Caller
+ * frees.
  */
 static char *
 name_base(const char *name)
 {
 	struct buf b = BUF_INIT;
 	unsigned long cp;
-	size_t n, codes = 0;
+	size_t n, codes = 0, cut;
 
 	slug_put(&b, name);
+	if (b.len > SLUG_MAX_BYTES) {
+		/* At the last '-' that leaves a word; else a whole character. */
+		for (cut = SLUG_MAX_BYTES; cut > 0 && b.ptr[cut] != '-'; cut--)
+			;
+		if (cut == 0)
+			for (cut = SLUG_MAX_BYTES;
+			    ((unsigned char)b.ptr[cut] & 0xc0) == 0x80; cut--)
+				;
+		buf_truncate(&b, cut);
+	}
 	if (b.len > 0)
 		return buf_detach(&b);
 	for (; *name != '\0'; name += n) {

@@ -4,6 +4,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "buf.h"
 #include "facet.h"
 #include "record.h"
 #include "unit.h"
@@ -144,4 +145,44 @@ test_facet__names(void)
 	facet_names_free(fn);
 	facet_names_free(fn2);
 	facet_names_free(NULL);
+}
+
+/*
+ * A name whose slug would be longer than 100 bytes (a folder name the
+ * system may refuse at 255) is cut after its last word within them, or
+ * at a whole character when one word is that long; names that then
+ * share it are told apart as any others.
+ */
+void
+test_facet__long_names(void)
+{
+	struct buf x = BUF_INIT, y = BUF_INIT, z = BUF_INIT, want = BUF_INIT;
+	const char *names[3];
+	struct action a[3];
+	struct record r;
+	struct facet_names *fn;
+	int i;
+
+	BUF_PUTSL(&x, "Committee on");
+	for (i = 0; i < 40; i++)
+		BUF_PUTSL(&x, " Affairs");
+	buf_puts(&y, x.ptr);
+	BUF_PUTSL(&y, " and more");
+	for (i = 0; i < 60; i++)
+		BUF_PUTSL(&z, "\xc3\x9c");	/* 120 bytes, no word break */
+	names[0] = x.ptr, names[1] = y.ptr, names[2] = z.ptr;
+	fn = names_of(&r, a, names, 3);
+	BUF_PUTSL(&want, "committee-on");
+	for (i = 0; i < 11; i++)	/* 12 + 11 * 8 = 100 bytes */
+		BUF_PUTSL(&want, "-affairs");
+	CHECK_STR(facet_names_slug(fn, x.ptr), want.ptr);
+	BUF_PUTSL(&want, "-2");
+	CHECK_STR(facet_names_slug(fn, y.ptr), want.ptr);
+	CHECK_INT((int)strlen(facet_names_slug(fn, z.ptr)), 100);
+	CHECK(strncmp(facet_names_slug(fn, z.ptr), "\xc3\xbc", 2) == 0);
+	facet_names_free(fn);
+	buf_release(&x);
+	buf_release(&y);
+	buf_release(&z);
+	buf_release(&want);
 }
