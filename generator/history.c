@@ -720,10 +720,11 @@ node_get(struct walk *w, const git_oid *id, bool *added)
 }
 
 /*
- * Finds every commit reachable from `start`, with its parents. A commit
- * that is not there is missing (a shallow clone's parents); one that
- * cannot be read fails it, with libgit2's message in w->failed (this
- * may run on another thread than the diagnostics).
+ * Finds every commit reachable from `start`, with its parents. A shallow
+ * clone's commits named in .git/shallow are its boundary: their parents
+ * are not looked for. A commit that is not there, or cannot be read,
+ * fails it, with libgit2's message in w->failed (this may run on another
+ * thread than the diagnostics): git itself stops at a missing parent.
  */
 static int
 collect(struct walk *w, const git_oid *start)
@@ -740,6 +741,13 @@ collect(struct walk *w, const git_oid *start)
 	while (next < w->nodesz) {
 		i = next++;
 		e = git_commit_lookup(&c, w->h->repo, &w->nodes[i].id);
+		if (e == GIT_ENOTFOUND && i > 0) {
+			w->failed = xasprintf("%s: it is not in the repository, "
+			    "and no .git/shallow says the history stops before "
+			    "it; 'git fsck' lists the missing objects",
+			    git_oid_tostr(hex, sizeof(hex), &w->nodes[i].id));
+			return -1;
+		}
 		if (e == GIT_ENOTFOUND) {
 			w->nodes[i].missing = true;
 			continue;
