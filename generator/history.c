@@ -2679,6 +2679,37 @@ shallow_hint(const struct history *h)
 	    "--unshallow' fetches them)" : "";
 }
 
+/*
+ * Does rev name a branch or tag whose object is not in the repository?
+ * That is a damaged repository (exit 1), not an unknown revision: says
+ * so and returns -1; else 0.
+ */
+static int
+ref_missing(struct history *h, struct diag *dg, const char *rev)
+{
+	git_reference *ref = NULL, *res = NULL;
+	const git_oid *id;
+	git_object *o = NULL;
+	char hex[GIT_OID_HEXSZ + 1];
+	int rc = 0;
+
+	if (git_reference_dwim(&ref, h->repo, rev) < 0)
+		return 0;
+	if (git_reference_resolve(&res, ref) == 0 &&
+	    (id = git_reference_target(res)) != NULL &&
+	    git_object_lookup(&o, h->repo, id, GIT_OBJECT_ANY) ==
+	    GIT_ENOTFOUND) {
+		h->damaged = true;
+		rc = diag_error(dg, NULL, "--as-of: '%s' names %s, which is not "
+		    "in the repository; 'git fsck' lists the missing objects",
+		    rev, git_oid_tostr(hex, sizeof(hex), id));
+	}
+	git_object_free(o);
+	git_reference_free(res);
+	git_reference_free(ref);
+	return rc;
+}
+
 /* Is s written as a date is, "NNNN-NN-NN", whether or not it is one? */
 static bool
 date_shaped(const char *s)
@@ -2725,6 +2756,8 @@ hist_as_of(struct history *h, struct diag *dg, const char *rev,
 			    "give the commit's hash ('git log --grep' finds "
 			    "it), a tag or a date", rev);
 		if (git_revparse_single(&obj, h->repo, rev) < 0) {
+			if (ref_missing(h, dg, rev) == -1)
+				return -1;
 			if (date_shaped(rev))
 				return diag_error(dg, NULL, "--as-of: '%s' is "
 				    "not a date of the calendar (YYYY-MM-DD, "
