@@ -1411,42 +1411,25 @@ bar_add(struct bar **v, size_t *n, const char *label, const char *key)
 	(*n)++;
 }
 
-#define CHART_LABEL_MAX	28	/* characters a chart's label shows */
-
-/* Characters (code points) of UTF-8 text s. */
-static size_t
-utf8_chars(const char *s)
-{
-	size_t n = 0;
-
-	for (; *s != '\0'; s++)
-		if (((unsigned char)*s & 0xc0) != 0x80)
-			n++;
-	return n;
-}
+#define CHART_LABEL_MAX	28	/* widths of a Latin letter a chart's label shows */
 
 /*
- * A bar's label: whole when it has CHART_LABEL_MAX characters or fewer,
- * else its first CHART_LABEL_MAX - 1 and an ellipsis, with the whole
- * label as its tooltip.
+ * A bar's label: whole when it is CHART_LABEL_MAX wide or less, else cut
+ * to one less and an ellipsis, with the whole label as its tooltip.
  */
 static void
 put_chart_label(struct buf *b, const char *label)
 {
-	const char *p = label;
-	size_t n = 0;
+	const char *p;
 
-	if (utf8_chars(label) <= CHART_LABEL_MAX) {
+	if (text_width(label, CHART_LABEL_MAX, &p) <= CHART_LABEL_MAX) {
 		buf_puts_html(b, label);
 		return;
 	}
 	BUF_PUTSL(b, "<title>");
 	buf_puts_html(b, label);
 	BUF_PUTSL(b, "</title>");
-	for (; *p != '\0'; p++)
-		if (((unsigned char)*p & 0xc0) != 0x80 &&
-		    ++n == CHART_LABEL_MAX)
-			break;
+	text_width(label, CHART_LABEL_MAX - 1, &p);
 	while (p > label && p[-1] == ' ')
 		p--;
 	buf_put_html(b, label, (size_t)(p - label));
@@ -1470,6 +1453,7 @@ do_chart(struct dir_ctx *ctx, struct directive *d)
 	const int width = 640, barh = 22, gap = 10, valw = 48;
 	int height, labelw, plotw, cw;
 	size_t chars, longest = 0;
+	const char *cut;
 	char tmp[16];
 
 	if (check_attrs(ctx, d, "of", "of") == -1)
@@ -1531,7 +1515,8 @@ do_chart(struct dir_ctx *ctx, struct directive *d)
 	for (i = 0; i < n; i++) {
 		if (bars[i].value > max)
 			max = bars[i].value;
-		if ((chars = utf8_chars(bars[i].label)) > longest)
+		if ((chars = text_width(bars[i].label, CHART_LABEL_MAX,
+		    &cut)) > longest)
 			longest = chars;
 	}
 	labelw = longest > CHART_LABEL_MAX ? 300 : 20 + cw * (int)longest;

@@ -18,6 +18,8 @@
 #include <time.h>
 #include <unistd.h>
 
+#include <libxml/xmlunicode.h>
+
 #include "buf.h"
 #include "util.h"
 
@@ -632,4 +634,41 @@ bidi_name(unsigned long cp)
 	if (cp >= 0x2066 && cp <= 0x2069)
 		return isolates[cp - 0x2066];
 	return NULL;
+}
+
+/*
+ * How wide code point cp is drawn: 0 for a combining mark, 2 for the
+ * wide characters of East Asian scripts (CJK, kana, Hangul, fullwidth
+ * forms), 1 for the rest.
+ */
+static unsigned
+cp_width(unsigned cp)
+{
+	if (cp >= 0x300 && xmlUCSIsCatM((int)cp))
+		return 0;
+	if ((cp >= 0x1100 && cp <= 0x115f) || (cp >= 0x2e80 && cp <= 0xa4cf) ||
+	    (cp >= 0xac00 && cp <= 0xd7a3) || (cp >= 0xf900 && cp <= 0xfaff) ||
+	    (cp >= 0xfe30 && cp <= 0xfe4f) || (cp >= 0xff00 && cp <= 0xff60) ||
+	    (cp >= 0xffe0 && cp <= 0xffe6) || (cp >= 0x20000 && cp <= 0x3fffd))
+		return 2;
+	return 1;
+}
+
+size_t
+text_width(const char *s, size_t max, const char **cut)
+{
+	const unsigned char *p = (const unsigned char *)s;
+	size_t len = strlen(s), n, w = 0;
+	unsigned cp, cw;
+
+	while (len > 0) {
+		if ((n = utf8_char(p, len, &cp)) == 0)
+			n = 1, cp = '?';	/* a byte that is no UTF-8 */
+		if (w + (cw = cp_width(cp)) > max)
+			break;
+		w += cw;
+		p += n, len -= n;
+	}
+	*cut = (const char *)p;
+	return len > 0 ? max + 1 : w;
 }

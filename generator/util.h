@@ -61,6 +61,13 @@ size_t	 str_hash(const char *);
  * returns its length, or 0 when the bytes are not one.
  */
 size_t	 utf8_char(const unsigned char *s, size_t len, unsigned *cp);
+/*
+ * The width of UTF-8 text s as drawn, in widths of a Latin letter (a
+ * combining mark 0, an East Asian wide character 2), or max + 1 when it
+ * is wider than max; *cut is where the part of s that fits in max ends,
+ * after the marks of its last character.
+ */
+size_t	 text_width(const char *s, size_t max, const char **cut);
 /* Is s valid UTF-8 without NUL bytes? Sets *bad to the offset of the first bad byte. */
 bool	 utf8_valid(const char *s, size_t len, size_t *bad);
 /*

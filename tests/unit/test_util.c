@@ -319,3 +319,30 @@ test_util__str_closest(void)
 	CHECK(str_closest("--no-history-------------------------------"
 	    "------------------------------", opts) == NULL);
 }
+
+/*
+ * Text widths in Latin letters: East Asian wide characters count 2,
+ * combining marks 0 and stay with their letter when the text is cut.
+ */
+void
+test_util__text_width(void)
+{
+	const char *cut;
+	/* "e" and a combining acute, four times: 4 wide. */
+	static const char marks[] = "e\xcc\x81" "e\xcc\x81" "e\xcc\x81"
+	    "e\xcc\x81";
+	/* 経済産業省: 10 wide. */
+	static const char cjk[] = "\xe7\xb5\x8c\xe6\xb8\x88\xe7\x94\xa3"
+	    "\xe6\xa5\xad\xe7\x9c\x81";
+
+	CHECK_INT((int)text_width("", 5, &cut), 0);
+	CHECK_INT((int)text_width("Senate", 28, &cut), 6);
+	CHECK_INT((int)text_width(marks, 28, &cut), 4);
+	CHECK(*cut == '\0');
+	CHECK_INT((int)text_width(marks, 2, &cut), 3);	/* wider than 2 */
+	CHECK_INT((int)(cut - marks), 6);	/* after the second mark */
+	CHECK_INT((int)text_width(cjk, 28, &cut), 10);
+	CHECK_INT((int)text_width(cjk, 9, &cut), 10);
+	CHECK_INT((int)(cut - cjk), 12);	/* four whole characters */
+	CHECK_INT((int)text_width("ab\xff" "c", 28, &cut), 4);
+}
