@@ -2106,10 +2106,39 @@ slug_drops(unsigned cp)
 	    (cp >= 0x1f000 && cp <= 0x1faff);
 }
 
+/* Is cp a letter (Unicode's L), as Final_Sigma counts cased letters? */
+static bool
+slug_letter(unsigned cp)
+{
+	if (cp < 0x80)
+		return (cp >= 'a' && cp <= 'z') || (cp >= 'A' && cp <= 'Z');
+	return xmlUCSIsCatL((int)cp) != 0;
+}
+
 /*
- * As GitHub (github-slugger): lower case; letters, marks, digits, '_'
- * and '-' kept, each space a '-', the rest (punctuation such as '’' and
- * '—', symbols, emoji: slug_drops()) left out.
+ * Is a capital sigma followed by a letter, after any combining marks, in
+ * the len bytes at p? If not, and a letter came before it, it ends a
+ * word, where JavaScript's toLowerCase() makes it 'ς' (Final_Sigma).
+ */
+static bool
+slug_letter_next(const unsigned char *p, size_t len)
+{
+	size_t n;
+	unsigned cp;
+
+	while (len > 0 && (n = utf8_char(p, len, &cp)) > 0) {
+		if (cp < 0x300 || !xmlUCSIsCatM((int)cp))
+			return slug_letter(cp);
+		p += n, len -= n;
+	}
+	return false;
+}
+
+/*
+ * As GitHub (github-slugger): lower case as JavaScript's toLowerCase()
+ * makes it; letters, marks, digits, '_' and '-' kept, each space a '-',
+ * the rest (punctuation such as '’' and '—', symbols, emoji:
+ * slug_drops()) left out.
  */
 void
 dir_slug(struct buf *out, const char *text)
@@ -2117,6 +2146,7 @@ dir_slug(struct buf *out, const char *text)
 	const unsigned char *p = (const unsigned char *)text;
 	size_t len = strlen(text), n;
 	unsigned cp;
+	bool after_letter = false;
 	wint_t lc;
 
 	while (len > 0) {
@@ -2127,24 +2157,33 @@ dir_slug(struct buf *out, const char *text)
 				buf_putc(out, *p);
 			else if (*p == ' ')
 				buf_putc(out, '-');
+			after_letter = slug_letter(*p);
 			p++, len--;
 			continue;
 		}
 		if ((n = utf8_char(p, len, &cp)) == 0) {
 			p++, len--;	/* not UTF-8: left out */
+			after_letter = false;
 			continue;
 		}
-		if (!slug_drops(cp)) {
+		if (cp == 0x130)	/* İ: i and a combining dot above */
+			BUF_PUTSL(out, "i\xcc\x87");
+		else if (cp == 0x3a3 && after_letter &&
+		    !slug_letter_next(p + n, len - n))
+			BUF_PUTSL(out, "\xcf\x82");	/* ς, ending a word */
+		else if (!slug_drops(cp)) {
 			pthread_once(&slug_once, slug_locale_open);
 			lc = slug_locale == (locale_t)0 ? (wint_t)cp :
 			    towlower_l((wint_t)cp, slug_locale);
 			if (lc == (wint_t)cp || lc > 0x10ffff)
 				buf_put(out, p, n);
 			else if (lc < 0x80)
-				buf_putc(out, (int)lc);	/* U+0130 İ: i */
+				buf_putc(out, (int)lc);
 			else
 				slug_put_cp(out, (unsigned)lc);
 		}
+		if (!xmlUCSIsCatM((int)cp))
+			after_letter = slug_letter(cp);
 		p += n, len -= n;
 	}
 }
