@@ -2755,9 +2755,13 @@ hist_as_of(struct history *h, struct diag *dg, const char *rev,
 			    "of commit messages, which --as-of does not take: "
 			    "give the commit's hash ('git log --grep' finds "
 			    "it), a tag or a date", rev);
+		/*
+		 * Before git_revparse_single(), which in libgit2 1.5 leaks
+		 * the reference when its object is missing.
+		 */
+		if (ref_missing(h, dg, rev) == -1)
+			return -1;
 		if (git_revparse_single(&obj, h->repo, rev) < 0) {
-			if (ref_missing(h, dg, rev) == -1)
-				return -1;
 			if (date_shaped(rev))
 				return diag_error(dg, NULL, "--as-of: '%s' is "
 				    "not a date of the calendar (YYYY-MM-DD, "
