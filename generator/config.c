@@ -619,23 +619,6 @@ static const char *const history_others[] = {
 	"author", "authors", "tz", "timezone", NULL
 };
 
-/* s in lower case without '_' and '-', into out; false if too long. */
-static bool
-key_fold(char *out, size_t outsz, const char *s)
-{
-	size_t n = 0;
-
-	for (; *s != '\0'; s++) {
-		if (*s == '_' || *s == '-')
-			continue;
-		if (n + 1 >= outsz)
-			return false;
-		out[n++] = (char)tolower((unsigned char)*s);
-	}
-	out[n] = '\0';
-	return true;
-}
-
 /*
  * " (did you mean 'base_url'?)" for an unknown key, given the keys of
  * its mapping and pairs of other names and the keys they mean; "" when
@@ -645,15 +628,13 @@ static const char *
 key_hint(char *out, size_t outsz, const char *key, const char *const *known,
     const char *const *others)
 {
-	char k[32], w[32];
-	const char *meant = NULL;
+	char k[32];
+	const char *meant;
 	size_t i;
 
-	if (!key_fold(k, sizeof(k), key))
+	if (!str_fold(k, sizeof(k), key))
 		return "";
-	for (i = 0; known[i] != NULL && meant == NULL; i++)
-		if (key_fold(w, sizeof(w), known[i]) && strcmp(k, w) == 0)
-			meant = known[i];
+	meant = str_closest(key, known);
 	for (i = 0; others[i] != NULL && meant == NULL; i += 2)
 		if (strcmp(k, others[i]) == 0)
 			meant = others[i + 1];

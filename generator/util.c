@@ -533,9 +533,8 @@ keep_at_exit(void *p)
 	kept[n++] = p;
 }
 
-/* s in lower case without '-' and '_', into out; false if too long. */
-static bool
-name_fold(char *out, size_t outsz, const char *s)
+bool
+str_fold(char *out, size_t outsz, const char *s)
 {
 	size_t n = 0;
 
@@ -588,11 +587,11 @@ str_closest(const char *s, const char *const *names)
 	size_t i, dist, bestd = 3;
 	bool tie = false;
 
-	if (strlen(s) >= NAME_LEN || !name_fold(fs, sizeof(fs), s))
+	if (strlen(s) >= NAME_LEN || !str_fold(fs, sizeof(fs), s))
 		return NULL;
 	for (i = 0; names[i] != NULL; i++) {
 		if (strlen(names[i]) >= NAME_LEN ||
-		    !name_fold(fn, sizeof(fn), names[i]))
+		    !str_fold(fn, sizeof(fn), names[i]))
 			continue;
 		dist = strcmp(fs, fn) == 0 ? 0 : name_distance(s, names[i]);
 		/* Two slips in a name of three letters is another name. */

@@ -101,6 +101,8 @@ const char *bidi_name(unsigned long cp);
  * none is that close, or when two are equally close.
  */
 const char *str_closest(const char *s, const char *const *names);
+/* s in lower case without '-' and '_', into out; false if too long. */
+bool	 str_fold(char *out, size_t outsz, const char *s);
 
 /* Seconds on the monotonic clock, for timing. */
 double	 mono_now(void);

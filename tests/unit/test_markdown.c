@@ -300,6 +300,13 @@ test_config__load(void)
 	    "docket.yml:11:3: warning: unknown key 'history.Limit' (did you mean 'limit'?)\n"
 	    "docket.yml:12:3: warning: unknown key 'history.x'\n");
 	free(e);
+	/* Slips of the keyboard, as on the command line. */
+	e = config_err("title: T\nbsae_url: https://a.example/\n"
+	    "descripton: D\nhistory:\n  limt: 3\n", 0);
+	CHECK_STR(e, "docket.yml:2:1: warning: unknown key 'bsae_url' (did you mean 'base_url'?)\n"
+	    "docket.yml:3:1: warning: unknown key 'descripton' (did you mean 'description'?)\n"
+	    "docket.yml:5:3: warning: unknown key 'history.limt' (did you mean 'limit'?)\n");
+	free(e);
 	e = config_err("a: &a [*a, *a]\ntitle: [\n", -1);
 	CHECK(strstr(e, "docket.yml:") == e);
 	free(e);
