@@ -66,6 +66,26 @@ buf_puts(struct buf *b, const char *s)
 }
 
 void
+buf_put_utf8(struct buf *out, unsigned long cp)
+{
+	if (cp < 0x80)
+		buf_putc(out, (int)cp);
+	else if (cp < 0x800) {
+		buf_putc(out, (int)(0xc0 | (cp >> 6)));
+		buf_putc(out, (int)(0x80 | (cp & 0x3f)));
+	} else if (cp < 0x10000) {
+		buf_putc(out, (int)(0xe0 | (cp >> 12)));
+		buf_putc(out, (int)(0x80 | ((cp >> 6) & 0x3f)));
+		buf_putc(out, (int)(0x80 | (cp & 0x3f)));
+	} else {
+		buf_putc(out, (int)(0xf0 | (cp >> 18)));
+		buf_putc(out, (int)(0x80 | ((cp >> 12) & 0x3f)));
+		buf_putc(out, (int)(0x80 | ((cp >> 6) & 0x3f)));
+		buf_putc(out, (int)(0x80 | (cp & 0x3f)));
+	}
+}
+
+void
 buf_put_uint(struct buf *b, unsigned long long v, int width)
 {
 	char tmp[24], *p = tmp + sizeof(tmp);

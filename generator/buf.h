@@ -27,9 +27,11 @@ void	 buf_printf(struct buf *, const char *, ...)
 	     __attribute__((format(printf, 2, 3)));
 void	 buf_vprintf(struct buf *, const char *, va_list)
 	     __attribute__((format(printf, 2, 0)));
-/* Appends text with & < > " ' escaped for HTML text and attributes. */
 /* Appends v in decimal, with zeros before it up to `width` digits. */
 void	 buf_put_uint(struct buf *, unsigned long long v, int width);
+/* Appends code point cp (at most 0x10ffff) in UTF-8. */
+void	 buf_put_utf8(struct buf *, unsigned long cp);
+/* Appends text with & < > " ' escaped for HTML text and attributes. */
 void	 buf_put_html(struct buf *, const char *, size_t);
 void	 buf_puts_html(struct buf *, const char *);
 /* Appends text escaped for a JSON string (without the quotes). */

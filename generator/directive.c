@@ -2072,23 +2072,6 @@ slug_locale_open(void)
 	slug_locale = newlocale(LC_CTYPE_MASK, "C.UTF-8", (locale_t)0);
 }
 
-/* Appends code point cp (0x80 or more) in UTF-8. */
-static void
-slug_put_cp(struct buf *out, unsigned cp)
-{
-	if (cp < 0x800)
-		buf_putc(out, (int)(0xc0 | (cp >> 6)));
-	else if (cp < 0x10000) {
-		buf_putc(out, (int)(0xe0 | (cp >> 12)));
-		buf_putc(out, (int)(0x80 | ((cp >> 6) & 0x3f)));
-	} else {
-		buf_putc(out, (int)(0xf0 | (cp >> 18)));
-		buf_putc(out, (int)(0x80 | ((cp >> 12) & 0x3f)));
-		buf_putc(out, (int)(0x80 | ((cp >> 6) & 0x3f)));
-	}
-	buf_putc(out, (int)(0x80 | (cp & 0x3f)));
-}
-
 /*
  * Does GitHub leave code point cp (beyond ASCII) out of a slug? It does
  * punctuation, symbols, separators, control and format characters, and
@@ -2180,7 +2163,7 @@ dir_slug(struct buf *out, const char *text)
 			else if (lc < 0x80)
 				buf_putc(out, (int)lc);
 			else
-				slug_put_cp(out, (unsigned)lc);
+				buf_put_utf8(out, (unsigned long)lc);
 		}
 		if (!xmlUCSIsCatM((int)cp))
 			after_letter = slug_letter(cp);

@@ -92,12 +92,9 @@ slug_put(struct buf *b, const char *s)
 		dash = false;
 		if (cp >= 0xC0 && cp <= 0xDE)
 			cp += 0x20;	/* Latin-1 capitals: "Ü" gives "ü" */
-		if (cp < 0x80)
-			buf_putc(b, (int)cp);
-		else if (cp < 0x100) {
-			buf_putc(b, (int)(0xC0 | (cp >> 6)));
-			buf_putc(b, (int)(0x80 | (cp & 0x3F)));
-		} else
+		if (cp < 0x100)
+			buf_put_utf8(b, cp);
+		else
 			buf_put(b, s, n);
 	}
 }

@@ -169,27 +169,6 @@ rawxml_ref(const char *s, const char *end, unsigned long *cp)
 	return (size_t)(p + 1 - s);
 }
 
-/* Appends code point cp in UTF-8. */
-static void
-put_utf8(struct buf *out, unsigned long cp)
-{
-	if (cp < 0x80)
-		buf_putc(out, (int)cp);
-	else if (cp < 0x800) {
-		buf_putc(out, (int)(0xc0 | (cp >> 6)));
-		buf_putc(out, (int)(0x80 | (cp & 0x3f)));
-	} else if (cp < 0x10000) {
-		buf_putc(out, (int)(0xe0 | (cp >> 12)));
-		buf_putc(out, (int)(0x80 | ((cp >> 6) & 0x3f)));
-		buf_putc(out, (int)(0x80 | (cp & 0x3f)));
-	} else {
-		buf_putc(out, (int)(0xf0 | (cp >> 18)));
-		buf_putc(out, (int)(0x80 | ((cp >> 12) & 0x3f)));
-		buf_putc(out, (int)(0x80 | ((cp >> 6) & 0x3f)));
-		buf_putc(out, (int)(0x80 | (cp & 0x3f)));
-	}
-}
-
 /* Says that out's next byte comes from data[from]. */
 static void
 run(struct rawxml_run **runs, size_t *runsz, size_t at, size_t from)
@@ -218,7 +197,7 @@ rawxml_text(struct buf *out, struct rawxml_run **runs, size_t *runsz,
 			run(runs, runsz, out->len, i);
 			if ((n = rawxml_ref(data + i, data + to, &cp)) == 0)
 				return -1;
-			put_utf8(out, cp);
+			buf_put_utf8(out, cp);
 			i += n;
 			run(runs, runsz, out->len, i);
 		} else if (starts(data, to, i, "<![CDATA[")) {
