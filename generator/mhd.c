@@ -10,18 +10,9 @@
 #define MHD_SONAME	"libmicrohttpd.so.12"
 #endif
 
-#define MHD_SYM(name)	__typeof__(name) *sym_##name
-MHD_SYM(MHD_add_response_header);
-MHD_SYM(MHD_create_response_from_buffer);
-MHD_SYM(MHD_create_response_from_callback);
-MHD_SYM(MHD_create_response_from_fd);
-MHD_SYM(MHD_destroy_response);
-MHD_SYM(MHD_lookup_connection_value);
-MHD_SYM(MHD_queue_response);
-MHD_SYM(MHD_set_connection_option);
-MHD_SYM(MHD_start_daemon);
-MHD_SYM(MHD_stop_daemon);
-#undef MHD_SYM
+#define MHD_SYM_DEFINE(name)	__typeof__(name) *sym_##name;
+MHD_SYMS(MHD_SYM_DEFINE)
+#undef MHD_SYM_DEFINE
 
 /*
  * Where each pointer is, and the name it is found by. dlsym() returns a
@@ -32,18 +23,9 @@ static const struct {
 	void		**ptr;
 	const char	 *name;
 } syms[] = {
-#define MHD_SYM(name)	{ (void **)&sym_##name, #name }
-	MHD_SYM(MHD_add_response_header),
-	MHD_SYM(MHD_create_response_from_buffer),
-	MHD_SYM(MHD_create_response_from_callback),
-	MHD_SYM(MHD_create_response_from_fd),
-	MHD_SYM(MHD_destroy_response),
-	MHD_SYM(MHD_lookup_connection_value),
-	MHD_SYM(MHD_queue_response),
-	MHD_SYM(MHD_set_connection_option),
-	MHD_SYM(MHD_start_daemon),
-	MHD_SYM(MHD_stop_daemon),
-#undef MHD_SYM
+#define MHD_SYM_ENTRY(name)	{ (void **)&sym_##name, #name },
+	MHD_SYMS(MHD_SYM_ENTRY)
+#undef MHD_SYM_ENTRY
 };
 
 /*

@@ -13,18 +13,22 @@
 
 #include "diag.h"
 
-#define MHD_SYM(name)	extern __typeof__(name) *sym_##name
-MHD_SYM(MHD_add_response_header);
-MHD_SYM(MHD_create_response_from_buffer);
-MHD_SYM(MHD_create_response_from_callback);
-MHD_SYM(MHD_create_response_from_fd);
-MHD_SYM(MHD_destroy_response);
-MHD_SYM(MHD_lookup_connection_value);
-MHD_SYM(MHD_queue_response);
-MHD_SYM(MHD_set_connection_option);
-MHD_SYM(MHD_start_daemon);
-MHD_SYM(MHD_stop_daemon);
-#undef MHD_SYM
+/* The functions docket calls, each given to X(). */
+#define MHD_SYMS(X)					\
+	X(MHD_add_response_header)			\
+	X(MHD_create_response_from_buffer)		\
+	X(MHD_create_response_from_callback)		\
+	X(MHD_create_response_from_fd)			\
+	X(MHD_destroy_response)				\
+	X(MHD_lookup_connection_value)			\
+	X(MHD_queue_response)				\
+	X(MHD_set_connection_option)			\
+	X(MHD_start_daemon)				\
+	X(MHD_stop_daemon)
+
+#define MHD_SYM_EXTERN(name)	extern __typeof__(name) *sym_##name;
+MHD_SYMS(MHD_SYM_EXTERN)
+#undef MHD_SYM_EXTERN
 
 int	mhd_load(struct diag *);
 
