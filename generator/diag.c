@@ -241,10 +241,10 @@ diag_warning(struct diag *dg, const struct pos *p, const char *fmt, ...)
 		return -1;
 	}
 	dg->warnings++;
-	if (dg->quiet)
+	if (dg->quiet && !dg->warn_as_error)
 		return 0;
 	va_start(ap, fmt);
-	emit(dg, p, "warning", fmt, ap);
+	emit(dg, p, dg->warn_as_error ? "error" : "warning", fmt, ap);
 	va_end(ap);
 	return 0;
 }

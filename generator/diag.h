@@ -24,6 +24,7 @@ enum diag_format {
 struct diag {
 	enum diag_format format;
 	bool		 strict;	/* warnings count as errors */
+	bool		 warn_as_error;	/* strict, but the work goes on */
 	bool		 quiet;		/* no warnings printed */
 	bool		 silent;	/* nothing printed; errors still counted */
 	const char	*prefix;	/* prepended to paths (GitHub: repo-relative) */
@@ -44,7 +45,12 @@ void	diag_release(struct diag *);
 /* Reports an error at pos (NULL: no file). Returns -1. */
 int	diag_error(struct diag *, const struct pos *, const char *, ...)
 	    __attribute__((format(printf, 3, 4)));
-/* Reports a warning (an error under strict). Returns 0, or -1 if strict. */
+/*
+ * Reports a warning (an error under strict). Returns 0, or -1 if strict.
+ * Under warn_as_error it is printed as an error, even when quiet, but
+ * counted in warnings and 0 is returned: the caller goes on, and the
+ * warnings fail the run at its end (docket check).
+ */
 int	diag_warning(struct diag *, const struct pos *, const char *, ...)
 	    __attribute__((format(printf, 3, 4)));
 

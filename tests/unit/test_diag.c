@@ -45,6 +45,48 @@ test_diag__capture_and_github(void)
 	diag_release(&dg);
 }
 
+/* docket check: a warning prints as an error, even when quiet; work goes on. */
+void
+test_diag__warn_as_error(void)
+{
+	struct diag dg;
+	struct buf cap = BUF_INIT;
+	struct pos p = { "content/a.md", 5, 9 };
+	char *err;
+
+	diag_init(&dg);
+	dg.capture = &cap;
+	dg.warn_as_error = true;
+	dg.quiet = true;
+	unit_capture_start();
+	CHECK_INT(diag_warning(&dg, &p, "unknown directive ':%s'", "foo"), 0);
+	dg.format = DIAG_GITHUB;
+	CHECK_INT(diag_warning(&dg, NULL, "odd"), 0);
+	err = unit_capture_end();
+	CHECK_STR(cap.ptr,
+	    "content/a.md:5:9: error: unknown directive ':foo'\n"
+	    "::error::odd\n");
+	CHECK_STR(err, cap.ptr);
+	/* Counted as warnings: errors would stop the build. */
+	CHECK_INT(dg.errors, 0);
+	CHECK_INT(dg.warnings, 2);
+	/* --strict is unchanged: an error, counted, and -1 to stop. */
+	buf_truncate(&cap, 0);
+	dg.format = DIAG_GCC;
+	dg.warn_as_error = false;
+	dg.strict = true;
+	unit_capture_start();
+	CHECK_INT(diag_warning(&dg, &p, "odd"), -1);
+	free(err);
+	err = unit_capture_end();
+	CHECK_STR(cap.ptr, "content/a.md:5:9: error: odd\n");
+	CHECK_INT(dg.errors, 1);
+	CHECK_INT(dg.warnings, 2);
+	free(err);
+	buf_release(&cap);
+	diag_release(&dg);
+}
+
 void
 test_diag__root_prefix(void)
 {
