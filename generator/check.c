@@ -1,5 +1,6 @@
 /*
- * docket check: build --strict into a temporary folder, then follow every
+ * docket check: build into a temporary folder, warnings reported as errors
+ * (as --strict does, but without stopping the build), then follow every
  * internal link of every HTML page of the output (a, area and link href,
  * img, script, source, iframe, audio and video src) to a file of the
  * output and, with a fragment, to an element with that id.
@@ -574,7 +575,11 @@ check_run(struct diag *dg, const struct check_opts *opts)
 	bo.checking = true;
 	bo.on_link = on_link;
 	bo.on_link_arg = &c;
-	dg->strict = true;
+	/*
+	 * Warnings are errors, as under --strict, but the build goes on
+	 * so that its links are checked too: one run tells of both.
+	 */
+	dg->warn_as_error = true;
 	if ((status = site_build(dg, &bo)) != 0)
 		goto out;
 
@@ -587,11 +592,19 @@ check_run(struct diag *dg, const struct check_opts *opts)
 	for (i = 0; i < c.linksz; i++)
 		check_link(&c, &c.links[i]);
 	report(&c);
-	if (dg->errors > 0) {
+	if (dg->warnings > 0 && dg->errors > 0)
+		fprintf(stderr, "docket: check failed: %u error%s and %u "
+		    "broken link%s\n", dg->warnings,
+		    dg->warnings == 1 ? "" : "s", dg->errors,
+		    dg->errors == 1 ? "" : "s");
+	else if (dg->warnings > 0)
+		fprintf(stderr, "docket: check failed: %u error%s\n",
+		    dg->warnings, dg->warnings == 1 ? "" : "s");
+	else if (dg->errors > 0)
 		fprintf(stderr, "docket: check failed: %u broken link%s\n",
 		    dg->errors, dg->errors == 1 ? "" : "s");
+	if (dg->warnings > 0 || dg->errors > 0)
 		goto out;
-	}
 	status = 0;
 	if (!opts->quiet)
 		fprintf(stderr, "docket: checked %zu page%s and %zu internal "

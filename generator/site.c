@@ -1639,6 +1639,7 @@ site_build(struct diag *dg, const struct build_opts *opts)
 	char real[PATH_MAX];
 	struct scan_state ss = { 0, false };
 	size_t i;
+	unsigned errors;
 	int status = 2;
 	double t0 = mono_now(), tp = t0;
 
@@ -1851,11 +1852,13 @@ out:
 	preparse_end(s.ahead);	/* when the build stopped before the scan */
 	hist_cache_wait(s.hist);	/* written while the pages were made */
 	diag_progress_end(dg);
+	/* Warnings docket check printed as errors are counted as such. */
+	errors = dg->errors + (dg->warn_as_error ? dg->warnings : 0);
 	/* docket check publishes nothing: no output folder to speak of. */
 	if (status != 0 && dg->errors > 0)
 		fprintf(stderr, "docket: %s failed: %u error%s%s\n",
 		    opts->checking ? "check" : "build",
-		    dg->errors, dg->errors == 1 ? "" : "s",
+		    errors, errors == 1 ? "" : "s",
 		    !opts->checking && (s.tmpdir != NULL || status == 1) ?
 		    "; the output folder was left as it was" : "");
 	buf_release(&data);
