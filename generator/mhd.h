@@ -20,6 +20,7 @@
 	X(MHD_create_response_from_callback)		\
 	X(MHD_create_response_from_fd)			\
 	X(MHD_destroy_response)				\
+	X(MHD_get_connection_info)			\
 	X(MHD_lookup_connection_value)			\
 	X(MHD_queue_response)				\
 	X(MHD_set_connection_option)			\

@@ -44,6 +44,7 @@
 #define LIVE_TAG	"<script src=\"" LIVE_PATH "\" defer></script>\n"
 #define SETTLE_MS	100	/* quiet time after a change before rebuilding */
 #define PING_S		15	/* keeps an idle event stream open */
+#define GONE_MS		250	/* how often a waiting stream looks for a close */
 #define CONN_LIMIT	256	/* connections at once */
 #define CONN_PER_ADDR	128	/* of them from one client address */
 #define IDLE_S		5	/* a connection that does nothing is closed */
@@ -121,6 +122,7 @@ struct stream {
 	struct server	*srv;
 	unsigned	 sent;		/* the build last announced */
 	bool		 started;
+	int		 fd;		/* the connection's socket; -1: unknown */
 	struct buf	 out;		/* not yet sent */
 	size_t		 off;
 };
@@ -468,17 +470,39 @@ stream_event(struct stream *st)
 }
 
 /*
+ * Whether the client closed the stream: a page closed or reloaded. The
+ * browser sends nothing after its request, so the end of what it sends
+ * (or a reset) is its close.
+ */
+static bool
+stream_gone(const struct stream *st)
+{
+	char c;
+	ssize_t n;
+
+	if (st->fd == -1)
+		return false;
+	n = recv(st->fd, &c, 1, MSG_PEEK | MSG_DONTWAIT);
+	return n == 0 || (n == -1 && errno != EAGAIN &&
+	    errno != EWOULDBLOCK && errno != EINTR);
+}
+
+/*
  * The event stream: one "build" event at once, then one after each
- * build; a comment every PING_S seconds so that a closed connection is
- * noticed. Runs in the connection's own thread, so it may wait.
+ * build; a comment every PING_S seconds keeps it open. Runs in the
+ * connection's own thread, so it may wait; it looks every GONE_MS for a
+ * client that closed the stream, and lets its connection go, which a
+ * failed ping would tell only after PING_S or more: pages reloaded
+ * quickly would fill the connections an address may have.
  */
 static ssize_t
 stream_read(void *cls, uint64_t pos, char *buf, size_t max)
 {
 	struct stream *st = cls;
 	struct server *srv = st->srv;
-	struct timespec until;
+	struct timespec until, step;
 	size_t n;
+	bool last;
 	int rc = 0;
 
 	(void)pos;
@@ -487,8 +511,27 @@ stream_read(void *cls, uint64_t pos, char *buf, size_t max)
 		clock_gettime(CLOCK_REALTIME, &until);
 		until.tv_sec += PING_S;
 		while (st->started && !srv->stopping && srv->gen == st->sent &&
-		    rc != ETIMEDOUT)
-			rc = pthread_cond_timedwait(&srv->cond, &srv->mu, &until);
+		    rc != ETIMEDOUT) {
+			/* At most GONE_MS, then a look at the socket. */
+			clock_gettime(CLOCK_REALTIME, &step);
+			step.tv_nsec += GONE_MS * 1000000L;
+			if (step.tv_nsec >= 1000000000L) {
+				step.tv_sec++;
+				step.tv_nsec -= 1000000000L;
+			}
+			last = step.tv_sec > until.tv_sec ||
+			    (step.tv_sec == until.tv_sec &&
+			    step.tv_nsec >= until.tv_nsec);
+			rc = pthread_cond_timedwait(&srv->cond, &srv->mu,
+			    last ? &until : &step);
+			if (rc != ETIMEDOUT || last)
+				continue;
+			rc = 0;
+			pthread_mutex_unlock(&srv->mu);
+			if (stream_gone(st))
+				return MHD_CONTENT_READER_END_WITH_ERROR;
+			pthread_mutex_lock(&srv->mu);
+		}
 		if (srv->stopping) {
 			pthread_mutex_unlock(&srv->mu);
 			return MHD_CONTENT_READER_END_OF_STREAM;
@@ -522,6 +565,7 @@ static enum MHD_Result
 reply_events(struct server *srv, struct MHD_Connection *conn)
 {
 	struct stream *st = xcalloc(1, sizeof(*st));
+	const union MHD_ConnectionInfo *info;
 	struct MHD_Response *r;
 	enum MHD_Result ret;
 
@@ -529,6 +573,9 @@ reply_events(struct server *srv, struct MHD_Connection *conn)
 	sym_MHD_set_connection_option(conn, MHD_CONNECTION_OPTION_TIMEOUT,
 	    (unsigned)STREAM_IDLE_S);
 	st->srv = srv;
+	info = sym_MHD_get_connection_info(conn,
+	    MHD_CONNECTION_INFO_CONNECTION_FD);
+	st->fd = info != NULL ? (int)info->connect_fd : -1;
 	buf_init(&st->out);
 	r = sym_MHD_create_response_from_callback(MHD_SIZE_UNKNOWN, 4096,
 	    stream_read, st, stream_free);
