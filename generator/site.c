@@ -1064,6 +1064,7 @@ load_template(void *arg, const char *name, struct buf *src, const char **path)
 	char *rel;
 	const struct embedded *e;
 	const char *c;
+	char *msg;
 	struct pos p = { NULL, 0, 0 };
 	int rc = 0;
 
@@ -1082,9 +1083,11 @@ load_template(void *arg, const char *name, struct buf *src, const char **path)
 	case SRC_FILE:
 		if (read_site_file(s, rel, src) == -1)
 			rc = -1;
-		else if (!utf8_valid(src->ptr, src->len, NULL))
-			rc = diag_error(s->dg, &p, "template is not valid UTF-8");
-		else {
+		else if ((msg = text_problem(src->ptr, src->len, "template",
+		    &p.line, &p.col)) != NULL) {
+			rc = diag_error(s->dg, &p, "%s", msg);
+			free(msg);
+		} else {
 			*path = rel;
 			s->tmpl_paths = xreallocarray(s->tmpl_paths,
 			    s->tmpl_pathsz + 1, sizeof(char *));
