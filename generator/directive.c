@@ -1918,7 +1918,9 @@ do_include(struct dir_ctx *ctx, struct directive *d, cmark_node *node)
 	struct md_src sub_src;
 	cmark_parser *parser;
 	cmark_node *doc, *child;
-	size_t i, bad;
+	struct pos at;
+	char *msg, *what;
+	size_t i;
 	int rc = 0;
 
 	d->done = true;
@@ -1976,8 +1978,15 @@ do_include(struct dir_ctx *ctx, struct directive *d, cmark_node *node)
 		free(path);
 		return rc;
 	}
-	if (!utf8_valid(data.ptr, data.len, &bad)) {
-		rc = derr(ctx, d, "'%s' is not valid UTF-8 text", path);
+	/* Said where the bad byte is, in the included file. */
+	what = xasprintf("file included by %s", ctx->src.path);
+	msg = text_problem(data.ptr, data.len, what, &at.line, &at.col);
+	free(what);
+	if (msg != NULL) {
+		at.path = path;
+		rc = diag_error(ctx->dg, &at, "%s", msg);
+		d->done = true;
+		free(msg);
 		buf_release(&data);
 		free(path);
 		return rc;
