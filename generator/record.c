@@ -207,6 +207,11 @@ struct rstate {
 	size_t		 dlinesz;
 };
 
+static struct pos el_pos(struct rstate *, xmlNodePtr);
+static struct pos attr_pos(struct rstate *, xmlNodePtr, const char *, bool);
+static struct pos text_pos(struct rstate *, xmlNodePtr);
+static struct pos text_node_pos(struct rstate *, xmlNodePtr);
+
 static void
 on_xml_error(void *arg, xmlErrorPtr err)
 {
@@ -272,26 +277,38 @@ printable(char *out, size_t outsz, const char *v)
 }
 
 /*
- * Reports a precise error on a line (taking over msg), so that schema
- * errors on that line are dropped.
+ * Reports a precise error at p (taking over msg), so that schema errors
+ * on that line are dropped.
  */
 static void
-precise_at(struct rstate *st, unsigned line, char *msg)
+precise_at(struct rstate *st, struct pos p, char *msg)
 {
-	struct pos p = { st->path, line, 0 };
-
 	diag_error(st->dg, &p, "%s", msg);
 	free(msg);
 	st->errors++;
 	st->lines = xreallocarray(st->lines, st->linesz + 1, sizeof(unsigned));
-	st->lines[st->linesz++] = line;
+	st->lines[st->linesz++] = p.line;
 }
 
-/* precise_at() the line of node n. */
+/* precise_at() element n's start tag. */
 static void
 precise(struct rstate *st, xmlNodePtr n, char *msg)
 {
-	precise_at(st, (unsigned)xmlGetLineNo(n), msg);
+	precise_at(st, el_pos(st, n), msg);
+}
+
+/* precise_at() the value of attribute `name` of element n. */
+static void
+precise_attr(struct rstate *st, xmlNodePtr n, const char *name, char *msg)
+{
+	precise_at(st, attr_pos(st, n, name, false), msg);
+}
+
+/* precise_at() the text of element n. */
+static void
+precise_text(struct rstate *st, xmlNodePtr n, char *msg)
+{
+	precise_at(st, text_pos(st, n), msg);
 }
 
 /* Called at "<!DOCTYPE name ...", before any declaration is read. */
@@ -517,28 +534,32 @@ check_one(struct rstate *st, xmlNodePtr n)
 	for (i = 0; i < NELEM(date_attrs); i++)
 		if ((v = attr(n, date_attrs[i])) != NULL) {
 			if (!date_parse(&d, v))
-				precise(st, n, xasprintf("invalid date '%s' in '%s' "
-				    "(write YYYY-MM-DD)", P(v), date_attrs[i]));
+				precise_attr(st, n, date_attrs[i], xasprintf(
+				    "invalid date '%s' in '%s' (write "
+				    "YYYY-MM-DD)", P(v), date_attrs[i]));
 			free(v);
 		}
 	for (i = 0; i < NELEM(url_attrs); i++)
 		if ((v = attr(n, url_attrs[i])) != NULL) {
 			if (!url_is_web(v))
-				precise(st, n, xasprintf("invalid URL '%s' in '%s' "
-				    "(only http and https)", P(v), url_attrs[i]));
+				precise_attr(st, n, url_attrs[i], xasprintf(
+				    "invalid URL '%s' in '%s' (only http and "
+				    "https)", P(v), url_attrs[i]));
 			free(v);
 		}
 	if ((v = attr(n, "id")) != NULL) {
 		if (!id_valid(v))
-			precise(st, n, xasprintf("invalid id '%s' in <%s> ("
-			    ID_RULE ")", P(v), (const char *)n->name));
+			precise_attr(st, n, "id", xasprintf("invalid id '%s' "
+			    "in <%s> (" ID_RULE ")", P(v),
+			    (const char *)n->name));
 		free(v);
 	}
 	for (i = 0; i < NELEM(line_attrs); i++)
 		if ((v = attr(n, line_attrs[i])) != NULL) {
 			if (!has_text(v))
-				precise(st, n, xasprintf("empty '%s' in <%s>",
-				    line_attrs[i], (const char *)n->name));
+				precise_attr(st, n, line_attrs[i], xasprintf(
+				    "empty '%s' in <%s>", line_attrs[i],
+				    (const char *)n->name));
 			free(v);
 		}
 	if (is_el_in(n, line_els, NELEM(line_els))) {
@@ -551,7 +572,7 @@ check_one(struct rstate *st, xmlNodePtr n)
 	if (is_el(n, "status")) {
 		v = text_line(n);
 		if (!status_from_key(&stv, v))
-			precise(st, n, xasprintf("unknown status '%s' (use "
+			precise_text(st, n, xasprintf("unknown status '%s' (use "
 			    "approved, under-review, restricted, banned or lifted)",
 			    P(v)));
 		free(v);
@@ -559,24 +580,25 @@ check_one(struct rstate *st, xmlNodePtr n)
 		v = text_line(n);
 		w = text_raw(n);
 		if (!url_is_web(v))
-			precise(st, n, xasprintf("invalid URL '%s' in <website> "
-			    "(only http and https)", P(v)));
+			precise_text(st, n, xasprintf("invalid URL '%s' in "
+			    "<website> (only http and https)", P(v)));
 		else if (strcmp(v, w) != 0)
-			precise(st, n, xasprintf("white space around the URL "
+			precise_text(st, n, xasprintf("white space around the URL "
 			    "'%s' in <website>", P(v)));
 		free(v);
 		free(w);
 	} else if (is_el(n, "country") && (v = attr(n, "code")) != NULL) {
 		if (!country_form(v))
-			precise(st, n, xasprintf("invalid country code '%s' (use "
-			    "ISO 3166-1 alpha-2, such as 'US')", P(v)));
+			precise_attr(st, n, "code", xasprintf("invalid country "
+			    "code '%s' (use ISO 3166-1 alpha-2, such as 'US')",
+			    P(v)));
 		free(v);
 	} else if (is_el(n, "action") && (v = attr(n, "type")) != NULL) {
 		if (!action_type_from_key(&t, v))
-			precise(st, n, xasprintf("unknown action type '%s' (use "
-			    "directive, law, regulation, delisting, listing, "
-			    "hearing, investigation, guidance, sanction or "
-			    "lifting)", P(v)));
+			precise_attr(st, n, "type", xasprintf("unknown action "
+			    "type '%s' (use directive, law, regulation, "
+			    "delisting, listing, hearing, investigation, "
+			    "guidance, sanction or lifting)", P(v)));
 		free(v);
 	}
 #undef P
@@ -1087,16 +1109,17 @@ explain_attrs(struct rstate *st, xmlNodePtr n, const struct shape_kind *k)
 			    strcmp((const char *)a->name, w->name) == 0)
 				break;
 		if (w->name == NULL) {
-			precise(st, n, xasprintf("unknown attribute '%s' in "
-			    "<%s> (it takes %s)", node_name(pn, sizeof(pn),
-			    a->ns, a->name), k->name, nn > 0 ? list : "none"));
+			node_name(pn, sizeof(pn), a->ns, a->name);
+			precise_at(st, attr_pos(st, n, pn, true), xasprintf(
+			    "unknown attribute '%s' in <%s> (it takes %s)", pn,
+			    k->name, nn > 0 ? list : "none"));
 			continue;
 		}
 		if (w->val != SV_BOOL && w->val != SV_DAYS)
 			continue;	/* the other values: check_one() */
 		if ((v = attr_plain(a)) == NULL ||
 		    !explain_value_ok(v, w->val))
-			precise(st, n, xasprintf(w->val == SV_BOOL ?
+			precise_attr(st, n, w->name, xasprintf(w->val == SV_BOOL ?
 			    "'%s' must be true or false, not '%s'" :
 			    "'%s' must be a whole number of days from 0 to "
 			    "36500, not '%s'", w->name,
@@ -1112,24 +1135,11 @@ explain_attrs(struct rstate *st, xmlNodePtr n, const struct shape_kind *k)
 static void	explain(struct rstate *, xmlNodePtr,
 		    const struct shape_kind *);
 
-/*
- * Reports msg at the first character of text node t that is not white
- * space. libxml2 gives a text node the line where the parser was once
- * it had read it, its end for a short text: count back from there.
- */
+/* Reports msg at the first character of text node t that is not white space. */
 static void
 explain_text(struct rstate *st, xmlNodePtr t, char *msg)
 {
-	const char *s = (const char *)t->content;
-	long line = xmlGetLineNo(t), parent = xmlGetLineNo(t->parent);
-
-	while (*s == ' ' || *s == '\t' || *s == '\n' || *s == '\r')
-		s++;
-	for (; *s != '\0'; s++)
-		if (*s == '\n')
-			line--;
-	precise_at(st, (unsigned)(line > parent ? line : parent > 0 ? parent :
-	    0), msg);
+	precise_at(st, text_node_pos(st, t), msg);
 }
 
 /* The elements of n, as shape_kind k wants them. */
@@ -1454,6 +1464,135 @@ data_pos(struct rstate *st, size_t at, unsigned *line, unsigned *col)
 	}
 	*line = (unsigned)lo;
 	*col = (unsigned)(at - st->dlines[lo - 1]) + 1;
+}
+
+/* Where offset `at` of the record's bytes is. */
+static struct pos
+at_pos(struct rstate *st, size_t at)
+{
+	struct pos p = { st->path, 0, 0 };
+
+	data_pos(st, at, &p.line, &p.col);
+	return p;
+}
+
+/*
+ * Where element n is: the '<' of its start tag. Its line alone when the
+ * bytes are not known (a parse that reports nothing does not look).
+ */
+static struct pos
+el_pos(struct rstate *st, xmlNodePtr n)
+{
+	const struct rawxml_el *el = raw_el(st, n);
+	struct pos p = { st->path, (unsigned)xmlGetLineNo(n), 0 };
+
+	return el != NULL ? at_pos(st, el->tag) : p;
+}
+
+/*
+ * Where attribute `name` of element n is written: the first character of
+ * its value, inside the quotes, or with at_name its name. el_pos() when
+ * the start tag does not have it as written.
+ */
+static struct pos
+attr_pos(struct rstate *st, xmlNodePtr n, const char *name, bool at_name)
+{
+	const struct rawxml_el *el = raw_el(st, n);
+	size_t from, to, k, len = strlen(name);
+
+	if (el == NULL || rawxml_attr(st->data, el, name, &from, &to) == -1)
+		return el_pos(st, n);
+	if (!at_name)
+		return at_pos(st, from);
+	/* Back over the quote, then '=' and the white space around it. */
+	for (k = from - 1; k > el->attrs && (st->data[k - 1] == '=' ||
+	    st->data[k - 1] == ' ' || st->data[k - 1] == '\t' ||
+	    st->data[k - 1] == '\n' || st->data[k - 1] == '\r'); k--)
+		;
+	return k - el->attrs > len ? at_pos(st, k - len) : el_pos(st, n);
+}
+
+static bool
+xml_space(char c)
+{
+	return c == ' ' || c == '\t' || c == '\n' || c == '\r';
+}
+
+/*
+ * Where the text of element n starts: its first character that is not
+ * white space, as written. el_pos() when it has none, or when it holds
+ * an element.
+ */
+static struct pos
+text_pos(struct rstate *st, xmlNodePtr n)
+{
+	const struct rawxml_el *el = raw_el(st, n);
+	struct buf text = BUF_INIT;
+	struct rawxml_run *runs = NULL;
+	size_t runsz = 0, i = 0;
+	struct pos p;
+
+	if (el != NULL && rawxml_text(&text, &runs, &runsz, st->data,
+	    el->content, el->end) == 0)
+		while (i < text.len && xml_space(text.ptr[i]))
+			i++;
+	p = i < text.len ? at_pos(st, rawxml_source(runs, runsz, i)) :
+	    el_pos(st, n);
+	free(runs);
+	buf_release(&text);
+	return p;
+}
+
+/* The offset after the first `what` at or after i in the record, or its end. */
+static size_t
+data_past(const struct rstate *st, size_t i, const char *what)
+{
+	size_t n = strlen(what);
+
+	for (; i + n <= st->len; i++)
+		if (memcmp(st->data + i, what, n) == 0)
+			return i + n;
+	return st->len;
+}
+
+/*
+ * Where text or CDATA node t starts to hold more than white space: its
+ * siblings before it are stepped over in the bytes, from its parent's
+ * start tag. Its parent's position when the bytes are not known.
+ */
+static struct pos
+text_node_pos(struct rstate *st, xmlNodePtr t)
+{
+	const struct rawxml_el *el = raw_el(st, t->parent), *cel;
+	xmlNodePtr c;
+	size_t i;
+
+	if (el == NULL)
+		return el_pos(st, t->parent);
+	for (i = el->content, c = t->parent->children; c != t && i < el->end;
+	    c = c->next)
+		if (c->type == XML_ELEMENT_NODE) {
+			if ((cel = raw_el(st, c)) == NULL)
+				return el_pos(st, t->parent);
+			/* <x/> ends at its content; <x>...</x> at its end tag. */
+			i = st->data[cel->content - 2] == '/' ? cel->content :
+			    data_past(st, cel->end, ">");
+		} else if (c->type == XML_TEXT_NODE)
+			while (i < el->end && st->data[i] != '<')
+				i++;
+		else if (c->type == XML_COMMENT_NODE)
+			i = data_past(st, i, "-->");
+		else if (c->type == XML_PI_NODE)
+			i = data_past(st, i, "?>");
+		else if (c->type == XML_CDATA_SECTION_NODE)
+			i = data_past(st, i, "]]>");
+	if (c != t)
+		return el_pos(st, t->parent);
+	if (t->type == XML_CDATA_SECTION_NODE)
+		i += 9;		/* "<![CDATA[" */
+	while (i < el->end && xml_space(st->data[i]))
+		i++;
+	return at_pos(st, i < el->end ? i : el->content);
 }
 
 
@@ -1892,6 +2031,12 @@ record_parse(struct record **out, struct diag *dg, const char *path,
 		valid = xmlRelaxNGValidateDoc(vc, doc) == 0;
 		st.validating = false;
 	}
+	/*
+	 * Where the elements are in the bytes, for diagnostics: not for a
+	 * parse that reports nothing, as the history's old versions are.
+	 */
+	if (!dg->silent)
+		number_elements(&st, xmlDocGetRootElement(doc), data, len);
 	check_values(&st, xmlDocGetRootElement(doc), 0);
 	if (!valid)
 		explain_record(&st, xmlDocGetRootElement(doc));
@@ -1909,12 +2054,6 @@ record_parse(struct record **out, struct diag *dg, const char *path,
 		goto out;
 	r = xcalloc(1, sizeof(*r));
 	r->path = xstrdup(path);
-	/*
-	 * Where the text is in the bytes, for diagnostics: not for a parse
-	 * that reports nothing, as the history's old versions are.
-	 */
-	if (!dg->silent)
-		number_elements(&st, xmlDocGetRootElement(doc), data, len);
 	read_record(&st, r, xmlDocGetRootElement(doc));
 	/* Warnings, which --strict counts: the record is kept. */
 	bidi_fields(&st, xmlDocGetRootElement(doc));

@@ -96,9 +96,50 @@ test_record__errors(void)
 	xml = strdup(good);
 	memcpy(strstr(xml, "banned"), "bannd ", 6);
 	e = parse_err("v/acme.xml", xml);
-	CHECK(strstr(e, "v/acme.xml:6: error:") == e);
+	CHECK_STR(e, "v/acme.xml:6:11: error: unknown status 'bannd' (use approved, under-review, restricted, banned or lifted)\n");
 	free(e);
 	free(xml);
+}
+
+/*
+ * Errors about an element, an attribute or a text point at it: the '<'
+ * of the element, the value of the attribute (the name of one that is
+ * unknown or clashes), the first character of the text.
+ */
+void
+test_record__error_columns(void)
+{
+	char *e;
+
+	/* Unknown attribute, at its name, white space around '='. */
+	e = parse_err("v/acme.xml", "<vendor id=\"acme\"\n   lang =\n 'en'>"
+	    "<name>A</name><country code=\"US\">U</country>"
+	    "<status>banned</status><summary>s</summary></vendor>\n");
+	CHECK_STR(e, "v/acme.xml:2:4: error: unknown attribute 'lang' in <vendor> (it takes 'id' and 'draft')\n");
+	free(e);
+
+	/* A text after a comment and an element, and one in CDATA. */
+	e = parse_err("v/acme.xml", "<vendor id=\"acme\"><name>A</name>"
+	    "<!-- x -->\n  oops <country code=\"US\">U</country>"
+	    "<status>banned</status><summary>s</summary>"
+	    "<action id=\"a\" type=\"law\" date=\"2017-09-13\" "
+	    "authority=\"X\"><title>T</title><source href=\"https://e.org/\" "
+	    "publisher=\"P\" date=\"2017-09-13\"><![CDATA[\n   no]]></source>"
+	    "</action></vendor>\n");
+	CHECK_STR(e, "v/acme.xml:2:3: error: text directly inside <vendor>, which holds elements only (<name>, <alias>, <country>, <website>, <status>, <products>, <summary>, <action>, <response> and <note>)\n"
+	    "v/acme.xml:3:4: error: text inside <source>, which holds nothing (write <source .../>)\n");
+	free(e);
+
+	/* A value given by reference; an element's text after blank lines. */
+	e = parse_err("v/acme.xml", "<vendor id=\"acme\"><name>A</name>"
+	    "<country code=\"&#85;&#83;\">U</country>\n<status>\n\n"
+	    "\t&#98;annd</status><summary>s</summary><action id=\"a\" "
+	    "type=\"law\" date=\"2017-09-13\" authority=\"X\"\n deadline="
+	    "\"2017-09-01\"><title>T</title><source href=\"https://e.org/\" "
+	    "publisher=\"P\" date=\"2017-02-30\"/></action></vendor>\n");
+	CHECK_STR(e, "v/acme.xml:4:2: error: unknown status 'bannd' (use approved, under-review, restricted, banned or lifted)\n"
+	    "v/acme.xml:5:90: error: invalid date '2017-02-30' in 'date' (write YYYY-MM-DD)\n");
+	free(e);
 }
 
 void
