@@ -1595,6 +1595,22 @@ text_node_pos(struct rstate *st, xmlNodePtr t)
 	return at_pos(st, i < el->end ? i : el->content);
 }
 
+/*
+ * Where the later of attributes a and b of element n is written (the one
+ * that clashes with the other): its name.
+ */
+static struct pos
+second_attr(struct rstate *st, xmlNodePtr n, const char *a, const char *b)
+{
+	const struct rawxml_el *el = raw_el(st, n);
+	size_t af, bf, to;
+
+	if (el == NULL || rawxml_attr(st->data, el, a, &af, &to) == -1 ||
+	    rawxml_attr(st->data, el, b, &bf, &to) == -1)
+		return el_pos(st, n);
+	return attr_pos(st, n, af > bf ? a : b, true);
+}
+
 
 /*
  * Says where each run of out->text, taken from the text v of element n
@@ -1757,8 +1773,10 @@ read_action(struct rstate *st, struct action *a, xmlNodePtr n)
 	xmlNodePtr c;
 	struct source *s;
 	char *v;
-	struct pos p = { st->path, (unsigned)xmlGetLineNo(n), 0 };
+	struct pos p = attr_pos(st, n, "id", false);
+	bool by_days = false;
 
+	/* The line of its id, which messages about other actions cite. */
 	a->line = p.line;
 	a->id = attr(n, "id");
 	v = attr(n, "type");
@@ -1772,16 +1790,21 @@ read_action(struct rstate *st, struct action *a, xmlNodePtr n)
 	if ((v = attr(n, "deadline-days")) != NULL) {
 		a->deadline_days = strtol(v, NULL, 10);
 		if (a->deadline.y != 0) {
+			p = second_attr(st, n, "deadline", "deadline-days");
 			diag_error(st->dg, &p,
 			    "action '%s' has both 'deadline' and 'deadline-days'",
 			    a->id);
 			st->errors++;
-		} else if (a->date.y != 0)
+		} else if (a->date.y != 0) {
 			date_add_days(&a->deadline, &a->date, a->deadline_days);
+			by_days = true;
+		}
 		free(v);
 	}
 	if (a->deadline.y != 0 && a->date.y != 0 &&
 	    date_cmp(&a->deadline, &a->date) < 0) {
+		p = attr_pos(st, n, by_days ? "deadline-days" : "deadline",
+		    false);
 		diag_error(st->dg, &p, "action '%s' has its deadline before its date",
 		    a->id);
 		st->errors++;
@@ -1859,7 +1882,7 @@ action_find(const struct record *r, const size_t *slot, const char *id)
 static void
 read_record(struct rstate *st, struct record *r, xmlNodePtr root)
 {
-	xmlNodePtr c, pc;
+	xmlNodePtr c, pc, *anodes = NULL;
 	char *v;
 	size_t i, j, *first;
 	struct pos p;
@@ -1882,8 +1905,7 @@ read_record(struct rstate *st, struct record *r, xmlNodePtr root)
 			if (r->country_code != NULL && !r->draft &&
 			    country_form(r->country_code) &&
 			    !country_known(r->country_code)) {
-				p = (struct pos){ st->path,
-				    (unsigned)xmlGetLineNo(c), 0 };
+				p = attr_pos(st, c, "code", false);
 				diag_error(st->dg, &p, "unknown country code "
 				    "'%s' (ISO 3166-1 assigns no such code; "
 				    "use one such as 'US')", r->country_code);
@@ -1910,6 +1932,9 @@ read_record(struct rstate *st, struct record *r, xmlNodePtr root)
 			r->actions = xreallocarray(r->actions, r->actionsz + 1,
 			    sizeof(*r->actions));
 			memset(&r->actions[r->actionsz], 0, sizeof(*r->actions));
+			anodes = xreallocarray(anodes, r->actionsz + 1,
+			    sizeof(*anodes));
+			anodes[r->actionsz] = c;
 			read_action(st, &r->actions[r->actionsz++], c);
 		} else if (is_el(c, "response")) {
 			struct response *rs;
@@ -1928,7 +1953,7 @@ read_record(struct rstate *st, struct record *r, xmlNodePtr root)
 		const char *id = r->actions[i].id;
 		size_t n = strlen(id);
 
-		p = (struct pos){ st->path, r->actions[i].line, 0 };
+		p = attr_pos(st, anodes[i], "id", false);
 		for (j = 0; j < NELEM(page_ids); j++)
 			if (strcmp(id, page_ids[j]) == 0)
 				break;
@@ -1960,6 +1985,7 @@ read_record(struct rstate *st, struct record *r, xmlNodePtr root)
 		}
 	}
 	free(first);
+	free(anodes);
 }
 
 int
@@ -2061,8 +2087,7 @@ record_parse(struct record **out, struct diag *dg, const char *path,
 	base = base == NULL ? path : base + 1;
 	if (id_valid(r->id) && (strncmp(base, r->id, strlen(r->id)) != 0 ||
 	    strcmp(base + strlen(r->id), ".xml") != 0)) {
-		p.line = (unsigned)xmlGetLineNo(xmlDocGetRootElement(doc));
-		p.col = 0;
+		p = attr_pos(&st, xmlDocGetRootElement(doc), "id", false);
 		diag_error(dg, &p, "record id '%s' does not match its file name '%s'",
 		    r->id, base);
 		st.errors++;

@@ -77,7 +77,7 @@ test_record__errors(void)
 	char *e, *xml;
 
 	e = parse_err("v/other.xml", good);
-	CHECK_STR(e, "v/other.xml:2: error: record id 'acme' does not match its file name 'other.xml'\n");
+	CHECK_STR(e, "v/other.xml:2:13: error: record id 'acme' does not match its file name 'other.xml'\n");
 	free(e);
 
 	e = parse_err("v/acme.xml", "<?xml version=\"1.0\"?>\n<!DOCTYPE x [\n"
@@ -139,6 +139,20 @@ test_record__error_columns(void)
 	    "publisher=\"P\" date=\"2017-02-30\"/></action></vendor>\n");
 	CHECK_STR(e, "v/acme.xml:4:2: error: unknown status 'bannd' (use approved, under-review, restricted, banned or lifted)\n"
 	    "v/acme.xml:5:90: error: invalid date '2017-02-30' in 'date' (write YYYY-MM-DD)\n");
+	free(e);
+
+	/* Rules beyond the schema: the attribute the rule is about. */
+	e = parse_err("v/acme.xml", "<vendor id=\"acme\"><name>A</name>"
+	    "<country code=\"US\">U</country><status>banned</status>"
+	    "<summary>s</summary>\n<action id=\"a\" type=\"law\" "
+	    "date=\"2017-09-13\" authority=\"X\"\n deadline=\"2017-09-01\">"
+	    "<title>T</title><source href=\"https://e.org/\" publisher=\"P\" "
+	    "date=\"2017-09-13\"/></action>\n<action\n  id=\"a\" type=\"law\" "
+	    "date=\"2017-09-13\" authority=\"X\"><title>T</title><source "
+	    "href=\"https://e.org/\" publisher=\"P\" date=\"2017-09-13\"/>"
+	    "</action></vendor>\n");
+	CHECK_STR(e, "v/acme.xml:3:12: error: action 'a' has its deadline before its date\n"
+	    "v/acme.xml:5:7: error: duplicate action id 'a' (first on line 2)\n");
 	free(e);
 }
 
