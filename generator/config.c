@@ -520,26 +520,28 @@ set_str(struct yctx *y, yaml_node_t *n, const char *key, char **dst)
  * -o, which the one building types, can name any folder.
  */
 static void
-set_output(struct yctx *y, yaml_node_t *n, const char *key, char **dst)
+set_output(struct yctx *y, yaml_node_t *n, const char *key, struct config *c)
 {
 	struct pos p = node_pos(y, n);
-	const char *s = want_str(y, n, key), *c;
+	const char *s = want_str(y, n, key), *e;
 	size_t len;
 
 	if (s == NULL)
 		return;
-	for (c = s; *c != '\0'; c += len + (c[len] == '/')) {
-		len = strcspn(c, "/");
-		if (len == 2 && c[0] == '.' && c[1] == '.')
+	for (e = s; *e != '\0'; e += len + (e[len] == '/')) {
+		len = strcspn(e, "/");
+		if (len == 2 && e[0] == '.' && e[1] == '.')
 			break;
 	}
-	if (*s == '\0' || *s == '/' || *c != '\0') {
+	if (*s == '\0' || *s == '/' || *e != '\0') {
 		diag_error(y->dg, &p, "'%s' must be a folder inside the site "
 		    "folder, such as 'site' (use -o to build elsewhere)", key);
 		return;
 	}
-	free(*dst);
-	*dst = xstrdup(s);
+	free(c->output);
+	c->output = xstrdup(s);
+	c->output_line = p.line;
+	c->output_col = p.col;
 }
 
 static void
@@ -864,7 +866,7 @@ config_load(struct config *c, struct diag *dg, const char *path,
 		else if (strcmp(key, "license") == 0)
 			set_str(&y, v, key, &c->license);
 		else if (strcmp(key, "output") == 0)
-			set_output(&y, v, key, &c->output);
+			set_output(&y, v, key, c);
 		else if (strcmp(key, "base_url") == 0)
 			set_url(&y, v, key, &c->base_url);
 		else if (strcmp(key, "repo_url") == 0)

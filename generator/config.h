@@ -26,6 +26,8 @@ struct config {
 	char		*repo_url;
 	char		*date_format;	/* default "%-d %B %Y" */
 	char		*output;	/* default "site" */
+	unsigned	 output_line;	/* where docket.yml sets it; 0: default */
+	unsigned	 output_col;
 	struct nav_item	*nav;
 	size_t		 navsz;
 	bool		 unsafe_html;

@@ -1247,10 +1247,12 @@ folder_ours(const char *path)
 /*
  * Checks that the output folder may be replaced: absent, empty, or made
  * by docket (it holds .docket); not the site, not inside content/, not
- * around the site. Returns 0, or -1 after reporting.
+ * around the site. `at` is where docket.yml names it (NULL: -o or the
+ * default). Returns 0, or -1 after reporting.
  */
 static int
-check_output(struct site *s, const char *out, const char *abs)
+check_output(struct site *s, const char *out, const char *abs,
+    const struct pos *at)
 {
 	char siteabs[PATH_MAX], *content;
 	struct stat st;
@@ -1261,15 +1263,15 @@ check_output(struct site *s, const char *out, const char *abs)
 		    strerror(errno));
 	content = path_join(siteabs, "content");
 	if (strcmp(abs, siteabs) == 0 || path_within(siteabs, abs))
-		rc = diag_error(s->dg, NULL,
+		rc = diag_error(s->dg, at,
 		    "output folder '%s' would replace the site folder", out);
 	else if (path_within(abs, content))
-		rc = diag_error(s->dg, NULL,
+		rc = diag_error(s->dg, at,
 		    "output folder '%s' is inside content/", out);
 	free(content);
 	content = path_join(siteabs, "templates");
 	if (rc == 0 && path_within(abs, content))
-		rc = diag_error(s->dg, NULL,
+		rc = diag_error(s->dg, at,
 		    "output folder '%s' is inside templates/", out);
 	free(content);
 	if (rc == -1)
@@ -1640,6 +1642,7 @@ site_build(struct diag *dg, const struct build_opts *opts)
 	char *parent;
 	const char *slash;
 	char real[PATH_MAX];
+	struct pos outat;
 	struct scan_state ss = { 0, false };
 	size_t i;
 	unsigned errors;
@@ -1706,6 +1709,8 @@ site_build(struct diag *dg, const struct build_opts *opts)
 	}
 	out = opts->output != NULL ? xstrdup(opts->output) :
 	    path_join(s.dir, s.cfg.output);
+	outat = (struct pos){ "docket.yml", s.cfg.output_line,
+	    s.cfg.output_col };
 	if ((abs = abspath(out)) == NULL) {
 		diag_error(dg, NULL, "cannot make output folder '%s': %s", out,
 		    strerror(errno));
@@ -1714,11 +1719,13 @@ site_build(struct diag *dg, const struct build_opts *opts)
 	/* docket.yml's output stays in the site, symbolic links too. */
 	if (opts->output == NULL && (realpath(s.dir, real) == NULL ||
 	    !path_within(abs, real))) {
-		diag_error(dg, NULL, "output folder '%s' of docket.yml leads "
-		    "outside the site folder (use -o to build elsewhere)", out);
+		diag_error(dg, outat.line > 0 ? &outat : NULL, "output folder "
+		    "'%s' of docket.yml leads outside the site folder (use -o "
+		    "to build elsewhere)", out);
 		goto out;
 	}
-	if (check_output(&s, out, abs) == -1)
+	if (check_output(&s, out, abs, opts->output == NULL &&
+	    outat.line > 0 ? &outat : NULL) == -1)
 		goto out;
 	if (is_dir(abs))
 		s.olddir = xstrdup(abs);
