@@ -661,6 +661,8 @@ front_matter(struct site *s, struct page *pg, const char *yaml, size_t len)
 		return 0;
 	}
 	if (root->type != YAML_MAPPING_NODE) {
+		p.line = (unsigned)root->start_mark.line + 2;
+		p.col = (unsigned)root->start_mark.column + 1;
 		yaml_document_delete(&doc);
 		return diag_error(s->dg, &p, "front matter must be a mapping");
 	}
