@@ -1574,7 +1574,7 @@ int
 hist_ignore_parse(struct diag *dg, const char *shown, struct buf *b,
     git_oid **ids, size_t *idsz)
 {
-	char *line, *end, *hash;
+	char *line, *end, *hash, *start;
 	struct pos pos;
 	unsigned ln = 0;
 	git_oid id;
@@ -1588,8 +1588,8 @@ hist_ignore_parse(struct diag *dg, const char *shown, struct buf *b,
 		*end = '\0';
 		if ((hash = strchr(line, '#')) != NULL)
 			*hash = '\0';
-		while (*line == ' ' || *line == '\t')
-			line++;
+		for (start = line; *line == ' ' || *line == '\t'; line++)
+			;
 		hash = line + strlen(line);
 		while (hash > line && (hash[-1] == ' ' || hash[-1] == '\t' ||
 		    hash[-1] == '\r'))
@@ -1600,7 +1600,8 @@ hist_ignore_parse(struct diag *dg, const char *shown, struct buf *b,
 		    git_oid_fromstr(&id, line) < 0) {
 			/* The repository's bytes: shown without controls. */
 			char *text = text_clean(line, 80);
-			pos = (struct pos){ shown, ln, 1 };
+			pos = (struct pos){ shown, ln,
+			    (unsigned)(line - start) + 1 };
 			if (diag_warning(dg, &pos,
 			    "'%s' is not a full commit hash; line ignored",
 			    text) == -1)

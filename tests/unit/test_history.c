@@ -60,7 +60,8 @@ test_history__ignore_revs(void)
 void
 test_history__ignore_revs_nul(void)
 {
-	static const char text[] = "# a \0 comment\n" H1 "\nab\0cd\n" H2 "\n";
+	static const char text[] = "# a \0 comment\n" H1 "\nab\0cd\n" H2 "\n"
+	    "\t  xyz # indented\n";
 	struct buf b = BUF_INIT, msgs = BUF_INIT;
 	struct diag dg;
 	git_oid *ids = NULL;
@@ -74,7 +75,9 @@ test_history__ignore_revs_nul(void)
 	    &idsz), 0);
 	CHECK_INT(idsz, 2);
 	CHECK_STR(msgs.ptr, ".git-blame-ignore-revs:3:1: warning: 'ab' is not "
-	    "a full commit hash; line ignored\n");
+	    "a full commit hash; line ignored\n"
+	    ".git-blame-ignore-revs:5:4: warning: 'xyz' is not a full commit "
+	    "hash; line ignored\n");
 	free(ids);
 	buf_release(&b);
 	buf_release(&msgs);
