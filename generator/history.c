@@ -1826,6 +1826,44 @@ mark_changed(struct walk *w)
 	pathmap_release(&now);
 }
 
+/* A commit's place in the change lists: its year, then the walk's order. */
+struct commit_rank {
+	int		 year;
+	size_t		 commit;
+};
+
+static int
+rank_cmp(const void *a, const void *b)
+{
+	const struct commit_rank *x = a, *y = b;
+
+	if (x->year != y->year)
+		return x->year > y->year ? -1 : 1;
+	return x->commit < y->commit ? -1 : x->commit > y->commit;
+}
+
+/*
+ * The place of each commit in the change lists: the walk's order (newest
+ * first), but a later year always before an earlier one, so that each
+ * year's changes are together, as changes/<year>/ lists them. Author
+ * dates need not follow the walk: a rebased or cherry-picked commit keeps
+ * the date it was first written.
+ */
+static size_t *
+commit_ranks(const struct history *h)
+{
+	struct commit_rank *by = xcalloc(h->commitsz + 1, sizeof(*by));
+	size_t *rank = xcalloc(h->commitsz + 1, sizeof(*rank)), i;
+
+	for (i = 0; i < h->commitsz; i++)
+		by[i] = (struct commit_rank){ h->commits[i].date.y, i };
+	qsort(by, h->commitsz, sizeof(*by), rank_cmp);
+	for (i = 0; i < h->commitsz; i++)
+		rank[by[i].commit] = i;
+	free(by);
+	return rank;
+}
+
 /* Sorts the files and lists every substantive record change, newest first. */
 static void
 finish(struct walk *w, git_tree *start)
@@ -1834,7 +1872,7 @@ finish(struct walk *w, git_tree *start)
 	struct hist_file *f;
 	struct pathmap built = { NULL, NULL, 0, 0 };
 	struct hist_entry *byc = NULL;
-	size_t *counts, i, j, k, total = 0;
+	size_t *counts, *rank, i, j, k, total = 0;
 
 	/*
 	 * The files of the commit built, read in one walk: looking each up
@@ -1857,10 +1895,11 @@ finish(struct walk *w, git_tree *start)
 	}
 	/* Bucket the record changes by commit, newest commit first. */
 	counts = xcalloc(h->commitsz + 1, sizeof(size_t));
+	rank = commit_ranks(h);
 	for (i = 0; i < h->filesz; i++)
 		for (j = 0; j < h->files[i].revsz; j++)
 			if (h->files[i].record && h->files[i].revs[j].substantive) {
-				counts[h->files[i].revs[j].commit]++;
+				counts[rank[h->files[i].revs[j].commit]]++;
 				total++;
 			}
 	h->entries = xcalloc(total + 1, sizeof(*h->entries));
@@ -1873,7 +1912,7 @@ finish(struct walk *w, git_tree *start)
 	for (i = 0; i < h->filesz; i++)
 		for (j = 0; j < h->files[i].revsz; j++)
 			if (h->files[i].record && h->files[i].revs[j].substantive)
-				byc[counts[h->files[i].revs[j].commit]++] =
+				byc[counts[rank[h->files[i].revs[j].commit]]++] =
 				    (struct hist_entry){ i, j };
 	h->entrysz = total;
 	/* Within a commit, by file (records are sorted by id). */
@@ -1883,6 +1922,7 @@ finish(struct walk *w, git_tree *start)
 			continue;
 		qsort(byc + i, j - i, sizeof(*byc), entry_cmp);
 	}
+	free(rank);
 	free(counts);
 	pathmap_release(&built);
 }

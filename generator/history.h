@@ -90,7 +90,7 @@ struct history {
 	size_t		 commitsz;
 	struct hist_file *files;	/* sorted by path */
 	size_t		 filesz;
-	struct hist_entry *entries;	/* newest first */
+	struct hist_entry *entries;	/* newest first, a year at a time */
 	size_t		 entrysz;
 	/* From docket.yml, for formatting. */
 	char		*date_format;
