@@ -78,7 +78,7 @@ EMBED_FILES = $(sort $(wildcard templates/*.html templates/assets/*)) \
 .PHONY: all site test deps install clean regress-update check-deps \
         test-unit test-spec test-sites test-bad test-history bench-history \
         test-check test-new test-serve test-cli test-jobs test-output \
-        test-fuzz fuzz bench test-browser screenshots
+        test-docs test-fuzz fuzz bench test-browser screenshots
 
 all: docket
 
@@ -160,7 +160,7 @@ test: check-deps
 	@$(MAKE) --no-print-directory docket $(TEST_BIN)
 	@$(MAKE) --no-print-directory test-unit test-spec test-sites test-bad \
 	    test-history test-jobs test-check test-new test-serve test-cli \
-	    test-output test-fuzz
+	    test-output test-docs test-fuzz
 
 test-unit: tests/unit/run
 	tests/unit/run
@@ -207,6 +207,9 @@ test-cli: docket
 
 test-output: docket
 	tests/output/run ./docket
+
+test-docs: docket
+	tests/docs/run ./docket
 
 test-jobs: docket
 	tests/jobs/run ./docket
