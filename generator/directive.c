@@ -67,14 +67,18 @@ enum dkind {
 };
 
 struct attr {
-	char	*key;
-	char	*value;
+	char		*key;
+	char		*value;
+	size_t		 off;	/* of its first byte, from the name's */
+	struct pos	 at;	/* where it is in its file */
 };
 
 struct directive {
 	enum dkind	 kind;
 	char		*name;
 	char		*label;		/* NULL: no label */
+	size_t		 label_off;	/* of its '[', from the name's first byte */
+	struct pos	 label_at;
 	struct attr	*attrs;
 	size_t		 attrsz;
 	struct buf	 classes;	/* from .class, space-separated */
@@ -251,9 +255,13 @@ scan_label(const unsigned char *s, size_t n, bool multiline, struct buf *out)
 	return 0;
 }
 
+/*
+ * Adds the attribute key=v, written at offset off from the directive's
+ * name; a repeated one replaces the value, and its place, before.
+ */
 static void
 add_attr(struct directive *d, const char *key, size_t kn, const char *v,
-    size_t vn)
+    size_t vn, size_t off)
 {
 	size_t i;
 	char *k = xstrndup(key, kn);
@@ -269,12 +277,15 @@ add_attr(struct directive *d, const char *key, size_t kn, const char *v,
 		if (strcmp(d->attrs[i].key, k) == 0) {
 			free(d->attrs[i].value);
 			d->attrs[i].value = xstrndup(v, vn);
+			d->attrs[i].off = off;
 			free(k);
 			return;
 		}
 	d->attrs = xreallocarray(d->attrs, d->attrsz + 1, sizeof(*d->attrs));
+	memset(&d->attrs[d->attrsz], 0, sizeof(*d->attrs));
 	d->attrs[d->attrsz].key = k;
 	d->attrs[d->attrsz].value = xstrndup(v, vn);
+	d->attrs[d->attrsz].off = off;
 	d->attrsz++;
 }
 
@@ -305,14 +316,15 @@ memo_mark(struct attrmemo *m, bool ok, size_t more)
 }
 
 /*
- * Reads "{#id .class key=value key="quoted"}" at s into d. Returns the
- * length read, 0 when it is malformed or holds more than MAX_ATTRS
- * attributes. m, when not NULL, remembers the outcome for s's paragraph,
- * s being at offset base of it.
+ * Reads "{#id .class key=value key="quoted"}" at s into d, s being at
+ * offset `from` of the directive's name. Returns the length read, 0 when
+ * it is malformed or holds more than MAX_ATTRS attributes. m, when not
+ * NULL, remembers the outcome for s's paragraph, s being at offset base
+ * of it.
  */
 static size_t
 scan_attrs(const unsigned char *s, size_t n, bool multiline,
-    struct directive *d, struct attrmemo *m, size_t base)
+    struct directive *d, size_t from, struct attrmemo *m, size_t base)
 {
 	size_t i = 1, k, kn, v, vn, nattr = 0;
 	unsigned char q, c, mk;
@@ -355,7 +367,8 @@ scan_attrs(const unsigned char *s, size_t n, bool multiline,
 				goto fail;
 			if (++nattr <= MAX_ATTRS)
 				add_attr(d, c == '#' ? "id" : "class",
-				    c == '#' ? 2 : 5, (const char *)s + v, i - v);
+				    c == '#' ? 2 : 5, (const char *)s + v, i - v,
+				    from + v - 1);
 			continue;
 		}
 		if (!(is_alpha(c) || c == '_' || c == ':'))
@@ -386,7 +399,7 @@ scan_attrs(const unsigned char *s, size_t n, bool multiline,
 		}
 		if (++nattr <= MAX_ATTRS)
 			add_attr(d, (const char *)s + k, kn,
-			    vn > 0 ? (const char *)s + v : "", vn);
+			    vn > 0 ? (const char *)s + v : "", vn, from + k);
 		/* Attributes are separated by white space or end with '}'. */
 		if (i < n && !is_ws(s[i]) && s[i] != '}' &&
 		    !(multiline && (s[i] == '\n' || s[i] == '\r')))
@@ -437,10 +450,11 @@ scan_directive(const unsigned char *s, size_t n, bool multiline, size_t *used,
 		if ((k = scan_label(s + i, n - i, multiline, &label)) == 0)
 			goto fail;
 		d->label = buf_detach(&label);
+		d->label_off = i;
 		i += k;
 	}
 	if (i < n && s[i] == '{') {
-		if ((k = scan_attrs(s + i, n - i, multiline, d, m,
+		if ((k = scan_attrs(s + i, n - i, multiline, d, i, m,
 		    base + i)) == 0)
 			goto fail;
 		i += k;
@@ -453,14 +467,63 @@ fail:
 	return NULL;
 }
 
+static unsigned	source_col(struct dir_ctx *, unsigned, const char *, unsigned);
+
+/*
+ * Where the part of d at offset off from its name is: the name starts at
+ * column col of line `line` of the text, before md_pos(), and s is the
+ * text from the name on. A part on a later line (an inline directive's
+ * attributes may go on) is looked for in that line of the source, which
+ * has the prefixes of the blocks around it that s has not.
+ */
+static struct pos
+part_pos(struct dir_ctx *ctx, const unsigned char *s, size_t off,
+    unsigned line, unsigned col)
+{
+	size_t i, start = 0, n;
+	unsigned k = 0;
+	char needle[64];
+
+	for (i = 0; i < off; i++)
+		if (s[i] == '\n')
+			k++, start = i + 1;
+	if (k == 0)
+		return md_pos(&ctx->src, line, col + (unsigned)off);
+	for (n = 0; n < sizeof(needle) - 1 && !is_ws(s[off + n]) &&
+	    !is_eol(s[off + n]) && s[off + n] != '}'; n++)
+		needle[n] = (char)s[off + n];
+	needle[n] = '\0';
+	return md_pos(&ctx->src, line + k, source_col(ctx, line + k, needle,
+	    (unsigned)(off - start) + 1));
+}
+
+/* Gives d's label and attributes their places (part_pos()). */
 static void
-keep(struct dir_ctx *ctx, struct directive *d, unsigned line, unsigned col)
+place_parts(struct dir_ctx *ctx, struct directive *d, const unsigned char *s,
+    unsigned line, unsigned col)
+{
+	size_t i;
+
+	if (d->label != NULL)
+		d->label_at = part_pos(ctx, s, d->label_off, line, col);
+	for (i = 0; i < d->attrsz; i++)
+		d->attrs[i].at = part_pos(ctx, s, d->attrs[i].off, line, col);
+}
+
+/*
+ * Keeps the block directive d, whose colons start at column col of line
+ * `line` of the text, its name at s.
+ */
+static void
+keep(struct dir_ctx *ctx, struct directive *d, unsigned line, unsigned col,
+    const unsigned char *s)
 {
 	struct pos p = md_pos(&ctx->src, line, col);
 
 	d->path = ctx->src.path;
 	d->line = p.line;
 	d->col = p.col;
+	place_parts(ctx, d, s, line, col + d->fence);
 	d->next = ctx->list;
 	ctx->list = d;
 }
@@ -498,7 +561,7 @@ open_block(cmark_syntax_extension *ext, int indented, cmark_parser *parser,
 	d->kind = colons == 2 ? DK_LEAF : DK_CONTAINER;
 	d->fence = (unsigned)colons;
 	keep(ctx, d, (unsigned)cmark_parser_get_line_number(parser),
-	    (unsigned)fns + 1);
+	    (unsigned)fns + 1, p + colons);
 	if (d->kind == DK_CONTAINER) {
 		unsigned depth = 1;
 		cmark_node *up;
@@ -699,10 +762,13 @@ count_lines(struct dir_ctx *ctx, const unsigned char *chunk, size_t off)
 	return ctx->nl_count;
 }
 
-/* Where an inline directive at off of the paragraph `parent` is. */
+/*
+ * Where an inline directive at off of the paragraph `parent` is, in the
+ * text (*line, *col) and in its file (returned).
+ */
 static struct pos
 inline_pos(struct dir_ctx *ctx, cmark_node *parent, const unsigned char *s,
-    size_t off, size_t name)
+    size_t off, size_t name, unsigned *linep, unsigned *colp)
 {
 	unsigned k = count_lines(ctx, s, off), line, col;
 	char needle[80];
@@ -714,6 +780,8 @@ inline_pos(struct dir_ctx *ctx, cmark_node *parent, const unsigned char *s,
 	snprintf(needle, sizeof(needle), ":%.*s", (int)(name < 70 ? name : 70),
 	    (const char *)s + off + 1);
 	col = source_col(ctx, line, needle, col);
+	if (linep != NULL)
+		*linep = line, *colp = col;
 	return md_pos(&ctx->src, line, col);
 }
 
@@ -749,6 +817,7 @@ match_inline(cmark_syntax_extension *ext, cmark_parser *parser,
 	cmark_node *node;
 	struct pos p;
 	unsigned char after;
+	unsigned tline, tcol;
 	char nm[72];
 
 	(void)parser;
@@ -772,7 +841,8 @@ match_inline(cmark_syntax_extension *ext, cmark_parser *parser,
 	if (d == NULL) {
 		/* Positions are worked out only for what is reported. */
 		if (after == '[' || after == '{') {
-			p = inline_pos(ctx, parent, s, (size_t)off, name);
+			p = inline_pos(ctx, parent, s, (size_t)off, name, NULL,
+			    NULL);
 			if (!known_inline(nm))
 				diag_warning(ctx->dg, &p, "unknown inline directive "
 				    "':%s' left as text (write '\\:' for a colon)",
@@ -783,11 +853,12 @@ match_inline(cmark_syntax_extension *ext, cmark_parser *parser,
 		}
 		return NULL;
 	}
-	p = inline_pos(ctx, parent, s, (size_t)off, name);
+	p = inline_pos(ctx, parent, s, (size_t)off, name, &tline, &tcol);
 	d->kind = DK_TEXT;
 	d->path = ctx->src.path;
 	d->line = p.line;
 	d->col = p.col;
+	place_parts(ctx, d, s + off + 1, tline, tcol + 1);
 	d->next = ctx->list;
 	ctx->list = d;
 	node = cmark_node_new_with_mem(DIR_INLINE, cmark_get_default_mem_allocator());
@@ -935,18 +1006,65 @@ prefix(const struct directive *d)
 	return d->kind == DK_TEXT ? ":" : d->kind == DK_LEAF ? "::" : ":::";
 }
 
+static int __attribute__((format(printf, 4, 0)))
+vderr(struct dir_ctx *ctx, struct directive *d, const struct pos *p,
+    const char *fmt, va_list ap)
+{
+	struct buf msg = BUF_INIT;
+
+	buf_vprintf(&msg, fmt, ap);
+	diag_error(ctx->dg, p, "%s", msg.ptr);
+	buf_release(&msg);
+	d->done = true;
+	return -1;
+}
+
+/* Reports an error in d, at its start. Returns -1. */
 static int __attribute__((format(printf, 3, 4)))
 derr(struct dir_ctx *ctx, struct directive *d, const char *fmt, ...)
 {
 	struct pos p = { d->path, d->line, d->col };
-	struct buf msg = BUF_INIT;
 	va_list ap;
+	int rc;
 
 	va_start(ap, fmt);
-	buf_vprintf(&msg, fmt, ap);
+	rc = vderr(ctx, d, &p, fmt, ap);
 	va_end(ap);
-	diag_error(ctx->dg, &p, "%s", msg.ptr);
-	buf_release(&msg);
+	return rc;
+}
+
+/*
+ * Reports an error in d's attribute `key`, at the attribute's name (at
+ * d's start if it has none). Returns -1.
+ */
+static int __attribute__((format(printf, 4, 5)))
+aerr(struct dir_ctx *ctx, struct directive *d, const char *key,
+    const char *fmt, ...)
+{
+	struct pos p = { d->path, d->line, d->col };
+	va_list ap;
+	size_t i;
+	int rc;
+
+	for (i = 0; i < d->attrsz; i++)
+		if (strcmp(d->attrs[i].key, key) == 0 &&
+		    d->attrs[i].at.line > 0)
+			p = d->attrs[i].at;
+	va_start(ap, fmt);
+	rc = vderr(ctx, d, &p, fmt, ap);
+	va_end(ap);
+	return rc;
+}
+
+/* Reports that d takes no label, at its '['. Returns -1. */
+static int
+label_err(struct dir_ctx *ctx, struct directive *d)
+{
+	struct pos p = { d->path, d->line, d->col };
+
+	if (d->label_at.line > 0)
+		p = d->label_at;
+	diag_error(ctx->dg, &p, "'::%s' takes no label", d->name);
 	d->done = true;
 	return -1;
 }
@@ -1007,13 +1125,14 @@ check_attrs(struct dir_ctx *ctx, struct directive *d, const char *allowed,
 		}
 		if (*p == '\0') {
 			if (*allowed == '\0')
-				rc = derr(ctx, d, "unknown attribute '%s' in '%s%s' "
-				    "(it takes none)", d->attrs[i].key, prefix(d),
-				    d->name);
+				rc = aerr(ctx, d, d->attrs[i].key, "unknown "
+				    "attribute '%s' in '%s%s' (it takes none)",
+				    d->attrs[i].key, prefix(d), d->name);
 			else
-				rc = derr(ctx, d, "unknown attribute '%s' in '%s%s' "
-				    "(it takes %s)", d->attrs[i].key, prefix(d),
-				    d->name, list_words(&words, allowed));
+				rc = aerr(ctx, d, d->attrs[i].key, "unknown "
+				    "attribute '%s' in '%s%s' (it takes %s)",
+				    d->attrs[i].key, prefix(d), d->name,
+				    list_words(&words, allowed));
 		}
 	}
 	for (p = required; *p != '\0'; p = *e == '\0' ? e : e + 1) {
@@ -1028,7 +1147,7 @@ check_attrs(struct dir_ctx *ctx, struct directive *d, const char *allowed,
 			rc = derr(ctx, d, "'%s%s' needs the attribute '%s'",
 			    prefix(d), d->name, word);
 		else if (*attr_get(d, word) == '\0')
-			rc = derr(ctx, d, "'%s' in '%s%s' is empty", word,
+			rc = aerr(ctx, d, word, "'%s' in '%s%s' is empty", word,
 			    prefix(d), d->name);
 	}
 	buf_release(&words);
@@ -1059,13 +1178,15 @@ need_vendor(struct dir_ctx *ctx, struct directive *d, const char *key,
 		return NULL;
 	if ((r = find_record(ctx, id, index)) == NULL &&
 	    site_is_draft(ctx->src.env->site, id))
-		derr(ctx, d, "vendor '%s' is a draft (content/vendors/%s.xml): "
-		    "publish it, or build with --drafts", id, id);
+		aerr(ctx, d, key, "vendor '%s' is a draft "
+		    "(content/vendors/%s.xml): publish it, or build with "
+		    "--drafts", id, id);
 	else if (r == NULL && id_valid(id))
-		derr(ctx, d, "no vendor '%s' (no content/vendors/%s.xml)", id, id);
+		aerr(ctx, d, key, "no vendor '%s' (no content/vendors/%s.xml)",
+		    id, id);
 	else if (r == NULL)
-		derr(ctx, d, "no vendor '%s': ids are made of a-z, 0-9 and '-'",
-		    id);
+		aerr(ctx, d, key, "no vendor '%s': ids are made of a-z, 0-9 "
+		    "and '-'", id);
 	return r;
 }
 
@@ -1082,7 +1203,7 @@ get_limit(struct dir_ctx *ctx, struct directive *d, long *out, long dflt)
 		return 0;
 	l = strtol(v, &end, 10);
 	if (*v == '\0' || *end != '\0' || l < 1 || l > MAX_LIMIT)
-		return derr(ctx, d, "'limit' must be a whole number from 1 to "
+		return aerr(ctx, d, "limit", "'limit' must be a whole number from 1 to "
 		    "%d, not '%s'", MAX_LIMIT, v);
 	*out = l;
 	return 0;
@@ -1096,7 +1217,7 @@ get_status(struct dir_ctx *ctx, struct directive *d, enum status *out,
 
 	*set = v != NULL;
 	if (v != NULL && !status_from_key(out, v))
-		return derr(ctx, d, "'status' must be one of approved, "
+		return aerr(ctx, d, "status", "'status' must be one of approved, "
 		    "under-review, restricted, banned or lifted, not '%s'", v);
 	return 0;
 }
@@ -1111,14 +1232,14 @@ get_country(struct dir_ctx *ctx, struct directive *d, const char **out)
 	if (v == NULL)
 		return 0;
 	if (strlen(v) != 2 || !is_alpha(v[0]) || !is_alpha(v[1]))
-		return derr(ctx, d, "'country' must be a two-letter ISO 3166-1 "
+		return aerr(ctx, d, "country", "'country' must be a two-letter ISO 3166-1 "
 		    "code such as 'RU', not '%s'", v);
 	up[0] = v[0] >= 'a' ? (char)(v[0] - 'a' + 'A') : v[0];
 	up[1] = v[1] >= 'a' ? (char)(v[1] - 'a' + 'A') : v[1];
 	up[2] = '\0';
 	/* As in records: a typo such as UK (for GB) matches nothing. */
 	if (!country_known(up))
-		return derr(ctx, d, "unknown country code '%s' (ISO 3166-1 "
+		return aerr(ctx, d, "country", "unknown country code '%s' (ISO 3166-1 "
 		    "assigns no such code; use one such as 'RU')", v);
 	return 0;
 }
@@ -1141,8 +1262,8 @@ get_date(struct dir_ctx *ctx, struct directive *d, const char *key, bool end,
 		v = tmp;
 	}
 	if (!date_parse(out, v))
-		return derr(ctx, d, "'%s' must be a date (YYYY-MM-DD or YYYY), "
-		    "not '%s'", key, attr_get(d, key));
+		return aerr(ctx, d, key, "'%s' must be a date (YYYY-MM-DD or "
+		    "YYYY), not '%s'", key, attr_get(d, key));
 	return 0;
 }
 
@@ -1273,8 +1394,6 @@ do_vendors(struct dir_ctx *ctx, struct directive *d)
 		rc = -1;
 	if (get_country(ctx, d, &country) == -1)
 		rc = -1;
-	if (get_limit(ctx, d, &limit, MAX_LIMIT) == -1)
-		rc = -1;
 	auth = attr_get(d, "authority");
 	sort = attr_get(d, "sort");
 	sort_by = 0;
@@ -1283,8 +1402,10 @@ do_vendors(struct dir_ctx *ctx, struct directive *d)
 	else if (sort != NULL && strcmp(sort, "date") == 0)
 		sort_by = 2;
 	else if (sort != NULL && strcmp(sort, "name") != 0)
-		rc = derr(ctx, d, "'sort' must be name, status or date, not '%s'",
-		    sort);
+		rc = aerr(ctx, d, "sort", "'sort' must be name, status or date, "
+		    "not '%s'", sort);
+	if (get_limit(ctx, d, &limit, MAX_LIMIT) == -1)
+		rc = -1;
 	if (rc == -1)
 		return -1;
 	picks = xcalloc(s->recordsz + 1, sizeof(*picks));
@@ -1339,7 +1460,7 @@ do_timeline(struct dir_ctx *ctx, struct directive *d)
 		rc = -1;
 	type = attr_get(d, "type");
 	if (type != NULL && !action_type_from_key(&t, type))
-		rc = derr(ctx, d, "'type' must be one of directive, law, "
+		rc = aerr(ctx, d, "type", "'type' must be one of directive, law, "
 		    "regulation, delisting, listing, hearing, investigation, "
 		    "guidance, sanction or lifting, not '%s'", type);
 	if (get_date(ctx, d, "from", false, &from) == -1)
@@ -1347,7 +1468,7 @@ do_timeline(struct dir_ctx *ctx, struct directive *d)
 	if (get_date(ctx, d, "to", true, &to) == -1)
 		rc = -1;
 	if (rc == 0 && from.y != 0 && to.y != 0 && date_cmp(&from, &to) > 0)
-		rc = derr(ctx, d, "'from' is after 'to'");
+		rc = aerr(ctx, d, "from", "'from' is after 'to'");
 	if (rc == -1)
 		return -1;
 	auth = attr_get(d, "authority");
@@ -1501,7 +1622,7 @@ do_chart(struct dir_ctx *ctx, struct directive *d)
 		if (n > 1)
 			qsort(bars, n, sizeof(*bars), bar_cmp);
 	} else
-		return derr(ctx, d, "'of' must be status, country, year or "
+		return aerr(ctx, d, "of", "'of' must be status, country, year or "
 		    "authority, not '%s'", of);
 
 	/*
@@ -1719,11 +1840,11 @@ do_inline(struct dir_ctx *ctx, struct directive *d)
 			if (strcmp(r->actions[i].id, aid) == 0)
 				a = &r->actions[i];
 		if (a == NULL)
-			return derr(ctx, d, "vendor '%s' has no action '%s'", r->id,
-			    aid);
+			return aerr(ctx, d, "action", "vendor '%s' has no "
+			    "action '%s'", r->id, aid);
 		if (a->deadline.y == 0)
-			return derr(ctx, d, "action '%s' of vendor '%s' has no "
-			    "deadline", aid, r->id);
+			return aerr(ctx, d, "action", "action '%s' of vendor "
+			    "'%s' has no deadline", aid, r->id);
 		BUF_PUTSL(&b, "<time class=\"deadline");
 		put_classes(&b, d);
 		BUF_PUTSL(&b, "\" datetime=\"");
@@ -1856,7 +1977,7 @@ render_one(struct dir_ctx *ctx, struct directive *d)
 		return derr(ctx, d, "'%s' is a leaf directive: write '::%s' "
 		    "alone on its line", d->name, d->name);
 	if (is_leaf && d->label != NULL)
-		return derr(ctx, d, "'::%s' takes no label", d->name);
+		return label_err(ctx, d);
 	if (is_container)
 		return do_admonition(ctx, d);
 	if ((strcmp(d->name, "vendors") == 0 ||
@@ -1927,20 +2048,22 @@ do_include(struct dir_ctx *ctx, struct directive *d, cmark_node *node)
 	if (check_attrs(ctx, d, "file", "file") == -1)
 		return -1;
 	if (d->label != NULL)
-		return derr(ctx, d, "'::include' takes no label");
+		return label_err(ctx, d);
 	if (!ctx->src.env->blocks)
 		return derr(ctx, d, "only inline directives are allowed in "
 		    "record text, not '::include'");
 	file = attr_get(d, "file");
 	if ((path = include_path(ctx->src.path, file)) == NULL)
-		return derr(ctx, d, "'%s' is outside content/: ::include takes "
-		    "a path relative to this file, inside content/", file);
+		return aerr(ctx, d, "file", "'%s' is outside content/: "
+		    "::include takes a path relative to this file, inside "
+		    "content/", file);
 	for (i = 0; i < root->stacksz; i++)
 		if (strcmp(root->stack[i], path) == 0) {
 			for (i = 0; i < root->stacksz; i++)
 				buf_printf(&chain, "%s -> ", root->stack[i]);
 			buf_puts(&chain, path);
-			rc = derr(ctx, d, "include cycle: %s", chain.ptr);
+			rc = aerr(ctx, d, "file", "include cycle: %s",
+			    chain.ptr);
 			buf_release(&chain);
 			free(path);
 			return rc;
@@ -1954,12 +2077,12 @@ do_include(struct dir_ctx *ctx, struct directive *d, cmark_node *node)
 	case SRC_FILE:
 		break;
 	case SRC_OUTSIDE:
-		rc = derr(ctx, d, "'%s' is a symbolic link that leads outside "
-		    "the site folder, or into .git", file);
+		rc = aerr(ctx, d, "file", "'%s' is a symbolic link that leads "
+		    "outside the site folder, or into .git", file);
 		free(path);
 		return rc;
 	default:
-		rc = derr(ctx, d, "no file '%s' (%s)", file, path);
+		rc = aerr(ctx, d, "file", "no file '%s' (%s)", file, path);
 		free(path);
 		return rc;
 	}
@@ -1973,7 +2096,7 @@ do_include(struct dir_ctx *ctx, struct directive *d, cmark_node *node)
 	}
 	root->includes++;
 	if (source_read(s->src, path, &data) == -1) {
-		rc = derr(ctx, d, "cannot read '%s': %s", path,
+		rc = aerr(ctx, d, "file", "cannot read '%s': %s", path,
 		    file_strerror(errno));
 		free(path);
 		return rc;
