@@ -78,6 +78,9 @@ struct checker {
 	const struct mdlink **md_by_out;
 	const struct mdlink **md_by_url;
 	size_t		 checked;	/* internal links followed */
+	/* Outputs with errors of their own, sorted: see site_failed(). */
+	char		**failed;
+	size_t		 failedsz;
 };
 
 /* The output page of a markdown source: content/a/b.md is a/b/index.html. */
@@ -118,6 +121,43 @@ on_link(void *arg, const char *url, const struct pos *p)
 	m->url = links_decode(url, strlen(url));
 	m->line = p->line;
 	m->col = p->col;
+}
+
+/* The build's hook: an output that had errors of its own. */
+static void
+on_failed(void *arg, const char *out)
+{
+	struct checker *c = arg;
+
+	c->failed = xreallocarray(c->failed, c->failedsz + 1,
+	    sizeof(*c->failed));
+	c->failed[c->failedsz++] = xstrdup(out);
+}
+
+/*
+ * Does target (a file, or a folder without its slash) lead to an output
+ * that had errors? Its errors were told: that it is missing, or lacks an
+ * id, is no news. A failed "vendors/x/" is all of the folder.
+ */
+static bool
+target_failed(const struct checker *c, const char *target)
+{
+	size_t i, n;
+
+	for (i = 0; i < c->failedsz; i++) {
+		n = strlen(c->failed[i]);
+		if (c->failed[i][n - 1] == '/') {
+			if (strncmp(target, c->failed[i], n) == 0 ||
+			    (strncmp(target, c->failed[i], n - 1) == 0 &&
+			    target[n - 1] == '\0'))
+				return true;
+		} else if (strcmp(target, c->failed[i]) == 0 ||
+		    (str_endswith(c->failed[i], "/index.html") &&
+		    strlen(target) == n - 11 &&
+		    strncmp(target, c->failed[i], n - 11) == 0))
+			return true;
+	}
+	return false;
 }
 
 static void
@@ -403,6 +443,8 @@ check_link(struct checker *c, const struct link *l)
 		why = xstrdup("it leads outside the site");
 		goto out;
 	}
+	if (target_failed(c, target))
+		goto out;
 	full = path_join(c->root, target);
 	if (is_dir(full)) {
 		/* A folder, without its slash. */
@@ -541,6 +583,9 @@ checker_release(struct checker *c)
 	free(c->probix);
 	free(c->md_by_out);
 	free(c->md_by_url);
+	for (i = 0; i < c->failedsz; i++)
+		free(c->failed[i]);
+	free(c->failed);
 	free(c->root);
 	free(c->base_path);
 }
@@ -553,6 +598,7 @@ check_run(struct diag *dg, const struct check_opts *opts)
 	const char *tmp = getenv("TMPDIR");
 	char *dir = NULL;
 	size_t i;
+	unsigned problems, links;
 	int status;
 
 	memset(&c, 0, sizeof(c));
@@ -575,13 +621,23 @@ check_run(struct diag *dg, const struct check_opts *opts)
 	bo.checking = true;
 	bo.on_link = on_link;
 	bo.on_link_arg = &c;
+	bo.on_failed = on_failed;
+	bo.on_failed_arg = &c;
+	/* site_failed() is told in the build's own process only. */
+	bo.jobs = 1;
 	/*
 	 * Warnings are errors, as under --strict, but the build goes on
-	 * so that its links are checked too: one run tells of both.
+	 * so that its links are checked too: one run tells of both. So it
+	 * does after errors in single pages and records, rendering the
+	 * rest; other errors stop it, with its output not kept.
 	 */
 	dg->warn_as_error = true;
-	if ((status = site_build(dg, &bo)) != 0)
+	status = site_build(dg, &bo);
+	if (status == 2 || (status == 1 && !is_dir(c.root)))
 		goto out;
+	/* The build's errors, and its warnings printed as errors. */
+	problems = dg->errors + dg->warnings;
+	links = dg->errors;
 
 	c.base_path = base_path(opts->source != NULL ? opts->source : ".");
 	status = 1;
@@ -592,18 +648,18 @@ check_run(struct diag *dg, const struct check_opts *opts)
 	for (i = 0; i < c.linksz; i++)
 		check_link(&c, &c.links[i]);
 	report(&c);
-	if (dg->warnings > 0 && dg->errors > 0)
+	links = dg->errors - links;
+	if (problems > 0 && links > 0)
 		fprintf(stderr, "docket: check failed: %u error%s and %u "
-		    "broken link%s\n", dg->warnings,
-		    dg->warnings == 1 ? "" : "s", dg->errors,
-		    dg->errors == 1 ? "" : "s");
-	else if (dg->warnings > 0)
+		    "broken link%s\n", problems, problems == 1 ? "" : "s",
+		    links, links == 1 ? "" : "s");
+	else if (problems > 0)
 		fprintf(stderr, "docket: check failed: %u error%s\n",
-		    dg->warnings, dg->warnings == 1 ? "" : "s");
-	else if (dg->errors > 0)
+		    problems, problems == 1 ? "" : "s");
+	else if (links > 0)
 		fprintf(stderr, "docket: check failed: %u broken link%s\n",
-		    dg->errors, dg->errors == 1 ? "" : "s");
-	if (dg->warnings > 0 || dg->errors > 0)
+		    links, links == 1 ? "" : "s");
+	if (problems > 0 || links > 0)
 		goto out;
 	status = 0;
 	if (!opts->quiet)

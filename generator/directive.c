@@ -1177,7 +1177,9 @@ need_vendor(struct dir_ctx *ctx, struct directive *d, const char *key,
 	if (id == NULL)
 		return NULL;
 	if ((r = find_record(ctx, id, index)) == NULL &&
-	    site_is_draft(ctx->src.env->site, id))
+	    site_record_failed(ctx->src.env->site, id))
+		d->done = true;	/* the record's own errors said why */
+	else if (r == NULL && site_is_draft(ctx->src.env->site, id))
 		aerr(ctx, d, key, "vendor '%s' is a draft "
 		    "(content/vendors/%s.xml): publish it, or build with "
 		    "--drafts", id, id);

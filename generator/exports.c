@@ -1371,8 +1371,11 @@ void
 exports_part(struct site *s, struct jobs_part *part)
 {
 	memset(part, 0, sizeof(*part));
-	/* The build has failed already: the outputs would be thrown away. */
-	if (s->dg->errors > 0)
+	/*
+	 * The build has failed already: the outputs would be thrown away,
+	 * but by docket check, which follows the links to them.
+	 */
+	if (s->dg->errors > 0 && !s->opts->checking)
 		return;
 	*part = (struct jobs_part){ export_item, s, NELEM(export_files) -
 		(s->cfg.base_url == NULL), NULL, 0, 0 };
@@ -1382,7 +1385,7 @@ int
 exports_search(struct site *s, const struct facets *fc,
     const struct buf *page_items)
 {
-	if (s->dg->errors > 0)
+	if (s->dg->errors > 0 && !s->opts->checking)
 		return 0;
 	if (write_search(s, fc, page_items) == -1)
 		return -1;

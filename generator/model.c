@@ -1405,11 +1405,53 @@ generated_item(void *arg, size_t i, struct buf *unused)
 		return generated_page(m, (enum generated)i, NULL);
 	if (pg->layout != NULL && check_layout(m, pg, pg->layout) == -1)
 		return -1;
-	if (page_html(m, pg, true, &html) == -1)
-		rc = -1;	/* reported by page_item() */
-	else
-		rc = generated_page(m, (enum generated)i, html.ptr);
+	/* Its errors reported by page_item(); made all the same for check. */
+	rc = page_html(m, pg, true, &html);
+	if (generated_page(m, (enum generated)i, html.ptr) == -1)
+		rc = -1;
 	buf_release(&html);
+	return rc;
+}
+
+/*
+ * The items above, noting the errors each reported as its output's
+ * alone (site_failed()), for docket check to go on after them.
+ */
+static int
+page_item_noted(void *arg, size_t i, struct buf *search)
+{
+	struct model *m = arg;
+	unsigned errors = m->s->dg->errors;
+	int rc = page_item(arg, i, search);
+
+	site_failed(m->s, m->s->pages[i].out, m->s->dg->errors - errors);
+	return rc;
+}
+
+static int
+vendor_item_noted(void *arg, size_t i, struct buf *unused)
+{
+	struct model *m = arg;
+	unsigned errors = m->s->dg->errors;
+	int rc = vendor_item(arg, i, unused);
+	char *out;
+
+	if (m->s->dg->errors != errors) {
+		out = xasprintf("vendors/%s/index.html", m->s->records[i]->id);
+		site_failed(m->s, out, m->s->dg->errors - errors);
+		free(out);
+	}
+	return rc;
+}
+
+static int
+generated_item_noted(void *arg, size_t i, struct buf *unused)
+{
+	struct model *m = arg;
+	unsigned errors = m->s->dg->errors;
+	int rc = generated_item(arg, i, unused);
+
+	site_failed(m->s, generated[i], m->s->dg->errors - errors);
 	return rc;
 }
 
@@ -1440,8 +1482,14 @@ model_render(struct site *s)
 	m.vendors = tval_list();
 	m.vendor_tv = xcalloc(s->recordsz + 1, sizeof(*m.vendor_tv));
 	for (i = 0; i < s->recordsz; i++) {
-		if (vendor_tv(&m, s->records[i], &m.vendor_tv[i]) == -1)
+		unsigned errors = s->dg->errors;
+		if (vendor_tv(&m, s->records[i], &m.vendor_tv[i]) == -1) {
+			char *out = xasprintf("vendors/%s/index.html",
+			    s->records[i]->id);
+			site_failed(s, out, s->dg->errors - errors);
+			free(out);
 			rc = -1;
+		}
 		tval_push(m.vendors, tval_ref(m.vendor_tv[i]));
 	}
 	if (m.entriesz > 1)
@@ -1470,30 +1518,36 @@ model_render(struct site *s)
 	 * feeds, the generated pages, the change data and feed, and the
 	 * exports; then the search index, from the items the pages gave.
 	 * After an error in a record, only the markdown pages, for their
-	 * errors.
+	 * errors; but docket check makes all it can, after errors in pages
+	 * and records too, for their links.
 	 */
 	prepare_templates(&m);
 	search = xreallocarray(NULL, s->pagesz + 1, sizeof(*search));
 	for (i = 0; i < s->pagesz; i++)
 		buf_init(&search[i]);
-	parts[PART_PAGES] = (struct jobs_part){ page_item, &m, s->pagesz,
+	parts[PART_PAGES] = (struct jobs_part){ page_item_noted, &m, s->pagesz,
 		search, 0, 0 };
-	parts[PART_VENDORS] = (struct jobs_part){ vendor_item, &m,
+	parts[PART_VENDORS] = (struct jobs_part){ vendor_item_noted, &m,
 		s->recordsz, NULL, 0, 0 };
 	history_part(&m, &hj, &parts[PART_HISTORY]);
 	facets_part(&m, &fj, &parts[PART_FACETS]);
 	timeline_part(&m, &tj, &parts[PART_TIMELINE]);
 	changes_feeds(s, &parts[PART_FEEDS]);
 	/* The generated pages count once the pages have; the rest, once all. */
-	parts[PART_GENERATED] = (struct jobs_part){ generated_item, &m,
+	parts[PART_GENERATED] = (struct jobs_part){ generated_item_noted, &m,
 		NELEM(generated), NULL, 0, 1u << PART_PAGES };
 	changes_part(s, &parts[PART_CHANGES]);
 	parts[PART_CHANGES].needs = (1u << PART_CHANGES) - 1;
 	exports_part(s, &parts[PART_EXPORTS]);
 	parts[PART_EXPORTS].needs = (1u << PART_CHANGES) - 1;
-	if (jobs_run_parts(s, parts, records_ok ? PARTS : 1) == -1)
+	if (s->opts->checking)
+		for (i = 0; i < PARTS; i++)
+			parts[i].needs = 0;
+	if (jobs_run_parts(s, parts, records_ok || s->opts->checking ? PARTS :
+	    1) == -1)
 		rc = -1;
-	if (rc == 0 && exports_search(s, &fj.fc, search) == -1)
+	if ((rc == 0 || s->opts->checking) &&
+	    exports_search(s, &fj.fc, search) == -1)
 		rc = -1;
 	for (i = 0; i < s->pagesz; i++)
 		buf_release(&search[i]);

@@ -133,6 +133,30 @@ site_is_draft(const struct site *s, const char *id)
 	return false;
 }
 
+void
+site_failed(struct site *s, const char *out, unsigned errors)
+{
+	if (errors == 0)
+		return;
+	s->failed_errors += errors;
+	if (out == NULL)
+		return;
+	s->failed = xreallocarray(s->failed, s->failedsz + 1,
+	    sizeof(*s->failed));
+	s->failed[s->failedsz++] = xstrdup(out);
+}
+
+bool
+site_record_failed(const struct site *s, const char *id)
+{
+	size_t i;
+
+	for (i = 0; i < s->failed_idsz; i++)
+		if (strcmp(s->failed_ids[i], id) == 0)
+			return true;
+	return false;
+}
+
 bool
 site_keep_at_exit(const struct site *s)
 {
@@ -412,6 +436,36 @@ xml_name(const char *name)
 	return n >= 4 && strcasecmp(name + n - 4, ".xml") == 0;
 }
 
+/*
+ * Notes the errors found in the file content/<sub> (site_failed()): a
+ * record's are in all of its outputs, and it leaves a name that
+ * directives must not say is unknown, as the record's errors said it.
+ */
+static void
+file_failed(struct site *s, const char *sub, unsigned errors)
+{
+	const char *name = strrchr(sub, '/') != NULL ? strrchr(sub, '/') + 1 :
+	    sub;
+	char *out;
+
+	if (errors == 0)
+		return;
+	if (str_startswith(sub, "vendors/") && xml_name(name)) {
+		out = xasprintf("vendors/%.*s/", (int)(strlen(name) - 4), name);
+		s->failed_ids = xreallocarray(s->failed_ids, s->failed_idsz + 1,
+		    sizeof(*s->failed_ids));
+		s->failed_ids[s->failed_idsz++] = xstrndup(name,
+		    strlen(name) - 4);
+	} else if (str_startswith(sub, "static/"))
+		out = xasprintf("%s/", sub + 7);
+	else if (str_endswith(sub, ".md"))
+		out = page_out(sub);
+	else
+		out = xasprintf("%s/", sub);
+	site_failed(s, out, errors);
+	free(out);
+}
+
 static int
 scan(struct site *s, const char *rel, unsigned depth, struct scan_state *ss)
 {
@@ -451,6 +505,9 @@ scan(struct site *s, const char *rel, unsigned depth, struct scan_state *ss)
 	free(srcrel);
 
 	for (i = 0; i < namesz; i++) {
+		unsigned errors = s->dg->errors;
+		enum src_type type;
+
 		/*
 		 * Hidden files are left out, but for content/static/, which
 		 * is copied whole (.well-known/, .nojekyll, .htaccess): there
@@ -467,11 +524,12 @@ scan(struct site *s, const char *rel, unsigned depth, struct scan_state *ss)
 			    "content/static/ would clash with docket's own "
 			    "files in the output folder: rename it",
 			    names[i]);
+			site_failed(s, NULL, 1);	/* left out: no output */
 			free(sub);
 			free(srcrel);
 			continue;
 		}
-		switch (source_type(s->src, srcrel)) {
+		switch ((type = source_type(s->src, srcrel))) {
 		case SRC_OUTSIDE:
 			rc = diag_error(s->dg, &p,
 			    "symbolic link leads outside the site folder, "
@@ -522,6 +580,9 @@ scan(struct site *s, const char *rel, unsigned depth, struct scan_state *ss)
 				add_copy(s, srcrel, sub);
 			break;
 		}
+		/* A folder's own files say theirs. */
+		if (type != SRC_DIR)
+			file_failed(s, sub, s->dg->errors - errors);
 		free(sub);
 		free(srcrel);
 		diag_progress(s->dg, "reading",
@@ -1550,6 +1611,12 @@ site_release(struct site *s)
 		free(s->outs[i]);
 	free(s->outs);
 	free(s->base_path);
+	for (i = 0; i < s->failedsz; i++)
+		free(s->failed[i]);
+	free(s->failed);
+	for (i = 0; i < s->failed_idsz; i++)
+		free(s->failed_ids[i]);
+	free(s->failed_ids);
 	tmpl_set_free(s->tmpl);
 	for (i = 0; i < s->tmpl_pathsz; i++)
 		free(s->tmpl_paths[i]);
@@ -1613,6 +1680,18 @@ open_as_of(struct site *s)
 }
 
 /*
+ * Does the build go on after the errors it has found? Only docket
+ * check's, and only when each error was in one page or record
+ * (site_failed()): the rest of the site is rendered, for its links to be
+ * followed.
+ */
+static bool
+going_on(const struct site *s)
+{
+	return s->opts->checking && s->dg->errors == s->failed_errors;
+}
+
+/*
  * Under --verbose, how long the phase that just ended took, and the most
  * memory the build (its main process, and the largest of the processes
  * it started: git, -j) had used by its end.
@@ -1648,6 +1727,7 @@ site_build(struct diag *dg, const struct build_opts *opts)
 	struct scan_state ss = { 0, false };
 	size_t i;
 	unsigned errors;
+	bool kept_going = false;
 	int status = 2;
 	double t0 = mono_now(), tp = t0;
 
@@ -1749,7 +1829,7 @@ site_build(struct diag *dg, const struct build_opts *opts)
 	index_records(&s);
 	s.authorities = facet_names_new(s.records, s.recordsz);
 	phase(opts, "reading the content", &tp);
-	if (dg->errors > 0)
+	if (dg->errors > 0 && !going_on(&s))
 		goto out;
 	if (check_collisions(&s) == -1)
 		goto out;
@@ -1820,7 +1900,7 @@ site_build(struct diag *dg, const struct build_opts *opts)
 		status = 2;
 		goto fail;
 	}
-	if (model_render(&s) == -1)
+	if (model_render(&s) == -1 && !going_on(&s))
 		goto fail;
 	if (opts->verbose) {
 		char *what = xasprintf("rendering the pages, feeds, search "
@@ -1838,11 +1918,18 @@ site_build(struct diag *dg, const struct build_opts *opts)
 			status = 2;
 			goto fail;
 		}
-	if (dg->errors > 0)
+	if (dg->errors > 0 && !going_on(&s))
 		goto fail;
 	if ((s.mounted ? swap_entries(&s, abs) : swap_output(&s, abs)) == -1) {
 		status = 2;
 		goto fail;
+	}
+	if (dg->errors > 0) {
+		/* docket check's: it follows the links of what was rendered. */
+		for (i = 0; i < s.failedsz && opts->on_failed != NULL; i++)
+			opts->on_failed(opts->on_failed_arg, s.failed[i]);
+		kept_going = true;
+		goto out;
 	}
 	phase(opts, "copying files and swapping the output in", &tp);
 	status = 0;
@@ -1866,8 +1953,11 @@ out:
 	diag_progress_end(dg);
 	/* Warnings docket check printed as errors are counted as such. */
 	errors = dg->errors + (dg->warn_as_error ? dg->warnings : 0);
-	/* docket check publishes nothing: no output folder to speak of. */
-	if (status != 0 && dg->errors > 0)
+	/*
+	 * docket check publishes nothing: no output folder to speak of.
+	 * When it goes on to the links, it says how it ended itself.
+	 */
+	if (status != 0 && dg->errors > 0 && !kept_going)
 		fprintf(stderr, "docket: %s failed: %u error%s%s\n",
 		    opts->checking ? "check" : "build",
 		    errors, errors == 1 ? "" : "s",

@@ -30,12 +30,23 @@ struct build_opts {
 	bool		 drafts;
 	bool		 verbose;
 	bool		 quiet;
-	bool		 checking;	/* docket check: nothing is published */
+	/*
+	 * docket check: nothing is published. After errors in single pages
+	 * and records, the rest of the site is rendered and the output kept
+	 * (site_build() still returns 1), for its links to be followed.
+	 */
+	bool		 checking;
 	unsigned	 jobs;		/* -j: processes rendering pages; 0 is 1 */
 	bool		 exiting;	/* the process ends after the build */
 	/* Optional: called with the URL and position of each markdown link. */
 	void		(*on_link)(void *, const char *url, const struct pos *);
 	void		*on_link_arg;
+	/*
+	 * Optional, with checking: called, when the output is kept after
+	 * errors, with each output those errors were in (site_failed()).
+	 */
+	void		(*on_failed)(void *, const char *out);
+	void		*on_failed_arg;
 };
 
 struct page {
@@ -100,6 +111,11 @@ struct site {
 	char		**outs;		/* every output path, sorted */
 	size_t		  outsz;
 	char		 *base_path;	/* the path of base_url: "/", "/sub/" */
+	char		**failed;	/* outputs with errors (site_failed()) */
+	size_t		  failedsz;
+	unsigned	  failed_errors;	/* the errors they had */
+	char		**failed_ids;	/* records that did not load */
+	size_t		  failed_idsz;
 };
 
 /*
@@ -135,6 +151,17 @@ void	site_check_link(struct site *, const char *from, const char *url,
 size_t	site_record_index(const struct site *, const char *id);
 /* Is `id` a record left out of the build as a draft? */
 bool	site_is_draft(const struct site *, const char *id);
+/*
+ * Notes that `errors` errors (0: nothing is noted) were found in what
+ * makes the output `out` alone: "a/index.html" for a page, "vendors/x/"
+ * (ending in '/') for all of a record's. When every error of a build is
+ * one of these, docket check renders the rest and follows its links,
+ * but none that leads to these outputs. Only in the build's own process:
+ * docket check builds with one job.
+ */
+void	site_failed(struct site *, const char *out, unsigned errors);
+/* Is `id` a record that was left out for its errors? */
+bool	site_record_failed(const struct site *, const char *id);
 
 /*
  * Is the page at output path `out` the introduction of a page docket
