@@ -134,32 +134,6 @@ on_failed(void *arg, const char *out)
 	c->failed[c->failedsz++] = xstrdup(out);
 }
 
-/*
- * Does target (a file, or a folder without its slash) lead to an output
- * that had errors? Its errors were told: that it is missing, or lacks an
- * id, is no news. A failed "vendors/x/" is all of the folder.
- */
-static bool
-target_failed(const struct checker *c, const char *target)
-{
-	size_t i, n;
-
-	for (i = 0; i < c->failedsz; i++) {
-		n = strlen(c->failed[i]);
-		if (c->failed[i][n - 1] == '/') {
-			if (strncmp(target, c->failed[i], n) == 0 ||
-			    (strncmp(target, c->failed[i], n - 1) == 0 &&
-			    target[n - 1] == '\0'))
-				return true;
-		} else if (strcmp(target, c->failed[i]) == 0 ||
-		    (str_endswith(c->failed[i], "/index.html") &&
-		    strlen(target) == n - 11 &&
-		    strncmp(target, c->failed[i], n - 11) == 0))
-			return true;
-	}
-	return false;
-}
-
 static void
 add_id(struct page_ids *pi, const xmlChar *id)
 {
@@ -443,7 +417,8 @@ check_link(struct checker *c, const struct link *l)
 		why = xstrdup("it leads outside the site");
 		goto out;
 	}
-	if (target_failed(c, target))
+	/* Its errors were told: that it is missing is no news. */
+	if (site_failed_target(c->failed, c->failedsz, target))
 		goto out;
 	full = path_join(c->root, target);
 	if (is_dir(full)) {

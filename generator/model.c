@@ -1503,7 +1503,8 @@ model_render(struct site *s)
 	m.years = changes_years_tv(s);
 	m.tl_yearsz = changes_timeline_years(s, &m.tl_years);
 	m.tl_years_tv = years_tv(&m);
-	records_ok = rc == 0;
+	/* Nor after errors in the content: only the pages, for theirs. */
+	records_ok = rc == 0 && s->dg->errors == 0;
 	nav_urls(&m);
 	/* Only when they have pages of years, which name them. */
 	m.tl_title = m.tl_yearsz > 0 ? section_title(&m, "timeline/index.html") :

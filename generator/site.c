@@ -954,6 +954,27 @@ has_output(const struct site *s, const char *out)
 	    strp_cmp) != NULL;
 }
 
+bool
+site_failed_target(char *const *failed, size_t n, const char *target)
+{
+	size_t i, k;
+
+	for (i = 0; i < n; i++) {
+		k = strlen(failed[i]);
+		if (k > 0 && failed[i][k - 1] == '/') {
+			/* All of the folder, and the folder itself. */
+			if (strncmp(target, failed[i], k - 1) == 0 &&
+			    (target[k - 1] == '\0' || target[k - 1] == '/'))
+				return true;
+		} else if (strcmp(target, failed[i]) == 0 ||
+		    (str_endswith(failed[i], "/index.html") &&
+		    strlen(target) == k - 11 &&
+		    strncmp(target, failed[i], k - 11) == 0))
+			return true;
+	}
+	return false;
+}
+
 void
 site_check_link(struct site *s, const char *from, const char *url,
     const struct pos *p)
@@ -966,6 +987,8 @@ site_check_link(struct site *s, const char *from, const char *url,
 		s->base_path = links_base_path(s->cfg.base_url);
 	if ((target = links_target(s->base_path, from, url, &frag)) == NULL)
 		why = xstrdup("it leads outside the site");
+	else if (site_failed_target(s->failed, s->failedsz, target))
+		;	/* its own errors were told */
 	else if (!has_output(s, target)) {
 		/* A folder, without its slash. */
 		dir = xasprintf("%s/index.html", target);
@@ -1680,15 +1703,21 @@ open_as_of(struct site *s)
 }
 
 /*
- * Does the build go on after the errors it has found? Only docket
- * check's, and only when each error was in one page or record
- * (site_failed()): the rest of the site is rendered, for its links to be
- * followed.
+ * Was each error the build found in one page or record (site_failed())?
+ * Then it goes on to render the pages, for their errors: one run tells
+ * of all. docket check renders the rest too, and keeps the output, for
+ * its links to be followed.
  */
+static bool
+localized(const struct site *s)
+{
+	return s->dg->errors == s->failed_errors;
+}
+
 static bool
 going_on(const struct site *s)
 {
-	return s->opts->checking && s->dg->errors == s->failed_errors;
+	return s->opts->checking && localized(s);
 }
 
 /*
@@ -1829,7 +1858,7 @@ site_build(struct diag *dg, const struct build_opts *opts)
 	index_records(&s);
 	s.authorities = facet_names_new(s.records, s.recordsz);
 	phase(opts, "reading the content", &tp);
-	if (dg->errors > 0 && !going_on(&s))
+	if (dg->errors > 0 && !localized(&s))
 		goto out;
 	if (check_collisions(&s) == -1)
 		goto out;

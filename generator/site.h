@@ -155,11 +155,18 @@ bool	site_is_draft(const struct site *, const char *id);
  * Notes that `errors` errors (0: nothing is noted) were found in what
  * makes the output `out` alone: "a/index.html" for a page, "vendors/x/"
  * (ending in '/') for all of a record's. When every error of a build is
- * one of these, docket check renders the rest and follows its links,
- * but none that leads to these outputs. Only in the build's own process:
- * docket check builds with one job.
+ * one of these, the build goes on to render the pages for their errors,
+ * and docket check renders the rest too and follows its links, but none
+ * that leads to these outputs. The errors found while rendering are
+ * noted in the build's own process only: docket check builds with one
+ * job.
  */
 void	site_failed(struct site *, const char *out, unsigned errors);
+/*
+ * Does target, an output path (a folder's without its slash), lead to
+ * one of the n outputs in failed (site_failed())?
+ */
+bool	site_failed_target(char *const *failed, size_t n, const char *target);
 /* Is `id` a record that was left out for its errors? */
 bool	site_record_failed(const struct site *, const char *id);
 
