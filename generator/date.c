@@ -51,6 +51,32 @@ date_parse(struct date *out, const char *s)
 	return true;
 }
 
+const char *
+date_impossible(char *buf, size_t n, const char *s)
+{
+	struct date d;
+
+	if (date_parse(&d, s) || strlen(s) != 10 || s[4] != '-' ||
+	    s[7] != '-' || strspn(s, "0123456789") != 4 ||
+	    strspn(s + 5, "0123456789") != 2 ||
+	    strspn(s + 8, "0123456789") != 2)
+		return NULL;
+	d.y = (s[0] - '0') * 1000 + (s[1] - '0') * 100 + (s[2] - '0') * 10 +
+	    (s[3] - '0');
+	d.m = (s[5] - '0') * 10 + (s[6] - '0');
+	d.d = (s[8] - '0') * 10 + (s[9] - '0');
+	if (d.y == 0)
+		snprintf(buf, n, "there is no year 0000");
+	else if (d.m < 1 || d.m > 12)
+		snprintf(buf, n, "there is no month %.2s", s + 5);
+	else if (d.d < 1)
+		snprintf(buf, n, "there is no day 00");
+	else
+		snprintf(buf, n, "%s %04d has %d days", months[d.m - 1], d.y,
+		    days_in_month(d.y, d.m));
+	return buf;
+}
+
 int
 date_cmp(const struct date *a, const struct date *b)
 {

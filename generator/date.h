@@ -6,6 +6,7 @@
 #define DOCKET_DATE_H
 
 #include <stdbool.h>
+#include <stddef.h>
 
 struct buf;
 
@@ -15,6 +16,11 @@ struct date {
 
 /* Parses exactly "YYYY-MM-DD" of a real calendar day. */
 bool	date_parse(struct date *out, const char *);
+/*
+ * Why s, written as YYYY-MM-DD, is no calendar day ("September 2017 has
+ * 30 days"), in buf of size n; NULL when it is one, or is not so written.
+ */
+const char *date_impossible(char *buf, size_t n, const char *s);
 bool	date_valid(const struct date *);
 int	date_cmp(const struct date *, const struct date *);
 /* Days since 1970-01-01, and back. */

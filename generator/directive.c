@@ -1252,7 +1252,7 @@ get_date(struct dir_ctx *ctx, struct directive *d, const char *key, bool end,
     struct date *out)
 {
 	const char *v = attr_get(d, key);
-	char tmp[16];
+	char tmp[16], why[64];
 
 	memset(out, 0, sizeof(*out));
 	if (v == NULL)
@@ -1263,6 +1263,9 @@ get_date(struct dir_ctx *ctx, struct directive *d, const char *key, bool end,
 		snprintf(tmp, sizeof(tmp), "%s-%s", v, end ? "12-31" : "01-01");
 		v = tmp;
 	}
+	if (date_impossible(why, sizeof(why), v) != NULL)
+		return aerr(ctx, d, key, "invalid date '%s' in '%s': %s",
+		    attr_get(d, key), key, why);
 	if (!date_parse(out, v))
 		return aerr(ctx, d, key, "'%s' must be a date (YYYY-MM-DD or "
 		    "YYYY), not '%s'", key, attr_get(d, key));

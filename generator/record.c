@@ -528,12 +528,16 @@ check_one(struct rstate *st, xmlNodePtr n)
 	struct date d;
 	enum status stv;
 	enum action_type t;
-	char pv[128];
+	char pv[128], why[64];
 #define P(v)	printable(pv, sizeof(pv), (v))
 
 	for (i = 0; i < NELEM(date_attrs); i++)
 		if ((v = attr(n, date_attrs[i])) != NULL) {
-			if (!date_parse(&d, v))
+			if (date_impossible(why, sizeof(why), v) != NULL)
+				precise_attr(st, n, date_attrs[i], xasprintf(
+				    "invalid date '%s' in '%s': %s", P(v),
+				    date_attrs[i], why));
+			else if (!date_parse(&d, v))
 				precise_attr(st, n, date_attrs[i], xasprintf(
 				    "invalid date '%s' in '%s' (write "
 				    "YYYY-MM-DD)", P(v), date_attrs[i]));

@@ -765,7 +765,12 @@ front_matter(struct site *s, struct page *pg, const char *yaml, size_t len)
 			if (dst == &pg->layout)
 				pg->layoutpos = p;
 		} else if (strcmp(key, "date") == 0) {
-			if (val == NULL || !date_parse(&pg->date, val))
+			char why[64];
+			if (val != NULL &&
+			    date_impossible(why, sizeof(why), val) != NULL)
+				diag_error(s->dg, &p, "invalid date '%s' in "
+				    "'date': %s", val, why);
+			else if (val == NULL || !date_parse(&pg->date, val))
 				diag_error(s->dg, &p,
 				    "'date' must be a date (YYYY-MM-DD)");
 		} else if (strcmp(key, "draft") == 0) {

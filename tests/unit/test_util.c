@@ -151,6 +151,33 @@ test_util__paths(void)
 }
 
 void
+test_date__impossible(void)
+{
+	char why[64];
+
+	CHECK_STR(date_impossible(why, sizeof(why), "2017-02-29"),
+	    "February 2017 has 28 days");
+	CHECK_STR(date_impossible(why, sizeof(why), "2016-02-30"),
+	    "February 2016 has 29 days");
+	CHECK_STR(date_impossible(why, sizeof(why), "2017-09-31"),
+	    "September 2017 has 30 days");
+	CHECK_STR(date_impossible(why, sizeof(why), "2017-13-01"),
+	    "there is no month 13");
+	CHECK_STR(date_impossible(why, sizeof(why), "2017-00-01"),
+	    "there is no month 00");
+	CHECK_STR(date_impossible(why, sizeof(why), "2017-01-00"),
+	    "there is no day 00");
+	CHECK_STR(date_impossible(why, sizeof(why), "0000-01-01"),
+	    "there is no year 0000");
+	/* A real day, or one not written YYYY-MM-DD: nothing to say. */
+	CHECK(date_impossible(why, sizeof(why), "2016-02-29") == NULL);
+	CHECK(date_impossible(why, sizeof(why), "2017-9-31") == NULL);
+	CHECK(date_impossible(why, sizeof(why), "2017-09-31x") == NULL);
+	CHECK(date_impossible(why, sizeof(why), "2017/09/31") == NULL);
+	CHECK(date_impossible(why, sizeof(why), "yesterday") == NULL);
+}
+
+void
 test_date__parse_and_format(void)
 {
 	struct date d, e;
