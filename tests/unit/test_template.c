@@ -447,6 +447,10 @@ test_template__error_positions(void)
 	    "t.html:1:1: error: bad name 'a b'\n"
 	    "t.html:1:9: error: bad name 'a..b'\n"
 	    "t.html:1:18: error: bad name 'p q'\n");
+	/* A '}' short: the tag would end at the next tag's end. */
+	check_error("<title>{{title}</title>\n{{{content}}}\n",
+	    "t.html:1:8: error: '{{title}</title>' is not closed on its line "
+	    "(a '}' missing?)\n");
 	/* Columns count bytes: "é" is two. */
 	check_error("é {{^x}}", "t.html:1:4: error: unclosed section 'x'\n");
 	/* Every error of a template is reported. */
