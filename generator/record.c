@@ -212,6 +212,30 @@ static struct pos attr_pos(struct rstate *, xmlNodePtr, const char *, bool);
 static struct pos text_pos(struct rstate *, xmlNodePtr);
 static struct pos text_node_pos(struct rstate *, xmlNodePtr);
 
+/*
+ * The column of the closing tag "</name" that ends before column col of
+ * line `line` (libxml2 gives the column after it), or col if not found.
+ */
+static unsigned
+closing_col(const struct rstate *st, unsigned line, unsigned col,
+    const char *name)
+{
+	const char *p = st->data, *end = st->data + st->len, *nl;
+	size_t n = strlen(name), i;
+	unsigned l;
+
+	for (l = 1; l < line; l++) {
+		if ((nl = memchr(p, '\n', (size_t)(end - p))) == NULL)
+			return col;
+		p = nl + 1;
+	}
+	for (i = col > 1 ? col - 1 : 0; i > 0; i--)
+		if (p + i - 1 + 2 + n <= end && p[i - 1] == '<' &&
+		    p[i] == '/' && memcmp(p + i + 1, name, n) == 0)
+			return (unsigned)i;
+	return col;
+}
+
 static void
 on_xml_error(void *arg, xmlErrorPtr err)
 {
@@ -238,7 +262,16 @@ on_xml_error(void *arg, xmlErrorPtr err)
 	if (msg[0] >= 'A' && msg[0] <= 'Z' && msg[1] >= 'a' && msg[1] <= 'z')
 		msg[0] = (char)(msg[0] - 'A' + 'a');
 	/* libxml2's own limits, said without its options. */
-	if (strstr(msg, "xcessive depth in document") != NULL) {
+	if (err->code == XML_ERR_TAG_NAME_MISMATCH && err->str1 != NULL &&
+	    err->str2 != NULL && p.line > 0) {
+		free(msg);
+		msg = st->last = err->int1 > 0 && (unsigned)err->int1 != p.line ?
+		    xasprintf("closing tag '</%s>' does not match '<%s>', "
+		    "opened on line %d", err->str2, err->str1, err->int1) :
+		    xasprintf("closing tag '</%s>' does not match '<%s>'",
+		    err->str2, err->str1);
+		p.col = closing_col(st, p.line, p.col, err->str2);
+	} else if (strstr(msg, "xcessive depth in document") != NULL) {
 		free(msg);
 		msg = st->last = xstrdup("elements nested deeper than 256");
 	} else if (strstr(msg, "Huge input lookup") != NULL ||

@@ -130,6 +130,16 @@ test_record__error_columns(void)
 	    "v/acme.xml:3:4: error: text inside <source>, which holds nothing (write <source .../>)\n");
 	free(e);
 
+	/* A closing tag that does not match: at its '<'. */
+	e = parse_err("v/acme.xml", "<vendor id=\"acme\">\n  <name>A</nam>\n"
+	    "</vendor>\n");
+	CHECK_STR(e, "v/acme.xml:2:10: error: closing tag '</nam>' does not match '<name>'\n");
+	free(e);
+	e = parse_err("v/acme.xml", "<vendor id=\"acme\">\n  <summary>\n"
+	    "    A\n  </summry></vendor>\n");
+	CHECK_STR(e, "v/acme.xml:4:3: error: closing tag '</summry>' does not match '<summary>', opened on line 2\n");
+	free(e);
+
 	/* A value given by reference; an element's text after blank lines. */
 	e = parse_err("v/acme.xml", "<vendor id=\"acme\"><name>A</name>"
 	    "<country code=\"&#85;&#83;\">U</country>\n<status>\n\n"
