@@ -153,6 +153,7 @@ struct dir_ctx {
 	unsigned		 nl_count;
 	size_t			 nl_last;	/* offset after the last one */
 	struct attrmemo		 memo;
+	unsigned		 text_warned;	/* text_line() warned of it */
 	/* Heading slugs taken, and the next suffix of each. */
 	struct slugset		*slugs;
 	struct buf		 scratch;	/* the included file being read */
@@ -468,6 +469,7 @@ fail:
 }
 
 static unsigned	source_col(struct dir_ctx *, unsigned, const char *, unsigned);
+static bool	known_block(const char *);
 
 /*
  * Where the part of d at offset off from its name is: the name starts at
@@ -528,6 +530,39 @@ keep(struct dir_ctx *ctx, struct directive *d, unsigned line, unsigned col,
 	ctx->list = d;
 }
 
+/*
+ * A line that starts with the colons and name of a block directive docket
+ * knows, but is no directive: its label or attributes do not parse, or
+ * text follows them (after). It is left as text, with a warning, once
+ * per line: cmark may offer a line more than once.
+ */
+static void
+text_line(struct dir_ctx *ctx, cmark_parser *parser, int fns,
+    size_t colons, const unsigned char *s, size_t n, bool after)
+{
+	const char *pre = colons == 2 ? "::" : ":::";
+	unsigned line = (unsigned)cmark_parser_get_line_number(parser);
+	size_t k = scan_name(s, n);
+	char nm[72];
+	struct pos p;
+
+	if (k == 0 || k >= sizeof(nm) || line == ctx->text_warned)
+		return;
+	memcpy(nm, s, k);
+	nm[k] = '\0';
+	if (!known_block(nm) || (!after && k < n && s[k] != '[' && s[k] != '{'))
+		return;
+	ctx->text_warned = line;
+	p = md_pos(&ctx->src, line, (unsigned)fns + 1);
+	if (after)
+		diag_warning(ctx->dg, &p, "'%s%s' left as text: a directive "
+		    "is alone on its line", pre, nm);
+	else
+		diag_warning(ctx->dg, &p, "malformed directive '%s%s' left as "
+		    "text: its [label] or {key=value attributes} do not "
+		    "parse", pre, nm);
+}
+
 /* cmark hook: a leaf or container directive starting this line? */
 static cmark_node *
 open_block(cmark_syntax_extension *ext, int indented, cmark_parser *parser,
@@ -550,11 +585,16 @@ open_block(cmark_syntax_extension *ext, int indented, cmark_parser *parser,
 	while (n > colons && is_eol(p[n - 1]))
 		n--;
 	d = scan_directive(p + colons, n - colons, false, &used, NULL, 0);
-	if (d == NULL)
+	if (d == NULL) {
+		text_line(ctx, parser, fns, colons, p + colons, n - colons,
+		    false);
 		return NULL;
+	}
 	for (i = colons + used; i < n && is_ws(p[i]); i++)
 		;
 	if (i < n) {	/* a leaf or container opening is alone on its line */
+		text_line(ctx, parser, fns, colons, p + colons,
+		    n - colons, true);
 		directive_free(d);
 		return NULL;
 	}
@@ -687,6 +727,31 @@ render_html(cmark_syntax_extension *ext, struct cmark_html_renderer *r,
 		cmark_strbuf_puts(html, d->exit);
 	if (d->kind != DK_TEXT)
 		html_cr(html);
+}
+
+/* The block directives: containers, then leaves. */
+static const char *const containers[] = { "note", "warning", "details" };
+static const char *const leaves[] = {
+	"vendors", "vendor", "timeline", "chart", "changes", "history",
+	"toc", "include"
+};
+
+static bool
+is_one_of(const char *name, const char *const *names, size_t n)
+{
+	size_t i;
+
+	for (i = 0; i < n; i++)
+		if (strcmp(name, names[i]) == 0)
+			return true;
+	return false;
+}
+
+static bool
+known_block(const char *name)
+{
+	return is_one_of(name, containers, NELEM(containers)) ||
+	    is_one_of(name, leaves, NELEM(leaves));
 }
 
 static bool
@@ -1948,22 +2013,12 @@ count_listing(struct dir_ctx *ctx, struct directive *d)
 static int
 render_one(struct dir_ctx *ctx, struct directive *d)
 {
-	static const char *const containers[] = { "note", "warning", "details" };
-	static const char *const leaves[] = {
-		"vendors", "vendor", "timeline", "chart", "changes", "history",
-		"toc", "include"
-	};
-	bool is_container = false, is_leaf = false;
-	size_t i;
+	bool is_container, is_leaf;
 
 	if (d->kind == DK_TEXT)
 		return do_inline(ctx, d);
-	for (i = 0; i < NELEM(containers); i++)
-		if (strcmp(d->name, containers[i]) == 0)
-			is_container = true;
-	for (i = 0; i < NELEM(leaves); i++)
-		if (strcmp(d->name, leaves[i]) == 0)
-			is_leaf = true;
+	is_container = is_one_of(d->name, containers, NELEM(containers));
+	is_leaf = is_one_of(d->name, leaves, NELEM(leaves));
 	if (!is_container && !is_leaf)
 		return derr(ctx, d, "unknown directive '%s%s'", prefix(d), d->name);
 	if (!ctx->src.env->blocks)
