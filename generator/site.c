@@ -45,6 +45,8 @@
 #define MARKER		".docket"
 #define MAX_DEPTH	32	/* folder nesting under content/ */
 #define MAX_FOLDERS	10000	/* folders under content/ */
+#define MAX_REL_PATH	1024	/* bytes of a path below the site folder */
+#define MAX_NAME	255	/* bytes of a file or folder name (NAME_MAX) */
 
 /* Output paths docket makes itself; a page there is an error. */
 static const char *const generated[] = {
@@ -466,6 +468,30 @@ file_failed(struct site *s, const char *sub, unsigned errors)
 	free(out);
 }
 
+/*
+ * Reports a name in content/ that no build could write or link to as it
+ * is: a backslash (which browsers read as '/' in a URL, and which the
+ * source refuses in a path), a name longer than a file system takes, or
+ * a path so long that the output path would pass PATH_MAX wherever the
+ * output folder is. p names the path; returns -1 when reported.
+ */
+static int
+name_problem(struct site *s, const struct pos *p, const char *name)
+{
+	if (strchr(name, '\\') != NULL)
+		return diag_error(s->dg, p, "the file or folder name holds "
+		    "'\\', which browsers read as '/' in a link: rename it");
+	if (strlen(name) > MAX_NAME)
+		return diag_error(s->dg, p, "the file or folder name is %zu "
+		    "bytes long, more than the %d a file system takes: "
+		    "shorten it", strlen(name), MAX_NAME);
+	if (strlen(p->path) > MAX_REL_PATH)
+		return diag_error(s->dg, p, "the path is %zu bytes long, "
+		    "more than the %d docket takes: shorten the names of its "
+		    "folders", strlen(p->path), MAX_REL_PATH);
+	return 0;
+}
+
 static int
 scan(struct site *s, const char *rel, unsigned depth, struct scan_state *ss)
 {
@@ -525,6 +551,12 @@ scan(struct site *s, const char *rel, unsigned depth, struct scan_state *ss)
 			    "files in the output folder: rename it",
 			    names[i]);
 			site_failed(s, NULL, 1);	/* left out: no output */
+			free(sub);
+			free(srcrel);
+			continue;
+		}
+		if (name_problem(s, &p, names[i]) == -1) {
+			rc = -1;
 			free(sub);
 			free(srcrel);
 			continue;
