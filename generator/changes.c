@@ -377,6 +377,31 @@ vendor_url(const struct site *s, const char *id)
 	return u;
 }
 
+/*
+ * Does the build write a page for the vendor id: its record's, a
+ * tombstone, a redirect? A record the history knows in the commit built
+ * may have none: deleted from the working tree and not yet committed, or
+ * a submodule where a record's file would be.
+ */
+bool
+changes_vendor_has_page(const struct site *s, const char *id)
+{
+	char *out = xasprintf("vendors/%s/index.html", id);
+	bool yes = site_has_output(s, out);
+
+	free(out);
+	return yes;
+}
+
+/* vendor_url() where the page is written; false where it is not. */
+static struct tval *
+vendor_url_tv(const struct site *s, const char *id)
+{
+	if (!changes_vendor_has_page(s, id))
+		return tval_bool(false);
+	return tval_str_own(vendor_url(s, id));
+}
+
 /* One line of the change lists: a commit's changes to one record. */
 static struct tval *
 entry_tv(const struct site *s, const struct hist_entry *e)
@@ -388,7 +413,7 @@ entry_tv(const struct site *s, const struct hist_entry *e)
 
 	tval_set_str(vd, "id", f->vendor);
 	tval_set_str(vd, "name", f->name != NULL ? f->name : f->vendor);
-	tval_set(vd, "url", tval_str_own(vendor_url(s, f->vendor)));
+	tval_set(vd, "url", vendor_url_tv(s, f->vendor));
 	tval_set_bool(vd, "removed", f->removed);
 	tval_set(v, "vendor", vd);
 	tval_set(v, "commit", commit_tv(s, &h->commits[r->commit]));
@@ -651,7 +676,9 @@ write_feed(struct site *s, const char *out, const char *root,
 		BUF_PUTSL(&b, "</title>\n    <updated>");
 		put_rfc3339(&b, c->time);
 		BUF_PUTSL(&b, "</updated>\n    <link rel=\"alternate\" type=\"text/html\" href=\"");
-		u = vendor_url(s, f->vendor);
+		u = changes_vendor_has_page(s, f->vendor) ?
+		    vendor_url(s, f->vendor) :
+		    site_url_for(s, "changes/index.html");
 		put_link(s, &b, u, root);
 		free(u);
 		BUF_PUTSL(&b, "\"/>\n");

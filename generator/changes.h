@@ -6,6 +6,7 @@
 #ifndef DOCKET_CHANGES_H
 #define DOCKET_CHANGES_H
 
+#include <stdbool.h>
 #include <stddef.h>
 
 struct hist_file;
@@ -72,6 +73,8 @@ char		*changes_page_out(const char *list, const char *year,
  */
 struct tval	*changes_entries_tv(const struct site *, size_t first,
 		     size_t n);
+/* Does the build write a page for vendor id (changes.c says when not)? */
+bool		 changes_vendor_has_page(const struct site *, const char *id);
 /*
  * The links between the pages of a year's list ("changes", "timeline"),
  * for page `page` of `pages`, given that the year has `count` entries:

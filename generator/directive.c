@@ -28,6 +28,7 @@
 #include <libxml/xmlunicode.h>
 
 #include "buf.h"
+#include "changes.h"
 #include "date.h"
 #include "diag.h"
 #include "directive.h"
@@ -1762,6 +1763,12 @@ do_chart(struct dir_ctx *ctx, struct directive *d)
 	return 0;
 }
 
+static bool
+vendor_has_page(const void *arg, const char *id)
+{
+	return changes_vendor_has_page(arg, id);
+}
+
 /* ::changes and ::history, from the git history when the site has one. */
 static int
 do_history(struct dir_ctx *ctx, struct directive *d, bool changes)
@@ -1782,7 +1789,8 @@ do_history(struct dir_ctx *ctx, struct directive *d, bool changes)
 	put_classes(&b, d);
 	BUF_PUTSL(&b, "\">\n");
 	if (changes)
-		hist_html_changes(&b, s->hist, vendor, (unsigned)limit, DIR_ROOT);
+		hist_html_changes(&b, s->hist, vendor, (unsigned)limit,
+		    DIR_ROOT, vendor_has_page, s);
 	else
 		hist_html_page(&b, s->hist, ctx->root->src.path, (unsigned)limit,
 		    DIR_ROOT);

@@ -66,9 +66,11 @@ put_changes(struct buf *out, const struct hist_rev *r)
 
 int
 hist_html_changes(struct buf *out, const struct history *h,
-    const char *vendor, unsigned limit, const char *root)
+    const char *vendor, unsigned limit, const char *root,
+    bool (*has_page)(const void *arg, const char *id), const void *arg)
 {
 	size_t i, n = 0;
+	bool link;
 
 	if (h == NULL || !h->walked) {
 		BUF_PUTSL(out, "<p class=\"changes-none\">The history of the "
@@ -86,12 +88,18 @@ hist_html_changes(struct buf *out, const struct history *h,
 		BUF_PUTSL(out, "<li class=\"change\">");
 		put_time(out, h, &c->date, "change-date");
 		BUF_PUTSL(out, "<div class=\"change-body\">"
-		    "<p class=\"change-title\"><a href=\"");
-		buf_puts_html(out, root);
-		buf_printf(out, "vendors/%s/%s\">", f->vendor,
-		    h->dir_urls ? "" : "index.html");
+		    "<p class=\"change-title\">");
+		link = has_page == NULL || has_page(arg, f->vendor);
+		if (link) {
+			BUF_PUTSL(out, "<a href=\"");
+			buf_puts_html(out, root);
+			buf_printf(out, "vendors/%s/%s\">", f->vendor,
+			    h->dir_urls ? "" : "index.html");
+		}
 		buf_puts_html(out, f->name != NULL ? f->name : f->vendor);
-		BUF_PUTSL(out, "</a></p>");
+		if (link)
+			BUF_PUTSL(out, "</a>");
+		BUF_PUTSL(out, "</p>");
 		put_changes(out, r);
 		BUF_PUTSL(out, "<p class=\"change-meta\">");
 		buf_puts_html(out, c->subject);

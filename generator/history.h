@@ -220,8 +220,14 @@ struct git_mailmap	*hist_mailmap_parse(const char *, size_t);
 void	hist_commits_free(struct hist_commit *, size_t);
 void	hist_files_free(struct hist_file *, size_t);
 
+/*
+ * The latest record changes as HTML, of one vendor or all; each names its
+ * vendor, linked to its page where has_page(arg, id) says it has one.
+ */
 int	hist_html_changes(struct buf *out, const struct history *,
-	    const char *vendor, unsigned limit, const char *root);
+	    const char *vendor, unsigned limit, const char *root,
+	    bool (*has_page)(const void *arg, const char *id),
+	    const void *arg);
 int	hist_html_page(struct buf *out, const struct history *,
 	    const char *src, unsigned limit, const char *root);
 

@@ -984,9 +984,11 @@ keep_outputs(struct site *s, const struct outpath *v, size_t n)
 	qsort(s->outs, s->outsz, sizeof(*s->outs), strp_cmp);
 }
 
-static bool
-has_output(const struct site *s, const char *out)
+bool
+site_has_output(const struct site *s, const char *out)
 {
+	if (s->outs == NULL)
+		return true;	/* not listed yet: taken as there */
 	return bsearch(&out, s->outs, s->outsz, sizeof(*s->outs),
 	    strp_cmp) != NULL;
 }
@@ -1026,10 +1028,10 @@ site_check_link(struct site *s, const char *from, const char *url,
 		why = xstrdup("it leads outside the site");
 	else if (site_failed_target(s->failed, s->failedsz, target))
 		;	/* its own errors were told */
-	else if (!has_output(s, target)) {
+	else if (!site_has_output(s, target)) {
 		/* A folder, without its slash. */
 		dir = xasprintf("%s/index.html", target);
-		if (!has_output(s, dir))
+		if (!site_has_output(s, dir))
 			why = xasprintf("no page or file '%s' in the site",
 			    target);
 	}

@@ -182,5 +182,10 @@ char	*site_root_for(const char *out);
 char	*site_alias_out(const char *alias);
 /* The link form of an output path: "a/index.html", or "a/" with base_url. */
 char	*site_url_for(const struct site *, const char *out);
+/*
+ * Does the build write out ("vendors/acme/index.html")? True before the
+ * outputs are listed (the collision check lists them, before rendering).
+ */
+bool	 site_has_output(const struct site *, const char *out);
 
 #endif

@@ -168,6 +168,14 @@ test_recdiff__dates_in_zone(void)
 	CHECK_INT(end, 1505347199);
 }
 
+static bool
+no_page(const void *arg, const char *id)
+{
+	(void)arg;
+	(void)id;
+	return false;
+}
+
 void
 test_recdiff__html_fragments(void)
 {
@@ -204,7 +212,7 @@ test_recdiff__html_fragments(void)
 	h.entries = &e;
 	h.entrysz = 1;
 	h.date_format = fmt;
-	CHECK_INT(hist_html_changes(&b, &h, NULL, 10, "../"), 0);
+	CHECK_INT(hist_html_changes(&b, &h, NULL, 10, "../", NULL, NULL), 0);
 	/* The markup of the theme's changes.html and history.html. */
 	CHECK_STR(b.ptr, "<ol class=\"changes\">\n<li class=\"change\"><time "
 	    "class=\"change-date\" datetime=\"2017-09-13\">13 September 2017"
@@ -214,7 +222,17 @@ test_recdiff__html_fragments(void)
 	    "class=\"change-meta\">Acme &amp; co: &lt;update&gt; \xc2\xb7 commit "
 	    "<code class=\"commit\">0123456789</code></p></div></li>\n</ol>\n");
 	buf_truncate(&b, 0);
-	CHECK_INT(hist_html_changes(&b, &h, "other", 10, "../"), 0);
+	/* A vendor the build writes no page for: its name, not a link. */
+	CHECK_INT(hist_html_changes(&b, &h, NULL, 10, "../", no_page, NULL), 0);
+	CHECK_STR(b.ptr, "<ol class=\"changes\">\n<li class=\"change\"><time "
+	    "class=\"change-date\" datetime=\"2017-09-13\">13 September 2017"
+	    "</time><div class=\"change-body\"><p class=\"change-title\">Acme"
+	    "</p><ul class=\"field-changes\"><li>status: a \xe2\x86\x92 &lt;b&gt;"
+	    "</li></ul><p class=\"change-meta\">Acme &amp; co: &lt;update&gt; "
+	    "\xc2\xb7 commit <code class=\"commit\">0123456789</code></p></div>"
+	    "</li>\n</ol>\n");
+	buf_truncate(&b, 0);
+	CHECK_INT(hist_html_changes(&b, &h, "other", 10, "../", NULL, NULL), 0);
 	CHECK_STR(b.ptr, "<p class=\"changes-none\">No changes recorded.</p>\n");
 	buf_truncate(&b, 0);
 	c.author = author;
