@@ -1,7 +1,8 @@
 /*
  * The files a build reads, from a commit's tree: nothing in the working
  * tree is read or written. Symbolic links are followed only when they
- * lead to another place of the site folder.
+ * lead to another place of the site folder. A submodule is an empty
+ * folder, as a clone that does not fetch submodules leaves it.
  */
 #include <errno.h>
 #include <fcntl.h>
@@ -44,6 +45,7 @@ lookup(struct gitsrc *g, const char *rel, git_tree_entry **out)
 		}
 		switch (git_tree_entry_filemode(e)) {
 		case GIT_FILEMODE_TREE:
+		case GIT_FILEMODE_COMMIT:
 			t = SRC_DIR;
 			break;
 		case GIT_FILEMODE_BLOB:
@@ -157,8 +159,15 @@ git_list(struct source_tree *s, const char *rel, char ***out, size_t *outsz)
 		if (git_tree_entry_bypath(&e, g->root, p) == 0)
 			git_tree_lookup(&t, g->repo, git_tree_entry_id(e));
 		free(p);
-	} else if (lookup(g, rel, &e) == SRC_DIR)
+	} else if (lookup(g, rel, &e) == SRC_DIR) {
+		if (git_tree_entry_filemode(e) == GIT_FILEMODE_COMMIT) {
+			/* A submodule: its commit is another repository's. */
+			git_tree_entry_free(e);
+			*out = xcalloc(1, sizeof(char *));
+			return 0;
+		}
 		git_tree_lookup(&t, g->repo, git_tree_entry_id(e));
+	}
 	git_tree_entry_free(e);
 	if (t == NULL) {
 		errno = ENOTDIR;
