@@ -1147,12 +1147,36 @@ write_ics(struct site *s)
 
 /* ---- robots.txt and the sitemap ---- */
 
+/*
+ * A URL as sitemaps.org has it, RFC 3986's: the bytes of characters
+ * beyond ASCII (the "é" of "café/") percent-encoded, as browsers send
+ * them. (A page's name cannot hold the ASCII characters a URL cannot.)
+ * Caller frees.
+ */
+static char *
+uri_encode(const char *u)
+{
+	static const char hex[] = "0123456789ABCDEF";
+	struct buf b = BUF_INIT;
+	const unsigned char *p;
+
+	for (p = (const unsigned char *)u; *p != '\0'; p++)
+		if (*p >= 0x80) {
+			buf_putc(&b, '%');
+			buf_putc(&b, hex[*p >> 4]);
+			buf_putc(&b, hex[*p & 0xf]);
+		} else
+			buf_putc(&b, (char)*p);
+	return buf_detach(&b);
+}
+
 static void
 sitemap_url(struct buf *b, const struct site *s, const char *out,
     const struct date *lastmod)
 {
-	char *u = link_for(s, out);
+	char *link = link_for(s, out), *u = uri_encode(link);
 
+	free(link);
 	BUF_PUTSL(b, "  <url>\n    <loc>");
 	buf_puts_html(b, u);
 	BUF_PUTSL(b, "</loc>\n");
