@@ -1043,6 +1043,57 @@ site_check_link(struct site *s, const char *from, const char *url,
 	free(target);
 }
 
+/* By path without case, then with it. */
+static int
+outpath_casecmp(const void *a, const void *b)
+{
+	const char *x = ((const struct outpath *)a)->out;
+	const char *y = ((const struct outpath *)b)->out;
+	int c = strcasecmp(x, y);
+
+	return c != 0 ? c : strcmp(x, y);
+}
+
+/*
+ * Warns of outputs whose paths differ only in case ("a/index.html" of
+ * content/a.md, "A/index.html" of content/A.md): where case does not
+ * count in file names (macOS, Windows), one would overwrite the other
+ * when the site is built or copied there.
+ */
+static void
+case_twins(struct site *s, const struct outpath *v, size_t n)
+{
+	struct outpath *w;
+	struct pos p;
+	size_t i;
+
+	if (n < 2)
+		return;
+	w = xreallocarray(NULL, n, sizeof(*w));
+	memcpy(w, v, n * sizeof(*w));
+	qsort(w, n, sizeof(*w), outpath_casecmp);
+	for (i = 1; i < n; i++) {
+		const struct outpath *a = &w[i - 1], *b = &w[i];
+		if (strcasecmp(a->out, b->out) != 0 ||
+		    strcmp(a->out, b->out) == 0)
+			continue;
+		if (b->by == NULL) {
+			a = &w[i];
+			b = &w[i - 1];
+		}
+		if (b->by == NULL)
+			continue;	/* docket's own outputs are lower case */
+		p = b->at != NULL ? *b->at : (struct pos){ b->by, 0, 0 };
+		diag_warning(s->dg, &p, "output '%s' differs only in case "
+		    "from '%s' (%s%s%s): on a file system that ignores case "
+		    "(macOS, Windows), one would overwrite the other; rename "
+		    "one", b->out, a->out,
+		    a->by != NULL ? "written by '" : "which docket generates",
+		    a->by != NULL ? a->by : "", a->by != NULL ? "'" : "");
+	}
+	free(w);
+}
+
 /* Reports two inputs that would write the same output file. */
 static int
 check_collisions(struct site *s)
@@ -1102,6 +1153,9 @@ check_collisions(struct site *s)
 				s->pages[i].src, &s->pages[i].aliaspos[j] };
 		}
 	qsort(v, n, sizeof(*v), outpath_cmp);
+	/* Said once: the check runs again with the history's outputs. */
+	if (s->outs == NULL)
+		case_twins(s, v, n);
 	keep_outputs(s, v, n);
 	for (i = 1; i < n; i++) {
 		if (strcmp(v[i - 1].out, v[i].out) != 0)
