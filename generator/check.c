@@ -430,7 +430,9 @@ check_link(struct checker *c, const struct link *l)
 	free(full);
 	full = path_join(c->root, target);
 	if (!is_file(full)) {
-		why = xasprintf("no page or file '%s' in the site", target);
+		if (!site_failed_lists(c->failed, c->failedsz, target))
+			why = xasprintf("no page or file '%s' in the site",
+			    target);
 		free(full);
 		goto out;
 	}
@@ -438,7 +440,8 @@ check_link(struct checker *c, const struct link *l)
 	if (frag == NULL || frag[0] == '\0' || strcasecmp(frag, "top") == 0 ||
 	    !str_endswith(target, ".html"))
 		goto out;
-	if ((pi = find_page(c, target)) == NULL || !has_id(pi, frag))
+	if (((pi = find_page(c, target)) == NULL || !has_id(pi, frag)) &&
+	    !site_failed_lists(c->failed, c->failedsz, target))
 		why = xasprintf("no element with id '%s' on '%s'", frag, target);
 out:
 	if (why != NULL) {

@@ -1014,6 +1014,36 @@ site_failed_target(char *const *failed, size_t n, const char *target)
 	return false;
 }
 
+/* Is the start of `path` the folder `dir`, or all of it? */
+static bool
+in_folder(const char *path, const char *dir)
+{
+	size_t n = strlen(dir);
+
+	return strncmp(path, dir, n) == 0 && (path[n] == '\0' ||
+	    path[n] == '/');
+}
+
+bool
+site_failed_lists(char *const *failed, size_t n, const char *target)
+{
+	size_t i;
+	int k;
+	bool record = false;
+
+	for (i = 0; i < n && !record; i++)
+		record = str_startswith(failed[i], "vendors/") &&
+		    str_endswith(failed[i], "/");
+	if (!record)
+		return false;
+	if (in_folder(target, "timeline"))
+		return true;
+	for (k = 0; k < FACET__MAX; k++)
+		if (in_folder(target, facet_kind_key((enum facet_kind)k)))
+			return true;
+	return false;
+}
+
 void
 site_check_link(struct site *s, const char *from, const char *url,
     const struct pos *p)
@@ -1031,7 +1061,8 @@ site_check_link(struct site *s, const char *from, const char *url,
 	else if (!site_has_output(s, target)) {
 		/* A folder, without its slash. */
 		dir = xasprintf("%s/index.html", target);
-		if (!site_has_output(s, dir))
+		if (!site_has_output(s, dir) &&
+		    !site_failed_lists(s->failed, s->failedsz, target))
 			why = xasprintf("no page or file '%s' in the site",
 			    target);
 	}

@@ -167,6 +167,13 @@ void	site_failed(struct site *, const char *out, unsigned errors);
  * one of the n outputs in failed (site_failed())?
  */
 bool	site_failed_target(char *const *failed, size_t n, const char *target);
+/*
+ * Is target one of the outputs made of all the records (the facets'
+ * pages, the timeline and its years) when a record was left out for its
+ * errors? Such a page, or an id on it, may be missing for want of that
+ * record alone: a link to it is checked once the record is fixed.
+ */
+bool	site_failed_lists(char *const *failed, size_t n, const char *target);
 /* Is `id` a record that was left out for its errors? */
 bool	site_record_failed(const struct site *, const char *id);
 
