@@ -825,11 +825,13 @@ check_name(struct parser *p, struct tok *t)
 		ok = name_ok(s, n);
 		break;
 	}
-	/* A '}' short, the tag runs on to the next tag's end. */
+	/*
+	 * A '}' short, the tag runs on to the next tag's end: shown to the
+	 * end of its line, without a CRLF file's '\r'.
+	 */
 	if (!ok && memchr(raw, '\n', (size_t)rawlen) != NULL)
 		perr(p, t->line, t->col, "'%.*s' is not closed on its line "
-		    "(a '}' missing?)", (int)((const char *)memchr(raw, '\n',
-		    (size_t)rawlen) - raw), raw);
+		    "(a '}' missing?)", (int)strcspn(raw, "\r\n"), raw);
 	else if (!ok)
 		perr(p, t->line, t->col, "bad name '%.*s'", (int)t->namelen,
 		    p->src + t->name);

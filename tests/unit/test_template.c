@@ -451,6 +451,10 @@ test_template__error_positions(void)
 	check_error("<title>{{title}</title>\n{{{content}}}\n",
 	    "t.html:1:8: error: '{{title}</title>' is not closed on its line "
 	    "(a '}' missing?)\n");
+	/* A file with CRLF line endings: the tag as far as its line goes. */
+	check_error("<title>{{title}</title>\r\n{{{content}}}\r\n",
+	    "t.html:1:8: error: '{{title}</title>' is not closed on its line "
+	    "(a '}' missing?)\n");
 	/* Columns count bytes: "é" is two. */
 	check_error("é {{^x}}", "t.html:1:4: error: unclosed section 'x'\n");
 	/* Every error of a template is reported. */
