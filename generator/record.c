@@ -213,6 +213,29 @@ static struct pos text_pos(struct rstate *, xmlNodePtr);
 static struct pos text_node_pos(struct rstate *, xmlNodePtr);
 
 /*
+ * The column in bytes of libxml2's column col of line `line`: libxml2
+ * counts characters ("é" is one).
+ */
+static unsigned
+byte_col(const struct rstate *st, unsigned line, unsigned col)
+{
+	const char *p = st->data, *end = st->data + st->len, *start, *nl;
+	unsigned l, c, cp;
+	size_t k;
+
+	for (l = 1; l < line; l++) {
+		if ((nl = memchr(p, '\n', (size_t)(end - p))) == NULL)
+			return col;
+		p = nl + 1;
+	}
+	for (start = p, c = 1; c < col && p < end && *p != '\n'; c++) {
+		k = utf8_char((const unsigned char *)p, (size_t)(end - p), &cp);
+		p += k > 0 ? k : 1;
+	}
+	return (unsigned)(p - start) + 1 + (col - c);
+}
+
+/*
  * The column of the closing tag "</name" that ends before column col of
  * line `line` (libxml2 gives the column after it), or col if not found.
  */
@@ -257,8 +280,8 @@ on_xml_error(void *arg, xmlErrorPtr err)
 	free(st->last);
 	st->last = msg;
 	p.line = err->line > 0 ? (unsigned)err->line : 0;
-	p.col = err->domain == XML_FROM_PARSER && err->int2 > 0 ?
-	    (unsigned)err->int2 : 0;
+	p.col = err->domain == XML_FROM_PARSER && err->int2 > 0 &&
+	    p.line > 0 ? byte_col(st, p.line, (unsigned)err->int2) : 0;
 	if (msg[0] >= 'A' && msg[0] <= 'Z' && msg[1] >= 'a' && msg[1] <= 'z')
 		msg[0] = (char)(msg[0] - 'A' + 'a');
 	/* libxml2's own limits, said without its options. */

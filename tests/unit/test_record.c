@@ -139,6 +139,23 @@ test_record__error_columns(void)
 	    "    A\n  </summry></vendor>\n");
 	CHECK_STR(e, "v/acme.xml:4:3: error: closing tag '</summry>' does not match '<summary>', opened on line 2\n");
 	free(e);
+	/*
+	 * Columns count bytes, where libxml2 counts characters: "é" is two,
+	 * and more of them than the tag is long.
+	 */
+	e = parse_err("v/acme.xml", "<vendor id=\"acme\">\n"
+	    "  <name>\xc3\x89mil\xc3\xa9 \xc3\x9cn\xc3\xaf" "c\xc3\xb6" "d\xc3\xa9 \xc3\xa9"
+	    "</nam>\n</vendor>\n");
+	CHECK_STR(e, "v/acme.xml:2:31: error: closing tag '</nam>' does not match '<name>'\n");
+	free(e);
+	e = parse_err("v/acme.xml", "<vendor id=\"acme\">\n"
+	    "  <name a=\"\xc3\xa9\xc3\xa9\xc3\xa9\" b=c>A</name>\n</vendor>\n");
+	CHECK_STR(e, "v/acme.xml:2:22: error: attValue: \" or ' expected\n"
+	    "v/acme.xml:2:22: error: attributes construct error\n"
+	    "v/acme.xml:2:22: error: couldn't find end of Start Tag name line 2\n"
+	    "v/acme.xml:2:25: error: closing tag '</name>' does not match '<vendor>', opened on line 1\n"
+	    "v/acme.xml:3:1: error: extra content at the end of the document\n");
+	free(e);
 
 	/* A value given by reference; an element's text after blank lines. */
 	e = parse_err("v/acme.xml", "<vendor id=\"acme\"><name>A</name>"
