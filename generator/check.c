@@ -78,7 +78,7 @@ struct checker {
 	const struct mdlink **md_by_out;
 	const struct mdlink **md_by_url;
 	size_t		 checked;	/* internal links followed */
-	/* Outputs with errors of their own, sorted: see site_failed(). */
+	/* Outputs with errors of their own: see site_failed(). */
 	char		**failed;
 	size_t		 failedsz;
 };
