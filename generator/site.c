@@ -135,17 +135,23 @@ site_is_draft(const struct site *s, const char *id)
 	return false;
 }
 
+/* Notes out as an output left out for errors told of elsewhere. */
+static void
+failed_out(struct site *s, const char *out)
+{
+	s->failed = xreallocarray(s->failed, s->failedsz + 1,
+	    sizeof(*s->failed));
+	s->failed[s->failedsz++] = xstrdup(out);
+}
+
 void
 site_failed(struct site *s, const char *out, unsigned errors)
 {
 	if (errors == 0)
 		return;
 	s->failed_errors += errors;
-	if (out == NULL)
-		return;
-	s->failed = xreallocarray(s->failed, s->failedsz + 1,
-	    sizeof(*s->failed));
-	s->failed[s->failedsz++] = xstrdup(out);
+	if (out != NULL)
+		failed_out(s, out);
 }
 
 bool
@@ -912,6 +918,12 @@ load_page(struct site *s, const char *rel)
 	buf_release(&data);
 	return 0;
 fail:
+	/* Left out for its errors: so are the redirects it names. */
+	for (size_t i = 0; rc == -1 && i < pg.aliasesz; i++) {
+		char *out = site_alias_out(pg.aliases[i]);
+		failed_out(s, out);
+		free(out);
+	}
 	free(pg.rel);
 	free(pg.src);
 	free(pg.title);
