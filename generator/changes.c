@@ -616,10 +616,16 @@ write_feed(struct site *s, const char *out, const char *root,
 	char *u;
 	int rc;
 
-	if (total > 0) {
-		k = sel != NULL ? sel[0].entry : 0;
+	/*
+	 * The newest of its entries: the first, unless author dates do not
+	 * follow the commits (a rebased commit keeps its own).
+	 */
+	for (i = 0; i < total; i++) {
+		k = sel != NULL ? sel[i].entry : i;
 		const struct hist_file *f = &h->files[h->entries[k].file];
-		updated = h->commits[f->revs[h->entries[k].rev].commit].time;
+		long long t = h->commits[f->revs[h->entries[k].rev].commit].time;
+		if (i == 0 || t > updated)
+			updated = t;
 	}
 	BUF_PUTSL(&b, "<?xml version=\"1.0\" encoding=\"utf-8\"?>\n"
 	    "<feed xmlns=\"http://www.w3.org/2005/Atom\"");

@@ -1148,6 +1148,27 @@ write_ics(struct site *s)
 /* ---- robots.txt and the sitemap ---- */
 
 /*
+ * The latest date of n entries of the change lists from `first` into *d:
+ * the first is the newest commit, but an author date need not follow the
+ * commits (a rebased commit keeps its own).
+ */
+static void
+newest_entry(const struct history *h, size_t first, size_t n,
+    struct date *d)
+{
+	const struct hist_entry *e;
+	const struct date *c;
+	size_t i;
+
+	for (i = first; i < first + n && i < h->entrysz; i++) {
+		e = &h->entries[i];
+		c = &h->commits[h->files[e->file].revs[e->rev].commit].date;
+		if (d->y == 0 || date_cmp(c, d) > 0)
+			*d = *c;
+	}
+}
+
+/*
  * A URL as sitemaps.org has it, RFC 3986's: the bytes of characters
  * beyond ASCII (the "é" of "café/") percent-encoded, as browsers send
  * them. (A page's name cannot hold the ASCII characters a URL cannot.)
@@ -1308,19 +1329,19 @@ write_sitemap(struct site *s, const struct facets *fc)
 	}
 	/* The change lists: dated by their newest entry. */
 	memset(&d, 0, sizeof(d));
-	if (h != NULL && h->entrysz > 0)
-		d = h->commits[h->files[h->entries[0].file].revs[
-		    h->entries[0].rev].commit].date;
+	if (h != NULL)
+		newest_entry(h, 0, h->entrysz, &d);
 	later_change(s, intro_src(s, "changes/index.html"), &d);
 	sitemap_url(&b, s, "changes/index.html", &d);
 	/* Each page of a year's list: dated by its newest entry. */
 	ny = changes_years(s, &ys);
 	for (i = 0; i < ny; i++)
 		for (p = 1; p <= ys[i].pages; p++) {
-			const struct hist_entry *e = &h->entries[ys[i].first +
-			    (p - 1) * CHANGES_PAGE_MAX];
-			d = h->commits[h->files[e->file].revs[e->rev].commit]
-			    .date;
+			size_t from = (p - 1) * CHANGES_PAGE_MAX;
+			size_t cnt = ys[i].count - from < CHANGES_PAGE_MAX ?
+			    ys[i].count - from : CHANGES_PAGE_MAX;
+			memset(&d, 0, sizeof(d));
+			newest_entry(h, ys[i].first + from, cnt, &d);
 			out = changes_page_out("changes", ys[i].year, p);
 			sitemap_url(&b, s, out, &d);
 			free(out);
