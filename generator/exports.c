@@ -464,17 +464,89 @@ exports_html_text(struct buf *b, const char *p, size_t max)
 
 /* ---- search index ---- */
 
+/* ASCII punctuation, cut from both ends of a word of the index. */
+static bool
+is_punct(char ch)
+{
+	unsigned char c = (unsigned char)ch;
+
+	return (c >= '!' && c <= '/') || (c >= ':' && c <= '@') ||
+	    (c >= '[' && c <= '`') || (c >= '{' && c <= '~');
+}
+
+void
+exports_search_words(struct buf *b, const char *text)
+{
+	struct word {
+		size_t	off;	/* in b, plus one: 0 is a free slot */
+		size_t	len;
+	} *slot;
+	size_t start = b->len, cap, n, h, k, at;
+	const char *p = text, *q;
+
+	for (cap = 16; cap < strlen(text); cap *= 2)
+		continue;	/* more than twice the words there can be */
+	slot = xcalloc(cap, sizeof(*slot));
+	for (;;) {
+		while (*p == ' ' || *p == '\t' || *p == '\n' || *p == '\r')
+			p++;
+		if (*p == '\0')
+			break;
+		for (q = p; *q != '\0' && *q != ' ' && *q != '\t' &&
+		    *q != '\n' && *q != '\r'; q++)
+			continue;
+		for (n = (size_t)(q - p); n > 0 && is_punct(*p); n--)
+			p++;
+		while (n > 0 && is_punct(p[n - 1]))
+			n--;
+		if (n > 0) {
+			if (b->len > start)
+				buf_putc(b, ' ');
+			at = b->len;
+			h = 2166136261u;
+			for (k = 0; k < n; k++) {
+				buf_putc(b, p[k] >= 'A' && p[k] <= 'Z' ?
+				    p[k] - 'A' + 'a' : p[k]);
+				h = (h ^ (unsigned char)b->ptr[at + k]) *
+				    16777619u;
+			}
+			for (h &= cap - 1; slot[h].off != 0;
+			    h = (h + 1) & (cap - 1))
+				if (slot[h].len == n && memcmp(b->ptr +
+				    slot[h].off - 1, b->ptr + at, n) == 0)
+					break;
+			if (slot[h].off != 0)	/* kept already */
+				buf_truncate(b, at > start ? at - 1 : at);
+			else {
+				slot[h].off = at + 1;
+				slot[h].len = n;
+			}
+		}
+		p = q;
+	}
+	free(slot);
+}
+
 static void
 search_item(struct json *j, const char *kind, const char *title,
     const char *url, const char *meta, const char *text)
 {
+	struct buf words = BUF_INIT;
+
+	exports_search_words(&words, text != NULL ? text : "");
+	/* Each item on a line of its own, which search.js parses alone. */
+	if (!j->fresh)
+		buf_putc(j->b, ',');
+	buf_putc(j->b, '\n');
+	j->fresh = true;
 	j_begin(j, '{');
 	j_kstr(j, "kind", kind);
 	j_kstr(j, "title", title);
 	j_kstr(j, "url", url);
 	j_kstr(j, "meta", meta);
-	j_kstr(j, "text", text);
+	j_kstr(j, "text", words.len > 0 ? words.ptr : "");
 	j_end(j, '}');
+	buf_release(&words);
 }
 
 static void
@@ -514,7 +586,7 @@ exports_page_search(struct buf *b, const struct site *s,
 
 /*
  * Adds the words of a record's markdown (a summary, a description) to a
- * search item's text, after " · " when there is text already: the start
+ * search item's text, after a space when there is text already: the start
  * of it, as markup-free as the page shows it.
  */
 static void
@@ -526,7 +598,7 @@ note_text(struct buf *text, const struct mdtext *md)
 	if (md->text == NULL || md->text[0] == '\0')
 		return;
 	if (len > 0)
-		BUF_PUTSL(text, " · ");
+		buf_putc(text, ' ');
 	sep = text->len;
 	html = cmark_markdown_to_html(md->text, strlen(md->text),
 	    CMARK_OPT_DEFAULT);
@@ -569,10 +641,10 @@ write_search(struct site *s, const struct facets *fc,
 		buf_printf(&meta, "%s · %s", status_label(r->status),
 		    r->country);
 		buf_truncate(&text, 0);
-		join(&text, r->aliases, r->aliasesz, " · ");
+		join(&text, r->aliases, r->aliasesz, " ");
 		if (r->aliasesz > 0 && r->productsz > 0)
-			BUF_PUTSL(&text, " · ");
-		join(&text, r->products, r->productsz, " · ");
+			buf_putc(&text, ' ');
+		join(&text, r->products, r->productsz, " ");
 		note_text(&text, &r->summary);
 		search_item(&j, "vendor", r->name, url, meta.ptr, text.ptr);
 		for (k = 0; k < r->actionsz; k++) {
@@ -623,6 +695,7 @@ write_search(struct site *s, const struct facets *fc,
 			free(url);
 			free(out);
 		}
+	buf_putc(&b, '\n');
 	j_end(&j, ']');
 	j_end(&j, '}');
 	buf_putc(&b, '\n');

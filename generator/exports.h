@@ -61,6 +61,14 @@ void	exports_csv_field(struct buf *, const char *);
  */
 void	exports_html_text(struct buf *, const char *html, size_t max);
 
+/*
+ * Appends the distinct words of text, as the search index holds them:
+ * split at white space, ASCII punctuation cut from both ends, ASCII
+ * letters in lower case, each word once, in the order they first occur,
+ * with a space between two.
+ */
+void	exports_search_words(struct buf *, const char *text);
+
 /* Output paths the exports may write, for the collision check. */
 extern const char *const exports_outputs[];
 extern const size_t exports_outputsz;

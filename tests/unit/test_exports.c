@@ -1,6 +1,7 @@
 /*
  * Unit tests: exports (CSV, iCalendar, page text) and facet slugs.
  */
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -174,6 +175,46 @@ test_exports__html_text(void)
 		exports_html_text(&b, cases[i].html, cases[i].max);
 		CHECK_STR(b.ptr, cases[i].want);
 	}
+	buf_release(&b);
+}
+
+void
+test_exports__search_words(void)
+{
+	static const struct {
+		const char	*text;
+		const char	*want;
+	} cases[] = {
+		{ "", "" },
+		{ "  \t\n ", "" },
+		/* Each word once, lower case, in the order first seen. */
+		{ "The ban and the Ban: BAN the ban.", "the ban and" },
+		/* Punctuation cut from the ends only. */
+		{ "(source). U.S. \"17-01\" bod-17-01, C++ ... -- x",
+		  "source u.s 17-01 bod-17-01 c x" },
+		/* Only ASCII letters are lowered; other bytes are kept. */
+		{ "\xc3\x9c" "ber \xc3\xbc" "ber \xc3\x9c" "ber \xc2\xb7 "
+		  "Zo\xc3\xab", "\xc3\x9c" "ber \xc3\xbc" "ber \xc2\xb7 zo\xc3\xab" },
+		/* A word and a longer one that starts with it are two words. */
+		{ "ban banned ban bann banned", "ban banned bann" },
+	};
+	struct buf b = BUF_INIT;
+	char many[4096];
+	size_t i;
+
+	for (i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+		buf_truncate(&b, 0);
+		exports_search_words(&b, cases[i].text);
+		CHECK_STR(b.len > 0 ? b.ptr : "", cases[i].want);
+	}
+	/* Many distinct words, past the first size of the table. */
+	for (i = 0; i < 1000; i++)
+		snprintf(many + i * 4, 5, "%03zu ", i % 500);
+	buf_truncate(&b, 0);
+	exports_search_words(&b, many);
+	CHECK(b.len == 500 * 4 - 1);
+	CHECK(strncmp(b.ptr, "000 001 002 ", 12) == 0);
+	CHECK_STR(b.ptr + b.len - 7, "498 499");
 	buf_release(&b);
 }
 

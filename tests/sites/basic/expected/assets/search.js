@@ -35,6 +35,17 @@
 	}
 
 	/*
+	 * The words of a query, folded, without the punctuation around them
+	 * (the index keeps a word once, without it: "(source)." is "source").
+	 */
+	function words(q) {
+		return fold(q).split(/\s+/).map(function (w) {
+			return w.replace(/^[\x21-\x2f\x3a-\x40\x5b-\x60\x7b-\x7e]+/, "")
+			    .replace(/[\x21-\x2f\x3a-\x40\x5b-\x60\x7b-\x7e]+$/, "");
+		}).filter(Boolean);
+	}
+
+	/*
 	 * A path from the site root: never a scheme, a host or an absolute
 	 * path, as a browser reads it (it drops tabs and line ends anywhere,
 	 * and control characters and spaces in front).
@@ -45,8 +56,29 @@
 		    .replace(/[\t\n\r]/g, "").replace(/^[\x00-\x20]+/, ""));
 	}
 
+	/*
+	 * The items of the index: search-index.json as fetched (text) holds
+	 * one on each line, a comma after all but the last; the index loaded
+	 * as a script is parsed already.
+	 */
+	function items(data) {
+		var lines;
+
+		if (typeof data !== "string")
+			return data && Array.isArray(data.items) ? data.items : [];
+		lines = data.split("\n");
+		while (lines.length > 0 && lines[lines.length - 1] === "")
+			lines.pop();
+		if (lines.length >= 2 && /"items":\[$/.test(lines[0]) &&
+		    lines[lines.length - 1] === "]}")
+			return lines.slice(1, -1).map(function (l) {
+				return JSON.parse(l.replace(/,$/, ""));
+			});
+		return items(JSON.parse(data));
+	}
+
 	function prepare(data) {
-		return (data && data.items || []).filter(function (it) {
+		return items(data).filter(function (it) {
 			return it && relative(it.url);
 		}).map(function (it) {
 			return {
@@ -87,7 +119,7 @@
 			    fetch(root + "search-index.json").then(function (r) {
 				if (!r.ok)
 					throw new Error("HTTP " + r.status);
-				return r.json();
+				return r.text();
 			}).catch(loadScript);
 			loading = p.then(function (data) {
 				index = prepare(data);
@@ -99,22 +131,22 @@
 
 	/* Every word of the query must occur; titles that start with it rank first. */
 	function search(q) {
-		var words = fold(q).split(/\s+/).filter(Boolean);
-		var whole = words.join(" ");
+		var w = words(q);
+		var whole = w.join(" ");
 		var found = [];
 
-		if (words.length === 0)
+		if (w.length === 0)
 			return found;
 		index.forEach(function (e) {
 			var i, score;
-			for (i = 0; i < words.length; i++)
-				if (e.all.indexOf(words[i]) < 0)
+			for (i = 0; i < w.length; i++)
+				if (e.all.indexOf(w[i]) < 0)
 					return;
 			if (e.title.indexOf(whole) === 0)
 				score = 0;
-			else if ((" " + e.title).indexOf(" " + words[0]) >= 0)
+			else if ((" " + e.title).indexOf(" " + w[0]) >= 0)
 				score = 1;
-			else if (e.title.indexOf(words[0]) >= 0)
+			else if (e.title.indexOf(w[0]) >= 0)
 				score = 2;
 			else
 				score = 3;
@@ -143,7 +175,7 @@
 		var ul, li, a, title, meta, more;
 
 		box.textContent = "";
-		if (fold(q).trim() === "") {
+		if (words(q).length === 0) {
 			status.textContent = "";
 			close();
 			return;
