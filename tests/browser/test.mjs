@@ -384,6 +384,138 @@ async function searchTests(context, origin) {
 	return problems;
 }
 
+// What search.js should find, worked out from search-index.json: the
+// items that hold every word of the query (folded as search.js folds).
+function searchReference(dir, query) {
+	const fold = (t) => String(t || "").normalize("NFD")
+	    .replace(/[\u0300-\u036f]/g, "").toLowerCase();
+	const punct = /^[\x21-\x2f\x3a-\x40\x5b-\x60\x7b-\x7e]+|[\x21-\x2f\x3a-\x40\x5b-\x60\x7b-\x7e]+$/g;
+	const words = fold(query).split(/\s+/).map((w) => w.replace(punct, ""))
+	    .filter(Boolean);
+	const index = JSON.parse(fs.readFileSync(path.join(dir, "search-index.json"), "utf8"));
+	return index.items.filter((it) => {
+		const all = fold([it.title, it.meta, it.text].join(" "));
+		return words.every((w) => all.includes(w));
+	});
+}
+
+// The register of 510 vendors: the index is fetched only once the reader
+// moves into the search box, says that it is loading, and many results
+// come 12 at a time, counted right however the query was typed.
+async function searchManyTests(context, origin) {
+	const problems = [];
+	const dir = path.join(OUT, "paged");
+	const page = await context.newPage();
+	await page.addInitScript(CSP_WATCH);
+	const watched = watch(page, origin);
+	const fetched = [];
+	page.on("request", (r) => {
+		if (/search-index/.test(r.url()))
+			fetched.push(r.url());
+	});
+	let release;
+	const held = new Promise((r) => { release = r; });
+	await page.route("**/search-index.json", async (r) => {
+		await held;
+		await r.continue();
+	});
+	await page.goto(`${origin}/paged/index.html`, { waitUntil: "load" });
+	await page.waitForTimeout(300);
+	if (fetched.length !== 0)
+		problems.push(`the index is fetched before the reader searches: ${fetched}`);
+	await page.focus("#search-q");
+	await page.keyboard.type("globex");
+	const loading = await page.evaluate(() => [
+		document.querySelector("#search-results").hidden,
+		document.querySelector("#search-results").textContent,
+		document.querySelector("#search-status").textContent]);
+	if (loading[0] || loading[1] !== "Loading the search\u2026" ||
+	    loading[2] !== "Loading the search.")
+		problems.push(`while the index loads the results read ${JSON.stringify(loading)}`);
+	if (fetched.length !== 1)
+		problems.push(`${fetched.length} requests for the index once searching`);
+	release();
+	const status = async (q) => {
+		await page.waitForFunction((want) => {
+			const s = document.querySelector("#search-status").textContent;
+			return s !== "" && !/Loading/.test(s) &&
+			    document.querySelector("#search-q").value === want;
+		}, q);
+		await page.waitForTimeout(50);
+		return page.evaluate(() => ({
+			status: document.querySelector("#search-status").textContent,
+			titles: [...document.querySelectorAll("#search-results .search-title")]
+			    .map((e) => e.textContent),
+			more: document.querySelector("#search-results .search-more")?.textContent ?? null,
+			focus: document.activeElement.textContent,
+		}));
+	};
+	const all = searchReference(dir, "globex").length;
+	let r = await status("globex");
+	if (r.status !== `${all} results. Press Down to move to them.`)
+		problems.push(`'globex': the live region says '${r.status}', for ${all} items`);
+	if (r.titles.length !== 12 || r.more !== `Showing 12 of ${all}. Show 12 more`)
+		problems.push(`'globex': ${r.titles.length} results shown, then '${r.more}'`);
+	for (const scheme of ["light", "dark"]) {
+		await page.emulateMedia({ colorScheme: scheme });
+		const axe = await new AxeBuilder({ page }).include("#search-results")
+		    .withTags(["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"]).analyze();
+		for (const v of axe.violations)
+			problems.push(`results (${scheme}): ${v.id}: ${v.help}`);
+	}
+	// "Show 12 more" by mouse, then by keyboard: the focus moves to the
+	// first result added.
+	if (await page.locator("#search-results .search-more button").count() !== 1) {
+		problems.push("no button for more results");
+		await page.close();
+		return problems;
+	}
+	await page.click("#search-results .search-more button");
+	r = await status("globex");
+	if (r.titles.length !== 24 || !r.focus.startsWith(r.titles[12]) ||
+	    r.more !== `Showing 24 of ${all}. Show 12 more`)
+		problems.push(`after a click on "more": ${r.titles.length} results, focus on '${r.focus}', then '${r.more}'`);
+	for (let i = 0; i < 12; i++)
+		await page.keyboard.press("ArrowDown");
+	if (await page.evaluate(() => document.activeElement.tagName) !== "BUTTON")
+		problems.push("Down from the last result does not reach the button for more");
+	await page.keyboard.press("Enter");
+	r = await status("globex");
+	if (r.titles.length !== 36 || !r.focus.startsWith(r.titles[24]))
+		problems.push(`after Enter on "more": ${r.titles.length} results, focus on '${r.focus}'`);
+	// Escape from a result closes the results for good.
+	await page.keyboard.press("Escape");
+	if (!(await page.isHidden("#search-results")) ||
+	    await page.evaluate(() => document.activeElement.id) !== "search-q")
+		problems.push("Escape from a result does not close the results and return to the box");
+	// The title that is the query first, then the titles that start
+	// with it.
+	await page.fill("#search-q", "globex 45");
+	r = await status("globex 45");
+	const want = ["Globex 45", ...Array.from({ length: 10 }, (_, i) => `Globex 45${i}`)];
+	if (r.titles.slice(0, 11).join("|") !== want.join("|"))
+		problems.push(`'globex 45' lists ${r.titles.slice(0, 11).join(", ")}`);
+	// Typed a key at a time, then shortened, then lengthened: every
+	// count is the whole register's, not the last search's.
+	await page.fill("#search-q", "");
+	await page.keyboard.type("globex 4", { delay: 20 });
+	for (const [key, q] of [[null, "globex 4"], ["Backspace", "globex "],
+		["5", "globex 5"], ["1", "globex 51"], ["Backspace", "globex 5"],
+		["Backspace", "globex "], ["Backspace", "globex"]]) {
+		if (key)
+			await page.keyboard.press(key);
+		r = await status(q);
+		const n = searchReference(dir, q).length;
+		if (r.status !== `${n} results. Press Down to move to them.`)
+			problems.push(`'${q}': the live region says '${r.status}', for ${n} items`);
+	}
+	problems.push(...watched);
+	const csp = await page.evaluate(() => window.__csp || []);
+	problems.push(...csp.map((c) => `CSP violation: ${c}`));
+	await page.close();
+	return problems;
+}
+
 // Pages opened from disk cannot fetch search-index.json: the index comes
 // from assets/search-index.js.
 async function searchFromDisk(context) {
@@ -709,6 +841,8 @@ try {
 		report("nothing overflows horizontally at 320 px", results.overflow);
 		report("search finds Kaspersky by typing 'kasp' and opens its page",
 		    await searchTests(context, origin));
+		report("search over 510 vendors: fetched when needed, 12 results at a time, counted right",
+		    await searchManyTests(context, origin));
 		report("search works from disk (assets/search-index.js)",
 		    await searchFromDisk(context));
 		report("without JavaScript the search box submits to the vendors list",
