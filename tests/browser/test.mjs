@@ -516,6 +516,39 @@ async function searchManyTests(context, origin) {
 	return problems;
 }
 
+// Long lists lay out only the rows near the screen: on a phone, the list
+// of 510 vendors and a page of 100 actions of a year; the rows further down are
+// laid out when scrolled to, and all of them when printed (a row is
+// laid out when its first cell is visible to checkVisibility()).
+async function longListTests(context, origin) {
+	const problems = [];
+	const page = await context.newPage();
+	await page.setViewportSize({ width: 360, height: 780 });
+	for (const [rel, sel] of [["vendors/index.html", ".register-full tbody tr"],
+		["timeline/2019/index.html", ".events > .event"]]) {
+		await page.emulateMedia({ media: "screen" });
+		await page.goto(`${origin}/paged/${rel}`, { waitUntil: "load" });
+		const shown = () => page.evaluate((s) => [...document.querySelectorAll(s)]
+		    .map((el) => el.firstElementChild.checkVisibility({ contentVisibilityAuto: true }) ? 1 : 0), sel);
+		let v = await shown();
+		if (v.length < 100 || v[0] !== 1 || v.at(-1) !== 0 ||
+		    v.reduce((a, b) => a + b, 0) > 20)
+			problems.push(`${rel}: ${v.reduce((a, b) => a + b, 0)} of ${v.length} rows laid out on opening`);
+		await page.evaluate((s) => [...document.querySelectorAll(s)].at(-1).scrollIntoView(), sel);
+		await page.waitForTimeout(100);
+		v = await shown();
+		if (v.at(-1) !== 1 || v[0] !== 0)
+			problems.push(`${rel}: after scrolling to the end, the last row is ${v.at(-1) ? "" : "not "}laid out, the first ${v[0] ? "still is" : "not"}`);
+		await page.emulateMedia({ media: "print" });
+		await page.waitForTimeout(100);
+		v = await shown();
+		if (v.some((x) => x === 0))
+			problems.push(`${rel}: ${v.filter((x) => x === 0).length} rows left out in print`);
+	}
+	await page.close();
+	return problems;
+}
+
 // Pages opened from disk cannot fetch search-index.json: the index comes
 // from assets/search-index.js.
 async function searchFromDisk(context) {
@@ -843,6 +876,7 @@ try {
 		    await searchTests(context, origin));
 		report("search over 510 vendors: fetched when needed, 12 results at a time, counted right",
 		    await searchManyTests(context, origin));
+		report("long lists on a phone lay out the rows near the screen", await longListTests(context, origin));
 		report("search works from disk (assets/search-index.js)",
 		    await searchFromDisk(context));
 		report("without JavaScript the search box submits to the vendors list",
