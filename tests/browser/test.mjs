@@ -694,7 +694,11 @@ function sitemapTests() {
 	const problems = xmllint(["--relaxng", path.join(HERE, "sitemap.rng"), file])
 	    .filter((l) => !/ validates$/.test(l));
 	const xml = fs.readFileSync(file, "utf8");
-	const locs = [...xml.matchAll(/<loc>([^<]*)<\/loc>/g)].map((m) => m[1]);
+	const raw = [...xml.matchAll(/<loc>([^<]*)<\/loc>/g)].map((m) => m[1]);
+	for (const l of raw)
+		if (/[^\x21-\x7e]/.test(l))
+			problems.push(`sitemap location ${l} is not percent-encoded`);
+	const locs = raw.map((l) => decodeURIComponent(l));
 	const pages = htmlPages(path.join(OUT, "sub")).filter((p) =>
 	    p !== "404.html" && !isRedirect(path.join(OUT, "sub"), p));
 	const want = pages.map((p) => TEST_BASE_URL + p.replace(/index\.html$/, ""));
