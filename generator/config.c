@@ -297,10 +297,22 @@ yaml_load(yaml_document_t *out, struct diag *dg, const char *path,
 		p.path = path;
 		p.line = (unsigned)parser.problem_mark.line + 1 + line0;
 		p.col = (unsigned)parser.problem_mark.column + 1;
-		diag_error(dg, &p, "invalid YAML: %s%s%s",
-		    parser.problem ? parser.problem : "syntax error",
-		    parser.context ? " " : "",
-		    parser.context ? parser.context : "");
+		/*
+		 * What was left open is often the mistake, and libyaml
+		 * finds out a line or more later: say where it began.
+		 */
+		if (parser.context != NULL &&
+		    parser.context_mark.line != parser.problem_mark.line)
+			diag_error(dg, &p, "invalid YAML: %s %s that opens at "
+			    "line %u, column %u",
+			    parser.problem ? parser.problem : "syntax error",
+			    parser.context, (unsigned)parser.context_mark.line +
+			    1 + line0, (unsigned)parser.context_mark.column + 1);
+		else
+			diag_error(dg, &p, "invalid YAML: %s%s%s",
+			    parser.problem ? parser.problem : "syntax error",
+			    parser.context ? " " : "",
+			    parser.context ? parser.context : "");
 		rc = -1;
 	}
 	yaml_parser_delete(&parser);
