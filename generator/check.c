@@ -81,6 +81,7 @@ struct checker {
 	/* Outputs with errors of their own: see site_failed(). */
 	char		**failed;
 	size_t		 failedsz;
+	char		*aliases_unknown;	/* see site_no_page() */
 };
 
 /* The output page of a markdown source: content/a/b.md is a/b/index.html. */
@@ -132,6 +133,16 @@ on_failed(void *arg, const char *out)
 	c->failed = xreallocarray(c->failed, c->failedsz + 1,
 	    sizeof(*c->failed));
 	c->failed[c->failedsz++] = xstrdup(out);
+}
+
+/* And a page whose front matter could not be read. */
+static void
+on_aliases_unknown(void *arg, const char *src)
+{
+	struct checker *c = arg;
+
+	free(c->aliases_unknown);
+	c->aliases_unknown = xstrdup(src);
 }
 
 static void
@@ -431,8 +442,7 @@ check_link(struct checker *c, const struct link *l)
 	full = path_join(c->root, target);
 	if (!is_file(full)) {
 		if (!site_failed_lists(c->failed, c->failedsz, target))
-			why = xasprintf("no page or file '%s' in the site",
-			    target);
+			why = site_no_page(target, c->aliases_unknown);
 		free(full);
 		goto out;
 	}
@@ -564,6 +574,7 @@ checker_release(struct checker *c)
 	for (i = 0; i < c->failedsz; i++)
 		free(c->failed[i]);
 	free(c->failed);
+	free(c->aliases_unknown);
 	free(c->root);
 	free(c->base_path);
 }
@@ -600,6 +611,7 @@ check_run(struct diag *dg, const struct check_opts *opts)
 	bo.on_link = on_link;
 	bo.on_link_arg = &c;
 	bo.on_failed = on_failed;
+	bo.on_aliases_unknown = on_aliases_unknown;
 	bo.on_failed_arg = &c;
 	/* site_failed() is told in the build's own process only. */
 	bo.jobs = 1;

@@ -751,8 +751,11 @@ front_matter(struct site *s, struct page *pg, const char *yaml, size_t len)
 	char what[32];
 	unsigned errors = s->dg->errors;
 
-	if (yaml_load(&doc, s->dg, pg->src, yaml, len, 1) == -1)
+	if (yaml_load(&doc, s->dg, pg->src, yaml, len, 1) == -1) {
+		if (s->aliases_unknown == NULL)
+			s->aliases_unknown = xstrdup(pg->src);
 		return -1;
+	}
 	root = yaml_document_get_root_node(&doc);
 	if (root == NULL || (root->type == YAML_SCALAR_NODE &&
 	    root->data.scalar.length == 0)) {
@@ -1056,6 +1059,16 @@ site_failed_lists(char *const *failed, size_t n, const char *target)
 	return false;
 }
 
+char *
+site_no_page(const char *target, const char *aliases_unknown)
+{
+	if (aliases_unknown != NULL)
+		return xasprintf("no page or file '%s' in the site (unless it "
+		    "is an alias of %s, whose front matter could not be read)",
+		    target, aliases_unknown);
+	return xasprintf("no page or file '%s' in the site", target);
+}
+
 void
 site_check_link(struct site *s, const char *from, const char *url,
     const struct pos *p)
@@ -1075,8 +1088,7 @@ site_check_link(struct site *s, const char *from, const char *url,
 		dir = xasprintf("%s/index.html", target);
 		if (!site_has_output(s, dir) &&
 		    !site_failed_lists(s->failed, s->failedsz, target))
-			why = xasprintf("no page or file '%s' in the site",
-			    target);
+			why = site_no_page(target, s->aliases_unknown);
 	}
 	if (why != NULL)
 		diag_warning(s->dg, p, "broken link '%s': %s", url, why);
@@ -1776,6 +1788,7 @@ site_release(struct site *s)
 	for (i = 0; i < s->failed_idsz; i++)
 		free(s->failed_ids[i]);
 	free(s->failed_ids);
+	free(s->aliases_unknown);
 	tmpl_set_free(s->tmpl);
 	for (i = 0; i < s->tmpl_pathsz; i++)
 		free(s->tmpl_paths[i]);
@@ -2093,6 +2106,10 @@ site_build(struct diag *dg, const struct build_opts *opts)
 		/* docket check's: it follows the links of what was rendered. */
 		for (i = 0; i < s.failedsz && opts->on_failed != NULL; i++)
 			opts->on_failed(opts->on_failed_arg, s.failed[i]);
+		if (s.aliases_unknown != NULL &&
+		    opts->on_aliases_unknown != NULL)
+			opts->on_aliases_unknown(opts->on_failed_arg,
+			    s.aliases_unknown);
 		kept_going = true;
 		goto out;
 	}

@@ -46,6 +46,11 @@ struct build_opts {
 	 * errors, with each output those errors were in (site_failed()).
 	 */
 	void		(*on_failed)(void *, const char *out);
+	/*
+	 * And with the source of the first page whose front matter could
+	 * not be read, when there is one: the aliases it names are unknown.
+	 */
+	void		(*on_aliases_unknown)(void *, const char *src);
 	void		*on_failed_arg;
 };
 
@@ -116,6 +121,8 @@ struct site {
 	unsigned	  failed_errors;	/* the errors they had */
 	char		**failed_ids;	/* records that did not load */
 	size_t		  failed_idsz;
+	char		 *aliases_unknown; /* a page whose front matter did not
+					    parse: the aliases it names */
 };
 
 /*
@@ -174,6 +181,12 @@ bool	site_failed_target(char *const *failed, size_t n, const char *target);
  * record alone: a link to it is checked once the record is fixed.
  */
 bool	site_failed_lists(char *const *failed, size_t n, const char *target);
+/*
+ * Why a link to target, which is no output, is broken; naming the page
+ * whose aliases are unknown (aliases_unknown, NULL: none), which might
+ * have made it one. The caller frees the text.
+ */
+char	*site_no_page(const char *target, const char *aliases_unknown);
 /* Is `id` a record that was left out for its errors? */
 bool	site_record_failed(const struct site *, const char *id);
 
