@@ -46,6 +46,8 @@ struct fs_state {
 	char	*root;		/* the site folder's real path, or NULL */
 	char	*dir;		/* the folder last resolved, as given */
 	char	*dirreal;	/* its real path, or NULL */
+	char	*typed;		/* the path fs_type() last found a file
+				   inside, not a link (fs_read()) */
 };
 
 /*
@@ -141,17 +143,24 @@ fs_path(struct source_tree *s, const char *rel)
 static enum src_type
 fs_type(struct source_tree *s, const char *rel)
 {
+	struct fs_state *fs = s->arg;
 	struct stat st;
 	char *full = fs_path(s, rel);
 	enum src_type t;
 
+	free(fs->typed);
+	fs->typed = NULL;
 	if (full == NULL)
 		return SRC_OTHER;
 	if (lstat(full, &st) == -1)
 		t = SRC_NONE;
 	else if (!inside(s, full, &st))
 		t = stat(full, &st) == -1 ? SRC_OTHER : SRC_OUTSIDE;
-	else if (S_ISLNK(st.st_mode) && stat(full, &st) == -1)
+	else if (S_ISREG(st.st_mode)) {
+		/* Read next, as a rule: fs_read() need not look again. */
+		fs->typed = full;
+		return SRC_FILE;
+	} else if (S_ISLNK(st.st_mode) && stat(full, &st) == -1)
 		t = SRC_OTHER;
 	else if (S_ISDIR(st.st_mode))
 		t = SRC_DIR;
@@ -163,14 +172,25 @@ fs_type(struct source_tree *s, const char *rel)
 	return t;
 }
 
+/*
+ * A file fs_type() has just found inside, and no link, is opened without
+ * following one, in case it has become one since; else it is looked at
+ * again.
+ */
 static int
 fs_read(struct source_tree *s, const char *rel, struct buf *out)
 {
+	struct fs_state *fs = s->arg;
 	char *full = fs_path(s, rel);
 	int rc;
 
 	if (full == NULL)
 		return -1;
+	if (fs->typed != NULL && strcmp(fs->typed, full) == 0 &&
+	    ((rc = file_read_nofollow(out, full)) == 0 || errno != ELOOP)) {
+		free(full);
+		return rc;
+	}
 	if (!inside_path(s, full)) {
 		free(full);
 		errno = errno == ENOENT ? ENOENT : EACCES;
@@ -266,6 +286,7 @@ fs_free(struct source_tree *s)
 	free(fs->root);
 	free(fs->dir);
 	free(fs->dirreal);
+	free(fs->typed);
 	free(fs);
 }
 

@@ -90,3 +90,44 @@ test_source__links_inside_and_outside(void)
 	free(site);
 	CHECK_INT(remove_tree(top), 0);
 }
+
+/*
+ * A file found inside is read without a second look, but a link put in
+ * its place after it was looked at is not followed out of the site.
+ */
+void
+test_source__file_become_link(void)
+{
+	char tmpl[] = "/tmp/docket-source-XXXXXX", *top, *site, *p;
+	struct source_tree *s;
+
+	if ((top = mkdtemp(tmpl)) == NULL) {
+		CHECK(!"mkdtemp");
+		return;
+	}
+	unit_put(top, "outside/secret.md", "secret\n");
+	unit_put(top, "site/content/a.md", "a\n");
+	unit_put(top, "site/content/b.md", "b\n");
+	unit_put(top, "site/content/c.md", "c\n");
+	site = at(top, "site");
+	s = source_dir(site);
+	CHECK_INT(source_type(s, "content/a.md"), SRC_FILE);
+	check_read(s, "content/a.md", "a\n");
+	/* Looked at as a file, then a link out of the site. */
+	CHECK_INT(source_type(s, "content/b.md"), SRC_FILE);
+	p = at(top, "site/content/b.md");
+	CHECK_INT(unlink(p), 0);
+	free(p);
+	link_to(top, "../../outside/secret.md", "site/content/b.md");
+	check_read(s, "content/b.md", NULL);
+	/* And a link inside: followed, as any link inside is. */
+	CHECK_INT(source_type(s, "content/c.md"), SRC_FILE);
+	p = at(top, "site/content/c.md");
+	CHECK_INT(unlink(p), 0);
+	free(p);
+	link_to(top, "a.md", "site/content/c.md");
+	check_read(s, "content/c.md", "a\n");
+	source_free(s);
+	free(site);
+	CHECK_INT(remove_tree(top), 0);
+}
