@@ -481,10 +481,10 @@ exports_search_words(struct buf *b, const char *text)
 		size_t	off;	/* in b, plus one: 0 is a free slot */
 		size_t	len;
 	} *slot;
-	size_t start = b->len, cap, n, h, k, at;
+	size_t start = b->len, len = strlen(text), cap, n, h, k, at;
 	const char *p = text, *q;
 
-	for (cap = 16; cap < strlen(text); cap *= 2)
+	for (cap = 16; cap < len; cap *= 2)
 		continue;	/* more than twice the words there can be */
 	slot = xcalloc(cap, sizeof(*slot));
 	for (;;) {
