@@ -584,7 +584,6 @@ check_run(struct diag *dg, const struct check_opts *opts)
 {
 	struct checker c;
 	struct build_opts bo;
-	const char *tmp = getenv("TMPDIR");
 	char *dir = NULL;
 	size_t i;
 	unsigned problems, links;
@@ -593,7 +592,7 @@ check_run(struct diag *dg, const struct check_opts *opts)
 	memset(&c, 0, sizeof(c));
 	c.dg = dg;
 	dir = xasprintf("%s/docket-check-XXXXXX",
-	    tmp != NULL && *tmp != '\0' ? tmp : "/tmp");
+	    scratch_base(getenv("TMPDIR"), "/dev/shm"));
 	if (mkdtemp(dir) == NULL) {
 		diag_error(dg, NULL, "cannot make a temporary folder '%s': %s",
 		    dir, strerror(errno));

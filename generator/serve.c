@@ -904,7 +904,6 @@ serve_run(struct diag *dg, const struct serve_opts *opts)
 	struct server srv;
 	struct sigaction sa, old_int, old_term, old_pipe;
 	struct pollfd pfd[2];
-	const char *tmpdir = getenv("TMPDIR");
 	struct stat st;
 	char *cfg;
 	unsigned port = 0;
@@ -941,7 +940,7 @@ serve_run(struct diag *dg, const struct serve_opts *opts)
 	if (mhd_load(dg) == -1)
 		goto out;
 	srv.tmp = xasprintf("%s/docket-serve-XXXXXX",
-	    tmpdir != NULL && *tmpdir != '\0' ? tmpdir : "/tmp");
+	    scratch_base(getenv("TMPDIR"), "/dev/shm"));
 	if (mkdtemp(srv.tmp) == NULL) {
 		diag_error(dg, NULL, "cannot make a temporary folder '%s': %s",
 		    srv.tmp, strerror(errno));

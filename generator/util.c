@@ -3,6 +3,8 @@
  */
 #define _DEFAULT_SOURCE	/* d_type */
 #include <sys/stat.h>
+#include <sys/statvfs.h>
+#include <sys/vfs.h>
 #include <sys/types.h>
 
 #include <assert.h>
@@ -10,6 +12,7 @@
 #include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
+#include <linux/magic.h>	/* TMPFS_MAGIC */
 #include <stdarg.h>
 #include <stdint.h>
 #include <stdio.h>
@@ -605,6 +608,24 @@ str_closest(const char *s, const char *const *names)
 			tie = true;
 	}
 	return tie ? NULL : best;
+}
+
+#define SCRATCH_ROOM	(1ULL << 30)
+
+const char *
+scratch_base(const char *env, const char *shm)
+{
+	struct statfs fs;
+	struct statvfs vfs;
+
+	if (env != NULL && *env != '\0')
+		return env;
+	if (shm != NULL && statfs(shm, &fs) == 0 &&
+	    (unsigned long)fs.f_type == TMPFS_MAGIC &&
+	    access(shm, W_OK | X_OK) == 0 && statvfs(shm, &vfs) == 0 &&
+	    (unsigned long long)vfs.f_bavail * vfs.f_frsize >= SCRATCH_ROOM)
+		return shm;
+	return "/tmp";
 }
 
 double

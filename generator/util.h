@@ -104,6 +104,15 @@ const char *str_closest(const char *s, const char *const *names);
 /* s in lower case without '-' and '_', into out; false if too long. */
 bool	 str_fold(char *out, size_t outsz, const char *s);
 
+/*
+ * The folder in which serve and check make the temporary folder they
+ * build into: env ($TMPDIR) when set and not empty; else shm
+ * ("/dev/shm") when it is a tmpfs this user can write that has at least
+ * 1 GiB free, so that the thousands of files of a build are made in
+ * memory rather than on a disk; else "/tmp".
+ */
+const char *scratch_base(const char *env, const char *shm);
+
 /* Seconds on the monotonic clock, for timing. */
 double	 mono_now(void);
 

@@ -373,3 +373,17 @@ test_util__text_width(void)
 	CHECK_INT((int)(cut - cjk), 12);	/* four whole characters */
 	CHECK_INT((int)text_width("ab\xff" "c", 28, &cut), 4);
 }
+
+/*
+ * Where serve and check build: $TMPDIR when set; a tmpfs with room;
+ * else /tmp.
+ */
+void
+test_util__scratch_base(void)
+{
+	CHECK_STR(scratch_base("/var/tmp", "/dev/shm"), "/var/tmp");
+	/* Not a tmpfs (procfs), or not there: /tmp. */
+	CHECK_STR(scratch_base("", "/proc"), "/tmp");
+	CHECK_STR(scratch_base(NULL, "/no/such/folder"), "/tmp");
+	CHECK_STR(scratch_base(NULL, NULL), "/tmp");
+}
