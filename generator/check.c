@@ -3,7 +3,9 @@
  * (as --strict does, but without stopping the build), then follow every
  * internal link of every HTML page of the output (a, area and link href,
  * img, script, source, iframe, audio and video src) to a file of the
- * output and, with a fragment, to an element with that id.
+ * output and, with a fragment, to an element with that id. The pages are
+ * read on threads; links are followed against the list of the output's
+ * files, made once, rather than by a stat() per link.
  */
 #define _XOPEN_SOURCE 700	/* mkdtemp */
 #include <sys/stat.h>
@@ -11,6 +13,8 @@
 
 #include <ctype.h>
 #include <dirent.h>
+#include <pthread.h>
+#include <stdbool.h>
 #include <errno.h>
 #include <stdint.h>
 #include <stdio.h>
@@ -19,12 +23,14 @@
 #include <strings.h>
 
 #include <libxml/HTMLparser.h>
+#include <libxml/parser.h>
 #include <libxml/tree.h>
 
 #include "buf.h"
 #include "check.h"
 #include "config.h"
 #include "diag.h"
+#include "jobs.h"
 #include "links.h"
 #include "site.h"
 #include "util.h"
@@ -37,17 +43,20 @@ struct mdlink {
 	unsigned	 line, col;
 };
 
+/* One link of the output, by page. */
+struct link {
+	char		*page;		/* the page it is on */
+	char		*href;		/* as written, entities decoded */
+};
+
 /* An HTML file of the output and the ids in it. */
 struct page_ids {
 	char		*out;		/* path below the output root */
 	char		**ids;		/* sorted */
 	size_t		 idsz;
-};
-
-/* One link of the output, by page. */
-struct link {
-	char		*page;		/* the page it is on */
-	char		*href;		/* as written, entities decoded */
+	struct link	*links;		/* while it is read, then in checker */
+	size_t		 linksz;
+	bool		 unread;	/* it could not be parsed */
 };
 
 /* A broken link, ready to be reported. */
@@ -70,6 +79,13 @@ struct checker {
 	size_t		 pagesz;
 	struct link	*links;
 	size_t		 linksz;
+	/* Every file and folder of the output, sorted. */
+	char		**files;
+	size_t		 filesz;
+	char		**dirs;
+	size_t		 dirsz;
+	size_t		 next;		/* the next page a reader takes */
+	pthread_mutex_t	 mu;
 	struct problem	*probs;
 	size_t		 probsz;
 	size_t		*probix;	/* hash table of keys: probs[] + 1 */
@@ -153,17 +169,18 @@ add_id(struct page_ids *pi, const xmlChar *id)
 }
 
 static void
-add_link(struct checker *c, const char *page, const xmlChar *href)
+add_link(struct page_ids *pi, const xmlChar *href)
 {
-	c->links = xreallocarray(c->links, c->linksz + 1, sizeof(*c->links));
-	c->links[c->linksz].page = xstrdup(page);
-	c->links[c->linksz].href = xstrdup((const char *)href);
-	c->linksz++;
+	pi->links = xreallocarray(pi->links, pi->linksz + 1,
+	    sizeof(*pi->links));
+	pi->links[pi->linksz].page = xstrdup(pi->out);
+	pi->links[pi->linksz].href = xstrdup((const char *)href);
+	pi->linksz++;
 }
 
 /* Collects the ids and links of one element tree, in document order. */
 static void
-walk_html(struct checker *c, struct page_ids *pi, xmlNode *n)
+walk_html(struct page_ids *pi, xmlNode *n)
 {
 	static const char *const src_elems[] = {
 		"img", "script", "source", "iframe", "audio", "video", "track",
@@ -189,22 +206,63 @@ walk_html(struct checker *c, struct page_ids *pi, xmlNode *n)
 		if ((strcmp(name, "a") == 0 || strcmp(name, "area") == 0 ||
 		    strcmp(name, "link") == 0) &&
 		    (v = xmlGetProp(n, BAD_CAST "href")) != NULL) {
-			add_link(c, pi->out, v);
+			add_link(pi, v);
 			xmlFree(v);
 		}
 		for (i = 0; i < NELEM(src_elems); i++)
 			if (strcmp(name, src_elems[i]) == 0 &&
 			    (v = xmlGetProp(n, BAD_CAST "src")) != NULL) {
-				add_link(c, pi->out, v);
+				add_link(pi, v);
 				xmlFree(v);
 			}
-		walk_html(c, pi, n->children);
+		walk_html(pi, n->children);
 	}
 }
 
-/* Reads every .html file below root/rel, in sorted order. */
+/* Takes the next page not yet read, or NULL. */
+static struct page_ids *
+next_page(struct checker *c)
+{
+	struct page_ids *pi = NULL;
+
+	pthread_mutex_lock(&c->mu);
+	if (c->next < c->pagesz)
+		pi = &c->pages[c->next++];
+	pthread_mutex_unlock(&c->mu);
+	return pi;
+}
+
+/* A reader: parses pages until none is left. */
+static void *
+read_pages(void *arg)
+{
+	struct checker *c = arg;
+	struct page_ids *pi;
+	htmlDocPtr doc;
+	char *full;
+
+	while ((pi = next_page(c)) != NULL) {
+		full = path_join(c->root, pi->out);
+		doc = htmlReadFile(full, "UTF-8", HTML_PARSE_NOERROR |
+		    HTML_PARSE_NOWARNING | HTML_PARSE_NONET);
+		free(full);
+		if (doc == NULL)
+			pi->unread = true;
+		else
+			walk_html(pi, xmlDocGetRootElement(doc));
+		xmlFreeDoc(doc);
+		if (pi->idsz > 1)
+			qsort(pi->ids, pi->idsz, sizeof(char *), strp_cmp);
+	}
+	return NULL;
+}
+
+/*
+ * Lists every file and folder below root/rel, and the .html files as
+ * pages, in sorted order.
+ */
 static int
-scan_output(struct checker *c, const char *rel)
+list_output(struct checker *c, const char *rel)
 {
 	char *dir = rel[0] == '\0' ? xstrdup(c->root) : path_join(c->root, rel);
 	char **names = NULL, *sub, *full;
@@ -233,27 +291,22 @@ scan_output(struct checker *c, const char *rel)
 		sub = rel[0] == '\0' ? xstrdup(names[i]) : path_join(rel, names[i]);
 		full = path_join(dir, names[i]);
 		if (lstat(full, &st) == 0 && S_ISDIR(st.st_mode)) {
-			if (scan_output(c, sub) == -1)
+			c->dirs = xreallocarray(c->dirs, c->dirsz + 1,
+			    sizeof(char *));
+			c->dirs[c->dirsz++] = xstrdup(sub);
+			if (list_output(c, sub) == -1)
 				rc = -1;
-		} else if (S_ISREG(st.st_mode) && str_endswith(sub, ".html")) {
-			htmlDocPtr doc = htmlReadFile(full, "UTF-8",
-			    HTML_PARSE_NOERROR | HTML_PARSE_NOWARNING |
-			    HTML_PARSE_NONET);
-			struct page_ids *pi;
-
-			c->pages = xreallocarray(c->pages, c->pagesz + 1,
-			    sizeof(*c->pages));
-			pi = &c->pages[c->pagesz++];
-			memset(pi, 0, sizeof(*pi));
-			pi->out = xstrdup(sub);
-			if (doc == NULL)
-				rc = diag_error(c->dg, NULL,
-				    "cannot read the built page '%s'", sub);
-			else
-				walk_html(c, pi, xmlDocGetRootElement(doc));
-			xmlFreeDoc(doc);
-			if (pi->idsz > 1)
-				qsort(pi->ids, pi->idsz, sizeof(char *), strp_cmp);
+		} else if (S_ISREG(st.st_mode)) {	/* st is set: lstat() ran */
+			c->files = xreallocarray(c->files, c->filesz + 1,
+			    sizeof(char *));
+			c->files[c->filesz++] = xstrdup(sub);
+			if (str_endswith(sub, ".html")) {
+				c->pages = xreallocarray(c->pages,
+				    c->pagesz + 1, sizeof(*c->pages));
+				memset(&c->pages[c->pagesz], 0,
+				    sizeof(*c->pages));
+				c->pages[c->pagesz++].out = xstrdup(sub);
+			}
 		}
 		free(sub);
 		free(full);
@@ -263,6 +316,64 @@ scan_output(struct checker *c, const char *rel)
 	free(names);
 	free(dir);
 	return rc;
+}
+
+#define READERS_MAX	8
+
+/*
+ * Reads every .html file of the output for its ids and links, on as many
+ * threads as the build would use processes, and lists every file.
+ */
+static int
+scan_output(struct checker *c)
+{
+	pthread_t th[READERS_MAX];
+	size_t i, j, n, started = 0;
+	int rc;
+
+	if ((rc = list_output(c, "")) == -1)
+		return -1;
+	n = jobs_default();
+	n = n < 1 ? 1 : n > READERS_MAX ? READERS_MAX : n;
+	if (n > c->pagesz / 64 + 1)
+		n = c->pagesz / 64 + 1;
+	c->next = 0;
+	xmlInitParser();	/* once, before the threads */
+	pthread_mutex_init(&c->mu, NULL);
+	for (i = 1; i < n; i++)
+		if (pthread_create(&th[started], NULL, read_pages, c) == 0)
+			started++;
+	read_pages(c);
+	for (i = 0; i < started; i++)
+		pthread_join(th[i], NULL);
+	pthread_mutex_destroy(&c->mu);
+	/* The links in page order, as one list. */
+	for (i = 0; i < c->pagesz; i++) {
+		struct page_ids *pi = &c->pages[i];
+
+		if (pi->unread)
+			rc = diag_error(c->dg, NULL,
+			    "cannot read the built page '%s'", pi->out);
+		c->links = xreallocarray(c->links, c->linksz + pi->linksz + 1,
+		    sizeof(*c->links));
+		for (j = 0; j < pi->linksz; j++)
+			c->links[c->linksz++] = pi->links[j];
+		free(pi->links);
+		pi->links = NULL;
+		pi->linksz = 0;
+	}
+	if (c->filesz > 1)
+		qsort(c->files, c->filesz, sizeof(char *), strp_cmp);
+	if (c->dirsz > 1)
+		qsort(c->dirs, c->dirsz, sizeof(char *), strp_cmp);
+	return rc;
+}
+
+/* Is path one of the sorted paths v? */
+static bool
+has_path(char *const *v, size_t n, const char *path)
+{
+	return n > 0 && bsearch(&path, v, n, sizeof(char *), strp_cmp) != NULL;
 }
 
 static int
@@ -275,8 +386,10 @@ page_ids_cmp(const void *a, const void *b)
 static const struct page_ids *
 find_page(const struct checker *c, const char *out)
 {
-	struct page_ids key = { (char *)(uintptr_t)out, NULL, 0 };
+	struct page_ids key;
 
+	memset(&key, 0, sizeof(key));
+	key.out = (char *)(uintptr_t)out;
 	return bsearch(&key, c->pages, c->pagesz, sizeof(*c->pages),
 	    page_ids_cmp);
 }
@@ -417,7 +530,7 @@ static void
 check_link(struct checker *c, const struct link *l)
 {
 	const char *h = l->href;
-	char *frag = NULL, *target = NULL, *full, *why = NULL;
+	char *frag = NULL, *target = NULL, *why = NULL;
 	const struct page_ids *pi;
 	const struct mdlink *md;
 
@@ -431,22 +544,17 @@ check_link(struct checker *c, const struct link *l)
 	/* Its errors were told: that it is missing is no news. */
 	if (site_failed_target(c->failed, c->failedsz, target))
 		goto out;
-	full = path_join(c->root, target);
-	if (is_dir(full)) {
+	if (has_path(c->dirs, c->dirsz, target)) {
 		/* A folder, without its slash. */
 		char *t = xasprintf("%s/index.html", target);
 		free(target);
 		target = t;
 	}
-	free(full);
-	full = path_join(c->root, target);
-	if (!is_file(full)) {
+	if (!has_path(c->files, c->filesz, target)) {
 		if (!site_failed_lists(c->failed, c->failedsz, target))
 			why = site_no_page(target, c->aliases_unknown);
-		free(full);
 		goto out;
 	}
-	free(full);
 	if (frag == NULL || frag[0] == '\0' || strcasecmp(frag, "top") == 0 ||
 	    !str_endswith(target, ".html"))
 		goto out;
@@ -561,6 +669,12 @@ checker_release(struct checker *c)
 		free(c->links[i].href);
 	}
 	free(c->links);
+	for (i = 0; i < c->filesz; i++)
+		free(c->files[i]);
+	free(c->files);
+	for (i = 0; i < c->dirsz; i++)
+		free(c->dirs[i]);
+	free(c->dirs);
 	for (i = 0; i < c->probsz; i++) {
 		free(c->probs[i].page);
 		free(c->probs[i].href);
@@ -630,7 +744,7 @@ check_run(struct diag *dg, const struct check_opts *opts)
 
 	c.base_path = base_path(opts->source != NULL ? opts->source : ".");
 	status = 1;
-	if (scan_output(&c, "") == -1)
+	if (scan_output(&c) == -1)
 		goto out;
 	if (c.pagesz > 1)
 		qsort(c.pages, c.pagesz, sizeof(*c.pages), page_ids_cmp);
