@@ -30,6 +30,12 @@ struct diag {
 	const char	*prefix;	/* prepended to paths (GitHub: repo-relative) */
 	unsigned	 errors;
 	unsigned	 warnings;
+	/*
+	 * Errors that are not in one page or record (a template's, found
+	 * while rendering a page): the work stops after the item that
+	 * reported one, lest every page report it again.
+	 */
+	unsigned	 stops;
 	struct buf	*capture;	/* not NULL: messages are also appended here */
 	struct buf	*hold;		/* not NULL: messages go here, not to stderr */
 	bool		 progress;	/* show progress on stderr (a terminal) */

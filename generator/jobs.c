@@ -45,6 +45,7 @@ struct msg {
 	int32_t		rc;
 	uint32_t	errors;
 	uint32_t	warnings;
+	uint32_t	stops;
 	uint32_t	written;
 	uint32_t	reused;
 	uint32_t	io_failed;
@@ -56,6 +57,7 @@ struct done {
 	size_t		 diaglen;
 	unsigned	 errors;
 	unsigned	 warnings;
+	unsigned	 stops;
 	size_t		 written;
 	size_t		 reused;
 	bool		 io_failed;
@@ -176,7 +178,7 @@ work(struct site *s, const struct jobs_part *parts, size_t n, unsigned w,
 	struct buf held = BUF_INIT, res = BUF_INIT, out = BUF_INIT;
 	struct msg m;
 	size_t i, written, reused;
-	unsigned errors, warnings;
+	unsigned errors, warnings, stops;
 	double now, sent = mono_now();
 
 	/* Not left running if the build is killed, even before this. */
@@ -188,6 +190,7 @@ work(struct site *s, const struct jobs_part *parts, size_t n, unsigned w,
 	dg->progress = false;
 	while ((i = claim(c, n, w)) < n) {
 		errors = dg->errors, warnings = dg->warnings;
+		stops = dg->stops;
 		written = s->written, reused = s->reused;
 		s->io_failed = false;
 		buf_truncate(&held, 0);
@@ -197,6 +200,7 @@ work(struct site *s, const struct jobs_part *parts, size_t n, unsigned w,
 		m.rc = do_item(parts, i, &res);
 		m.errors = dg->errors - errors;
 		m.warnings = dg->warnings - warnings;
+		m.stops = dg->stops - stops;
 		m.written = (uint32_t)(s->written - written);
 		m.reused = (uint32_t)(s->reused - reused);
 		m.io_failed = s->io_failed;
@@ -260,6 +264,7 @@ take(struct site *s, struct worker *wk, unsigned w, struct claims *c,
 		d->rc = m.rc;
 		d->errors = m.errors;
 		d->warnings = m.warnings;
+		d->stops = m.stops;
 		d->diaglen = (size_t)m.diaglen;
 		if (m.diaglen > 0) {
 			d->diag = xmalloc(d->diaglen);
@@ -307,17 +312,19 @@ needs_met(const struct jobs_part *parts, size_t p)
 	return true;
 }
 
+/* Does the items here, in order, up to the first that stops the work. */
 static int
-run_serial(struct jobs_part *parts, size_t nparts)
+run_serial(struct diag *dg, struct jobs_part *parts, size_t nparts)
 {
 	struct buf scratch = BUF_INIT;
 	size_t i, p;
+	unsigned stops = dg->stops;
 	int rc = 0;
 
-	for (p = 0; p < nparts; p++) {
+	for (p = 0; p < nparts && dg->stops == stops; p++) {
 		if (!needs_met(parts, p))
 			continue;
-		for (i = 0; i < parts[p].n; i++) {
+		for (i = 0; i < parts[p].n && dg->stops == stops; i++) {
 			if (parts[p].fn(parts[p].arg, i, parts[p].results != NULL ?
 			    &parts[p].results[i] : &scratch) == -1)
 				rc = parts[p].rc = -1;
@@ -351,6 +358,7 @@ jobs_run_parts(struct site *s, struct jobs_part *parts, size_t nparts)
 	size_t i, p, g, n = 0, files = 0, csize;
 	pid_t parent;
 	int fds[2], status, rc = 0;
+	bool stopped = false;
 
 	for (i = 0; i < nparts; i++) {
 		n += parts[i].n;
@@ -362,7 +370,7 @@ jobs_run_parts(struct site *s, struct jobs_part *parts, size_t nparts)
 	if (k <= 1 || (c = claims_new(n, &csize)) == NULL) {
 		if (s->procs < 1)
 			s->procs = 1;
-		return run_serial(parts, nparts);
+		return run_serial(dg, parts, nparts);
 	}
 	if (s->procs < k)
 		s->procs = k;
@@ -415,7 +423,7 @@ jobs_run_parts(struct site *s, struct jobs_part *parts, size_t nparts)
 		free(wk);
 		munmap(c, csize);
 		s->procs = 1;
-		return run_serial(parts, nparts);
+		return run_serial(dg, parts, nparts);
 	}
 
 	/* Read every pipe until each process has said all. */
@@ -478,13 +486,18 @@ jobs_run_parts(struct site *s, struct jobs_part *parts, size_t nparts)
 	/*
 	 * What each item said, in order, as one process would have said it;
 	 * nothing of the parts whose needs failed, which it would not have
-	 * done.
+	 * done, nor of the items after one that stops the work.
 	 */
 	for (p = 0, g = 0; p < nparts; g += parts[p++].n) {
 		bool met = needs_met(parts, p);
 
 		for (i = 0; i < parts[p].n; i++) {
 			struct done *d = &done[g + i];
+
+			if (stopped) {
+				free(d->diag);
+				continue;
+			}
 
 			if (!d->seen) {
 				parts[p].rc = -1;
@@ -498,6 +511,8 @@ jobs_run_parts(struct site *s, struct jobs_part *parts, size_t nparts)
 			if (met) {
 				diag_replay(dg, d->diag, d->diaglen,
 				    d->errors, d->warnings);
+				dg->stops += d->stops;
+				stopped = d->stops > 0;
 				s->written += d->written;
 				s->reused += d->reused;
 				if (d->io_failed)

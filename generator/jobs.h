@@ -47,7 +47,9 @@ struct jobs_part {
  * their items, the counts of files written are kept, and item i's result
  * bytes are appended to its part's results[i]. Returns 0, or -1 when an
  * item failed or a process could not be started or ended badly
- * (reported). Processes are started once for all the parts.
+ * (reported). Processes are started once for all the parts. An item that
+ * reports an error that stops the work (diag's stops: a template's) is
+ * the last one told; with one job, the items after it are not done.
  */
 int	jobs_run_parts(struct site *s, struct jobs_part *, size_t nparts);
 /* jobs_run_parts() with one part. */

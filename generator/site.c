@@ -1860,7 +1860,7 @@ open_as_of(struct site *s)
 static bool
 localized(const struct site *s)
 {
-	return s->dg->errors == s->failed_errors;
+	return s->dg->errors == s->failed_errors && s->dg->stops == 0;
 }
 
 static bool

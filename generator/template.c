@@ -1698,10 +1698,13 @@ render_include(struct render *r, const struct tmpl *t, const struct node *n,
 	size_t indlen = r->ind.len;
 	int rc;
 
-	if (r->depth >= TMPL_MAX_DEPTH)
-		return diag_error(r->set->dg, &pos,
+	if (r->depth >= TMPL_MAX_DEPTH) {
+		diag_error(r->set->dg, &pos,
 		    "template nesting deeper than %d (recursive partial '%s'?)",
 		    TMPL_MAX_DEPTH, name);
+		r->set->dg->stops++;
+		return -1;
+	}
 	if (tmpl_get(r->set, name, &inc) == -1)
 		return -1;
 	/*
@@ -1752,7 +1755,8 @@ render_block(struct render *r, const struct tmpl *t, size_t i,
  * Sections nested over lists, and partials, multiply: a small template can
  * ask for more output than any page needs. Reports a render that visits
  * more than TMPL_MAX_STEPS nodes or writes more than TMPL_MAX_OUTPUT bytes
- * (once; the caller stops at the -1 it gets back).
+ * (once; the caller stops at the -1 it gets back). Unless the page is
+ * the cause, the error is the template's: it stops the build (dg->stops).
  */
 static bool
 over_budget(struct render *r, const struct tmpl *t, const struct node *n)
@@ -1763,6 +1767,7 @@ over_budget(struct render *r, const struct tmpl *t, const struct node *n)
 		diag_error(r->set->dg, &pos, "template rendering takes more "
 		    "than %u steps (sections nested over long lists?)",
 		    TMPL_MAX_STEPS);
+		r->set->dg->stops++;
 		return true;
 	}
 	if (r->out->len - r->start > TMPL_MAX_OUTPUT && r->source != NULL) {
@@ -1781,6 +1786,7 @@ over_budget(struct render *r, const struct tmpl *t, const struct node *n)
 		diag_error(r->set->dg, &pos, "template output larger than "
 		    "%u MiB (sections nested over long lists?)",
 		    TMPL_MAX_OUTPUT >> 20);
+		r->set->dg->stops++;
 		return true;
 	}
 	return false;

@@ -96,7 +96,10 @@ void		 tmpl_prepare(struct tmpl_set *, const char *name);
  * top-level template, partial or parent nesting deeper than
  * TMPL_MAX_DEPTH, a render that visits more than TMPL_MAX_STEPS template
  * nodes or writes more than TMPL_MAX_OUTPUT bytes). A missing partial
- * renders as nothing, as the specification says.
+ * renders as nothing, as the specification says. Nesting too deep, too
+ * many steps, and output too large with no source to blame are the
+ * template's errors, not the page's: each also counts in the diag's
+ * stops, for the build to end there, not report it again for each page.
  */
 #define TMPL_MAX_DEPTH	64
 #define TMPL_MAX_STEPS	20000000u
