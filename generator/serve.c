@@ -306,21 +306,36 @@ reply_text(struct MHD_Connection *conn, unsigned code, const char *text)
 	return reply_buf(conn, code, "text/plain; charset=utf-8", &b);
 }
 
-/* Adds the live-reload script before </head> (or at the start). */
+/*
+ * Adds the live-reload script before </head>; in a page without one (HTML
+ * lets a template leave it out), after the doctype, since a script before
+ * it would put the preview, not the built page, in quirks mode; else at
+ * the start.
+ */
 static void
 inject(struct buf *out, const char *html, size_t len)
 {
-	const char *p = NULL, *s;
+	const char *p = NULL, *s, *end = html + len;
 
-	for (s = html; s + 7 <= html + len; s++)
+	for (s = html; s + 7 <= end; s++)
 		if (*s == '<' && strncasecmp(s, "</head>", 7) == 0) {
 			p = s;
 			break;
 		}
 	if (p == NULL) {
-		BUF_PUTSL(out, LIVE_TAG);
-		buf_put(out, html, len);
-		return;
+		s = html;
+		if (len >= 3 && memcmp(s, "\xef\xbb\xbf", 3) == 0)
+			s += 3;
+		while (s < end && *s != '\0' &&
+		    strchr(" \t\r\n\f", *s) != NULL)
+			s++;
+		if (end - s >= 9 && strncasecmp(s, "<!doctype", 9) == 0 &&
+		    (p = memchr(s, '>', (size_t)(end - s))) != NULL) {
+			p++;
+			if (p < end && *p == '\n')
+				p++;
+		} else
+			p = html;
 	}
 	buf_put(out, html, (size_t)(p - html));
 	BUF_PUTSL(out, LIVE_TAG);
