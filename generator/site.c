@@ -1289,7 +1289,9 @@ record_cmp(const void *a, const void *b)
 
 /*
  * Template loader: the site's templates/NAME.html, else the default
- * compiled into docket. Names are plain file names.
+ * compiled into docket. Names are plain file names. A byte order mark
+ * that an editor put at the start of the file is left out: in a partial
+ * it would land in the middle of the page.
  */
 static int
 load_template(void *arg, const char *name, struct buf *src, const char **path)
@@ -1322,6 +1324,11 @@ load_template(void *arg, const char *name, struct buf *src, const char **path)
 			rc = diag_error(s->dg, &p, "%s", msg);
 			free(msg);
 		} else {
+			if (src->len >= 3 &&
+			    memcmp(src->ptr, "\xef\xbb\xbf", 3) == 0) {
+				memmove(src->ptr, src->ptr + 3, src->len - 3);
+				buf_truncate(src, src->len - 3);
+			}
 			*path = rel;
 			s->tmpl_paths = xreallocarray(s->tmpl_paths,
 			    s->tmpl_pathsz + 1, sizeof(char *));
