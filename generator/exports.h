@@ -45,10 +45,14 @@ int	exports_search(struct site *, const struct facets *,
  * each line ending in CRLF.
  */
 void	exports_ics_line(struct buf *, const char *line);
-/* Appends text escaped as an iCalendar TEXT value (\\ \; \, \n). */
+/*
+ * Appends text escaped as an iCalendar TEXT value (\\ \; \, \n), a CR
+ * a line break and other control characters spaces.
+ */
 void	exports_ics_text(struct buf *, const char *);
 /*
- * Appends a CSV field (RFC 4180): quoted when it holds , " CR or LF, and
+ * Appends a CSV field (RFC 4180): quoted when it holds , " CR or LF, or
+ * the ; or TAB a spreadsheet may split cells at, and
  * after a ' when it starts with = + - @ TAB CR or LF, which spreadsheets
  * would take for a formula.
  */
