@@ -294,6 +294,11 @@ exports_csv_field(struct buf *b, const char *s)
 	buf_putc(b, '"');
 }
 
+/*
+ * iCalendar TEXT (RFC 5545 3.3.11): '\\', ';' and ',' escaped, a line
+ * break (LF, CRLF or a CR alone) as "\\n", and the control characters
+ * TEXT cannot hold (DEL, C0 but tab) as spaces.
+ */
 void
 exports_ics_text(struct buf *b, const char *s)
 {
@@ -305,13 +310,19 @@ exports_ics_text(struct buf *b, const char *s)
 			buf_putc(b, '\\');
 			buf_putc(b, *s);
 			break;
+		case '\r':
+			if (s[1] == '\n')
+				break;
+			/* FALLTHROUGH */
 		case '\n':
 			BUF_PUTSL(b, "\\n");
 			break;
-		case '\r':
-			break;
 		default:
-			buf_putc(b, *s);
+			if (((unsigned char)*s < ' ' && *s != '\t') ||
+			    *s == 0x7f)
+				buf_putc(b, ' ');
+			else
+				buf_putc(b, *s);
 		}
 	}
 }

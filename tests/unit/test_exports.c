@@ -74,6 +74,17 @@ test_exports__ics_text(void)
 
 	exports_ics_text(&b, "a,b;c\\d\r\ne");
 	CHECK_STR(b.ptr, "a\\,b\\;c\\\\d\\ne");
+	/* A CR alone breaks the line too: the words stay apart. */
+	buf_truncate(&b, 0);
+	exports_ics_text(&b, "one\rtwo\r\n\rthree\n");
+	CHECK_STR(b.ptr, "one\\ntwo\\n\\nthree\\n");
+	/*
+	 * What TEXT cannot hold (RFC 5545's CONTROL: DEL, C0 but tab)
+	 * becomes a space; a tab and what is beyond ASCII stay.
+	 */
+	buf_truncate(&b, 0);
+	exports_ics_text(&b, "a\x7f" "b\x01\x1f" "c\td\xc2\x85" "e");
+	CHECK_STR(b.ptr, "a b  c\td\xc2\x85" "e");
 	buf_release(&b);
 }
 
