@@ -330,15 +330,20 @@ exports_ics_text(struct buf *b, const char *s)
 void
 exports_ics_line(struct buf *b, const char *line)
 {
-	size_t len = strlen(line), room = 75, n;
+	size_t len = strlen(line), room = 75, n, k;
 
 	while (len > room) {
 		n = room;
 		/* Never cut inside a UTF-8 sequence. */
 		while (n > 0 && ((unsigned char)line[n] & 0xC0) == 0x80)
 			n--;
-		/* Nor between a backslash and the character it escapes. */
-		if (n > 1 && line[n - 1] == '\\')
+		/*
+		 * Nor between a backslash and the character it escapes: an
+		 * odd run of backslashes before the cut ends in one.
+		 */
+		for (k = 0; k < n && line[n - 1 - k] == '\\'; k++)
+			continue;
+		if (k % 2 == 1 && n > 1)
 			n--;
 		buf_put(b, line, n);
 		BUF_PUTSL(b, "\r\n ");

@@ -150,6 +150,23 @@ test_exports__ics_fold(void)
 	exports_ics_line(&b, l.ptr);
 	CHECK(strstr(b.ptr, "\r\n \\,tail") != NULL);
 	check_folded(l.ptr);
+	/* Nor an escaped backslash from the one that escapes it. */
+	buf_truncate(&b, 0);
+	buf_truncate(&l, 0);
+	for (i = 0; i < 73; i++)
+		buf_putc(&l, 'x');
+	BUF_PUTSL(&l, "\\\\tail");
+	exports_ics_line(&b, l.ptr);
+	CHECK(strstr(b.ptr, "x\\\\\r\n tail") != NULL);
+	check_folded(l.ptr);
+	buf_truncate(&b, 0);
+	buf_truncate(&l, 0);
+	for (i = 0; i < 72; i++)
+		buf_putc(&l, 'x');
+	BUF_PUTSL(&l, "\\\\\\,tail");
+	exports_ics_line(&b, l.ptr);
+	CHECK(strstr(b.ptr, "x\\\\\r\n \\,tail") != NULL);
+	check_folded(l.ptr);
 	buf_release(&b);
 	buf_release(&l);
 }
