@@ -1861,6 +1861,14 @@ read_action(struct rstate *st, struct action *a, xmlNodePtr n)
 		}
 		free(v);
 	}
+	/* Past 9999-12-31, a date has no YYYY-MM-DD form (nor iCalendar's). */
+	if (by_days && a->deadline.y > 9999) {
+		p = attr_pos(st, n, "deadline-days", false);
+		diag_error(st->dg, &p, "action '%s' has its deadline after "
+		    "9999-12-31, the last day a date can name", a->id);
+		st->errors++;
+		memset(&a->deadline, 0, sizeof(a->deadline));
+	}
 	if (a->deadline.y != 0 && a->date.y != 0 &&
 	    date_cmp(&a->deadline, &a->date) < 0) {
 		p = attr_pos(st, n, by_days ? "deadline-days" : "deadline",
