@@ -1181,11 +1181,18 @@ write_ics(struct site *s)
 			BUF_PUTSL(&l, "DTSTART;VALUE=DATE:");
 			ics_date(&l, &a->deadline);
 			exports_ics_line(&b, l.ptr);
+			/*
+			 * The day after, which 9999-12-31 does not have in a
+			 * DATE: without DTEND, an event on a date lasts that
+			 * day (RFC 5545 3.6.1).
+			 */
 			date_add_days(&end, &a->deadline, 1);
-			buf_truncate(&l, 0);
-			BUF_PUTSL(&l, "DTEND;VALUE=DATE:");
-			ics_date(&l, &end);
-			exports_ics_line(&b, l.ptr);
+			if (end.y <= 9999) {
+				buf_truncate(&l, 0);
+				BUF_PUTSL(&l, "DTEND;VALUE=DATE:");
+				ics_date(&l, &end);
+				exports_ics_line(&b, l.ptr);
+			}
 			buf_truncate(&l, 0);
 			BUF_PUTSL(&l, "SUMMARY:");
 			exports_ics_text(&l, "Deadline: ");
