@@ -508,10 +508,25 @@ want_str(struct yctx *y, yaml_node_t *n, const char *key)
 {
 	struct pos p = node_pos(y, n);
 
+	const unsigned char *c;
+
 	if (n->type != YAML_SCALAR_NODE) {
 		diag_error(y->dg, &p, "'%s' must be a string", key);
 		return NULL;
 	}
+	/*
+	 * A control character ("\x01" in a quoted string) is invisible on
+	 * a page and not allowed in XML, in an Atom feed's title or in
+	 * iCalendar text: refused, but for tab and line breaks. The value
+	 * is still taken, so that nothing else is reported for it.
+	 */
+	for (c = n->data.scalar.value; *c != '\0'; c++)
+		if ((*c < ' ' && *c != '\t' && *c != '\n' && *c != '\r') ||
+		    *c == 0x7f) {
+			diag_error(y->dg, &p, "control character U+%04X in "
+			    "'%s'", *c, key);
+			break;
+		}
 	return (const char *)n->data.scalar.value;
 }
 
