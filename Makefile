@@ -19,7 +19,8 @@ PKGS        = libxml-2.0 libcmark-gfm libgit2 yaml-0.1 libmicrohttpd nettle zlib
 DEBS        = build-essential pkg-config git libxml2-dev libxml2-utils \
               libcmark-gfm-dev libcmark-gfm-extensions-dev libgit2-dev \
               libyaml-dev libmicrohttpd-dev nettle-dev zlib1g-dev libjemalloc-dev \
-              curl mandoc python3
+              curl mandoc python3 python3-yaml python3-icalendar \
+              python3-feedparser nodejs
 # The allocator docket is linked with: jemalloc (docs/performance.md,
 # item 28), or with MALLOC= the C library's. Sanitizers bring their own.
 MALLOC     ?= jemalloc
@@ -78,6 +79,7 @@ EMBED_FILES = $(sort $(wildcard templates/*.html templates/assets/*)) \
 .PHONY: all site test deps install clean regress-update check-deps \
         test-unit test-spec test-sites test-bad test-history bench-history \
         test-check test-new test-serve test-cli test-jobs test-output \
+        test-exports \
         test-docs test-fuzz fuzz bench test-browser screenshots
 
 all: docket
@@ -99,13 +101,17 @@ generator/embedgen: generator/embedgen.c
 generator/embedded.c: generator/embedgen $(EMBED_FILES)
 	generator/embedgen $(EMBED_FILES) > $@
 
+# The Python modules the readers of tests/exports use.
+PYMODS      = import icalendar, feedparser, yaml
+
 # Installs the Debian packages when a library or a tool the tests use
-# (git, curl, xmllint, mandoc) is missing, or jemalloc, which docket
-# can do without.
+# (git, curl, xmllint, mandoc, node, the Python modules) is missing, or
+# jemalloc, which docket can do without.
 check-deps:
 	@{ pkg-config --exists $(PKGS) && command -v git && \
-	    command -v curl && command -v xmllint && command -v mandoc; } \
-	    >/dev/null 2>&1 || $(MAKE) deps
+	    command -v curl && command -v xmllint && command -v mandoc && \
+	    command -v node && { /usr/bin/python3 -c "$(PYMODS)" || \
+	    python3 -c "$(PYMODS)"; }; } >/dev/null 2>&1 || $(MAKE) deps
 	@[ -z "$(MALLOC)" ] || pkg-config --exists $(MALLOC) || \
 	    $(MAKE) deps || echo "docket: $(MALLOC) is not installed:" \
 	    "linking with the C library's allocator (slower)" >&2
@@ -160,7 +166,7 @@ test: check-deps
 	@$(MAKE) --no-print-directory docket $(TEST_BIN)
 	@$(MAKE) --no-print-directory test-unit test-spec test-sites test-bad \
 	    test-history test-jobs test-check test-new test-serve test-cli \
-	    test-output test-docs test-fuzz
+	    test-output test-exports test-docs test-fuzz
 
 test-unit: tests/unit/run
 	tests/unit/run
@@ -207,6 +213,9 @@ test-cli: docket
 
 test-output: docket
 	tests/output/run ./docket
+
+test-exports: docket
+	tests/exports/run ./docket
 
 test-docs: docket
 	tests/docs/run ./docket
