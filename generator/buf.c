@@ -221,7 +221,11 @@ buf_puts_html(struct buf *b, const char *s)
 	buf_put_html(b, s, strlen(s));
 }
 
-/* As html_esc: 1 to 6 a replacement, 7 a control character as \u00XX. */
+/*
+ * As html_esc: 1 to 6 a replacement, 7 a control character as \u00XX, 8
+ * the first byte of U+2028 and U+2029, which JSON allows in a string but
+ * scripts before ES2019 do not (search-index.js is JSON in a script).
+ */
 static const unsigned char json_esc[256] = {
 	[0x00] = 7, [0x01] = 7, [0x02] = 7, [0x03] = 7, [0x04] = 7, [0x05] = 7,
 	[0x06] = 7, [0x07] = 7, [0x08] = 7, ['\t'] = 5, ['\n'] = 3, [0x0b] = 7,
@@ -229,7 +233,8 @@ static const unsigned char json_esc[256] = {
 	[0x12] = 7, [0x13] = 7, [0x14] = 7, [0x15] = 7, [0x16] = 7, [0x17] = 7,
 	[0x18] = 7, [0x19] = 7, [0x1a] = 7, [0x1b] = 7, [0x1c] = 7, [0x1d] = 7,
 	[0x1e] = 7, [0x1f] = 7, ['"'] = 1, ['\\'] = 2,
-	['<'] = 6	/* keeps "</script>" inert wherever JSON is embedded */
+	['<'] = 6,	/* keeps "</script>" inert wherever JSON is embedded */
+	[0xe2] = 8
 };
 static const char *const json_rep[] = {
 	NULL, "\\\"", "\\\\", "\\n", "\\r", "\\t", "\\u003c"
@@ -250,6 +255,13 @@ buf_put_json(struct buf *b, const char *s, size_t n)
 		if (json_esc[*p] == 7) {
 			snprintf(u, sizeof(u), "\\u%04x", *p);
 			buf_puts(b, u);
+		} else if (json_esc[*p] == 8) {
+			if (end - p >= 3 && p[1] == 0x80 &&
+			    (p[2] == 0xa8 || p[2] == 0xa9)) {
+				buf_puts(b, p[2] == 0xa8 ? "\\u2028" : "\\u2029");
+				p += 2;
+			} else
+				buf_putc(b, (char)*p);
 		} else
 			buf_puts(b, json_rep[json_esc[*p]]);
 		p++;

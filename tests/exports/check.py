@@ -896,6 +896,10 @@ def check_search(s, out):
         if bad in js.lower():
             fail(js_rel, "holds %r, which ends or hides a script that is"
                  " written into a page" % bad)
+    for bad in ("\u2028", "\u2029"):
+        if bad in js:
+            fail(js_rel, "holds %r, which ends a string literal in a script"
+                 " before ES2019" % bad)
     node = subprocess.run(
         ["node", "-e", """
 const fs = require('fs'), vm = require('vm');

@@ -38,6 +38,14 @@ test_buf__grows_and_escapes(void)
 	buf_truncate(&b, 0);
 	buf_put_json(&b, "\r\t\0\x1f\x7f\xc3\xa9", 7);
 	CHECK_STR(b.ptr, "\\r\\t\\u0000\\u001f\x7f\xc3\xa9");
+	/*
+	 * U+2028 and U+2029, which end a string literal in scripts before
+	 * ES2019 (search-index.js), escaped; other characters after their
+	 * first byte E2 kept.
+	 */
+	buf_truncate(&b, 0);
+	buf_put_json(&b, "a\xe2\x80\xa8" "b\xe2\x80\xa9" "c\xe2\x80\x94\xe2", 13);
+	CHECK_STR(b.ptr, "a\\u2028b\\u2029c\xe2\x80\x94\xe2");
 	buf_truncate(&b, 0);
 	buf_put_html(&b, "a\0<\xc3\xa9", 5);
 	CHECK_INT(b.len, 8);
