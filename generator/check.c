@@ -752,6 +752,7 @@ check_run(struct diag *dg, const struct check_opts *opts)
 		check_link(&c, &c.links[i]);
 	report(&c);
 	links = dg->errors - links;
+	diag_flush(dg);
 	if (problems > 0 && links > 0)
 		fprintf(stderr, "docket: check failed: %u error%s and %u "
 		    "broken link%s\n", problems, problems == 1 ? "" : "s",

@@ -1,5 +1,9 @@
 /*
  * Diagnostics.
+ *
+ * A message held or kept is a struct held, its path (no NUL; none when
+ * the message has no file) and its text as printed, one after another in
+ * a buffer: what a build process sends through its pipe as it is.
  */
 #define _XOPEN_SOURCE 700	/* realpath */
 #include <sys/stat.h>
@@ -15,6 +19,25 @@
 #include "diag.h"
 #include "util.h"
 
+/* What comes before a held message's path and text. */
+struct held {
+	size_t		 pathlen;	/* 0: no file */
+	size_t		 textlen;
+	unsigned	 line;
+	unsigned	 col;
+};
+
+/* A kept message, pointing into the buffer, for diag_flush(). */
+struct msg {
+	const char	*path;
+	size_t		 pathlen;	/* 0: no file */
+	unsigned	 line;
+	unsigned	 col;
+	size_t		 seq;		/* the order it was reported in */
+	const char	*text;
+	size_t		 textlen;
+};
+
 void
 diag_init(struct diag *dg)
 {
@@ -29,6 +52,11 @@ diag_release(struct diag *dg)
 	free(dg->prefix_own);
 	dg->prefix_own = NULL;
 	dg->prefix = NULL;
+	if (dg->kept != NULL) {
+		buf_release(dg->kept);
+		free(dg->kept);
+		dg->kept = NULL;
+	}
 }
 
 int
@@ -155,16 +183,147 @@ put_text(struct diag *dg, const char *text, size_t len)
 		buf_put(dg->capture, text, len);
 }
 
+/* Adds a message to b as hold has it. */
+static void
+put_held(struct buf *b, const char *path, unsigned line, unsigned col,
+    const char *text, size_t textlen)
+{
+	struct held h;
+
+	memset(&h, 0, sizeof(h));
+	h.pathlen = path != NULL ? strlen(path) : 0;
+	h.textlen = textlen;
+	h.line = line;
+	h.col = col;
+	buf_put(b, &h, sizeof(h));
+	buf_put(b, path, h.pathlen);
+	buf_put(b, text, textlen);
+}
+
+/*
+ * Reads the held message at *off of buffer p (len bytes) into m, and
+ * moves *off past it. Returns false at the end of the buffer, or where
+ * what is left is not a whole message.
+ */
+static bool
+held_next(const char *p, size_t len, size_t *off, struct msg *m)
+{
+	struct held h;
+	size_t left = len - *off;
+
+	if (left < sizeof(h))
+		return false;
+	memcpy(&h, p + *off, sizeof(h));
+	left -= sizeof(h);
+	if (h.pathlen > left || h.textlen > left - h.pathlen)
+		return false;
+	m->path = p + *off + sizeof(h);
+	m->pathlen = h.pathlen;
+	m->line = h.line;
+	m->col = h.col;
+	m->text = m->path + h.pathlen;
+	m->textlen = h.textlen;
+	*off += sizeof(h) + h.pathlen + h.textlen;
+	return true;
+}
+
+/* Where kept messages go: made when the first one comes. */
+static struct buf *
+kept(struct diag *dg)
+{
+	if (dg->kept == NULL) {
+		dg->kept = xmalloc(sizeof(*dg->kept));
+		buf_init(dg->kept);
+	}
+	return dg->kept;
+}
+
 void
-diag_replay(struct diag *dg, const char *text, size_t len, unsigned errors,
+diag_held_text(struct buf *out, const char *held, size_t len)
+{
+	struct msg m;
+	size_t off = 0;
+
+	while (held_next(held, len, &off, &m))
+		buf_put(out, m.text, m.textlen);
+}
+
+void
+diag_replay(struct diag *dg, const char *held, size_t len, unsigned errors,
     unsigned warnings)
 {
+	struct buf b = BUF_INIT;
+
 	if (dg->hold != NULL)
-		buf_put(dg->hold, text, len);
-	else if (!dg->silent)
-		put_text(dg, text, len);
+		buf_put(dg->hold, held, len);
+	else if (dg->silent)
+		;
+	else if (dg->ordered)
+		buf_put(kept(dg), held, len);
+	else {
+		diag_held_text(&b, held, len);
+		put_text(dg, b.ptr, b.len);
+		buf_release(&b);
+	}
 	dg->errors += errors;
 	dg->warnings += warnings;
+}
+
+/*
+ * By file (messages without one last), then line (none first), column,
+ * and the order they came in.
+ */
+static int
+msg_cmp(const void *a, const void *b)
+{
+	const struct msg *x = a, *y = b;
+	int c;
+
+	if ((x->pathlen == 0) != (y->pathlen == 0))
+		return x->pathlen == 0 ? 1 : -1;
+	c = memcmp(x->path, y->path, x->pathlen < y->pathlen ?
+	    x->pathlen : y->pathlen);
+	if (c == 0 && x->pathlen != y->pathlen)
+		c = x->pathlen < y->pathlen ? -1 : 1;
+	if (c == 0 && x->line != y->line)
+		c = x->line < y->line ? -1 : 1;
+	if (c == 0 && x->col != y->col)
+		c = x->col < y->col ? -1 : 1;
+	if (c == 0 && x->seq != y->seq)
+		c = x->seq < y->seq ? -1 : 1;
+	return c;
+}
+
+void
+diag_flush(struct diag *dg)
+{
+	struct buf out = BUF_INIT;
+	struct msg *v = NULL, m;
+	size_t n = 0, cap = 0, off = 0, i;
+
+	if (dg->kept == NULL || dg->kept->len == 0)
+		return;
+	while (held_next(dg->kept->ptr, dg->kept->len, &off, &m)) {
+		if (n == cap) {
+			cap = cap == 0 ? 64 : cap + cap / 2;
+			v = xreallocarray(v, cap, sizeof(*v));
+		}
+		m.seq = n;
+		v[n++] = m;
+	}
+	if (n > 1)
+		qsort(v, n, sizeof(*v), msg_cmp);
+	/* Written a pipe's worth at a time: stderr has no buffer. */
+	for (i = 0; i < n; i++) {
+		buf_put(&out, v[i].text, v[i].textlen);
+		if (out.len >= 65536 || i + 1 == n) {
+			put_text(dg, out.ptr, out.len);
+			buf_truncate(&out, 0);
+		}
+	}
+	buf_release(&out);
+	free(v);
+	buf_truncate(dg->kept, 0);
 }
 
 static void
@@ -207,8 +366,10 @@ emit(struct diag *dg, const struct pos *p, const char *kind, const char *fmt,
 		put_plain(&b, msg.ptr);
 	}
 	buf_putc(&b, '\n');
-	if (dg->hold != NULL)
-		buf_put(dg->hold, b.ptr, b.len);
+	if (dg->hold != NULL || dg->ordered)
+		put_held(dg->hold != NULL ? dg->hold : kept(dg),
+		    p != NULL ? p->path : NULL, p != NULL ? p->line : 0,
+		    p != NULL ? p->col : 0, b.ptr, b.len);
 	else
 		put_text(dg, b.ptr, b.len);
 	buf_release(&b);

@@ -1,6 +1,12 @@
 /*
  * Diagnostics: "path:line:col: error: message" on stderr, or GitHub
  * workflow commands.  Errors are counted so that one run reports all.
+ *
+ * A run keeps its messages (ordered) and prints them at its end with
+ * diag_flush(), file by file and each file from top to bottom, whatever
+ * order the build found them in. Other processes and threads of the
+ * build hold theirs (hold), each with its position, and the build takes
+ * them in with diag_replay().
  */
 #ifndef DOCKET_DIAG_H
 #define DOCKET_DIAG_H
@@ -37,7 +43,10 @@ struct diag {
 	 */
 	unsigned	 stops;
 	struct buf	*capture;	/* not NULL: messages are also appended here */
-	struct buf	*hold;		/* not NULL: messages go here, not to stderr */
+	struct buf	*hold;		/* not NULL: messages go here, for
+					   diag_replay(), not to stderr */
+	bool		 ordered;	/* messages wait for diag_flush() */
+	struct buf	*kept;		/* what waits, as hold has it */
 	bool		 progress;	/* show progress on stderr (a terminal) */
 	double		 progress_delay; /* seconds before it shows; default 0.5 */
 	double		 progress_t0;	/* 0: no progress under way */
@@ -61,11 +70,22 @@ int	diag_warning(struct diag *, const struct pos *, const char *, ...)
 	    __attribute__((format(printf, 3, 4)));
 
 /*
- * Prints messages that were held (dg->hold) elsewhere, with the errors
- * and warnings they counted, as if they were reported here.
+ * Takes messages that were held (dg->hold) elsewhere, with the errors
+ * and warnings they counted, as if they were reported here: held again,
+ * kept or printed. held and len are what the hold buffer had.
  */
-void	diag_replay(struct diag *, const char *text, size_t len,
+void	diag_replay(struct diag *, const char *held, size_t len,
 	    unsigned errors, unsigned warnings);
+/* Appends to out the text of held messages, as printed, in the order held. */
+void	diag_held_text(struct buf *out, const char *held, size_t len);
+/*
+ * Prints the messages kept (dg->ordered) since the last call, and forgets
+ * them: grouped by file, the files in byte order of their paths; in a
+ * file, those without a line first, then by line, then by column;
+ * messages without a file after every file's. Messages at the same place
+ * keep the order they were reported in.
+ */
+void	diag_flush(struct diag *);
 
 /*
  * Shows "docket: PHASE COUNT files" on one line of stderr, redrawn at most

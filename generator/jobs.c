@@ -5,9 +5,10 @@
  * they share, last item first (the last parts have the few large items:
  * the change lists and the exports; the pages come last, small enough to
  * even out the end), writes its files itself, and sends back over a
- * pipe, item by item, a header (struct msg), the diagnostics it held and
- * the result bytes. The build reads every pipe as data comes, then
- * prints the diagnostics in item order.
+ * pipe, item by item, a header (struct msg), the diagnostics it held
+ * (each with its position, for diag_flush()) and the result bytes. The
+ * build reads every pipe as data comes, then takes the diagnostics in
+ * item order.
  */
 #define _GNU_SOURCE		/* sched_getaffinity, pipe2 */
 #include <sys/mman.h>

@@ -501,6 +501,8 @@ main(int argc, char *argv[])
 	/* Inherited as ignored, it would take the status of git and of -j. */
 	signal(SIGCHLD, SIG_DFL);
 	diag_init(&dg);
+	/* Messages are printed at the end, by file and line: diag_flush(). */
+	dg.ordered = true;
 	if (gh != NULL && strcmp(gh, "true") == 0)
 		dg.format = DIAG_GITHUB;
 	if (argc < 2) {
@@ -536,6 +538,7 @@ main(int argc, char *argv[])
 		if (strcmp(argv[1], commands[i].name) == 0) {
 			LIBXML_TEST_VERSION
 			rc = commands[i].fn(argc - 1, argv + 1, &dg);
+			diag_flush(&dg);
 			diag_release(&dg);
 			record_cleanup();
 			xmlCleanupParser();

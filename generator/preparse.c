@@ -146,6 +146,8 @@ preparse_start(const char *dir, const struct diag *dg, unsigned threads,
 	pp->dg = *dg;
 	pp->dg.errors = pp->dg.warnings = 0;
 	pp->dg.capture = NULL;
+	pp->dg.ordered = false;
+	pp->dg.kept = NULL;
 	pp->dg.progress = false;
 	pp->dg.progress_t0 = 0;
 	pp->dg.progress_shown = false;

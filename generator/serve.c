@@ -851,6 +851,7 @@ rebuild(struct server *srv)
 	buf_truncate(&srv->capture, 0);
 	srv->dg->errors = srv->dg->warnings = 0;
 	status = site_build(srv->dg, &bo);
+	diag_flush(srv->dg);
 	if (status != 0 && srv->capture.len == 0)
 		BUF_PUTSL(&srv->capture, "docket: error: the build failed\n");
 

@@ -2123,6 +2123,7 @@ site_build(struct diag *dg, const struct build_opts *opts)
 	phase(opts, "copying files and swapping the output in", &tp);
 	status = 0;
 	diag_progress_end(dg);
+	diag_flush(dg);
 	if (!opts->quiet)
 		fprintf(stderr, "docket: built %zu page%s and %zu record%s "
 		    "from %zu commit%s (%zu file%s) in %.2f s into %s\n",
@@ -2146,12 +2147,14 @@ out:
 	 * docket check publishes nothing: no output folder to speak of.
 	 * When it goes on to the links, it says how it ended itself.
 	 */
-	if (status != 0 && dg->errors > 0 && !kept_going)
+	if (status != 0 && dg->errors > 0 && !kept_going) {
+		diag_flush(dg);
 		fprintf(stderr, "docket: %s failed: %u error%s%s\n",
 		    opts->checking ? "check" : "build",
 		    errors, errors == 1 ? "" : "s",
 		    !opts->checking && (s.tmpdir != NULL || status == 1) ?
 		    "; the output folder was left as it was" : "");
+	}
 	buf_release(&data);
 	free(cfgpath);
 	free(out);

@@ -87,7 +87,7 @@ int
 LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
 	static bool ready;
-	struct buf b = BUF_INIT, msgs = BUF_INIT;
+	struct buf b = BUF_INIT, held = BUF_INIT, msgs = BUF_INIT;
 	struct diag dg;
 	git_oid *ids = NULL, id;
 	size_t idsz = 0;
@@ -106,8 +106,9 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	buf_truncate(&b, 0);
 	buf_put(&b, data, size);
 	diag_init(&dg);
-	dg.hold = &msgs;
+	dg.hold = &held;
 	hist_ignore_parse(&dg, shown, &b, &ids, &idsz);
+	diag_held_text(&msgs, held.ptr, held.len);
 	check_warnings(&msgs);
 	for (p = (const char *)data; p < end; p = nl + 1) {
 		if ((nl = memchr(p, '\n', (size_t)(end - p))) == NULL)
@@ -119,6 +120,7 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 			abort();
 	}
 	free(ids);
+	buf_release(&held);
 	buf_release(&msgs);
 	buf_release(&b);
 

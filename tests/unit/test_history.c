@@ -33,9 +33,11 @@ test_history__ignore_revs(void)
 	git_libgit2_init();
 	buf_put(&b, text, sizeof(text) - 1);
 	diag_init(&dg);
-	dg.hold = &msgs;
+	dg.capture = &msgs;
+	unit_capture_start();
 	CHECK_INT(hist_ignore_parse(&dg, "../.git-blame-ignore-revs", &b, &ids,
 	    &idsz), 0);
+	free(unit_capture_end());
 	CHECK_INT(idsz, 2);
 	if (idsz == 2) {
 		git_oid_fromstr(&want, H1);
@@ -70,9 +72,11 @@ test_history__ignore_revs_nul(void)
 	git_libgit2_init();
 	buf_put(&b, text, sizeof(text) - 1);
 	diag_init(&dg);
-	dg.hold = &msgs;
+	dg.capture = &msgs;
+	unit_capture_start();
 	CHECK_INT(hist_ignore_parse(&dg, ".git-blame-ignore-revs", &b, &ids,
 	    &idsz), 0);
+	free(unit_capture_end());
 	CHECK_INT(idsz, 2);
 	CHECK_STR(msgs.ptr, ".git-blame-ignore-revs:3:1: warning: 'ab' is not "
 	    "a full commit hash; line ignored\n"

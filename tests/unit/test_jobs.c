@@ -58,12 +58,12 @@ run(unsigned jobs, struct buf *out, unsigned *errors, unsigned *warnings,
 	struct diag dg;
 	struct build_opts opts;
 	struct site s;
-	struct buf r1[40], r2[27];
+	struct buf r1[40], r2[27], held = BUF_INIT;
 	struct part_arg a1, a2;
 	struct jobs_part parts[2];
 	size_t i;
 
-	bare_site(&s, &opts, &dg, out, jobs);
+	bare_site(&s, &opts, &dg, &held, jobs);
 	a1 = (struct part_arg){ &dg, "a" };
 	a2 = (struct part_arg){ &dg, "b" };
 	for (i = 0; i < NELEM(r1); i++)
@@ -75,6 +75,8 @@ run(unsigned jobs, struct buf *out, unsigned *errors, unsigned *warnings,
 	*rc = jobs_run_parts(&s, parts, 2);
 	prc[0] = parts[0].rc;
 	prc[1] = parts[1].rc;
+	diag_held_text(out, held.ptr, held.len);
+	buf_release(&held);
 	for (i = 0; i < NELEM(r1); i++) {
 		buf_printf(out, "[%s]", r1[i].ptr);
 		buf_release(&r1[i]);
@@ -168,7 +170,7 @@ test_jobs__parts_of_every_size(void)
 		CHECK_INT((int)k, 100000);
 		buf_release(&r[i]);
 	}
-	CHECK_STR(held.ptr, "");
+	CHECK_INT((int)held.len, 0);
 	CHECK_INT((int)dg.errors, 0);
 	buf_release(&held);
 }
@@ -180,17 +182,19 @@ test_jobs__a_process_dies(void)
 	struct diag dg;
 	struct build_opts opts;
 	struct site s;
-	struct buf held = BUF_INIT;
+	struct buf held = BUF_INIT, text = BUF_INIT;
 	struct jobs_part part = { crash_item, NULL, 40, NULL, 0, 0 };
 
 	test_parent = getpid();
 	bare_site(&s, &opts, &dg, &held, 2);
 	CHECK_INT(jobs_run_parts(&s, &part, 1), -1);
 	CHECK_INT(part.rc, -1);
-	CHECK(strstr(held.ptr, "docket: error: a build process was killed by "
+	diag_held_text(&text, held.ptr, held.len);
+	CHECK(strstr(text.ptr, "docket: error: a build process was killed by "
 	    "signal 9\n") != NULL);
 	CHECK(s.io_failed);
 	buf_release(&held);
+	buf_release(&text);
 }
 
 /* Item i of a part that needs another: a warning and a file written. */
@@ -214,16 +218,18 @@ test_jobs__needs(void)
 	struct diag dg;
 	struct build_opts opts;
 	struct site s;
-	struct buf one = BUF_INIT, many = BUF_INIT, *held, r[40];
+	struct buf one = BUF_INIT, many = BUF_INIT, held = BUF_INIT, *text;
+	struct buf r[40];
 	struct part_arg a, b, c;
 	struct jobs_part parts[3];
 	unsigned jobs, errors = 0;
 	size_t i;
 
 	for (jobs = 1; jobs <= 4; jobs++) {
-		held = jobs == 1 ? &one : &many;
-		buf_truncate(held, 0);
-		bare_site(&s, &opts, &dg, held, jobs);
+		text = jobs == 1 ? &one : &many;
+		buf_truncate(text, 0);
+		buf_truncate(&held, 0);
+		bare_site(&s, &opts, &dg, &held, jobs);
 		a = (struct part_arg){ &dg, "a" };
 		b = (struct part_arg){ &dg, "b" };
 		c = (struct part_arg){ &dg, "c" };
@@ -235,9 +241,10 @@ test_jobs__needs(void)
 		CHECK_INT(jobs_run_parts(&s, parts, 3), -1);
 		CHECK_INT(parts[0].rc, -1);
 		CHECK_INT(parts[1].rc, 0);
-		CHECK(strstr(held->ptr, "a:7:1: error: error 6\n") != NULL);
-		CHECK(strstr(held->ptr, "b:") == NULL);
-		CHECK(strstr(held->ptr, "c:20:1: warning: warning 19\n") != NULL);
+		diag_held_text(text, held.ptr, held.len);
+		CHECK(strstr(text->ptr, "a:7:1: error: error 6\n") != NULL);
+		CHECK(strstr(text->ptr, "b:") == NULL);
+		CHECK(strstr(text->ptr, "c:20:1: warning: warning 19\n") != NULL);
 		CHECK_INT((int)dg.warnings, 8 + 20);
 		if (jobs == 1)
 			errors = dg.errors;
@@ -250,14 +257,17 @@ test_jobs__needs(void)
 
 	/* The part it needs succeeds: it counts. */
 	buf_truncate(&many, 0);
-	bare_site(&s, &opts, &dg, &many, 3);
+	buf_truncate(&held, 0);
+	bare_site(&s, &opts, &dg, &held, 3);
 	c = (struct part_arg){ &dg, "c" };
 	b = (struct part_arg){ &dg, "b" };
 	parts[0] = (struct jobs_part){ needy_item, &c, 20, NULL, 0, 0 };
 	parts[1] = (struct jobs_part){ needy_item, &b, 20, NULL, 0, 1 };
 	CHECK_INT(jobs_run_parts(&s, parts, 2), 0);
+	diag_held_text(&many, held.ptr, held.len);
 	CHECK(strstr(many.ptr, "b:20:1: warning: warning 19\n") != NULL);
 	CHECK_INT((int)dg.warnings, 40);
 	buf_release(&one);
 	buf_release(&many);
+	buf_release(&held);
 }
