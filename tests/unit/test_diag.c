@@ -1,5 +1,5 @@
 /*
- * Unit tests: diagnostics (capture, GitHub paths, progress).
+ * Unit tests: diagnostics (capture, GitHub paths, progress, order).
  */
 #define _XOPEN_SOURCE 700	/* mkdtemp */
 #include <stdlib.h>
@@ -162,5 +162,177 @@ test_diag__progress(void)
 	    "\r\033[Kdocket: writing 7 files"
 	    "\r\033[K");
 	free(err);
+	diag_release(&dg);
+}
+
+/*
+ * Kept messages print by file (in byte order of the paths as given, not
+ * as escaped), in a file those without a line first, then by line and
+ * column, equal places in the order reported; those of no file last.
+ */
+void
+test_diag__ordered(void)
+{
+	static const char *const want_gcc =
+	    "content/a.md: error: unreadable\n"
+	    "content/a.md: warning: no line either\n"
+	    "content/a.md:2: warning: line only\n"
+	    "content/a.md:2:1: error: same place, first\n"
+	    "content/a.md:2:1: warning: same place, second\n"
+	    "content/a.md:2:7: error: column 7\n"
+	    "content/a.md:10:3: error: line 10\n"
+	    "content/a:b.md:1:1: error: colon\n"
+	    "content/b.md:4:2: warning: held, line 4\n"
+	    "content/b.md:5:1: error: here, line 5\n"
+	    "content/b.md:6:1: warning: held, line 6\n"
+	    "templates/page.html:1:1: error: template\n"
+	    "docket: warning: no file, first\n"
+	    "docket: error: no file, second\n";
+	struct diag dg, other;
+	struct buf cap = BUF_INIT, held = BUF_INIT;
+	struct pos p;
+	char *err;
+	int pass;
+
+	for (pass = 0; pass < 2; pass++) {
+		diag_init(&dg);
+		dg.ordered = true;
+		dg.capture = &cap;
+		dg.format = pass == 0 ? DIAG_GCC : DIAG_GITHUB;
+		unit_capture_start();
+		p = (struct pos){ "templates/page.html", 1, 1 };
+		diag_error(&dg, &p, "template");
+		diag_warning(&dg, NULL, "no file, first");
+		p = (struct pos){ "content/a.md", 10, 3 };
+		diag_error(&dg, &p, "line 10");
+		p = (struct pos){ "content/a.md", 2, 7 };
+		diag_error(&dg, &p, "column 7");
+		p = (struct pos){ "content/a.md", 2, 1 };
+		diag_error(&dg, &p, "same place, first");
+		p = (struct pos){ "content/a:b.md", 1, 1 };
+		diag_error(&dg, &p, "colon");
+		p = (struct pos){ "content/a.md", 2, 0 };
+		diag_warning(&dg, &p, "line only");
+		p = (struct pos){ "content/a.md", 0, 0 };
+		diag_error(&dg, &p, "unreadable");
+		p = (struct pos){ "content/a.md", 2, 1 };
+		diag_warning(&dg, &p, "same place, second");
+		diag_error(&dg, NULL, "no file, second");
+		p = (struct pos){ "content/a.md", 0, 0 };
+		diag_warning(&dg, &p, "no line either");
+		p = (struct pos){ "content/b.md", 5, 1 };
+		diag_error(&dg, &p, "here, line 5");
+		/* Held by another process, taken in after. */
+		diag_init(&other);
+		other.format = dg.format;
+		other.hold = &held;
+		p = (struct pos){ "content/b.md", 6, 1 };
+		diag_warning(&other, &p, "held, line 6");
+		p = (struct pos){ "content/b.md", 4, 2 };
+		diag_warning(&other, &p, "held, line 4");
+		diag_replay(&dg, held.ptr, held.len, other.errors,
+		    other.warnings);
+		diag_release(&other);
+		/* Nothing is printed before the flush. */
+		CHECK_INT((int)cap.len, 0);
+		diag_flush(&dg);
+		err = unit_capture_end();
+		CHECK_STR(err, cap.ptr);
+		if (pass == 0)
+			CHECK_STR(cap.ptr, want_gcc);
+		else
+			CHECK_STR(cap.ptr,
+			    "::error file=content/a.md::unreadable\n"
+			    "::warning file=content/a.md::no line either\n"
+			    "::warning file=content/a.md,line=2::line only\n"
+			    "::error file=content/a.md,line=2,col=1::same place, first\n"
+			    "::warning file=content/a.md,line=2,col=1::same place, second\n"
+			    "::error file=content/a.md,line=2,col=7::column 7\n"
+			    "::error file=content/a.md,line=10,col=3::line 10\n"
+			    "::error file=content/a%3Ab.md,line=1,col=1::colon\n"
+			    "::warning file=content/b.md,line=4,col=2::held, line 4\n"
+			    "::error file=content/b.md,line=5,col=1::here, line 5\n"
+			    "::warning file=content/b.md,line=6,col=1::held, line 6\n"
+			    "::error file=templates/page.html,line=1,col=1::template\n"
+			    "::warning::no file, first\n"
+			    "::error::no file, second\n");
+		CHECK_INT(dg.errors, 8);
+		CHECK_INT(dg.warnings, 6);
+		/* Flushed: a second flush prints nothing. */
+		buf_truncate(&cap, 0);
+		diag_flush(&dg);
+		CHECK_INT((int)cap.len, 0);
+		free(err);
+		buf_truncate(&held, 0);
+		diag_release(&dg);
+	}
+	buf_release(&held);
+	buf_release(&cap);
+}
+
+/* A flush clears the progress line, which then comes back below. */
+void
+test_diag__ordered_progress(void)
+{
+	struct diag dg;
+	struct pos p = { "content/a.md", 3, 1 };
+	char *err;
+
+	diag_init(&dg);
+	dg.ordered = true;
+	dg.progress = true;
+	dg.progress_delay = 0;
+	unit_capture_start();
+	diag_progress(&dg, "reading", 1);
+	diag_error(&dg, &p, "late");
+	diag_progress(&dg, "reading", 2);	/* too soon: not drawn */
+	diag_flush(&dg);
+	diag_progress_end(&dg);
+	err = unit_capture_end();
+	CHECK_STR(err,
+	    "\r\033[Kdocket: reading 1 file"
+	    "\r\033[Kcontent/a.md:3:1: error: late\n");
+	free(err);
+	diag_release(&dg);
+}
+
+/* 100,000 messages in reverse order: one sort, not a scan for each. */
+void
+test_diag__ordered_many(void)
+{
+	struct diag dg;
+	struct buf cap = BUF_INIT;
+	struct pos p = { "content/a.md", 0, 1 };
+	const char *s;
+	unsigned i, line;
+	size_t lines = 0;
+	double t0 = mono_now();
+	char *err;
+	bool sorted = true;
+
+	diag_init(&dg);
+	dg.ordered = true;
+	dg.capture = &cap;
+	for (i = 100000; i > 0; i--) {
+		p.line = i;
+		diag_warning(&dg, &p, "w");
+	}
+	unit_capture_start();
+	diag_flush(&dg);
+	err = unit_capture_end();
+	for (s = cap.ptr, line = 0; *s != '\0'; s = strchr(s, '\n') + 1) {
+		i = (unsigned)strtoul(s + strlen("content/a.md:"), NULL, 10);
+		if (i != line + 1)
+			sorted = false;
+		line = i;
+		lines++;
+	}
+	CHECK(sorted);
+	CHECK_INT((long long)lines, 100000);
+	CHECK_INT(dg.warnings, 100000);
+	/* A quadratic insert takes minutes; the sort well under a second. */
+	CHECK(mono_now() - t0 < 10);
+	free(err);
+	buf_release(&cap);
 	diag_release(&dg);
 }
