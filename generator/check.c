@@ -30,7 +30,6 @@
 #include "check.h"
 #include "config.h"
 #include "diag.h"
-#include "jobs.h"
 #include "links.h"
 #include "site.h"
 #include "util.h"
@@ -85,6 +84,7 @@ struct checker {
 	char		**dirs;
 	size_t		 dirsz;
 	size_t		 next;		/* the next page a reader takes */
+	unsigned	 jobs;		/* readers at most */
 	pthread_mutex_t	 mu;
 	struct problem	*probs;
 	size_t		 probsz;
@@ -322,7 +322,7 @@ list_output(struct checker *c, const char *rel)
 
 /*
  * Reads every .html file of the output for its ids and links, on as many
- * threads as the build would use processes, and lists every file.
+ * threads as the build used processes (-j), and lists every file.
  */
 static int
 scan_output(struct checker *c)
@@ -333,8 +333,7 @@ scan_output(struct checker *c)
 
 	if ((rc = list_output(c, "")) == -1)
 		return -1;
-	n = jobs_default();
-	n = n < 1 ? 1 : n > READERS_MAX ? READERS_MAX : n;
+	n = c->jobs < 1 ? 1 : c->jobs > READERS_MAX ? READERS_MAX : c->jobs;
 	if (n > c->pagesz / 64 + 1)
 		n = c->pagesz / 64 + 1;
 	c->next = 0;
@@ -705,6 +704,7 @@ check_run(struct diag *dg, const struct check_opts *opts)
 
 	memset(&c, 0, sizeof(c));
 	c.dg = dg;
+	c.jobs = opts->jobs;
 	dir = xasprintf("%s/docket-check-XXXXXX",
 	    scratch_base(getenv("TMPDIR"), "/dev/shm"));
 	if (mkdtemp(dir) == NULL) {
@@ -726,8 +726,8 @@ check_run(struct diag *dg, const struct check_opts *opts)
 	bo.on_failed = on_failed;
 	bo.on_aliases_unknown = on_aliases_unknown;
 	bo.on_failed_arg = &c;
-	/* site_failed() is told in the build's own process only. */
-	bo.jobs = 1;
+	/* What the processes of -j tell the hooks is replayed in order. */
+	bo.jobs = opts->jobs > 0 ? opts->jobs : 1;
 	/*
 	 * Warnings are errors, as under --strict, but the build goes on
 	 * so that its links are checked too: one run tells of both. So it

@@ -15,6 +15,7 @@ struct check_opts {
 	bool		 drafts;	/* include drafts */
 	bool		 no_history;	/* do not read the git history */
 	bool		 quiet;		/* no summary line */
+	unsigned	 jobs;		/* processes and threads, at least 1 */
 };
 
 /*

@@ -43,6 +43,7 @@ struct msg {
 	uint64_t	index;
 	uint64_t	diaglen;
 	uint64_t	reslen;
+	uint64_t	hooklen;	/* s->hooks: see site_hooks_replay() */
 	int32_t		rc;
 	uint32_t	errors;
 	uint32_t	warnings;
@@ -56,6 +57,8 @@ struct msg {
 struct done {
 	char		*diag;
 	size_t		 diaglen;
+	char		*hooks;
+	size_t		 hooklen;
 	unsigned	 errors;
 	unsigned	 warnings;
 	unsigned	 stops;
@@ -177,6 +180,7 @@ work(struct site *s, const struct jobs_part *parts, size_t n, unsigned w,
 {
 	struct diag *dg = s->dg;
 	struct buf held = BUF_INIT, res = BUF_INIT, out = BUF_INIT;
+	struct buf hooks = BUF_INIT;
 	struct msg m;
 	size_t i, written, reused;
 	unsigned errors, warnings, stops;
@@ -189,6 +193,7 @@ work(struct site *s, const struct jobs_part *parts, size_t n, unsigned w,
 	dg->hold = &held;
 	dg->capture = NULL;
 	dg->progress = false;
+	s->hooks = &hooks;
 	while ((i = claim(c, n, w)) < n) {
 		errors = dg->errors, warnings = dg->warnings;
 		stops = dg->stops;
@@ -196,6 +201,7 @@ work(struct site *s, const struct jobs_part *parts, size_t n, unsigned w,
 		s->io_failed = false;
 		buf_truncate(&held, 0);
 		buf_truncate(&res, 0);
+		buf_truncate(&hooks, 0);
 		memset(&m, 0, sizeof(m));
 		m.index = i;
 		m.rc = do_item(parts, i, &res);
@@ -207,9 +213,11 @@ work(struct site *s, const struct jobs_part *parts, size_t n, unsigned w,
 		m.io_failed = s->io_failed;
 		m.diaglen = held.len;
 		m.reslen = res.len;
+		m.hooklen = hooks.len;
 		buf_put(&out, &m, sizeof(m));
 		buf_put(&out, held.ptr, held.len);
 		buf_put(&out, res.ptr, res.len);
+		buf_put(&out, hooks.ptr, hooks.len);
 		/*
 		 * Sent a pipe's worth at a time (one write, one wakeup), but
 		 * messages at once, lest a crash lose them, and what is done
@@ -228,6 +236,7 @@ work(struct site *s, const struct jobs_part *parts, size_t n, unsigned w,
 	buf_release(&held);
 	buf_release(&res);
 	buf_release(&out);
+	buf_release(&hooks);
 	_exit(0);
 }
 
@@ -255,9 +264,10 @@ take(struct site *s, struct worker *wk, unsigned w, struct claims *c,
 		if (m.index >= n ||
 		    atomic_load(&c->owner[m.index]) != w + 1 ||
 		    done[m.index].seen ||
-		    m.diaglen > SIZE_MAX / 2 || m.reslen > SIZE_MAX / 2)
+		    m.diaglen > SIZE_MAX / 4 || m.reslen > SIZE_MAX / 4 ||
+		    m.hooklen > SIZE_MAX / 4)
 			return -1;
-		if (left - sizeof(m) < m.diaglen + m.reslen)
+		if (left - sizeof(m) < m.diaglen + m.reslen + m.hooklen)
 			break;
 		p = wk->in.ptr + off + sizeof(m);
 		d = &done[m.index];
@@ -273,11 +283,16 @@ take(struct site *s, struct worker *wk, unsigned w, struct claims *c,
 		}
 		if ((res = result_of(parts, (size_t)m.index)) != NULL)
 			buf_put(res, p + m.diaglen, (size_t)m.reslen);
+		d->hooklen = (size_t)m.hooklen;
+		if (m.hooklen > 0) {
+			d->hooks = xmalloc(d->hooklen);
+			memcpy(d->hooks, p + m.diaglen + m.reslen, d->hooklen);
+		}
 		d->written = m.written;
 		d->reused = m.reused;
 		d->io_failed = m.io_failed != 0;
 		*files += m.written;
-		off += sizeof(m) + (size_t)(m.diaglen + m.reslen);
+		off += sizeof(m) + (size_t)(m.diaglen + m.reslen + m.hooklen);
 		diag_progress(s->dg, "writing", s->written + *files);
 	}
 	/* Keep the buffer small: move what is left to its start. */
@@ -497,6 +512,7 @@ jobs_run_parts(struct site *s, struct jobs_part *parts, size_t nparts)
 
 			if (stopped) {
 				free(d->diag);
+				free(d->hooks);
 				continue;
 			}
 
@@ -512,6 +528,7 @@ jobs_run_parts(struct site *s, struct jobs_part *parts, size_t nparts)
 			if (met) {
 				diag_replay(dg, d->diag, d->diaglen,
 				    d->errors, d->warnings);
+				site_hooks_replay(s, d->hooks, d->hooklen);
 				dg->stops += d->stops;
 				stopped = d->stops > 0;
 				s->written += d->written;
@@ -522,6 +539,7 @@ jobs_run_parts(struct site *s, struct jobs_part *parts, size_t nparts)
 					rc = parts[p].rc = -1;
 			}
 			free(d->diag);
+			free(d->hooks);
 		}
 	}
 	free(done);

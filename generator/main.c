@@ -99,7 +99,7 @@ static const char usage_build[] =
 
 static const char usage_check[] =
 "usage: docket check [SOURCE] [--drafts] [--no-history]\n"
-"                    [--diagnostics gcc|github] [-q]\n"
+"                    [--diagnostics gcc|github] [-j N] [-q]\n"
 "\n"
 "Checks the site in SOURCE (default: the current folder) as 'docket build\n"
 "--strict' does, writing nothing: the site is built into a temporary\n"
@@ -123,6 +123,9 @@ static const char usage_check[] =
 "  --no-history         do not read the git history (a site outside git)\n"
 "  --diagnostics FMT    gcc (path:line:col: error: ...) or github (workflow\n"
 "                       commands); default github when GITHUB_ACTIONS=true\n"
+"  -j, --jobs N         build and read the pages in up to N processes and\n"
+"                       threads (default: one per processor, at most 16);\n"
+"                       the messages are the same for any N\n"
 "  -q, --quiet          no summary line\n"
 "\n"
 "Exit status: 0 no problems, 1 errors in the content, templates, links\n"
@@ -227,7 +230,8 @@ static const char *const opts_build[] = {
 	"--verbose", "--help", NULL
 };
 static const char *const opts_check[] = {
-	"--drafts", "--no-history", "--diagnostics", "--quiet", "--help", NULL
+	"--drafts", "--no-history", "--diagnostics", "--jobs", "--quiet",
+	"--help", NULL
 };
 static const char *const opts_serve[] = {
 	"--port", "--bind", "--drafts", "--quiet", "--help", NULL
@@ -274,6 +278,29 @@ diag_format(struct diag *dg, const char *opt, const char *v, const char *cmd)
 	return 0;
 }
 
+/*
+ * Takes the number after -j, -jN or --jobs at argv[*i] into *jobs. Returns
+ * 0, or 2 after a usage error.
+ */
+static int
+opt_jobs(const char *cmd, int argc, char *argv[], int *i, unsigned *jobs)
+{
+	const char *a = argv[*i], *v;
+	unsigned long n;
+	char *end;
+
+	if (a[1] == 'j' && a[2] != '\0')
+		v = a + 2;	/* -j4, as make takes it */
+	else if ((v = optval(argc, argv, i, a[1] == 'j' ? "-j" :
+	    "--jobs")) == NULL)
+		return usage_error(cmd, "a number of jobs must follow", a);
+	n = strtoul(v, &end, 10);
+	if (*v < '0' || *v > '9' || *end != '\0' || n < 1 || n > 256)
+		return usage_error(cmd, "not a number of jobs (1 to 256):", v);
+	*jobs = (unsigned)n;
+	return 0;
+}
+
 static int
 cmd_check(int argc, char *argv[], struct diag *dg)
 {
@@ -282,6 +309,7 @@ cmd_check(int argc, char *argv[], struct diag *dg)
 	int i;
 
 	memset(&o, 0, sizeof(o));
+	o.jobs = jobs_default();
 	for (i = 1; i < argc; i++) {
 		a = argv[i];
 		if (strcmp(a, "-h") == 0 || strcmp(a, "--help") == 0) {
@@ -297,7 +325,10 @@ cmd_check(int argc, char *argv[], struct diag *dg)
 			o.no_history = true;
 		else if (strcmp(a, "-q") == 0 || strcmp(a, "--quiet") == 0)
 			o.quiet = true;
-		else if (a[0] == '-' && a[1] != '\0')
+		else if (strncmp(a, "-j", 2) == 0 || is_opt(a, "--jobs")) {
+			if (opt_jobs("check", argc, argv, &i, &o.jobs) != 0)
+				return 2;
+		} else if (a[0] == '-' && a[1] != '\0')
 			return unknown("check", "option", a, opts_check);
 		else if (o.source != NULL)
 			return usage_error("check",
@@ -394,8 +425,6 @@ cmd_build(int argc, char *argv[], struct diag *dg)
 {
 	struct build_opts o;
 	const char *v, *a;
-	unsigned long n;
-	char *end;
 	int i;
 
 	memset(&o, 0, sizeof(o));
@@ -445,18 +474,8 @@ cmd_build(int argc, char *argv[], struct diag *dg)
 		else if (strcmp(a, "-v") == 0 || strcmp(a, "--verbose") == 0)
 			o.verbose = true;
 		else if (strncmp(a, "-j", 2) == 0 || is_opt(a, "--jobs")) {
-			if (a[1] == 'j' && a[2] != '\0')
-				v = a + 2;	/* -j4, as make takes it */
-			else if ((v = optval(argc, argv, &i, a[1] == 'j' ?
-			    "-j" : "--jobs")) == NULL)
-				return usage_error("build",
-				    "a number of jobs must follow", a);
-			n = strtoul(v, &end, 10);
-			if (*v < '0' || *v > '9' || *end != '\0' || n < 1 ||
-			    n > 256)
-				return usage_error("build",
-				    "not a number of jobs (1 to 256):", v);
-			o.jobs = (unsigned)n;
+			if (opt_jobs("build", argc, argv, &i, &o.jobs) != 0)
+				return 2;
 		} else if (a[0] == '-' && a[1] != '\0')
 			return unknown("build", "option", a, opts_build);
 		else if (o.source != NULL)

@@ -89,6 +89,13 @@ check_link(void *arg, const char *url, const struct pos *p)
 	site_check_link(lf->s, lf->out, url, p);
 }
 
+/* docket check's hook, through the build (site_hook_link()). */
+static void
+hook_link(void *arg, const char *url, const struct pos *p)
+{
+	site_hook_link(arg, url, p);
+}
+
 /*
  * Who follows the links of markdown rendered on the page at `out`: docket
  * check's hook, else the build itself (lf is filled in for it).
@@ -98,8 +105,8 @@ link_hook(struct model *m, struct md_src *src, struct link_from *lf,
     const char *out)
 {
 	if (m->s->opts->on_link != NULL) {
-		src->on_link = m->s->opts->on_link;
-		src->on_link_arg = m->s->opts->on_link_arg;
+		src->on_link = hook_link;
+		src->on_link_arg = m->s;
 	} else if (!m->s->opts->checking) {
 		*lf = (struct link_from){ m->s, out };
 		src->on_link = check_link;

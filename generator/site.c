@@ -144,6 +144,16 @@ failed_out(struct site *s, const char *out)
 	s->failed[s->failedsz++] = xstrdup(out);
 }
 
+/*
+ * s->hooks holds records: 'F' errors, out ("" for none); 'L' url, path,
+ * line, col; each field ended by a NUL. Appends field f.
+ */
+static void
+hook_put(struct buf *b, const char *f)
+{
+	buf_put(b, f, strlen(f) + 1);
+}
+
 void
 site_failed(struct site *s, const char *out, unsigned errors)
 {
@@ -152,6 +162,72 @@ site_failed(struct site *s, const char *out, unsigned errors)
 	s->failed_errors += errors;
 	if (out != NULL)
 		failed_out(s, out);
+	if (s->hooks != NULL) {
+		buf_printf(s->hooks, "F%u", errors);
+		hook_put(s->hooks, "");
+		hook_put(s->hooks, out != NULL ? out : "");
+	}
+}
+
+void
+site_hook_link(struct site *s, const char *url, const struct pos *p)
+{
+	if (s->hooks == NULL) {
+		s->opts->on_link(s->opts->on_link_arg, url, p);
+		return;
+	}
+	buf_putc(s->hooks, 'L');
+	hook_put(s->hooks, url);
+	hook_put(s->hooks, p->path != NULL ? p->path : "");
+	buf_printf(s->hooks, "%u", p->line);
+	hook_put(s->hooks, "");
+	buf_printf(s->hooks, "%u", p->col);
+	hook_put(s->hooks, "");
+}
+
+/* The NUL-ended string at *at, before end; moves *at past it. */
+static const char *
+hook_field(const char **at, const char *end)
+{
+	const char *f = *at, *z = memchr(f, '\0', (size_t)(end - f));
+
+	if (z == NULL)
+		return NULL;
+	*at = z + 1;
+	return f;
+}
+
+void
+site_hooks_replay(struct site *s, const char *hooks, size_t len)
+{
+	const char *at = hooks, *end = hooks + len, *a, *b, *c, *d;
+	struct pos p;
+
+	while (at < end) {
+		switch (*at++) {
+		case 'F':
+			if ((a = hook_field(&at, end)) == NULL ||
+			    (b = hook_field(&at, end)) == NULL)
+				return;
+			site_failed(s, *b != '\0' ? b : NULL,
+			    (unsigned)strtoul(a, NULL, 10));
+			break;
+		case 'L':
+			if ((a = hook_field(&at, end)) == NULL ||
+			    (b = hook_field(&at, end)) == NULL ||
+			    (c = hook_field(&at, end)) == NULL ||
+			    (d = hook_field(&at, end)) == NULL)
+				return;
+			p.path = *b != '\0' ? b : NULL;
+			p.line = (unsigned)strtoul(c, NULL, 10);
+			p.col = (unsigned)strtoul(d, NULL, 10);
+			if (s->opts->on_link != NULL)
+				s->opts->on_link(s->opts->on_link_arg, a, &p);
+			break;
+		default:
+			return;
+		}
+	}
 }
 
 bool

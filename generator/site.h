@@ -123,6 +123,12 @@ struct site {
 	size_t		  failed_idsz;
 	char		 *aliases_unknown; /* a page whose front matter did not
 					    parse: the aliases it names */
+	/*
+	 * In a process of -j, for docket check: what the item being done
+	 * told the check's hooks (on_link) and site_failed(), for the
+	 * build to replay in item order (site_hooks_replay()).
+	 */
+	struct buf	 *hooks;
 };
 
 /*
@@ -165,10 +171,17 @@ bool	site_is_draft(const struct site *, const char *id);
  * one of these, the build goes on to render the pages for their errors,
  * and docket check renders the rest too and follows its links, but none
  * that leads to these outputs. The errors found while rendering are
- * noted in the build's own process only: docket check builds with one
- * job.
+ * noted in the process of -j that renders them, which sends them to the
+ * build (s->hooks).
  */
 void	site_failed(struct site *, const char *out, unsigned errors);
+/*
+ * Gives opts->on_link the link url at p, or, in a process of -j, keeps it
+ * in s->hooks for the build.
+ */
+void	site_hook_link(struct site *, const char *url, const struct pos *p);
+/* Does what a process of -j kept in its s->hooks (len bytes of it). */
+void	site_hooks_replay(struct site *, const char *hooks, size_t len);
 /*
  * Does target, an output path (a folder's without its slash), lead to
  * one of the n outputs in failed (site_failed())?
