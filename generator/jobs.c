@@ -83,6 +83,7 @@ static_assert(ATOMIC_LONG_LOCK_FREE == 2 && ATOMIC_INT_LOCK_FREE == 2,
     "lock-free atomics are needed between processes");
 struct claims {
 	atomic_size_t	 taken;		/* items taken so far */
+	atomic_uint	 halt;		/* an item stopped the work: take no more */
 	atomic_uint	 owner[];	/* by item: 1 + the process taking it */
 };
 
@@ -194,7 +195,7 @@ work(struct site *s, const struct jobs_part *parts, size_t n, unsigned w,
 	dg->capture = NULL;
 	dg->progress = false;
 	s->hooks = &hooks;
-	while ((i = claim(c, n, w)) < n) {
+	while (atomic_load(&c->halt) == 0 && (i = claim(c, n, w)) < n) {
 		errors = dg->errors, warnings = dg->warnings;
 		stops = dg->stops;
 		written = s->written, reused = s->reused;
@@ -208,6 +209,14 @@ work(struct site *s, const struct jobs_part *parts, size_t n, unsigned w,
 		m.errors = dg->errors - errors;
 		m.warnings = dg->warnings - warnings;
 		m.stops = dg->stops - stops;
+		/*
+		 * The items after this one will not be told, and the build
+		 * does those before it that no process has begun: no process
+		 * takes another, lest each render every page to the same
+		 * template error.
+		 */
+		if (m.stops > 0)
+			atomic_store(&c->halt, 1);
 		m.written = (uint32_t)(s->written - written);
 		m.reused = (uint32_t)(s->reused - reused);
 		m.io_failed = s->io_failed;
@@ -368,7 +377,8 @@ jobs_run_parts(struct site *s, struct jobs_part *parts, size_t nparts)
 	struct pollfd *pfd;
 	struct done *done;
 	struct claims *c;
-	unsigned k = s->opts->jobs, w, open;
+	struct buf scratch = BUF_INIT;
+	unsigned k = s->opts->jobs, w, open, stops;
 	char chunk[65536];
 	ssize_t r;
 	size_t i, p, g, n = 0, files = 0, csize;
@@ -502,7 +512,9 @@ jobs_run_parts(struct site *s, struct jobs_part *parts, size_t nparts)
 	/*
 	 * What each item said, in order, as one process would have said it;
 	 * nothing of the parts whose needs failed, which it would not have
-	 * done, nor of the items after one that stops the work.
+	 * done, nor of the items after one that stops the work. The items
+	 * no process took once the work was stopped are done here, in turn,
+	 * up to one that stops it.
 	 */
 	for (p = 0, g = 0; p < nparts; g += parts[p++].n) {
 		bool met = needs_met(parts, p);
@@ -516,6 +528,19 @@ jobs_run_parts(struct site *s, struct jobs_part *parts, size_t nparts)
 				continue;
 			}
 
+			if (!d->seen && atomic_load(&c->halt) != 0 &&
+			    atomic_load(&c->owner[g + i]) == 0) {
+				if (!met)
+					continue;
+				stops = dg->stops;
+				if (parts[p].fn(parts[p].arg, i,
+				    parts[p].results != NULL ?
+				    &parts[p].results[i] : &scratch) == -1)
+					rc = parts[p].rc = -1;
+				buf_truncate(&scratch, 0);
+				stopped = dg->stops != stops;
+				continue;
+			}
 			if (!d->seen) {
 				parts[p].rc = -1;
 				if (rc == 0)
@@ -542,6 +567,7 @@ jobs_run_parts(struct site *s, struct jobs_part *parts, size_t nparts)
 			free(d->hooks);
 		}
 	}
+	buf_release(&scratch);
 	free(done);
 	free(pfd);
 	free(wk);

@@ -49,7 +49,9 @@ struct jobs_part {
  * item failed or a process could not be started or ended badly
  * (reported). Processes are started once for all the parts. An item that
  * reports an error that stops the work (diag's stops: a template's) is
- * the last one told; with one job, the items after it are not done.
+ * the last one told; with one job, the items after it are not done, and
+ * with several, no process takes another item once one has stopped (the
+ * items before it that none took are done here).
  */
 int	jobs_run_parts(struct site *s, struct jobs_part *, size_t nparts);
 /* jobs_run_parts() with one part. */

@@ -3,10 +3,14 @@
  * counts and status of one process, in order, whatever the number of
  * processes.
  */
+#define _DEFAULT_SOURCE		/* MAP_ANONYMOUS */
+#include <sys/mman.h>
+
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 #include <unistd.h>
 
 #include "buf.h"
@@ -270,4 +274,99 @@ test_jobs__needs(void)
 	buf_release(&one);
 	buf_release(&many);
 	buf_release(&held);
+}
+
+/* Items done, counted across the processes (a shared mapping). */
+static unsigned *stop_count;
+
+/*
+ * Item i: a warning; from item stop_from on, an error that stops the work
+ * (as a template's does), after a little work, as rendering would take.
+ */
+static size_t stop_from;
+
+static int
+stop_item(void *arg, size_t i, struct buf *res)
+{
+	const struct part_arg *pa = arg;
+	struct pos p = { pa->name, (unsigned)i + 1, 1 };
+
+	buf_printf(res, "%zu", i);
+	__atomic_fetch_add(stop_count, 1, __ATOMIC_SEQ_CST);
+	diag_warning(pa->dg, &p, "warning %zu", i);
+	if (i < stop_from)
+		return 0;
+	nanosleep(&(struct timespec){ 0, 2000000 }, NULL);
+	pa->dg->stops++;
+	return diag_error(pa->dg, &p, "stops at %zu", i);
+}
+
+/* Runs 200 stop_items in `jobs` processes; their messages into text. */
+static int
+run_stops(unsigned jobs, size_t from, struct buf *text, unsigned *done)
+{
+	struct diag dg;
+	struct build_opts opts;
+	struct site s;
+	struct buf held = BUF_INIT;
+	struct part_arg a;
+	struct jobs_part part = { stop_item, NULL, 200, NULL, 0, 0 };
+	int rc;
+
+	bare_site(&s, &opts, &dg, &held, jobs);
+	a = (struct part_arg){ &dg, "a" };
+	part.arg = &a;
+	stop_from = from;
+	*stop_count = 0;
+	rc = jobs_run_parts(&s, &part, 1);
+	*done = *stop_count;
+	buf_truncate(text, 0);
+	diag_held_text(text, held.ptr, held.len);
+	buf_printf(text, "errors %u, warnings %u, stops %u, rc %d",
+	    dg.errors, dg.warnings, dg.stops, rc);
+	buf_release(&held);
+	return rc;
+}
+
+/*
+ * An error that stops the work: the messages of the items up to it, as
+ * with one job, and the other processes take no more items than they
+ * had begun, rather than each render every page to the same error.
+ */
+void
+test_jobs__stops(void)
+{
+	struct buf one = BUF_INIT, many = BUF_INIT;
+	unsigned done, jobs;
+	size_t from;
+	char last[80];
+
+	stop_count = mmap(NULL, sizeof(*stop_count), PROT_READ | PROT_WRITE,
+	    MAP_SHARED | MAP_ANONYMOUS, -1, 0);
+	CHECK(stop_count != MAP_FAILED);
+	if (stop_count == MAP_FAILED)
+		return;
+	for (from = 0; from <= 150; from += 75) {
+		CHECK_INT(run_stops(1, from, &one, &done), -1);
+		CHECK_INT(done, from + 1);
+		/* The first error that stops is the last message. */
+		snprintf(last, sizeof(last), "a:%zu:1: error: stops at %zu\n"
+		    "errors 1, warnings %zu, stops 1, rc -1", from + 1, from,
+		    from + 1);
+		CHECK(one.len >= strlen(last) &&
+		    strcmp(one.ptr + one.len - strlen(last), last) == 0);
+		for (jobs = 2; jobs <= 4; jobs++) {
+			CHECK_INT(run_stops(jobs, from, &many, &done), -1);
+			CHECK_STR(many.ptr, one.ptr);
+			/*
+			 * Claimed last first: those after the stop that had
+			 * begun, then the rest, one per process at most.
+			 */
+			if (from == 0)
+				CHECK(done <= jobs + 1);
+		}
+	}
+	buf_release(&one);
+	buf_release(&many);
+	munmap(stop_count, sizeof(*stop_count));
 }
