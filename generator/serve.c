@@ -849,7 +849,8 @@ rebuild(struct server *srv)
 	bo.drafts = srv->opts->drafts;
 	bo.quiet = srv->opts->quiet;
 	buf_truncate(&srv->capture, 0);
-	srv->dg->errors = srv->dg->warnings = 0;
+	/* A template error that stopped the last build does not stop this. */
+	srv->dg->errors = srv->dg->warnings = srv->dg->stops = 0;
 	status = site_build(srv->dg, &bo);
 	diag_flush(srv->dg);
 	if (status != 0 && srv->capture.len == 0)
