@@ -507,8 +507,7 @@ static const char *
 want_str(struct yctx *y, yaml_node_t *n, const char *key)
 {
 	struct pos p = node_pos(y, n);
-
-	const unsigned char *c;
+	const unsigned char *c, *end;
 
 	if (n->type != YAML_SCALAR_NODE) {
 		diag_error(y->dg, &p, "'%s' must be a string", key);
@@ -517,16 +516,27 @@ want_str(struct yctx *y, yaml_node_t *n, const char *key)
 	/*
 	 * A control character ("\x01" in a quoted string) is invisible on
 	 * a page and not allowed in XML, in an Atom feed's title or in
-	 * iCalendar text: refused, but for tab and line breaks. The value
-	 * is still taken, so that nothing else is reported for it.
+	 * iCalendar text: refused, but for tab and line breaks; so is NUL
+	 * ("\0"), which would cut the value short, and so are U+FFFE and
+	 * U+FFFF ("\uFFFF"), which no XML may hold either. The value is
+	 * still taken, so that nothing else is reported for it.
 	 */
-	for (c = n->data.scalar.value; *c != '\0'; c++)
+	c = n->data.scalar.value;
+	end = c + n->data.scalar.length;
+	for (; c < end; c++) {
 		if ((*c < ' ' && *c != '\t' && *c != '\n' && *c != '\r') ||
 		    *c == 0x7f) {
 			diag_error(y->dg, &p, "control character U+%04X in "
 			    "'%s'", *c, key);
 			break;
 		}
+		if (end - c >= 3 && c[0] == 0xef && c[1] == 0xbf &&
+		    (c[2] == 0xbe || c[2] == 0xbf)) {
+			diag_error(y->dg, &p, "noncharacter U+%s in '%s'",
+			    c[2] == 0xbe ? "FFFE" : "FFFF", key);
+			break;
+		}
+	}
 	return (const char *)n->data.scalar.value;
 }
 
