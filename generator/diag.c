@@ -38,6 +38,9 @@ struct msg {
 	size_t		 textlen;
 };
 
+/* The diag whose kept messages die() prints: see kept(). */
+static struct diag *dying;
+
 void
 diag_init(struct diag *dg)
 {
@@ -57,6 +60,8 @@ diag_release(struct diag *dg)
 		free(dg->kept);
 		dg->kept = NULL;
 	}
+	if (dying == dg)
+		dying = NULL;
 }
 
 int
@@ -227,13 +232,39 @@ held_next(const char *p, size_t len, size_t *off, struct msg *m)
 	return true;
 }
 
-/* Where kept messages go: made when the first one comes. */
+/*
+ * die()'s hook: prints what the diag kept, in the order it came (a sort
+ * would allocate, and die() may be telling that there is no memory left).
+ * Not in a process of -j (hold): its parent prints what it kept.
+ */
+static void
+print_kept(void)
+{
+	struct diag *dg = dying;
+	struct msg m;
+	size_t off = 0;
+
+	dying = NULL;
+	if (dg == NULL || dg->hold != NULL || dg->kept == NULL)
+		return;
+	if (dg->progress_shown)
+		fputs("\r\033[K", stderr);
+	while (held_next(dg->kept->ptr, dg->kept->len, &off, &m))
+		fwrite(m.text, 1, m.textlen, stderr);
+}
+
+/*
+ * Where kept messages go: made when the first one comes, and printed by
+ * die() if the run ends there.
+ */
 static struct buf *
 kept(struct diag *dg)
 {
 	if (dg->kept == NULL) {
 		dg->kept = xmalloc(sizeof(*dg->kept));
 		buf_init(dg->kept);
+		dying = dg;
+		die_hook(print_kept);
 	}
 	return dg->kept;
 }

@@ -6,7 +6,8 @@
  * diag_flush(), file by file and each file from top to bottom, whatever
  * order the build found them in. Other processes and threads of the
  * build hold theirs (hold), each with its position, and the build takes
- * them in with diag_replay().
+ * them in with diag_replay(). A run that ends in die() prints what it
+ * kept first, in the order reported.
  */
 #ifndef DOCKET_DIAG_H
 #define DOCKET_DIAG_H

@@ -26,11 +26,24 @@
 #include "buf.h"
 #include "util.h"
 
+static void (*die_fn)(void);
+
+void
+die_hook(void (*fn)(void))
+{
+	die_fn = fn;
+}
+
 void
 die(const char *fmt, ...)
 {
+	void (*fn)(void) = die_fn;
 	va_list ap;
 
+	/* Once: the hook may die too. */
+	die_fn = NULL;
+	if (fn != NULL)
+		fn();
 	fputs("docket: fatal: ", stderr);
 	va_start(ap, fmt);
 	vfprintf(stderr, fmt, ap);

@@ -13,6 +13,11 @@ struct buf;
 #define MAX_FILE_SIZE	(16u * 1024 * 1024)	/* largest input file read */
 
 void	 die(const char *, ...) __attribute__((format(printf, 1, 2), noreturn));
+/*
+ * Has die() call fn (once) before it prints its message: diag's, for the
+ * messages it kept to be printed rather than lost. NULL: none.
+ */
+void	 die_hook(void (*fn)(void));
 void	*xmalloc(size_t);
 void	*xcalloc(size_t, size_t);
 void	*xrealloc(void *, size_t);

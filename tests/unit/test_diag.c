@@ -2,8 +2,13 @@
  * Unit tests: diagnostics (capture, GitHub paths, progress, order).
  */
 #define _XOPEN_SOURCE 700	/* mkdtemp */
+#include <sys/resource.h>
+#include <sys/wait.h>
+
+#include <signal.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "buf.h"
 #include "diag.h"
@@ -335,4 +340,53 @@ test_diag__ordered_many(void)
 	free(err);
 	buf_release(&cap);
 	diag_release(&dg);
+}
+
+/*
+ * In a process of its own, keeps a message and dies: with hold set (a
+ * process of -j, whose kept messages are its parent's) or not. Returns
+ * what it printed; *sig is the signal that ended it.
+ */
+static char *
+die_keeping(bool hold, int *sig)
+{
+	struct rlimit none = { 0, 0 };
+	struct diag dg;
+	struct buf held = BUF_INIT;
+	struct pos p = { "content/a.md", 3, 1 };
+	pid_t pid;
+	int status = 0;
+
+	unit_capture_start();
+	if ((pid = fork()) == 0) {
+		setrlimit(RLIMIT_CORE, &none);
+		diag_init(&dg);
+		dg.ordered = true;
+		diag_error(&dg, &p, "kept");
+		if (hold)
+			dg.hold = &held;
+		die("out of %s", "memory");
+	}
+	if (pid > 0)
+		waitpid(pid, &status, 0);
+	*sig = pid > 0 && WIFSIGNALED(status) ? WTERMSIG(status) : 0;
+	return unit_capture_end();
+}
+
+/* die() prints the kept messages first, but a -j process's. */
+void
+test_diag__die_prints_kept(void)
+{
+	char *err;
+	int sig;
+
+	err = die_keeping(false, &sig);
+	CHECK_INT(sig, SIGABRT);
+	CHECK_STR(err, "content/a.md:3:1: error: kept\n"
+	    "docket: fatal: out of memory\n");
+	free(err);
+	err = die_keeping(true, &sig);
+	CHECK_INT(sig, SIGABRT);
+	CHECK_STR(err, "docket: fatal: out of memory\n");
+	free(err);
 }
