@@ -697,6 +697,7 @@ check_run(struct diag *dg, const struct check_opts *opts)
 {
 	struct checker c;
 	struct build_opts bo;
+	const char *base;
 	char *dir = NULL;
 	size_t i;
 	unsigned problems, links;
@@ -705,12 +706,10 @@ check_run(struct diag *dg, const struct check_opts *opts)
 	memset(&c, 0, sizeof(c));
 	c.dg = dg;
 	c.jobs = opts->jobs;
-	dir = xasprintf("%s/docket-check-XXXXXX",
-	    scratch_base(getenv("TMPDIR"), "/dev/shm"));
-	if (mkdtemp(dir) == NULL) {
-		diag_error(dg, NULL, "cannot make a temporary folder '%s': %s",
-		    dir, strerror(errno));
-		free(dir);
+	base = scratch_base(getenv("TMPDIR"), "/dev/shm");
+	if ((dir = scratch_mkdtemp(base, "check")) == NULL) {
+		diag_error(dg, NULL, "cannot make a temporary folder in '%s': "
+		    "%s", base, strerror(errno));
 		return 2;
 	}
 	c.root = path_join(dir, "site");

@@ -922,6 +922,7 @@ serve_run(struct diag *dg, const struct serve_opts *opts)
 	struct sigaction sa, old_int, old_term, old_pipe;
 	struct pollfd pfd[2];
 	struct stat st;
+	const char *base;
 	char *cfg;
 	unsigned port = 0;
 	bool v6 = false, pending = false, nosite;
@@ -956,13 +957,10 @@ serve_run(struct diag *dg, const struct serve_opts *opts)
 	}
 	if (mhd_load(dg) == -1)
 		goto out;
-	srv.tmp = xasprintf("%s/docket-serve-XXXXXX",
-	    scratch_base(getenv("TMPDIR"), "/dev/shm"));
-	if (mkdtemp(srv.tmp) == NULL) {
-		diag_error(dg, NULL, "cannot make a temporary folder '%s': %s",
-		    srv.tmp, strerror(errno));
-		free(srv.tmp);
-		srv.tmp = NULL;
+	base = scratch_base(getenv("TMPDIR"), "/dev/shm");
+	if ((srv.tmp = scratch_mkdtemp(base, "serve")) == NULL) {
+		diag_error(dg, NULL, "cannot make a temporary folder in '%s': "
+		    "%s", base, strerror(errno));
 		goto out;
 	}
 	srv.root = path_join(srv.tmp, "site");

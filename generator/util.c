@@ -13,6 +13,7 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <linux/magic.h>	/* TMPFS_MAGIC */
+#include <signal.h>
 #include <stdarg.h>
 #include <stdint.h>
 #include <stdio.h>
@@ -639,6 +640,59 @@ scratch_base(const char *env, const char *shm)
 	    (unsigned long long)vfs.f_bavail * vfs.f_frsize >= SCRATCH_ROOM)
 		return shm;
 	return "/tmp";
+}
+
+/*
+ * Is name "docket-WHAT-PID-XXXXXX" for a PID other than this process's,
+ * of no process now?
+ */
+static bool
+scratch_stale(const char *name, const char *what)
+{
+	size_t n = strlen(what);
+	unsigned long pid;
+	char *end;
+
+	if (strncmp(name, "docket-", 7) != 0 || strncmp(name + 7, what, n) != 0 ||
+	    name[7 + n] != '-' || name[8 + n] < '1' || name[8 + n] > '9')
+		return false;
+	errno = 0;
+	pid = strtoul(name + 8 + n, &end, 10);
+	if (errno != 0 || *end != '-' || strlen(end + 1) != 6 ||
+	    pid > INT32_MAX || (pid_t)pid == getpid())
+		return false;
+	return kill((pid_t)pid, 0) == -1 && errno == ESRCH;
+}
+
+char *
+scratch_mkdtemp(const char *base, const char *what)
+{
+	DIR *d;
+	struct dirent *de;
+	struct stat st;
+	char *dir, *path;
+	int saved;
+
+	if ((d = opendir(base)) != NULL) {
+		while ((de = readdir(d)) != NULL) {
+			if (!scratch_stale(de->d_name, what))
+				continue;
+			path = path_join(base, de->d_name);
+			if (lstat(path, &st) == 0 && S_ISDIR(st.st_mode) &&
+			    st.st_uid == getuid())
+				remove_tree(path);
+			free(path);
+		}
+		closedir(d);
+	}
+	dir = xasprintf("%s/docket-%s-%ld-XXXXXX", base, what, (long)getpid());
+	if (mkdtemp(dir) == NULL) {
+		saved = errno;
+		free(dir);
+		errno = saved;
+		return NULL;
+	}
+	return dir;
 }
 
 double

@@ -117,6 +117,13 @@ bool	 str_fold(char *out, size_t outsz, const char *s);
  * memory rather than on a disk; else "/tmp".
  */
 const char *scratch_base(const char *env, const char *shm);
+/*
+ * Makes the temporary folder "BASE/docket-WHAT-PID-XXXXXX" in base (see
+ * scratch_base()), after removing those of WHAT that processes of this
+ * user left there when they were killed (their PID is gone). Returns it
+ * (free it), or NULL with errno set.
+ */
+char	*scratch_mkdtemp(const char *base, const char *what);
 
 /* Seconds on the monotonic clock, for timing. */
 double	 mono_now(void);

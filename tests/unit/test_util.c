@@ -2,6 +2,9 @@
  * Unit tests: buf, util, date.
  */
 #define _XOPEN_SOURCE 700	/* mkdtemp, symlink */
+#include <sys/stat.h>
+#include <sys/wait.h>
+
 #include <errno.h>
 #include <limits.h>
 #include <stdint.h>
@@ -394,4 +397,62 @@ test_util__scratch_base(void)
 	CHECK_STR(scratch_base("", "/proc"), "/tmp");
 	CHECK_STR(scratch_base(NULL, "/no/such/folder"), "/tmp");
 	CHECK_STR(scratch_base(NULL, NULL), "/tmp");
+}
+
+/*
+ * A temporary folder of serve or check: those a killed process of this
+ * user left are removed first; others are kept.
+ */
+void
+test_util__scratch_mkdtemp(void)
+{
+	char base[] = "/tmp/docket-unit-XXXXXX", path[512], *dir;
+	char keep[4][64];
+	struct stat st;
+	pid_t dead;
+	size_t i;
+
+	CHECK(mkdtemp(base) != NULL);
+	/* A process that is gone. */
+	if ((dead = fork()) == 0)
+		_exit(0);
+	CHECK(dead > 0 && waitpid(dead, NULL, 0) == dead);
+	snprintf(path, sizeof(path), "%s/docket-check-%ld-abcdef", base,
+	    (long)dead);
+	CHECK(mkdir(path, 0700) == 0);
+	snprintf(path, sizeof(path), "%s/docket-check-%ld-abcdef/site", base,
+	    (long)dead);
+	CHECK(mkdir(path, 0700) == 0);
+	/* Another command's; not six letters at the end; alive; not a PID. */
+	snprintf(keep[0], sizeof(keep[0]), "docket-serve-%ld-abcdef", (long)dead);
+	snprintf(keep[1], sizeof(keep[1]), "docket-check-%ld-abc", (long)dead);
+	snprintf(keep[2], sizeof(keep[2]), "docket-check-1-abcdef");
+	snprintf(keep[3], sizeof(keep[3]), "docket-check-0%ld-abcdef", (long)dead);
+	for (i = 0; i < 4; i++) {
+		snprintf(path, sizeof(path), "%s/%s", base, keep[i]);
+		CHECK(mkdir(path, 0700) == 0);
+	}
+	/* A file, not a folder, with the name of a stale one. */
+	snprintf(path, sizeof(path), "%s/docket-check-%ld-ghijkl", base,
+	    (long)dead);
+	CHECK(file_put(path, "x", 1) == 0);
+
+	dir = scratch_mkdtemp(base, "check");
+	snprintf(path, sizeof(path), "%s/docket-check-%ld-", base,
+	    (long)getpid());
+	CHECK(dir != NULL && strncmp(dir, path, strlen(path)) == 0 &&
+	    strlen(dir) == strlen(path) + 6);
+	CHECK(dir != NULL && stat(dir, &st) == 0 && S_ISDIR(st.st_mode));
+	snprintf(path, sizeof(path), "%s/docket-check-%ld-abcdef", base,
+	    (long)dead);
+	CHECK(stat(path, &st) == -1 && errno == ENOENT);
+	for (i = 0; i < 4; i++) {
+		snprintf(path, sizeof(path), "%s/%s", base, keep[i]);
+		CHECK(stat(path, &st) == 0);
+	}
+	snprintf(path, sizeof(path), "%s/docket-check-%ld-ghijkl", base,
+	    (long)dead);
+	CHECK(stat(path, &st) == 0);
+	free(dir);
+	CHECK(remove_tree(base) == 0);
 }
