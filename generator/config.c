@@ -502,41 +502,48 @@ url_is_web(const char *s)
 	return true;
 }
 
-/* Takes a scalar's text, or reports a type error and returns NULL. */
+/*
+ * A control character ("\x01" in a quoted string) is invisible on a page
+ * and not allowed in XML, in an Atom feed's title or in iCalendar text:
+ * refused, but for tab and line breaks; so is NUL ("\0"), which would
+ * cut the value short, and so are U+FFFE and U+FFFF ("\uFFFF"), which no
+ * XML may hold either.
+ */
+int
+yaml_control_check(struct diag *dg, const struct pos *p,
+    const yaml_node_t *n, const char *key)
+{
+	const unsigned char *c = n->data.scalar.value;
+	const unsigned char *end = c + n->data.scalar.length;
+
+	for (; c < end; c++) {
+		if ((*c < ' ' && *c != '\t' && *c != '\n' && *c != '\r') ||
+		    *c == 0x7f)
+			return diag_error(dg, p, "control character U+%04X in "
+			    "'%s'", *c, key);
+		if (end - c >= 3 && c[0] == 0xef && c[1] == 0xbf &&
+		    (c[2] == 0xbe || c[2] == 0xbf))
+			return diag_error(dg, p, "noncharacter U+%s in '%s'",
+			    c[2] == 0xbe ? "FFFE" : "FFFF", key);
+	}
+	return 0;
+}
+
+/*
+ * Takes a scalar's text, or reports a type error and returns NULL. A
+ * character no output may hold is reported, but the value is still
+ * taken, so that nothing else is reported for it.
+ */
 static const char *
 want_str(struct yctx *y, yaml_node_t *n, const char *key)
 {
 	struct pos p = node_pos(y, n);
-	const unsigned char *c, *end;
 
 	if (n->type != YAML_SCALAR_NODE) {
 		diag_error(y->dg, &p, "'%s' must be a string", key);
 		return NULL;
 	}
-	/*
-	 * A control character ("\x01" in a quoted string) is invisible on
-	 * a page and not allowed in XML, in an Atom feed's title or in
-	 * iCalendar text: refused, but for tab and line breaks; so is NUL
-	 * ("\0"), which would cut the value short, and so are U+FFFE and
-	 * U+FFFF ("\uFFFF"), which no XML may hold either. The value is
-	 * still taken, so that nothing else is reported for it.
-	 */
-	c = n->data.scalar.value;
-	end = c + n->data.scalar.length;
-	for (; c < end; c++) {
-		if ((*c < ' ' && *c != '\t' && *c != '\n' && *c != '\r') ||
-		    *c == 0x7f) {
-			diag_error(y->dg, &p, "control character U+%04X in "
-			    "'%s'", *c, key);
-			break;
-		}
-		if (end - c >= 3 && c[0] == 0xef && c[1] == 0xbf &&
-		    (c[2] == 0xbe || c[2] == 0xbf)) {
-			diag_error(y->dg, &p, "noncharacter U+%s in '%s'",
-			    c[2] == 0xbe ? "FFFE" : "FFFF", key);
-			break;
-		}
-	}
+	yaml_control_check(y->dg, &p, n, key);
 	return (const char *)n->data.scalar.value;
 }
 

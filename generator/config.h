@@ -9,6 +9,7 @@
 #include <yaml.h>
 
 struct diag;
+struct pos;
 struct tval;
 
 struct nav_item {
@@ -74,6 +75,14 @@ bool	yaml_is_null(const yaml_node_t *);
  */
 int	yaml_bidi_check(struct diag *, const char *path, const char *data,
 	    size_t len, unsigned line0, const yaml_node_t *n, const char *what);
+/*
+ * Reports, at p, a character of scalar n's value that no page, feed or
+ * calendar may hold: a control character but tab and line breaks (NUL
+ * too, which would cut the value short), U+FFFE or U+FFFF; `key` names
+ * the value. Returns 0, or -1 after the error.
+ */
+int	yaml_control_check(struct diag *, const struct pos *p,
+	    const yaml_node_t *n, const char *key);
 /* Is a URL http(s) with a host? */
 bool	url_is_web(const char *);
 

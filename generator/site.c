@@ -876,6 +876,8 @@ front_matter(struct site *s, struct page *pg, const char *yaml, size_t len)
 			}
 			free(*dst);
 			*dst = xstrdup(val);
+			if (dst != &pg->layout)
+				yaml_control_check(s->dg, &p, v, key);
 			if (dst == &pg->title)
 				yaml_bidi_check(s->dg, pg->src, yaml, len, 1, v,
 				    "'title'");
