@@ -528,6 +528,8 @@ changes_tombstone_tv(const struct site *s, const struct hist_file *f)
 	tval_set_str(v, "id", f->vendor);
 	tval_set_str(v, "name", f->name != NULL ? f->name : f->vendor);
 	tval_set(v, "url", tval_str_own(vendor_url(s, f->vendor)));
+	tval_set(v, "feed_url", tval_str_own(xasprintf("vendors/%s/feed.xml",
+	    f->vendor)));
 	rm = commit_tv(s, &h->commits[f->revs[0].commit]);
 	tval_set(v, "removed", rm);
 	return v;
@@ -921,12 +923,14 @@ changes_outputs(const struct site *s, char ***out)
 	}
 	n = year_pages(NULL, "timeline", tl, ntl) +
 	    year_pages(NULL, "changes", ys, ny);
-	*out = xcalloc(n + nt + nr + (h != NULL ? s->recordsz : 0) + 1,
+	*out = xcalloc(n + 2 * nt + nr + (h != NULL ? s->recordsz : 0) + 1,
 	    sizeof(**out));
 	n = year_pages(*out, "timeline", tl, ntl);
 	n += year_pages(*out + n, "changes", ys, ny);
-	for (i = 0; i < nt; i++)
+	for (i = 0; i < nt; i++) {
 		(*out)[n++] = xasprintf("vendors/%s/index.html", tomb[i]->vendor);
+		(*out)[n++] = xasprintf("vendors/%s/feed.xml", tomb[i]->vendor);
+	}
 	for (i = 0; i < nr; i++) {
 		(*out)[n++] = xasprintf("vendors/%s/index.html", olds[i]);
 		free(olds[i]);
@@ -966,15 +970,25 @@ struct feed_job {
 	struct site		*s;
 	struct byvendor		*bv;	/* by vendor, each newest first */
 	size_t			 n;
+	const struct hist_file	**tomb;	/* removed records, after the records */
+	size_t			 tombsz;
 };
 
-/* The feed of record i: vendors/<id>/feed.xml. */
+/*
+ * The feed of record i, or of removed record i - recordsz, so that its
+ * readers learn that it was removed: vendors/<id>/feed.xml.
+ */
 static int
 vendor_feed(void *arg, size_t i, struct buf *unused)
 {
 	const struct feed_job *fj = arg;
 	struct site *s = fj->s;
-	struct byvendor key = { s->records[i]->id, 0 };
+	const struct hist_file *f = i < s->recordsz ? NULL :
+	    fj->tomb[i - s->recordsz];
+	const char *id = f != NULL ? f->vendor : s->records[i]->id;
+	const char *name = f == NULL ? s->records[i]->name :
+	    f->name != NULL ? f->name : f->vendor;
+	struct byvendor key = { id, 0 };
 	struct buf title = BUF_INIT;
 	size_t lo, hi, mid;
 	char *out;
@@ -991,11 +1005,9 @@ vendor_feed(void *arg, size_t i, struct buf *unused)
 	for (hi = lo; hi < fj->n && strcmp(fj->bv[hi].vendor, key.vendor) == 0;
 	    hi++)
 		continue;
-	buf_printf(&title, "%s: changes to %s", s->cfg.title,
-	    s->records[i]->name);
-	out = xasprintf("vendors/%s/feed.xml", s->records[i]->id);
-	rc = write_feed(s, out, "../../", s->records[i]->id, title.ptr,
-	    fj->bv + lo, hi - lo);
+	buf_printf(&title, "%s: changes to %s", s->cfg.title, name);
+	out = xasprintf("vendors/%s/feed.xml", id);
+	rc = write_feed(s, out, "../../", id, title.ptr, fj->bv + lo, hi - lo);
 	free(out);
 	buf_release(&title);
 	return rc;
@@ -1020,7 +1032,9 @@ changes_feeds(struct site *s, struct jobs_part *part)
 				h->files[h->entries[i].file].vendor, i };
 	if (fj->n > 1)
 		qsort(fj->bv, fj->n, sizeof(*fj->bv), byvendor_cmp);
-	*part = (struct jobs_part){ vendor_feed, fj, s->recordsz, NULL, 0, 0 };
+	fj->tombsz = changes_tombstones(s, &fj->tomb);
+	*part = (struct jobs_part){ vendor_feed, fj, s->recordsz + fj->tombsz,
+	    NULL, 0, 0 };
 }
 
 void
@@ -1028,8 +1042,10 @@ changes_feeds_release(struct jobs_part *part)
 {
 	struct feed_job *fj = part->arg;
 
-	if (fj != NULL)
+	if (fj != NULL) {
 		free(fj->bv);
+		free(fj->tomb);
+	}
 	free(fj);
 	memset(part, 0, sizeof(*part));
 }
