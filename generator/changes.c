@@ -652,7 +652,14 @@ write_feed(struct site *s, const char *out, const char *root,
 	free(u);
 	BUF_PUTSL(&b, "\"/>\n  <author><name>");
 	put_xml(&b, s->cfg.title);
-	BUF_PUTSL(&b, "</name></author>\n  <generator version=\"" DOCKET_VERSION
+	BUF_PUTSL(&b, "</name></author>\n");
+	/* The data licence, as the other exports give it. */
+	if (s->cfg.license != NULL) {
+		BUF_PUTSL(&b, "  <rights>");
+		put_xml(&b, s->cfg.license);
+		BUF_PUTSL(&b, "</rights>\n");
+	}
+	BUF_PUTSL(&b, "  <generator version=\"" DOCKET_VERSION
 	    "\">docket</generator>\n");
 	/* The commit the site was built from, as every export says it. */
 	if (h->head[0] != '\0') {
@@ -762,7 +769,9 @@ write_changes_json(struct site *s)
 	bool first = true;
 	int rc;
 
-	BUF_PUTSL(&b, "{\n");
+	BUF_PUTSL(&b, "{\n  \"license\": ");
+	json_str(&b, s->cfg.license);
+	BUF_PUTSL(&b, ",\n");
 	json_built_from(s, &b);
 	BUF_PUTSL(&b, "  \"history\": ");
 	buf_puts(&b, h == NULL ? "\"none\"" : h->shallow ? "\"incomplete\"" :

@@ -662,6 +662,8 @@ def check_feed(s, out, rel, vendor):
         fail(rel, "feedparser: %s" % fp.bozo_exception)
     same(rel, "feed title read by feedparser", fp.feed.get("title"),
          tree.getroot().findtext(ATOM + "title"))
+    same(rel, "rights (the licence)", fp.feed.get("rights"),
+         s.cfg.get("license"))
     title = tree.getroot().findtext(ATOM + "title")
     if vendor is None:
         same(rel, "feed title", title, s.cfg["title"] + ": changes")
@@ -749,6 +751,7 @@ def check_changes_json(s, out):
     j = load_json(out, rel)
     if j is None:
         return
+    same(rel, "license", j.get("license"), s.cfg.get("license"))
     check_built_from(rel, j, s)
     same(rel, "history", j.get("history"),
          "complete" if s.history else "none")
