@@ -413,7 +413,15 @@ site_write_redirect(struct site *s, const char *out, const char *url,
 	buf_puts_html(&b, s->cfg.language);
 	BUF_PUTSL(&b, "\">\n<head>\n<meta charset=\"utf-8\">\n<title>");
 	buf_puts_html(&b, title);
-	BUF_PUTSL(&b, "</title>\n<meta name=\"robots\" content=\"noindex\">\n"
+	BUF_PUTSL(&b, "</title>\n");
+	/* As a Hugo alias: search engines credit the page it moved to. */
+	if (s->cfg.base_url != NULL) {
+		BUF_PUTSL(&b, "<link rel=\"canonical\" href=\"");
+		buf_puts_html(&b, s->cfg.base_url);
+		buf_puts_html(&b, url);
+		BUF_PUTSL(&b, "\">\n");
+	}
+	BUF_PUTSL(&b, "<meta name=\"robots\" content=\"noindex\">\n"
 	    "<meta http-equiv=\"refresh\" content=\"0; url=");
 	buf_puts_html(&b, target.ptr);
 	buf_printf(&b, "\">\n</head>\n<body>\n<p>This %s has moved to <a href=\"",
