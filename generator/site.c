@@ -1054,6 +1054,42 @@ outpath_cmp(const void *a, const void *b)
 }
 
 /*
+ * Adds to *v the paths below templates/assets/ of what the folder dir
+ * ("templates/assets" or one inside it) holds, its folders' too, but for
+ * names starting with '.': "logo.svg", "fonts/a.woff2". What is not a
+ * folder is listed whatever it is; copy_assets() says what is wrong.
+ * Returns -1, errno set, when a folder cannot be read.
+ */
+static int
+assets_list(struct site *s, const char *dir, unsigned depth, char ***v,
+    size_t *n)
+{
+	char **names = NULL, *rel;
+	size_t i, namesz = 0;
+	int rc = 0;
+
+	if (source_list(s->src, dir, &names, &namesz) == -1)
+		return -1;
+	for (i = 0; i < namesz; i++) {
+		if (names[i][0] == '.')
+			continue;
+		rel = xasprintf("%s/%s", dir, names[i]);
+		if (source_type(s->src, rel) == SRC_DIR) {
+			if (depth < MAX_DEPTH &&
+			    assets_list(s, rel, depth + 1, v, n) == -1)
+				rc = -1;
+			free(rel);
+			continue;
+		}
+		*v = xreallocarray(*v, *n + 1, sizeof(**v));
+		(*v)[(*n)++] = xstrdup(rel + strlen("templates/assets/"));
+		free(rel);
+	}
+	source_list_free(names, namesz);
+	return rc;
+}
+
+/*
  * Keeps the output paths (v, sorted, n of them) and the assets' for the
  * links followed while rendering (site_check_link()).
  */
@@ -1067,9 +1103,8 @@ keep_outputs(struct site *s, const struct outpath *v, size_t n)
 		free(s->outs[i]);
 	free(s->outs);
 	s->outsz = 0;
-	if (source_type(s->src, "templates/assets") == SRC_DIR &&
-	    source_list(s->src, "templates/assets", &names, &namesz) == -1)
-		namesz = 0;
+	if (source_type(s->src, "templates/assets") == SRC_DIR)
+		(void)assets_list(s, "templates/assets", 1, &names, &namesz);
 	cap = n + embedded_count + namesz;
 	s->outs = xcalloc(cap + 1, sizeof(*s->outs));
 	for (i = 0; i < n; i++)
@@ -1463,26 +1498,28 @@ copy_assets(struct site *s)
 	}
 	if (source_type(s->src, "templates/assets") != SRC_DIR)
 		return rc;
-	if (source_list(s->src, "templates/assets", &names, &namesz) == -1)
-		return diag_error(s->dg, NULL, "cannot read templates/assets: %s",
+	if (assets_list(s, "templates/assets", 1, &names, &namesz) == -1) {
+		s->io_failed = true;
+		rc = diag_error(s->dg, NULL, "cannot read templates/assets: %s",
 		    strerror(errno));
+	}
 	for (i = 0; i < namesz; i++) {
-		if (names[i][0] == '.')
-			continue;
+		struct pos p;
+
 		rel = xasprintf("templates/assets/%s", names[i]);
 		out = xasprintf("assets/%s", names[i]);
+		p = (struct pos){ rel, 0, 0 };
 		switch (source_type(s->src, rel)) {
 		case SRC_FILE:
 			if (file_copy(s, rel, out) == -1)
 				rc = -1;
 			break;
-		case SRC_DIR:
+		case SRC_OUTSIDE:	/* as for any other template */
+			rc = diag_error(s->dg, &p, "symbolic link leads "
+			    "outside the site folder, or into .git");
 			break;
-		default: {
-			struct pos p = { rel, 0, 0 };
-			rc = diag_error(s->dg, &p,
-			    "not a regular file inside the site folder");
-		}
+		default:
+			rc = diag_error(s->dg, &p, "not a regular file");
 		}
 		free(rel);
 		free(out);
@@ -2180,10 +2217,8 @@ site_build(struct diag *dg, const struct build_opts *opts)
 		phase(opts, what, &tp);
 		free(what);
 	}
-	if (copy_assets(&s) == -1) {
-		status = 2;
-		goto fail;
-	}
+	if (copy_assets(&s) == -1)
+		goto fail;	/* 2 when it could not write or read */
 	for (i = 0; i < s.copiesz; i++)
 		if (file_copy(&s, s.copies[i].src, s.copies[i].out) == -1) {
 			status = 2;
