@@ -1769,6 +1769,20 @@ vendor_has_page(const void *arg, const char *id)
 	return changes_vendor_has_page(arg, id);
 }
 
+/* Is id a removed record's, which keeps its page and history? */
+static bool
+removed_vendor(const struct site *s, const char *id)
+{
+	const struct hist_file **tomb;
+	size_t i, n = changes_tombstones(s, &tomb);
+	bool yes = false;
+
+	for (i = 0; i < n && !yes; i++)
+		yes = strcmp(tomb[i]->vendor, id) == 0;
+	free(tomb);
+	return yes;
+}
+
 /* ::changes and ::history, from the git history when the site has one. */
 static int
 do_history(struct dir_ctx *ctx, struct directive *d, bool changes)
@@ -1782,7 +1796,8 @@ do_history(struct dir_ctx *ctx, struct directive *d, bool changes)
 		return -1;
 	if (get_limit(ctx, d, &limit, s->cfg.hist_limit) == -1)
 		return -1;
-	if (vendor != NULL && need_vendor(ctx, d, "vendor", NULL) == NULL)
+	if (vendor != NULL && !removed_vendor(s, vendor) &&
+	    need_vendor(ctx, d, "vendor", NULL) == NULL)
 		return -1;
 	buf_printf(&b, "<div class=\"directive directive-%s",
 	    changes ? "changes" : "history");
