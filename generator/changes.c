@@ -932,8 +932,8 @@ changes_outputs(const struct site *s, char ***out)
 	}
 	n = year_pages(NULL, "timeline", tl, ntl) +
 	    year_pages(NULL, "changes", ys, ny);
-	*out = xcalloc(n + 2 * nt + nr + (h != NULL ? s->recordsz : 0) + 1,
-	    sizeof(**out));
+	*out = xcalloc(n + 2 * nt + 2 * nr + (h != NULL ? s->recordsz : 0) +
+	    1, sizeof(**out));
 	n = year_pages(*out, "timeline", tl, ntl);
 	n += year_pages(*out + n, "changes", ys, ny);
 	for (i = 0; i < nt; i++) {
@@ -942,6 +942,7 @@ changes_outputs(const struct site *s, char ***out)
 	}
 	for (i = 0; i < nr; i++) {
 		(*out)[n++] = xasprintf("vendors/%s/index.html", olds[i]);
+		(*out)[n++] = xasprintf("vendors/%s/feed.xml", olds[i]);
 		free(olds[i]);
 	}
 	for (i = 0; h != NULL && i < s->recordsz; i++)
@@ -981,28 +982,48 @@ struct feed_job {
 	size_t			 n;
 	const struct hist_file	**tomb;	/* removed records, after the records */
 	size_t			 tombsz;
+	char			**olds;	/* renamed records' old ids, after those */
+	const struct hist_file	**to;	/* the record each was renamed to */
+	size_t			 redirsz;
 };
 
 /*
- * The feed of record i, or of removed record i - recordsz, so that its
- * readers learn that it was removed: vendors/<id>/feed.xml.
+ * The feed of record i: vendors/<id>/feed.xml. After the records come the
+ * removed ones, so that their readers learn that they were removed, and
+ * then renamed records' old ids, whose feed goes on at the old address
+ * (a feed cannot redirect) with the renamed record's entries.
  */
 static int
 vendor_feed(void *arg, size_t i, struct buf *unused)
 {
 	const struct feed_job *fj = arg;
 	struct site *s = fj->s;
-	const struct hist_file *f = i < s->recordsz ? NULL :
-	    fj->tomb[i - s->recordsz];
-	const char *id = f != NULL ? f->vendor : s->records[i]->id;
-	const char *name = f == NULL ? s->records[i]->name :
-	    f->name != NULL ? f->name : f->vendor;
-	struct byvendor key = { id, 0 };
+	const struct hist_file *f = NULL;
+	const char *id, *name, *at;
+	struct byvendor key;
 	struct buf title = BUF_INIT;
 	size_t lo, hi, mid;
 	char *out;
 	int rc;
 
+	if (i < s->recordsz) {
+		id = at = s->records[i]->id;
+		name = s->records[i]->name;
+	} else {
+		if ((i -= s->recordsz) < fj->tombsz) {
+			f = fj->tomb[i];
+			at = f->vendor;
+		} else {
+			f = fj->to[i - fj->tombsz];
+			at = fj->olds[i - fj->tombsz];
+		}
+		id = f->vendor;
+		name = f->name != NULL ? f->name : f->vendor;
+		/* A renamed record's feed is the record's. */
+		if ((mid = site_record_index(s, id)) != SIZE_MAX)
+			name = s->records[mid]->name;
+	}
+	key = (struct byvendor){ id, 0 };
 	(void)unused;
 	for (lo = 0, hi = fj->n; lo < hi;) {
 		mid = lo + (hi - lo) / 2;
@@ -1015,7 +1036,7 @@ vendor_feed(void *arg, size_t i, struct buf *unused)
 	    hi++)
 		continue;
 	buf_printf(&title, "%s: changes to %s", s->cfg.title, name);
-	out = xasprintf("vendors/%s/feed.xml", id);
+	out = xasprintf("vendors/%s/feed.xml", at);
 	rc = write_feed(s, out, "../../", id, title.ptr, fj->bv + lo, hi - lo);
 	free(out);
 	buf_release(&title);
@@ -1042,8 +1063,9 @@ changes_feeds(struct site *s, struct jobs_part *part)
 	if (fj->n > 1)
 		qsort(fj->bv, fj->n, sizeof(*fj->bv), byvendor_cmp);
 	fj->tombsz = changes_tombstones(s, &fj->tomb);
-	*part = (struct jobs_part){ vendor_feed, fj, s->recordsz + fj->tombsz,
-	    NULL, 0, 0 };
+	fj->redirsz = redirects(s, &fj->olds, &fj->to);
+	*part = (struct jobs_part){ vendor_feed, fj,
+	    s->recordsz + fj->tombsz + fj->redirsz, NULL, 0, 0 };
 }
 
 void
@@ -1054,6 +1076,10 @@ changes_feeds_release(struct jobs_part *part)
 	if (fj != NULL) {
 		free(fj->bv);
 		free(fj->tomb);
+		for (size_t i = 0; i < fj->redirsz; i++)
+			free(fj->olds[i]);
+		free(fj->olds);
+		free(fj->to);
 	}
 	free(fj);
 	memset(part, 0, sizeof(*part));

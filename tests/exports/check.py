@@ -741,7 +741,22 @@ def check_feeds(s, out):
     for path in sorted(glob.glob(os.path.join(out, "vendors", "*",
                                               "feed.xml"))):
         vendor = os.path.basename(os.path.dirname(path))
-        check_feed(s, out, os.path.relpath(path, out), vendor)
+        rel = os.path.relpath(path, out)
+        # A renamed record's old address keeps a feed, with the renamed
+        # record's entries; its page there is a redirect to the record.
+        if vendor not in s.by_id:
+            fid = ET.parse(path).getroot().findtext(ATOM + "id") or ""
+            to = fid.rsplit("/", 1)[-1]
+            if to != vendor and to in s.by_id:
+                with open(os.path.join(out, "vendors", vendor,
+                                       "index.html"), encoding="utf-8") as f:
+                    page = f.read()
+                if 'http-equiv="refresh"' not in page or \
+                        ("vendors/%s/" % to) not in page:
+                    fail(rel, "a feed of %s where no redirect to it is"
+                         % to)
+                vendor = to
+        check_feed(s, out, rel, vendor)
 
 
 # ---- changes/changes.json and build.json ----
