@@ -1796,7 +1796,9 @@ do_history(struct dir_ctx *ctx, struct directive *d, bool changes)
 		return -1;
 	if (get_limit(ctx, d, &limit, s->cfg.hist_limit) == -1)
 		return -1;
-	if (vendor != NULL && !removed_vendor(s, vendor) &&
+	/* A record first: the removed ones are looked for in the history. */
+	if (vendor != NULL && site_record_index(s, vendor) == SIZE_MAX &&
+	    !removed_vendor(s, vendor) &&
 	    need_vendor(ctx, d, "vendor", NULL) == NULL)
 		return -1;
 	buf_printf(&b, "<div class=\"directive directive-%s",
