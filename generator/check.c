@@ -290,13 +290,19 @@ list_output(struct checker *c, const char *rel)
 	for (i = 0; i < namesz; i++) {
 		sub = rel[0] == '\0' ? xstrdup(names[i]) : path_join(rel, names[i]);
 		full = path_join(dir, names[i]);
-		if (lstat(full, &st) == 0 && S_ISDIR(st.st_mode)) {
+		if (lstat(full, &st) == -1) {
+			/* Gone since it was listed: not in the output. */
+			free(sub);
+			free(full);
+			continue;
+		}
+		if (S_ISDIR(st.st_mode)) {
 			c->dirs = xreallocarray(c->dirs, c->dirsz + 1,
 			    sizeof(char *));
 			c->dirs[c->dirsz++] = xstrdup(sub);
 			if (list_output(c, sub) == -1)
 				rc = -1;
-		} else if (S_ISREG(st.st_mode)) {	/* st is set: lstat() ran */
+		} else if (S_ISREG(st.st_mode)) {
 			c->files = xreallocarray(c->files, c->filesz + 1,
 			    sizeof(char *));
 			c->files[c->filesz++] = xstrdup(sub);
