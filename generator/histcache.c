@@ -265,6 +265,8 @@ put_entry(struct buf *b, const struct hc_entry *e)
 		put_u64(b, f->old_pathsz);
 		for (j = 0; j < f->old_pathsz; j++)
 			put_str(b, f->old_paths[j]);
+		put_str(b, f->good);
+		put_str(b, f->good_path);
 		put_u64(b, f->revsz);
 		for (j = 0; j < f->revsz; j++) {
 			r = &f->revs[j];
@@ -476,6 +478,11 @@ get_entry(struct rd *r, struct hc_entry *e)
 		for (j = 0; j < f->old_pathsz; j++)
 			if ((f->old_paths[j] = get_str(r)) == NULL)
 				r->bad = true;
+		f->good = get_str(r);
+		f->good_path = get_str(r);
+		if ((f->good == NULL) != (f->good_path == NULL) ||
+		    (f->good != NULL && strlen(f->good) != GIT_OID_HEXSZ))
+			r->bad = true;
 		f->revsz = get_count(r, 24);
 		f->revs = xcalloc(f->revsz + 1, sizeof(*f->revs));
 		for (j = 0; j < f->revsz && !r->bad; j++) {

@@ -100,6 +100,18 @@ struct parsed {
 	bool		 own;		/* parsed here, not the queue's */
 };
 
+/*
+ * A commit that mended a record whose version before it did not parse:
+ * its changes are those from the newest older version that parses,
+ * which the walk, going back in time, has yet to meet.
+ */
+struct mend {
+	size_t		 rev;		/* index in the file's revs, plus 1; 0: none */
+	const struct record *rec;	/* the mended version, while the walk runs */
+	git_oid		 id;		/* and its blob */
+	char		*path;		/* and path */
+};
+
 struct walk {
 	struct history	*h;
 	struct diag	*dg;
@@ -125,6 +137,8 @@ struct walk {
 	char		**changed;	/* paths the working tree changed */
 	size_t		 changedsz;
 	bool		 damaged;	/* a version could not be read */
+	struct mend	*mend;		/* by file, or up to mendsz */
+	size_t		 mendsz;
 };
 
 static char tomb[1];
@@ -1200,6 +1214,83 @@ mark_incomplete(const char *root, const git_tree_entry *e, void *arg)
 	return 0;
 }
 
+/* A revision's field changes, from version o to version n. */
+static void
+rev_changes(const struct history *h, struct hist_rev *r,
+    const struct recver *o, const struct recver *n)
+{
+	recdiff_free(r->changes, r->changesz);
+	r->changes = NULL;
+	r->changesz = 0;
+	recdiff(&r->changes, &r->changesz, o, n, h->date_format);
+	r->substantive = r->changesz > 0;
+	/* A draft version is not published, nor are its changes. */
+	if (n->rec != NULL && n->rec->draft && !h->drafts)
+		r->substantive = false;
+}
+
+static struct mend *
+mend_at(struct walk *w, size_t fi)
+{
+	if (fi >= w->mendsz) {
+		w->mend = xreallocarray(w->mend, w->h->filesz + 1,
+		    sizeof(*w->mend));
+		memset(w->mend + w->mendsz, 0,
+		    (w->h->filesz + 1 - w->mendsz) * sizeof(*w->mend));
+		w->mendsz = w->h->filesz + 1;
+	}
+	return &w->mend[fi];
+}
+
+static void
+mend_clear(struct mend *m)
+{
+	free(m->path);
+	memset(m, 0, sizeof(*m));
+}
+
+/*
+ * Revision m->rev of file fi mended a version that did not parse; `good`
+ * is the newest older version that parses: the revision's changes are
+ * those from it.
+ */
+static void
+mend_done(struct walk *w, size_t fi, const struct record *good)
+{
+	struct mend *m = mend_at(w, fi);
+	struct recver o = { good, false }, n = { m->rec, false };
+
+	rev_changes(w->h, &w->h->files[fi].revs[m->rev - 1], &o, &n);
+	mend_clear(m);
+}
+
+/* The walk met a version of file fi that parses. */
+static void
+mend_found(struct walk *w, size_t fi, const struct record *rec,
+    const git_oid *id, const char *path)
+{
+	struct hist_file *f = &w->h->files[fi];
+
+	if (f->good == NULL) {
+		f->good = xstrdup(git_oid_tostr_s(id));
+		f->good_path = xstrdup(path);
+	}
+	if (fi < w->mendsz && w->mend[fi].rev != 0)
+		mend_done(w, fi, rec);
+}
+
+static void
+mend_wait(struct walk *w, size_t fi, size_t rev, const struct record *rec,
+    const git_oid *id, const char *path)
+{
+	struct mend *m = mend_at(w, fi);
+
+	m->rev = rev + 1;
+	m->rec = rec;
+	git_oid_cpy(&m->id, id);
+	m->path = xstrdup(path);
+}
+
 /* Records one change to a record, in commit c: its field changes. */
 static void
 record_rev(struct walk *w, size_t fi, const struct gl_delta *d, git_commit *c)
@@ -1224,11 +1315,14 @@ record_rev(struct walk *w, size_t fi, const struct gl_delta *d, git_commit *c)
 			n.bad = n.rec == NULL;
 		}
 	}
-	recdiff(&r->changes, &r->changesz, &o, &n, w->h->date_format);
-	r->substantive = r->changesz > 0;
-	/* A draft version is not published, nor are its changes. */
-	if (n.rec != NULL && n.rec->draft && !w->h->drafts)
-		r->substantive = false;
+	/* The newest version that parses is the one a later mend wants. */
+	if (n.rec != NULL)
+		mend_found(w, fi, n.rec, &d->new_id, np);
+	else if (o.rec != NULL)
+		mend_found(w, fi, o.rec, &d->old_id, op);
+	rev_changes(w->h, r, &o, &n);
+	if (o.bad && n.rec != NULL)
+		mend_wait(w, fi, f->revsz - 1, n.rec, &d->new_id, np);
 	if (f->name == NULL && (n.rec != NULL || o.rec != NULL))
 		f->name = xstrdup(n.rec != NULL ? n.rec->name : o.rec->name);
 	free(op);
@@ -2382,6 +2476,38 @@ cache_find(struct walk *w, const size_t *order, size_t n,
 }
 
 /*
+ * File gi of the commits just walked goes on with file cf of the cache,
+ * whose newest version that parses is the one a mend of gi waits for.
+ * The records the walk parsed are gone with the worker: the two versions
+ * are read again (a mend is rare).
+ */
+static void
+mend_cached(struct walk *w, size_t gi, struct hist_file *cf)
+{
+	struct hist_file *g = &w->h->files[gi];
+	struct mend *m;
+	struct record *good, *rec;
+	git_oid id;
+
+	if (gi < w->mendsz && (m = &w->mend[gi])->rev != 0 &&
+	    git_oid_fromstr(&id, cf->good) == 0) {
+		good = recqueue_parse(w->h->repo, &id, cf->good_path);
+		rec = recqueue_parse(w->h->repo, &m->id, m->path);
+		if (good != NULL && rec != NULL) {
+			m->rec = rec;
+			mend_done(w, gi, good);
+		}
+		record_free(good);
+		record_free(rec);
+	}
+	if (g->good == NULL) {
+		g->good = cf->good;
+		g->good_path = cf->good_path;
+		cf->good = cf->good_path = NULL;
+	}
+}
+
+/*
  * Puts the cached walk after the commits just walked, as one walk would
  * have read it: a file the cache found first under a name that the new
  * commits know is that file, and the names at the end are the cache's.
@@ -2425,12 +2551,16 @@ cache_merge(struct walk *w, struct hc_entry *e)
 				g->name = cf->name;
 				cf->name = NULL;
 			}
+			if (cf->good != NULL)
+				mend_cached(w, gi, cf);
 			g->record |= cf->record;
 			g->incomplete |= cf->incomplete;
 			free(cf->revs);
 			free(cf->old_paths);
 			free(cf->path);
 			free(cf->name);
+			free(cf->good);
+			free(cf->good_path);
 			map[i] = gi;
 		} else {
 			h->files = xreallocarray(h->files, h->filesz + 1,
@@ -2687,6 +2817,9 @@ done:
 	else
 		pathmap_release(&w.ever);
 	free(w.top);
+	for (i = 0; i < w.mendsz; i++)
+		free(w.mend[i].path);
+	free(w.mend);
 	histcache_release(&ce);
 	free(order);
 	for (i = 0; i < w.parsedsz; i++) {
@@ -2935,6 +3068,8 @@ hist_files_free(struct hist_file *v, size_t n)
 		free(f->path);
 		free(f->vendor);
 		free(f->name);
+		free(f->good);
+		free(f->good_path);
 	}
 	free(v);
 }

@@ -57,6 +57,13 @@ struct hist_file {
 	size_t		 revsz;
 	char		**old_paths;	/* names it had before renames */
 	size_t		 old_pathsz;
+	/*
+	 * Records: the newest version that parses, in the walk's order (its
+	 * blob id in hex, and its path), or NULL. A commit that mends a
+	 * version that did not parse is compared with it.
+	 */
+	char		*good;
+	char		*good_path;
 };
 
 /* A commit's changes to one record: one line of the change lists. */

@@ -74,6 +74,9 @@ check(const struct hc_entry *e)
 		for (j = 0; j < f->old_pathsz; j++)
 			if (f->old_paths[j] == NULL)
 				abort();
+		if ((f->good == NULL) != (f->good_path == NULL) ||
+		    (f->good != NULL && git_oid_fromstr(&x, f->good) < 0))
+			abort();
 		for (j = 0; j < f->revsz; j++) {
 			r = &f->revs[j];
 			if (r->commit >= e->commitsz || r->path == NULL)
