@@ -25,7 +25,11 @@ struct held {
 	size_t		 textlen;
 	unsigned	 line;
 	unsigned	 col;
+	unsigned	 flags;		/* HELD_* */
 };
+
+#define HELD_ONCE	1u	/* reported once by a run: diag_warning_once() */
+#define HELD_ERROR	2u	/* counted as an error, not as a warning */
 
 /* A kept message, pointing into the buffer, for diag_flush(). */
 struct msg {
@@ -36,6 +40,7 @@ struct msg {
 	size_t		 seq;		/* the order it was reported in */
 	const char	*text;
 	size_t		 textlen;
+	unsigned	 flags;
 };
 
 /* The diag whose kept messages die() prints: see kept(). */
@@ -60,6 +65,9 @@ diag_release(struct diag *dg)
 		free(dg->kept);
 		dg->kept = NULL;
 	}
+	free(dg->once);
+	dg->once = NULL;
+	dg->oncesz = dg->oncecap = 0;
 	if (dying == dg)
 		dying = NULL;
 }
@@ -191,7 +199,7 @@ put_text(struct diag *dg, const char *text, size_t len)
 /* Adds a message to b as hold has it. */
 static void
 put_held(struct buf *b, const char *path, unsigned line, unsigned col,
-    const char *text, size_t textlen)
+    unsigned flags, const char *text, size_t textlen)
 {
 	struct held h;
 
@@ -200,6 +208,7 @@ put_held(struct buf *b, const char *path, unsigned line, unsigned col,
 	h.textlen = textlen;
 	h.line = line;
 	h.col = col;
+	h.flags = flags;
 	buf_put(b, &h, sizeof(h));
 	buf_put(b, path, h.pathlen);
 	buf_put(b, text, textlen);
@@ -228,6 +237,7 @@ held_next(const char *p, size_t len, size_t *off, struct msg *m)
 	m->col = h.col;
 	m->text = m->path + h.pathlen;
 	m->textlen = h.textlen;
+	m->flags = h.flags;
 	*off += sizeof(h) + h.pathlen + h.textlen;
 	return true;
 }
@@ -279,11 +289,54 @@ diag_held_text(struct buf *out, const char *held, size_t len)
 		buf_put(out, m.text, m.textlen);
 }
 
+/*
+ * A message of diag_warning_once() is known by the hash of its text as
+ * printed (its place and words). Returns whether this run had it already,
+ * and notes it.
+ */
+static bool
+once_seen(struct diag *dg, const char *text, size_t len)
+{
+	uint64_t h = 0xcbf29ce484222325ULL;
+	size_t i;
+
+	for (i = 0; i < len; i++)
+		h = (h ^ (unsigned char)text[i]) * 0x100000001b3ULL;
+	for (i = 0; i < dg->oncesz; i++)
+		if (dg->once[i] == h)
+			return true;
+	if (dg->oncesz == dg->oncecap) {
+		dg->oncecap = dg->oncecap == 0 ? 16 : dg->oncecap * 2;
+		dg->once = xreallocarray(dg->once, dg->oncecap,
+		    sizeof(*dg->once));
+	}
+	dg->once[dg->oncesz++] = h;
+	return false;
+}
+
 void
 diag_replay(struct diag *dg, const char *held, size_t len, unsigned errors,
     unsigned warnings)
 {
-	struct buf b = BUF_INIT;
+	struct buf b = BUF_INIT, keep = BUF_INIT;
+	struct msg m;
+	size_t off = 0, at = 0;
+
+	/* What another process reported once, and this run had: left out. */
+	while (held_next(held, len, &off, &m)) {
+		if (!(m.flags & HELD_ONCE) || !once_seen(dg, m.text, m.textlen)) {
+			buf_put(&keep, held + at, off - at);
+		} else if (m.flags & HELD_ERROR)
+			errors -= errors > 0;
+		else
+			warnings -= warnings > 0;
+		at = off;
+	}
+	if (keep.len != len) {
+		buf_put(&keep, held + at, len - at);
+		held = keep.ptr != NULL ? keep.ptr : "";
+		len = keep.len;
+	}
 
 	if (dg->hold != NULL)
 		buf_put(dg->hold, held, len);
@@ -298,6 +351,7 @@ diag_replay(struct diag *dg, const char *held, size_t len, unsigned errors,
 	}
 	dg->errors += errors;
 	dg->warnings += warnings;
+	buf_release(&keep);
 }
 
 /*
@@ -357,14 +411,19 @@ diag_flush(struct diag *dg)
 	buf_truncate(dg->kept, 0);
 }
 
-static void
-emit(struct diag *dg, const struct pos *p, const char *kind, const char *fmt,
-    va_list ap)
+/*
+ * Reports a message. Returns false, reporting nothing, when it is one of
+ * diag_warning_once() that this run has had.
+ */
+static bool
+emit(struct diag *dg, const struct pos *p, const char *kind, unsigned flags,
+    const char *fmt, va_list ap)
 {
 	struct buf b = BUF_INIT, msg = BUF_INIT, path = BUF_INIT;
+	bool new = true;
 
 	if (dg->silent)
-		return;
+		return true;
 	buf_vprintf(&msg, fmt, ap);
 	if (p != NULL && p->path != NULL) {
 		if (dg->prefix != NULL)
@@ -397,15 +456,18 @@ emit(struct diag *dg, const struct pos *p, const char *kind, const char *fmt,
 		put_plain(&b, msg.ptr);
 	}
 	buf_putc(&b, '\n');
-	if (dg->hold != NULL || dg->ordered)
+	if ((flags & HELD_ONCE) && once_seen(dg, b.ptr, b.len))
+		new = false;
+	else if (dg->hold != NULL || dg->ordered)
 		put_held(dg->hold != NULL ? dg->hold : kept(dg),
 		    p != NULL ? p->path : NULL, p != NULL ? p->line : 0,
-		    p != NULL ? p->col : 0, b.ptr, b.len);
+		    p != NULL ? p->col : 0, flags, b.ptr, b.len);
 	else
 		put_text(dg, b.ptr, b.len);
 	buf_release(&b);
 	buf_release(&msg);
 	buf_release(&path);
+	return new;
 }
 
 int
@@ -414,29 +476,51 @@ diag_error(struct diag *dg, const struct pos *p, const char *fmt, ...)
 	va_list ap;
 
 	va_start(ap, fmt);
-	emit(dg, p, "error", fmt, ap);
+	emit(dg, p, "error", 0, fmt, ap);
 	va_end(ap);
 	dg->errors++;
 	return -1;
+}
+
+static int
+vwarning(struct diag *dg, const struct pos *p, unsigned flags,
+    const char *fmt, va_list ap)
+{
+	if (dg->strict) {
+		if (emit(dg, p, "error", flags | HELD_ERROR, fmt, ap))
+			dg->errors++;
+		return -1;
+	}
+	if (dg->quiet && !dg->warn_as_error) {
+		dg->warnings++;
+		return 0;
+	}
+	if (emit(dg, p, dg->warn_as_error ? "error" : "warning", flags, fmt,
+	    ap))
+		dg->warnings++;
+	return 0;
 }
 
 int
 diag_warning(struct diag *dg, const struct pos *p, const char *fmt, ...)
 {
 	va_list ap;
+	int rc;
 
-	if (dg->strict) {
-		va_start(ap, fmt);
-		emit(dg, p, "error", fmt, ap);
-		va_end(ap);
-		dg->errors++;
-		return -1;
-	}
-	dg->warnings++;
-	if (dg->quiet && !dg->warn_as_error)
-		return 0;
 	va_start(ap, fmt);
-	emit(dg, p, dg->warn_as_error ? "error" : "warning", fmt, ap);
+	rc = vwarning(dg, p, 0, fmt, ap);
 	va_end(ap);
-	return 0;
+	return rc;
+}
+
+int
+diag_warning_once(struct diag *dg, const struct pos *p, const char *fmt, ...)
+{
+	va_list ap;
+	int rc;
+
+	va_start(ap, fmt);
+	rc = vwarning(dg, p, HELD_ONCE, fmt, ap);
+	va_end(ap);
+	return rc;
 }

@@ -14,6 +14,7 @@
 
 #include <stdbool.h>
 #include <stddef.h>
+#include <stdint.h>
 
 struct buf;
 
@@ -54,6 +55,9 @@ struct diag {
 	double		 progress_last;	/* when the line was last drawn */
 	bool		 progress_shown; /* a progress line is on the screen */
 	char		*prefix_own;	/* the prefix diag_set_root() made */
+	uint64_t	*once;		/* diag_warning_once(): hashes of those had */
+	size_t		 oncesz;
+	size_t		 oncecap;
 };
 
 void	diag_init(struct diag *);
@@ -70,6 +74,14 @@ int	diag_error(struct diag *, const struct pos *, const char *, ...)
 int	diag_warning(struct diag *, const struct pos *, const char *, ...)
 	    __attribute__((format(printf, 3, 4)));
 
+/*
+ * A warning that a run reports once, however many of its processes find
+ * it (a template's, found while rendering pages): another with the same
+ * place and words is left out, and not counted, here and when taken in
+ * by diag_replay(). Returns as diag_warning().
+ */
+int	diag_warning_once(struct diag *, const struct pos *, const char *, ...)
+	    __attribute__((format(printf, 3, 4)));
 /*
  * Takes messages that were held (dg->hold) elsewhere, with the errors
  * and warnings they counted, as if they were reported here: held again,

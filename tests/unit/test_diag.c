@@ -275,6 +275,71 @@ test_diag__ordered(void)
 	buf_release(&cap);
 }
 
+/*
+ * diag_warning_once(): a warning found by several processes (two held,
+ * one here) is printed and counted once; other warnings, and a once
+ * warning at another place, are not left out. Under strict it is an
+ * error, counted once as such.
+ */
+void
+test_diag__warning_once(void)
+{
+	struct diag dg, a, b;
+	struct buf cap = BUF_INIT, ha = BUF_INIT, hb = BUF_INIT;
+	struct pos p = { "templates/vendor.html", 3, 5 };
+	struct pos q = { "templates/vendor.html", 9, 1 };
+	int strict;
+
+	for (strict = 0; strict < 2; strict++) {
+		diag_init(&dg);
+		dg.ordered = true;
+		dg.capture = &cap;
+		dg.strict = strict;
+		diag_init(&a);
+		a.hold = &ha;
+		a.strict = strict;
+		diag_init(&b);
+		b.hold = &hb;
+		b.strict = strict;
+		unit_capture_start();
+		CHECK_INT(diag_warning_once(&a, &p, "raw"), strict ? -1 : 0);
+		CHECK_INT(diag_warning_once(&a, &p, "raw"), strict ? -1 : 0);
+		diag_warning(&a, &p, "plain");
+		diag_warning_once(&b, &p, "raw");
+		diag_warning_once(&b, &q, "raw");
+		diag_warning(&b, &p, "plain");
+		CHECK_INT(a.errors + a.warnings, 2);	/* once in a process */
+		diag_warning_once(&dg, &q, "raw");
+		diag_replay(&dg, ha.ptr, ha.len, a.errors, a.warnings);
+		diag_replay(&dg, hb.ptr, hb.len, b.errors, b.warnings);
+		diag_flush(&dg);
+		free(unit_capture_end());
+		if (strict)
+			CHECK_STR(cap.ptr,
+			    "templates/vendor.html:3:5: error: raw\n"
+			    "templates/vendor.html:3:5: error: plain\n"
+			    "templates/vendor.html:3:5: error: plain\n"
+			    "templates/vendor.html:9:1: error: raw\n");
+		else
+			CHECK_STR(cap.ptr,
+			    "templates/vendor.html:3:5: warning: raw\n"
+			    "templates/vendor.html:3:5: warning: plain\n"
+			    "templates/vendor.html:3:5: warning: plain\n"
+			    "templates/vendor.html:9:1: warning: raw\n");
+		CHECK_INT(dg.errors, strict ? 4 : 0);
+		CHECK_INT(dg.warnings, strict ? 0 : 4);
+		diag_release(&a);
+		diag_release(&b);
+		diag_release(&dg);
+		buf_truncate(&cap, 0);
+		buf_truncate(&ha, 0);
+		buf_truncate(&hb, 0);
+	}
+	buf_release(&cap);
+	buf_release(&ha);
+	buf_release(&hb);
+}
+
 /* A flush clears the progress line, which then comes back below. */
 void
 test_diag__ordered_progress(void)
