@@ -133,7 +133,7 @@ set_md(struct model *m, struct tval *map, const char *key,
 	out = xasprintf("vendors/%s/index.html", r->id);
 	link_hook(m, &src, &lf, out);
 	rc = md_render(&html, m->s->dg, &src);
-	tval_set(map, key, tval_str_own(buf_detach(&html)));
+	tval_set(map, key, tval_html_own(buf_detach(&html)));
 	free(out);
 	return rc;
 }
@@ -521,13 +521,14 @@ render(struct model *m, const struct view *vw, struct tval *extra_keys[],
 	tval_set_str(page, "url", url);
 	tval_set_str(page, "kind", vw->kind);
 	if (vw->content != NULL) {
-		tval_set_str(page, "content", vw->content);
+		tval_set(page, "content", tval_html(vw->content));
 		/* The <h1> without its line's end: the template has one. */
 		if (vw->title_len > 0)
 			tval_set(page, "content_heading",
-			    tval_str_own(xstrndup(vw->content, vw->title_len -
+			    tval_html_own(xstrndup(vw->content, vw->title_len -
 			    (vw->content[vw->title_len - 1] == '\n'))));
-		tval_set_str(page, "content_body", vw->content + vw->title_len);
+		tval_set(page, "content_body",
+		    tval_html(vw->content + vw->title_len));
 	}
 	if (vw->page != NULL) {
 		set_date(m, page, "date", &vw->page->date);

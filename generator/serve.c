@@ -849,8 +849,12 @@ rebuild(struct server *srv)
 	bo.drafts = srv->opts->drafts;
 	bo.quiet = srv->opts->quiet;
 	buf_truncate(&srv->capture, 0);
-	/* A template error that stopped the last build does not stop this. */
+	/*
+	 * A template error that stopped the last build does not stop this,
+	 * and a warning given once in the last is given again.
+	 */
 	srv->dg->errors = srv->dg->warnings = srv->dg->stops = 0;
+	srv->dg->oncesz = 0;
 	status = site_build(srv->dg, &bo);
 	diag_flush(srv->dg);
 	if (status != 0 && srv->capture.len == 0)

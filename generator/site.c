@@ -2172,6 +2172,7 @@ site_build(struct diag *dg, const struct build_opts *opts)
 		fputc('\n', stderr);
 	}
 	s.tmpl = tmpl_set_new(dg, load_template, &s);
+	tmpl_set_html_only(s.tmpl);
 
 	/*
 	 * Write everything beside the output, then swap it in; inside it

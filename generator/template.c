@@ -34,6 +34,7 @@ struct tkv {
 struct tval {
 	enum tval_type	 type;
 	unsigned	 refs;
+	bool		 html;		/* a string of HTML docket made */
 	union {
 		bool	 b;
 		double	 num;
@@ -123,6 +124,7 @@ struct tmpl_set {
 	size_t		 count;
 	struct missing	*missing;
 	size_t		 nmissing;
+	bool		 html_only;	/* see tmpl_set_html_only() */
 };
 
 enum tok_type {
@@ -276,8 +278,8 @@ tval_null(void)
  * true and false are shared, as values are never changed once made; they
  * are not counted (nor written after a fork), and never freed.
  */
-static struct tval shared_true = { TVAL_BOOL, 1, { .b = true } };
-static struct tval shared_false = { TVAL_BOOL, 1, { .b = false } };
+static struct tval shared_true = { TVAL_BOOL, 1, false, { .b = true } };
+static struct tval shared_false = { TVAL_BOOL, 1, false, { .b = false } };
 
 #define SHARED(v)	((v) == &shared_true || (v) == &shared_false)
 
@@ -324,6 +326,24 @@ tval_str_own(char *s)
 	v = tval_new(TVAL_STR);
 	v->u.str.ptr = s;
 	v->u.str.len = strlen(s);
+	return v;
+}
+
+struct tval *
+tval_html(const char *s)
+{
+	struct tval *v = tval_str(s);
+
+	v->html = v->type == TVAL_STR;
+	return v;
+}
+
+struct tval *
+tval_html_own(char *s)
+{
+	struct tval *v = tval_str_own(s);
+
+	v->html = v->type == TVAL_STR;
 	return v;
 }
 
@@ -1404,6 +1424,12 @@ tmpl_set_new(struct diag *dg, tmpl_loader loader, void *arg)
 	return set;
 }
 
+void
+tmpl_set_html_only(struct tmpl_set *set)
+{
+	set->html_only = true;
+}
+
 static void
 tmpl_clear(struct tmpl *t)
 {
@@ -1568,6 +1594,22 @@ warn_missing(struct tmpl_set *set, const struct tmpl *t, const struct node *n,
 	set->missing[set->nmissing++].name = xstrdup(name);
 	return diag_warning(set->dg, &pos, "%s \"%s\" not found; it renders "
 	    "as nothing", n->type == NODE_PARENT ? "parent" : "partial", name);
+}
+
+/*
+ * Tag n of template t writes text unescaped: a record's or a page's, which
+ * may hold markup, and did here. Warned once per tag (an error under
+ * --strict, which fails the build; the page is still made, so that one
+ * message is enough).
+ */
+static void
+warn_raw(struct render *r, const struct tmpl *t, const struct node *n)
+{
+	struct pos pos = { t->path, n->line, n->col };
+
+	(void)diag_warning_once(r->set->dg, &pos, "\"%s\" is text, written "
+	    "here without escaping: markup in it would become part of the "
+	    "page; write {{%s}}", n->name, n->name);
 }
 
 static void
@@ -1817,8 +1859,14 @@ render_nodes(struct render *r, const struct tmpl *t, size_t from, size_t to,
 			r->pending = n->text[n->len - 1] == '\n';
 			break;
 		case NODE_VAR:
+			put_value(r, lookup(r, n), true);
+			break;
 		case NODE_RAW:
-			put_value(r, lookup(r, n), n->type == NODE_VAR);
+			v = lookup(r, n);
+			if (r->set->html_only && v != NULL &&
+			    v->type == TVAL_STR && !v->html && v->u.str.len > 0)
+				warn_raw(r, t, n);
+			put_value(r, v, false);
 			break;
 		case NODE_SECTION:
 			v = lookup(r, n);

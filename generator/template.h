@@ -35,6 +35,13 @@ struct tval	*tval_num(double);
 struct tval	*tval_str(const char *);	/* copies; NULL gives null */
 struct tval	*tval_strn(const char *, size_t);	/* copies */
 struct tval	*tval_str_own(char *);		/* takes ownership (free()) */
+/*
+ * A string of HTML that docket made (rendered markdown): what {{{x}}} is
+ * for. Every other string is text, and a template that writes one with
+ * {{{x}}} or {{&x}} is warned (tmpl_set_html_only()).
+ */
+struct tval	*tval_html(const char *);	/* copies; NULL gives null */
+struct tval	*tval_html_own(char *);		/* takes ownership (free()) */
 struct tval	*tval_list(void);
 struct tval	*tval_map(void);
 /*
@@ -75,6 +82,12 @@ struct tmpl_set;
 
 struct tmpl_set	*tmpl_set_new(struct diag *, tmpl_loader, void *arg);
 void		 tmpl_set_free(struct tmpl_set *);
+/*
+ * {{{x}}} and {{&x}} are for HTML docket made: one that writes a string
+ * of text that is not empty is warned, once per tag, while rendering (as
+ * the Mustache specification's own tests do not want).
+ */
+void		 tmpl_set_html_only(struct tmpl_set *);
 /* Adds (or replaces) a template from memory; `path` names it in errors. */
 void		 tmpl_set_add(struct tmpl_set *, const char *name,
 		     const char *src, size_t len, const char *path);

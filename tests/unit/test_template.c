@@ -481,6 +481,70 @@ test_template__error_in_partial(void)
 	free(err);
 }
 
+/*
+ * With tmpl_set_html_only(), {{{x}}} and {{&x}} over text are warned at
+ * the tag, once each however many times they render; over HTML docket
+ * made, an empty string, a number or nothing, not at all. The value is
+ * written as it is either way. Without it (the Mustache specification's
+ * tests), no warning.
+ */
+void
+test_template__raw_text_warned(void)
+{
+	const char *files[] = { "t.html",
+	    "{{{text}}}|{{&text}}|{{{html}}}|{{{empty}}}|{{{n}}}|{{{none}}}\n"
+	    "{{#html}}{{{.}}}{{/html}}{{#list}}{{{.}}}{{/list}}\n", NULL };
+	struct loader_arg la = { files, 0 };
+	struct tmpl_set *set;
+	struct buf out = BUF_INIT;
+	struct tval *data = tval_map(), *list = tval_list();
+	struct diag dg;
+	char *err;
+	int checked;
+
+	tval_set_str(data, "text", "<b>x</b>");
+	tval_set(data, "html", tval_html("<i>y</i>"));
+	tval_set_str(data, "empty", "");
+	tval_set_num(data, "n", 3);
+	tval_push(list, tval_str("<u>z</u>"));
+	tval_push(list, tval_str("<u>w</u>"));
+	tval_set(data, "list", list);
+	for (checked = 0; checked < 2; checked++) {
+		diag_init(&dg);
+		set = tmpl_set_new(&dg, loader, &la);
+		if (checked)
+			tmpl_set_html_only(set);
+		unit_capture_start();
+		CHECK_INT(tmpl_render(set, "t.html", data, &out), 0);
+		CHECK_INT(tmpl_render(set, "t.html", data, &out), 0);
+		err = unit_capture_end();
+		CHECK_STR(out.ptr, "<b>x</b>|<b>x</b>|<i>y</i>||3|\n"
+		    "<i>y</i><u>z</u><u>w</u>\n"
+		    "<b>x</b>|<b>x</b>|<i>y</i>||3|\n"
+		    "<i>y</i><u>z</u><u>w</u>\n");
+		if (checked)
+			CHECK_STR(err,
+			    "t.html:1:1: warning: \"text\" is text, written here "
+			    "without escaping: markup in it would become part of "
+			    "the page; write {{text}}\n"
+			    "t.html:1:12: warning: \"text\" is text, written here "
+			    "without escaping: markup in it would become part of "
+			    "the page; write {{text}}\n"
+			    "t.html:2:35: warning: \".\" is text, written here "
+			    "without escaping: markup in it would become part of "
+			    "the page; write {{.}}\n");
+		else
+			CHECK_STR(err, "");
+		CHECK_INT(dg.warnings, checked ? 3 : 0);
+		free(err);
+		buf_truncate(&out, 0);
+		tmpl_set_free(set);
+		diag_release(&dg);
+	}
+	tval_free(data);
+	buf_release(&out);
+}
+
 void
 test_template__error_reported_once(void)
 {
