@@ -23,11 +23,11 @@ _docket()
 	fi
 
 	case $prev in
-	-o|--output)
+	-o|--output|--cache-dir)
 		COMPREPLY=($(compgen -d -- "$cur")); return ;;
 	--diagnostics)
 		COMPREPLY=($(compgen -W "gcc github" -- "$cur")); return ;;
-	--base-url|--port|--bind)
+	--as-of|--base-url|--port|--bind|-j|--jobs)
 		return ;;
 	esac
 
@@ -40,7 +40,7 @@ _docket()
 		fi ;;
 	check)
 		if [[ $cur == -* ]]; then
-			COMPREPLY=($(compgen -W "--drafts --no-history --diagnostics -q --quiet --help" -- "$cur"))
+			COMPREPLY=($(compgen -W "--drafts --no-history --diagnostics -j --jobs -q --quiet --help" -- "$cur"))
 		else
 			COMPREPLY=($(compgen -d -- "$cur"))
 		fi ;;
