@@ -126,7 +126,8 @@ static const char usage_check[] =
 "  -j, --jobs N         build and read the pages in up to N processes and\n"
 "                       threads (default: one per processor, at most 16);\n"
 "                       the messages are the same for any N\n"
-"  -q, --quiet          no summary line\n"
+"  -q, --quiet          print errors only (no summary line when all is\n"
+"                       well)\n"
 "\n"
 "Exit status: 0 no problems, 1 errors in the content, templates, links\n"
 "or history, 2 usage, docket.yml, path or I/O errors.\n";
