@@ -14,6 +14,7 @@
 #include "diag.h"
 #include "record.h"
 #include "scaffold.h"
+#include "site.h"
 #include "source.h"
 #include "util.h"
 
@@ -166,8 +167,8 @@ scaffold_vendor(struct diag *dg, const char *source, const char *id)
 	}
 	yml = path_join(source, "docket.yml");
 	if (!is_file(yml)) {
-		diag_error(dg, NULL, "'%s' is not a site folder (it has no "
-		    "docket.yml)", source);
+		diag_error(dg, NULL, "no docket.yml in '%s': " NOT_A_SITE,
+		    source);
 		goto out;
 	}
 	rel = xasprintf("content/vendors/%s.xml", id);

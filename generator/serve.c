@@ -954,9 +954,8 @@ serve_run(struct diag *dg, const struct serve_opts *opts)
 	nosite = lstat(cfg, &st) == -1 && errno == ENOENT;
 	free(cfg);
 	if (nosite) {
-		diag_error(dg, NULL, "no docket.yml in '%s': not a site folder "
-		    "(a site needs a docket.yml with its title and a content/ "
-		    "folder)", srv.source);
+		diag_error(dg, NULL, "no docket.yml in '%s': " NOT_A_SITE,
+		    srv.source);
 		goto out;
 	}
 	if (mhd_load(dg) == -1)

@@ -2060,10 +2060,12 @@ site_build(struct diag *dg, const struct build_opts *opts)
 			diag_error(dg, NULL, "cannot read '%s': no docket.yml "
 			    "in the site folder at commit %s", cfgpath,
 			    s.hist->head_short);
+		else if (errno == ENOENT)
+			diag_error(dg, NULL, "no docket.yml in '%s': "
+			    NOT_A_SITE, s.dir);
 		else
 			diag_error(dg, NULL, "cannot read '%s': %s", cfgpath,
-			    errno == ENOENT ? "no docket.yml in the site "
-			    "folder" : file_strerror(errno));
+			    file_strerror(errno));
 		goto out;
 	}
 	if (config_load(&s.cfg, dg, "docket.yml", data.ptr, data.len) == -1)

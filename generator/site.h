@@ -11,6 +11,13 @@
 #include "config.h"
 #include "date.h"
 
+/*
+ * Said of a folder without docket.yml given as a site, by every command:
+ * "no docket.yml in '%s': " NOT_A_SITE.
+ */
+#define NOT_A_SITE	"not a site folder (a site needs a docket.yml with " \
+			"its title and a content/ folder)"
+
 struct diag;
 struct facet_names;
 struct history;
