@@ -1648,7 +1648,8 @@ check_output(struct site *s, const char *out, const char *abs,
 	if (!folder_ours(abs))
 		return diag_error(s->dg, NULL,
 		    "refusing to replace '%s': a folder docket did not make "
-		    "(it has no %s file)", out, MARKER);
+		    "(it has no %s file); build into a new or empty folder",
+		    out, MARKER);
 	return 0;
 }
 
