@@ -265,6 +265,22 @@ load_events(yaml_parser_t *parser, yaml_document_t *doc, yaml_mark_t *at)
 	return err;
 }
 
+/*
+ * libyaml's word for `title: Kaspersky: the ban`, a colon and a space in
+ * a value without quotes (or a line indented by mistake), says nothing
+ * of the cure: say it.
+ */
+static const char *
+colon_hint(const char *problem)
+{
+	if (problem != NULL && strcmp(problem,
+	    "mapping values are not allowed in this context") == 0)
+		return " (quote a value that holds ': ', as in "
+		    "title: \"Kaspersky: the ban\", or check the "
+		    "indentation)";
+	return "";
+}
+
 int
 yaml_load(yaml_document_t *out, struct diag *dg, const char *path,
     const char *data, size_t len, unsigned line0)
@@ -309,10 +325,11 @@ yaml_load(yaml_document_t *out, struct diag *dg, const char *path,
 			    parser.context, (unsigned)parser.context_mark.line +
 			    1 + line0, (unsigned)parser.context_mark.column + 1);
 		else
-			diag_error(dg, &p, "invalid YAML: %s%s%s",
+			diag_error(dg, &p, "invalid YAML: %s%s%s%s",
 			    parser.problem ? parser.problem : "syntax error",
 			    parser.context ? " " : "",
-			    parser.context ? parser.context : "");
+			    parser.context ? parser.context : "",
+			    colon_hint(parser.problem));
 		rc = -1;
 	}
 	yaml_parser_delete(&parser);
