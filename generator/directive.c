@@ -2035,6 +2035,31 @@ count_listing(struct dir_ctx *ctx, struct directive *d)
 	return rc;
 }
 
+/*
+ * An unknown block directive: the one meant when the name is a likely
+ * slip for it (:::notes), else the names there are (::vendorz is as
+ * close to ::vendor as to ::vendors).
+ */
+static int
+unknown_block(struct dir_ctx *ctx, struct directive *d)
+{
+	static const char *const names[] = {
+		"vendors", "vendor", "timeline", "chart", "changes", "history",
+		"toc", "include", "note", "warning", "details", NULL
+	};
+	const char *meant = str_closest(d->name, names);
+
+	if (meant != NULL)
+		return derr(ctx, d, "unknown directive '%s%s' (did you mean "
+		    "'%s%s'?)", prefix(d), d->name,
+		    is_one_of(meant, containers, NELEM(containers)) ? ":::" :
+		    "::", meant);
+	return derr(ctx, d, "unknown directive '%s%s' (the block directives "
+	    "are ::vendors, ::vendor, ::timeline, ::chart, ::changes, "
+	    "::history, ::toc, ::include, :::note, :::warning and "
+	    ":::details)", prefix(d), d->name);
+}
+
 static int
 render_one(struct dir_ctx *ctx, struct directive *d)
 {
@@ -2045,7 +2070,7 @@ render_one(struct dir_ctx *ctx, struct directive *d)
 	is_container = is_one_of(d->name, containers, NELEM(containers));
 	is_leaf = is_one_of(d->name, leaves, NELEM(leaves));
 	if (!is_container && !is_leaf)
-		return derr(ctx, d, "unknown directive '%s%s'", prefix(d), d->name);
+		return unknown_block(ctx, d);
 	if (!ctx->src.env->blocks)
 		return derr(ctx, d, "only inline directives (:vendor, :status, "
 		    ":deadline) are allowed in record text, not '%s%s'",
