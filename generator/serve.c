@@ -906,8 +906,13 @@ listen_on(struct server *srv, unsigned *port, bool *v6)
 	    bind(fd, res->ai_addr, res->ai_addrlen) == -1 ||
 	    listen(fd, 64) == -1 ||
 	    getsockname(fd, &addr.sa, &len) == -1) {
-		diag_error(srv->dg, NULL, "cannot listen on %s port %u: %s",
-		    srv->opts->bind, srv->opts->port, strerror(errno));
+		int e = errno;
+
+		diag_error(srv->dg, NULL, "cannot listen on %s port %u: %s%s",
+		    srv->opts->bind, srv->opts->port, strerror(e),
+		    e == EADDRINUSE ? " (another docket serve? give "
+		    "another port with --port N, or --port 0 for any free "
+		    "one)" : "");
 		if (fd != -1)
 			close(fd);
 		freeaddrinfo(res);
