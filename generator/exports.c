@@ -1535,6 +1535,7 @@ exports_search(struct site *s, const struct facets *fc,
 		return -1;
 	if (s->cfg.base_url == NULL && !s->opts->checking)
 		return diag_warning(s->dg, NULL, "no base_url in docket.yml: "
-		    "sitemap.xml and canonical links are left out");
+		    "sitemap.xml and canonical links are left out (set "
+		    "base_url, or --base-url, to the site's public address)");
 	return 0;
 }
