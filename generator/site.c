@@ -2129,7 +2129,9 @@ site_build(struct diag *dg, const struct build_opts *opts)
 	/* Read and check every input; stop before writing on any error. */
 	status = 1;
 	if (source_type(s.src, "content") != SRC_DIR)
-		diag_error(dg, NULL, "no content/ folder in '%s'", s.dir);
+		diag_error(dg, NULL, "no content/ folder in '%s': a site "
+		    "keeps its pages in content/ (content/index.md is the "
+		    "home page) and its records in content/vendors/", s.dir);
 	else
 		scan(&s, "", 0, &ss);
 	drop_drafts(&s);
