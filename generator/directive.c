@@ -1306,6 +1306,10 @@ get_country(struct dir_ctx *ctx, struct directive *d, const char **out)
 	up[1] = v[1] >= 'a' ? (char)(v[1] - 'a' + 'A') : v[1];
 	up[2] = '\0';
 	/* As in records: a typo such as UK (for GB) matches nothing. */
+	if (!country_known(up) && country_meant(up) != NULL)
+		return aerr(ctx, d, "country", "unknown country code '%s' (ISO "
+		    "3166-1 assigns no such code; did you mean '%s'?)", v,
+		    country_meant(up));
 	if (!country_known(up))
 		return aerr(ctx, d, "country", "unknown country code '%s' (ISO 3166-1 "
 		    "assigns no such code; use one such as 'RU')", v);

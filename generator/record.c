@@ -14,6 +14,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 
 #include <libxml/parser.h>
 #include <libxml/relaxng.h>
@@ -573,6 +574,16 @@ country_known(const char *code)
 			lo = mid + 1;
 	}
 	return false;
+}
+
+const char *
+country_meant(const char *code)
+{
+	if (strcasecmp(code, "UK") == 0)
+		return "GB";
+	if (strcasecmp(code, "EL") == 0)
+		return "GR";
+	return NULL;
 }
 
 /* The checks of check_values() on n itself. */
@@ -1954,6 +1965,7 @@ read_record(struct rstate *st, struct record *r, xmlNodePtr root)
 	char *v;
 	size_t i, j, *first;
 	struct pos p;
+	const char *meant;
 
 	r->id = attr(root, "id");
 	v = attr(root, "draft");
@@ -1974,9 +1986,13 @@ read_record(struct rstate *st, struct record *r, xmlNodePtr root)
 			    country_form(r->country_code) &&
 			    !country_known(r->country_code)) {
 				p = attr_pos(st, c, "code", false);
+				meant = country_meant(r->country_code);
 				diag_error(st->dg, &p, "unknown country code "
 				    "'%s' (ISO 3166-1 assigns no such code; "
-				    "use one such as 'US')", r->country_code);
+				    "%s '%s'%s)", r->country_code, meant != NULL ?
+				    "did you mean" : "use one such as",
+				    meant != NULL ? meant : "US",
+				    meant != NULL ? "?" : "");
 				st->errors++;
 			}
 		} else if (is_el(c, "website")) {

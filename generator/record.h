@@ -157,6 +157,11 @@ bool		 id_valid(const char *s);
 /* Is code an ISO 3166-1 alpha-2 code assigned to a country ("RU")? */
 bool		 country_known(const char *code);
 /*
+ * The assigned code an unassigned one is a usual slip for, in any case:
+ * "GB" for UK, "GR" for EL (the European Union's codes), else NULL.
+ */
+const char	*country_meant(const char *code);
+/*
  * Removes leading and trailing blank lines and the common indentation.
  * Sets *first_line to the index of the first line kept and *indent to
  * the number of bytes removed from each line (either may be NULL).
