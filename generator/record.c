@@ -260,6 +260,27 @@ closing_col(const struct rstate *st, unsigned line, unsigned col,
 	return col;
 }
 
+/*
+ * The column of the '&' at or before column col of line `line` (libxml2
+ * gives the column after the reference), or col if there is none.
+ */
+static unsigned
+amp_col(const struct rstate *st, unsigned line, unsigned col)
+{
+	const char *p = st->data, *end = st->data + st->len, *nl;
+	unsigned l, i;
+
+	for (l = 1; l < line; l++) {
+		if ((nl = memchr(p, '\n', (size_t)(end - p))) == NULL)
+			return col;
+		p = nl + 1;
+	}
+	for (i = col; i > 0; i--)
+		if (p + i - 1 < end && p[i - 1] == '&')
+			return i;
+	return col;
+}
+
 static void
 on_xml_error(void *arg, xmlErrorPtr err)
 {
@@ -295,6 +316,23 @@ on_xml_error(void *arg, xmlErrorPtr err)
 		    xasprintf("closing tag '</%s>' does not match '<%s>'",
 		    err->str2, err->str1);
 		p.col = closing_col(st, p.line, p.col, err->str2);
+	} else if (err->domain == XML_FROM_PARSER &&
+	    strstr(msg, "ntityRef") != NULL) {
+		/* AT&T, "A & B": libxml2 says "entityRef: expecting ';'". */
+		free(msg);
+		msg = st->last = xstrdup("bare '&' (write &amp; for a '&' "
+		    "in text)");
+		if (p.col > 0)
+			p.col = amp_col(st, p.line, p.col);
+	} else if (err->code == XML_ERR_UNDECLARED_ENTITY) {
+		/* &nbsp; and the other names of HTML. */
+		free(msg);
+		msg = st->last = xasprintf("unknown entity '&%s;' (XML knows "
+		    "only &amp; &lt; &gt; &quot; and &apos;: write the "
+		    "character itself, or its number, such as &#160;)",
+		    err->str1 != NULL ? (const char *)err->str1 : "");
+		if (p.col > 0)
+			p.col = amp_col(st, p.line, p.col);
 	} else if (strstr(msg, "xcessive depth in document") != NULL) {
 		free(msg);
 		msg = st->last = xstrdup("elements nested deeper than 256");
