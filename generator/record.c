@@ -320,8 +320,8 @@ on_xml_error(void *arg, xmlErrorPtr err)
 	    strstr(msg, "ntityRef") != NULL) {
 		/* AT&T, "A & B": libxml2 says "entityRef: expecting ';'". */
 		free(msg);
-		msg = st->last = xstrdup("bare '&' (write &amp; for a '&' "
-		    "in text)");
+		msg = st->last = xstrdup("bare '&' (write &amp; for a "
+		    "literal '&')");
 		if (p.col > 0)
 			p.col = amp_col(st, p.line, p.col);
 	} else if (err->code == XML_ERR_UNDECLARED_ENTITY) {
