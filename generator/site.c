@@ -2161,9 +2161,9 @@ site_build(struct diag *dg, const struct build_opts *opts)
 		goto out;
 	if (opts->verbose && s.hist != NULL && s.hist->walked &&
 	    s.hist->head[0] != '\0') {
-		fprintf(stderr, "docket: history: %zu commits from the cache, "
+		fprintf(stderr, "docket: history: %zu commit%s from the cache, "
 		    "%zu read from git", s.hist->cache_reused,
-		    s.hist->cache_walked);
+		    s.hist->cache_reused == 1 ? "" : "s", s.hist->cache_walked);
 		if (s.hist->log_native)
 			fputs(" by comparing trees", stderr);
 		else if (s.hist->log_used == 1)
