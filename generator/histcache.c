@@ -265,8 +265,12 @@ put_entry(struct buf *b, const struct hc_entry *e)
 		put_u64(b, f->old_pathsz);
 		for (j = 0; j < f->old_pathsz; j++)
 			put_str(b, f->old_paths[j]);
-		put_str(b, f->good);
-		put_str(b, f->good_path);
+		put_u64(b, f->linksz);
+		for (j = 0; j < f->linksz; j++) {
+			put_str(b, f->links[j].id);
+			put_str(b, f->links[j].prev);
+			put_str(b, f->links[j].prev_path);
+		}
 		put_u64(b, f->revsz);
 		for (j = 0; j < f->revsz; j++) {
 			r = &f->revs[j];
@@ -412,11 +416,22 @@ get_str(struct rd *r)
 	return s;
 }
 
+/* Is s a blob or commit id in hex? */
+static bool
+is_oid(const char *s)
+{
+	git_oid id;
+
+	return s != NULL && strlen(s) == GIT_OID_HEXSZ &&
+	    git_oid_fromstr(&id, s) == 0;
+}
+
 static void
 get_entry(struct rd *r, struct hc_entry *e)
 {
 	struct hist_commit *c;
 	struct hist_file *f;
+	struct hist_link *l;
 	struct hist_rev *rv;
 	struct hist_change *ch;
 	char *s;
@@ -478,11 +493,20 @@ get_entry(struct rd *r, struct hc_entry *e)
 		for (j = 0; j < f->old_pathsz; j++)
 			if ((f->old_paths[j] = get_str(r)) == NULL)
 				r->bad = true;
-		f->good = get_str(r);
-		f->good_path = get_str(r);
-		if ((f->good == NULL) != (f->good_path == NULL) ||
-		    (f->good != NULL && strlen(f->good) != GIT_OID_HEXSZ))
-			r->bad = true;
+		f->linksz = get_count(r, 12);
+		f->links = xcalloc(f->linksz + 1, sizeof(*f->links));
+		for (j = 0; j < f->linksz && !r->bad; j++) {
+			l = &f->links[j];
+			l->id = get_str(r);
+			l->prev = get_str(r);
+			l->prev_path = get_str(r);
+			if (!is_oid(l->id) || (l->prev != NULL &&
+			    !is_oid(l->prev)) ||
+			    (l->prev == NULL) != (l->prev_path == NULL) ||
+			    (l->prev_path != NULL &&
+			    strncmp(l->prev_path, "content/", 8) != 0))
+				r->bad = true;
+		}
 		f->revsz = get_count(r, 24);
 		f->revs = xcalloc(f->revsz + 1, sizeof(*f->revs));
 		for (j = 0; j < f->revsz && !r->bad; j++) {

@@ -102,14 +102,18 @@ struct parsed {
 
 /*
  * A commit that mended a record whose version before it did not parse:
- * its changes are those from the newest older version that parses,
- * which the walk, going back in time, has yet to meet.
+ * its changes are those from the version that parses that the broken one
+ * was made from, which the walk, going back in time, has yet to meet.
+ * It follows the versions back by their blobs, not by the order of the
+ * walk, which on a merge takes other branches' commits in between.
  */
 struct mend {
-	size_t		 rev;		/* index in the file's revs, plus 1; 0: none */
+	size_t		 file;		/* index in h->files */
+	size_t		 rev;		/* index in the file's revs */
 	const struct record *rec;	/* the mended version, while the walk runs */
 	git_oid		 id;		/* and its blob */
 	char		*path;		/* and path */
+	git_oid		 wait;		/* the version, not parsing, it was made from */
 };
 
 struct walk {
@@ -137,7 +141,7 @@ struct walk {
 	char		**changed;	/* paths the working tree changed */
 	size_t		 changedsz;
 	bool		 damaged;	/* a version could not be read */
-	struct mend	*mend;		/* by file, or up to mendsz */
+	struct mend	*mend;		/* waiting for a version that parses */
 	size_t		 mendsz;
 };
 
@@ -1229,78 +1233,100 @@ rev_changes(const struct history *h, struct hist_rev *r,
 		r->substantive = false;
 }
 
-static struct mend *
-mend_at(struct walk *w, size_t fi)
+/* Notes a version of file fi that does not parse, made from version o. */
+static void
+link_add(struct hist_file *f, const git_oid *id, const struct recver *o,
+    const git_oid *oid, const char *opath)
 {
-	if (fi >= w->mendsz) {
-		w->mend = xreallocarray(w->mend, w->h->filesz + 1,
-		    sizeof(*w->mend));
-		memset(w->mend + w->mendsz, 0,
-		    (w->h->filesz + 1 - w->mendsz) * sizeof(*w->mend));
-		w->mendsz = w->h->filesz + 1;
+	struct hist_link *l;
+
+	f->links = xreallocarray(f->links, f->linksz + 1, sizeof(*f->links));
+	l = &f->links[f->linksz++];
+	l->id = xstrdup(git_oid_tostr_s(id));
+	l->prev = l->prev_path = NULL;
+	if (o->rec != NULL || o->bad) {
+		l->prev = xstrdup(git_oid_tostr_s(oid));
+		l->prev_path = xstrdup(opath);
 	}
-	return &w->mend[fi];
 }
 
 static void
-mend_clear(struct mend *m)
+mend_drop(struct walk *w, size_t i)
 {
-	free(m->path);
-	memset(m, 0, sizeof(*m));
+	free(w->mend[i].path);
+	w->mend[i] = w->mend[--w->mendsz];
 }
 
 /*
- * Revision m->rev of file fi mended a version that did not parse; `good`
- * is the newest older version that parses: the revision's changes are
- * those from it.
+ * Mend i is compared with `good`, the version that parses that the one
+ * before it was made from.
  */
 static void
-mend_done(struct walk *w, size_t fi, const struct record *good)
+mend_done(struct walk *w, size_t i, const struct record *good)
 {
-	struct mend *m = mend_at(w, fi);
+	struct mend *m = &w->mend[i];
 	struct recver o = { good, false }, n = { m->rec, false };
 
-	rev_changes(w->h, &w->h->files[fi].revs[m->rev - 1], &o, &n);
-	mend_clear(m);
+	rev_changes(w->h, &w->h->files[m->file].revs[m->rev], &o, &n);
+	mend_drop(w, i);
 }
 
-/* The walk met a version of file fi that parses. */
+/*
+ * Delta d of file fi, from version o (d->old_id) to a version that does
+ * not parse: a mend that waits for that version is done when o parses,
+ * waits for o when it does not, and stays as it is (revised, unparseable)
+ * when there was none.
+ */
 static void
-mend_found(struct walk *w, size_t fi, const struct record *rec,
-    const git_oid *id, const char *path)
+mend_follow(struct walk *w, size_t fi, const struct gl_delta *d,
+    const struct recver *o)
 {
-	struct hist_file *f = &w->h->files[fi];
+	size_t i = 0;
 
-	if (f->good == NULL) {
-		f->good = xstrdup(git_oid_tostr_s(id));
-		f->good_path = xstrdup(path);
+	while (i < w->mendsz) {
+		if (w->mend[i].file != fi ||
+		    !git_oid_equal(&w->mend[i].wait, &d->new_id)) {
+			i++;
+			continue;
+		}
+		if (o->rec != NULL)
+			mend_done(w, i, o->rec);
+		else if (o->bad)
+			git_oid_cpy(&w->mend[i++].wait, &d->old_id);
+		else
+			mend_drop(w, i);
 	}
-	if (fi < w->mendsz && w->mend[fi].rev != 0)
-		mend_done(w, fi, rec);
 }
 
 static void
 mend_wait(struct walk *w, size_t fi, size_t rev, const struct record *rec,
-    const git_oid *id, const char *path)
+    const struct gl_delta *d, const char *path)
 {
-	struct mend *m = mend_at(w, fi);
+	struct mend *m;
 
-	m->rev = rev + 1;
+	w->mend = xreallocarray(w->mend, w->mendsz + 1, sizeof(*w->mend));
+	m = &w->mend[w->mendsz++];
+	m->file = fi;
+	m->rev = rev;
 	m->rec = rec;
-	git_oid_cpy(&m->id, id);
+	git_oid_cpy(&m->id, &d->new_id);
 	m->path = xstrdup(path);
+	git_oid_cpy(&m->wait, &d->old_id);
 }
 
-/* Records one change to a record, in commit c: its field changes. */
+/*
+ * Records one change to a record, in commit c: its field changes. In a
+ * commit that .git-blame-ignore-revs lists, which is no change of its
+ * own, only how a version that does not parse was made.
+ */
 static void
-record_rev(struct walk *w, size_t fi, const struct gl_delta *d, git_commit *c)
+record_rev(struct walk *w, size_t fi, const struct gl_delta *d, git_commit *c,
+    bool ignored)
 {
 	struct hist_file *f = &w->h->files[fi];
-	struct hist_rev *r = &f->revs[f->revsz - 1];
 	struct recver o = { NULL, false }, n = { NULL, false };
 	char *op = NULL, *np = NULL;
 
-	f->record = true;
 	if (d->old_path != NULL) {
 		op = xasprintf("content/%s", d->old_path);
 		if (is_record_path(op)) {
@@ -1315,16 +1341,19 @@ record_rev(struct walk *w, size_t fi, const struct gl_delta *d, git_commit *c)
 			n.bad = n.rec == NULL;
 		}
 	}
-	/* The newest version that parses is the one a later mend wants. */
-	if (n.rec != NULL)
-		mend_found(w, fi, n.rec, &d->new_id, np);
-	else if (o.rec != NULL)
-		mend_found(w, fi, o.rec, &d->old_id, op);
-	rev_changes(w->h, r, &o, &n);
+	if (n.bad) {
+		link_add(f, &d->new_id, &o, &d->old_id, op);
+		mend_follow(w, fi, d, &o);
+	}
+	if (ignored)
+		goto out;
+	f->record = true;
+	rev_changes(w->h, &f->revs[f->revsz - 1], &o, &n);
 	if (o.bad && n.rec != NULL)
-		mend_wait(w, fi, f->revsz - 1, n.rec, &d->new_id, np);
+		mend_wait(w, fi, f->revsz - 1, n.rec, d, np);
 	if (f->name == NULL && (n.rec != NULL || o.rec != NULL))
 		f->name = xstrdup(n.rec != NULL ? n.rec->name : o.rec->name);
+out:
 	free(op);
 	free(np);
 }
@@ -1525,10 +1554,10 @@ walk_commit(struct walk *w, size_t ni)
 			if (ci == SIZE_MAX)
 				ci = commit_add(w, c);
 			rev_add(w, fi, ci, path);
-			if (is_record_path(path) || (d->old_path != NULL &&
-			    is_record_old(d->old_path)))
-				record_rev(w, fi, d, c);
 		}
+		if (is_record_path(path) || (d->old_path != NULL &&
+		    is_record_old(d->old_path)))
+			record_rev(w, fi, d, c, ignored);
 		if (d->status == 'R') {
 			/* Older commits know the file by its old name. */
 			struct hist_file *f = &w->h->files[fi];
@@ -2476,34 +2505,48 @@ cache_find(struct walk *w, const size_t *order, size_t n,
 }
 
 /*
- * File gi of the commits just walked goes on with file cf of the cache,
- * whose newest version that parses is the one a mend of gi waits for.
- * The records the walk parsed are gone with the worker: the two versions
- * are read again (a mend is rare).
+ * File gi of the commits just walked goes on with file cf of the cache:
+ * a mend of gi that waits for a version follows it back through the
+ * cache's links, as the walk would have through its commits. The records
+ * the walk parsed are gone with the worker: the versions are read again
+ * (a mend is rare).
  */
 static void
-mend_cached(struct walk *w, size_t gi, struct hist_file *cf)
+mend_cached(struct walk *w, size_t gi, const struct hist_file *cf)
 {
-	struct hist_file *g = &w->h->files[gi];
-	struct mend *m;
 	struct record *good, *rec;
+	const struct hist_link *l;
+	char wait[GIT_OID_HEXSZ + 1];
 	git_oid id;
+	size_t i = 0, j;
 
-	if (gi < w->mendsz && (m = &w->mend[gi])->rev != 0 &&
-	    git_oid_fromstr(&id, cf->good) == 0) {
-		good = recqueue_parse(w->h->repo, &id, cf->good_path);
-		rec = recqueue_parse(w->h->repo, &m->id, m->path);
-		if (good != NULL && rec != NULL) {
-			m->rec = rec;
-			mend_done(w, gi, good);
+	while (i < w->mendsz) {
+		if (w->mend[i].file != gi) {
+			i++;
+			continue;
 		}
+		git_oid_tostr(wait, sizeof(wait), &w->mend[i].wait);
+		good = NULL;
+		for (j = 0; j < cf->linksz; j++) {
+			l = &cf->links[j];
+			if (strcmp(l->id, wait) != 0)
+				continue;
+			if (l->prev == NULL || git_oid_fromstr(&id, l->prev) < 0)
+				break;
+			if ((good = recqueue_parse(w->h->repo, &id,
+			    l->prev_path)) != NULL)
+				break;
+			memcpy(wait, l->prev, sizeof(wait));
+		}
+		rec = good == NULL ? NULL :
+		    recqueue_parse(w->h->repo, &w->mend[i].id, w->mend[i].path);
+		if (rec != NULL) {
+			w->mend[i].rec = rec;
+			mend_done(w, i, good);
+		} else
+			mend_drop(w, i);
 		record_free(good);
 		record_free(rec);
-	}
-	if (g->good == NULL) {
-		g->good = cf->good;
-		g->good_path = cf->good_path;
-		cf->good = cf->good_path = NULL;
 	}
 }
 
@@ -2551,16 +2594,20 @@ cache_merge(struct walk *w, struct hc_entry *e)
 				g->name = cf->name;
 				cf->name = NULL;
 			}
-			if (cf->good != NULL)
-				mend_cached(w, gi, cf);
+			mend_cached(w, gi, cf);
+			g->links = xreallocarray(g->links,
+			    g->linksz + cf->linksz + 1, sizeof(*g->links));
+			if (cf->linksz > 0)
+				memcpy(g->links + g->linksz, cf->links,
+				    cf->linksz * sizeof(*cf->links));
+			g->linksz += cf->linksz;
 			g->record |= cf->record;
 			g->incomplete |= cf->incomplete;
 			free(cf->revs);
 			free(cf->old_paths);
 			free(cf->path);
 			free(cf->name);
-			free(cf->good);
-			free(cf->good_path);
+			free(cf->links);
 			map[i] = gi;
 		} else {
 			h->files = xreallocarray(h->files, h->filesz + 1,
@@ -3068,8 +3115,12 @@ hist_files_free(struct hist_file *v, size_t n)
 		free(f->path);
 		free(f->vendor);
 		free(f->name);
-		free(f->good);
-		free(f->good_path);
+		for (j = 0; j < f->linksz; j++) {
+			free(f->links[j].id);
+			free(f->links[j].prev);
+			free(f->links[j].prev_path);
+		}
+		free(f->links);
 	}
 	free(v);
 }

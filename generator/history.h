@@ -44,6 +44,18 @@ struct hist_rev {
 	bool		 substantive;	/* records: changed a field or text */
 };
 
+/*
+ * A version of a record that does not parse, and the version it was made
+ * from (blob ids in hex; prev NULL when it was added, or was no record):
+ * a commit that mends it is compared with the newest version that parses
+ * on its way back through these, which may be in an older walk's cache.
+ */
+struct hist_link {
+	char		*id;
+	char		*prev;
+	char		*prev_path;
+};
+
 /* A file of the site's content/, followed through renames. */
 struct hist_file {
 	char		*path;		/* path from the site folder, as built */
@@ -57,13 +69,8 @@ struct hist_file {
 	size_t		 revsz;
 	char		**old_paths;	/* names it had before renames */
 	size_t		 old_pathsz;
-	/*
-	 * Records: the newest version that parses, in the walk's order (its
-	 * blob id in hex, and its path), or NULL. A commit that mends a
-	 * version that did not parse is compared with it.
-	 */
-	char		*good;
-	char		*good_path;
+	struct hist_link *links;	/* records: newest first */
+	size_t		 linksz;
 };
 
 /* A commit's changes to one record: one line of the change lists. */

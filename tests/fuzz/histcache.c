@@ -74,9 +74,13 @@ check(const struct hc_entry *e)
 		for (j = 0; j < f->old_pathsz; j++)
 			if (f->old_paths[j] == NULL)
 				abort();
-		if ((f->good == NULL) != (f->good_path == NULL) ||
-		    (f->good != NULL && git_oid_fromstr(&x, f->good) < 0))
-			abort();
+		for (j = 0; j < f->linksz; j++)
+			if (git_oid_fromstr(&x, f->links[j].id) < 0 ||
+			    (f->links[j].prev != NULL &&
+			    git_oid_fromstr(&x, f->links[j].prev) < 0) ||
+			    (f->links[j].prev == NULL) !=
+			    (f->links[j].prev_path == NULL))
+				abort();
 		for (j = 0; j < f->revsz; j++) {
 			r = &f->revs[j];
 			if (r->commit >= e->commitsz || r->path == NULL)
