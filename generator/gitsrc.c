@@ -25,23 +25,81 @@ struct gitsrc {
 
 /*
  * Finds the entry of a path from the site folder, following links that
- * stay inside it. Sets *out (free with git_tree_entry_free()) and returns
- * SRC_FILE or SRC_DIR, or another type with *out NULL.
+ * stay inside it in any part of the path, as the file system does: a
+ * linked folder's files are found through the link. Sets *out (free with
+ * git_tree_entry_free()) and returns SRC_FILE or SRC_DIR, or another type
+ * with *out NULL.
  */
 static enum src_type
 lookup(struct gitsrc *g, const char *rel, git_tree_entry **out)
 {
 	git_tree_entry *e = NULL;
 	git_blob *blob = NULL;
-	char *full = xasprintf("%s%s", g->prefix, rel), *target, *next;
+	char *full = xasprintf("%s%s", g->prefix, rel), *part, *target, *next;
+	const char *slash;
 	enum src_type t = SRC_NONE;
-	int hops;
+	size_t done = 0, len;	/* full[0..done) holds no link */
+	int hops = 0, rc;
 
 	*out = NULL;
-	for (hops = 0; hops <= MAX_LINKS; hops++) {
-		if (git_tree_entry_bypath(&e, g->root, full) != 0) {
+	for (;;) {
+		slash = strchr(full + done, '/');
+		len = slash != NULL ? (size_t)(slash - full) : strlen(full);
+		part = xstrndup(full, len);
+		rc = git_tree_entry_bypath(&e, g->root, part);
+		free(part);
+		if (rc != 0) {
+			e = NULL;
 			t = SRC_NONE;
 			break;
+		}
+		if (git_tree_entry_filemode(e) == GIT_FILEMODE_LINK) {
+			if (++hops > MAX_LINKS ||
+			    git_blob_lookup(&blob, g->repo,
+			    git_tree_entry_id(e)) < 0) {
+				t = SRC_OTHER;
+				break;
+			}
+			target = xstrndup(git_blob_rawcontent(blob),
+			    (size_t)git_blob_rawsize(blob));
+			git_blob_free(blob);
+			full[len] = '\0';
+			next = path_resolve(full, target);
+			free(target);
+			git_tree_entry_free(e);
+			e = NULL;
+			if (next == NULL || strncmp(next, g->prefix,
+			    strlen(g->prefix)) != 0) {
+				free(next);
+				t = SRC_OUTSIDE;
+				break;
+			}
+			if (*next == '\0') {
+				/* The repository's root, which holds the link. */
+				free(next);
+				t = SRC_OTHER;
+				break;
+			}
+			if (slash != NULL) {
+				part = xasprintf("%s/%s", next, slash + 1);
+				free(next);
+				next = part;
+			}
+			free(full);
+			full = next;
+			done = 0;
+			continue;
+		}
+		if (slash != NULL) {
+			/* A folder on the way, or nothing there. */
+			if (git_tree_entry_filemode(e) != GIT_FILEMODE_TREE) {
+				t = SRC_NONE;
+				break;
+			}
+			git_tree_entry_free(e);
+			e = NULL;
+			done = len + 1;
+			continue;
 		}
 		switch (git_tree_entry_filemode(e)) {
 		case GIT_FILEMODE_TREE:
@@ -52,36 +110,12 @@ lookup(struct gitsrc *g, const char *rel, git_tree_entry **out)
 		case GIT_FILEMODE_BLOB_EXECUTABLE:
 			t = SRC_FILE;
 			break;
-		case GIT_FILEMODE_LINK:
-			if (git_blob_lookup(&blob, g->repo, git_tree_entry_id(e)) < 0) {
-				t = SRC_OTHER;
-				break;
-			}
-			target = xstrndup(git_blob_rawcontent(blob),
-			    (size_t)git_blob_rawsize(blob));
-			git_blob_free(blob);
-			next = path_resolve(full, target);
-			free(target);
-			git_tree_entry_free(e);
-			e = NULL;
-			if (next == NULL || strncmp(next, g->prefix,
-			    strlen(g->prefix)) != 0) {
-				free(next);
-				t = SRC_OUTSIDE;
-				goto out;
-			}
-			free(full);
-			full = next;
-			continue;
 		default:
 			t = SRC_OTHER;
 			break;
 		}
 		break;
 	}
-	if (hops > MAX_LINKS)
-		t = SRC_OTHER;
-out:
 	if (t == SRC_FILE || t == SRC_DIR)
 		*out = e;
 	else
