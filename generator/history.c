@@ -1748,10 +1748,76 @@ struct hist_status {
 	struct history	*h;
 	git_repository	*repo;		/* its own handle; NULL: h->repo */
 	git_status_list	*list;
+	char		**hidden;	/* files git is told not to look at */
+	size_t		 hiddensz;
 	char		*error;		/* libgit2's message, or NULL */
 	bool		 thread;
 	pthread_t	 tid;
 };
+
+/*
+ * Is the working tree's file at path (from the repository's root) other
+ * than the index entry's version? A file that is no longer there, or is
+ * no file or link, is; a FIFO is not read.
+ */
+static bool
+hidden_differs(git_repository *repo, const git_index_entry *ie)
+{
+	struct stat st;
+	git_oid id;
+	char *full, link[PATH_MAX];
+	ssize_t n;
+	bool differs = true;
+
+	full = path_join(git_repository_workdir(repo), ie->path);
+	if (lstat(full, &st) == -1)
+		;
+	else if (S_ISLNK(st.st_mode)) {
+		if ((n = readlink(full, link, sizeof(link))) >= 0 &&
+		    git_odb_hash(&id, link, (size_t)n, GIT_OBJECT_BLOB) == 0)
+			differs = !git_oid_equal(&id, &ie->id);
+	} else if (S_ISREG(st.st_mode) &&
+	    git_repository_hashfile(&id, repo, ie->path, GIT_OBJECT_BLOB,
+	    NULL) == 0)
+		differs = !git_oid_equal(&id, &ie->id);
+	free(full);
+	return differs;
+}
+
+/*
+ * The files under spec that the index marks assume-unchanged or
+ * skip-worktree (a sparse checkout) and that differ in the working tree:
+ * git's status takes them for unchanged, but the build reads the working
+ * tree's, so they are uncommitted changes as any other.
+ */
+static void
+hidden_changes(struct hist_status *j, const char *spec)
+{
+	git_repository *repo = j->repo != NULL ? j->repo : j->h->repo;
+	git_index *idx = NULL;
+	const git_index_entry *ie;
+	size_t i, n, sl = strlen(spec);
+
+	if (git_repository_index(&idx, repo) < 0) {
+		git_error_clear();
+		return;
+	}
+	n = git_index_entrycount(idx);
+	for (i = 0; i < n; i++) {
+		ie = git_index_get_byindex(idx, i);
+		if (!(ie->flags & GIT_INDEX_ENTRY_VALID) &&
+		    !(ie->flags_extended & GIT_INDEX_ENTRY_SKIP_WORKTREE))
+			continue;
+		if (strncmp(ie->path, spec, sl) != 0 || ie->path[sl] != '/' ||
+		    GIT_INDEX_ENTRY_STAGE(ie) != 0 ||
+		    !hidden_differs(repo, ie))
+			continue;
+		j->hidden = xreallocarray(j->hidden, j->hiddensz + 1,
+		    sizeof(char *));
+		j->hidden[j->hiddensz++] = xstrdup(ie->path);
+	}
+	git_index_free(idx);
+}
 
 static void *
 status_main(void *arg)
@@ -1776,6 +1842,8 @@ status_main(void *arg)
 		j->error = xstrdup(e != NULL && e->message != NULL ?
 		    e->message : "unknown git error");
 	}
+	else
+		hidden_changes(j, spec);
 	free(spec);
 	return NULL;
 }
@@ -1818,6 +1886,9 @@ status_free(struct hist_status *j)
 	if (j->thread)
 		pthread_join(j->tid, NULL);
 	git_status_list_free(j->list);
+	for (size_t i = 0; i < j->hiddensz; i++)
+		free(j->hidden[i]);
+	free(j->hidden);
 	free(j->error);
 	git_repository_free(j->repo);
 	free(j);
@@ -1834,7 +1905,7 @@ status_end(struct walk *w)
 	struct hist_status *j = h->status;
 	const git_status_entry *e;
 	const char *path;
-	size_t i, n, pl = strlen(h->prefix);
+	size_t i, k, n, pl = strlen(h->prefix);
 	int rc = 0;
 
 	if (j == NULL) {
@@ -1866,6 +1937,18 @@ status_end(struct walk *w)
 		w->changed = xreallocarray(w->changed, w->changedsz + 1,
 		    sizeof(*w->changed));
 		w->changed[w->changedsz++] = xstrdup(path + pl);
+		h->dirty = true;
+	}
+	for (i = 0; i < j->hiddensz; i++) {
+		path = j->hidden[i] + pl;
+		for (k = 0; k < w->changedsz; k++)
+			if (strcmp(w->changed[k], path) == 0)
+				break;
+		if (k < w->changedsz)
+			continue;	/* also changed in the index */
+		w->changed = xreallocarray(w->changed, w->changedsz + 1,
+		    sizeof(*w->changed));
+		w->changed[w->changedsz++] = xstrdup(path);
 		h->dirty = true;
 	}
 out:
