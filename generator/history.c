@@ -1581,29 +1581,6 @@ out:
 	return rc;
 }
 
-/*
- * The .mailmap at the top of the work tree, or NULL. Only that file, and
- * not through a symbolic link: neither it nor the mailmap.file or
- * mailmap.blob the repository's configuration may name may lead out of
- * the repository.
- */
-static git_mailmap *
-read_mailmap(struct history *h)
-{
-	struct buf b = BUF_INIT;
-	git_mailmap *mm = NULL;
-	char *path;
-
-	if (git_repository_workdir(h->repo) == NULL)
-		return NULL;
-	path = path_join(git_repository_workdir(h->repo), ".mailmap");
-	if (file_read_nofollow(&b, path) == 0)
-		mm = hist_mailmap_parse(b.ptr, b.len);
-	buf_release(&b);
-	free(path);
-	return mm;
-}
-
 /* Is the email a line of .mailmap replaces, its last before '#', "<>"? */
 static bool
 mailmap_empty_email(const char *line, const char *end)
@@ -1643,33 +1620,71 @@ hist_mailmap_parse(const char *text, size_t len)
 	return mm;
 }
 
-/* The bytes of .git-blame-ignore-revs, of the commit built under --as-of. */
-static void
-ignore_bytes(struct history *h, const git_oid *start, struct buf *b)
+/*
+ * Appends the bytes of a file at the top of the repository: of the work
+ * tree, or under --as-of of the commit built, which is read instead of
+ * the working tree. A file only, not a link. Returns 0, or -1 when there
+ * is no such file.
+ */
+static int
+top_bytes(struct history *h, const git_oid *start, const char *name,
+    struct buf *b)
 {
 	git_commit *c = NULL;
 	git_tree *t = NULL;
 	git_tree_entry *e = NULL;
 	git_blob *blob = NULL;
+	char *path;
+	int rc = -1;
 
 	if (h->as_of) {
-		/* The file as it was in the commit built. */
 		if (git_commit_lookup(&c, h->repo, start) == 0 &&
 		    git_commit_tree(&t, c) == 0 &&
-		    git_tree_entry_bypath(&e, t, ".git-blame-ignore-revs") == 0 &&
-		    git_blob_lookup(&blob, h->repo, git_tree_entry_id(e)) == 0)
+		    git_tree_entry_bypath(&e, t, name) == 0 &&
+		    (git_tree_entry_filemode(e) == GIT_FILEMODE_BLOB ||
+		    git_tree_entry_filemode(e) ==
+		    GIT_FILEMODE_BLOB_EXECUTABLE) &&
+		    git_blob_lookup(&blob, h->repo, git_tree_entry_id(e)) == 0) {
 			buf_put(b, git_blob_rawcontent(blob),
 			    (size_t)git_blob_rawsize(blob));
-	} else {
-		char *path = path_join(git_repository_workdir(h->repo),
-		    ".git-blame-ignore-revs");
-		file_read_nofollow(b, path);
+			rc = 0;
+		}
+		git_error_clear();
+	} else if (git_repository_workdir(h->repo) != NULL) {
+		path = path_join(git_repository_workdir(h->repo), name);
+		rc = file_read_nofollow(b, path);
 		free(path);
 	}
 	git_blob_free(blob);
 	git_tree_entry_free(e);
 	git_tree_free(t);
 	git_commit_free(c);
+	return rc;
+}
+
+/* The bytes of .git-blame-ignore-revs, of the commit built under --as-of. */
+static void
+ignore_bytes(struct history *h, const git_oid *start, struct buf *b)
+{
+	top_bytes(h, start, ".git-blame-ignore-revs", b);
+}
+
+/*
+ * The .mailmap at the top of the work tree (of the commit built under
+ * --as-of), or NULL. Only that file, and not through a symbolic link:
+ * neither it nor the mailmap.file or mailmap.blob the repository's
+ * configuration may name may lead out of the repository.
+ */
+static git_mailmap *
+read_mailmap(struct history *h, const git_oid *start)
+{
+	struct buf b = BUF_INIT;
+	git_mailmap *mm = NULL;
+
+	if (top_bytes(h, start, ".mailmap", &b) == 0)
+		mm = hist_mailmap_parse(b.ptr, b.len);
+	buf_release(&b);
+	return mm;
 }
 
 /* Reads .git-blame-ignore-revs, of the commit built under --as-of. */
@@ -2179,10 +2194,12 @@ cache_key(struct history *h, const struct config *cfg)
 	key_file(&k, "shallow", path);
 	free(path);
 	if (cfg->hist_authors) {
-		path = git_repository_workdir(h->repo) == NULL ? NULL :
-		    path_join(git_repository_workdir(h->repo), ".mailmap");
-		key_file(&k, "mailmap", path);
-		free(path);
+		if (top_bytes(h, &start, ".mailmap", &b) == 0)
+			buf_printf(&k, "mailmap %016llx\n", (unsigned long long)
+			    histcache_hash(HC_HASH_INIT, b.ptr, b.len));
+		else
+			BUF_PUTSL(&k, "mailmap none\n");
+		buf_release(&b);
 	}
 	return buf_detach(&k);
 }
@@ -2856,7 +2873,7 @@ hist_walk(struct history *h, struct diag *dg, const struct config *cfg)
 		goto done;
 	hist_prefetch(h, cfg);
 	if (cfg->hist_authors)
-		w.mailmap = read_mailmap(h);
+		w.mailmap = read_mailmap(h, &start);
 	order = walk_order(&w, &ordersz);
 	base = ordersz;
 	if (h->cache_key != NULL)
