@@ -34,6 +34,7 @@
 #include <sys/stat.h>
 
 #include <ctype.h>
+#include <dirent.h>
 #include <errno.h>
 #include <limits.h>
 #include <pthread.h>
@@ -1763,6 +1764,7 @@ struct hist_status {
 	struct history	*h;
 	git_repository	*repo;		/* its own handle; NULL: h->repo */
 	git_status_list	*list;
+	char		*blocker;	/* a file git would wait on, or NULL */
 	char		**hidden;	/* files git is told not to look at */
 	size_t		 hiddensz;
 	char		*error;		/* libgit2's message, or NULL */
@@ -1834,6 +1836,104 @@ hidden_changes(struct hist_status *j, const char *spec)
 	git_index_free(idx);
 }
 
+/* Is there, at path, something other than a file, a folder or nothing? */
+static bool
+not_file(const char *path)
+{
+	struct stat st;
+
+	/* (Through a link, as libgit2 opens it.) */
+	return stat(path, &st) == 0 && !S_ISREG(st.st_mode) &&
+	    !S_ISDIR(st.st_mode);
+}
+
+/*
+ * The first .gitignore or .gitattributes below the folder dir (of
+ * len bytes in b) that is no file: true, with its path left in b.
+ * Links to folders are not followed, as git does not follow them.
+ */
+static bool
+blocker_below(struct buf *b)
+{
+	DIR *d;
+	struct dirent *de;
+	struct stat st;
+	size_t len = b->len;
+	bool found = false;
+
+	if ((d = opendir(b->ptr)) == NULL)
+		return false;
+	while (!found && (de = readdir(d)) != NULL) {
+		if (strcmp(de->d_name, ".") == 0 ||
+		    strcmp(de->d_name, "..") == 0 ||
+		    strcmp(de->d_name, ".git") == 0)
+			continue;
+		buf_truncate(b, len);
+		buf_printf(b, "/%s", de->d_name);
+		if (strcmp(de->d_name, ".gitignore") == 0 ||
+		    strcmp(de->d_name, ".gitattributes") == 0)
+			found = not_file(b->ptr);
+		else if (de->d_type == DT_DIR || (de->d_type == DT_UNKNOWN &&
+		    lstat(b->ptr, &st) == 0 && S_ISDIR(st.st_mode)))
+			found = blocker_below(b);
+	}
+	closedir(d);
+	if (!found)
+		buf_truncate(b, len);
+	return found;
+}
+
+/*
+ * What git reads to tell the working tree's status besides its files:
+ * the .gitignore and .gitattributes of the folders it looks in (the
+ * site's content/ and those above it) and the repository's index,
+ * info/exclude and info/attributes. One that is no file (a FIFO) would
+ * make libgit2 wait on it for ever, as git itself does. Returns the
+ * full path of the first such, or NULL; caller frees.
+ */
+static char *
+status_blocker(git_repository *repo, const char *prefix)
+{
+	static const char *const top[] = { ".gitignore", ".gitattributes" };
+	static const char *const gitdir[] = {
+		"index", "info/exclude", "info/attributes"
+	};
+	struct buf b = BUF_INIT;
+	const char *p = prefix, *slash;
+	size_t i, len;
+
+	for (i = 0; i < NELEM(gitdir); i++) {
+		buf_truncate(&b, 0);
+		buf_printf(&b, "%s%s", i == 0 ? git_repository_path(repo) :
+		    git_repository_commondir(repo), gitdir[i]);
+		if (not_file(b.ptr))
+			return buf_detach(&b);
+	}
+	buf_truncate(&b, 0);
+	buf_puts(&b, git_repository_workdir(repo));
+	buf_truncate(&b, b.len - 1);	/* its '/' */
+	for (;;) {
+		len = b.len;
+		for (i = 0; i < NELEM(top); i++) {
+			buf_truncate(&b, len);
+			buf_printf(&b, "/%s", top[i]);
+			if (not_file(b.ptr))
+				return buf_detach(&b);
+		}
+		buf_truncate(&b, len);
+		if ((slash = strchr(p, '/')) == NULL)
+			break;
+		buf_putc(&b, '/');
+		buf_put(&b, p, (size_t)(slash - p));
+		p = slash + 1;
+	}
+	BUF_PUTSL(&b, "/content");
+	if (blocker_below(&b))
+		return buf_detach(&b);
+	buf_release(&b);
+	return NULL;
+}
+
 static void *
 status_main(void *arg)
 {
@@ -1850,14 +1950,16 @@ status_main(void *arg)
 	    GIT_STATUS_OPT_EXCLUDE_SUBMODULES;
 	so.pathspec.strings = specs;
 	so.pathspec.count = 1;
-	if (git_status_list_new(&j->list, j->repo != NULL ? j->repo :
+	if ((j->blocker = status_blocker(j->repo != NULL ? j->repo :
+	    j->h->repo, j->h->prefix)) != NULL)
+		;	/* git would wait on it for ever */
+	else if (git_status_list_new(&j->list, j->repo != NULL ? j->repo :
 	    j->h->repo, &so) < 0) {
 		/* (libgit2 keeps the last error by thread.) */
 		e = git_error_last();
 		j->error = xstrdup(e != NULL && e->message != NULL ?
 		    e->message : "unknown git error");
-	}
-	else
+	} else
 		hidden_changes(j, spec);
 	free(spec);
 	return NULL;
@@ -1901,6 +2003,7 @@ status_free(struct hist_status *j)
 	if (j->thread)
 		pthread_join(j->tid, NULL);
 	git_status_list_free(j->list);
+	free(j->blocker);
 	for (size_t i = 0; i < j->hiddensz; i++)
 		free(j->hidden[i]);
 	free(j->hidden);
@@ -1932,6 +2035,12 @@ status_end(struct walk *w)
 		j->thread = false;
 	} else
 		status_main(j);
+	if (j->blocker != NULL) {
+		rc = diag_error(w->dg, NULL, "%s: not a regular file, which "
+		    "git reads for the working tree's status (and would wait "
+		    "on for ever): remove it", j->blocker);
+		goto out;
+	}
 	if (j->error != NULL) {
 		rc = diag_error(w->dg, NULL, "cannot read the working tree's "
 		    "status: %s", j->error);
