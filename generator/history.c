@@ -568,6 +568,54 @@ partial_check(struct history *h, struct diag *dg)
 	return rc;
 }
 
+/* Is there, at path, something other than a file, a folder or nothing? */
+static bool
+not_file(const char *path)
+{
+	struct stat st;
+
+	/* (Through a link, as libgit2 opens it.) */
+	return stat(path, &st) == 0 && !S_ISREG(st.st_mode) &&
+	    !S_ISDIR(st.st_mode);
+}
+
+/*
+ * The configuration of the repository found from dir upward when it is
+ * no file: libgit2 reads it as it opens the repository, and would wait
+ * for ever on a FIFO, as git does. Its path, or NULL; caller frees.
+ */
+static char *
+config_blocker(const char *dir)
+{
+	git_buf gd = GIT_BUF_INIT;
+	struct buf b = BUF_INIT;
+	char *path, *common;
+
+	if (git_repository_discover(&gd, dir, 0, NULL) < 0) {
+		git_error_clear();
+		return NULL;
+	}
+	/* A worktree's is in the folder its file commondir names. */
+	path = path_join(gd.ptr, "commondir");
+	if (file_read_nofollow(&b, path) == 0) {
+		while (b.len > 0 && (b.ptr[b.len - 1] == '\n' ||
+		    b.ptr[b.len - 1] == '\r'))
+			buf_truncate(&b, b.len - 1);
+		common = b.ptr[0] == '/' ? xstrdup(b.ptr) :
+		    path_join(gd.ptr, b.ptr);
+	} else
+		common = xstrdup(gd.ptr);
+	free(path);
+	path = path_join(common, "config");
+	free(common);
+	buf_release(&b);
+	git_buf_dispose(&gd);
+	if (not_file(path))
+		return path;
+	free(path);
+	return NULL;
+}
+
 /*
  * The first .git upward from dir when it is a file ("gitdir: ..."), as
  * in a submodule or a worktree: libgit2 found no repository, so the
@@ -615,6 +663,13 @@ hist_open(struct history **out, struct diag *dg, const char *dir)
 	*out = h;
 	lib_init();
 	h->prefix = xstrdup("");
+	if ((gitfile = config_blocker(dir)) != NULL) {
+		h->damaged = true;
+		diag_error(dg, NULL, "%s: not a regular file; the repository "
+		    "is damaged", gitfile);
+		free(gitfile);
+		return -1;
+	}
 	e = git_repository_open_ext(&h->repo, dir, 0, NULL);
 	if (e == GIT_ENOTFOUND) {
 		h->repo = NULL;
@@ -1834,17 +1889,6 @@ hidden_changes(struct hist_status *j, const char *spec)
 		j->hidden[j->hiddensz++] = xstrdup(ie->path);
 	}
 	git_index_free(idx);
-}
-
-/* Is there, at path, something other than a file, a folder or nothing? */
-static bool
-not_file(const char *path)
-{
-	struct stat st;
-
-	/* (Through a link, as libgit2 opens it.) */
-	return stat(path, &st) == 0 && !S_ISREG(st.st_mode) &&
-	    !S_ISDIR(st.st_mode);
 }
 
 /*
