@@ -580,22 +580,69 @@ not_file(const char *path)
 }
 
 /*
- * The configuration of the repository found from dir upward when it is
- * no file: libgit2 reads it as it opens the repository, and would wait
- * for ever on a FIFO, as git does. Its path, or NULL; caller frees.
+ * Below the folder in b, the first file that is no file: of every name
+ * (all), or named .gitignore or .gitattributes. Returns true with its
+ * path left in b. Links to folders are not followed, as git does not
+ * follow them, nor are other repositories' .git folders looked in.
+ */
+static bool
+blocker_below(struct buf *b, bool all)
+{
+	DIR *d;
+	struct dirent *de;
+	struct stat st;
+	size_t len = b->len;
+	bool found = false, dir;
+
+	if ((d = opendir(b->ptr)) == NULL)
+		return false;
+	while (!found && (de = readdir(d)) != NULL) {
+		if (strcmp(de->d_name, ".") == 0 ||
+		    strcmp(de->d_name, "..") == 0 ||
+		    (!all && strcmp(de->d_name, ".git") == 0))
+			continue;
+		buf_truncate(b, len);
+		buf_printf(b, "/%s", de->d_name);
+		dir = de->d_type == DT_DIR || (de->d_type == DT_UNKNOWN &&
+		    lstat(b->ptr, &st) == 0 && S_ISDIR(st.st_mode));
+		if (dir)
+			found = blocker_below(b, all);
+		else if (de->d_type != DT_REG && (all ||
+		    strcmp(de->d_name, ".gitignore") == 0 ||
+		    strcmp(de->d_name, ".gitattributes") == 0))
+			found = not_file(b->ptr);
+	}
+	closedir(d);
+	if (!found)
+		buf_truncate(b, len);
+	return found;
+}
+
+/*
+ * The first file of the repository found from dir upward that libgit2
+ * reads and that is no file (a FIFO, on which it would wait for ever,
+ * as git does): its configuration, HEAD, index, refs, packed-refs,
+ * alternates, info/exclude and info/attributes. Its path, or NULL;
+ * caller frees.
  */
 static char *
-config_blocker(const char *dir)
+gitdir_blocker(const char *dir)
 {
+	static const char *const ingit[] = {
+		"HEAD", "index",	/* of the worktree; the others shared */
+		"config", "packed-refs", "objects/info/alternates",
+		"info/exclude", "info/attributes"
+	};
 	git_buf gd = GIT_BUF_INIT;
 	struct buf b = BUF_INIT;
 	char *path, *common;
+	size_t i;
 
 	if (git_repository_discover(&gd, dir, 0, NULL) < 0) {
 		git_error_clear();
 		return NULL;
 	}
-	/* A worktree's is in the folder its file commondir names. */
+	/* A worktree's shared files are in the folder commondir names. */
 	path = path_join(gd.ptr, "commondir");
 	if (file_read_nofollow(&b, path) == 0) {
 		while (b.len > 0 && (b.ptr[b.len - 1] == '\n' ||
@@ -606,14 +653,25 @@ config_blocker(const char *dir)
 	} else
 		common = xstrdup(gd.ptr);
 	free(path);
-	path = path_join(common, "config");
+	path = NULL;
+	for (i = 0; path == NULL && i < NELEM(ingit); i++) {
+		buf_truncate(&b, 0);
+		buf_printf(&b, "%s%s%s", i < 2 ? gd.ptr : common,
+		    i < 2 || str_endswith(common, "/") ? "" : "/", ingit[i]);
+		if (not_file(b.ptr))
+			path = buf_detach(&b);
+	}
+	if (path == NULL) {
+		buf_truncate(&b, 0);
+		buf_printf(&b, "%s%srefs", common,
+		    str_endswith(common, "/") ? "" : "/");
+		if (blocker_below(&b, true))
+			path = buf_detach(&b);
+	}
 	free(common);
 	buf_release(&b);
 	git_buf_dispose(&gd);
-	if (not_file(path))
-		return path;
-	free(path);
-	return NULL;
+	return path;
 }
 
 /*
@@ -663,7 +721,7 @@ hist_open(struct history **out, struct diag *dg, const char *dir)
 	*out = h;
 	lib_init();
 	h->prefix = xstrdup("");
-	if ((gitfile = config_blocker(dir)) != NULL) {
+	if ((gitfile = gitdir_blocker(dir)) != NULL) {
 		h->damaged = true;
 		diag_error(dg, NULL, "%s: not a regular file; the repository "
 		    "is damaged", gitfile);
@@ -1892,68 +1950,21 @@ hidden_changes(struct hist_status *j, const char *spec)
 }
 
 /*
- * The first .gitignore or .gitattributes below the folder dir (of
- * len bytes in b) that is no file: true, with its path left in b.
- * Links to folders are not followed, as git does not follow them.
- */
-static bool
-blocker_below(struct buf *b)
-{
-	DIR *d;
-	struct dirent *de;
-	struct stat st;
-	size_t len = b->len;
-	bool found = false;
-
-	if ((d = opendir(b->ptr)) == NULL)
-		return false;
-	while (!found && (de = readdir(d)) != NULL) {
-		if (strcmp(de->d_name, ".") == 0 ||
-		    strcmp(de->d_name, "..") == 0 ||
-		    strcmp(de->d_name, ".git") == 0)
-			continue;
-		buf_truncate(b, len);
-		buf_printf(b, "/%s", de->d_name);
-		if (strcmp(de->d_name, ".gitignore") == 0 ||
-		    strcmp(de->d_name, ".gitattributes") == 0)
-			found = not_file(b->ptr);
-		else if (de->d_type == DT_DIR || (de->d_type == DT_UNKNOWN &&
-		    lstat(b->ptr, &st) == 0 && S_ISDIR(st.st_mode)))
-			found = blocker_below(b);
-	}
-	closedir(d);
-	if (!found)
-		buf_truncate(b, len);
-	return found;
-}
-
-/*
- * What git reads to tell the working tree's status besides its files:
- * the .gitignore and .gitattributes of the folders it looks in (the
- * site's content/ and those above it) and the repository's index,
- * info/exclude and info/attributes. One that is no file (a FIFO) would
- * make libgit2 wait on it for ever, as git itself does. Returns the
- * full path of the first such, or NULL; caller frees.
+ * What git reads to tell the working tree's status besides its files and
+ * the repository's (gitdir_blocker()): the .gitignore and .gitattributes
+ * of the folders it looks in, the site's content/ and those above it.
+ * One that is no file (a FIFO) would make libgit2 wait on it for ever,
+ * as git itself does. Returns the full path of the first such, or NULL;
+ * caller frees.
  */
 static char *
 status_blocker(git_repository *repo, const char *prefix)
 {
 	static const char *const top[] = { ".gitignore", ".gitattributes" };
-	static const char *const gitdir[] = {
-		"index", "info/exclude", "info/attributes"
-	};
 	struct buf b = BUF_INIT;
 	const char *p = prefix, *slash;
 	size_t i, len;
 
-	for (i = 0; i < NELEM(gitdir); i++) {
-		buf_truncate(&b, 0);
-		buf_printf(&b, "%s%s", i == 0 ? git_repository_path(repo) :
-		    git_repository_commondir(repo), gitdir[i]);
-		if (not_file(b.ptr))
-			return buf_detach(&b);
-	}
-	buf_truncate(&b, 0);
 	buf_puts(&b, git_repository_workdir(repo));
 	buf_truncate(&b, b.len - 1);	/* its '/' */
 	for (;;) {
@@ -1972,7 +1983,7 @@ status_blocker(git_repository *repo, const char *prefix)
 		p = slash + 1;
 	}
 	BUF_PUTSL(&b, "/content");
-	if (blocker_below(&b))
+	if (blocker_below(&b, false))
 		return buf_detach(&b);
 	buf_release(&b);
 	return NULL;
