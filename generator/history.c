@@ -3208,6 +3208,21 @@ date_shaped(const char *s)
 	return s[10] == '\0';
 }
 
+/* Is s a date followed by a time or a zone ("2020-01-01T10:00+01:00")? */
+static bool
+date_timed(const char *s)
+{
+	size_t i;
+
+	for (i = 0; i < 10; i++)
+		if (i == 4 || i == 7 ? s[i] != '-' :
+		    !isdigit((unsigned char)s[i]))
+			return false;
+	return s[10] == 'T' || s[10] == 't' || s[10] == ' ' ||
+	    s[10] == 'Z' || ((s[10] == '+' || s[10] == '-') &&
+	    isdigit((unsigned char)s[11]));
+}
+
 int
 hist_as_of(struct history *h, struct diag *dg, const char *rev,
     const char *tz)
@@ -3251,6 +3266,11 @@ hist_as_of(struct history *h, struct diag *dg, const char *rev,
 				return diag_error(dg, NULL, "--as-of: '%s' is "
 				    "not a date of the calendar (YYYY-MM-DD, "
 				    "years 1 to 9999)", rev);
+			if (date_timed(rev))
+				return diag_error(dg, NULL, "--as-of: '%s' has "
+				    "a time or a zone: --as-of takes a day "
+				    "(YYYY-MM-DD), up to its end in %s "
+				    "(history.timezone)", rev, tz);
 			return diag_error(dg, NULL, "--as-of: unknown revision "
 			    "'%s'%s", rev, shallow_hint(h));
 		}
