@@ -36,12 +36,14 @@
 #include <ctype.h>
 #include <dirent.h>
 #include <errno.h>
+#include <iconv.h>
 #include <limits.h>
 #include <pthread.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 #include <time.h>
 #include <unistd.h>
 
@@ -1225,13 +1227,54 @@ parse_blob(struct walk *w, const git_oid *id, const char *path, git_commit *c,
 	return p->rec;
 }
 
+/*
+ * text, of a commit whose "encoding" header names enc (i18n.commitEncoding
+ * of the one who made it), in UTF-8, as git log shows it; NULL when it
+ * is in UTF-8 already, or enc is unknown or text is not in it (its bytes
+ * are then shown as they are). Caller frees.
+ */
+static char *
+to_utf8(const char *enc, const char *text)
+{
+	iconv_t cd;
+	struct buf b = BUF_INIT;
+	char out[256], *in = (char *)text, *op;
+	size_t inleft = strlen(text), outleft;
+	bool ok = true;
+
+	if (enc == NULL || strcasecmp(enc, "UTF-8") == 0 ||
+	    strcasecmp(enc, "UTF8") == 0)
+		return NULL;
+	if ((cd = iconv_open("UTF-8", enc)) == (iconv_t)-1)
+		return NULL;
+	while (ok && inleft > 0) {
+		op = out;
+		outleft = sizeof(out);
+		if (iconv(cd, &in, &inleft, &op, &outleft) == (size_t)-1 &&
+		    errno != E2BIG)
+			ok = false;
+		buf_put(&b, out, (size_t)(op - out));
+	}
+	op = out;
+	outleft = sizeof(out);
+	if (ok && iconv(cd, NULL, NULL, &op, &outleft) != (size_t)-1)
+		buf_put(&b, out, (size_t)(op - out));
+	iconv_close(cd);
+	if (!ok) {
+		buf_release(&b);
+		return NULL;
+	}
+	return buf_detach(&b);
+}
+
 static size_t
 commit_add(struct walk *w, git_commit *c)
 {
 	struct history *h = w->h;
 	struct hist_commit *hc;
 	const git_signature *a = git_commit_author(c);
-	const char *name = NULL, *email = NULL, *subj;
+	const char *name = NULL, *email = NULL, *subj, *enc;
+	char *conv;
 
 	h->commits = xreallocarray(h->commits, h->commitsz + 1,
 	    sizeof(*h->commits));
@@ -1239,15 +1282,23 @@ commit_add(struct walk *w, git_commit *c)
 	memset(hc, 0, sizeof(*hc));
 	git_oid_tostr(hc->id, sizeof(hc->id), git_commit_id(c));
 	memcpy(hc->short_id, hc->id, HIST_SHORT);
+	enc = git_commit_message_encoding(c);
 	subj = git_commit_summary(c);
-	hc->subject = text_clean(subj != NULL ? subj : "", HIST_TEXT_MAX);
+	if (subj == NULL)
+		subj = "";
+	conv = to_utf8(enc, subj);
+	hc->subject = text_clean(conv != NULL ? conv : subj, HIST_TEXT_MAX);
+	free(conv);
 	hc->time = (long long)a->when.time;
 	if (w->cfg->hist_authors) {
+		/* The header names the encoding of the names too. */
+		conv = to_utf8(enc, a->name);
 		if (w->mailmap == NULL ||
-		    git_mailmap_resolve(&name, &email, w->mailmap, a->name,
-		    a->email) < 0)
-			name = a->name;
+		    git_mailmap_resolve(&name, &email, w->mailmap,
+		    conv != NULL ? conv : a->name, a->email) < 0)
+			name = conv != NULL ? conv : a->name;
 		hc->author = text_clean(name, HIST_TEXT_MAX);
+		free(conv);
 	}
 	if (h->repo_url != NULL)
 		hc->url = xasprintf("%s%scommit/%s", h->repo_url,
