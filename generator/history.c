@@ -2053,6 +2053,7 @@ status_main(void *arg)
 	so.show = GIT_STATUS_SHOW_INDEX_AND_WORKDIR;
 	so.flags = GIT_STATUS_OPT_INCLUDE_UNTRACKED |
 	    GIT_STATUS_OPT_RECURSE_UNTRACKED_DIRS |
+	    GIT_STATUS_OPT_INCLUDE_IGNORED |
 	    GIT_STATUS_OPT_EXCLUDE_SUBMODULES;
 	so.pathspec.strings = specs;
 	so.pathspec.count = 1;
@@ -2119,6 +2120,24 @@ status_free(struct hist_status *j)
 }
 
 /*
+ * Is rel, a path from the site folder that git ignores (a folder's ends
+ * in '/'), one the build does not read: a hidden name outside
+ * content/static/?
+ */
+static bool
+ignored_unread(const char *rel)
+{
+	const char *p;
+
+	if (str_startswith(rel, "content/static/"))
+		return false;
+	for (p = rel; (p = strchr(p, '/')) != NULL; )
+		if (*++p == '.')
+			return true;
+	return false;
+}
+
+/*
  * Lists the files that differ from HEAD in the working tree, for
  * finish() to mark: as the thread read them, or read now.
  */
@@ -2155,8 +2174,7 @@ status_end(struct walk *w)
 	n = git_status_list_entrycount(j->list);
 	for (i = 0; i < n; i++) {
 		e = git_status_byindex(j->list, i);
-		if (e->status == GIT_STATUS_CURRENT ||
-		    (e->status & GIT_STATUS_IGNORED))
+		if (e->status == GIT_STATUS_CURRENT)
 			continue;
 		path = e->index_to_workdir != NULL ?
 		    e->index_to_workdir->new_file.path :
@@ -2164,6 +2182,20 @@ status_end(struct walk *w)
 		if (strncmp(path, h->prefix, pl) != 0 ||
 		    !str_startswith(path + pl, "content/"))
 			continue;
+		if (e->status & GIT_STATUS_IGNORED) {
+			/*
+			 * Built all the same, and in no commit: uncommitted
+			 * as an untracked file is. Not hidden ones (an
+			 * editor's), which the build passes over outside
+			 * content/static/; a folder (its files unlisted)
+			 * makes the tree uncommitted, no file of its own.
+			 */
+			if (ignored_unread(path + pl))
+				continue;
+			h->dirty = true;
+			if (str_endswith(path, "/"))
+				continue;
+		}
 		w->changed = xreallocarray(w->changed, w->changedsz + 1,
 		    sizeof(*w->changed));
 		w->changed[w->changedsz++] = xstrdup(path + pl);
