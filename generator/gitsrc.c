@@ -15,7 +15,7 @@
 #include "source.h"
 #include "util.h"
 
-#define MAX_LINKS	8
+#define MAX_LINKS	40	/* as Linux follows (MAXSYMLINKS) */
 
 struct gitsrc {
 	git_repository	*repo;
