@@ -3161,21 +3161,22 @@ hist_walk(struct history *h, struct diag *dg, const struct config *cfg)
 		h->cache_reused = ordersz - base;
 		cache_merge(&w, &ce);
 	}
+	/*
+	 * A commit's time is what its maker wrote: one outside the years 1
+	 * to 9999, which HTML and Atom dates cannot hold, is taken at the
+	 * nearer end; here, before the cache's thread reads the times.
+	 */
+	for (i = 0; i < h->commitsz; i++)
+		h->commits[i].time = time_clamp(h->commits[i].time);
 	/* (An entry of the commit built is there already when base is 0.) */
 	if (h->cache_key != NULL && base != 0)
 		cache_save_start(&w, order, ordersz, &start);
 	if (!h->as_of && status_end(&w) == -1)
 		goto done;
-	/*
-	 * Dates, all in one setting of the zone. A commit's time is what
-	 * its maker wrote: one outside the years 1 to 9999, which HTML and
-	 * Atom dates cannot hold, is taken at the nearer end.
-	 */
+	/* Dates, all in one setting of the zone. */
 	tz_push(&sv, cfg->hist_timezone);
-	for (i = 0; i < h->commitsz; i++) {
-		h->commits[i].time = time_clamp(h->commits[i].time);
+	for (i = 0; i < h->commitsz; i++)
 		date_in(&h->commits[i].date, h->commits[i].time);
-	}
 	h->head_time = time_clamp(h->head_time);
 	date_in(&h->head_date, h->head_time);
 	tz_pop(&sv);
