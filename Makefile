@@ -4,6 +4,7 @@
 #   make site       build the bundled register into site/
 #   make test       run every test
 #   make fuzz       run each fuzz target for FUZZ_SECONDS (clang, libFuzzer)
+#   make test-tsan  run the suites that use threads under ThreadSanitizer
 #   make test-browser  check the built site in Chromium (installs what it needs)
 #   make screenshots   pictures of the bundled register in screenshots/
 #   make deps       install the build dependencies (Debian/Ubuntu)
@@ -80,7 +81,7 @@ EMBED_FILES = $(sort $(wildcard templates/*.html templates/assets/*)) \
         test-unit test-spec test-sites test-bad test-history bench-history \
         test-check test-new test-serve test-cli test-jobs test-output \
         test-exports \
-        test-docs test-fuzz fuzz bench test-browser screenshots
+        test-docs test-fuzz fuzz bench test-browser screenshots test-tsan
 
 all: docket
 
@@ -266,6 +267,36 @@ fuzz: check-deps generator/embedded.c $(FUZZ_TARGETS:%=$(FUZZ_DIR)/%-fuzz)
 	        -dict=tests/fuzz/$$t.dict -artifact_prefix=$(FUZZ_DIR)/$$t- \
 	        $(FUZZ_FLAGS) $(FUZZ_DIR)/$$t tests/fuzz/corpus/$$t || exit 1; \
 	done
+
+# ThreadSanitizer: docket and the unit tests built again with
+# -fsanitize=thread into tests/out/tsan/, then run on the suites that
+# use threads and on a synthetic register (tests/tsan/run; about four
+# minutes). Not part of make test.
+TSAN_CC     ?= $(CC)
+TSAN_DIR     = tests/out/tsan
+TSAN_CFLAGS  = -g -O1 -std=c11 -D_POSIX_C_SOURCE=200809L -fsanitize=thread \
+               -fno-omit-frame-pointer -DDOCKET_VERSION='"$(VERSION)"' \
+               $(PKG_CFLAGS) $(if $(MHD_SONAME),-DMHD_SONAME='"$(MHD_SONAME)"')
+TSAN_OBJS    = $(LIB_SRCS:generator/%.c=$(TSAN_DIR)/obj/%.o)
+.SECONDARY: $(TSAN_OBJS) $(TSAN_DIR)/obj/main.o
+
+$(TSAN_DIR)/obj/%.o: generator/%.c
+	@mkdir -p $(TSAN_DIR)/obj
+	$(TSAN_CC) $(TSAN_CFLAGS) -c -o $@ $<
+
+$(TSAN_DIR)/docket: $(TSAN_DIR)/obj/main.o $(TSAN_OBJS)
+	$(TSAN_CC) -fsanitize=thread -o $@ $(TSAN_DIR)/obj/main.o \
+	    $(TSAN_OBJS) $(LDLIBS)
+
+$(TSAN_DIR)/unit: tests/unit/main.c tests/unit/tests.h $(UNIT_SRCS) $(TSAN_OBJS)
+	$(TSAN_CC) $(TSAN_CFLAGS) -Igenerator -Itests/unit -o $@ \
+	    tests/unit/main.c $(UNIT_SRCS) $(TSAN_OBJS) $(LDLIBS)
+
+test-tsan: check-deps generator/embedded.c
+	@$(MAKE) --no-print-directory $(TSAN_DIR)/docket $(TSAN_DIR)/unit \
+	    tests/history/feedcheck
+	tests/tsan/run $(TSAN_DIR)/docket $(TSAN_DIR)/unit \
+	    tests/history/feedcheck
 
 # Every page of the bundled register and of tests/browser/site in Chromium:
 # Nu Html Checker, axe-core, CSP, search, keyboard, phone width, print.
