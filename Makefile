@@ -277,25 +277,27 @@ TSAN_DIR     = tests/out/tsan
 TSAN_CFLAGS  = -g -O1 -std=c11 -D_POSIX_C_SOURCE=200809L -fsanitize=thread \
                -fno-omit-frame-pointer -DDOCKET_VERSION='"$(VERSION)"' \
                $(PKG_CFLAGS) $(if $(MHD_SONAME),-DMHD_SONAME='"$(MHD_SONAME)"')
-TSAN_OBJS    = $(LIB_SRCS:generator/%.c=$(TSAN_DIR)/obj/%.o)
-.SECONDARY: $(TSAN_OBJS) $(TSAN_DIR)/obj/main.o
+# Built apart for each compiler (make test-tsan TSAN_CC=clang).
+TSAN_BUILD   = $(TSAN_DIR)/$(notdir $(TSAN_CC))
+TSAN_OBJS    = $(LIB_SRCS:generator/%.c=$(TSAN_BUILD)/%.o)
+.SECONDARY: $(TSAN_OBJS) $(TSAN_BUILD)/main.o
 
-$(TSAN_DIR)/obj/%.o: generator/%.c
-	@mkdir -p $(TSAN_DIR)/obj
+$(TSAN_BUILD)/%.o: generator/%.c
+	@mkdir -p $(TSAN_BUILD)
 	$(TSAN_CC) $(TSAN_CFLAGS) -c -o $@ $<
 
-$(TSAN_DIR)/docket: $(TSAN_DIR)/obj/main.o $(TSAN_OBJS)
-	$(TSAN_CC) -fsanitize=thread -o $@ $(TSAN_DIR)/obj/main.o \
+$(TSAN_BUILD)/docket: $(TSAN_BUILD)/main.o $(TSAN_OBJS)
+	$(TSAN_CC) -fsanitize=thread -o $@ $(TSAN_BUILD)/main.o \
 	    $(TSAN_OBJS) $(LDLIBS)
 
-$(TSAN_DIR)/unit: tests/unit/main.c tests/unit/tests.h $(UNIT_SRCS) $(TSAN_OBJS)
+$(TSAN_BUILD)/unit: tests/unit/main.c tests/unit/tests.h $(UNIT_SRCS) $(TSAN_OBJS)
 	$(TSAN_CC) $(TSAN_CFLAGS) -Igenerator -Itests/unit -o $@ \
 	    tests/unit/main.c $(UNIT_SRCS) $(TSAN_OBJS) $(LDLIBS)
 
 test-tsan: check-deps generator/embedded.c
-	@$(MAKE) --no-print-directory $(TSAN_DIR)/docket $(TSAN_DIR)/unit \
+	@$(MAKE) --no-print-directory $(TSAN_BUILD)/docket $(TSAN_BUILD)/unit \
 	    tests/history/feedcheck
-	tests/tsan/run $(TSAN_DIR)/docket $(TSAN_DIR)/unit \
+	tests/tsan/run $(TSAN_BUILD)/docket $(TSAN_BUILD)/unit \
 	    tests/history/feedcheck
 
 # Every page of the bundled register and of tests/browser/site in Chromium:
