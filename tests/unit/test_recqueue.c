@@ -311,6 +311,87 @@ out:
 	remove_repo(dir);
 }
 
+#define STRESS_VERSIONS	300
+
+/* Is rec version i of stress_record()? */
+static bool
+stress_is(const struct record *rec, size_t i)
+{
+	char want[32];
+
+	snprintf(want, sizeof(want), "Acme %zu", i);
+	return rec != NULL && same_str(rec->name, want);
+}
+
+/*
+ * The walk asking for versions while the worker parses them: each one
+ * is taken parsed, waited for while the worker parses it, or left to
+ * the caller before the worker begins it, and is the same record every
+ * way. Under make test-tsan, the queue's lock and condition variables
+ * are checked on all three paths.
+ */
+void
+test_recqueue__taken_while_parsing(void)
+{
+	char tmpl[] = "/tmp/docket-unit-XXXXXX", *dir, *gitdir, *text;
+	const char *path = "content/vendors/acme.xml";
+	git_repository *repo = NULL;
+	struct recqueue *q;
+	struct record *r;
+	git_oid ids[STRESS_VERSIONS];
+	size_t i, k, round, wrong = 0;
+	bool took;
+
+	if ((dir = make_repo(tmpl)) == NULL)
+		return;
+	git_libgit2_init();
+	gitdir = path_join(dir, ".git");
+	CHECK_INT(git_repository_open(&repo, gitdir), 0);
+	for (i = 0; i < STRESS_VERSIONS; i++) {
+		text = xasprintf("<vendor id=\"acme\">\n  <name>Acme %zu</name>\n"
+		    "  <country code=\"US\">United States</country>\n"
+		    "  <status>banned</status>\n  <summary>S.</summary>\n"
+		    "</vendor>\n", i);
+		CHECK_INT(git_blob_create_from_buffer(&ids[i], repo, text,
+		    strlen(text)), 0);
+		free(text);
+	}
+	/*
+	 * All asked for, then taken in order, and from the last; taken as
+	 * soon as asked for.
+	 */
+	for (round = 0; round < 3; round++) {
+		if ((q = recqueue_start(gitdir)) == NULL) {
+			CHECK(q != NULL);
+			break;
+		}
+		for (i = 0; i < 2 * STRESS_VERSIONS; i++) {
+			if (i < STRESS_VERSIONS)
+				recqueue_add(q, &ids[i], path);
+			if (round == 2 && i < STRESS_VERSIONS)
+				k = i;
+			else if (round == 2 || i < STRESS_VERSIONS)
+				continue;
+			else if (round == 0)
+				k = i - STRESS_VERSIONS;
+			else
+				k = 2 * STRESS_VERSIONS - 1 - i;
+			if (!(took = recqueue_take(q, &ids[k], path, &r)))
+				r = recqueue_parse(repo, &ids[k], path);
+			if (!stress_is(r, k))
+				wrong++;
+			if (!took)
+				record_free(r);
+		}
+		recqueue_free(q);
+	}
+	CHECK_INT(wrong, 0);
+	git_repository_free(repo);
+	git_libgit2_shutdown();
+	free(gitdir);
+	remove_repo(dir);
+}
+
 /* Each change the hook is told of, one line each. */
 static void
 seen(void *arg, const char *path, const git_oid *o, const git_oid *n)
