@@ -2994,7 +2994,9 @@ cache_merge(struct walk *w, struct hc_entry *e)
  * changes, and the names the walk knew, whose strings it keeps; the
  * rest it reads (the commits' ids, subjects, authors and times, the
  * files' names and revisions) stays as it is until hist_free(). The
- * build waits for it with hist_cache_wait().
+ * build waits for it with hist_cache_wait(). Meanwhile the time zone is
+ * set (tz_push(): setenv()), so the thread reads no environment and
+ * converts no time.
  */
 struct hist_cachejob {
 	struct hc_entry	 e;
@@ -3151,8 +3153,9 @@ hist_walk(struct history *h, struct diag *dg, const struct config *cfg)
 		}
 	}
 	/*
-	 * Before the time zone is set below, with no other thread running.
-	 * The records the worker parsed go with it: nothing reads them now.
+	 * Before the time zone is set below, with no other thread running
+	 * but the cache's (see struct hist_cachejob). The records the
+	 * worker parsed go with it: nothing reads them now.
 	 */
 	stop_log(h);
 	h->cache_walked = base;
