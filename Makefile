@@ -270,7 +270,7 @@ fuzz: check-deps generator/embedded.c $(FUZZ_TARGETS:%=$(FUZZ_DIR)/%-fuzz)
 
 # ThreadSanitizer: docket and the unit tests built again with
 # -fsanitize=thread into tests/out/tsan/, then run on the suites that
-# use threads and on a synthetic register (tests/tsan/run; about four
+# use threads and on a synthetic register (tests/tsan/run; three to four
 # minutes). Not part of make test.
 TSAN_CC     ?= $(CC)
 TSAN_DIR     = tests/out/tsan
