@@ -3282,29 +3282,33 @@ ref_missing(struct history *h, struct diag *dg, const char *rev)
 	return rc;
 }
 
-/* Is s written as a date is, "NNNN-NN-NN", whether or not it is one? */
+/* Does s begin as a date is written, "NNNN-NN-NN"? */
 static bool
-date_shaped(const char *s)
+date_prefix(const char *s)
 {
 	size_t i;
 
+	/* (A shorter s fails at its NUL, which is neither.) */
 	for (i = 0; i < 10; i++)
 		if (i == 4 || i == 7 ? s[i] != '-' :
 		    !isdigit((unsigned char)s[i]))
 			return false;
-	return s[10] == '\0';
+	return true;
+}
+
+/* Is s written as a date is, "NNNN-NN-NN", whether or not it is one? */
+static bool
+date_shaped(const char *s)
+{
+	return date_prefix(s) && s[10] == '\0';
 }
 
 /* Is s a date followed by a time or a zone ("2020-01-01T10:00+01:00")? */
 static bool
 date_timed(const char *s)
 {
-	size_t i;
-
-	for (i = 0; i < 10; i++)
-		if (i == 4 || i == 7 ? s[i] != '-' :
-		    !isdigit((unsigned char)s[i]))
-			return false;
+	if (!date_prefix(s))
+		return false;
 	return s[10] == 'T' || s[10] == 't' || s[10] == ' ' ||
 	    s[10] == 'Z' || ((s[10] == '+' || s[10] == '-') &&
 	    isdigit((unsigned char)s[11]));
