@@ -297,11 +297,9 @@ diag_held_text(struct buf *out, const char *held, size_t len)
 static bool
 once_seen(struct diag *dg, const char *text, size_t len)
 {
-	uint64_t h = 0xcbf29ce484222325ULL;
+	uint64_t h = hash64(HASH64_INIT, text, len);
 	size_t i;
 
-	for (i = 0; i < len; i++)
-		h = (h ^ (unsigned char)text[i]) * 0x100000001b3ULL;
 	for (i = 0; i < dg->oncesz; i++)
 		if (dg->once[i] == h)
 			return true;

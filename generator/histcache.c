@@ -48,40 +48,18 @@ histcache_dir(const char *dir)
 	return NULL;
 }
 
-uint64_t
-histcache_hash(uint64_t h, const void *p, size_t n)
-{
-	const unsigned char *s = p;
-	uint64_t w;
-
-	/*
-	 * FNV-1a over 8 bytes at a time, folded: a cache entry of 11 MB
-	 * took 15 ms a byte at a time, on every build that saved one.
-	 */
-	for (; n >= 8; s += 8, n -= 8) {
-		memcpy(&w, s, 8);
-		h = (h ^ w) * 0x100000001b3ULL;
-		h ^= h >> 32;
-	}
-	for (; n > 0; s++, n--) {
-		h ^= *s;
-		h *= 0x100000001b3ULL;
-	}
-	return h;
-}
-
 bool
 histcache_self(uint64_t *out)
 {
 	char chunk[65536];
 	FILE *f;
 	size_t n;
-	uint64_t h = HC_HASH_INIT;
+	uint64_t h = HASH64_INIT;
 
 	if ((f = fopen("/proc/self/exe", "rb")) == NULL)
 		return false;
 	while ((n = fread(chunk, 1, sizeof(chunk), f)) > 0)
-		h = histcache_hash(h, chunk, n);
+		h = hash64(h, chunk, n);
 	if (ferror(f)) {
 		fclose(f);
 		return false;
@@ -96,7 +74,7 @@ static char *
 key_prefix(const char *key)
 {
 	return xasprintf("history-%016llx-", (unsigned long long)
-	    histcache_hash(HC_HASH_INIT, key, strlen(key)));
+	    hash64(HASH64_INIT, key, strlen(key)));
 }
 
 static char *
@@ -329,7 +307,7 @@ histcache_save(const char *dir, const char *key, const git_oid *id,
 	start = b.len;
 	put_entry(&b, e);
 	len = b.len - start;
-	sum = histcache_hash(HC_HASH_INIT, b.ptr + start, b.len - start);
+	sum = hash64(HASH64_INIT, b.ptr + start, b.len - start);
 	memcpy(b.ptr + at, &len, sizeof(len));
 	memcpy(b.ptr + at + sizeof(len), &sum, sizeof(sum));
 	if (mkdir_p(dir) == -1)
@@ -573,7 +551,7 @@ read_entry(const char *path, const char *key, const git_oid *id,
 	if (!git_oid_equal(&got, id) || len != (uint64_t)st.st_size - hl ||
 	    len >= SIZE_MAX || (pay = malloc((size_t)len + 1)) == NULL ||
 	    fread(pay, 1, (size_t)len, f) != (size_t)len ||
-	    histcache_hash(HC_HASH_INIT, pay, (size_t)len) != sum)
+	    hash64(HASH64_INIT, pay, (size_t)len) != sum)
 		goto fail;
 	fclose(f);
 	free(head);

@@ -18,8 +18,6 @@
 struct hist_commit;
 struct hist_file;
 
-#define HC_HASH_INIT	0xcbf29ce484222325ULL
-
 /* A walk as cached: files in the order the walk found them. */
 struct hc_entry {
 	struct hist_commit *commits;	/* newest first */
@@ -41,8 +39,6 @@ struct hc_entry {
  * $HOME/.cache/docket. NULL when there is none. Caller frees.
  */
 char	*histcache_dir(const char *dir);
-/* FNV-1a, 64 bits, continued from h. */
-uint64_t histcache_hash(uint64_t h, const void *, size_t);
 /* Hashes the running program's file; false when it cannot be read. */
 bool	 histcache_self(uint64_t *out);
 /*

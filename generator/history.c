@@ -2405,7 +2405,7 @@ key_file(struct buf *k, const char *what, const char *path)
 
 	if (path != NULL && file_read_nofollow(&b, path) == 0)
 		buf_printf(k, "%s %016llx\n", what, (unsigned long long)
-		    histcache_hash(HC_HASH_INIT, b.ptr, b.len));
+		    hash64(HASH64_INIT, b.ptr, b.len));
 	else
 		buf_printf(k, "%s none\n", what);
 	buf_release(&b);
@@ -2435,7 +2435,7 @@ cache_key(struct history *h, const struct config *cfg)
 	git_oid_fromstr(&start, h->head);
 	ignore_bytes(h, &start, &b);
 	buf_printf(&k, "ignore-revs %016llx\n", (unsigned long long)
-	    histcache_hash(HC_HASH_INIT, b.ptr, b.len));
+	    hash64(HASH64_INIT, b.ptr, b.len));
 	buf_release(&b);
 	path = path_join(git_repository_commondir(h->repo), "shallow");
 	key_file(&k, "shallow", path);
@@ -2443,7 +2443,7 @@ cache_key(struct history *h, const struct config *cfg)
 	if (cfg->hist_authors) {
 		if (top_bytes(h, &start, ".mailmap", &b) == 0)
 			buf_printf(&k, "mailmap %016llx\n", (unsigned long long)
-			    histcache_hash(HC_HASH_INIT, b.ptr, b.len));
+			    hash64(HASH64_INIT, b.ptr, b.len));
 		else
 			BUF_PUTSL(&k, "mailmap none\n");
 		buf_release(&b);

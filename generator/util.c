@@ -423,6 +423,28 @@ str_hash(const char *s)
 	return h;
 }
 
+uint64_t
+hash64(uint64_t h, const void *p, size_t n)
+{
+	const unsigned char *s = p;
+	uint64_t w;
+
+	/*
+	 * FNV-1a over 8 bytes at a time, folded: a cache entry of 11 MB
+	 * took 15 ms a byte at a time, on every build that saved one.
+	 */
+	for (; n >= 8; s += 8, n -= 8) {
+		memcpy(&w, s, 8);
+		h = (h ^ w) * 0x100000001b3ULL;
+		h ^= h >> 32;
+	}
+	for (; n > 0; s++, n--) {
+		h ^= *s;
+		h *= 0x100000001b3ULL;
+	}
+	return h;
+}
+
 size_t
 utf8_char(const unsigned char *s, size_t len, unsigned *cp)
 {

@@ -6,6 +6,7 @@
 
 #include <stdbool.h>
 #include <stddef.h>
+#include <stdint.h>
 
 struct buf;
 
@@ -61,6 +62,12 @@ bool	 str_startswith(const char *, const char *);
 int	 strp_cmp(const void *, const void *);
 /* FNV-1a of a string, for hash tables. */
 size_t	 str_hash(const char *);
+/*
+ * FNV-1a, 64 bits, of n bytes, continued from h (HASH64_INIT to start):
+ * checksums, and identities where 32 bits would meet.
+ */
+#define HASH64_INIT	0xcbf29ce484222325ULL
+uint64_t hash64(uint64_t h, const void *, size_t);
 /*
  * Decodes one UTF-8 character at s (len bytes left, len > 0) into *cp;
  * returns its length, or 0 when the bytes are not one.

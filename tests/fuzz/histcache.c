@@ -47,7 +47,7 @@ setup(void)
 	git_oid_fromstr(&id, "5f3c1b2a9e8d7c6b5a4f3e2d1c0b9a8f7e6d5c4b");
 	git_oid_tostr(hex, sizeof(hex), &id);
 	path = xasprintf("%s/history-%016llx-%s", dir, (unsigned long long)
-	    histcache_hash(HC_HASH_INIT, key, strlen(key)), hex);
+	    hash64(HASH64_INIT, key, strlen(key)), hex);
 }
 
 /* What the walk and cache_merge() take for granted. */
@@ -108,7 +108,7 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		buf_put(&b, data + 1, size - 1);
 	else {
 		len = size - 1;
-		sum = histcache_hash(HC_HASH_INIT, data + 1, size - 1);
+		sum = hash64(HASH64_INIT, data + 1, size - 1);
 		BUF_PUTSL(&b, MAGIC);
 		buf_put(&b, &kl, sizeof(kl));
 		buf_put(&b, key, kl);
