@@ -657,18 +657,18 @@ gitdir_blocker(const char *dir)
 	free(path);
 	path = NULL;
 	for (i = 0; path == NULL && i < NELEM(ingit); i++) {
-		buf_truncate(&b, 0);
-		buf_printf(&b, "%s%s%s", i < 2 ? gd.ptr : common,
-		    i < 2 || str_endswith(common, "/") ? "" : "/", ingit[i]);
-		if (not_file(b.ptr))
-			path = buf_detach(&b);
+		path = path_join(i < 2 ? gd.ptr : common, ingit[i]);
+		if (!not_file(path)) {
+			free(path);
+			path = NULL;
+		}
 	}
 	if (path == NULL) {
+		path = path_join(common, "refs");
 		buf_truncate(&b, 0);
-		buf_printf(&b, "%s%srefs", common,
-		    str_endswith(common, "/") ? "" : "/");
-		if (blocker_below(&b, true))
-			path = buf_detach(&b);
+		buf_puts(&b, path);
+		free(path);
+		path = blocker_below(&b, true) ? buf_detach(&b) : NULL;
 	}
 	free(common);
 	buf_release(&b);
@@ -2105,13 +2105,15 @@ status_start(struct history *h)
 static void
 status_free(struct hist_status *j)
 {
+	size_t i;
+
 	if (j == NULL)
 		return;
 	if (j->thread)
 		pthread_join(j->tid, NULL);
 	git_status_list_free(j->list);
 	free(j->blocker);
-	for (size_t i = 0; i < j->hiddensz; i++)
+	for (i = 0; i < j->hiddensz; i++)
 		free(j->hidden[i]);
 	free(j->hidden);
 	free(j->error);
