@@ -2127,13 +2127,16 @@ site_build(struct diag *dg, const struct build_opts *opts)
 	if (s.hist != NULL && !opts->no_history)
 		hist_prefetch(s.hist, &s.cfg);
 	/* Read and check every input; stop before writing on any error. */
-	status = 1;
-	if (source_type(s.src, "content") != SRC_DIR)
+	if (source_type(s.src, "content") != SRC_DIR) {
+		/* A path error, as a missing docket.yml is: not the site. */
 		diag_error(dg, NULL, "no content/ folder in '%s': a site "
 		    "keeps its pages in content/ (content/index.md is the "
 		    "home page) and its records in content/vendors/", s.dir);
-	else
-		scan(&s, "", 0, &ss);
+		status = 2;
+		goto out;
+	}
+	status = 1;
+	scan(&s, "", 0, &ss);
 	drop_drafts(&s);
 	preparse_end(s.ahead);
 	s.ahead = NULL;
