@@ -8,6 +8,7 @@
  * built, else SOURCE_DATE_EPOCH), so two builds of a commit are the same.
  */
 #include <stdbool.h>
+#include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
@@ -493,57 +494,98 @@ is_punct(char ch)
 	    (c >= '[' && c <= '`') || (c >= '{' && c <= '~');
 }
 
+/* What ends a word of the index: a space, a line break, a tab, the end. */
+static const unsigned char word_stop[256] = {
+	[0] = 1, [' '] = 1, ['\t'] = 1, ['\n'] = 1, ['\r'] = 1
+};
+
+/*
+ * The table of the words kept, for each thread: made again for every item,
+ * it cost more than finding the words. A slot is in use when its stamp is
+ * the call's; a call takes a new stamp instead of clearing the table.
+ */
+struct word {
+	size_t		off;	/* in b */
+	uint32_t	len;
+	uint32_t	stamp;
+};
+static _Thread_local struct word *kept;
+static _Thread_local size_t keptcap;
+static _Thread_local uint32_t keptstamp;
+#define KEPT_MAX	8192	/* slots: 128 KB, for a text of 8 KB */
+
 void
 exports_search_words(struct buf *b, const char *text)
 {
-	struct word {
-		size_t	off;	/* in b, plus one: 0 is a free slot */
-		size_t	len;
-	} *slot;
+	struct word *slot;
 	size_t start = b->len, len = strlen(text), cap, n, h, k, at;
+	uint32_t stamp;
 	const char *p = text, *q;
+	char *w;
 
 	for (cap = 16; cap < len; cap *= 2)
 		continue;	/* more than twice the words there can be */
-	slot = xcalloc(cap, sizeof(*slot));
+	if (cap > KEPT_MAX) {
+		/* A text far longer than an item's: a table of its own. */
+		slot = xcalloc(cap, sizeof(*slot));
+		stamp = 1;
+	} else {
+		if (cap > keptcap || ++keptstamp == 0) {
+			if (cap > keptcap) {
+				free(kept);
+				kept = xcalloc(cap, sizeof(*kept));
+				keptcap = cap;
+			} else
+				memset(kept, 0, keptcap * sizeof(*kept));
+			keptstamp = 1;
+		}
+		slot = kept;
+		stamp = keptstamp;
+	}
+	/* Room for every word and a space before each: no test per byte. */
+	buf_grow(b, len + 1);
 	for (;;) {
-		while (*p == ' ' || *p == '\t' || *p == '\n' || *p == '\r')
+		while (*p != '\0' && word_stop[(unsigned char)*p])
 			p++;
 		if (*p == '\0')
 			break;
-		for (q = p; *q != '\0' && *q != ' ' && *q != '\t' &&
-		    *q != '\n' && *q != '\r'; q++)
+		for (q = p + 1; !word_stop[(unsigned char)*q]; q++)
 			continue;
 		for (n = (size_t)(q - p); n > 0 && is_punct(*p); n--)
 			p++;
 		while (n > 0 && is_punct(p[n - 1]))
 			n--;
 		if (n > 0) {
-			if (b->len > start)
-				buf_putc(b, ' ');
-			at = b->len;
+			at = b->len + (b->len > start);
+			w = b->ptr + at;
 			h = 2166136261u;
 			for (k = 0; k < n; k++) {
-				buf_putc(b, p[k] >= 'A' && p[k] <= 'Z' ?
-				    p[k] - 'A' + 'a' : p[k]);
-				h = (h ^ (unsigned char)b->ptr[at + k]) *
-				    16777619u;
+				unsigned char c = (unsigned char)p[k];
+
+				if (c >= 'A' && c <= 'Z')
+					c = (unsigned char)(c - 'A' + 'a');
+				w[k] = (char)c;
+				h = (h ^ c) * 16777619u;
 			}
-			for (h &= cap - 1; slot[h].off != 0;
+			for (h &= cap - 1; slot[h].stamp == stamp;
 			    h = (h + 1) & (cap - 1))
 				if (slot[h].len == n && memcmp(b->ptr +
-				    slot[h].off - 1, b->ptr + at, n) == 0)
+				    slot[h].off, w, n) == 0)
 					break;
-			if (slot[h].off != 0)	/* kept already */
-				buf_truncate(b, at > start ? at - 1 : at);
-			else {
-				slot[h].off = at + 1;
-				slot[h].len = n;
+			if (slot[h].stamp != stamp) {	/* not kept already */
+				slot[h].off = at;
+				slot[h].len = (uint32_t)n;
+				slot[h].stamp = stamp;
+				if (at > b->len)
+					b->ptr[b->len] = ' ';
+				b->len = at + n;
 			}
 		}
 		p = q;
 	}
-	free(slot);
+	b->ptr[b->len] = '\0';
+	if (slot != kept)
+		free(slot);
 }
 
 static void

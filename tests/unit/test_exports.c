@@ -236,7 +236,7 @@ test_exports__search_words(void)
 		{ "ban banned ban bann banned", "ban banned bann" },
 	};
 	struct buf b = BUF_INIT;
-	char many[4096];
+	char many[4096], *big;
 	size_t i;
 
 	for (i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
@@ -252,6 +252,33 @@ test_exports__search_words(void)
 	CHECK(b.len == 500 * 4 - 1);
 	CHECK(strncmp(b.ptr, "000 001 002 ", 12) == 0);
 	CHECK_STR(b.ptr + b.len - 7, "498 499");
+	/* A word kept by an earlier text is not kept for the next. */
+	buf_truncate(&b, 0);
+	exports_search_words(&b, "Alpha beta");
+	CHECK_STR(b.ptr, "alpha beta");
+	buf_truncate(&b, 0);
+	exports_search_words(&b, "beta, ALPHA beta gamma");
+	CHECK_STR(b.ptr, "beta alpha gamma");
+	/* After what the buffer holds, with no space before the first. */
+	buf_truncate(&b, 0);
+	buf_puts(&b, "x|");
+	exports_search_words(&b, "  one two one ");
+	CHECK_STR(b.ptr, "x|one two");
+	/* A text longer than any item's, then a short one again. */
+	big = malloc(30000 * 6 + 1);
+	CHECK(big != NULL);
+	if (big == NULL)
+		return;
+	for (i = 0; i < 30000; i++)
+		snprintf(big + i * 6, 7, "%05zu ", i % 20000);
+	buf_truncate(&b, 0);
+	exports_search_words(&b, big);
+	CHECK(b.len == 20000 * 6 - 1);
+	CHECK_STR(b.ptr + b.len - 11, "19998 19999");
+	free(big);
+	buf_truncate(&b, 0);
+	exports_search_words(&b, "beta alpha Beta");
+	CHECK_STR(b.ptr, "beta alpha");
 	buf_release(&b);
 }
 
