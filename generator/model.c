@@ -56,6 +56,7 @@ struct model {
 	/* The titles of timeline/ and changes/, for their years' pages. */
 	char		*tl_title;
 	char		*changes_title;
+	size_t		 last_len;	/* of the last file render() made */
 };
 
 static void
@@ -541,8 +542,11 @@ render(struct model *m, const struct view *vw, struct tval *extra_keys[],
 	for (i = 0; i < extrasz; i++)
 		tval_set(ctx, extra_names[i], extra_keys[i]);
 
+	/* Pages in a row are much alike: room for one the last one's size. */
+	buf_grow(&html, m->last_len);
 	rc = tmpl_render_for(m->s->tmpl, vw->tmpl, ctx, &html, vw->hist_src);
 	dir_put_root(&html, root);
+	m->last_len = html.len;
 	if (rc == 0)
 		rc = site_write(m->s, vw->out, html.ptr, html.len);
 	buf_release(&html);
