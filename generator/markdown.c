@@ -218,13 +218,16 @@ line_starts(size_t **out, const char *s, size_t len)
 	const char *p, *nl, *end = s + len;
 	size_t n = 1;
 
-	*out = xreallocarray(*out, 1, sizeof(**out));
-	(*out)[0] = 0;
+	/* Counted first: one allocation, not one a line. */
 	for (p = s; (nl = memchr(p, '\n', (size_t)(end - p))) != NULL &&
-	    nl + 1 < end; p = nl + 1) {
-		*out = xreallocarray(*out, n + 1, sizeof(**out));
+	    nl + 1 < end; p = nl + 1)
+		n++;
+	*out = xreallocarray(*out, n, sizeof(**out));
+	(*out)[0] = 0;
+	n = 1;
+	for (p = s; (nl = memchr(p, '\n', (size_t)(end - p))) != NULL &&
+	    nl + 1 < end; p = nl + 1)
 		(*out)[n++] = (size_t)(nl + 1 - s);
-	}
 	return n;
 }
 
