@@ -374,14 +374,20 @@ starts_tag(const char *p, const char *name)
 static bool
 inline_tag(const char *p)
 {
-	static const char *const names[] = { "em", "strong", "code", "del" };
 	const char *q = p[1] == '/' ? p + 1 : p;
-	size_t i;
 
-	for (i = 0; i < NELEM(names); i++)
-		if (starts_tag(q, names[i]))
-			return true;
-	return false;
+	switch (q[1] | 0x20) {	/* a letter in lower case */
+	case 'e':
+		return starts_tag(q, "em");
+	case 's':
+		return starts_tag(q, "strong");
+	case 'c':
+		return starts_tag(q, "code");
+	case 'd':
+		return starts_tag(q, "del");
+	default:
+		return false;
+	}
 }
 
 /* The first "</name" in p, whatever its case, or NULL. */

@@ -196,6 +196,10 @@ test_exports__html_text(void)
 		{ "", "<p>Z<em>T</em>E and Hua<strong>wei</strong>, "
 		  "<code>x</code>y, a<del>b</del>c</p><p>next</p>", 100,
 		  "ZTE and Huawei, xy, abc next" },
+		/* In any case; a tag that only starts as one does parts words. */
+		{ "", "<p>a<EM>b</Em>c d<Strong>e</STRONG>f g<small>h</small>"
+		  "i j<emph>k</emph>l m<dfn>n</dfn>o p<caption>q</p>", 100,
+		  "abc def g h i j k l m n o p q" },
 		/* Other tags part words: a table's cells, a list's items. */
 		{ "", "<td>a</td><td>b</td><li>c</li><span>d</span><br />e",
 		  100, "a b c d e" },
