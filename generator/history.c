@@ -3190,11 +3190,12 @@ hist_walk(struct history *h, struct diag *dg, const struct config *cfg)
 		git_fail(dg, "cannot read the commit built");
 		goto done;
 	}
-	if (h->shallow && diag_warning(dg, NULL, "this is a shallow clone: "
-	    "history before its first commit is missing, and pages say "
-	    "\"history incomplete\"; clone with the full history "
-	    "(actions/checkout: fetch-depth: 0)") == -1)
-		goto done;
+	/* Under --strict an error, and the build goes on to tell the rest. */
+	if (h->shallow)
+		diag_warning(dg, NULL, "this is a shallow clone: history before "
+		    "its first commit is missing, and pages say \"history "
+		    "incomplete\"; clone with the full history "
+		    "(actions/checkout: fetch-depth: 0)");
 	rc = 0;
 done:
 	if (rc == 0 || h->files != NULL)

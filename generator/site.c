@@ -2149,11 +2149,14 @@ site_build(struct diag *dg, const struct build_opts *opts)
 		goto out;
 	if (check_collisions(&s) == -1)
 		goto out;
-	if (s.hist != NULL && s.hist->repo == NULL &&
-	    diag_warning(dg, NULL, "no git repository in '%s' or above it: "
-	    "building without history; pass --no-history if that is meant",
-	    s.dir) == -1)
-		goto out;
+	/*
+	 * Under --strict an error, and the build goes on to tell the rest:
+	 * it fails before the output is swapped in.
+	 */
+	if (s.hist != NULL && s.hist->repo == NULL)
+		diag_warning(dg, NULL, "no git repository in '%s' or above it: "
+		    "building without history; pass --no-history if that is "
+		    "meant", s.dir);
 	if (s.hist != NULL && !opts->no_history &&
 	    hist_walk(s.hist, dg, &s.cfg) == -1)
 		goto out;
