@@ -710,8 +710,11 @@ write_feed(struct site *s, const char *out, const char *root,
 			BUF_PUTSL(&html, "</li>");
 		}
 		BUF_PUTSL(&html, "</ul><p>");
-		buf_puts_html(&html, c->subject);
-		BUF_PUTSL(&html, " (");
+		if (c->subject[0] != '\0') {	/* git allows an empty one */
+			buf_puts_html(&html, c->subject);
+			BUF_PUTSL(&html, " (");
+		} else
+			BUF_PUTSL(&html, "Commit ");
 		if (c->url != NULL) {
 			BUF_PUTSL(&html, "<a href=\"");
 			buf_puts_html(&html, c->url);
@@ -720,7 +723,7 @@ write_feed(struct site *s, const char *out, const char *root,
 		buf_puts(&html, c->short_id);
 		if (c->url != NULL)
 			BUF_PUTSL(&html, "</a>");
-		BUF_PUTSL(&html, ")</p>");
+		buf_puts(&html, c->subject[0] != '\0' ? ")</p>" : "</p>");
 		BUF_PUTSL(&b, "    <content type=\"html\">");
 		put_xml(&b, html.ptr);
 		BUF_PUTSL(&b, "</content>\n  </entry>\n");

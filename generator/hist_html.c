@@ -102,8 +102,11 @@ hist_html_changes(struct buf *out, const struct history *h,
 		BUF_PUTSL(out, "</p>");
 		put_changes(out, r);
 		BUF_PUTSL(out, "<p class=\"change-meta\">");
-		buf_puts_html(out, c->subject);
-		BUF_PUTSL(out, " · commit ");
+		if (c->subject[0] != '\0') {	/* git allows an empty one */
+			buf_puts_html(out, c->subject);
+			BUF_PUTSL(out, " · commit ");
+		} else
+			BUF_PUTSL(out, "Commit ");
 		put_commit(out, c);
 		BUF_PUTSL(out, "</p></div></li>\n");
 	}
@@ -145,9 +148,11 @@ hist_html_page(struct buf *out, const struct history *h, const char *src,
 		const struct hist_commit *c = &h->commits[r->commit];
 		BUF_PUTSL(out, "<li>");
 		put_time(out, h, &c->date, NULL);
-		BUF_PUTSL(out, "<p class=\"commit-subject\">");
-		buf_puts_html(out, c->subject);
-		BUF_PUTSL(out, "</p>");
+		if (c->subject[0] != '\0') {
+			BUF_PUTSL(out, "<p class=\"commit-subject\">");
+			buf_puts_html(out, c->subject);
+			BUF_PUTSL(out, "</p>");
+		}
 		if (r->changesz > 0)
 			put_changes(out, r);
 		BUF_PUTSL(out, "<p class=\"commit-meta\">Commit ");
