@@ -1349,6 +1349,38 @@ folder_entry(const struct history *h, git_commit *c, const char *below,
 }
 
 /*
+ * When content/ is a symbolic link in commit c, the text of the link,
+ * cleaned for a message (caller frees); else NULL. The history is read
+ * from a content/ folder only: through a link, nothing in it is found.
+ */
+static char *
+content_link(const struct history *h, git_commit *c)
+{
+	git_tree *root = NULL;
+	git_tree_entry *e = NULL;
+	git_blob *blob = NULL;
+	char *path, *target = NULL, *raw;
+
+	if (git_commit_tree(&root, c) < 0)
+		return NULL;
+	path = xasprintf("%scontent", h->prefix);
+	if (git_tree_entry_bypath(&e, root, path) == 0 &&
+	    git_tree_entry_filemode(e) == GIT_FILEMODE_LINK &&
+	    git_blob_lookup(&blob, h->repo, git_tree_entry_id(e)) == 0) {
+		raw = xstrndup(git_blob_rawcontent(blob),
+		    (size_t)git_blob_rawsize(blob) > 4096 ? 4096 :
+		    (size_t)git_blob_rawsize(blob));
+		target = text_clean(raw, 200);
+		free(raw);
+	}
+	git_blob_free(blob);
+	git_tree_entry_free(e);
+	git_tree_free(root);
+	free(path);
+	return target;
+}
+
+/*
  * Sets *out to the tree of that folder (`below` "": content/ itself), or
  * NULL when there is none. Returns 0, or -1 when a tree cannot be read.
  */
@@ -3091,7 +3123,7 @@ hist_walk(struct history *h, struct diag *dg, const struct config *cfg)
 	git_tree *st = NULL;
 	struct tzsave sv;
 	struct hc_entry ce;
-	char baseid[41] = "";
+	char baseid[41] = "", *link;
 	size_t i, k, ni, *order = NULL, ordersz = 0, base;
 	int rc = -1;
 
@@ -3189,6 +3221,14 @@ hist_walk(struct history *h, struct diag *dg, const struct config *cfg)
 	    folder_tree(h, c, "", &st) == -1) {
 		git_fail(dg, "cannot read the commit built");
 		goto done;
+	}
+	if (st == NULL && (link = content_link(h, c)) != NULL) {
+		diag_warning(dg, NULL, "content/ is a symbolic link in the "
+		    "repository (to '%s'): docket reads history from a "
+		    "content/ folder only, so every page says \"Uncommitted "
+		    "changes\"; replace the link with the folder (git rm "
+		    "content, then git mv the folder to content)", link);
+		free(link);
 	}
 	/* Under --strict an error, and the build goes on to tell the rest. */
 	if (h->shallow)
