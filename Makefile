@@ -61,7 +61,7 @@ endif
 
 -include config.mk
 
-LIB_SRCS    = generator/buf.c generator/diag.c generator/util.c \
+LIB_SRCS    = generator/buf.c generator/diag.c generator/util.c generator/sig.c \
               generator/template.c generator/config.c generator/record.c \
               generator/rawxml.c \
               generator/date.c generator/source.c generator/directive.c \

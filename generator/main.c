@@ -1,7 +1,9 @@
 /*
  * docket: turns argv into options and dispatches.
  */
+#include <errno.h>
 #include <signal.h>
+#include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -15,6 +17,7 @@
 #include "record.h"
 #include "scaffold.h"
 #include "serve.h"
+#include "sig.h"
 #include "site.h"
 #include "util.h"
 
@@ -494,15 +497,17 @@ cmd_build(int argc, char *argv[], struct diag *dg)
 	return site_build(dg, &o);
 }
 
+/* The commands; those that stop on SIGINT, SIGTERM and SIGHUP (sig.h). */
 static const struct {
 	const char	*name;
 	int		(*fn)(int, char *[], struct diag *);
 	const char	*usage;
+	bool		 catches;
 } commands[] = {
-	{ "build", cmd_build, usage_build },
-	{ "check", cmd_check, usage_check },
-	{ "serve", cmd_serve, usage_serve },
-	{ "new", cmd_new, usage_new },
+	{ "build", cmd_build, usage_build, false },
+	{ "check", cmd_check, usage_check, false },
+	{ "serve", cmd_serve, usage_serve, true },
+	{ "new", cmd_new, usage_new, false },
 };
 
 int
@@ -557,8 +562,14 @@ main(int argc, char *argv[])
 	for (i = 0; i < NELEM(commands); i++)
 		if (strcmp(argv[1], commands[i].name) == 0) {
 			LIBXML_TEST_VERSION
+			if (commands[i].catches && sig_catch() == -1) {
+				fprintf(stderr, "docket: error: pipe: %s\n",
+				    strerror(errno));
+				return 2;
+			}
 			rc = commands[i].fn(argc - 1, argv + 1, &dg);
 			diag_flush(&dg);
+			sig_release();
 			diag_release(&dg);
 			record_cleanup();
 			xmlCleanupParser();

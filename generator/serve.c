@@ -5,7 +5,7 @@
  * build is done. HTML responses get <script src="/__docket/live.js">
  * added as they are sent; the built files never hold it.
  */
-#define _GNU_SOURCE	/* pipe2 */
+#define _GNU_SOURCE	/* realpath */
 #include <sys/inotify.h>
 #include <sys/socket.h>
 #include <sys/stat.h>
@@ -36,6 +36,7 @@
 #include "diag.h"
 #include "history.h"
 #include "serve.h"
+#include "sig.h"
 #include "site.h"
 #include "util.h"
 
@@ -126,20 +127,6 @@ struct stream {
 	struct buf	 out;		/* not yet sent */
 	size_t		 off;
 };
-
-static int sig_pipe[2] = { -1, -1 };
-
-static void
-on_signal(int sig)
-{
-	int e = errno;
-	char c = (char)sig;
-
-	if (write(sig_pipe[1], &c, 1) == -1) {
-		/* The pipe is full: a stop is already pending. */
-	}
-	errno = e;
-}
 
 const char *
 serve_content_type(const char *name)
@@ -928,7 +915,7 @@ int
 serve_run(struct diag *dg, const struct serve_opts *opts)
 {
 	struct server srv;
-	struct sigaction sa, old_int, old_term, old_pipe;
+	struct sigaction sa, old_pipe;
 	struct pollfd pfd[2];
 	struct stat st;
 	const char *base;
@@ -982,21 +969,15 @@ serve_run(struct diag *dg, const struct serve_opts *opts)
 		    strerror(errno));
 		goto out;
 	}
-	if (pipe2(sig_pipe, O_NONBLOCK | O_CLOEXEC) == -1) {
-		diag_error(dg, NULL, "pipe: %s", strerror(errno));
-		goto out;
-	}
 	if ((lfd = listen_on(&srv, &port, &v6)) == -1)
 		goto out;
 	srv.base_url = xasprintf(v6 ? "http://[%s]:%u/" : "http://%s:%u/",
 	    opts->bind, port);
 
+	/* SIGINT, SIGTERM and SIGHUP are caught by main() (sig.h). */
 	memset(&sa, 0, sizeof(sa));
-	sa.sa_handler = on_signal;
-	sigemptyset(&sa.sa_mask);
-	sigaction(SIGINT, &sa, &old_int);
-	sigaction(SIGTERM, &sa, &old_term);
 	sa.sa_handler = SIG_IGN;
+	sigemptyset(&sa.sa_mask);
 	sigaction(SIGPIPE, &sa, &old_pipe);
 
 	srv.mhd = sym_MHD_start_daemon(MHD_USE_THREAD_PER_CONNECTION |
@@ -1022,7 +1003,7 @@ serve_run(struct diag *dg, const struct serve_opts *opts)
 	    srv.source, srv.base_url);
 
 	pfd[0] = (struct pollfd){ srv.inotify, POLLIN, 0 };
-	pfd[1] = (struct pollfd){ sig_pipe[0], POLLIN, 0 };
+	pfd[1] = (struct pollfd){ sig_fd(), POLLIN, 0 };
 	for (;;) {
 		timeout = -1;
 		if (pending) {
@@ -1033,7 +1014,7 @@ serve_run(struct diag *dg, const struct serve_opts *opts)
 			diag_error(dg, NULL, "poll: %s", strerror(errno));
 			break;
 		}
-		if (pfd[1].revents & POLLIN) {
+		if ((pfd[1].revents & POLLIN) || sig_caught() != 0) {
 			status = 0;
 			break;
 		}
@@ -1056,8 +1037,6 @@ serve_run(struct diag *dg, const struct serve_opts *opts)
 	if (status == 0)
 		fprintf(stderr, "docket: stopped\n");
 restore:
-	sigaction(SIGINT, &old_int, NULL);
-	sigaction(SIGTERM, &old_term, NULL);
 	sigaction(SIGPIPE, &old_pipe, NULL);
 out:
 	dg->capture = NULL;
@@ -1065,11 +1044,6 @@ out:
 		remove_tree(srv.tmp);
 	if (srv.inotify != -1)
 		close(srv.inotify);
-	if (sig_pipe[0] != -1) {
-		close(sig_pipe[0]);
-		close(sig_pipe[1]);
-		sig_pipe[0] = sig_pipe[1] = -1;
-	}
 	pthread_mutex_destroy(&srv.mu);
 	pthread_cond_destroy(&srv.cond);
 	buf_release(&srv.capture);
