@@ -224,6 +224,7 @@ test-docs: docket
 test-jobs: docket
 	tests/jobs/run ./docket
 	tests/jobs/gitfail ./docket
+	tests/jobs/interrupt ./docket
 
 # Replays every seed corpus; the targets' diagnostics go to a log.
 test-fuzz: $(FUZZ_REPLAY)

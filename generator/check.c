@@ -31,6 +31,7 @@
 #include "config.h"
 #include "diag.h"
 #include "links.h"
+#include "sig.h"
 #include "site.h"
 #include "util.h"
 
@@ -241,7 +242,7 @@ read_pages(void *arg)
 	htmlDocPtr doc;
 	char *full;
 
-	while ((pi = next_page(c)) != NULL) {
+	while (sig_caught() == 0 && (pi = next_page(c)) != NULL) {
 		full = path_join(c->root, pi->out);
 		doc = htmlReadFile(full, "UTF-8", HTML_PARSE_NOERROR |
 		    HTML_PARSE_NOWARNING | HTML_PARSE_NONET);
@@ -741,6 +742,10 @@ check_run(struct diag *dg, const struct check_opts *opts)
 	 */
 	dg->warn_as_error = true;
 	status = site_build(dg, &bo);
+	if (sig_caught() != 0) {
+		status = sig_status();	/* main() tells of it */
+		goto out;
+	}
 	if (status == 2 || (status == 1 && !is_dir(c.root)))
 		goto out;
 	/* The build's errors, and its warnings printed as errors. */
@@ -749,8 +754,11 @@ check_run(struct diag *dg, const struct check_opts *opts)
 
 	c.base_path = base_path(opts->source != NULL ? opts->source : ".");
 	status = 1;
-	if (scan_output(&c) == -1)
+	if (scan_output(&c) == -1 || sig_caught() != 0) {
+		if (sig_caught() != 0)
+			status = sig_status();
 		goto out;
+	}
 	if (c.pagesz > 1)
 		qsort(c.pages, c.pagesz, sizeof(*c.pages), page_ids_cmp);
 	for (i = 0; i < c.linksz; i++)

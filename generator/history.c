@@ -61,6 +61,7 @@
 #include "record.h"
 #include "rawobj.h"
 #include "recqueue.h"
+#include "sig.h"
 #include "treediff.h"
 #include "util.h"
 
@@ -3179,6 +3180,9 @@ hist_walk(struct history *h, struct diag *dg, const struct config *cfg)
 	}
 	for (k = 0; k < base; k++) {
 		ni = order[k];
+		/* A signal stops the build: git is stopped below. */
+		if (sig_caught() != 0)
+			goto done;
 		if (!w.nodes[ni].missing && walk_commit(&w, ni) == -1)
 			goto done;
 		if (w.nodes[ni].parentsz == 0 && !w.nodes[ni].missing) {

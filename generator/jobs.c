@@ -32,6 +32,7 @@
 #include "diag.h"
 #include "history.h"
 #include "jobs.h"
+#include "sig.h"
 #include "site.h"
 #include "util.h"
 
@@ -191,6 +192,8 @@ work(struct site *s, const struct jobs_part *parts, size_t n, unsigned w,
 	prctl(PR_SET_PDEATHSIG, SIGKILL);
 	if (getppid() != parent)
 		_exit(3);
+	/* Ctrl-C ends it at once; the build stops the others itself. */
+	sig_forked();
 	dg->hold = &held;
 	dg->capture = NULL;
 	dg->progress = false;
@@ -337,7 +340,10 @@ needs_met(const struct jobs_part *parts, size_t p)
 	return true;
 }
 
-/* Does the items here, in order, up to the first that stops the work. */
+/*
+ * Does the items here, in order, up to the first that stops the work, or
+ * until a signal stops the build (-1).
+ */
 static int
 run_serial(struct diag *dg, struct jobs_part *parts, size_t nparts)
 {
@@ -350,12 +356,17 @@ run_serial(struct diag *dg, struct jobs_part *parts, size_t nparts)
 		if (!needs_met(parts, p))
 			continue;
 		for (i = 0; i < parts[p].n && dg->stops == stops; i++) {
+			if (sig_caught() != 0) {
+				rc = parts[p].rc = -1;
+				goto out;
+			}
 			if (parts[p].fn(parts[p].arg, i, parts[p].results != NULL ?
 			    &parts[p].results[i] : &scratch) == -1)
 				rc = parts[p].rc = -1;
 			buf_truncate(&scratch, 0);
 		}
 	}
+out:
 	buf_release(&scratch);
 	return rc;
 }
@@ -384,13 +395,15 @@ jobs_run_parts(struct site *s, struct jobs_part *parts, size_t nparts)
 	size_t i, p, g, n = 0, files = 0, csize;
 	pid_t parent;
 	int fds[2], status, rc = 0;
-	bool stopped = false;
+	bool stopped = false, interrupted = false;
 
 	for (i = 0; i < nparts; i++) {
 		n += parts[i].n;
 		parts[i].rc = 0;
 		assert(parts[i].needs == 0 || parts[i].results == NULL);
 	}
+	if (sig_caught() != 0)
+		return -1;
 	if (k > n / JOBS_MIN_ITEMS)
 		k = (unsigned)(n / JOBS_MIN_ITEMS);
 	if (k <= 1 || (c = claims_new(n, &csize)) == NULL) {
@@ -402,7 +415,7 @@ jobs_run_parts(struct site *s, struct jobs_part *parts, size_t nparts)
 		s->procs = k;
 
 	wk = xcalloc(k, sizeof(*wk));
-	pfd = xcalloc(k, sizeof(*pfd));
+	pfd = xcalloc(k + 1, sizeof(*pfd));	/* and sig_fd() */
 	done = xcalloc(n, sizeof(*done));
 	for (w = 0; w < k; w++) {
 		wk[w].fd = -1;
@@ -452,8 +465,18 @@ jobs_run_parts(struct site *s, struct jobs_part *parts, size_t nparts)
 		return run_serial(dg, parts, nparts);
 	}
 
-	/* Read every pipe until each process has said all. */
+	/*
+	 * Read every pipe until each process has said all, or a signal
+	 * stops the build: then the processes are killed, and what they
+	 * wrote goes with the folder being built.
+	 */
 	for (;;) {
+		if (sig_caught() != 0) {
+			interrupted = true;
+			for (w = 0; w < k; w++)
+				kill(wk[w].pid, SIGKILL);
+			break;
+		}
 		for (w = 0, open = 0; w < k; w++) {
 			pfd[w].fd = wk[w].fd;
 			pfd[w].events = POLLIN;
@@ -463,7 +486,8 @@ jobs_run_parts(struct site *s, struct jobs_part *parts, size_t nparts)
 		}
 		if (open == 0)
 			break;
-		if (poll(pfd, k, -1) == -1) {
+		pfd[k] = (struct pollfd){ sig_fd(), POLLIN, 0 };
+		if (poll(pfd, k + 1, -1) == -1) {
 			if (errno == EINTR)
 				continue;
 			rc = diag_error(dg, NULL, "poll: %s", strerror(errno));
@@ -495,7 +519,9 @@ jobs_run_parts(struct site *s, struct jobs_part *parts, size_t nparts)
 			continue;
 		/* Without a status (SIGCHLD ignored), what it sent tells. */
 		status = reap(wk[w].pid);
-		if (WIFSIGNALED(status) || (WIFEXITED(status) &&
+		if (interrupted)
+			rc = -1;
+		else if (WIFSIGNALED(status) || (WIFEXITED(status) &&
 		    WEXITSTATUS(status) != 0)) {
 			if (WIFSIGNALED(status))
 				rc = diag_error(dg, NULL, "a build process was "
@@ -514,7 +540,8 @@ jobs_run_parts(struct site *s, struct jobs_part *parts, size_t nparts)
 	 * nothing of the parts whose needs failed, which it would not have
 	 * done, nor of the items after one that stops the work. The items
 	 * no process took once the work was stopped are done here, in turn,
-	 * up to one that stops it.
+	 * up to one that stops it. After a signal, what was said up to the
+	 * first item not told.
 	 */
 	for (p = 0, g = 0; p < nparts; g += parts[p++].n) {
 		bool met = needs_met(parts, p);
@@ -522,6 +549,8 @@ jobs_run_parts(struct site *s, struct jobs_part *parts, size_t nparts)
 		for (i = 0; i < parts[p].n; i++) {
 			struct done *d = &done[g + i];
 
+			if (interrupted && !d->seen)
+				stopped = true;
 			if (stopped) {
 				free(d->diag);
 				free(d->hooks);

@@ -497,17 +497,22 @@ cmd_build(int argc, char *argv[], struct diag *dg)
 	return site_build(dg, &o);
 }
 
-/* The commands; those that stop on SIGINT, SIGTERM and SIGHUP (sig.h). */
+/*
+ * The commands. Those that stop on SIGINT, SIGTERM and SIGHUP (sig.h)
+ * clean up after themselves first; with `stopped`, what they say then.
+ */
 static const struct {
 	const char	*name;
 	int		(*fn)(int, char *[], struct diag *);
 	const char	*usage;
 	bool		 catches;
+	const char	*stopped;
 } commands[] = {
-	{ "build", cmd_build, usage_build, false },
-	{ "check", cmd_check, usage_check, false },
-	{ "serve", cmd_serve, usage_serve, true },
-	{ "new", cmd_new, usage_new, false },
+	{ "build", cmd_build, usage_build, true,
+	    "build interrupted; the output folder was left as it was" },
+	{ "check", cmd_check, usage_check, true, "check interrupted" },
+	{ "serve", cmd_serve, usage_serve, true, NULL },
+	{ "new", cmd_new, usage_new, false, NULL },
 };
 
 int
@@ -516,7 +521,7 @@ main(int argc, char *argv[])
 	struct diag dg;
 	const char *gh = getenv("GITHUB_ACTIONS");
 	size_t i;
-	int rc;
+	int rc, sig;
 
 	/*
 	 * Past a file size limit (ulimit -f), let write() fail with EFBIG and
@@ -569,6 +574,17 @@ main(int argc, char *argv[])
 			}
 			rc = commands[i].fn(argc - 1, argv + 1, &dg);
 			diag_flush(&dg);
+			/*
+			 * Stopped by a signal, once the command has removed
+			 * what it was writing: what it found, then its end.
+			 */
+			if ((sig = sig_caught()) != 0 && rc == sig_status() &&
+			    commands[i].stopped != NULL) {
+				fprintf(stderr, "docket: %s\n",
+				    commands[i].stopped);
+				fflush(stdout);
+				sig_raise(sig);
+			}
 			sig_release();
 			diag_release(&dg);
 			record_cleanup();

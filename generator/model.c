@@ -22,6 +22,7 @@
 #include "markdown.h"
 #include "model.h"
 #include "record.h"
+#include "sig.h"
 #include "site.h"
 #include "source.h"
 #include "template.h"
@@ -1559,7 +1560,7 @@ model_render(struct site *s)
 	if (jobs_run_parts(s, parts, records_ok || s->opts->checking ? PARTS :
 	    1) == -1)
 		rc = -1;
-	if ((rc == 0 || s->opts->checking) &&
+	if ((rc == 0 || s->opts->checking) && sig_caught() == 0 &&
 	    exports_search(s, &fj.fc, search) == -1)
 		rc = -1;
 	for (i = 0; i < s->pagesz; i++)

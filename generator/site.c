@@ -37,6 +37,7 @@
 #include "model.h"
 #include "preparse.h"
 #include "record.h"
+#include "sig.h"
 #include "site.h"
 #include "source.h"
 #include "template.h"
@@ -623,6 +624,11 @@ scan(struct site *s, const char *rel, unsigned depth, struct scan_state *ss)
 	for (i = 0; i < namesz; i++) {
 		unsigned errors = s->dg->errors;
 		enum src_type type;
+
+		if (sig_caught() != 0) {
+			rc = -1;	/* site_build() stops */
+			break;
+		}
 
 		/*
 		 * Hidden files are left out, but for content/static/, which
@@ -2145,7 +2151,7 @@ site_build(struct diag *dg, const struct build_opts *opts)
 	index_records(&s);
 	s.authorities = facet_names_new(s.records, s.recordsz);
 	phase(opts, "reading the content", &tp);
-	if (dg->errors > 0 && !localized(&s))
+	if ((dg->errors > 0 && !localized(&s)) || sig_caught() != 0)
 		goto out;
 	if (check_collisions(&s) == -1)
 		goto out;
@@ -2184,6 +2190,8 @@ site_build(struct diag *dg, const struct build_opts *opts)
 	}
 	s.tmpl = tmpl_set_new(dg, load_template, &s);
 	tmpl_set_html_only(s.tmpl);
+	if (sig_caught() != 0)
+		goto out;
 
 	/*
 	 * Write everything beside the output, then swap it in; inside it
@@ -2220,7 +2228,7 @@ site_build(struct diag *dg, const struct build_opts *opts)
 		status = 2;
 		goto fail;
 	}
-	if (model_render(&s) == -1 && !going_on(&s))
+	if ((model_render(&s) == -1 && !going_on(&s)) || sig_caught() != 0)
 		goto fail;
 	if (opts->verbose) {
 		char *what = xasprintf("rendering the pages, feeds, search "
@@ -2231,12 +2239,13 @@ site_build(struct diag *dg, const struct build_opts *opts)
 	}
 	if (copy_assets(&s) == -1)
 		goto fail;	/* 2 when it could not write or read */
-	for (i = 0; i < s.copiesz; i++)
+	for (i = 0; i < s.copiesz && sig_caught() == 0; i++)
 		if (file_copy(&s, s.copies[i].src, s.copies[i].out) == -1) {
 			status = 2;
 			goto fail;
 		}
-	if (dg->errors > 0 && !going_on(&s))
+	/* The last moment a signal stops the build: the swap is not. */
+	if ((dg->errors > 0 && !going_on(&s)) || sig_caught() != 0)
 		goto fail;
 	if ((s.mounted ? swap_entries(&s, abs) : swap_output(&s, abs)) == -1) {
 		status = 2;
@@ -2274,13 +2283,20 @@ out:
 	preparse_end(s.ahead);	/* when the build stopped before the scan */
 	hist_cache_wait(s.hist);	/* written while the pages were made */
 	diag_progress_end(dg);
+	/*
+	 * Stopped by a signal, with the folder being built removed: main()
+	 * says so, after the messages held.
+	 */
+	if (status != 0 && sig_caught() != 0)
+		status = sig_status();
 	/* Warnings docket check printed as errors are counted as such. */
 	errors = dg->errors + (dg->warn_as_error ? dg->warnings : 0);
 	/*
 	 * docket check publishes nothing: no output folder to speak of.
 	 * When it goes on to the links, it says how it ended itself.
 	 */
-	if (status != 0 && dg->errors > 0 && !kept_going) {
+	if (status != 0 && dg->errors > 0 && !kept_going &&
+	    sig_caught() == 0) {
 		diag_flush(dg);
 		fprintf(stderr, "docket: %s failed: %u error%s%s\n",
 		    opts->checking ? "check" : "build",
