@@ -98,7 +98,9 @@ static const char usage_build[] =
 "\n"
 "Exit status: 0 built (warnings allowed), 1 errors in the content,\n"
 "templates or history (a damaged git repository too), 2 usage,\n"
-"docket.yml, path or I/O errors.\n";
+"docket.yml, path or I/O errors. Interrupted (SIGINT, SIGTERM, SIGHUP),\n"
+"the build removes the folder it was writing, leaves the output as it\n"
+"was, and ends by the signal (status 130, 143 or 129 in a shell).\n";
 
 static const char usage_check[] =
 "usage: docket check [SOURCE] [--drafts] [--no-history]\n"
@@ -133,7 +135,9 @@ static const char usage_check[] =
 "                       well)\n"
 "\n"
 "Exit status: 0 no problems, 1 errors in the content, templates, links\n"
-"or history, 2 usage, docket.yml, path or I/O errors.\n";
+"or history, 2 usage, docket.yml, path or I/O errors. Interrupted\n"
+"(SIGINT, SIGTERM, SIGHUP), the check removes its temporary folder and\n"
+"ends by the signal (status 130, 143 or 129 in a shell).\n";
 
 static const char usage_serve[] =
 "usage: docket serve [SOURCE] [--port N] [--bind ADDR] [--drafts] [-q]\n"
