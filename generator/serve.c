@@ -844,6 +844,8 @@ rebuild(struct server *srv)
 	srv->dg->oncesz = 0;
 	status = site_build(srv->dg, &bo);
 	diag_flush(srv->dg);
+	if (sig_caught() != 0)
+		return;		/* stopped, and serve stops: nothing to tell */
 	if (status != 0 && srv->capture.len == 0)
 		BUF_PUTSL(&srv->capture, "docket: error: the build failed\n");
 
@@ -999,8 +1001,9 @@ serve_run(struct diag *dg, const struct serve_opts *opts)
 	srv.gitdir = hist_gitdir(srv.source);
 	watch_all(&srv);
 	rebuild(&srv);
-	fprintf(stderr, "docket: serving %s at %s (Ctrl-C to stop)\n",
-	    srv.source, srv.base_url);
+	if (sig_caught() == 0)
+		fprintf(stderr, "docket: serving %s at %s (Ctrl-C to stop)\n",
+		    srv.source, srv.base_url);
 
 	pfd[0] = (struct pollfd){ srv.inotify, POLLIN, 0 };
 	pfd[1] = (struct pollfd){ sig_fd(), POLLIN, 0 };
