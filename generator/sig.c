@@ -98,6 +98,7 @@ sig_release(void)
 		close(pipefd[1]);
 		pipefd[0] = pipefd[1] = -1;
 	}
+	caught = 0;
 }
 
 int

@@ -17,7 +17,7 @@
  * nothing is caught).
  */
 int	sig_catch(void);
-/* Puts back what sig_catch() found, and closes the pipe. */
+/* Puts back what sig_catch() found, closes the pipe, forgets the signal. */
 void	sig_release(void);
 /* The signal caught since sig_catch(), or 0. */
 int	sig_caught(void);
