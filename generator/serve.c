@@ -1037,7 +1037,7 @@ serve_run(struct diag *dg, const struct serve_opts *opts)
 	pthread_cond_broadcast(&srv.cond);
 	pthread_mutex_unlock(&srv.mu);
 	sym_MHD_stop_daemon(srv.mhd);
-	if (status == 0)
+	if (status == 0 && !srv.opts->quiet)
 		fprintf(stderr, "docket: stopped\n");
 restore:
 	sigaction(SIGPIPE, &old_pipe, NULL);
