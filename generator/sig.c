@@ -29,6 +29,12 @@ on_signal(int sig)
 	char c = (char)sig;
 
 	/*
+	 * A terminal that closes sends SIGHUP more than once (the kernel
+	 * to the foreground, the shell to its jobs): one stop, not two.
+	 */
+	if (caught != 0 && sig == SIGHUP && getpid() == owner)
+		return;
+	/*
 	 * A second signal, or one that reached a process of -j before it
 	 * took the default actions: end at once. The signal is blocked
 	 * while this runs, and is taken when it returns.

@@ -72,6 +72,34 @@ second_child(void)
 	return 1;
 }
 
+/*
+ * A terminal that closes sends SIGHUP twice, by the kernel and by the
+ * shell: the run stops once, and cleans up, as for one.
+ */
+static int
+hangup_child(void)
+{
+	sig_release();		/* what the test's process caught */
+	if (sig_catch() == -1)
+		return 2;
+	raise(SIGHUP);
+	raise(SIGHUP);
+	if (sig_caught() != SIGHUP || !readable(sig_fd()))
+		return 1;
+	/* A second Ctrl-C still ends it at once. */
+	raise(SIGINT);
+	return 3;
+}
+
+void
+test_sig__hangup_twice(void)
+{
+	int st;
+
+	st = status_of(child(hangup_child));
+	CHECK(WIFSIGNALED(st) && WTERMSIG(st) == SIGINT);
+}
+
 void
 test_sig__caught_once(void)
 {
