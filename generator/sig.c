@@ -29,14 +29,16 @@ on_signal(int sig)
 	char c = (char)sig;
 
 	/*
-	 * A terminal that closes sends SIGHUP more than once (the kernel
-	 * to the foreground, the shell to its jobs): one stop, not two.
+	 * SIGTERM and SIGHUP often come twice for one stop: timeout(1)
+	 * sends its signal to the process, then to its group; a terminal
+	 * that closes, SIGHUP by the shell and by the kernel. Only a
+	 * second Ctrl-C means "now".
 	 */
-	if (caught != 0 && sig == SIGHUP && getpid() == owner)
+	if (caught != 0 && sig != SIGINT && getpid() == owner)
 		return;
 	/*
-	 * A second signal, or one that reached a process of -j before it
-	 * took the default actions: end at once. The signal is blocked
+	 * A second SIGINT, or a signal that reached a process of -j before
+	 * it took the default actions: end at once. The signal is blocked
 	 * while this runs, and is taken when it returns.
 	 */
 	if (caught != 0 || getpid() != owner) {

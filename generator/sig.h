@@ -5,8 +5,9 @@
  * looks at sig_caught() between its steps (a page, a commit), stops on
  * its error paths, which remove what it was writing, and main() ends the
  * process by the signal itself (sig_raise()), so that the shell sees
- * 128 + its number. A second SIGINT or SIGTERM ends the process at once;
- * a second SIGHUP, which a closed terminal sends, is ignored.
+ * 128 + its number. A second SIGINT ends the process at once; a SIGTERM
+ * or SIGHUP after the first signal is ignored (timeout(1) and a closed
+ * terminal send theirs twice).
  */
 #ifndef DOCKET_SIG_H
 #define DOCKET_SIG_H

@@ -74,10 +74,11 @@ second_child(void)
 
 /*
  * A terminal that closes sends SIGHUP twice, by the kernel and by the
- * shell: the run stops once, and cleans up, as for one.
+ * shell, and timeout(1) its SIGTERM twice: the run stops once, and
+ * cleans up, as for one.
  */
 static int
-hangup_child(void)
+twice_child(void)
 {
 	sig_release();		/* what the test's process caught */
 	if (sig_catch() == -1)
@@ -86,17 +87,20 @@ hangup_child(void)
 	raise(SIGHUP);
 	if (sig_caught() != SIGHUP || !readable(sig_fd()))
 		return 1;
+	/* timeout(1) sends SIGTERM to the process, then to its group. */
+	raise(SIGTERM);
+	raise(SIGTERM);
 	/* A second Ctrl-C still ends it at once. */
 	raise(SIGINT);
 	return 3;
 }
 
 void
-test_sig__hangup_twice(void)
+test_sig__twice(void)
 {
 	int st;
 
-	st = status_of(child(hangup_child));
+	st = status_of(child(twice_child));
 	CHECK(WIFSIGNALED(st) && WTERMSIG(st) == SIGINT);
 }
 
