@@ -1,6 +1,7 @@
 /*
- * The signals that stop a run: SIGINT (Ctrl-C), SIGTERM (kill, a CI job
- * cancelled) and SIGHUP (the terminal closed). The handler only notes
+ * The signals that stop a run: SIGINT (Ctrl-C), SIGTERM (kill, timeout,
+ * a CI runner that signals docket itself) and SIGHUP (the terminal
+ * closed). The handler only notes
  * the signal and writes a byte to a pipe, for those who poll(). The work
  * looks at sig_caught() between its steps (a page, a commit), stops on
  * its error paths, which remove what it was writing, and main() ends the
