@@ -677,6 +677,45 @@ note_text(struct buf *text, const struct mdtext *md)
 		buf_truncate(text, len);
 }
 
+void
+exports_vendor_search(struct buf *b, const struct site *s,
+    const struct record *r)
+{
+	struct json j = { b, true, 1, true, false };
+	struct buf meta = BUF_INIT, text = BUF_INIT;
+	const struct action *a;
+	char *out, *url, *aurl;
+	size_t k;
+
+	out = xasprintf("vendors/%s/index.html", r->id);
+	url = site_url_for(s, out);
+	buf_printf(&meta, "%s · %s", status_label(r->status), r->country);
+	join(&text, r->aliases, r->aliasesz, " ");
+	if (r->aliasesz > 0 && r->productsz > 0)
+		buf_putc(&text, ' ');
+	join(&text, r->products, r->productsz, " ");
+	note_text(&text, &r->summary);
+	search_item(&j, "vendor", r->name, url, meta.ptr, text.ptr);
+	for (k = 0; k < r->actionsz; k++) {
+		a = &r->actions[k];
+		aurl = xasprintf("%s#%s", url, a->id);
+		buf_truncate(&meta, 0);
+		buf_printf(&meta, "%s · %s · %s · ",
+		    action_type_label(a->type), a->authority, r->name);
+		date_format(&meta, s->cfg.date_format, &a->date);
+		buf_truncate(&text, 0);
+		if (a->scope != NULL)
+			buf_puts(&text, a->scope);
+		note_text(&text, &a->description);
+		search_item(&j, "action", a->title, aurl, meta.ptr, text.ptr);
+		free(aurl);
+	}
+	free(url);
+	free(out);
+	buf_release(&meta);
+	buf_release(&text);
+}
+
 /*
  * search-index.json and assets/search-index.js: an item for each vendor
  * (its aliases, products and summary searched too), action (its scope
@@ -685,13 +724,10 @@ note_text(struct buf *text, const struct mdtext *md)
  */
 static int
 write_search(struct site *s, const struct facets *fc,
-    const struct buf *page_items)
+    const struct buf *vendor_items, const struct buf *page_items)
 {
-	struct buf b = BUF_INIT, js = BUF_INIT, meta = BUF_INIT,
-	    text = BUF_INIT;
+	struct buf b = BUF_INIT, js = BUF_INIT, meta = BUF_INIT;
 	struct json j = { &b, true, 0, true, false };
-	const struct record *r;
-	const struct action *a;
 	char *out, *url, *title;
 	size_t i, k;
 	int kind, rc;
@@ -700,48 +736,24 @@ write_search(struct site *s, const struct facets *fc,
 	j_kstr(&j, "commit", built_commit(s));
 	j_key(&j, "items");
 	j_begin(&j, '[');
-	for (i = 0; i < s->recordsz; i++) {
-		r = s->records[i];
-		out = xasprintf("vendors/%s/index.html", r->id);
-		url = site_url_for(s, out);
-		buf_truncate(&meta, 0);
-		buf_printf(&meta, "%s · %s", status_label(r->status),
-		    r->country);
-		buf_truncate(&text, 0);
-		join(&text, r->aliases, r->aliasesz, " ");
-		if (r->aliasesz > 0 && r->productsz > 0)
-			buf_putc(&text, ' ');
-		join(&text, r->products, r->productsz, " ");
-		note_text(&text, &r->summary);
-		search_item(&j, "vendor", r->name, url, meta.ptr, text.ptr);
-		for (k = 0; k < r->actionsz; k++) {
-			a = &r->actions[k];
-			char *aurl = xasprintf("%s#%s", url, a->id);
-			buf_truncate(&meta, 0);
-			buf_printf(&meta, "%s · %s · %s · ",
-			    action_type_label(a->type), a->authority, r->name);
-			date_format(&meta, s->cfg.date_format, &a->date);
-			buf_truncate(&text, 0);
-			if (a->scope != NULL)
-				buf_puts(&text, a->scope);
-			note_text(&text, &a->description);
-			search_item(&j, "action", a->title, aurl, meta.ptr,
-			    text.ptr);
-			free(aurl);
-		}
-		free(url);
-		free(out);
-	}
-	/* The pages' items, made where each page was rendered. */
-	for (i = 0, k = 0; i < s->pagesz; i++)
+	/*
+	 * The records' items and the pages', made where each record's and
+	 * page's own page was rendered (by the processes of -j).
+	 */
+	for (i = 0, k = 0; i < s->recordsz; i++)
+		k += vendor_items[i].len + 1;
+	for (i = 0; i < s->pagesz; i++)
 		k += page_items[i].len + 1;
 	buf_grow(&b, k);
-	for (i = 0; i < s->pagesz; i++) {
-		if (page_items[i].len == 0)
+	for (i = 0; i < s->recordsz + s->pagesz; i++) {
+		const struct buf *it = i < s->recordsz ? &vendor_items[i] :
+		    &page_items[i - s->recordsz];
+
+		if (it->len == 0)
 			continue;
 		if (!j.fresh)
 			buf_putc(&b, ',');
-		buf_put(&b, page_items[i].ptr, page_items[i].len);
+		buf_put(&b, it->ptr, it->len);
 		j.fresh = false;
 	}
 	for (kind = 0; kind < FACET__MAX; kind++)
@@ -779,7 +791,6 @@ write_search(struct site *s, const struct facets *fc,
 	buf_release(&b);
 	buf_release(&js);
 	buf_release(&meta);
-	buf_release(&text);
 	return rc;
 }
 
@@ -1575,11 +1586,11 @@ exports_part(struct site *s, struct jobs_part *part)
 
 int
 exports_search(struct site *s, const struct facets *fc,
-    const struct buf *page_items)
+    const struct buf *vendor_items, const struct buf *page_items)
 {
 	if (s->dg->errors > 0 && !s->opts->checking)
 		return 0;
-	if (write_search(s, fc, page_items) == -1)
+	if (write_search(s, fc, vendor_items, page_items) == -1)
 		return -1;
 	if (s->cfg.base_url == NULL && !s->opts->checking)
 		return diag_warning(s->dg, NULL, "no base_url in docket.yml: "

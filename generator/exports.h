@@ -9,6 +9,7 @@
 
 #include <stddef.h>
 
+struct record;
 struct buf;
 struct facets;
 struct jobs_part;
@@ -31,13 +32,20 @@ void	exports_part(struct site *, struct jobs_part *);
 void	exports_page_search(struct buf *, const struct site *,
 	    const struct page *pg, const char *title, const char *html);
 /*
- * Writes search-index.json and assets/search-index.js from the records,
- * the facets and every page's item (exports_page_search(), by page
- * index). Without base_url, warns that the sitemap is left out. Nothing
- * once the build has failed. Returns 0, or -1 after reporting.
+ * Appends the items of record r in the search index: the vendor's, then
+ * its actions'.
+ */
+void	exports_vendor_search(struct buf *, const struct site *,
+	    const struct record *r);
+/*
+ * Writes search-index.json and assets/search-index.js from every
+ * record's items (exports_vendor_search(), by record index), every
+ * page's item (exports_page_search(), by page index) and the facets.
+ * Without base_url, warns that the sitemap is left out. Nothing once the
+ * build has failed. Returns 0, or -1 after reporting.
  */
 int	exports_search(struct site *, const struct facets *,
-	    const struct buf *page_items);
+	    const struct buf *vendor_items, const struct buf *page_items);
 
 /*
  * Appends one content line of an iCalendar file (RFC 5545): folded so

@@ -1310,7 +1310,7 @@ facets_part_release(struct facet_job *fj)
 
 /* The page of record i. */
 static int
-vendor_item(void *arg, size_t i, struct buf *unused)
+vendor_item(void *arg, size_t i, struct buf *search)
 {
 	struct model *m = arg;
 	const struct record *r = m->s->records[i];
@@ -1321,7 +1321,8 @@ vendor_item(void *arg, size_t i, struct buf *unused)
 	const char *names[1] = { "vendor" };
 	int rc;
 
-	(void)unused;
+	/* Its items in the search index, which the build puts together. */
+	exports_vendor_search(search, m->s, r);
 	rc = render(m, &vw, keys, names, 1);
 	free(out);
 	return rc;
@@ -1442,11 +1443,11 @@ page_item_noted(void *arg, size_t i, struct buf *search)
 }
 
 static int
-vendor_item_noted(void *arg, size_t i, struct buf *unused)
+vendor_item_noted(void *arg, size_t i, struct buf *search)
 {
 	struct model *m = arg;
 	unsigned errors = m->s->dg->errors;
-	int rc = vendor_item(arg, i, unused);
+	int rc = vendor_item(arg, i, search);
 	char *out;
 
 	if (m->s->dg->errors != errors) {
@@ -1482,7 +1483,7 @@ model_render(struct site *s)
 	struct facet_job fj;
 	struct timeline_job tj;
 	struct jobs_part parts[PARTS];
-	struct buf *search;
+	struct buf *search, *vsearch;
 	size_t i;
 	bool records_ok;
 	int rc = 0;
@@ -1539,10 +1540,13 @@ model_render(struct site *s)
 	search = xreallocarray(NULL, s->pagesz + 1, sizeof(*search));
 	for (i = 0; i < s->pagesz; i++)
 		buf_init(&search[i]);
+	vsearch = xreallocarray(NULL, s->recordsz + 1, sizeof(*vsearch));
+	for (i = 0; i < s->recordsz; i++)
+		buf_init(&vsearch[i]);
 	parts[PART_PAGES] = (struct jobs_part){ page_item_noted, &m, s->pagesz,
 		search, 0, 0 };
 	parts[PART_VENDORS] = (struct jobs_part){ vendor_item_noted, &m,
-		s->recordsz, NULL, 0, 0 };
+		s->recordsz, vsearch, 0, 0 };
 	history_part(&m, &hj, &parts[PART_HISTORY]);
 	facets_part(&m, &fj, &parts[PART_FACETS]);
 	timeline_part(&m, &tj, &parts[PART_TIMELINE]);
@@ -1561,11 +1565,14 @@ model_render(struct site *s)
 	    1) == -1)
 		rc = -1;
 	if ((rc == 0 || s->opts->checking) && sig_caught() == 0 &&
-	    exports_search(s, &fj.fc, search) == -1)
+	    exports_search(s, &fj.fc, vsearch, search) == -1)
 		rc = -1;
 	for (i = 0; i < s->pagesz; i++)
 		buf_release(&search[i]);
 	free(search);
+	for (i = 0; i < s->recordsz; i++)
+		buf_release(&vsearch[i]);
+	free(vsearch);
 
 	if (site_keep_at_exit(s)) {
 		struct {
