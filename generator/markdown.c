@@ -378,6 +378,14 @@ md_filter_urls(struct diag *dg, const struct md_src *src, cmark_node *root)
 			continue;
 		p = link_pos(&lp, src, n);
 		if (url_safe(url)) {
+			char *to = src->rewrite != NULL ?
+			    src->rewrite(src->rewrite_arg, url) : NULL;
+
+			if (to != NULL) {
+				cmark_node_set_url(n, to);
+				free(to);
+				url = cmark_node_get_url(n);
+			}
 			if (src->on_link != NULL)
 				src->on_link(src->on_link_arg, url, &p);
 			continue;

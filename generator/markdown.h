@@ -40,6 +40,12 @@ struct md_src {
 	/* Optional: called with the URL and position of each link and image kept. */
 	void		(*on_link)(void *, const char *url, const struct pos *);
 	void		*on_link_arg;
+	/*
+	 * Optional: called first with each such URL; returns the URL to
+	 * write instead (the caller frees), or NULL to keep it.
+	 */
+	char		*(*rewrite)(void *, const char *url);
+	void		*rewrite_arg;
 };
 
 /*

@@ -81,7 +81,17 @@ set_date(struct model *m, struct tval *map, const char *key,
 struct link_from {
 	struct site	*s;
 	const char	*out;
+	const char	*src;	/* the file it is written in */
 };
+
+/* A link written as on GitHub, to another file of content/. */
+static char *
+rewrite_link(void *arg, const char *url)
+{
+	struct link_from *lf = arg;
+
+	return site_link_source(lf->s, lf->out, lf->src, url);
+}
 
 static void
 check_link(void *arg, const char *url, const struct pos *p)
@@ -106,11 +116,11 @@ static void
 link_hook(struct model *m, struct md_src *src, struct link_from *lf,
     const char *out)
 {
+	*lf = (struct link_from){ m->s, out, src->path };
 	if (m->s->opts->on_link != NULL) {
 		src->on_link = hook_link;
 		src->on_link_arg = m->s;
 	} else if (!m->s->opts->checking) {
-		*lf = (struct link_from){ m->s, out };
 		src->on_link = check_link;
 		src->on_link_arg = lf;
 	}
@@ -583,10 +593,19 @@ page_html(struct model *m, const struct page *pg, bool quiet,
 	struct diag silent;
 	int rc;
 
+	/*
+	 * A page's HTML is written on its own page alone: its links to other
+	 * files of content/, written as on GitHub, can be made its own.
+	 */
 	if (!quiet) {
 		link_hook(m, &src, &lf, pg->out);
+		src.rewrite = rewrite_link;
+		src.rewrite_arg = &lf;
 		return md_render(html, m->s->dg, &src);
 	}
+	lf = (struct link_from){ m->s, pg->out, pg->src };
+	src.rewrite = rewrite_link;
+	src.rewrite_arg = &lf;
 	diag_init(&silent);
 	silent.silent = true;
 	rc = md_render(html, &silent, &src);

@@ -1108,6 +1108,9 @@ keep_outputs(struct site *s, const struct outpath *v, size_t n)
 	for (i = 0; i < s->outsz; i++)
 		free(s->outs[i]);
 	free(s->outs);
+	free(s->srcs);
+	s->srcs = NULL;
+	s->srcsz = 0;
 	s->outsz = 0;
 	if (source_type(s->src, "templates/assets") == SRC_DIR)
 		(void)assets_list(s, "templates/assets", 1, &names, &namesz);
@@ -1194,6 +1197,86 @@ site_no_page(const char *target, const char *aliases_unknown)
 		    "is an alias of %s, whose front matter could not be read)",
 		    target, aliases_unknown);
 	return xasprintf("no page or file '%s' in the site", target);
+}
+
+static int
+copy_src_cmp(const void *a, const void *b)
+{
+	return strcmp(((const struct copy *)a)->src,
+	    ((const struct copy *)b)->src);
+}
+
+/* Every page and copied file by its input path, once. */
+static void
+index_sources(struct site *s)
+{
+	size_t i, n = 0;
+
+	s->srcs = xreallocarray(NULL, s->pagesz + s->copiesz + 1,
+	    sizeof(*s->srcs));
+	for (i = 0; i < s->pagesz; i++)
+		s->srcs[n++] = (struct copy){ s->pages[i].src, s->pages[i].out };
+	for (i = 0; i < s->copiesz; i++)
+		s->srcs[n++] = s->copies[i];
+	qsort(s->srcs, n, sizeof(*s->srcs), copy_src_cmp);
+	s->srcsz = n;
+}
+
+char *
+site_link_source(struct site *s, const char *from, const char *src,
+    const char *url)
+{
+	struct copy key, *hit;
+	const char *rest;
+	char *target, *frag, *dir, *root, *to, *res, *out = NULL, *id;
+	size_t n;
+	bool found;
+
+	if (s->outs == NULL || url[0] == '\0' || url[0] == '/' ||
+	    url[0] == '#' || url[0] == '?' || links_external(url))
+		return NULL;
+	if (s->base_path == NULL)
+		s->base_path = links_base_path(s->cfg.base_url);
+	/* A link that leads somewhere as it is stays as it is. */
+	if ((target = links_target(s->base_path, from, url, &frag)) != NULL) {
+		dir = xasprintf("%s/index.html", target);
+		found = site_has_output(s, target) || site_has_output(s, dir);
+		free(dir);
+		free(frag);
+		free(target);
+		if (found)
+			return NULL;
+	}
+	/* From the input's folder, to an input in content/. */
+	if ((target = links_target(s->base_path, src, url, &frag)) == NULL)
+		return NULL;
+	free(frag);
+	if (s->srcs == NULL)
+		index_sources(s);
+	key.src = target;
+	hit = bsearch(&key, s->srcs, s->srcsz, sizeof(*s->srcs), copy_src_cmp);
+	if (hit != NULL && str_startswith(hit->src, "content/"))
+		out = xstrdup(hit->out);
+	else if (str_startswith(target, "content/vendors/") &&
+	    (n = strlen(target)) > 20 && strcmp(target + n - 4, ".xml") == 0 &&
+	    strchr(target + 16, '/') == NULL) {
+		/* A record: its vendor page. */
+		id = xstrndup(target + 16, n - 20);
+		if (site_record_index(s, id) != SIZE_MAX)
+			out = xasprintf("vendors/%s/index.html", id);
+		free(id);
+	}
+	free(target);
+	if (out == NULL)
+		return NULL;
+	rest = url + strcspn(url, "?#");
+	root = site_root_for(from);
+	to = site_url_for(s, out);
+	res = xasprintf("%s%s%s", root, to, rest);
+	free(root);
+	free(to);
+	free(out);
+	return res;
 }
 
 void
@@ -1918,6 +2001,7 @@ site_release(struct site *s)
 	for (i = 0; i < s->outsz; i++)
 		free(s->outs[i]);
 	free(s->outs);
+	free(s->srcs);
 	free(s->base_path);
 	for (i = 0; i < s->failedsz; i++)
 		free(s->failed[i]);

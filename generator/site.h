@@ -122,6 +122,9 @@ struct site {
 	size_t		  draft_dirsz;
 	char		**outs;		/* every output path, sorted */
 	size_t		  outsz;
+	/* Inputs by path from the site folder, sorted (site_link_source()). */
+	struct copy	 *srcs;
+	size_t		  srcsz;
 	char		 *base_path;	/* the path of base_url: "/", "/sub/" */
 	char		**failed;	/* outputs with errors (site_failed()) */
 	size_t		  failedsz;
@@ -227,5 +230,14 @@ char	*site_url_for(const struct site *, const char *out);
  * outputs are listed (the collision check lists them, before rendering).
  */
 bool	 site_has_output(const struct site *, const char *out);
+/*
+ * A relative link written as on GitHub, from the input file src
+ * ("content/a/b.md") to another input ("c.md", "pic.png",
+ * "vendors/x.xml"), that does not lead to an output from the page at
+ * `from`: the link to that input's output from there, or NULL to keep
+ * url as it is. Caller frees.
+ */
+char	*site_link_source(struct site *, const char *from, const char *src,
+	    const char *url);
 
 #endif
