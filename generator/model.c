@@ -597,15 +597,13 @@ page_html(struct model *m, const struct page *pg, bool quiet,
 	 * A page's HTML is written on its own page alone: its links to other
 	 * files of content/, written as on GitHub, can be made its own.
 	 */
-	if (!quiet) {
-		link_hook(m, &src, &lf, pg->out);
-		src.rewrite = rewrite_link;
-		src.rewrite_arg = &lf;
-		return md_render(html, m->s->dg, &src);
-	}
 	lf = (struct link_from){ m->s, pg->out, pg->src };
 	src.rewrite = rewrite_link;
 	src.rewrite_arg = &lf;
+	if (!quiet) {
+		link_hook(m, &src, &lf, pg->out);
+		return md_render(html, m->s->dg, &src);
+	}
 	diag_init(&silent);
 	silent.silent = true;
 	rc = md_render(html, &silent, &src);

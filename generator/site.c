@@ -1199,6 +1199,21 @@ site_no_page(const char *target, const char *aliases_unknown)
 	return xasprintf("no page or file '%s' in the site", target);
 }
 
+/* Is target an output, or a folder with an index.html (no slash)? */
+static bool
+leads_to_output(const struct site *s, const char *target)
+{
+	char *dir;
+	bool found;
+
+	if (site_has_output(s, target))
+		return true;
+	dir = xasprintf("%s/index.html", target);
+	found = site_has_output(s, dir);
+	free(dir);
+	return found;
+}
+
 static int
 copy_src_cmp(const void *a, const void *b)
 {
@@ -1228,7 +1243,7 @@ site_link_source(struct site *s, const char *from, const char *src,
 {
 	struct copy key, *hit;
 	const char *rest;
-	char *target, *frag, *dir, *root, *to, *res, *out = NULL, *id;
+	char *target, *frag, *root, *to, *res, *out = NULL, *id;
 	size_t n;
 	bool found;
 
@@ -1239,9 +1254,7 @@ site_link_source(struct site *s, const char *from, const char *src,
 		s->base_path = links_base_path(s->cfg.base_url);
 	/* A link that leads somewhere as it is stays as it is. */
 	if ((target = links_target(s->base_path, from, url, &frag)) != NULL) {
-		dir = xasprintf("%s/index.html", target);
-		found = site_has_output(s, target) || site_has_output(s, dir);
-		free(dir);
+		found = leads_to_output(s, target);
 		free(frag);
 		free(target);
 		if (found)
@@ -1283,7 +1296,7 @@ void
 site_check_link(struct site *s, const char *from, const char *url,
     const struct pos *p)
 {
-	char *target, *frag, *dir = NULL, *why = NULL;
+	char *target, *frag, *why = NULL;
 
 	if (s->outs == NULL || links_external(url))
 		return;
@@ -1293,17 +1306,12 @@ site_check_link(struct site *s, const char *from, const char *url,
 		why = xstrdup("it leads outside the site");
 	else if (site_failed_target(s->failed, s->failedsz, target))
 		;	/* its own errors were told */
-	else if (!site_has_output(s, target)) {
-		/* A folder, without its slash. */
-		dir = xasprintf("%s/index.html", target);
-		if (!site_has_output(s, dir) &&
-		    !site_failed_lists(s->failed, s->failedsz, target))
-			why = site_no_page(target, s->aliases_unknown);
-	}
+	else if (!leads_to_output(s, target) &&
+	    !site_failed_lists(s->failed, s->failedsz, target))
+		why = site_no_page(target, s->aliases_unknown);
 	if (why != NULL)
 		diag_warning(s->dg, p, "broken link '%s': %s", url, why);
 	free(why);
-	free(dir);
 	free(frag);
 	free(target);
 }
