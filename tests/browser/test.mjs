@@ -530,17 +530,29 @@ async function longListTests(context, origin) {
 		await page.goto(`${origin}/paged/${rel}`, { waitUntil: "load" });
 		const shown = () => page.evaluate((s) => [...document.querySelectorAll(s)]
 		    .map((el) => el.firstElementChild.checkVisibility({ contentVisibilityAuto: true }) ? 1 : 0), sel);
+		// Which rows are near the screen is decided when frames are drawn,
+		// which may come some time after "load" or a scroll on a busy
+		// machine: wait (at most 5 s) until the first and last rows are
+		// as expected, then look at every row.
+		const settled = (first, last) => page.waitForFunction(([s, f, l]) => {
+			const rows = document.querySelectorAll(s);
+			const seen = (el) => el.firstElementChild.checkVisibility({ contentVisibilityAuto: true });
+			return rows.length > 0 && seen(rows[0]) === f && seen(rows[rows.length - 1]) === l;
+		}, [sel, first, last], { timeout: 5000 }).catch(() => {});
+		await settled(true, false);
 		let v = await shown();
 		if (v.length < 100 || v[0] !== 1 || v.at(-1) !== 0 ||
 		    v.reduce((a, b) => a + b, 0) > 20)
 			problems.push(`${rel}: ${v.reduce((a, b) => a + b, 0)} of ${v.length} rows laid out on opening`);
 		await page.evaluate((s) => [...document.querySelectorAll(s)].at(-1).scrollIntoView(), sel);
-		await page.waitForTimeout(100);
+		await settled(false, true);
 		v = await shown();
 		if (v.at(-1) !== 1 || v[0] !== 0)
 			problems.push(`${rel}: after scrolling to the end, the last row is ${v.at(-1) ? "" : "not "}laid out, the first ${v[0] ? "still is" : "not"}`);
 		await page.emulateMedia({ media: "print" });
-		await page.waitForTimeout(100);
+		await page.waitForFunction((s) => [...document.querySelectorAll(s)].every((el) =>
+		    el.firstElementChild.checkVisibility({ contentVisibilityAuto: true })), sel,
+		    { timeout: 5000 }).catch(() => {});
 		v = await shown();
 		if (v.some((x) => x === 0))
 			problems.push(`${rel}: ${v.filter((x) => x === 0).length} rows left out in print`);
