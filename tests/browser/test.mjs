@@ -370,11 +370,13 @@ async function searchTests(context, origin) {
 		problems.push("Escape did not close the results");
 	// Search for a product and an action.
 	await page.fill("#search-q", "endpoint security");
-	await page.waitForTimeout(100);
+	await page.waitForFunction((re) => new RegExp(re).test(document.querySelector("#search-results").textContent),
+	    /Kaspersky/.source, { timeout: 5000 }).catch(() => {});
 	if (!/Kaspersky/.test(await page.textContent("#search-results")))
 		problems.push("searching a product does not find its vendor");
 	await page.fill("#search-q", "17-01");
-	await page.waitForTimeout(100);
+	await page.waitForFunction((re) => new RegExp(re).test(document.querySelector("#search-results").textContent),
+	    /Binding Operational Directive 17-01/.source, { timeout: 5000 }).catch(() => {});
 	if (!/Binding Operational Directive 17-01/.test(await page.textContent("#search-results")))
 		problems.push("searching an action does not find it");
 	problems.push(...watched);
