@@ -28,6 +28,25 @@ links_decode(const char *s, size_t n)
 	return buf_detach(&b);
 }
 
+char *
+links_encode(const char *path)
+{
+	static const char hex[] = "0123456789ABCDEF";
+	struct buf b = BUF_INIT;
+	const unsigned char *p;
+
+	for (p = (const unsigned char *)path; *p != '\0'; p++)
+		if (*p < 0x80 && (isalnum(*p) ||
+		    strchr("/-._~!$&'()*+,;=@", *p) != NULL))
+			buf_putc(&b, (char)*p);
+		else {
+			buf_putc(&b, '%');
+			buf_putc(&b, hex[*p >> 4]);
+			buf_putc(&b, hex[*p & 0xf]);
+		}
+	return buf_detach(&b);
+}
+
 bool
 links_external(const char *u)
 {

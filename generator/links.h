@@ -12,6 +12,12 @@
 
 /* Decodes %XX escapes (others are kept as they are); caller frees. */
 char	*links_decode(const char *, size_t);
+/*
+ * A path of the output ("a b/100%.pdf") as a URL path: '%', '#', '?',
+ * ':' and the bytes a URL does not hold as they are percent-encoded,
+ * '/' kept. Caller frees.
+ */
+char	*links_encode(const char *path);
 /* Does the URL leave the site: a scheme ("https:", "mailto:") or "//host"? */
 bool	 links_external(const char *url);
 /*

@@ -1243,7 +1243,7 @@ site_link_source(struct site *s, const char *from, const char *src,
 {
 	struct copy key, *hit;
 	const char *rest;
-	char *target, *frag, *root, *to, *res, *out = NULL, *id;
+	char *target, *frag, *root, *to, *enc, *res, *out = NULL, *id;
 	size_t n;
 	bool found;
 
@@ -1285,8 +1285,10 @@ site_link_source(struct site *s, const char *from, const char *src,
 	rest = url + strcspn(url, "?#");
 	root = site_root_for(from);
 	to = site_url_for(s, out);
-	res = xasprintf("%s%s%s", root, to, rest);
+	enc = links_encode(to);
+	res = xasprintf("%s%s%s", root, enc, rest);
 	free(root);
+	free(enc);
 	free(to);
 	free(out);
 	return res;

@@ -151,3 +151,19 @@ test_links__target(void)
 	CHECK_STR(t, "index.html");
 	free(t), free(frag);
 }
+
+void
+test_links__encode(void)
+{
+	char *s;
+
+	s = links_encode("docs/100%.pdf");
+	CHECK_STR(s, "docs/100%25.pdf");
+	free(s);
+	s = links_encode("C#/a?b:c d/caf\xc3\xa9/it's~x/index.html");
+	CHECK_STR(s, "C%23/a%3Fb%3Ac%20d/caf%C3%A9/it's~x/index.html");
+	free(s);
+	s = links_decode("a%2541", 6);
+	CHECK_STR(s, "a%41");
+	free(s);
+}
