@@ -1237,6 +1237,47 @@ index_sources(struct site *s)
 	s->srcsz = n;
 }
 
+/*
+ * The output of a folder of content/ that a link names, as GitHub shows
+ * it: its index page, else its README.md page. target is the path of the
+ * link from the site folder ("content/a" or "content/a/index.html");
+ * NULL when no such folder is, or it makes no page. Caller frees.
+ */
+static char *
+folder_output(struct site *s, const char *target)
+{
+	struct copy key, *hit;
+	char *dir, *rel, *out = NULL;
+	size_t n;
+
+	if (!str_startswith(target, "content/"))
+		return NULL;
+	dir = xstrdup(target);
+	n = strlen(dir);
+	if (str_endswith(dir, "/index.html"))
+		dir[n - 11] = '\0';
+	if (source_type(s->src, dir) != SRC_DIR) {
+		free(dir);
+		return NULL;
+	}
+	rel = dir + (dir[7] == '\0' ? 7 : 8);
+	if (str_startswith(rel, "static/"))
+		rel += 7;
+	out = xasprintf("%s%sindex.html", rel, *rel != '\0' ? "/" : "");
+	if (!site_has_output(s, out)) {
+		free(out);
+		out = NULL;
+		key.src = rel = xasprintf("%s/README.md", dir);
+		hit = bsearch(&key, s->srcs, s->srcsz, sizeof(*s->srcs),
+		    copy_src_cmp);
+		if (hit != NULL)
+			out = xstrdup(hit->out);
+		free(rel);
+	}
+	free(dir);
+	return out;
+}
+
 char *
 site_link_source(struct site *s, const char *from, const char *src,
     const char *url)
@@ -1278,7 +1319,8 @@ site_link_source(struct site *s, const char *from, const char *src,
 		if (site_record_index(s, id) != SIZE_MAX)
 			out = xasprintf("vendors/%s/index.html", id);
 		free(id);
-	}
+	} else
+		out = folder_output(s, target);
 	free(target);
 	if (out == NULL)
 		return NULL;
