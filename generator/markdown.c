@@ -379,7 +379,8 @@ md_filter_urls(struct diag *dg, const struct md_src *src, cmark_node *root)
 		p = link_pos(&lp, src, n);
 		if (url_safe(url)) {
 			char *to = src->rewrite != NULL ?
-			    src->rewrite(src->rewrite_arg, url) : NULL;
+			    src->rewrite(src->rewrite_arg, src->path, url) :
+			    NULL;
 
 			if (to != NULL) {
 				cmark_node_set_url(n, to);

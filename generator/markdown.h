@@ -41,10 +41,11 @@ struct md_src {
 	void		(*on_link)(void *, const char *url, const struct pos *);
 	void		*on_link_arg;
 	/*
-	 * Optional: called first with each such URL; returns the URL to
-	 * write instead (the caller frees), or NULL to keep it.
+	 * Optional: called first with each such URL and the path of the
+	 * file it is written in (an included file's own); returns the URL
+	 * to write instead (the caller frees), or NULL to keep it.
 	 */
-	char		*(*rewrite)(void *, const char *url);
+	char		*(*rewrite)(void *, const char *path, const char *url);
 	void		*rewrite_arg;
 };
 

@@ -81,16 +81,18 @@ set_date(struct model *m, struct tval *map, const char *key,
 struct link_from {
 	struct site	*s;
 	const char	*out;
-	const char	*src;	/* the file it is written in */
 };
 
-/* A link written as on GitHub, to another file of content/. */
+/*
+ * A link written as on GitHub, to another file of content/, from the
+ * folder of the file it is written in: the page's, or an included one's.
+ */
 static char *
-rewrite_link(void *arg, const char *url)
+rewrite_link(void *arg, const char *path, const char *url)
 {
 	struct link_from *lf = arg;
 
-	return site_link_source(lf->s, lf->out, lf->src, url);
+	return site_link_source(lf->s, lf->out, path, url);
 }
 
 static void
@@ -116,7 +118,7 @@ static void
 link_hook(struct model *m, struct md_src *src, struct link_from *lf,
     const char *out)
 {
-	*lf = (struct link_from){ m->s, out, src->path };
+	*lf = (struct link_from){ m->s, out };
 	if (m->s->opts->on_link != NULL) {
 		src->on_link = hook_link;
 		src->on_link_arg = m->s;
@@ -597,7 +599,7 @@ page_html(struct model *m, const struct page *pg, bool quiet,
 	 * A page's HTML is written on its own page alone: its links to other
 	 * files of content/, written as on GitHub, can be made its own.
 	 */
-	lf = (struct link_from){ m->s, pg->out, pg->src };
+	lf = (struct link_from){ m->s, pg->out };
 	src.rewrite = rewrite_link;
 	src.rewrite_arg = &lf;
 	if (!quiet) {
