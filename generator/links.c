@@ -16,9 +16,11 @@ links_decode(const char *s, size_t n)
 	size_t i;
 
 	for (i = 0; i < n; i++) {
+		/* "%00" is kept: no name holds a NUL, nor ends at one. */
 		if (s[i] == '%' && i + 2 < n &&
 		    isxdigit((unsigned char)s[i + 1]) &&
-		    isxdigit((unsigned char)s[i + 2])) {
+		    isxdigit((unsigned char)s[i + 2]) &&
+		    (s[i + 1] != '0' || s[i + 2] != '0')) {
 			char hex[3] = { s[i + 1], s[i + 2], '\0' };
 			buf_putc(&b, (int)strtol(hex, NULL, 16));
 			i += 2;

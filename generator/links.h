@@ -10,7 +10,7 @@
 #include <stdbool.h>
 #include <stddef.h>
 
-/* Decodes %XX escapes (others are kept as they are); caller frees. */
+/* Decodes %XX escapes but %00 (others are kept as they are); caller frees. */
 char	*links_decode(const char *, size_t);
 /*
  * A path of the output ("a b/100%.pdf") as a URL path: '%', '#', '?',

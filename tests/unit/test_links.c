@@ -167,3 +167,18 @@ test_links__encode(void)
 	CHECK_STR(s, "a%41");
 	free(s);
 }
+
+void
+test_links__nul(void)
+{
+	char *s, *t, *frag;
+
+	s = links_decode("a.md%00.png%01", 14);
+	CHECK_STR(s, "a.md%00.png\x01");
+	free(s);
+	/* Not the page a.md: the link names no file. */
+	t = links_target("/", "index.html", "a/%00#b%00c", &frag);
+	CHECK_STR(t, "a/%00");
+	CHECK_STR(frag, "b%00c");
+	free(t), free(frag);
+}
