@@ -40,6 +40,7 @@ struct mdlink {
 	char		*src;		/* "content/a.md", "content/vendors/x.xml" */
 	char		*out;		/* the page it is rendered on */
 	char		*url;		/* percent-decoded */
+	char		*written;	/* as in the source, for messages */
 	unsigned	 line, col;
 };
 
@@ -127,7 +128,8 @@ source_out(const char *src)
 
 /* The build's link hook: keeps every markdown link with its position. */
 static void
-on_link(void *arg, const char *url, const struct pos *p)
+on_link(void *arg, const char *url, const char *written,
+    const struct pos *p)
 {
 	struct checker *c = arg;
 	struct mdlink *m;
@@ -137,6 +139,7 @@ on_link(void *arg, const char *url, const struct pos *p)
 	m->src = xstrdup(p->path);
 	m->out = source_out(p->path);
 	m->url = links_decode(url, strlen(url));
+	m->written = xstrdup(written);
 	m->line = p->line;
 	m->col = p->col;
 }
@@ -614,11 +617,11 @@ report(struct checker *c)
 			p = (struct pos){ pr->md->src, pr->md->line, pr->md->col };
 			if (strcmp(pr->md->out, pr->page) == 0)
 				diag_error(c->dg, &p, "broken link '%s': %s",
-				    pr->href, pr->why);
+				    pr->md->written, pr->why);
 			else
 				diag_error(c->dg, &p,
-				    "broken link '%s' on '%s': %s", pr->href,
-				    pr->page, pr->why);
+				    "broken link '%s' on '%s': %s",
+				    pr->md->written, pr->page, pr->why);
 		} else if (pr->more > 0)
 			diag_error(c->dg, NULL, "broken link '%s' on '%s' and %u "
 			    "other page%s, made by a template: %s", pr->href,
@@ -661,6 +664,7 @@ checker_release(struct checker *c)
 		free(c->md[i].src);
 		free(c->md[i].out);
 		free(c->md[i].url);
+		free(c->md[i].written);
 	}
 	free(c->md);
 	for (i = 0; i < c->pagesz; i++) {

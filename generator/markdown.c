@@ -382,13 +382,13 @@ md_filter_urls(struct diag *dg, const struct md_src *src, cmark_node *root)
 			    src->rewrite(src->rewrite_arg, src->path, url) :
 			    NULL;
 
+			if (src->on_link != NULL)
+				src->on_link(src->on_link_arg,
+				    to != NULL ? to : url, url, &p);
 			if (to != NULL) {
 				cmark_node_set_url(n, to);
 				free(to);
-				url = cmark_node_get_url(n);
 			}
-			if (src->on_link != NULL)
-				src->on_link(src->on_link_arg, url, &p);
 			continue;
 		}
 		if (diag_warning(dg, &p, "URL scheme not allowed, link removed "

@@ -37,8 +37,13 @@ struct md_src {
 	size_t		 len;
 	bool		 unsafe_html;	/* keep raw HTML (trusted pages only) */
 	const struct dir_env *env;	/* directives; NULL: none */
-	/* Optional: called with the URL and position of each link and image kept. */
-	void		(*on_link)(void *, const char *url, const struct pos *);
+	/*
+	 * Optional: called with the URL, as written in the output and as
+	 * written in the source (they differ where rewrite changed it), and
+	 * position of each link and image kept.
+	 */
+	void		(*on_link)(void *, const char *url, const char *written,
+			    const struct pos *);
 	void		*on_link_arg;
 	/*
 	 * Optional: called first with each such URL and the path of the

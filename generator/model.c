@@ -96,18 +96,21 @@ rewrite_link(void *arg, const char *path, const char *url)
 }
 
 static void
-check_link(void *arg, const char *url, const struct pos *p)
+check_link(void *arg, const char *url, const char *written,
+    const struct pos *p)
 {
 	struct link_from *lf = arg;
 
+	(void)written;
 	site_check_link(lf->s, lf->out, url, p);
 }
 
 /* docket check's hook, through the build (site_hook_link()). */
 static void
-hook_link(void *arg, const char *url, const struct pos *p)
+hook_link(void *arg, const char *url, const char *written,
+    const struct pos *p)
 {
-	site_hook_link(arg, url, p);
+	site_hook_link(arg, url, written, p);
 }
 
 /*

@@ -146,8 +146,8 @@ failed_out(struct site *s, const char *out)
 }
 
 /*
- * s->hooks holds records: 'F' errors, out ("" for none); 'L' url, path,
- * line, col; each field ended by a NUL. Appends field f.
+ * s->hooks holds records: 'F' errors, out ("" for none); 'L' url,
+ * written, path, line, col; each field ended by a NUL. Appends field f.
  */
 static void
 hook_put(struct buf *b, const char *f)
@@ -171,14 +171,16 @@ site_failed(struct site *s, const char *out, unsigned errors)
 }
 
 void
-site_hook_link(struct site *s, const char *url, const struct pos *p)
+site_hook_link(struct site *s, const char *url, const char *written,
+    const struct pos *p)
 {
 	if (s->hooks == NULL) {
-		s->opts->on_link(s->opts->on_link_arg, url, p);
+		s->opts->on_link(s->opts->on_link_arg, url, written, p);
 		return;
 	}
 	buf_putc(s->hooks, 'L');
 	hook_put(s->hooks, url);
+	hook_put(s->hooks, written);
 	hook_put(s->hooks, p->path != NULL ? p->path : "");
 	buf_printf(s->hooks, "%u", p->line);
 	hook_put(s->hooks, "");
@@ -201,7 +203,7 @@ hook_field(const char **at, const char *end)
 void
 site_hooks_replay(struct site *s, const char *hooks, size_t len)
 {
-	const char *at = hooks, *end = hooks + len, *a, *b, *c, *d;
+	const char *at = hooks, *end = hooks + len, *a, *b, *c, *d, *w;
 	struct pos p;
 
 	while (at < end) {
@@ -215,6 +217,7 @@ site_hooks_replay(struct site *s, const char *hooks, size_t len)
 			break;
 		case 'L':
 			if ((a = hook_field(&at, end)) == NULL ||
+			    (w = hook_field(&at, end)) == NULL ||
 			    (b = hook_field(&at, end)) == NULL ||
 			    (c = hook_field(&at, end)) == NULL ||
 			    (d = hook_field(&at, end)) == NULL)
@@ -223,7 +226,8 @@ site_hooks_replay(struct site *s, const char *hooks, size_t len)
 			p.line = (unsigned)strtoul(c, NULL, 10);
 			p.col = (unsigned)strtoul(d, NULL, 10);
 			if (s->opts->on_link != NULL)
-				s->opts->on_link(s->opts->on_link_arg, a, &p);
+				s->opts->on_link(s->opts->on_link_arg, a, w,
+				    &p);
 			break;
 		default:
 			return;

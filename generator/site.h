@@ -46,7 +46,8 @@ struct build_opts {
 	unsigned	 jobs;		/* -j: processes rendering pages; 0 is 1 */
 	bool		 exiting;	/* the process ends after the build */
 	/* Optional: called with the URL and position of each markdown link. */
-	void		(*on_link)(void *, const char *url, const struct pos *);
+	void		(*on_link)(void *, const char *url, const char *written,
+			    const struct pos *);
 	void		*on_link_arg;
 	/*
 	 * Optional, with checking: called, when the output is kept after
@@ -186,10 +187,11 @@ bool	site_is_draft(const struct site *, const char *id);
  */
 void	site_failed(struct site *, const char *out, unsigned errors);
 /*
- * Gives opts->on_link the link url at p, or, in a process of -j, keeps it
- * in s->hooks for the build.
+ * Gives opts->on_link the link url at p (written so in the source), or,
+ * in a process of -j, keeps it in s->hooks for the build.
  */
-void	site_hook_link(struct site *, const char *url, const struct pos *p);
+void	site_hook_link(struct site *, const char *url, const char *written,
+	    const struct pos *p);
 /* Does what a process of -j kept in its s->hooks (len bytes of it). */
 void	site_hooks_replay(struct site *, const char *hooks, size_t len);
 /*

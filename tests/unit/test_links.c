@@ -9,11 +9,15 @@
 #include "links.h"
 #include "markdown.h"
 #include "unit.h"
+#include "util.h"
 
 static void
-collect(void *arg, const char *url, const struct pos *p)
+collect(void *arg, const char *url, const char *written,
+    const struct pos *p)
 {
 	buf_printf(arg, "%s:%u:%u %s\n", p->path, p->line, p->col, url);
+	if (strcmp(written, url) != 0)
+		buf_printf(arg, "  written %s\n", written);
 }
 
 void
@@ -55,6 +59,35 @@ test_markdown__link_hook(void)
 	CHECK_INT(md_render(&out, &dg, &src), 0);
 	CHECK_STR(links.ptr, "content/a.md:4:0 y.html\n");
 	free(err);
+	buf_release(&out);
+	buf_release(&links);
+}
+
+static char *
+to_page(void *arg, const char *path, const char *url)
+{
+	(void)arg;
+	return strcmp(url, "b.md#x") == 0 ?
+	    xasprintf("../b/index.html#x (from %s)", path) : NULL;
+}
+
+/* A rewritten link: the hook gets it and the link as written. */
+void
+test_markdown__link_hook_rewritten(void)
+{
+	static const char md[] = "[b](b.md#x) [c](c.md)\n";
+	struct buf out = BUF_INIT, links = BUF_INIT;
+	struct diag dg;
+	struct md_src src = { .path = "content/a.md", .line = 1, .text = md,
+		.len = sizeof(md) - 1, .on_link = collect, .on_link_arg = &links,
+		.rewrite = to_page };
+
+	diag_init(&dg);
+	CHECK_INT(md_render(&out, &dg, &src), 0);
+	CHECK_STR(links.ptr,
+	    "content/a.md:1:1 ../b/index.html#x (from content/a.md)\n"
+	    "  written b.md#x\n"
+	    "content/a.md:1:13 c.md\n");
 	buf_release(&out);
 	buf_release(&links);
 }
