@@ -1242,6 +1242,26 @@ index_sources(struct site *s)
 }
 
 /*
+ * The output of the page content/<x>.md that target names when the page
+ * is left out for errors of its own, which were told (its front matter);
+ * NULL for any other. Caller frees.
+ */
+static char *
+failed_page(const struct site *s, const char *target)
+{
+	char *out;
+
+	if (!str_startswith(target, "content/") ||
+	    !str_endswith(target, ".md"))
+		return NULL;
+	out = page_out(target + 8);
+	if (site_failed_target(s->failed, s->failedsz, out))
+		return out;
+	free(out);
+	return NULL;
+}
+
+/*
  * The output of a folder of content/ that a link names, as GitHub shows
  * it: its index page, else its README.md page. target is the path of the
  * link from the site folder ("content/a" or "content/a/index.html");
@@ -1318,12 +1338,16 @@ site_link_source(struct site *s, const char *from, const char *src,
 	else if (str_startswith(target, "content/vendors/") &&
 	    (n = strlen(target)) > 20 && strcmp(target + n - 4, ".xml") == 0 &&
 	    strchr(target + 16, '/') == NULL) {
-		/* A record: its vendor page. */
+		/*
+		 * A record: its vendor page, or where it would be when the
+		 * record has errors, which were told.
+		 */
 		id = xstrndup(target + 16, n - 20);
-		if (site_record_index(s, id) != SIZE_MAX)
+		if (site_record_index(s, id) != SIZE_MAX ||
+		    site_record_failed(s, id))
 			out = xasprintf("vendors/%s/index.html", id);
 		free(id);
-	} else
+	} else if ((out = failed_page(s, target)) == NULL)
 		out = folder_output(s, target);
 	free(target);
 	if (out == NULL)
