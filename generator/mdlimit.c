@@ -158,6 +158,41 @@ autolink_check(struct diag *dg, const struct md_src *src)
 	return 0;
 }
 
+/*
+ * The bytes that may each make a node of cmark-gfm's tree: line ends, the
+ * characters that start an inline (the autolink extension's 'w' and ':'
+ * among them; directives start with ':' too), and the markers of block
+ * quotes and lists. A text no longer than the bound cannot pass it, and
+ * is not read: pages of a register are a few kilobytes.
+ */
+static int
+markup_check(struct diag *dg, const struct md_src *src)
+{
+	static const char marks[] = "\n\r\\`&_*[]<>!'\"~|:w-+";
+	bool mark[256] = { false };
+	const unsigned char *s = (const unsigned char *)src->text;
+	size_t i, n = 0, line_start = 0;
+	unsigned line = 0;
+	struct pos p;
+
+	if (src->len <= MD_MAX_MARKUP)
+		return 0;
+	for (i = 0; marks[i] != '\0'; i++)
+		mark[(unsigned char)marks[i]] = true;
+	for (i = 0; i < src->len; i++) {
+		if (mark[s[i]] && ++n > MD_MAX_MARKUP)
+			break;
+		if (s[i] == '\n')
+			line++, line_start = i + 1;
+	}
+	if (i == src->len)
+		return 0;
+	p = md_pos(src, line + 1, (unsigned)(i - line_start) + 1);
+	return diag_error(dg, &p, "more than %d line ends and markup "
+	    "characters (such as '*', '[', ':' or '>') in one text: its "
+	    "parse would take too much memory; split it", MD_MAX_MARKUP);
+}
+
 int
 mdlimit_check(struct diag *dg, const struct md_src *src)
 {
@@ -167,7 +202,7 @@ mdlimit_check(struct diag *dg, const struct md_src *src)
 	unsigned no = 0;
 	struct pos pos = { src->path, 0, 0 };
 
-	if (autolink_check(dg, src) == -1)
+	if (markup_check(dg, src) == -1 || autolink_check(dg, src) == -1)
 		return -1;
 	memset(&prev, 0, sizeof(prev));
 	while (p < end) {
