@@ -1025,10 +1025,15 @@ serve_run(struct diag *dg, const struct serve_opts *opts)
 			pending = true;
 			changed = mono_now();
 		}
+		/*
+		 * The watches first: a file made in a new folder while the
+		 * build runs, after the scan has read that folder, is told
+		 * by its watch and built next.
+		 */
 		if (pending && mono_now() - changed >= SETTLE_MS / 1000.0) {
 			pending = false;
-			rebuild(&srv);
 			watch_all(&srv);
+			rebuild(&srv);
 		}
 	}
 	dg->capture = NULL;
