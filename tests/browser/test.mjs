@@ -422,6 +422,7 @@ async function searchManyTests(context, origin) {
 		await r.continue();
 	});
 	await page.goto(`${origin}/paged/index.html`, { waitUntil: "load" });
+	// A fixed wait: that no request comes cannot be waited for.
 	await page.waitForTimeout(300);
 	if (fetched.length !== 0)
 		problems.push(`the index is fetched before the reader searches: ${fetched}`);
@@ -434,16 +435,25 @@ async function searchManyTests(context, origin) {
 	if (loading[0] || loading[1] !== "Loading the search\u2026" ||
 	    loading[2] !== "Loading the search.")
 		problems.push(`while the index loads the results read ${JSON.stringify(loading)}`);
+	// The page's request is told here after it is made.
+	for (let i = 0; i < 100 && fetched.length === 0; i++)
+		await page.waitForTimeout(50);
 	if (fetched.length !== 1)
 		problems.push(`${fetched.length} requests for the index once searching`);
 	release();
-	const status = async (q) => {
-		await page.waitForFunction((want) => {
+	// What is shown for the query q, once the live region says want.status
+	// and want.titles results are listed: after a key, the search runs a
+	// slice at a time, and until it is done the live region still says
+	// what the last search found.
+	const status = async (q, want) => {
+		await page.waitForFunction(([q, want]) => {
 			const s = document.querySelector("#search-status").textContent;
+			const n = document.querySelectorAll("#search-results .search-title").length;
 			return s !== "" && !/Loading/.test(s) &&
-			    document.querySelector("#search-q").value === want;
-		}, q);
-		await page.waitForTimeout(50);
+			    document.querySelector("#search-q").value === q &&
+			    (want.status === undefined || s === want.status) &&
+			    (want.titles === undefined || n === want.titles);
+		}, [q, want], { timeout: 5000 }).catch(() => {});
 		return page.evaluate(() => ({
 			status: document.querySelector("#search-status").textContent,
 			titles: [...document.querySelectorAll("#search-results .search-title")]
@@ -452,8 +462,9 @@ async function searchManyTests(context, origin) {
 			focus: document.activeElement.textContent,
 		}));
 	};
+	const said = (q) => `${searchReference(dir, q).length} results. Press Down to move to them.`;
 	const all = searchReference(dir, "globex").length;
-	let r = await status("globex");
+	let r = await status("globex", { status: said("globex") });
 	if (r.status !== `${all} results. Press Down to move to them.`)
 		problems.push(`'globex': the live region says '${r.status}', for ${all} items`);
 	if (r.titles.length !== 12 || r.more !== `Showing 12 of ${all}. Show 12 more`)
@@ -473,7 +484,7 @@ async function searchManyTests(context, origin) {
 		return problems;
 	}
 	await page.click("#search-results .search-more button");
-	r = await status("globex");
+	r = await status("globex", { titles: 24 });
 	if (r.titles.length !== 24 || !r.focus.startsWith(r.titles[12]) ||
 	    r.more !== `Showing 24 of ${all}. Show 12 more`)
 		problems.push(`after a click on "more": ${r.titles.length} results, focus on '${r.focus}', then '${r.more}'`);
@@ -482,7 +493,7 @@ async function searchManyTests(context, origin) {
 	if (await page.evaluate(() => document.activeElement.tagName) !== "BUTTON")
 		problems.push("Down from the last result does not reach the button for more");
 	await page.keyboard.press("Enter");
-	r = await status("globex");
+	r = await status("globex", { titles: 36 });
 	if (r.titles.length !== 36 || !r.focus.startsWith(r.titles[24]))
 		problems.push(`after Enter on "more": ${r.titles.length} results, focus on '${r.focus}'`);
 	// Escape from a result closes the results for good.
@@ -493,7 +504,7 @@ async function searchManyTests(context, origin) {
 	// The title that is the query first, then the titles that start
 	// with it.
 	await page.fill("#search-q", "globex 45");
-	r = await status("globex 45");
+	r = await status("globex 45", { status: said("globex 45") });
 	const want = ["Globex 45", ...Array.from({ length: 10 }, (_, i) => `Globex 45${i}`)];
 	if (r.titles.slice(0, 11).join("|") !== want.join("|"))
 		problems.push(`'globex 45' lists ${r.titles.slice(0, 11).join(", ")}`);
@@ -506,10 +517,9 @@ async function searchManyTests(context, origin) {
 		["Backspace", "globex "], ["Backspace", "globex"]]) {
 		if (key)
 			await page.keyboard.press(key);
-		r = await status(q);
-		const n = searchReference(dir, q).length;
-		if (r.status !== `${n} results. Press Down to move to them.`)
-			problems.push(`'${q}': the live region says '${r.status}', for ${n} items`);
+		r = await status(q, { status: said(q) });
+		if (r.status !== said(q))
+			problems.push(`'${q}': the live region says '${r.status}', for ${searchReference(dir, q).length} items`);
 	}
 	problems.push(...watched);
 	const csp = await page.evaluate(() => window.__csp || []);
