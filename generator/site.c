@@ -1302,6 +1302,16 @@ folder_output(struct site *s, const char *target)
 	return out;
 }
 
+/* Does the path (n bytes) end in a segment "." or ".."? */
+static bool
+dot_segment(const char *path, size_t n)
+{
+	while (n > 0 && path[n - 1] == '.')
+		n--;
+	return (n == 0 || path[n - 1] == '/') &&
+	    (strspn(path + n, ".") == 1 || strspn(path + n, ".") == 2);
+}
+
 char *
 site_link_source(struct site *s, const char *from, const char *src,
     const char *url)
@@ -1310,18 +1320,30 @@ site_link_source(struct site *s, const char *from, const char *src,
 	const char *rest;
 	char *target, *frag, *root, *to, *enc, *res, *out = NULL, *id;
 	size_t n;
-	bool found;
+	bool found, folder;
 
 	if (s->outs == NULL || url[0] == '\0' || url[0] == '/' ||
 	    url[0] == '#' || url[0] == '?' || links_external(url))
 		return NULL;
 	if (s->base_path == NULL)
 		s->base_path = links_base_path(s->cfg.base_url);
-	/* A link that leads somewhere as it is stays as it is. */
+	/*
+	 * A link that leads somewhere as it is stays as it is; built without
+	 * a base URL, one to a folder ("guide/", "guide") names its
+	 * index.html, as the links docket makes do, for the site to be
+	 * browsed from disk.
+	 */
 	if ((target = links_target(s->base_path, from, url, &frag)) != NULL) {
 		found = leads_to_output(s, target);
+		n = strcspn(url, "?#");
+		folder = found && s->cfg.base_url == NULL && (n == 0 ||
+		    url[n - 1] == '/' || !site_has_output(s, target) ||
+		    dot_segment(url, n));
 		free(frag);
 		free(target);
+		if (folder)
+			return xasprintf("%.*s%sindex.html%s", (int)n, url,
+			    n == 0 || url[n - 1] == '/' ? "" : "/", url + n);
 		if (found)
 			return NULL;
 	}
