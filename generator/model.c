@@ -95,6 +95,19 @@ rewrite_link(void *arg, const char *path, const char *url)
 	return site_link_source(lf->s, lf->out, path, url);
 }
 
+/*
+ * In record text, shown as it is written on more than one page: only
+ * a link to a folder, made to name its index.html (site_link_folder()).
+ */
+static char *
+rewrite_folder(void *arg, const char *path, const char *url)
+{
+	struct link_from *lf = arg;
+
+	(void)path;
+	return site_link_folder(lf->s, lf->out, url);
+}
+
 static void
 check_link(void *arg, const char *url, const char *written,
     const struct pos *p)
@@ -149,6 +162,8 @@ set_md(struct model *m, struct tval *map, const char *key,
 		return 0;
 	out = xasprintf("vendors/%s/index.html", r->id);
 	link_hook(m, &src, &lf, out);
+	src.rewrite = rewrite_folder;
+	src.rewrite_arg = &lf;
 	rc = md_render(&html, m->s->dg, &src);
 	tval_set(map, key, tval_html_own(buf_detach(&html)));
 	free(out);

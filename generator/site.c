@@ -1312,6 +1312,49 @@ dot_segment(const char *path, size_t n)
 	    (strspn(path + n, ".") == 1 || strspn(path + n, ".") == 2);
 }
 
+/*
+ * Does the link url, on the page at from, lead to an output as written
+ * (*found)? Built without a base URL, one to a folder ("guide/", "guide",
+ * "./") is returned naming its index.html, as the links docket makes do,
+ * for the site to be browsed from disk; else NULL. Caller frees.
+ */
+static char *
+link_folder(struct site *s, const char *from, const char *url, bool *found)
+{
+	char *target, *frag;
+	size_t n;
+	bool folder;
+
+	*found = false;
+	if ((target = links_target(s->base_path, from, url, &frag)) == NULL)
+		return NULL;
+	*found = leads_to_output(s, target);
+	n = strcspn(url, "?#");
+	folder = *found && s->cfg.base_url == NULL && (n == 0 ||
+	    url[n - 1] == '/' || !site_has_output(s, target) ||
+	    dot_segment(url, n));
+	free(frag);
+	free(target);
+	if (!folder)
+		return NULL;
+	return xasprintf("%.*s%sindex.html%s", (int)n, url,
+	    n == 0 || url[n - 1] == '/' ? "" : "/", url + n);
+}
+
+char *
+site_link_folder(struct site *s, const char *from, const char *url)
+{
+	bool found;
+
+	if (s->outs == NULL || url[0] == '\0' || url[0] == '/' ||
+	    url[0] == '#' || url[0] == '?' || s->cfg.base_url != NULL ||
+	    links_external(url))
+		return NULL;
+	if (s->base_path == NULL)
+		s->base_path = links_base_path(s->cfg.base_url);
+	return link_folder(s, from, url, &found);
+}
+
 char *
 site_link_source(struct site *s, const char *from, const char *src,
     const char *url)
@@ -1320,33 +1363,16 @@ site_link_source(struct site *s, const char *from, const char *src,
 	const char *rest;
 	char *target, *frag, *root, *to, *enc, *res, *out = NULL, *id;
 	size_t n;
-	bool found, folder;
+	bool found;
 
 	if (s->outs == NULL || url[0] == '\0' || url[0] == '/' ||
 	    url[0] == '#' || url[0] == '?' || links_external(url))
 		return NULL;
 	if (s->base_path == NULL)
 		s->base_path = links_base_path(s->cfg.base_url);
-	/*
-	 * A link that leads somewhere as it is stays as it is; built without
-	 * a base URL, one to a folder ("guide/", "guide") names its
-	 * index.html, as the links docket makes do, for the site to be
-	 * browsed from disk.
-	 */
-	if ((target = links_target(s->base_path, from, url, &frag)) != NULL) {
-		found = leads_to_output(s, target);
-		n = strcspn(url, "?#");
-		folder = found && s->cfg.base_url == NULL && (n == 0 ||
-		    url[n - 1] == '/' || !site_has_output(s, target) ||
-		    dot_segment(url, n));
-		free(frag);
-		free(target);
-		if (folder)
-			return xasprintf("%.*s%sindex.html%s", (int)n, url,
-			    n == 0 || url[n - 1] == '/' ? "" : "/", url + n);
-		if (found)
-			return NULL;
-	}
+	/* A link that leads somewhere as it is stays as it is, or nearly. */
+	if ((res = link_folder(s, from, url, &found)) != NULL || found)
+		return res;
 	/* From the input's folder, to an input in content/. */
 	if ((target = links_target(s->base_path, src, url, &frag)) == NULL)
 		return NULL;

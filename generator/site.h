@@ -233,11 +233,19 @@ char	*site_url_for(const struct site *, const char *out);
  */
 bool	 site_has_output(const struct site *, const char *out);
 /*
+ * Built without a base URL, a relative link from the page at `from` to a
+ * folder of the output ("../about/", "../about"): the link naming its
+ * index.html ("../about/index.html"), query and fragment kept; NULL to
+ * keep url as it is (also with a base URL). Caller frees.
+ */
+char	*site_link_folder(struct site *, const char *from, const char *url);
+/*
  * A relative link written as on GitHub, from the input file src
  * ("content/a/b.md") to another input ("c.md", "pic.png",
  * "vendors/x.xml"), that does not lead to an output from the page at
- * `from`: the link to that input's output from there, or NULL to keep
- * url as it is. Caller frees.
+ * `from`: the link to that input's output from there; else what
+ * site_link_folder() makes of it, or NULL to keep url as it is. Caller
+ * frees.
  */
 char	*site_link_source(struct site *, const char *from, const char *src,
 	    const char *url);
