@@ -532,14 +532,57 @@ keep(struct dir_ctx *ctx, struct directive *d, unsigned line, unsigned col,
 }
 
 /*
+ * Why the text after a block directive's bare name made its line text,
+ * for the warning: a space before its [label] or {attributes}, or
+ * attributes written without braces (words of key=value), are told with
+ * the way to write them. rest is what follows the name and the spaces
+ * after it, rn bytes; spaced says whether there were spaces.
+ */
+static void
+after_name(struct buf *why, const char *pre, const char *nm,
+    const unsigned char *rest, size_t rn, bool spaced)
+{
+	bool attrs, eq = false;
+	size_t i;
+
+	while (rn > 0 && is_ws(rest[rn - 1]))
+		rn--;
+	attrs = spaced && rn > 0 && rn <= 80;
+	if (spaced && (rest[0] == '{' || rest[0] == '[')) {
+		buf_printf(why, "no space goes between '%s%s' and its %s",
+		    pre, nm, rest[0] == '{' ? "{attributes}" : "[label]");
+		return;
+	}
+	for (i = 0; attrs && i < rn; i++) {
+		if (rest[i] < 0x20 || rest[i] > 0x7e || rest[i] == '{' ||
+		    rest[i] == '}' || rest[i] == '[' || rest[i] == ']')
+			attrs = false;
+		else if (rest[i] == '=')
+			eq = true;
+		else if (rest[i] == ' ') {
+			attrs = eq;	/* each word a key=value */
+			eq = false;
+		}
+	}
+	if (attrs && eq) {
+		buf_printf(why, "its attributes go in braces after its name, "
+		    "as in '%s%s{%.*s}'", pre, nm, (int)rn, (const char *)rest);
+		return;
+	}
+	buf_puts(why, "a directive is alone on its line");
+}
+
+/*
  * A line that starts with the colons and name of a block directive docket
  * knows, but is no directive: its label or attributes do not parse, or
- * text follows them (after). It is left as text, with a warning, once
- * per line: cmark may offer a line more than once.
+ * text follows them (rest, rn bytes, NULL for none). It is left as
+ * text, with a warning, once per line: cmark may offer a line more than
+ * once.
  */
 static void
 text_line(struct dir_ctx *ctx, cmark_parser *parser, int fns,
-    size_t colons, const unsigned char *s, size_t n, bool after)
+    size_t colons, const unsigned char *s, size_t n,
+    const unsigned char *rest, size_t rn)
 {
 	const char *pre = colons == 2 ? "::" : ":::";
 	unsigned line = (unsigned)cmark_parser_get_line_number(parser);
@@ -551,14 +594,25 @@ text_line(struct dir_ctx *ctx, cmark_parser *parser, int fns,
 		return;
 	memcpy(nm, s, k);
 	nm[k] = '\0';
-	if (!known_block(nm) || (!after && k < n && s[k] != '[' && s[k] != '{'))
+	if (!known_block(nm) ||
+	    (rest == NULL && k < n && s[k] != '[' && s[k] != '{'))
 		return;
 	ctx->text_warned = line;
 	p = md_pos(&ctx->src, line, (unsigned)fns + 1);
-	if (after)
-		diag_warning(ctx->dg, &p, "'%s%s' left as text: a directive "
-		    "is alone on its line", pre, nm);
-	else
+	if (rest != NULL) {
+		struct buf why = BUF_INIT;
+		const unsigned char *q = s + k;
+
+		while (q < rest && is_ws(*q))
+			q++;
+		if (q == rest)	/* a bare name, then maybe its attributes */
+			after_name(&why, pre, nm, rest, rn, rest > s + k);
+		else
+			buf_puts(&why, "a directive is alone on its line");
+		diag_warning(ctx->dg, &p, "'%s%s' left as text: %s", pre, nm,
+		    why.ptr);
+		buf_release(&why);
+	} else
 		diag_warning(ctx->dg, &p, "malformed directive '%s%s' left as "
 		    "text: its [label] or {key=value attributes} do not "
 		    "parse", pre, nm);
@@ -588,14 +642,14 @@ open_block(cmark_syntax_extension *ext, int indented, cmark_parser *parser,
 	d = scan_directive(p + colons, n - colons, false, &used, NULL, 0);
 	if (d == NULL) {
 		text_line(ctx, parser, fns, colons, p + colons, n - colons,
-		    false);
+		    NULL, 0);
 		return NULL;
 	}
 	for (i = colons + used; i < n && is_ws(p[i]); i++)
 		;
 	if (i < n) {	/* a leaf or container opening is alone on its line */
 		text_line(ctx, parser, fns, colons, p + colons,
-		    n - colons, true);
+		    n - colons, p + i, n - i);
 		directive_free(d);
 		return NULL;
 	}
