@@ -573,6 +573,55 @@ async function longListTests(context, origin) {
 	return problems;
 }
 
+// A build --as-of says so under the header, in a band whose text lines
+// up with the page's, at a phone's width and a desktop's, legibly.
+async function asOfTests(context) {
+	const problems = [];
+	const page = await context.newPage();
+	for (const width of [360, 1280]) {
+		await page.setViewportSize({ width, height: 800 });
+		await page.goto(`file://${OUT}/asof/index.html`);
+		const r = await page.evaluate(() => {
+			const b = document.querySelector(".as-of-banner");
+			const h = document.querySelector("main h1");
+			if (!b || !h)
+				return null;
+			const range = document.createRange();
+			range.selectNodeContents(b);
+			const header = document.querySelector("header").getBoundingClientRect();
+			return {
+				text: b.textContent,
+				left: range.getClientRects()[0].left,
+				content: h.getBoundingClientRect().left,
+				band: [b.getBoundingClientRect().left, b.getBoundingClientRect().right],
+				top: b.getBoundingClientRect().top - header.bottom,
+				bg: getComputedStyle(b).backgroundColor,
+				page: getComputedStyle(document.body).backgroundColor,
+			};
+		});
+		if (r === null) {
+			problems.push(`${width} px: no banner or no heading`);
+			continue;
+		}
+		if (!/^This is the register as of 1 March 2021 \(commit [0-9a-f]{10}\), not its current state\.$/.test(r.text))
+			problems.push(`${width} px: the banner reads '${r.text}'`);
+		if (Math.abs(r.left - r.content) > 1)
+			problems.push(`${width} px: the banner's text starts at ${r.left}, the content at ${r.content}`);
+		if (r.band[0] !== 0 || Math.abs(r.band[1] - width) > 20)
+			problems.push(`${width} px: the band spans ${r.band}, not the window`);
+		if (Math.abs(r.top) > 1)
+			problems.push(`${width} px: the band is ${r.top} px below the header`);
+		if (r.bg === r.page || r.bg === "rgba(0, 0, 0, 0)")
+			problems.push(`${width} px: the band has the page's background (${r.bg})`);
+		const axe = await new AxeBuilder({ page }).include(".as-of-banner")
+		    .withTags(["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"]).analyze();
+		for (const v of axe.violations)
+			problems.push(`${width} px: ${v.id}: ${v.help}`);
+	}
+	await page.close();
+	return problems;
+}
+
 // Pages opened from disk cannot fetch search-index.json: the index comes
 // from assets/search-index.js.
 async function searchFromDisk(context) {
@@ -905,6 +954,8 @@ try {
 		report("search over 510 vendors: fetched when needed, 12 results at a time, counted right",
 		    await searchManyTests(context, origin));
 		report("long lists on a phone lay out the rows near the screen", await longListTests(context, origin));
+		report("a build --as-of says so in a band under the header",
+		    await asOfTests(context));
 		report("search works from disk (assets/search-index.js)",
 		    await searchFromDisk(context));
 		report("without JavaScript the search box submits to the vendors list",
