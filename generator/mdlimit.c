@@ -193,6 +193,42 @@ markup_check(struct diag *dg, const struct md_src *src)
 	    "parse would take too much memory; split it", MD_MAX_MARKUP);
 }
 
+/*
+ * cmark-gfm 0.29.0.gfm.6 makes an email autolink ("a@b.c") of a text node
+ * by copying the rest of the node into a new one, for up to 1000 of them
+ * a node: one line of 6 MB of "a@b.c " took 6 GB. The copies are counted
+ * as if every '@' made one and a line were one text node (a line end
+ * ends one), and bounded: prose copies a few kilobytes.
+ */
+static int
+email_check(struct diag *dg, const struct md_src *src)
+{
+	const char *s = src->text, *end = s + src->len, *p, *eol, *at;
+	size_t copied = 0;
+	unsigned line = 0, ats;
+	struct pos pos;
+
+	for (p = s; p < end; p = eol + 1, line++) {
+		if ((eol = memchr(p, '\n', (size_t)(end - p))) == NULL)
+			eol = end;
+		for (at = p, ats = 0; ats < MD_EMAIL_LINKS; at++, ats++) {
+			if ((at = memchr(at, '@', (size_t)(eol - at))) == NULL)
+				break;
+			copied += (size_t)(eol - at);
+			if (copied <= MD_MAX_EMAIL_COPY)
+				continue;
+			pos = md_pos(src, line + 1, (unsigned)(at - p) + 1);
+			return diag_error(dg, &pos, "email autolinks ('@') "
+			    "that would copy more than %d bytes of text while "
+			    "parsed; break long lines, or split the text",
+			    MD_MAX_EMAIL_COPY);
+		}
+		if (eol == end)
+			break;
+	}
+	return 0;
+}
+
 int
 mdlimit_check(struct diag *dg, const struct md_src *src)
 {
@@ -202,7 +238,8 @@ mdlimit_check(struct diag *dg, const struct md_src *src)
 	unsigned no = 0;
 	struct pos pos = { src->path, 0, 0 };
 
-	if (markup_check(dg, src) == -1 || autolink_check(dg, src) == -1)
+	if (markup_check(dg, src) == -1 || autolink_check(dg, src) == -1 ||
+	    email_check(dg, src) == -1)
 		return -1;
 	memset(&prev, 0, sizeof(prev));
 	while (p < end) {
