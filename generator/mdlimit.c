@@ -208,6 +208,9 @@ email_check(struct diag *dg, const struct md_src *src)
 	unsigned line = 0, ats;
 	struct pos pos;
 
+	/* A line's copies are at most 1000 times its length: not read. */
+	if (src->len <= MD_MAX_EMAIL_COPY / MD_EMAIL_LINKS)
+		return 0;
 	for (p = s; p < end; p = eol + 1, line++) {
 		if ((eol = memchr(p, '\n', (size_t)(end - p))) == NULL)
 			eol = end;
