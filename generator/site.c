@@ -1306,10 +1306,12 @@ folder_output(struct site *s, const char *target)
 static bool
 dot_segment(const char *path, size_t n)
 {
-	while (n > 0 && path[n - 1] == '.')
-		n--;
-	return (n == 0 || path[n - 1] == '/') &&
-	    (strspn(path + n, ".") == 1 || strspn(path + n, ".") == 2);
+	size_t dots = 0;
+
+	while (dots < n && path[n - dots - 1] == '.')
+		dots++;
+	return (dots == 1 || dots == 2) &&
+	    (dots == n || path[n - dots - 1] == '/');
 }
 
 /*
@@ -1329,16 +1331,15 @@ link_folder(struct site *s, const char *from, const char *url, bool *found)
 	if ((target = links_target(s->base_path, from, url, &frag)) == NULL)
 		return NULL;
 	*found = leads_to_output(s, target);
-	n = strcspn(url, "?#");
-	folder = *found && s->cfg.base_url == NULL && (n == 0 ||
-	    url[n - 1] == '/' || !site_has_output(s, target) ||
-	    dot_segment(url, n));
+	n = strcspn(url, "?#");	/* > 0: the callers take no "?x", "#x" */
+	folder = *found && s->cfg.base_url == NULL && (url[n - 1] == '/' ||
+	    !site_has_output(s, target) || dot_segment(url, n));
 	free(frag);
 	free(target);
 	if (!folder)
 		return NULL;
 	return xasprintf("%.*s%sindex.html%s", (int)n, url,
-	    n == 0 || url[n - 1] == '/' ? "" : "/", url + n);
+	    url[n - 1] == '/' ? "" : "/", url + n);
 }
 
 char *
