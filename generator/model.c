@@ -631,18 +631,79 @@ page_html(struct model *m, const struct page *pg, bool quiet,
 	return rc;
 }
 
+static void
+names_free(char **names)
+{
+	size_t i;
+
+	for (i = 0; names[i] != NULL; i++)
+		free(names[i]);
+	free(names);
+}
+
+/*
+ * The names of the templates there are, once each: the site's (the .html
+ * files of templates/), then the theme's; NULL-terminated, for
+ * names_free().
+ */
+static char **
+template_names(struct site *s)
+{
+	char **names = NULL, **list;
+	size_t namesz = 0, i, j, k = 0, mine, n;
+	const char *e;
+
+	if (source_type(s->src, "templates") != SRC_DIR ||
+	    source_list(s->src, "templates", &names, &namesz) == -1) {
+		names = NULL;
+		namesz = 0;
+	}
+	list = xreallocarray(NULL, namesz + embedded_count + 1, sizeof(*list));
+	for (i = 0; i < namesz; i++)
+		if ((n = strlen(names[i])) > 5 &&
+		    strcmp(names[i] + n - 5, ".html") == 0)
+			list[k++] = xstrndup(names[i], n - 5);
+	source_list_free(names, namesz);
+	mine = k;
+	for (i = 0; i < embedded_count; i++) {
+		e = embedded_files[i].name;
+		if (strncmp(e, "templates/", 10) != 0 ||
+		    strchr(e + 10, '/') != NULL ||
+		    (n = strlen(e)) < 16 || strcmp(e + n - 5, ".html") != 0)
+			continue;
+		for (j = 0; j < mine; j++)
+			if (strlen(list[j]) == n - 15 &&
+			    strncmp(list[j], e + 10, n - 15) == 0)
+				break;
+		if (j == mine)
+			list[k++] = xstrndup(e + 10, n - 15);
+	}
+	list[k] = NULL;
+	return list;
+}
+
 /* Is there a template for the page's layout? Reports it when not. */
 static int
 check_layout(struct model *m, const struct page *pg, const char *layout)
 {
 	struct pos p = { pg->src, 0, 0 };
+	char **names;
+	const char *meant;
+	int rc;
 
 	if (pg->layout != NULL && strcmp(pg->layout, layout) == 0)
 		p = pg->layoutpos;
 	if (tmpl_exists(m->s->tmpl, layout))
 		return 0;
-	return diag_error(m->s->dg, &p, "layout '%s' names no template",
-	    layout);
+	names = template_names(m->s);
+	if ((meant = str_closest(layout, (const char *const *)names)) != NULL)
+		rc = diag_error(m->s->dg, &p, "layout '%s' names no template "
+		    "(did you mean '%s'?)", layout, meant);
+	else
+		rc = diag_error(m->s->dg, &p, "layout '%s' names no template",
+		    layout);
+	names_free(names);
+	return rc;
 }
 
 /* Writes a page that sends readers of an old path to the new one. */
@@ -832,31 +893,13 @@ static void
 prepare_templates(struct model *m)
 {
 	struct site *s = m->s;
-	char **names = NULL, *name;
-	size_t namesz = 0, i, n;
-	const char *e;
+	char **names;
+	size_t i;
 
-	if (source_type(s->src, "templates") == SRC_DIR &&
-	    source_list(s->src, "templates", &names, &namesz) == 0) {
-		for (i = 0; i < namesz; i++)
-			if ((n = strlen(names[i])) > 5 &&
-			    strcmp(names[i] + n - 5, ".html") == 0) {
-				name = xstrndup(names[i], n - 5);
-				tmpl_prepare(s->tmpl, name);
-				free(name);
-			}
-		source_list_free(names, namesz);
-	}
-	for (i = 0; i < embedded_count; i++) {
-		e = embedded_files[i].name;
-		if (strncmp(e, "templates/", 10) != 0 ||
-		    strchr(e + 10, '/') != NULL ||
-		    (n = strlen(e)) < 16 || strcmp(e + n - 5, ".html") != 0)
-			continue;
-		name = xstrndup(e + 10, n - 15);
-		tmpl_prepare(s->tmpl, name);
-		free(name);
-	}
+	names = template_names(s);
+	for (i = 0; names[i] != NULL; i++)
+		tmpl_prepare(s->tmpl, names[i]);
+	names_free(names);
 	for (i = 0; i < s->pagesz; i++)
 		if (s->pages[i].layout != NULL)
 			tmpl_prepare(s->tmpl, s->pages[i].layout);
