@@ -19,6 +19,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 #include <time.h>
 #include <unistd.h>
 
@@ -586,6 +587,113 @@ str_fold(char *out, size_t outsz, const char *s)
 	}
 	out[n] = '\0';
 	return true;
+}
+
+/*
+ * The letters U+00C0 to U+017F without their accents, in lower case, one
+ * to three letters each ("ss" for ß, "ae" for Æ); "" for the two signs
+ * × and ÷, which are kept as they are.
+ */
+static const char *const latin_base[] = {
+	/* U+00C0 */ "a", "a", "a", "a", "a", "a", "ae", "c",
+	"e", "e", "e", "e", "i", "i", "i", "i",
+	/* U+00D0 */ "d", "n", "o", "o", "o", "o", "o", "",
+	"o", "u", "u", "u", "u", "y", "th", "ss",
+	/* U+00E0 */ "a", "a", "a", "a", "a", "a", "ae", "c",
+	"e", "e", "e", "e", "i", "i", "i", "i",
+	/* U+00F0 */ "d", "n", "o", "o", "o", "o", "o", "",
+	"o", "u", "u", "u", "u", "y", "th", "y",
+	/* U+0100 */ "a", "a", "a", "a", "a", "a", "c", "c",
+	"c", "c", "c", "c", "c", "c", "d", "d",
+	/* U+0110 */ "d", "d", "e", "e", "e", "e", "e", "e",
+	"e", "e", "e", "e", "g", "g", "g", "g",
+	/* U+0120 */ "g", "g", "g", "g", "h", "h", "h", "h",
+	"i", "i", "i", "i", "i", "i", "i", "i",
+	/* U+0130 */ "i", "i", "ij", "ij", "j", "j", "k", "k",
+	"k", "l", "l", "l", "l", "l", "l", "l",
+	/* U+0140 */ "l", "l", "l", "n", "n", "n", "n", "n",
+	"n", "n", "n", "n", "o", "o", "o", "o",
+	/* U+0150 */ "o", "o", "oe", "oe", "r", "r", "r", "r",
+	"r", "r", "s", "s", "s", "s", "s", "s",
+	/* U+0160 */ "s", "s", "t", "t", "t", "t", "t", "t",
+	"u", "u", "u", "u", "u", "u", "u", "u",
+	/* U+0170 */ "u", "u", "u", "u", "w", "w", "y", "y",
+	"y", "z", "z", "z", "z", "z", "z", "s"
+};
+_Static_assert(sizeof(latin_base) / sizeof(latin_base[0]) == 0x180 - 0xc0,
+    "latin_base: one entry for each of U+00C0 to U+017F");
+
+/*
+ * The character at *sp as str_collate() first compares it, into out (at
+ * most 4 bytes); advances *sp. Returns the length: 0 for a combining
+ * accent (U+0300 to U+036F), which is set aside.
+ */
+static size_t
+collate_char(const char **sp, char out[4])
+{
+	const unsigned char *p = (const unsigned char *)*sp;
+	unsigned long cp;
+	size_t n, i;
+	const char *base;
+
+	if (p[0] < 0x80) {
+		out[0] = (char)tolower(p[0]);
+		*sp += 1;
+		return 1;
+	}
+	n = p[0] >= 0xf0 ? 4 : p[0] >= 0xe0 ? 3 : p[0] >= 0xc0 ? 2 : 1;
+	for (i = 1; i < n; i++)
+		if ((p[i] & 0xc0) != 0x80)
+			n = 1;		/* not UTF-8: the byte as it is */
+	if (n == 2) {
+		cp = ((unsigned long)(p[0] & 0x1f) << 6) | (p[1] & 0x3f);
+		if (cp >= 0x300 && cp <= 0x36f) {
+			*sp += 2;
+			return 0;
+		}
+		if (cp >= 0xc0 && cp <= 0x17f &&
+		    (base = latin_base[cp - 0xc0])[0] != '\0') {
+			*sp += 2;
+			n = strlen(base);
+			memcpy(out, base, n);
+			return n;
+		}
+	}
+	memcpy(out, p, n);
+	*sp += n;
+	return n;
+}
+
+int
+str_collate(const char *sa, const char *sb)
+{
+	const char *a = sa, *b = sb;
+	char ca[4], cb[4];
+	size_t na = 0, nb = 0, ia = 0, ib = 0;
+	int c;
+
+	for (;;) {
+		while (ia == na && *a != '\0') {
+			na = collate_char(&a, ca);
+			ia = 0;
+		}
+		while (ib == nb && *b != '\0') {
+			nb = collate_char(&b, cb);
+			ib = 0;
+		}
+		if (ia == na || ib == nb)
+			break;
+		if (ca[ia] != cb[ib])
+			return (unsigned char)ca[ia] < (unsigned char)cb[ib] ?
+			    -1 : 1;
+		ia++, ib++;
+	}
+	if (ia != na || ib != nb)
+		return ia != na ? 1 : -1;
+	if ((c = strcasecmp(sa, sb)) != 0)
+		return c < 0 ? -1 : 1;
+	c = strcmp(sa, sb);
+	return c < 0 ? -1 : c > 0;
 }
 
 /*

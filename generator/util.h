@@ -117,6 +117,15 @@ const char *str_closest(const char *s, const char *const *names);
 bool	 str_fold(char *out, size_t outsz, const char *s);
 
 /*
+ * Compares two names (UTF-8) for lists sorted by name, as a reader looks
+ * them up: case and the accents of Latin letters set aside ("Émile"
+ * between "delta" and "zeta", "Straße" as "strasse"), then, to break
+ * ties, unaccented before accented and upper case before lower. Other
+ * scripts come after Latin, in code point order.
+ */
+int	 str_collate(const char *a, const char *b);
+
+/*
  * The folder in which serve and check make the temporary folder they
  * build into: env ($TMPDIR) when set and not empty; else shm
  * ("/dev/shm") when it is a tmpfs this user can write that has at least

@@ -322,6 +322,31 @@ test_util__text_clean(void)
 }
 
 void
+test_util__str_collate(void)
+{
+	/* Case and the accents of Latin letters count only to break ties. */
+	CHECK(str_collate("delta", "Emile") < 0);
+	CHECK(str_collate("\xc3\x89mile", "delta") > 0);	/* Émile */
+	CHECK(str_collate("\xc3\x89mile", "zeta") < 0);
+	CHECK(str_collate("\xc3\x85ngstr\xc3\xb6m", "Beta") < 0);	/* Ångström */
+	CHECK(str_collate("\xc5\xa0koda", "Sony") < 0);	/* Škoda */
+	CHECK(str_collate("\xc5\xa0koda", "Samsung") > 0);
+	CHECK(str_collate("Stra\xc3\x9f" "e", "Strasse") > 0);	/* Straße */
+	CHECK(str_collate("Stra\xc3\x9f" "e", "Strasz") < 0);
+	CHECK(str_collate("\xc5\x81" "ad", "Lab") > 0);	/* Ład */
+	CHECK(str_collate("\xc5\x81" "ad", "Lae") < 0);
+	/* A combining accent is set aside like a precomposed one. */
+	CHECK(str_collate("E\xcc\x81mile", "Ezra") < 0);
+	/* Ties: unaccented first, then upper case first; equal is 0. */
+	CHECK(str_collate("Cote", "C\xc3\xb4te") < 0);
+	CHECK(str_collate("ACME", "Acme") < 0);
+	CHECK(str_collate("Acme", "Acme") == 0);
+	CHECK(str_collate("Acme", "Acme Corp") < 0);
+	/* Other scripts after Latin, in code point order. */
+	CHECK(str_collate("Zeta", "\xce\x91\xce\xbb\xcf\x86\xce\xb1") < 0);
+}
+
+void
 test_util__str_closest(void)
 {
 	static const char *const opts[] = {
