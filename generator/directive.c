@@ -1641,7 +1641,7 @@ bar_cmp(const void *a, const void *b)
 
 	if (x->value != y->value)
 		return x->value > y->value ? -1 : 1;
-	return strcmp(x->label, y->label);
+	return str_collate(x->label, y->label);
 }
 
 static void

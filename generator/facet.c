@@ -431,7 +431,7 @@ term_cmp(const void *a, const void *b)
 
 	if (x->rank != y->rank)
 		return x->rank < y->rank ? -1 : 1;
-	if ((c = strcasecmp(x->label, y->label)) != 0)
+	if ((c = str_collate(x->label, y->label)) != 0)
 		return c;
 	return strcmp(x->key, y->key);
 }

@@ -287,7 +287,7 @@ entry_cmp(const void *a, const void *b)
 
 	if (c != 0)
 		return c;
-	if ((c = strcasecmp(x->rec->name, y->rec->name)) != 0)
+	if ((c = str_collate(x->rec->name, y->rec->name)) != 0)
 		return c;
 	if ((c = strcmp(x->rec->id, y->rec->id)) != 0)
 		return c;

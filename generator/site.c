@@ -1621,7 +1621,7 @@ record_cmp(const void *a, const void *b)
 {
 	const struct record *ra = *(struct record *const *)a;
 	const struct record *rb = *(struct record *const *)b;
-	int c = strcasecmp(ra->name, rb->name);
+	int c = str_collate(ra->name, rb->name);
 
 	return c != 0 ? c : strcmp(ra->id, rb->id);
 }

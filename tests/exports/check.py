@@ -33,6 +33,7 @@ import os
 import re
 import subprocess
 import sys
+import unicodedata
 import urllib.parse
 import xml.etree.ElementTree as ET
 
@@ -191,6 +192,31 @@ def git(src, *args, env=None):
     return p.stdout.decode("utf-8", "replace") if p.returncode == 0 else None
 
 
+
+# Latin letters of U+00C0 to U+017F that Unicode does not decompose into
+# a base letter and accents.
+LATIN_BASE = {"ß": "ss", "æ": "ae", "ð": "d", "ø": "o", "þ": "th",
+              "đ": "d", "ħ": "h", "ı": "i", "ĳ": "ij", "ĸ": "k", "ŀ": "l",
+              "ł": "l", "ŉ": "n", "ŋ": "n", "œ": "oe", "ŧ": "t", "ſ": "s"}
+
+
+def collate_key(name):
+    """How docket orders names: ASCII case and the accents of the Latin
+    letters U+00C0 to U+017F set aside, combining accents left out, the
+    rest compared as UTF-8 bytes."""
+    out = []
+    for c in name:
+        if "\u0300" <= c <= "\u036f":
+            continue
+        if "\u00c0" <= c <= "\u017f" and c not in "\u00d7\u00f7":
+            low = c.lower() if c != "\u0130" else "i"
+            c = LATIN_BASE.get(low) or unicodedata.normalize("NFD", low)[0]
+        elif c < "\x80":
+            c = c.lower()
+        out.append(c)
+    return "".join(out).encode()
+
+
 class Source:
     def __init__(self, src, history):
         self.src = src
@@ -209,7 +235,9 @@ class Source:
             r = read_record(p)
             if not r["draft"]:
                 self.records.append(r)
-        self.records.sort(key=lambda r: (r["name"].encode().lower(),
+        self.records.sort(key=lambda r: (collate_key(r["name"]),
+                                         r["name"].encode().lower(),
+                                         r["name"].encode(),
                                          r["id"].encode()))
         self.by_id = {r["id"]: r for r in self.records}
         self.head = self.head_time = None
