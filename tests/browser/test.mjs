@@ -740,6 +740,43 @@ async function printTests(context, origin) {
 	return problems;
 }
 
+// Paper is white, whatever the reader's colour scheme: printed from a
+// browser in the dark scheme, every text (the as-of band's too) keeps a
+// contrast of 4.5:1 on white.
+async function printDarkTests(context, origin) {
+	const problems = [];
+	for (const url of [`file://${OUT}/asof/index.html`,
+		`${origin}/vendors/kaspersky/index.html`, `${origin}/sub/about/`]) {
+		const page = await context.newPage();
+		await page.emulateMedia({ media: "print", colorScheme: "dark" });
+		await page.goto(url);
+		const low = await page.evaluate(() => {
+			const lum = (c) => {
+				const [r, g, b] = c.match(/[\d.]+/g).slice(0, 3).map((v) => {
+					v /= 255;
+					return v <= 0.03928 ? v / 12.92 : ((v + 0.055) / 1.055) ** 2.4;
+				});
+				return 0.2126 * r + 0.7152 * g + 0.0722 * b;
+			};
+			const out = [];
+			for (const el of document.querySelectorAll("body *")) {
+				if (![...el.childNodes].some((n) => n.nodeType === 3 && n.textContent.trim()) ||
+				    !el.checkVisibility() || el.closest(".visually-hidden"))
+					continue;
+				const ratio = 1.05 / (lum(getComputedStyle(el).color) + 0.05);
+				if (ratio < 4.5)
+					out.push(`${el.tagName.toLowerCase()}.${el.className} ` +
+					    `'${el.textContent.trim().slice(0, 30)}' at ${ratio.toFixed(1)}:1`);
+			}
+			return out;
+		});
+		for (const l of low.slice(0, 5))
+			problems.push(`${url.replace(/^.*?\/\/[^/]*\//, "")}: ${l}`);
+		await page.close();
+	}
+	return problems;
+}
+
 function xmllint(args) {
 	try {
 		execFileSync("xmllint", ["--noout", ...args], { encoding: "utf8", stdio: ["ignore", "pipe", "pipe"] });
@@ -962,6 +999,8 @@ try {
 		    await searchWithoutScript(context, origin));
 		report("a year's changes, 100 to a page, walked with the pager", await pagerTests(context, origin));
 		report("printing hides the navigation and keeps the content", await printTests(context, origin));
+		report("printed in the dark scheme, text stays dark on the white paper",
+		    await printDarkTests(context, origin));
 		report("Atom feeds validate against the RFC 4287 RELAX NG schema", feedTests());
 		report("sitemap.xml and robots.txt", sitemapTests());
 		report("timeline/deadlines.ics follows RFC 5545", icsTests());
