@@ -708,7 +708,7 @@ async function pagerTests(context, origin) {
 async function printTests(context, origin) {
 	const problems = [];
 	for (const rel of ["index.html", "vendors/kaspersky/index.html",
-		"timeline/index.html", "sub/vendors/longname/"]) {
+		"timeline/index.html", "sub/vendors/longname/", "sub/about/"]) {
 		const page = await context.newPage();
 		await page.goto(`${origin}/${rel}`);
 		await page.emulateMedia({ media: "print" });
@@ -718,6 +718,9 @@ async function printTests(context, origin) {
 			const main = document.querySelector("main");
 			return {
 				nav: shown(".site-nav, .site-search, .skip-link, .breadcrumbs"),
+				// A closed :::details cannot be opened on paper.
+				closed: [...document.querySelectorAll("details > :not(summary)")]
+				    .filter((el) => !el.checkVisibility()).length,
 				main: main && main.checkVisibility() && main.innerText.length > 100,
 				size: parseFloat(getComputedStyle(main).fontSize),
 				color: getComputedStyle(main).color,
@@ -727,6 +730,8 @@ async function printTests(context, origin) {
 			problems.push(`${rel}: navigation is printed`);
 		if (!r.main)
 			problems.push(`${rel}: the main content is not printed`);
+		if (r.closed)
+			problems.push(`${rel}: ${r.closed} blocks of closed details are not printed`);
 		if (r.size < 13)
 			problems.push(`${rel}: printed text is ${r.size} px`);
 		if (r.color !== "rgb(0, 0, 0)")
