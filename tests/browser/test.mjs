@@ -622,6 +622,26 @@ async function asOfTests(context) {
 	return problems;
 }
 
+// On a phone the counts of a facet's terms line up on the right, also
+// under a name too long to share their line.
+async function termsTests(context, origin) {
+	const problems = [];
+	const page = await context.newPage();
+	await page.setViewportSize({ width: 360, height: 800 });
+	await page.goto(`${origin}/sub/authority/`);
+	const r = await page.evaluate(() => [...document.querySelectorAll(".terms li")]
+	    .map((li) => [li.querySelector("a").textContent,
+		    li.getBoundingClientRect().right -
+		    li.querySelector(".term-count").getBoundingClientRect().right]));
+	if (!r.length)
+		problems.push("no terms on sub/authority/");
+	for (const [name, gap] of r)
+		if (Math.abs(gap) > 1)
+			problems.push(`the count of '${name}' ends ${Math.round(gap)} px short of the right edge`);
+	await page.close();
+	return problems;
+}
+
 // Pages opened from disk cannot fetch search-index.json: the index comes
 // from assets/search-index.js.
 async function searchFromDisk(context) {
@@ -998,6 +1018,8 @@ try {
 		report("long lists on a phone lay out the rows near the screen", await longListTests(context, origin));
 		report("a build --as-of says so in a band under the header",
 		    await asOfTests(context));
+		report("a facet's counts line up on the right on a phone",
+		    await termsTests(context, origin));
 		report("search works from disk (assets/search-index.js)",
 		    await searchFromDisk(context));
 		report("without JavaScript the search box submits to the vendors list",
