@@ -642,6 +642,30 @@ async function termsTests(context, origin) {
 	return problems;
 }
 
+// A response's attribution starts where the text of its quote does.
+async function responseTests(context, origin) {
+	const problems = [];
+	const page = await context.newPage();
+	for (const width of [360, 1280]) {
+		await page.setViewportSize({ width, height: 800 });
+		await page.goto(`${origin}/vendors/kaspersky/index.html`);
+		const r = await page.evaluate(() => [...document.querySelectorAll(".response")]
+		    .map((f) => {
+			    const range = document.createRange();
+			    range.selectNodeContents(f.querySelector("blockquote"));
+			    return range.getClientRects()[0].left -
+				parseFloat(getComputedStyle(f.querySelector("figcaption")).paddingLeft) -
+				f.querySelector("figcaption").getBoundingClientRect().left;
+		    }));
+		if (!r.length)
+			problems.push(`${width} px: no response on Kaspersky Lab's page`);
+		else if (r.some((d) => Math.abs(d) > 1))
+			problems.push(`${width} px: the attribution starts ${r[0].toFixed(1)} px left of the quote's text`);
+	}
+	await page.close();
+	return problems;
+}
+
 // Pages opened from disk cannot fetch search-index.json: the index comes
 // from assets/search-index.js.
 async function searchFromDisk(context) {
@@ -1020,6 +1044,8 @@ try {
 		    await asOfTests(context));
 		report("a facet's counts line up on the right on a phone",
 		    await termsTests(context, origin));
+		report("a response's attribution lines up with its quote",
+		    await responseTests(context, origin));
 		report("search works from disk (assets/search-index.js)",
 		    await searchFromDisk(context));
 		report("without JavaScript the search box submits to the vendors list",
