@@ -416,7 +416,13 @@ site_write_redirect(struct site *s, const char *out, const char *url,
 	buf_printf(&target, "%s%s", root, url);
 	BUF_PUTSL(&b, "<!DOCTYPE html>\n<html lang=\"");
 	buf_puts_html(&b, s->cfg.language);
-	BUF_PUTSL(&b, "\">\n<head>\n<meta charset=\"utf-8\">\n<title>");
+	/*
+	 * Readable on a phone where the browser does not follow the
+	 * refresh (a setting some readers choose).
+	 */
+	BUF_PUTSL(&b, "\">\n<head>\n<meta charset=\"utf-8\">\n"
+	    "<meta name=\"viewport\" content=\"width=device-width, "
+	    "initial-scale=1\">\n<title>");
 	buf_puts_html(&b, title);
 	BUF_PUTSL(&b, "</title>\n");
 	/* As a Hugo alias: search engines credit the page it moved to. */
