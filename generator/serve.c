@@ -35,6 +35,7 @@
 #include "buf.h"
 #include "diag.h"
 #include "history.h"
+#include "links.h"
 #include "serve.h"
 #include "sig.h"
 #include "site.h"
@@ -411,25 +412,6 @@ reply_file(struct server *srv, struct MHD_Connection *conn, const char *path,
 	return ret;
 }
 
-/* Percent-encodes a path for a Location header. */
-static void
-put_url_path(struct buf *b, const char *s)
-{
-	static const char hex[] = "0123456789ABCDEF";
-
-	for (; *s != '\0'; s++) {
-		unsigned char c = (unsigned char)*s;
-		if ((c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') ||
-		    (c >= '0' && c <= '9') || strchr("/-._~", c) != NULL)
-			buf_putc(b, c);
-		else {
-			buf_putc(b, '%');
-			buf_putc(b, hex[c >> 4]);
-			buf_putc(b, hex[c & 15]);
-		}
-	}
-}
-
 static enum MHD_Result
 reply_not_found(struct server *srv, struct MHD_Connection *conn)
 {
@@ -690,8 +672,11 @@ handle(void *cls, struct MHD_Connection *conn, const char *url,
 	} else if (stat(path, &st) == 0 && S_ISDIR(st.st_mode)) {
 		/* A folder: send the browser to its "/" form. */
 		struct MHD_Response *r;
-		put_url_path(&b, url);
+		char *enc = links_encode(url);
+
+		buf_puts(&b, enc);
 		buf_putc(&b, '/');
+		free(enc);
 		free(path);
 		r = sym_MHD_create_response_from_buffer(0, NULL,
 		    MHD_RESPMEM_PERSISTENT);
