@@ -1321,6 +1321,21 @@ dot_segment(const char *path, size_t n)
 }
 
 /*
+ * Is url a link to another page or file that may be rewritten: relative,
+ * with a path, once the outputs are listed? Sets s->base_path.
+ */
+static bool
+link_rewritable(struct site *s, const char *url)
+{
+	if (s->outs == NULL || url[0] == '\0' || url[0] == '/' ||
+	    url[0] == '#' || url[0] == '?' || links_external(url))
+		return false;
+	if (s->base_path == NULL)
+		s->base_path = links_base_path(s->cfg.base_url);
+	return true;
+}
+
+/*
  * Does the link url, on the page at from, lead to an output as written
  * (*found)? Built without a base URL, one to a folder ("guide/", "guide",
  * "./") is returned naming its index.html, as the links docket makes do,
@@ -1353,12 +1368,8 @@ site_link_folder(struct site *s, const char *from, const char *url)
 {
 	bool found;
 
-	if (s->outs == NULL || url[0] == '\0' || url[0] == '/' ||
-	    url[0] == '#' || url[0] == '?' || s->cfg.base_url != NULL ||
-	    links_external(url))
+	if (s->cfg.base_url != NULL || !link_rewritable(s, url))
 		return NULL;
-	if (s->base_path == NULL)
-		s->base_path = links_base_path(s->cfg.base_url);
 	return link_folder(s, from, url, &found);
 }
 
@@ -1372,11 +1383,8 @@ site_link_source(struct site *s, const char *from, const char *src,
 	size_t n;
 	bool found;
 
-	if (s->outs == NULL || url[0] == '\0' || url[0] == '/' ||
-	    url[0] == '#' || url[0] == '?' || links_external(url))
+	if (!link_rewritable(s, url))
 		return NULL;
-	if (s->base_path == NULL)
-		s->base_path = links_base_path(s->cfg.base_url);
 	/* A link that leads somewhere as it is stays as it is, or nearly. */
 	if ((res = link_folder(s, from, url, &found)) != NULL || found)
 		return res;
