@@ -631,23 +631,13 @@ page_html(struct model *m, const struct page *pg, bool quiet,
 	return rc;
 }
 
-static void
-names_free(char **names)
-{
-	size_t i;
-
-	for (i = 0; names[i] != NULL; i++)
-		free(names[i]);
-	free(names);
-}
-
 /*
  * The names of the templates there are, once each: the site's (the .html
- * files of templates/), then the theme's; NULL-terminated, for
- * names_free().
+ * files of templates/), then the theme's; *np of them, then NULL. Free
+ * with source_list_free().
  */
 static char **
-template_names(struct site *s)
+template_names(struct site *s, size_t *np)
 {
 	char **names = NULL, **list;
 	size_t namesz = 0, i, j, k = 0, mine, n;
@@ -679,6 +669,7 @@ template_names(struct site *s)
 			list[k++] = xstrndup(e + 10, n - 15);
 	}
 	list[k] = NULL;
+	*np = k;
 	return list;
 }
 
@@ -689,20 +680,21 @@ check_layout(struct model *m, const struct page *pg, const char *layout)
 	struct pos p = { pg->src, 0, 0 };
 	char **names;
 	const char *meant;
+	size_t n;
 	int rc;
 
 	if (pg->layout != NULL && strcmp(pg->layout, layout) == 0)
 		p = pg->layoutpos;
 	if (tmpl_exists(m->s->tmpl, layout))
 		return 0;
-	names = template_names(m->s);
+	names = template_names(m->s, &n);
 	if ((meant = str_closest(layout, (const char *const *)names)) != NULL)
 		rc = diag_error(m->s->dg, &p, "layout '%s' names no template "
 		    "(did you mean '%s'?)", layout, meant);
 	else
 		rc = diag_error(m->s->dg, &p, "layout '%s' names no template",
 		    layout);
-	names_free(names);
+	source_list_free(names, n);
 	return rc;
 }
 
@@ -894,12 +886,12 @@ prepare_templates(struct model *m)
 {
 	struct site *s = m->s;
 	char **names;
-	size_t i;
+	size_t i, n;
 
-	names = template_names(s);
-	for (i = 0; names[i] != NULL; i++)
+	names = template_names(s, &n);
+	for (i = 0; i < n; i++)
 		tmpl_prepare(s->tmpl, names[i]);
-	names_free(names);
+	source_list_free(names, n);
 	for (i = 0; i < s->pagesz; i++)
 		if (s->pages[i].layout != NULL)
 			tmpl_prepare(s->tmpl, s->pages[i].layout);
