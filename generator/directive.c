@@ -1687,8 +1687,79 @@ put_chart_label(struct buf *b, const char *label)
 }
 
 /*
- * ::chart: a horizontal bar chart as inline SVG, made here, with the same
- * numbers in a table for screen readers; colours come from the stylesheet.
+ * The bars of a chart as an inline SVG. The wide drawing, 640 units, has
+ * the labels in a column on the left; it is shown from a tablet's width
+ * up and in print. The narrow one, 320 units, has each label on a line of
+ * its own above its bar, so that its letters stay about the size of the
+ * text on a phone; the stylesheet shows one of the two.
+ */
+static void
+put_chart_svg(struct buf *b, const char *what, const struct bar *bars,
+    size_t n, bool narrow)
+{
+	const int width = narrow ? 320 : 640, barh = narrow ? 14 : 22,
+	    gap = narrow ? 12 : 10, valw = narrow ? 44 : 48,
+	    labelh = narrow ? 20 : 0;
+	size_t i, chars, longest = 0;
+	const char *cut;
+	long max = 0;
+	int height, labelw, plotw, pitch = labelh + barh + gap;
+
+	for (i = 0; i < n; i++) {
+		if (bars[i].value > max)
+			max = bars[i].value;
+		if ((chars = text_width(bars[i].label, CHART_LABEL_MAX,
+		    &cut)) > longest)
+			longest = chars;
+	}
+	/*
+	 * Beside the bars, the labels' column is as wide as the longest
+	 * label, at about the width of a capital letter in the stylesheet's
+	 * 14 units: from 80 to 280 units. A longer label is cut with an
+	 * ellipsis, whole in its tooltip and in the table.
+	 */
+	if (narrow)
+		labelw = 2;	/* a glyph's overhang, as of J, stays inside */
+	else if ((labelw = 20 + 9 * (int)(longest > CHART_LABEL_MAX ?
+	    CHART_LABEL_MAX : longest)) < 80)
+		labelw = 80;
+	plotw = width - labelw - valw;
+	height = n == 0 ? barh : (int)n * pitch - gap;
+	buf_printf(b, "<svg class=\"chart-svg chart-%s\" viewBox=\"0 0 %d %d\" "
+	    "width=\"%d\" height=\"%d\" aria-hidden=\"true\" focusable=\"false\" "
+	    "xmlns=\"http://www.w3.org/2000/svg\">\n<title>%s</title>\n",
+	    narrow ? "narrow" : "wide", width, height, width, height, what);
+	for (i = 0; i < n; i++) {
+		int top = (int)i * pitch, bar = top + labelh;
+		int w = max > 0 ? (int)((double)bars[i].value * plotw /
+		    (double)max + 0.5) : 0;
+
+		if (w == 0 && bars[i].value > 0)
+			w = 1;
+		BUF_PUTSL(b, "<g class=\"chart-row");
+		if (bars[i].key != NULL)
+			buf_printf(b, " chart-row-%s", bars[i].key);
+		if (narrow)
+			buf_printf(b, "\">\n<text class=\"chart-label\" x=\"%d\" "
+			    "y=\"%d\">", labelw, top + 14);
+		else
+			buf_printf(b, "\">\n<text class=\"chart-label\" x=\"%d\" "
+			    "y=\"%d\" text-anchor=\"end\">", labelw - 10,
+			    top + barh / 2 + 5);
+		put_chart_label(b, bars[i].label);
+		buf_printf(b, "</text>\n<rect class=\"chart-bar\" x=\"%d\" y=\"%d\" "
+		    "width=\"%d\" height=\"%d\"/>\n", labelw, bar, w, barh);
+		buf_printf(b, "<text class=\"chart-value\" x=\"%d\" y=\"%d\">%ld"
+		    "</text>\n</g>\n", labelw + w + 6, bar + barh / 2 + 5,
+		    bars[i].value);
+	}
+	BUF_PUTSL(b, "</svg>\n");
+}
+
+/*
+ * ::chart: a horizontal bar chart as inline SVG, made here, in a wide and
+ * a narrow drawing, with the same numbers in a table for screen readers;
+ * colours come from the stylesheet.
  */
 static int
 do_chart(struct dir_ctx *ctx, struct directive *d)
@@ -1698,12 +1769,7 @@ do_chart(struct dir_ctx *ctx, struct directive *d)
 	struct bar *bars = NULL;
 	struct buf b = BUF_INIT;
 	size_t n = 0, i, j;
-	long max = 0;
 	int miny = 0, maxy = 0, y;
-	const int width = 640, barh = 22, gap = 10, valw = 48;
-	int height, labelw, plotw, cw;
-	size_t chars, longest = 0;
-	const char *cut;
 	char tmp[16];
 
 	if (check_attrs(ctx, d, "of", "of") == -1)
@@ -1754,64 +1820,27 @@ do_chart(struct dir_ctx *ctx, struct directive *d)
 		return aerr(ctx, d, "of", "'of' must be status, country, year or "
 		    "authority, not '%s'", of);
 
-	/*
-	 * The labels' column is as wide as the longest label, at the width
-	 * of a character in the stylesheet's largest size, on phones (24
-	 * units for status and year, 18 for the others): from 80 to 300
-	 * units. A longer label is cut with an ellipsis, whole in its
-	 * tooltip and in the table.
-	 */
-	cw = strcmp(of, "status") == 0 || strcmp(of, "year") == 0 ? 14 : 10;
-	for (i = 0; i < n; i++) {
-		if (bars[i].value > max)
-			max = bars[i].value;
-		if ((chars = text_width(bars[i].label, CHART_LABEL_MAX,
-		    &cut)) > longest)
-			longest = chars;
-	}
-	labelw = longest > CHART_LABEL_MAX ? 300 : 20 + cw * (int)longest;
-	if (labelw < 80)
-		labelw = 80;
-	plotw = width - labelw - valw;
-	height = n == 0 ? barh : (int)n * (barh + gap) - gap;
-	buf_printf(&b, "<figure class=\"chart chart-%s", of);
-	put_classes(&b, d);
-	buf_printf(&b, "\">\n<figcaption>%s</figcaption>\n", what);
-	buf_printf(&b, "<svg class=\"chart-svg\" viewBox=\"0 0 %d %d\" "
-	    "width=\"%d\" height=\"%d\" aria-hidden=\"true\" focusable=\"false\" "
-	    "xmlns=\"http://www.w3.org/2000/svg\">\n<title>%s</title>\n",
-	    width, height, width, height, what);
-	for (i = 0; i < n; i++) {
-		int top = (int)i * (barh + gap);
-		int w = max > 0 ? (int)((double)bars[i].value * plotw / (double)max + 0.5) : 0;
-
-		if (w == 0 && bars[i].value > 0)
-			w = 1;
-		BUF_PUTSL(&b, "<g class=\"chart-row");
-		if (bars[i].key != NULL)
-			buf_printf(&b, " chart-row-%s", bars[i].key);
-		buf_printf(&b, "\">\n<text class=\"chart-label\" x=\"%d\" y=\"%d\" "
-		    "text-anchor=\"end\">", labelw - 10, top + barh / 2 + 5);
-		put_chart_label(&b, bars[i].label);
-		buf_printf(&b, "</text>\n<rect class=\"chart-bar\" x=\"%d\" y=\"%d\" "
-		    "width=\"%d\" height=\"%d\"/>\n", labelw, top, w, barh);
-		buf_printf(&b, "<text class=\"chart-value\" x=\"%d\" y=\"%d\">%ld"
-		    "</text>\n</g>\n", labelw + w + 6, top + barh / 2 + 5,
-		    bars[i].value);
-	}
-	BUF_PUTSL(&b, "</svg>\n<table class=\"visually-hidden\">\n");
-	buf_printf(&b, "<caption>%s</caption>\n<thead><tr><th scope=\"col\">%s"
-	    "</th><th scope=\"col\">%s</th></tr></thead>\n<tbody>\n", what,
-	    strcmp(of, "status") == 0 ? "Status" : strcmp(of, "country") == 0 ?
-	    "Country" : strcmp(of, "year") == 0 ? "Year" : "Authority", unit);
-	for (i = 0; i < n; i++) {
-		BUF_PUTSL(&b, "<tr><th scope=\"row\">");
-		buf_puts_html(&b, bars[i].label);
-		buf_printf(&b, "</th><td>%ld</td></tr>\n", bars[i].value);
-	}
-	BUF_PUTSL(&b, "</tbody>\n</table>\n</figure>\n");
 	if (n == 0)
-		buf_truncate(&b, 0), BUF_PUTSL(&b, "<p class=\"none\">No data to chart.</p>\n");
+		BUF_PUTSL(&b, "<p class=\"none\">No data to chart.</p>\n");
+	else {
+		buf_printf(&b, "<figure class=\"chart chart-%s", of);
+		put_classes(&b, d);
+		buf_printf(&b, "\">\n<figcaption>%s</figcaption>\n", what);
+		put_chart_svg(&b, what, bars, n, false);
+		put_chart_svg(&b, what, bars, n, true);
+		buf_printf(&b, "<table class=\"visually-hidden\">\n<caption>%s"
+		    "</caption>\n<thead><tr><th scope=\"col\">%s</th>"
+		    "<th scope=\"col\">%s</th></tr></thead>\n<tbody>\n", what,
+		    strcmp(of, "status") == 0 ? "Status" :
+		    strcmp(of, "country") == 0 ? "Country" :
+		    strcmp(of, "year") == 0 ? "Year" : "Authority", unit);
+		for (i = 0; i < n; i++) {
+			BUF_PUTSL(&b, "<tr><th scope=\"row\">");
+			buf_puts_html(&b, bars[i].label);
+			buf_printf(&b, "</th><td>%ld</td></tr>\n", bars[i].value);
+		}
+		BUF_PUTSL(&b, "</tbody>\n</table>\n</figure>\n");
+	}
 	for (i = 0; i < n; i++) {
 		free(bars[i].label);
 		free(bars[i].key);

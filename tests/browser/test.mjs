@@ -642,6 +642,58 @@ async function termsTests(context, origin) {
 	return problems;
 }
 
+// A chart shows its narrow drawing on a phone and its wide one on a
+// desktop and on paper; on a screen its labels are about the size of the
+// text, and inside the drawing.
+async function chartTests(context, origin) {
+	const problems = [];
+	const page = await context.newPage();
+	for (const [width, shown, media] of [[320, "narrow"], [390, "narrow"],
+	    [1280, "wide"], [390, "wide", "print"]]) {
+		await page.emulateMedia({ media: media || "screen" });
+		await page.setViewportSize({ width, height: 800 });
+		await page.goto(`${origin}/sub/index.html`);
+		const r = await page.evaluate(() => [...document.querySelectorAll(".chart")]
+		    .map((fig) => {
+			    const svgs = [...fig.querySelectorAll("svg")]
+				.filter((svg) => svg.getBoundingClientRect().width > 0);
+			    if (svgs.length !== 1)
+				    return { what: fig.className, shown: svgs.length };
+			    const svg = svgs[0], box = svg.getBoundingClientRect();
+			    const scale = box.width / svg.viewBox.baseVal.width;
+			    return {
+				    what: fig.className, shown: 1,
+				    drawing: svg.classList.contains("chart-narrow") ? "narrow" : "wide",
+				    labels: [...svg.querySelectorAll(".chart-label, .chart-value")]
+					.map((t) => {
+						const b = t.getBoundingClientRect();
+						return { text: t.textContent,
+						    px: parseFloat(getComputedStyle(t).fontSize) * scale,
+						    inside: b.left >= box.left - 0.5 && b.right <= box.right + 0.5 };
+					}),
+			    };
+		    }));
+		if (r.length < 3)
+			problems.push(`${width} px: ${r.length} charts on the home page, not 3`);
+		for (const c of r) {
+			if (c.shown !== 1) {
+				problems.push(`${width} px: ${c.what}: ${c.shown} drawings shown, not 1`);
+				continue;
+			}
+			if (c.drawing !== shown)
+				problems.push(`${width} px${media ? " " + media : ""}: ${c.what}: the ${c.drawing} drawing is shown`);
+			for (const l of media ? [] : c.labels) {
+				if (l.px < 12)
+					problems.push(`${width} px: ${c.what}: '${l.text}' is ${l.px.toFixed(1)} px high`);
+				if (!l.inside)
+					problems.push(`${width} px: ${c.what}: '${l.text}' is cut by the drawing's edge`);
+			}
+		}
+	}
+	await page.close();
+	return problems;
+}
+
 // A response's attribution starts where the text of its quote does.
 async function responseTests(context, origin) {
 	const problems = [];
@@ -1044,6 +1096,8 @@ try {
 		    await asOfTests(context));
 		report("a facet's counts line up on the right on a phone",
 		    await termsTests(context, origin));
+		report("charts: the narrow drawing on a phone, the wide one on a desktop, legibly",
+		    await chartTests(context, origin));
 		report("a response's attribution lines up with its quote",
 		    await responseTests(context, origin));
 		report("search works from disk (assets/search-index.js)",
