@@ -898,6 +898,31 @@ prepare_templates(struct model *m)
 }
 
 /*
+ * The pages left out for errors in their front matter (site.h, held):
+ * the errors of their layouts and bodies, in the same build. Nothing of
+ * them is written; their outputs are failed already.
+ */
+static void
+held_pages(struct model *m)
+{
+	struct site *s = m->s;
+	struct buf html = BUF_INIT;
+	unsigned errors;
+	size_t i;
+
+	for (i = 0; i < s->heldsz; i++) {
+		const struct page *pg = &s->held[i];
+		errors = s->dg->errors;
+		if (pg->layout != NULL)
+			check_layout(m, pg, pg->layout);
+		page_html(m, pg, false, &html);
+		buf_truncate(&html, 0);
+		site_failed(s, NULL, s->dg->errors - errors);
+	}
+	buf_release(&html);
+}
+
+/*
  * A generated page, with its introduction content/<...>/index.md (its
  * markdown rendered: content) when there is one.
  */
@@ -1609,6 +1634,7 @@ model_render(struct site *s)
 	 * and records too, for their links.
 	 */
 	prepare_templates(&m);
+	held_pages(&m);
 	search = xreallocarray(NULL, s->pagesz + 1, sizeof(*search));
 	for (i = 0; i < s->pagesz; i++)
 		buf_init(&search[i]);

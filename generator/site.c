@@ -505,6 +505,7 @@ page_out(const char *rel)
 }
 
 static int	load_page(struct site *, const char *rel);
+static void	page_release(struct page *);
 static int	load_record(struct site *, const char *rel);
 
 /*
@@ -968,6 +969,7 @@ load_page(struct site *s, const char *rel)
 	size_t yamlsz, bodysz;
 	struct pos p = { NULL, 0, 0 };
 	char *msg, what[32];
+	bool held = false;
 	int rc = -1;
 
 	memset(&pg, 0, sizeof(pg));
@@ -999,8 +1001,11 @@ load_page(struct site *s, const char *rel)
 		    "(TOML) is not read, and shows as text: docket reads "
 		    "YAML front matter, between '---' lines");
 	}
-	if (yaml != NULL && front_matter(s, &pg, yaml, yamlsz) == -1)
+	if (yaml != NULL && front_matter(s, &pg, yaml, yamlsz) == -1) {
+		/* Its params are set once its front matter is a mapping. */
+		held = pg.params != NULL;
 		goto fail;
+	}
 	if (pg.draft && !s->opts->drafts) {
 		/* The files of its folder are the draft's too (drop_drafts()). */
 		if (str_endswith(pg.src, "/index.md") &&
@@ -1029,18 +1034,41 @@ fail:
 		failed_out(s, out);
 		free(out);
 	}
-	free(pg.rel);
-	free(pg.src);
-	free(pg.title);
-	free(pg.description);
-	free(pg.layout);
-	tval_free(pg.params);
-	for (size_t i = 0; i < pg.aliasesz; i++)
-		free(pg.aliases[i]);
-	free(pg.aliases);
-	free(pg.aliaspos);
+	/*
+	 * Its front matter read, with errors in its values, which hide none
+	 * of its layout's or body's: held, for model_render() to tell those
+	 * in the same build. Not a draft's, which would not be built.
+	 */
+	if (held && !(pg.draft && !s->opts->drafts)) {
+		pg.body = xstrndup(body, bodysz);
+		pg.bodysz = bodysz;
+		pg.out = page_out(rel);
+		s->held = xreallocarray(s->held, s->heldsz + 1,
+		    sizeof(*s->held));
+		s->held[s->heldsz++] = pg;
+	} else
+		page_release(&pg);
 	buf_release(&data);
 	return rc;
+}
+
+static void
+page_release(struct page *pg)
+{
+	size_t i;
+
+	free(pg->src);
+	free(pg->rel);
+	free(pg->out);
+	free(pg->title);
+	free(pg->description);
+	free(pg->layout);
+	for (i = 0; i < pg->aliasesz; i++)
+		free(pg->aliases[i]);
+	free(pg->aliases);
+	free(pg->aliaspos);
+	tval_free(pg->params);
+	free(pg->body);
 }
 
 char *
@@ -2106,25 +2134,15 @@ swap_output(struct site *s, const char *abs)
 static void
 site_release(struct site *s)
 {
-	size_t i, j;
+	size_t i;
 
 	config_release(&s->cfg);
-	for (i = 0; i < s->pagesz; i++) {
-		struct page *pg = &s->pages[i];
-		free(pg->src);
-		free(pg->rel);
-		free(pg->out);
-		free(pg->title);
-		free(pg->description);
-		free(pg->layout);
-		for (j = 0; j < pg->aliasesz; j++)
-			free(pg->aliases[j]);
-		free(pg->aliases);
-		free(pg->aliaspos);
-		tval_free(pg->params);
-		free(pg->body);
-	}
+	for (i = 0; i < s->pagesz; i++)
+		page_release(&s->pages[i]);
 	free(s->pages);
+	for (i = 0; i < s->heldsz; i++)
+		page_release(&s->held[i]);
+	free(s->held);
 	for (i = 0; i < s->recordsz; i++)
 		record_free(s->records[i]);
 	free(s->records);

@@ -96,6 +96,12 @@ struct site {
 	struct config	  cfg;
 	struct page	 *pages;
 	size_t		  pagesz;
+	/*
+	 * Pages left out for errors in their front matter's values, kept
+	 * for the errors of their layout and body (model_render()).
+	 */
+	struct page	 *held;
+	size_t		  heldsz;
 	struct record	**records;	/* sorted by name */
 	size_t		  recordsz;
 	size_t		 *by_id;	/* indexes of records, by id */
