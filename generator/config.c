@@ -870,7 +870,7 @@ config_load(struct config *c, struct diag *dg, const char *path,
 	yaml_node_pair_t *pr;
 	struct yctx y = { dg, path, 0, &doc };
 	struct pos title_at = { NULL, 0, 0 };
-	bool *dup = NULL;
+	bool *dup = NULL, title_given = false;
 	unsigned errors = dg->errors;
 	const char *key;
 	char hint[64];
@@ -918,9 +918,10 @@ config_load(struct config *c, struct diag *dg, const char *path,
 				title_at = node_pos(&y, v);
 			continue;
 		}
-		if (strcmp(key, "title") == 0)
+		if (strcmp(key, "title") == 0) {
+			title_given = true;
 			set_str(&y, v, key, &c->title);
-		else if (strcmp(key, "description") == 0)
+		} else if (strcmp(key, "description") == 0)
 			set_str(&y, v, key, &c->description);
 		else if (strcmp(key, "language") == 0)
 			set_str(&y, v, key, &c->language);
@@ -954,7 +955,8 @@ config_load(struct config *c, struct diag *dg, const char *path,
 			    key_hint(hint, sizeof(hint), key, top_keys,
 			    top_others));
 	}
-	if (c->title == NULL && dg->errors == errors) {
+	/* Not after 'title' was given and refused: that said it. */
+	if (c->title == NULL && !title_given) {
 		p = title_at.path != NULL ? title_at : (struct pos){ path, 1, 1 };
 		diag_error(dg, &p, "missing 'title'");
 	}
