@@ -552,7 +552,7 @@ values_plain(xmlNodePtr n)
 				return false;
 		} else if (strcmp(name, "code") == 0 && is_el(n, "country")) {
 			if (strlen(v) != 2 || v[0] < 'A' || v[0] > 'Z' ||
-			    v[1] < 'A' || v[1] > 'Z')
+			    v[1] < 'A' || v[1] > 'Z' || !country_known(v))
 				return false;
 		} else if (strcmp(name, "type") == 0 && is_el(n, "action")) {
 			if (!action_type_from_key(&t, v))
@@ -624,6 +624,18 @@ country_meant(const char *code)
 	return NULL;
 }
 
+/* Is the record in doc a draft (draft="true" on its root)? */
+static bool
+is_draft(xmlDocPtr doc)
+{
+	xmlNodePtr root = xmlDocGetRootElement(doc);
+	char *v = root != NULL ? attr(root, "draft") : NULL;
+	bool draft = v != NULL && strcmp(v, "true") == 0;
+
+	free(v);
+	return draft;
+}
+
 /* The checks of check_values() on n itself. */
 static void
 check_one(struct rstate *st, xmlNodePtr n)
@@ -633,6 +645,7 @@ check_one(struct rstate *st, xmlNodePtr n)
 	struct date d;
 	enum status stv;
 	enum action_type t;
+	const char *meant;
 	char pv[128], why[64];
 #define P(v)	printable(pv, sizeof(pv), (v))
 
@@ -701,6 +714,16 @@ check_one(struct rstate *st, xmlNodePtr n)
 			precise_attr(st, n, "code", xasprintf("invalid country "
 			    "code '%s' (use ISO 3166-1 alpha-2, such as 'US')",
 			    P(v)));
+		/* A draft may keep `docket new`'s XX. */
+		else if (!country_known(v) && !is_draft(n->doc)) {
+			meant = country_meant(v);
+			precise_attr(st, n, "code", xasprintf("unknown country "
+			    "code '%s' (ISO 3166-1 assigns no such code; "
+			    "%s '%s'%s)", v, meant != NULL ?
+			    "did you mean" : "use one such as",
+			    meant != NULL ? meant : "US",
+			    meant != NULL ? "?" : ""));
+		}
 		free(v);
 	} else if (is_el(n, "action") && (v = attr(n, "type")) != NULL) {
 		if (!action_type_from_key(&t, v))
@@ -2003,7 +2026,6 @@ read_record(struct rstate *st, struct record *r, xmlNodePtr root)
 	char *v;
 	size_t i, j, *first;
 	struct pos p;
-	const char *meant;
 
 	r->id = attr(root, "id");
 	v = attr(root, "draft");
@@ -2019,20 +2041,6 @@ read_record(struct rstate *st, struct record *r, xmlNodePtr root)
 		} else if (is_el(c, "country")) {
 			r->country_code = attr(c, "code");
 			r->country = text_line(c);
-			/* A draft may keep `docket new`'s XX. */
-			if (r->country_code != NULL && !r->draft &&
-			    country_form(r->country_code) &&
-			    !country_known(r->country_code)) {
-				p = attr_pos(st, c, "code", false);
-				meant = country_meant(r->country_code);
-				diag_error(st->dg, &p, "unknown country code "
-				    "'%s' (ISO 3166-1 assigns no such code; "
-				    "%s '%s'%s)", r->country_code, meant != NULL ?
-				    "did you mean" : "use one such as",
-				    meant != NULL ? meant : "US",
-				    meant != NULL ? "?" : "");
-				st->errors++;
-			}
 		} else if (is_el(c, "website")) {
 			r->website = text_line(c);
 		} else if (is_el(c, "status")) {
