@@ -1,6 +1,7 @@
 /*
  * Markdown through cmark-gfm.
  */
+#define _GNU_SOURCE	/* memmem */
 #include <ctype.h>
 #include <stdlib.h>
 #include <string.h>
@@ -353,6 +354,226 @@ link_pos(struct linkpos *lp, const struct md_src *src, cmark_node *n)
 	    bcol + (unsigned)(o - lp->blines[i]));
 }
 
+/*
+ * Raw HTML (kept with unsafe_html): the attributes that hold a link, as
+ * docket check follows them (a, area and link href; img, source, audio
+ * and video src). GFM's tag filter writes <script> and <iframe> as text.
+ */
+static bool
+raw_link_attr(const char *tag, size_t tagn, const char *name, size_t namen)
+{
+	static const char *const hrefs[] = { "a", "area", "link" };
+	static const char *const srcs[] = { "img", "source", "audio", "video" };
+	const char *const *v;
+	size_t i, n;
+
+	if (namen == 4 && strncasecmp(name, "href", 4) == 0)
+		v = hrefs, n = NELEM(hrefs);
+	else if (namen == 3 && strncasecmp(name, "src", 3) == 0)
+		v = srcs, n = NELEM(srcs);
+	else
+		return false;
+	for (i = 0; i < n; i++)
+		if (strlen(v[i]) == tagn && strncasecmp(v[i], tag, tagn) == 0)
+			return true;
+	return false;
+}
+
+/*
+ * An attribute's value as a browser reads it: &amp;, &lt;, &gt;, &quot;,
+ * &apos; and numeric references decoded, others kept as written.
+ */
+static char *
+raw_attr_decode(const char *v, size_t n)
+{
+	static const struct { const char *name; char c; } named[] = {
+		{ "amp;", '&' }, { "lt;", '<' }, { "gt;", '>' },
+		{ "quot;", '"' }, { "apos;", '\'' },
+	};
+	struct buf b = BUF_INIT;
+	size_t i, j, k;
+	unsigned long cp;
+	char *end;
+
+	for (i = 0; i < n; i++) {
+		if (v[i] != '&') {
+			buf_putc(&b, v[i]);
+			continue;
+		}
+		for (j = 0; j < NELEM(named); j++) {
+			k = strlen(named[j].name);
+			if (n - i - 1 >= k && memcmp(v + i + 1, named[j].name,
+			    k) == 0)
+				break;
+		}
+		if (j < NELEM(named)) {
+			buf_putc(&b, named[j].c);
+			i += strlen(named[j].name);
+			continue;
+		}
+		if (i + 2 < n && v[i + 1] == '#') {
+			k = v[i + 2] == 'x' || v[i + 2] == 'X' ? 3 : 2;
+			for (j = i + k; j < n && j - i - k < 8 &&
+			    isxdigit((unsigned char)v[j]); j++)
+				;
+			if (j < n && v[j] == ';' && j > i + k) {
+				char num[16];
+				memcpy(num, v + i + k, j - i - k);
+				num[j - i - k] = '\0';
+				cp = strtoul(num, &end, k == 3 ? 16 : 10);
+				if (*end == '\0' && cp > 0 && cp <= 0x10ffff &&
+				    (cp < 0xd800 || cp > 0xdfff)) {
+					buf_put_utf8(&b, cp);
+					i = j;
+					continue;
+				}
+			}
+		}
+		buf_putc(&b, '&');
+	}
+	return buf_detach(&b);
+}
+
+/*
+ * Where offset o of the literal lit of the raw HTML node n is in src's
+ * text: on the node's line or a line after it, where that line of lit,
+ * up to o, is found in the line of the text; on the node's first line,
+ * from its column on (cmark-gfm counts an inline's column on a
+ * paragraph's later lines without the line's indentation and block
+ * quote markers, so the true column is never before it). Column 0 when
+ * not found.
+ */
+static struct pos
+raw_pos(struct linkpos *lp, const struct md_src *src, cmark_node *n,
+    const char *lit, size_t o)
+{
+	unsigned line = (unsigned)cmark_node_get_start_line(n);
+	int col = cmark_node_get_start_column(n);
+	size_t ls = 0, i, slen, from = 0, k;
+	const char *s, *hit;
+
+	for (i = 0; i < o; i++)
+		if (lit[i] == '\n')
+			line++, ls = i + 1;
+	if (lp->lines == NULL)
+		lp->linesz = line_starts(&lp->lines, src->text, src->len);
+	if (line == 0 || line > lp->linesz || (k = o - ls) == 0)
+		return md_pos(src, line, 0);
+	s = src->text + lp->lines[line - 1];
+	slen = (line < lp->linesz ? lp->lines[line] : src->len) -
+	    lp->lines[line - 1];
+	if (ls == 0 && col > 0 && (size_t)col - 1 < slen)
+		from = (size_t)col - 1;
+	if ((hit = memmem(s + from, slen - from, lit + ls, k)) == NULL)
+		return md_pos(src, line, 0);
+	return md_pos(src, line, (unsigned)(hit - s + k + 1));
+}
+
+/*
+ * The links of raw HTML node n, told and rewritten as markdown's are: its
+ * literal is written again with each link the rewrite hook changed.
+ */
+static void
+raw_links(struct linkpos *lp, const struct md_src *src, cmark_node *n)
+{
+	const char *lit = cmark_node_get_literal(n), *tag, *name;
+	size_t len, i, tagn, namen, vs, ve, done = 0, q;
+	struct buf out = BUF_INIT;
+	char *url, *to;
+	struct pos p;
+	bool changed = false;
+
+	if (lit == NULL || (src->on_link == NULL && src->rewrite == NULL))
+		return;
+	len = strlen(lit);
+	for (i = 0; i < len; ) {
+		if (lit[i] != '<') {
+			i++;
+			continue;
+		}
+		if (len - i >= 4 && memcmp(lit + i, "<!--", 4) == 0) {
+			const char *e = memmem(lit + i + 4, len - i - 4, "-->", 3);
+			i = e == NULL ? len : (size_t)(e - lit) + 3;
+			continue;
+		}
+		if (i + 1 >= len || !isalpha((unsigned char)lit[i + 1])) {
+			i++;
+			continue;
+		}
+		tag = lit + ++i;
+		while (i < len && (isalnum((unsigned char)lit[i]) ||
+		    lit[i] == '-'))
+			i++;
+		tagn = (size_t)(lit + i - tag);
+		/* The attributes, to the tag's end. */
+		while (i < len && lit[i] != '>') {
+			if (isspace((unsigned char)lit[i]) || lit[i] == '/') {
+				i++;
+				continue;
+			}
+			name = lit + i;
+			while (i < len && !isspace((unsigned char)lit[i]) &&
+			    lit[i] != '=' && lit[i] != '>' && lit[i] != '/')
+				i++;
+			namen = (size_t)(lit + i - name);
+			if (namen == 0) {
+				i++;
+				continue;
+			}
+			while (i < len && isspace((unsigned char)lit[i]))
+				i++;
+			if (i >= len || lit[i] != '=')
+				continue;
+			i++;
+			while (i < len && isspace((unsigned char)lit[i]))
+				i++;
+			if (i < len && (lit[i] == '"' || lit[i] == '\'')) {
+				const char *e = memchr(lit + i + 1, lit[i],
+				    len - i - 1);
+				vs = i + 1;
+				ve = e == NULL ? len : (size_t)(e - lit);
+				i = e == NULL ? len : ve + 1;
+			} else {
+				vs = i;
+				while (i < len && !isspace((unsigned char)lit[i]) &&
+				    lit[i] != '>')
+					i++;
+				ve = i;
+			}
+			if (!raw_link_attr(tag, tagn, name, namen))
+				continue;
+			url = raw_attr_decode(lit + vs, ve - vs);
+			to = NULL;
+			if (url_safe(url)) {
+				p = raw_pos(lp, src, n, lit, vs);
+				if (src->rewrite != NULL)
+					to = src->rewrite(src->rewrite_arg,
+					    src->path, url);
+				if (src->on_link != NULL)
+					src->on_link(src->on_link_arg,
+					    to != NULL ? to : url, url, &p);
+			}
+			if (to != NULL) {
+				/* In double quotes, whatever it was in. */
+				q = lit[vs - 1] == '"' || lit[vs - 1] == '\'';
+				buf_put(&out, lit + done, vs - q - done);
+				BUF_PUTSL(&out, "\"");
+				buf_puts_html(&out, to);
+				BUF_PUTSL(&out, "\"");
+				done = ve + (q && ve < len);
+				changed = true;
+				free(to);
+			}
+			free(url);
+		}
+	}
+	if (changed) {
+		buf_put(&out, lit + done, len - done);
+		cmark_node_set_literal(n, out.ptr);
+	}
+	buf_release(&out);
+}
+
 int
 md_filter_urls(struct diag *dg, const struct md_src *src, cmark_node *root)
 {
@@ -370,6 +591,12 @@ md_filter_urls(struct diag *dg, const struct md_src *src, cmark_node *root)
 		if (ev != CMARK_EVENT_ENTER)
 			continue;
 		n = cmark_iter_get_node(it);
+		if (src->unsafe_html &&
+		    (cmark_node_get_type(n) == CMARK_NODE_HTML_BLOCK ||
+		    cmark_node_get_type(n) == CMARK_NODE_HTML_INLINE)) {
+			raw_links(&lp, src, n);
+			continue;
+		}
 		if (cmark_node_get_type(n) != CMARK_NODE_LINK &&
 		    cmark_node_get_type(n) != CMARK_NODE_IMAGE)
 			continue;
