@@ -2001,6 +2001,19 @@ put_badge(struct buf *b, const struct record *r)
 	    status_label(r->status));
 }
 
+/*
+ * The badge that follows a vendor's name, with the space before it in a
+ * span that does not wrap: the badge stays on the line of the name's last
+ * word, and the name may still wrap between its words.
+ */
+static void
+put_name_badge(struct buf *b, const struct record *r)
+{
+	BUF_PUTSL(b, "<span class=\"vendor-status\"> ");
+	put_badge(b, r);
+	BUF_PUTSL(b, "</span>");
+}
+
 static int
 do_inline(struct dir_ctx *ctx, struct directive *d)
 {
@@ -2066,8 +2079,8 @@ do_inline(struct dir_ctx *ctx, struct directive *d)
 		BUF_PUTSL(&b, "\">");
 		buf_puts_html(&b, d->label != NULL && *d->label != '\0' ?
 		    d->label : r->name);
-		BUF_PUTSL(&b, "</span> ");
-		put_badge(&b, r);
+		BUF_PUTSL(&b, "</span>");
+		put_name_badge(&b, r);
 		d->enter = buf_detach(&b);
 		return 0;
 	}
@@ -2080,8 +2093,8 @@ do_inline(struct dir_ctx *ctx, struct directive *d)
 	BUF_PUTSL(&b, "\">");
 	buf_puts_html(&b, d->label != NULL && *d->label != '\0' ? d->label :
 	    r->name);
-	BUF_PUTSL(&b, "</a> ");
-	put_badge(&b, r);
+	BUF_PUTSL(&b, "</a>");
+	put_name_badge(&b, r);
 	free(out);
 	free(url);
 	d->enter = buf_detach(&b);

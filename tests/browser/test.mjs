@@ -694,6 +694,60 @@ async function chartTests(context, origin) {
 	return problems;
 }
 
+// At a phone's width, a status badge after a vendor's name in prose stays
+// on the line of the name's last word, wherever the line ends: the
+// paragraph is narrowed a pixel at a time so that each name and badge in
+// turn reach its end. A long name still wraps between its words.
+async function badgeTests(context, origin) {
+	const problems = [];
+	const page = await context.newPage();
+	await page.setViewportSize({ width: 390, height: 844 });
+	for (const rel of ["index.html", "sub/about/"]) {
+		await page.goto(`${origin}/${rel}`);
+		const r = await page.evaluate(() => {
+			const out = { apart: [], links: 0, wraps: 0 };
+			const nameOf = (b) => [b.previousElementSibling,
+				b.parentElement.previousElementSibling]
+			    .find((e) => e?.matches(".vendor-link"));
+			const badges = [...document.querySelectorAll("main .prose .badge")]
+			    .filter(nameOf);
+			out.links = badges.length;
+			for (const b of badges) {
+				const p = b.closest("p");
+				const link = nameOf(b);
+				const full = p.getBoundingClientRect().width;
+				// Down to a 320 px screen's, where the last word and
+				// the badge still fit on a line.
+				for (let w = Math.round(full); w >= 280; w--) {
+					p.style.maxWidth = `${w}px`;
+					const lines = link.getClientRects();
+					const last = lines[lines.length - 1];
+					const r = b.getBoundingClientRect();
+					const mid = (r.top + r.bottom) / 2;
+					if (lines.length > 1 && new Set([...lines].map((l) => l.top)).size > 1)
+						out.wraps++;
+					if (mid < last.top || mid > last.bottom) {
+						out.apart.push(`'${link.textContent}' ends at ` +
+						    `${Math.round(last.top)}-${Math.round(last.bottom)}, ` +
+						    `its badge at ${Math.round(r.top)} (paragraph ${w} px)`);
+						break;
+					}
+				}
+				p.style.maxWidth = "";
+			}
+			return out;
+		});
+		if (r.links === 0)
+			problems.push(`${rel}: no badge after a vendor's name`);
+		for (const a of r.apart)
+			problems.push(`${rel}: ${a}`);
+		if (rel.startsWith("sub/") && r.wraps === 0)
+			problems.push(`${rel}: no name wraps between its words`);
+	}
+	await page.close();
+	return problems;
+}
+
 // A response's attribution starts where the text of its quote does.
 async function responseTests(context, origin) {
 	const problems = [];
@@ -1098,6 +1152,8 @@ try {
 		    await termsTests(context, origin));
 		report("charts: the narrow drawing on a phone, the wide one on a desktop, legibly",
 		    await chartTests(context, origin));
+		report("a status badge in prose keeps to the line of its vendor's name",
+		    await badgeTests(context, origin));
 		report("a response's attribution lines up with its quote",
 		    await responseTests(context, origin));
 		report("search works from disk (assets/search-index.js)",
