@@ -895,6 +895,49 @@ async function printTests(context, origin) {
 	return problems;
 }
 
+// Printed, the timeline's dates take the width of the longest date, not a
+// share of the page, and none is cut: measured at the width of an A4
+// page's text (21 cm less the margins of 1.8 cm).
+async function printTimelineTests(context, origin) {
+	const problems = [];
+	const page = await context.newPage();
+	await page.setViewportSize({ width: 658, height: 900 });
+	await page.emulateMedia({ media: "print" });
+	for (const rel of ["timeline/index.html", "sub/timeline/"]) {
+		await page.goto(`${origin}/${rel}`);
+		const r = await page.evaluate(() => [...document.querySelectorAll(".events > .event")]
+		    .map((ev) => {
+			    const date = ev.querySelector(".event-date");
+			    const range = document.createRange();
+			    range.selectNodeContents(date);
+			    const text = range.getBoundingClientRect();
+			    const body = ev.querySelector(".event-body").getBoundingClientRect();
+			    return {
+				    date: date.textContent,
+				    text: text.width,
+				    end: text.right,
+				    column: date.getBoundingClientRect().width,
+				    body: body.left,
+				    page: ev.getBoundingClientRect().width,
+			    };
+		    }));
+		if (r.length === 0) {
+			problems.push(`${rel}: no events`);
+			continue;
+		}
+		const widest = Math.max(...r.map((e) => e.text));
+		const column = Math.max(...r.map((e) => e.column));
+		if (column > widest + 1)
+			problems.push(`${rel}: the dates' column is ${Math.round(column)} px ` +
+			    `(${Math.round(100 * column / r[0].page)} % of the page) for ` +
+			    `dates of at most ${Math.round(widest)} px`);
+		for (const e of r.filter((e) => e.text > e.column + 0.5 || e.end > e.body).slice(0, 3))
+			problems.push(`${rel}: '${e.date}' is cut (${Math.round(e.text)} px in ${Math.round(e.column)} px)`);
+	}
+	await page.close();
+	return problems;
+}
+
 // Paper is white, whatever the reader's colour scheme: printed from a
 // browser in the dark scheme, every text (the as-of band's too) keeps a
 // contrast of 4.5:1 on white.
@@ -1162,6 +1205,8 @@ try {
 		    await searchWithoutScript(context, origin));
 		report("a year's changes, 100 to a page, walked with the pager", await pagerTests(context, origin));
 		report("printing hides the navigation and keeps the content", await printTests(context, origin));
+		report("printed, the timeline's dates take the width they need",
+		    await printTimelineTests(context, origin));
 		report("printed in the dark scheme, text stays dark on the white paper",
 		    await printDarkTests(context, origin));
 		report("Atom feeds validate against the RFC 4287 RELAX NG schema", feedTests());
