@@ -410,7 +410,7 @@ site_write_redirect(struct site *s, const char *out, const char *url,
     const char *title, const char *what)
 {
 	struct buf b = BUF_INIT, target = BUF_INIT;
-	char *root = site_root_for(out);
+	char *root = site_root_for(out), *home = NULL;
 	int rc;
 
 	buf_printf(&target, "%s%s", root, url);
@@ -435,15 +435,38 @@ site_write_redirect(struct site *s, const char *out, const char *url,
 	BUF_PUTSL(&b, "<meta name=\"robots\" content=\"noindex\">\n"
 	    "<meta http-equiv=\"refresh\" content=\"0; url=");
 	buf_puts_html(&b, target.ptr);
-	buf_printf(&b, "\">\n</head>\n<body>\n<p>This %s has moved to <a href=\"",
-	    what);
+	/*
+	 * Shown by a browser that does not follow the refresh: the site's
+	 * stylesheet, its name linked to its home page, and the link on.
+	 */
+	BUF_PUTSL(&b, "\">\n<meta name=\"color-scheme\" content=\"light dark\">\n"
+	    "<link rel=\"stylesheet\" href=\"");
+	buf_puts_html(&b, root);
+	BUF_PUTSL(&b, "assets/style.css\">\n<link rel=\"icon\" href=\"");
+	buf_puts_html(&b, root);
+	BUF_PUTSL(&b, "assets/favicon.svg\" type=\"image/svg+xml\">\n</head>\n"
+	    "<body class=\"kind-redirect\">\n");
+	if (s->cfg.title != NULL) {
+		home = site_url_for(s, "index.html");
+		BUF_PUTSL(&b, "<header class=\"site-header\">\n"
+		    "<div class=\"wrap site-header-inner\">\n"
+		    "<a class=\"site-title\" href=\"");
+		buf_puts_html(&b, root);
+		buf_puts_html(&b, home);
+		BUF_PUTSL(&b, "\">");
+		buf_puts_html(&b, s->cfg.title);
+		BUF_PUTSL(&b, "</a>\n</div>\n</header>\n");
+	}
+	buf_printf(&b, "<main id=\"main\" class=\"wrap\">\n"
+	    "<p>This %s has moved to <a href=\"", what);
 	buf_puts_html(&b, target.ptr);
 	BUF_PUTSL(&b, "\">");
 	buf_puts_html(&b, title);
-	BUF_PUTSL(&b, "</a>.</p>\n</body>\n</html>\n");
+	BUF_PUTSL(&b, "</a>.</p>\n</main>\n</body>\n</html>\n");
 	rc = site_write(s, out, b.ptr, b.len);
 	buf_release(&b);
 	buf_release(&target);
+	free(home);
 	free(root);
 	return rc;
 }

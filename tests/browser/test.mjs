@@ -295,6 +295,11 @@ async function checkPages(context, origin, site, pages, results) {
 				results.overflow.push(`${rel}: ${p}`);
 			for (const p of await keyboardWalk(page))
 				results.keyboard.push(`${rel}: ${p}`);
+		} else {
+			// Read where the refresh leads (a CSP violation of the
+			// redirect page itself is a console error, watched above).
+			await page.waitForURL((u) => u.href !== url, { waitUntil: "load", timeout: 5000 })
+			    .catch(() => problems.push("the redirect is not followed"));
 		}
 		const csp = await page.evaluate(() => window.__csp || []);
 		for (const c of csp)
@@ -772,6 +777,76 @@ async function responseTests(context, origin) {
 	return problems;
 }
 
+// A redirect page (here an alias; a renamed record's is the same) sends
+// its reader on without JavaScript; held there, as by a browser that does
+// not follow the refresh, it reads as a page of the site, on a phone and
+// a desktop, in the light and dark schemes.
+async function redirectTests(browserContext, origin) {
+	const problems = [];
+	const from = `${origin}/sub/old/about/`;
+	const context = await browserContext.browser()?.newContext({ javaScriptEnabled: false }) ??
+	    null;
+	let page = context ? await context.newPage() : await browserContext.newPage();
+	await page.goto(from);
+	await page.waitForURL(`${origin}/sub/about/`, { timeout: 5000 })
+	    .catch(() => problems.push(`without JavaScript the redirect stays at ${page.url()}`));
+	await (context ? context.close() : page.close());
+	page = await browserContext.newPage();
+	await page.addInitScript(CSP_WATCH);
+	// A navigation answered with 204 No Content leaves the page shown.
+	await page.route(`${origin}/sub/about/`, (r) => r.fulfill({ status: 204 }));
+	await page.goto(from);
+	await page.waitForTimeout(300);
+	for (const [width, scheme] of [[390, "light"], [1280, "dark"]]) {
+		await page.setViewportSize({ width, height: 844 });
+		await page.emulateMedia({ colorScheme: scheme });
+		const r = await page.evaluate(() => {
+			const link = document.querySelector("body p a");
+			const title = document.querySelector(".site-title");
+			const text = document.querySelector("body p");
+			return {
+				sheets: [...document.styleSheets].map((s) => String(s.href).replace(/^.*\/sub\//, "")),
+				text: text?.textContent,
+				href: link?.getAttribute("href"),
+				canonical: document.querySelector("link[rel=canonical]")?.href,
+				refresh: document.querySelector("meta[http-equiv=refresh]")?.content,
+				inline: document.querySelectorAll("style, script, [style]").length,
+				title: title?.getAttribute("href"),
+				// Under the site's title, as on its other pages.
+				left: [title?.getBoundingClientRect().left, text?.getBoundingClientRect().left],
+				bg: getComputedStyle(document.body).backgroundColor,
+				wide: document.documentElement.scrollWidth > innerWidth,
+			};
+		});
+		const at = `${width} px, ${scheme}`;
+		if (r.sheets.join() !== "assets/style.css")
+			problems.push(`${at}: the stylesheets are ${JSON.stringify(r.sheets)}`);
+		if (r.text !== "This page has moved to About this register." || r.href !== "../../about/")
+			problems.push(`${at}: the page reads '${r.text}', linking to ${r.href}`);
+		if (r.refresh !== "0; url=../../about/" ||
+		    r.canonical !== "https://register.example.org/sub/about/")
+			problems.push(`${at}: refresh '${r.refresh}', canonical ${r.canonical}`);
+		if (r.inline)
+			problems.push(`${at}: ${r.inline} inline styles or scripts`);
+		if (r.title !== "../../")
+			problems.push(`${at}: the site's title links to ${r.title}`);
+		if (Math.abs(r.left[0] - r.left[1]) > 1)
+			problems.push(`${at}: the text starts at ${r.left[1]}, the site's title at ${r.left[0]}`);
+		if ((scheme === "dark") !== (r.bg === "rgb(0, 0, 0)" || /^rgb\((\d|[1-4]\d),/.test(r.bg)))
+			problems.push(`${at}: the background is ${r.bg}`);
+		if (r.wide)
+			problems.push(`${at}: the page overflows horizontally`);
+		const axe = await new AxeBuilder({ page })
+		    .withTags(["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"]).analyze();
+		for (const v of axe.violations)
+			problems.push(`${at}: ${v.id}: ${v.help}`);
+	}
+	const csp = await page.evaluate(() => window.__csp || []);
+	problems.push(...csp.map((c) => `CSP violation: ${c}`));
+	await page.close();
+	return problems;
+}
+
 // Pages opened from disk cannot fetch search-index.json: the index comes
 // from assets/search-index.js.
 async function searchFromDisk(context) {
@@ -1199,6 +1274,8 @@ try {
 		    await badgeTests(context, origin));
 		report("a response's attribution lines up with its quote",
 		    await responseTests(context, origin));
+		report("a redirect page forwards without JavaScript and reads as the site's",
+		    await redirectTests(context, origin));
 		report("search works from disk (assets/search-index.js)",
 		    await searchFromDisk(context));
 		report("without JavaScript the search box submits to the vendors list",
