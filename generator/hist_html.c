@@ -28,7 +28,8 @@ put_time(struct buf *out, const struct history *h, const struct date *d,
 /*
  * "<code>abcdef1234</code>", linked through repo_url, and " by Author"
  * when authors are shown: the end of an entry, as the theme's
- * history.html and changes.html write it.
+ * history.html and changes.html write it, after "Commit&nbsp;" (the
+ * word and the hash keep to one line).
  */
 static void
 put_commit(struct buf *out, const struct hist_commit *c)
@@ -104,9 +105,9 @@ hist_html_changes(struct buf *out, const struct history *h,
 		BUF_PUTSL(out, "<p class=\"change-meta\">");
 		if (c->subject[0] != '\0') {	/* git allows an empty one */
 			buf_puts_html(out, c->subject);
-			BUF_PUTSL(out, " · commit ");
+			BUF_PUTSL(out, " · commit&nbsp;");
 		} else
-			BUF_PUTSL(out, "Commit ");
+			BUF_PUTSL(out, "Commit&nbsp;");
 		put_commit(out, c);
 		BUF_PUTSL(out, "</p></div></li>\n");
 	}
@@ -155,7 +156,7 @@ hist_html_page(struct buf *out, const struct history *h, const char *src,
 		}
 		if (r->changesz > 0)
 			put_changes(out, r);
-		BUF_PUTSL(out, "<p class=\"commit-meta\">Commit ");
+		BUF_PUTSL(out, "<p class=\"commit-meta\">Commit&nbsp;");
 		put_commit(out, c);
 		BUF_PUTSL(out, "</p></li>\n");
 	}

@@ -608,7 +608,7 @@ async function asOfTests(context) {
 			problems.push(`${width} px: no banner or no heading`);
 			continue;
 		}
-		if (!/^This is the register as of 1 March 2021 \(commit [0-9a-f]{10}\), not its current state\.$/.test(r.text))
+		if (!/^This is the register as of 1 March 2021 \(commit\u00a0[0-9a-f]{10}\), not its current state\.$/.test(r.text))
 			problems.push(`${width} px: the banner reads '${r.text}'`);
 		if (Math.abs(r.left - r.content) > 1)
 			problems.push(`${width} px: the banner's text starts at ${r.left}, the content at ${r.content}`);
