@@ -527,8 +527,6 @@ page_out(const char *rel)
 	return xasprintf("%.*s/index.html", (int)(n - 3), rel);
 }
 
-static int	load_page(struct site *, const char *rel);
-static void	page_release(struct page *);
 static int	load_record(struct site *, const char *rel);
 
 /*
@@ -736,7 +734,7 @@ scan(struct site *s, const char *rel, unsigned depth, struct scan_state *ss)
 				    "there, or out of content/vendors/ if it is "
 				    "not a record");
 			} else if (str_endswith(names[i], ".md")) {
-				if (load_page(s, sub) == -1)
+				if (site_load_page(s, sub) == -1)
 					rc = -1;
 			} else
 				add_copy(s, srcrel, sub);
@@ -983,8 +981,8 @@ front_matter(struct site *s, struct page *pg, const char *yaml, size_t len)
 	return s->dg->errors == errors ? 0 : -1;
 }
 
-static int
-load_page(struct site *s, const char *rel)
+int
+site_load_page(struct site *s, const char *rel)
 {
 	struct buf data = BUF_INIT;
 	struct page pg;
@@ -1070,13 +1068,13 @@ fail:
 		    sizeof(*s->held));
 		s->held[s->heldsz++] = pg;
 	} else
-		page_release(&pg);
+		site_page_release(&pg);
 	buf_release(&data);
 	return rc;
 }
 
-static void
-page_release(struct page *pg)
+void
+site_page_release(struct page *pg)
 {
 	size_t i;
 
@@ -2161,10 +2159,10 @@ site_release(struct site *s)
 
 	config_release(&s->cfg);
 	for (i = 0; i < s->pagesz; i++)
-		page_release(&s->pages[i]);
+		site_page_release(&s->pages[i]);
 	free(s->pages);
 	for (i = 0; i < s->heldsz; i++)
-		page_release(&s->held[i]);
+		site_page_release(&s->held[i]);
 	free(s->held);
 	for (i = 0; i < s->recordsz; i++)
 		record_free(s->records[i]);

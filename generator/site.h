@@ -149,6 +149,15 @@ struct site {
 };
 
 /*
+ * Reads content/<rel> from s->src as a build does: a page into
+ * s->pages; one whose front matter has errors in its values into
+ * s->held (its outputs noted in s->failed); a draft left out unless
+ * s->opts->drafts. Returns 0, or -1 after reporting errors.
+ */
+int	site_load_page(struct site *, const char *rel);
+/* Frees what a page holds, not the page itself. */
+void	site_page_release(struct page *);
+/*
  * Builds the site. Returns the exit status: 0 built, 1 errors in the
  * content or templates, 2 configuration, usage or I/O errors.
  */
