@@ -294,14 +294,8 @@ reply_text(struct MHD_Connection *conn, unsigned code, const char *text)
 	return reply_buf(conn, code, "text/plain; charset=utf-8", &b);
 }
 
-/*
- * Adds the live-reload script before </head>; in a page without one (HTML
- * lets a template leave it out), after the doctype, since a script before
- * it would put the preview, not the built page, in quirks mode; else at
- * the start.
- */
-static void
-inject(struct buf *out, const char *html, size_t len)
+void
+serve_inject(struct buf *out, const char *html, size_t len)
 {
 	const char *p = NULL, *s, *end = html + len;
 
@@ -398,7 +392,7 @@ reply_file(struct server *srv, struct MHD_Connection *conn, const char *path,
 			return reply_text(conn, MHD_HTTP_INTERNAL_SERVER_ERROR,
 			    "cannot read the file\n");
 		}
-		inject(&html, data.ptr, data.len);
+		serve_inject(&html, data.ptr, data.len);
 		buf_release(&data);
 		return reply_buf(conn, code, type, &html);
 	}
@@ -575,19 +569,12 @@ reply_events(struct server *srv, struct MHD_Connection *conn)
 	return ret;
 }
 
-/*
- * Decodes %XX in the request path in place, as libmicrohttpd does, but
- * turns a NUL into a backslash, which serve_path_ok() refuses, so that
- * "/page.html%00.png" cannot pass for "/page.html".
- */
-static size_t
-unescape(void *cls, struct MHD_Connection *conn, char *s)
+size_t
+serve_unescape(char *s)
 {
 	char *r = s, *w = s, hex[3] = { 0, 0, 0 };
 	long c;
 
-	(void)cls;
-	(void)conn;
 	while (*r != '\0') {
 		if (r[0] == '%' && isxdigit((unsigned char)r[1]) &&
 		    isxdigit((unsigned char)r[2])) {
@@ -601,6 +588,14 @@ unescape(void *cls, struct MHD_Connection *conn, char *s)
 	}
 	*w = '\0';
 	return (size_t)(w - s);
+}
+
+static size_t
+unescape(void *cls, struct MHD_Connection *conn, char *s)
+{
+	(void)cls;
+	(void)conn;
+	return serve_unescape(s);
 }
 
 static enum MHD_Result

@@ -10,7 +10,9 @@
 #define DOCKET_SERVE_H
 
 #include <stdbool.h>
+#include <stddef.h>
 
+struct buf;
 struct diag;
 
 struct serve_opts {
@@ -47,5 +49,19 @@ bool	serve_path_ok(const char *path);
  * browser and is answered.
  */
 bool	serve_host_ok(const char *host, const char *bind);
+/*
+ * Decodes %XX in the request path s in place, as libmicrohttpd does, but
+ * turns a NUL into a backslash, which serve_path_ok() refuses, so that
+ * "/page.html%00.png" cannot pass for "/page.html". Returns the length.
+ */
+size_t	serve_unescape(char *s);
+/*
+ * Appends the len bytes of an HTML file to out with the live-reload
+ * script added: before </head>; in a page without one (HTML lets a
+ * template leave it out), after the doctype, since a script before it
+ * would put the preview, not the built page, in quirks mode; else at the
+ * start.
+ */
+void	serve_inject(struct buf *out, const char *html, size_t len);
 
 #endif
