@@ -1228,14 +1228,8 @@ parse_blob(struct walk *w, const git_oid *id, const char *path, git_commit *c,
 	return p->rec;
 }
 
-/*
- * text, of a commit whose "encoding" header names enc (i18n.commitEncoding
- * of the one who made it), in UTF-8, as git log shows it; NULL when it
- * is in UTF-8 already, or enc is unknown or text is not in it (its bytes
- * are then shown as they are). Caller frees.
- */
-static char *
-to_utf8(const char *enc, const char *text)
+char *
+hist_to_utf8(const char *enc, const char *text)
 {
 	iconv_t cd;
 	struct buf b = BUF_INIT;
@@ -1287,13 +1281,13 @@ commit_add(struct walk *w, git_commit *c)
 	subj = git_commit_summary(c);
 	if (subj == NULL)
 		subj = "";
-	conv = to_utf8(enc, subj);
+	conv = hist_to_utf8(enc, subj);
 	hc->subject = text_clean(conv != NULL ? conv : subj, HIST_TEXT_MAX);
 	free(conv);
 	hc->time = (long long)a->when.time;
 	if (w->cfg->hist_authors) {
 		/* The header names the encoding of the names too. */
-		conv = to_utf8(enc, a->name);
+		conv = hist_to_utf8(enc, a->name);
 		if (w->mailmap == NULL ||
 		    git_mailmap_resolve(&name, &email, w->mailmap,
 		    conv != NULL ? conv : a->name, a->email) < 0)

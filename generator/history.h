@@ -223,6 +223,13 @@ int	hist_ignore_parse(struct diag *, const char *shown, struct buf *b,
  * it would refuse the whole file for; NULL when it refuses it still.
  */
 struct git_mailmap	*hist_mailmap_parse(const char *, size_t);
+/*
+ * text, of a commit whose "encoding" header names enc (i18n.commitEncoding
+ * of the one who made it), in UTF-8, as git log shows it; NULL when it
+ * is in UTF-8 already, or enc is unknown or text is not in it (its bytes
+ * are then shown as they are). Caller frees.
+ */
+char	*hist_to_utf8(const char *enc, const char *text);
 
 /*
  * HTML fragments for the ::changes and ::history directives, appended to
