@@ -128,7 +128,7 @@ site: check-deps
 	./docket build .
 
 FUZZ_TARGETS = record config markdown template tree histcache gitlog links \
-               date gitfiles search page serve commit rawobj recdiff
+               date gitfiles search page serve commit rawobj recdiff gitsrc
 FUZZ_REPLAY = $(FUZZ_TARGETS:%=tests/fuzz/%-replay)
 TEST_BIN    = tests/unit/run tests/spec/mustache_test tests/spec/directives/run \
               tests/history/feedcheck \
