@@ -21,42 +21,74 @@ struct gitsrc {
 	git_repository	*repo;
 	git_tree	*root;		/* the commit's whole tree */
 	char		*prefix;	/* the site folder: "" or "a/b/" */
+	char		 commit[GIT_OID_HEXSZ + 1];
+	char		*why;		/* why the last call failed, or NULL */
 };
+
+static void
+forget(struct gitsrc *g)
+{
+	free(g->why);
+	g->why = NULL;
+}
+
+/* An object of the commit that libgit2 cannot read: a damaged repository. */
+static void
+damaged(struct gitsrc *g, const char *rel)
+{
+	const git_error *e = git_error_last();
+
+	free(g->why);
+	g->why = xasprintf("'%s' of commit %s: %s", rel, g->commit,
+	    e != NULL && e->message != NULL ? e->message :
+	    "unknown git error");
+}
 
 /*
  * Finds the entry of a path from the site folder, following links that
  * stay inside it in any part of the path, as the file system does: a
  * linked folder's files are found through the link. Sets *out (free with
  * git_tree_entry_free()) and returns SRC_FILE or SRC_DIR, or another type
- * with *out NULL.
+ * with *out NULL: SRC_OTHER with g->why set when an object on the way
+ * cannot be read.
  */
 static enum src_type
 lookup(struct gitsrc *g, const char *rel, git_tree_entry **out)
 {
+	const git_tree_entry *found;
 	git_tree_entry *e = NULL;
+	git_tree *dir = NULL, *sub;
 	git_blob *blob = NULL;
-	char *full = xasprintf("%s%s", g->prefix, rel), *part, *target, *next;
+	char *full = xasprintf("%s%s", g->prefix, rel), *name, *target, *next;
 	const char *slash;
 	enum src_type t = SRC_NONE;
-	size_t done = 0, len;	/* full[0..done) holds no link */
-	int hops = 0, rc;
+	size_t done = 0, len;	/* full[0..done) is the folder dir */
+	int hops = 0;
 
 	*out = NULL;
 	for (;;) {
+		if (done == 0) {
+			git_tree_free(dir);
+			git_tree_dup(&dir, g->root);
+		}
 		slash = strchr(full + done, '/');
 		len = slash != NULL ? (size_t)(slash - full) : strlen(full);
-		part = xstrndup(full, len);
-		rc = git_tree_entry_bypath(&e, g->root, part);
-		free(part);
-		if (rc != 0) {
+		name = xstrndup(full + done, len - done);
+		found = git_tree_entry_byname(dir, name);
+		free(name);
+		if (found == NULL || git_tree_entry_dup(&e, found) < 0) {
 			e = NULL;
 			t = SRC_NONE;
 			break;
 		}
 		if (git_tree_entry_filemode(e) == GIT_FILEMODE_LINK) {
-			if (++hops > MAX_LINKS ||
-			    git_blob_lookup(&blob, g->repo,
+			if (++hops > MAX_LINKS) {
+				t = SRC_OTHER;
+				break;
+			}
+			if (git_blob_lookup(&blob, g->repo,
 			    git_tree_entry_id(e)) < 0) {
+				damaged(g, rel);
 				t = SRC_OTHER;
 				break;
 			}
@@ -81,9 +113,9 @@ lookup(struct gitsrc *g, const char *rel, git_tree_entry **out)
 				break;
 			}
 			if (slash != NULL) {
-				part = xasprintf("%s/%s", next, slash + 1);
+				name = xasprintf("%s/%s", next, slash + 1);
 				free(next);
-				next = part;
+				next = name;
 			}
 			free(full);
 			full = next;
@@ -96,6 +128,14 @@ lookup(struct gitsrc *g, const char *rel, git_tree_entry **out)
 				t = SRC_NONE;
 				break;
 			}
+			if (git_tree_lookup(&sub, g->repo,
+			    git_tree_entry_id(e)) < 0) {
+				damaged(g, rel);
+				t = SRC_OTHER;
+				break;
+			}
+			git_tree_free(dir);
+			dir = sub;
 			git_tree_entry_free(e);
 			e = NULL;
 			done = len + 1;
@@ -120,6 +160,7 @@ lookup(struct gitsrc *g, const char *rel, git_tree_entry **out)
 		*out = e;
 	else
 		git_tree_entry_free(e);
+	git_tree_free(dir);
 	free(full);
 	return t;
 }
@@ -130,6 +171,7 @@ git_type(struct source_tree *s, const char *rel)
 	git_tree_entry *e;
 	enum src_type t;
 
+	forget(s->arg);
 	if (!source_path_ok(rel))
 		return SRC_OTHER;
 	if (*rel == '\0')
@@ -148,18 +190,21 @@ git_read(struct source_tree *s, const char *rel, struct buf *out)
 	enum src_type t;
 	int rc = -1;
 
+	forget(g);
 	if (!source_path_ok(rel) || *rel == '\0') {
 		errno = EINVAL;
 		return -1;
 	}
 	if ((t = lookup(g, rel, &e)) != SRC_FILE) {
-		errno = t == SRC_NONE ? ENOENT : t == SRC_DIR ? EISDIR : EACCES;
+		errno = g->why != NULL ? EIO : t == SRC_NONE ? ENOENT :
+		    t == SRC_DIR ? EISDIR : EACCES;
 		git_tree_entry_free(e);
 		return -1;
 	}
-	if (git_blob_lookup(&blob, g->repo, git_tree_entry_id(e)) < 0)
+	if (git_blob_lookup(&blob, g->repo, git_tree_entry_id(e)) < 0) {
+		damaged(g, rel);
 		errno = EIO;
-	else if (git_blob_rawsize(blob) > MAX_FILE_SIZE)
+	} else if (git_blob_rawsize(blob) > MAX_FILE_SIZE)
 		errno = EFBIG;
 	else {
 		buf_put(out, git_blob_rawcontent(blob),
@@ -182,6 +227,7 @@ git_list(struct source_tree *s, const char *rel, char ***out, size_t *outsz)
 
 	*out = NULL;
 	*outsz = 0;
+	forget(g);
 	if (!source_path_ok(rel)) {
 		errno = EINVAL;
 		return -1;
@@ -190,8 +236,10 @@ git_list(struct source_tree *s, const char *rel, char ***out, size_t *outsz)
 		git_tree_dup(&t, g->root);
 	else if (*rel == '\0') {
 		char *p = xstrndup(g->prefix, strlen(g->prefix) - 1);
-		if (git_tree_entry_bypath(&e, g->root, p) == 0)
-			git_tree_lookup(&t, g->repo, git_tree_entry_id(e));
+		if (git_tree_entry_bypath(&e, g->root, p) == 0 &&
+		    git_tree_entry_filemode(e) == GIT_FILEMODE_TREE &&
+		    git_tree_lookup(&t, g->repo, git_tree_entry_id(e)) < 0)
+			damaged(g, p);
 		free(p);
 	} else if (lookup(g, rel, &e) == SRC_DIR) {
 		if (git_tree_entry_filemode(e) == GIT_FILEMODE_COMMIT) {
@@ -200,11 +248,12 @@ git_list(struct source_tree *s, const char *rel, char ***out, size_t *outsz)
 			*out = xcalloc(1, sizeof(char *));
 			return 0;
 		}
-		git_tree_lookup(&t, g->repo, git_tree_entry_id(e));
+		if (git_tree_lookup(&t, g->repo, git_tree_entry_id(e)) < 0)
+			damaged(g, rel);
 	}
 	git_tree_entry_free(e);
 	if (t == NULL) {
-		errno = ENOTDIR;
+		errno = g->why != NULL ? EIO : ENOTDIR;
 		return -1;
 	}
 	n = git_tree_entrycount(t);
@@ -248,11 +297,18 @@ git_src_free(struct source_tree *s)
 
 	git_tree_free(g->root);
 	free(g->prefix);
+	free(g->why);
 	free(g);
 }
 
+static const char *
+git_why(struct source_tree *s)
+{
+	return ((struct gitsrc *)s->arg)->why;
+}
+
 static const struct source_ops git_ops = {
-	git_type, git_read, git_list, git_copy, git_src_free
+	git_type, git_read, git_list, git_copy, git_src_free, git_why
 };
 
 struct source_tree *
@@ -274,6 +330,7 @@ gitsrc_new(git_repository *repo, const git_oid *commit, const char *prefix)
 	g->repo = repo;
 	g->root = root;
 	g->prefix = xstrdup(prefix);
+	git_oid_tostr(g->commit, sizeof(g->commit), commit);
 	s = xcalloc(1, sizeof(*s));
 	s->ops = &git_ops;
 	s->dir = xstrdup(*prefix != '\0' ? prefix : ".");

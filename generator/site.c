@@ -483,7 +483,12 @@ file_copy(struct site *s, const char *src, const char *rel)
 		unlink(to);
 	if (rc == 0)
 		rc = source_copy(s->src, src, to);
-	if (rc == -1) {
+	if (rc == -1 && source_why(s->src) != NULL) {
+		/* A damaged object of the commit: an error in the history. */
+		struct pos p = { src, 0, 0 };
+
+		diag_error(s->dg, &p, "cannot read %s", source_why(s->src));
+	} else if (rc == -1) {
 		diag_error(s->dg, NULL, "cannot copy '%s' to '%s': %s", src, to,
 		    strerror(errno));
 		s->io_failed = true;
@@ -500,7 +505,10 @@ read_site_file(struct site *s, const char *rel, struct buf *out)
 	struct pos p = { rel, 0, 0 };
 
 	if (source_read(s->src, rel, out) == -1)
-		return diag_error(s->dg, &p, "cannot read: %s",
+		return source_why(s->src) != NULL ?
+		    diag_error(s->dg, &p, "cannot read %s",
+		    source_why(s->src)) :
+		    diag_error(s->dg, &p, "cannot read: %s",
 		    file_strerror(errno));
 	return 0;
 }
@@ -646,7 +654,10 @@ scan(struct site *s, const char *rel, unsigned depth, struct scan_state *ss)
 		return rc;
 	}
 	if (source_list(s->src, srcrel, &names, &namesz) == -1) {
-		rc = diag_error(s->dg, &p, "cannot open folder: %s",
+		rc = source_why(s->src) != NULL ?
+		    diag_error(s->dg, &p, "cannot read %s",
+		    source_why(s->src)) :
+		    diag_error(s->dg, &p, "cannot open folder: %s",
 		    strerror(errno));
 		free(srcrel);
 		return rc;
@@ -697,7 +708,10 @@ scan(struct site *s, const char *rel, unsigned depth, struct scan_state *ss)
 			break;
 		case SRC_NONE:
 		case SRC_OTHER:
-			rc = diag_error(s->dg, &p,
+			rc = source_why(s->src) != NULL ?
+			    diag_error(s->dg, &p, "cannot read %s",
+			    source_why(s->src)) :
+			    diag_error(s->dg, &p,
 			    "not a regular file or folder");
 			break;
 		case SRC_DIR:
@@ -2336,7 +2350,11 @@ site_build(struct diag *dg, const struct build_opts *opts)
 		else if (errno == ENOENT)
 			diag_error(dg, NULL, "no docket.yml in '%s': "
 			    NOT_A_SITE, s.dir);
-		else
+		else if (source_why(s.src) != NULL) {
+			diag_error(dg, NULL, "cannot read %s",
+			    source_why(s.src));
+			status = 1;	/* a damaged repository */
+		} else
 			diag_error(dg, NULL, "cannot read '%s': %s", cfgpath,
 			    file_strerror(errno));
 		goto out;
@@ -2506,10 +2524,8 @@ site_build(struct diag *dg, const struct build_opts *opts)
 	if (copy_assets(&s) == -1)
 		goto fail;	/* 2 when it could not write or read */
 	for (i = 0; i < s.copiesz && sig_caught() == 0; i++)
-		if (file_copy(&s, s.copies[i].src, s.copies[i].out) == -1) {
-			status = 2;
-			goto fail;
-		}
+		if (file_copy(&s, s.copies[i].src, s.copies[i].out) == -1)
+			goto fail;	/* 2 when it could not write */
 	/* The last moment a signal stops the build: the swap is not. */
 	if ((dg->errors > 0 && !going_on(&s)) || sig_caught() != 0)
 		goto fail;

@@ -291,7 +291,7 @@ fs_free(struct source_tree *s)
 }
 
 static const struct source_ops fs_ops = {
-	fs_type, fs_read, fs_list, fs_copy, fs_free
+	fs_type, fs_read, fs_list, fs_copy, fs_free, NULL
 };
 
 struct source_tree *
@@ -340,6 +340,12 @@ int
 source_copy(struct source_tree *s, const char *rel, const char *to)
 {
 	return s->ops->copy(s, rel, to);
+}
+
+const char *
+source_why(struct source_tree *s)
+{
+	return s->ops->why != NULL ? s->ops->why(s) : NULL;
 }
 
 void

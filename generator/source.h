@@ -32,6 +32,8 @@ struct source_ops {
 	/* Copies a file of any size to a path outside the source. */
 	int		(*copy)(struct source_tree *, const char *rel, const char *to);
 	void		(*free)(struct source_tree *);
+	/* source_why(); NULL when the backend knows no more than errno. */
+	const char	*(*why)(struct source_tree *);
 };
 
 struct source_tree {
@@ -49,6 +51,12 @@ int		 source_list(struct source_tree *, const char *rel, char ***,
 		     size_t *);
 int		 source_copy(struct source_tree *, const char *rel, const char *to);
 void		 source_list_free(char **, size_t);
+/*
+ * Why the last call failed, when errno does not say it: "'<rel>' of
+ * commit <id>: <reason>" for an object of a commit that cannot be read
+ * (a damaged repository), or NULL. Valid until the next call.
+ */
+const char	*source_why(struct source_tree *);
 /* Is rel a clean relative path (no "", ".", ".." parts, no leading '/')? */
 int		 source_path_ok(const char *rel);
 

@@ -17,8 +17,9 @@
  * it that no path of the site may read. Every folder reached is listed
  * and every name in it looked at, as a build scans content/. The rules:
  * a folder lists, a file reads (unless its object cannot be read), and
- * nothing else does either; names come sorted; and nothing outside
- * "site/" is ever read through it.
+ * nothing else does either; an object that cannot be read says why
+ * (source_why()); names come sorted; and nothing outside "site/" is
+ * ever read through it.
  */
 #include <errno.h>
 #include <stdlib.h>
@@ -267,8 +268,9 @@ check_file(struct walk *w, const char *rel)
 {
 	struct buf b = BUF_INIT;
 
-	if (source_read(w->src, rel, &b) == -1 && errno != EIO &&
-	    errno != EFBIG)
+	/* An object that cannot be read says why. */
+	if (source_read(w->src, rel, &b) == -1 && (errno == EIO ?
+	    source_why(w->src) == NULL : errno != EFBIG))
 		abort();
 	buf_release(&b);
 	if (source_copy(w->src, rel, "/dev/null") == -1 && errno != EIO &&
@@ -285,8 +287,12 @@ walk(struct walk *w, const char *rel, unsigned depth)
 
 	if (++w->folders > WALK_FOLDERS || depth > WALK_DEPTH)
 		return;
-	if (source_list(w->src, rel, &names, &namesz) == -1)
-		return;		/* a folder whose tree cannot be read */
+	if (source_list(w->src, rel, &names, &namesz) == -1) {
+		/* A folder whose tree cannot be read. */
+		if (errno == EIO && source_why(w->src) == NULL)
+			abort();
+		return;
+	}
 	for (i = 0; i < namesz; i++) {
 		if (i > 0 && strcmp(names[i - 1], names[i]) > 0)
 			abort();
