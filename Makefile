@@ -156,7 +156,8 @@ tests/history/feedcheck: tests/history/feedcheck.c
 	$(CC) $(CFLAGS) $(LDFLAGS) -o $@ tests/history/feedcheck.c $(PKG_LIBS)
 
 # Each fuzz target, linked with a main() that replays its seed corpus.
-tests/fuzz/%-replay: tests/fuzz/%.c tests/fuzz/standalone.c tests/fuzz/fuzz.h generator/libdocket.a
+tests/fuzz/%-replay: tests/fuzz/%.c tests/fuzz/standalone.c tests/fuzz/fuzz.h \
+    tests/fuzz/register.h generator/libdocket.a
 	$(CC) $(CFLAGS) -Igenerator $(LDFLAGS) -o $@ $< tests/fuzz/standalone.c \
 	    generator/libdocket.a $(LDLIBS)
 
@@ -255,7 +256,7 @@ $(FUZZ_DIR)/obj/%.o: generator/%.c
 	@mkdir -p $(FUZZ_DIR)/obj
 	$(FUZZ_CC) $(FUZZ_CFLAGS) -c -o $@ $<
 
-$(FUZZ_DIR)/%-fuzz: tests/fuzz/%.c tests/fuzz/fuzz.h $(FUZZ_OBJS)
+$(FUZZ_DIR)/%-fuzz: tests/fuzz/%.c tests/fuzz/fuzz.h tests/fuzz/register.h $(FUZZ_OBJS)
 	$(FUZZ_CC) $(FUZZ_CFLAGS) -fsanitize=fuzzer -Igenerator -o $@ $< \
 	    $(FUZZ_OBJS) $(LDLIBS)
 

@@ -11,71 +11,24 @@
 #include "buf.h"
 #include "diag.h"
 #include "directive.h"
-#include "embedded.h"
 #include "fuzz.h"
 #include "markdown.h"
 #include "record.h"
+#include "register.h"
 #include "site.h"
 #include "source.h"
 #include "template.h"
 #include "util.h"
 
-static const char record_xml[] =
-"<vendor id=\"acme\"><name>Acme</name><country code=\"US\">United States"
-"</country><status>banned</status><summary>Anvils.</summary>"
-"<action id=\"bod\" type=\"directive\" date=\"2017-09-13\" authority=\"DHS\" "
-"deadline-days=\"90\"><title>Order</title><source href=\"https://example.org/\" "
-"publisher=\"DHS\" date=\"2017-09-13\"/></action></vendor>";
-
-/* The default templates, as a site without templates/ has them. */
-static int
-load(void *arg, const char *name, struct buf *src, const char **path)
-{
-	const struct embedded *e;
-	char *rel = xasprintf("templates/%s.html", name);
-
-	(void)arg;
-	e = embedded_find(rel);
-	free(rel);
-	if (e == NULL)
-		return 0;
-	buf_put(src, e->data, e->len);
-	*path = e->name;
-	return 1;
-}
-
 static struct site site;
 static struct dir_env env;
-static struct record *rec;
-
-static size_t by_id;	/* the one record, by id */
 
 static void
 setup(struct diag *dg)
 {
-	struct tval *vendors, *v;
-
-	if (rec != NULL)
-		return;
-	if (record_parse(&rec, dg, "content/vendors/acme.xml", record_xml,
-	    sizeof(record_xml) - 1) == -1)
-		abort();
-	site.dg = dg;
-	site.cfg.title = xstrdup("Fuzz");
-	site.cfg.date_format = xstrdup("%-d %B %Y");
-	site.cfg.hist_limit = 10;
-	site.records = &rec;
-	site.recordsz = 1;
-	site.by_id = &by_id;
-	site.src = source_dir("/nonexistent-docket-fuzz");
-	site.tmpl = tmpl_set_new(dg, load, NULL);
-	vendors = tval_list();
-	v = tval_map();
-	tval_set_str(v, "id", "acme");
-	tval_set_str(v, "name", "Acme");
-	tval_set_str(v, "url", "vendors/acme/index.html");
-	tval_push(vendors, v);
-	env = (struct dir_env){ &site, vendors, tval_list(), true };
+	if (site.src == NULL)
+		site.src = source_dir("/nonexistent-docket-fuzz");
+	register_setup(&site, &env, dg);
 }
 
 /* Each link told, as docket check's hook is: its position must be sane. */

@@ -16,21 +16,14 @@
 #include "buf.h"
 #include "diag.h"
 #include "directive.h"
-#include "embedded.h"
 #include "fuzz.h"
 #include "markdown.h"
 #include "record.h"
+#include "register.h"
 #include "site.h"
 #include "source.h"
 #include "template.h"
 #include "util.h"
-
-static const char record_xml[] =
-"<vendor id=\"acme\"><name>Acme</name><country code=\"US\">United States"
-"</country><status>banned</status><summary>Anvils.</summary>"
-"<action id=\"bod\" type=\"directive\" date=\"2017-09-13\" authority=\"DHS\" "
-"deadline-days=\"90\"><title>Order</title><source href=\"https://example.org/\" "
-"publisher=\"DHS\" date=\"2017-09-13\"/></action></vendor>";
 
 /* Where the page is, below content/. */
 static const char *const names[] = {
@@ -101,61 +94,20 @@ mem_free(struct source_tree *t)
 }
 
 static const struct source_ops mem_ops = {
-	mem_type, mem_read, mem_list, mem_copy, mem_free
+	mem_type, mem_read, mem_list, mem_copy, mem_free, NULL
 };
-
-/* The default templates, as a site without templates/ has them. */
-static int
-load(void *arg, const char *name, struct buf *src, const char **path)
-{
-	const struct embedded *e;
-	char *rel = xasprintf("templates/%s.html", name);
-
-	(void)arg;
-	e = embedded_find(rel);
-	free(rel);
-	if (e == NULL)
-		return 0;
-	buf_put(src, e->data, e->len);
-	*path = e->name;
-	return 1;
-}
 
 static char treedir[] = "/nonexistent-docket-fuzz";
 static struct source_tree tree = { &mem_ops, treedir, NULL };
 static struct build_opts opts;
 static struct site site;
 static struct dir_env env;
-static struct record *rec;
-static size_t by_id;	/* the one record, by id */
-
 static void
 setup(struct diag *dg)
 {
-	struct tval *vendors, *v;
-
-	if (rec != NULL)
-		return;
-	if (record_parse(&rec, dg, "content/vendors/acme.xml", record_xml,
-	    sizeof(record_xml) - 1) == -1)
-		abort();
-	site.dg = dg;
 	site.opts = &opts;
 	site.src = &tree;
-	site.cfg.title = xstrdup("Fuzz");
-	site.cfg.date_format = xstrdup("%-d %B %Y");
-	site.cfg.hist_limit = 10;
-	site.records = &rec;
-	site.recordsz = 1;
-	site.by_id = &by_id;
-	site.tmpl = tmpl_set_new(dg, load, NULL);
-	vendors = tval_list();
-	v = tval_map();
-	tval_set_str(v, "id", "acme");
-	tval_set_str(v, "name", "Acme");
-	tval_set_str(v, "url", "vendors/acme/index.html");
-	tval_push(vendors, v);
-	env = (struct dir_env){ &site, vendors, tval_list(), true };
+	register_setup(&site, &env, dg);
 }
 
 /* What a build does with a page it has read: its layout, its body. */
