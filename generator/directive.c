@@ -2292,7 +2292,10 @@ do_include(struct dir_ctx *ctx, struct directive *d, cmark_node *node)
 		free(path);
 		return rc;
 	default:
-		rc = aerr(ctx, d, "file", "no file '%s' (%s)", file, path);
+		/* A folder on the way that --as-of cannot read says why. */
+		rc = source_why(s->src) != NULL ? aerr(ctx, d, "file",
+		    "cannot read %s", source_why(s->src)) :
+		    aerr(ctx, d, "file", "no file '%s' (%s)", file, path);
 		free(path);
 		return rc;
 	}
@@ -2306,7 +2309,9 @@ do_include(struct dir_ctx *ctx, struct directive *d, cmark_node *node)
 	}
 	root->includes++;
 	if (source_read(s->src, path, &data) == -1) {
-		rc = aerr(ctx, d, "file", "cannot read '%s': %s", path,
+		rc = source_why(s->src) != NULL ? aerr(ctx, d, "file",
+		    "cannot read %s", source_why(s->src)) :
+		    aerr(ctx, d, "file", "cannot read '%s': %s", path,
 		    file_strerror(errno));
 		free(path);
 		return rc;
