@@ -155,12 +155,17 @@ set_md(struct model *m, struct tval *map, const char *key,
 		.spans = t->spans, .spansz = t->spansz, .text = t->text, .len = t->text != NULL ? strlen(t->text) : 0,
 		.env = &env };
 	struct link_from lf;
+	const char *base;
 	char *out;
 	int rc;
 
 	if (t->text == NULL)
 		return 0;
-	out = xasprintf("vendors/%s/index.html", r->id);
+	/* The name of its file: the id of a held record may be wrong. */
+	base = strrchr(r->path, '/') != NULL ? strrchr(r->path, '/') + 1 :
+	    r->path;
+	out = xasprintf("vendors/%.*s/index.html", (int)(strlen(base) - 4),
+	    base);
 	link_hook(m, &src, &lf, out);
 	src.rewrite = rewrite_folder;
 	src.rewrite_arg = &lf;
@@ -923,6 +928,36 @@ held_pages(struct model *m)
 }
 
 /*
+ * The records left out for errors in their values (site.h,
+ * held_records): the errors of their markdown, in the same build.
+ * Nothing of them is written; their outputs are failed already.
+ */
+static void
+held_records(struct model *m)
+{
+	struct site *s = m->s;
+	const struct record *r;
+	struct tval *scratch;
+	unsigned errors;
+	size_t i, j;
+
+	for (i = 0; i < s->held_recordsz; i++) {
+		r = s->held_records[i];
+		errors = s->dg->errors;
+		scratch = tval_map();
+		set_md(m, scratch, "summary", r, &r->summary);
+		for (j = 0; j < r->actionsz; j++)
+			set_md(m, scratch, "description", r,
+			    &r->actions[j].description);
+		for (j = 0; j < r->responsesz; j++)
+			set_md(m, scratch, "text", r, &r->responses[j].text);
+		set_md(m, scratch, "note", r, &r->note);
+		tval_free(scratch);
+		site_failed(s, NULL, s->dg->errors - errors);
+	}
+}
+
+/*
  * A generated page, with its introduction content/<...>/index.md (its
  * markdown rendered: content) when there is one.
  */
@@ -1635,6 +1670,7 @@ model_render(struct site *s)
 	 */
 	prepare_templates(&m);
 	held_pages(&m);
+	held_records(&m);
 	search = xreallocarray(NULL, s->pagesz + 1, sizeof(*search));
 	for (i = 0; i < s->pagesz; i++)
 		buf_init(&search[i]);

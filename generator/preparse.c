@@ -39,6 +39,7 @@ struct pp_item {
 	enum pp_state	 state;
 	bool		 unread;	/* the thread could not read it */
 	struct record	*rec;
+	struct record	*bad;		/* with errors in its values alone */
 	struct buf	 held;		/* what the parse reported */
 	unsigned	 errors;
 	unsigned	 warnings;
@@ -73,7 +74,8 @@ parse_item(struct preparse *pp, struct source_tree *src, struct pp_item *it)
 		return;
 	}
 	dg.hold = &it->held;
-	if (record_parse(&it->rec, &dg, it->src, data.ptr, data.len) == -1)
+	if (record_parse_held(&it->rec, &it->bad, &dg, it->src, data.ptr,
+	    data.len) == -1)
 		it->rec = NULL;
 	else if (pp->blob_ids)
 		record_set_blob(it->rec, data.ptr, data.len);
@@ -191,12 +193,12 @@ find(struct preparse *pp, const char *src)
 
 bool
 preparse_take(struct preparse *pp, const char *src, struct diag *dg,
-    struct record **out)
+    struct record **out, struct record **held)
 {
 	struct pp_item *it;
 	bool done;
 
-	*out = NULL;
+	*out = *held = NULL;
 	if ((it = find(pp, src)) == NULL)
 		return false;
 	pthread_mutex_lock(&pp->lock);
@@ -209,7 +211,8 @@ preparse_take(struct preparse *pp, const char *src, struct diag *dg,
 		return false;
 	diag_replay(dg, it->held.ptr, it->held.len, it->errors, it->warnings);
 	*out = it->rec;
-	it->rec = NULL;
+	*held = it->bad;
+	it->rec = it->bad = NULL;
 	return true;
 }
 
@@ -233,8 +236,8 @@ preparse_end(struct preparse *pp)
 	}
 	for (i = 0; i < pp->itemsz; i++) {
 		free(pp->items[i].src);
-		if (pp->items[i].rec != NULL)
-			record_free(pp->items[i].rec);
+		record_free(pp->items[i].rec);
+		record_free(pp->items[i].bad);
 		buf_release(&pp->items[i].held);
 	}
 	free(pp->items);

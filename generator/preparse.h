@@ -4,8 +4,8 @@
  * while they are parsed. The scan takes each record when it gets to it
  * (preparse_take()), with the diagnostics its parse reported, in the
  * order it would have reported them itself; or parses it itself when no
- * thread has begun it. Either way the build gets what record_parse()
- * gives for the same bytes.
+ * thread has begun it. Either way the build gets what
+ * record_parse_held() gives for the same bytes.
  */
 #ifndef DOCKET_PREPARSE_H
 #define DOCKET_PREPARSE_H
@@ -19,8 +19,8 @@ struct record;
 /*
  * Lists content/vendors/ below the site folder `dir` and starts `threads`
  * threads, each reading with a source of its own (source_dir()) and
- * parsing with record_parse(). With `blob_ids`, each record's blob id is
- * set from the bytes it was parsed from. Diagnostics are formatted as
+ * parsing with record_parse_held(). With `blob_ids`, each record's blob
+ * id is set from the bytes it was parsed from. Diagnostics are formatted as
  * `dg` formats them. Call it from the main thread, before the scan.
  * Returns NULL when there are too few records to be worth it, or no
  * thread can be started.
@@ -31,12 +31,13 @@ struct preparse	*preparse_start(const char *dir, const struct diag *dg,
  * When a thread read and parsed `src` ("content/vendors/x.xml"), waits
  * for it, reports what its parse reported to `dg`, sets *out to the
  * record (the caller's from now on; NULL when it did not parse) and
+ * *held to what record_parse_held() held of one that did not, and
  * returns true. Returns false when src was not listed, was not begun
  * (no thread will begin it now) or could not be read: the caller reads
  * and parses it.
  */
 bool		 preparse_take(struct preparse *, const char *src,
-		    struct diag *dg, struct record **out);
+		    struct diag *dg, struct record **out, struct record **held);
 /* Stops the threads and frees what was not taken. */
 void		 preparse_end(struct preparse *);
 

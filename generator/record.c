@@ -2122,6 +2122,13 @@ int
 record_parse(struct record **out, struct diag *dg, const char *path,
     const char *data, size_t len)
 {
+	return record_parse_held(out, NULL, dg, path, data, len);
+}
+
+int
+record_parse_held(struct record **out, struct record **held,
+    struct diag *dg, const char *path, const char *data, size_t len)
+{
 	struct rstate st;
 	xmlParserCtxtPtr ctxt = NULL;
 	xmlRelaxNGValidCtxtPtr vc = NULL;
@@ -2135,6 +2142,8 @@ record_parse(struct record **out, struct diag *dg, const char *path,
 	int rc = -1;
 
 	*out = NULL;
+	if (held != NULL)
+		*held = NULL;
 	memset(&st, 0, sizeof(st));
 	st.dg = dg;
 	st.path = path;
@@ -2204,7 +2213,8 @@ record_parse(struct record **out, struct diag *dg, const char *path,
 	}
 	/*
 	 * The structure is sound, though a value may be wrong: the checks
-	 * below still run, so that one build reports every error.
+	 * below still run, and the record is read, so that one build
+	 * reports every error, its markdown's too (held).
 	 */
 	if (st.errors > 0 && dg->silent)
 		goto out;
@@ -2222,8 +2232,13 @@ record_parse(struct record **out, struct diag *dg, const char *path,
 		    r->id, base);
 		st.errors++;
 	}
-	if (st.errors > 0)
+	if (st.errors > 0) {
+		if (held != NULL) {
+			*held = r;
+			r = NULL;
+		}
 		goto out;
+	}
 	*out = r;
 	r = NULL;
 	rc = 0;

@@ -109,6 +109,16 @@ struct record {
  */
 int		 record_parse(struct record **out, struct diag *, const char *path,
 		     const char *data, size_t len);
+/*
+ * As record_parse(), and when the errors are in the record's values
+ * alone (its structure sound, so that every field can be read), sets
+ * *held to the record as read, for a build to render its markdown for
+ * the errors there (free with record_free()); it is not to be built.
+ * *held is NULL otherwise, and when the parse reports nothing.
+ */
+int		 record_parse_held(struct record **out, struct record **held,
+		     struct diag *, const char *path, const char *data,
+		     size_t len);
 void		 record_free(struct record *);
 /*
  * For tests: makes record_parse() go the slow way, without the

@@ -770,19 +770,32 @@ static int
 load_record(struct site *s, const char *src)
 {
 	struct buf data = BUF_INIT;
-	struct record *r = NULL;
+	struct record *r = NULL, *held = NULL;
+	int rc;
 
-	if (s->ahead == NULL || !preparse_take(s->ahead, src, s->dg, &r)) {
-		if (read_site_file(s, src, &data) == -1 ||
-		    record_parse(&r, s->dg, src, data.ptr, data.len) == -1) {
-			buf_release(&data);
-			return -1;
-		}
-		if (s->hist != NULL)
+	if (s->ahead == NULL ||
+	    !preparse_take(s->ahead, src, s->dg, &r, &held)) {
+		if ((rc = read_site_file(s, src, &data)) == 0)
+			rc = record_parse_held(&r, &held, s->dg, src, data.ptr,
+			    data.len);
+		if (rc == 0 && s->hist != NULL)
 			record_set_blob(r, data.ptr, data.len);
 		buf_release(&data);
-	} else if (r == NULL)
+	}
+	if (r == NULL) {
+		/*
+		 * Errors in its values hide none of its markdown's: held, for
+		 * model_render() to tell those in the same build. Not a
+		 * draft's, which would not be built.
+		 */
+		if (held != NULL && !(held->draft && !s->opts->drafts)) {
+			s->held_records = xreallocarray(s->held_records,
+			    s->held_recordsz + 1, sizeof(*s->held_records));
+			s->held_records[s->held_recordsz++] = held;
+		} else
+			record_free(held);
 		return -1;
+	}
 	if (r->draft && !s->opts->drafts) {
 		s->draft_ids = xreallocarray(s->draft_ids, s->draft_idsz + 1,
 		    sizeof(*s->draft_ids));
@@ -2178,6 +2191,9 @@ site_release(struct site *s)
 	for (i = 0; i < s->heldsz; i++)
 		site_page_release(&s->held[i]);
 	free(s->held);
+	for (i = 0; i < s->held_recordsz; i++)
+		record_free(s->held_records[i]);
+	free(s->held_records);
 	for (i = 0; i < s->recordsz; i++)
 		record_free(s->records[i]);
 	free(s->records);

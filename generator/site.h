@@ -102,6 +102,12 @@ struct site {
 	 */
 	struct page	 *held;
 	size_t		  heldsz;
+	/*
+	 * Records left out for errors in their values, kept for the errors
+	 * of their markdown (model_render()).
+	 */
+	struct record	**held_records;
+	size_t		  held_recordsz;
 	struct record	**records;	/* sorted by name */
 	size_t		  recordsz;
 	size_t		 *by_id;	/* indexes of records, by id */
