@@ -1920,14 +1920,15 @@ read_action(struct rstate *st, struct action *a, xmlNodePtr n)
 	date_attr(n, "deadline", &a->deadline);
 	a->deadline_days = -1;
 	if ((v = attr(n, "deadline-days")) != NULL) {
-		a->deadline_days = strtol(v, NULL, 10);
 		if (a->deadline.y != 0) {
 			p = second_attr(st, n, "deadline", "deadline-days");
 			diag_error(st->dg, &p,
 			    "action '%s' has both 'deadline' and 'deadline-days'",
 			    a->id);
 			st->errors++;
-		} else if (a->date.y != 0) {
+		} else if (a->date.y != 0 && explain_value_ok(v, SV_DAYS)) {
+			/* Not from a number refused: its errors said it. */
+			a->deadline_days = strtol(v, NULL, 10);
 			date_add_days(&a->deadline, &a->date, a->deadline_days);
 			by_days = true;
 		}
@@ -2118,6 +2119,63 @@ read_record(struct rstate *st, struct record *r, xmlNodePtr root)
 	free(anodes);
 }
 
+/*
+ * Sets the values the schema itself refuses (a record's draft, its
+ * status, an action's type and deadline-days) to ones it takes, in n
+ * and below; an element that holds elements keeps them. Returns false
+ * for elements nested deeper than a record's ever are.
+ */
+static bool
+take_values(xmlNodePtr n, unsigned depth)
+{
+	xmlNodePtr c;
+
+	if (depth > 16)
+		return false;
+	if (n->ns == NULL && is_el(n, "vendor") &&
+	    xmlHasNsProp(n, BAD_CAST "draft", NULL) != NULL)
+		xmlSetProp(n, BAD_CAST "draft", BAD_CAST "false");
+	else if (n->ns == NULL && is_el(n, "status") && !has_element(n))
+		xmlNodeSetContent(n, BAD_CAST "banned");
+	else if (n->ns == NULL && is_el(n, "action")) {
+		if (xmlHasNsProp(n, BAD_CAST "type", NULL) != NULL)
+			xmlSetProp(n, BAD_CAST "type", BAD_CAST "directive");
+		if (xmlHasNsProp(n, BAD_CAST "deadline-days", NULL) != NULL)
+			xmlSetProp(n, BAD_CAST "deadline-days", BAD_CAST "0");
+	}
+	for (c = n->children; c != NULL; c = c->next)
+		if (c->type == XML_ELEMENT_NODE && !take_values(c, depth + 1))
+			return false;
+	return true;
+}
+
+/*
+ * Is the structure of doc, which the schema refuses, sound: does the
+ * schema take it once the values it refuses are set to ones it takes?
+ * Then the schema refused values alone, and every field can be read.
+ */
+static bool
+values_alone(struct rstate *st, xmlDocPtr doc)
+{
+	xmlDocPtr copy;
+	xmlRelaxNGValidCtxtPtr vc;
+	bool ok = false;
+
+	if ((copy = xmlCopyDoc(doc, 1)) == NULL)
+		die("out of memory");
+	xmlSetStructuredErrorFunc(NULL, ignore_xml_error);
+	if (xmlDocGetRootElement(copy) != NULL &&
+	    take_values(xmlDocGetRootElement(copy), 0)) {
+		vc = xmlRelaxNGNewValidCtxt(get_schema());
+		xmlRelaxNGSetValidStructuredErrors(vc, ignore_xml_error, NULL);
+		ok = xmlRelaxNGValidateDoc(vc, copy) == 0;
+		xmlRelaxNGFreeValidCtxt(vc);
+	}
+	xmlFreeDoc(copy);
+	xmlSetStructuredErrorFunc(st, on_xml_error);
+	return ok;
+}
+
 int
 record_parse(struct record **out, struct diag *dg, const char *path,
     const char *data, size_t len)
@@ -2206,16 +2264,19 @@ record_parse_held(struct record **out, struct record **held,
 	if (!valid)
 		explain_record(&st, xmlDocGetRootElement(doc));
 	flush_schema_errors(&st);
-	if (!valid) {
-		if (st.errors == 0)
-			diag_error(dg, &p, "record does not match the schema");
+	if (!valid && st.errors == 0) {
+		diag_error(dg, &p, "record does not match the schema");
 		goto out;
 	}
 	/*
-	 * The structure is sound, though a value may be wrong: the checks
-	 * below still run, and the record is read, so that one build
-	 * reports every error, its markdown's too (held).
+	 * The structure is sound, though a value may be wrong (one the
+	 * schema refuses too, such as a status): the checks below still
+	 * run, and the record is read, so that one build reports every
+	 * error, its markdown's too (held). Not when the schema refuses its
+	 * structure: a field may be missing, doubled or hold elements.
 	 */
+	if (!valid && (held == NULL || dg->silent || !values_alone(&st, doc)))
+		goto out;
 	if (st.errors > 0 && dg->silent)
 		goto out;
 	r = xcalloc(1, sizeof(*r));
