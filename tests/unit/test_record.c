@@ -58,6 +58,68 @@ test_record__parses(void)
 	record_free(r);
 }
 
+/* record_parse_held() on xml, what it holds in *held; its messages dropped. */
+static int
+parse_held(struct record **held, bool silent, const char *xml)
+{
+	struct diag dg;
+	struct record *r = NULL;
+	int rc;
+
+	diag_init(&dg);
+	dg.silent = silent;
+	unit_capture_start();
+	rc = record_parse_held(&r, held, &dg, "content/vendors/acme.xml", xml,
+	    strlen(xml));
+	free(unit_capture_end());
+	CHECK(r == NULL || rc == 0);
+	record_free(r);
+	return rc;
+}
+
+/*
+ * A record whose errors are in its values alone, the schema's too, is
+ * held as read, for its markdown; not one whose structure the schema
+ * refuses, nor one parsed with nothing reported (the history's).
+ */
+void
+test_record__held(void)
+{
+	struct record *held;
+	char *xml = strdup(good), *bad;
+
+	CHECK_INT(parse_held(&held, false, good), 0);
+	CHECK(held == NULL);
+
+	memcpy(strstr(xml, "banned"), "bannd ", 6);
+	memcpy(strstr(xml, "\"law\""), "\"lw\" ", 5);
+	CHECK_INT(parse_held(&held, false, xml), -1);
+	CHECK(held != NULL);
+	if (held != NULL) {
+		CHECK_STR(held->summary.text,
+		    "First paragraph.\n\n  indented more\n");
+		CHECK_INT(held->actionsz, 1);
+		CHECK_INT(held->actions[0].deadline.y, 2018);
+	}
+	record_free(held);
+	CHECK_INT(parse_held(&held, true, xml), -1);
+	CHECK(held == NULL);
+
+	/* An element inside <status>, an action without <title>: structure. */
+	bad = strdup(xml);
+	memcpy(strstr(bad, "bannd "), "b<b/> ", 6);
+	CHECK_INT(parse_held(&held, false, bad), -1);
+	CHECK(held == NULL);
+	free(bad);
+
+	bad = strdup(xml);
+	memcpy(strstr(bad, "<title>B</title>"), "<!--  title  -->", 16);
+	CHECK_INT(parse_held(&held, false, bad), -1);
+	CHECK(held == NULL);
+	free(bad);
+	free(xml);
+}
+
 static char *
 parse_err(const char *path, const char *xml)
 {
