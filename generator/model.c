@@ -58,6 +58,12 @@ struct model {
 	char		*tl_title;
 	char		*changes_title;
 	size_t		 last_len;	/* of the last file render() made */
+	/*
+	 * Rendering a page or record held for its errors (held_pages()):
+	 * nothing of it is written for docket check to follow, so the
+	 * build checks its links itself, in a check too.
+	 */
+	bool		 held;
 };
 
 static void
@@ -128,14 +134,18 @@ hook_link(void *arg, const char *url, const char *written,
 
 /*
  * Who follows the links of markdown rendered on the page at `out`: docket
- * check's hook, else the build itself (lf is filled in for it).
+ * check's hook, else the build itself (lf is filled in for it); the build
+ * itself for what is held, which has no page for the check to follow.
  */
 static void
 link_hook(struct model *m, struct md_src *src, struct link_from *lf,
     const char *out)
 {
 	*lf = (struct link_from){ m->s, out };
-	if (m->s->opts->on_link != NULL) {
+	if (m->held) {
+		src->on_link = check_link;
+		src->on_link_arg = lf;
+	} else if (m->s->opts->on_link != NULL) {
 		src->on_link = hook_link;
 		src->on_link_arg = m->s;
 	} else if (!m->s->opts->checking) {
@@ -915,6 +925,7 @@ held_pages(struct model *m)
 	unsigned errors;
 	size_t i;
 
+	m->held = true;
 	for (i = 0; i < s->heldsz; i++) {
 		const struct page *pg = &s->held[i];
 		errors = s->dg->errors;
@@ -924,6 +935,7 @@ held_pages(struct model *m)
 		buf_truncate(&html, 0);
 		site_failed(s, NULL, s->dg->errors - errors);
 	}
+	m->held = false;
 	buf_release(&html);
 }
 
@@ -941,6 +953,7 @@ held_records(struct model *m)
 	unsigned errors;
 	size_t i, j;
 
+	m->held = true;
 	for (i = 0; i < s->held_recordsz; i++) {
 		r = s->held_records[i];
 		errors = s->dg->errors;
@@ -955,6 +968,7 @@ held_records(struct model *m)
 		tval_free(scratch);
 		site_failed(s, NULL, s->dg->errors - errors);
 	}
+	m->held = false;
 }
 
 /*
