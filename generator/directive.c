@@ -1687,7 +1687,8 @@ put_chart_label(struct buf *b, const char *label)
 }
 
 /*
- * The bars of a chart as an inline SVG. The wide drawing, 640 units, has
+ * The n bars of a chart (n > 0: do_chart() draws none for no data) as
+ * an inline SVG. The wide drawing, 640 units, has
  * the labels in a column on the left; it is shown from a tablet's width
  * up and in print. The narrow one, 320 units, has each label on a line of
  * its own above its bar, so that its letters stay about the size of the
@@ -1715,7 +1716,7 @@ put_chart_svg(struct buf *b, const char *what, const struct bar *bars,
 	/*
 	 * Beside the bars, the labels' column is as wide as the longest
 	 * label, at about the width of a capital letter in the stylesheet's
-	 * 14 units: from 80 to 280 units. A longer label is cut with an
+	 * 14 units: from 80 to 272 units. A longer label is cut with an
 	 * ellipsis, whole in its tooltip and in the table.
 	 */
 	if (narrow)
@@ -1724,7 +1725,7 @@ put_chart_svg(struct buf *b, const char *what, const struct bar *bars,
 	    CHART_LABEL_MAX : longest)) < 80)
 		labelw = 80;
 	plotw = width - labelw - valw;
-	height = n == 0 ? barh : (int)n * pitch - gap;
+	height = (int)n * pitch - gap;
 	buf_printf(b, "<svg class=\"chart-svg chart-%s\" viewBox=\"0 0 %d %d\" "
 	    "width=\"%d\" height=\"%d\" aria-hidden=\"true\" focusable=\"false\" "
 	    "xmlns=\"http://www.w3.org/2000/svg\">\n<title>%s</title>\n",
