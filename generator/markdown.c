@@ -16,6 +16,7 @@
 #include "directive.h"
 #include "markdown.h"
 #include "mdlimit.h"
+#include "rawxml.h"
 #include "util.h"
 
 bool
@@ -380,57 +381,25 @@ raw_link_attr(const char *tag, size_t tagn, const char *name, size_t namen)
 }
 
 /*
- * An attribute's value as a browser reads it: &amp;, &lt;, &gt;, &quot;,
- * &apos; and numeric references decoded, others kept as written.
+ * An attribute's value as a browser reads it: the five predefined
+ * entities and numeric references decoded (rawxml_ref(), which takes
+ * XML's "&#x", not HTML's "&#X" too), others kept as written.
  */
 static char *
 raw_attr_decode(const char *v, size_t n)
 {
-	static const struct { const char *name; char c; } named[] = {
-		{ "amp;", '&' }, { "lt;", '<' }, { "gt;", '>' },
-		{ "quot;", '"' }, { "apos;", '\'' },
-	};
 	struct buf b = BUF_INIT;
-	size_t i, j, k;
+	const char *p = v, *end = v + n;
 	unsigned long cp;
-	char *end;
+	size_t k;
 
-	for (i = 0; i < n; i++) {
-		if (v[i] != '&') {
-			buf_putc(&b, v[i]);
-			continue;
-		}
-		for (j = 0; j < NELEM(named); j++) {
-			k = strlen(named[j].name);
-			if (n - i - 1 >= k && memcmp(v + i + 1, named[j].name,
-			    k) == 0)
-				break;
-		}
-		if (j < NELEM(named)) {
-			buf_putc(&b, named[j].c);
-			i += strlen(named[j].name);
-			continue;
-		}
-		if (i + 2 < n && v[i + 1] == '#') {
-			k = v[i + 2] == 'x' || v[i + 2] == 'X' ? 3 : 2;
-			for (j = i + k; j < n && j - i - k < 8 &&
-			    isxdigit((unsigned char)v[j]); j++)
-				;
-			if (j < n && v[j] == ';' && j > i + k) {
-				char num[16];
-				memcpy(num, v + i + k, j - i - k);
-				num[j - i - k] = '\0';
-				cp = strtoul(num, &end, k == 3 ? 16 : 10);
-				if (*end == '\0' && cp > 0 && cp <= 0x10ffff &&
-				    (cp < 0xd800 || cp > 0xdfff)) {
-					buf_put_utf8(&b, cp);
-					i = j;
-					continue;
-				}
-			}
-		}
-		buf_putc(&b, '&');
-	}
+	while (p < end)
+		if (*p == '&' && (k = rawxml_ref(p, end, &cp)) > 0 &&
+		    cp != 0 && (cp < 0xd800 || cp > 0xdfff)) {
+			buf_put_utf8(&b, cp);
+			p += k;
+		} else
+			buf_putc(&b, *p++);
 	return buf_detach(&b);
 }
 

@@ -446,17 +446,15 @@ site_write_redirect(struct site *s, const char *out, const char *url,
 	buf_puts_html(&b, root);
 	BUF_PUTSL(&b, "assets/favicon.svg\" type=\"image/svg+xml\">\n</head>\n"
 	    "<body class=\"kind-redirect\">\n");
-	if (s->cfg.title != NULL) {
-		home = site_url_for(s, "index.html");
-		BUF_PUTSL(&b, "<header class=\"site-header\">\n"
-		    "<div class=\"wrap site-header-inner\">\n"
-		    "<a class=\"site-title\" href=\"");
-		buf_puts_html(&b, root);
-		buf_puts_html(&b, home);
-		BUF_PUTSL(&b, "\">");
-		buf_puts_html(&b, s->cfg.title);
-		BUF_PUTSL(&b, "</a>\n</div>\n</header>\n");
-	}
+	home = site_url_for(s, "index.html");
+	BUF_PUTSL(&b, "<header class=\"site-header\">\n"
+	    "<div class=\"wrap site-header-inner\">\n"
+	    "<a class=\"site-title\" href=\"");
+	buf_puts_html(&b, root);
+	buf_puts_html(&b, home);
+	BUF_PUTSL(&b, "\">");
+	buf_puts_html(&b, s->cfg.title);
+	BUF_PUTSL(&b, "</a>\n</div>\n</header>\n");
 	buf_printf(&b, "<main id=\"main\" class=\"wrap\">\n"
 	    "<p>This %s has moved to <a href=\"", what);
 	buf_puts_html(&b, target.ptr);
