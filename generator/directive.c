@@ -1688,11 +1688,11 @@ put_chart_label(struct buf *b, const char *label)
 
 /*
  * The n bars of a chart (n > 0: do_chart() draws none for no data) as
- * an inline SVG. The wide drawing, 640 units, has
- * the labels in a column on the left; it is shown from a tablet's width
- * up and in print. The narrow one, 320 units, has each label on a line of
- * its own above its bar, so that its letters stay about the size of the
- * text on a phone; the stylesheet shows one of the two.
+ * an inline SVG. The wide drawing, 640 units, has the labels in a column
+ * on the left; it is shown from a tablet's width up and in print. The
+ * narrow one, 320 units, has each label on a line of its own above its
+ * bar, so that its letters stay about the size of the text on a phone;
+ * the stylesheet shows one of the two.
  */
 static void
 put_chart_svg(struct buf *b, const char *what, const struct bar *bars,
