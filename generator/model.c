@@ -172,8 +172,8 @@ set_md(struct model *m, struct tval *map, const char *key,
 	if (t->text == NULL)
 		return 0;
 	/* The name of its file: the id of a held record may be wrong. */
-	base = strrchr(r->path, '/') != NULL ? strrchr(r->path, '/') + 1 :
-	    r->path;
+	base = strrchr(r->path, '/');
+	base = base != NULL ? base + 1 : r->path;
 	out = xasprintf("vendors/%.*s/index.html", (int)(strlen(base) - 4),
 	    base);
 	link_hook(m, &src, &lf, out);
