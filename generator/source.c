@@ -48,6 +48,10 @@ struct fs_state {
 	char	*dirreal;	/* its real path, or NULL */
 	char	*typed;		/* the path fs_type() last found a file
 				   inside, not a link (fs_read()) */
+	char	*listed;	/* the folder fs_list() last listed */
+	char	**names;	/* its names, sorted, */
+	unsigned char *regular;	/* and which were regular files then */
+	size_t	 namesz;
 };
 
 /*
@@ -140,6 +144,36 @@ fs_path(struct source_tree *s, const char *rel)
 	return full;
 }
 
+/*
+ * Was rel a regular file when its folder was last listed? A build looks
+ * at every name of a folder right after listing it: the folder's entries
+ * tell the type without a lstat() of each. What was so is checked again
+ * where it matters: fs_read() opens without following a link.
+ */
+static bool
+listed_regular(const struct fs_state *fs, const char *rel)
+{
+	const char *slash = strrchr(rel, '/'), *base;
+	size_t lo = 0, hi = fs->namesz, mid;
+	int c;
+
+	if (fs->listed == NULL || slash == NULL ||
+	    strlen(fs->listed) != (size_t)(slash - rel) ||
+	    memcmp(fs->listed, rel, (size_t)(slash - rel)) != 0)
+		return false;
+	base = slash + 1;
+	while (lo < hi) {
+		mid = lo + (hi - lo) / 2;
+		if ((c = strcmp(fs->names[mid], base)) == 0)
+			return fs->regular[mid];
+		if (c < 0)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	return false;
+}
+
 static enum src_type
 fs_type(struct source_tree *s, const char *rel)
 {
@@ -152,7 +186,15 @@ fs_type(struct source_tree *s, const char *rel)
 	fs->typed = NULL;
 	if (full == NULL)
 		return SRC_OTHER;
-	if (lstat(full, &st) == -1)
+	if (listed_regular(fs, rel)) {
+		memset(&st, 0, sizeof(st));
+		st.st_mode = S_IFREG;
+		t = inside(s, full, &st) ? SRC_FILE : SRC_OUTSIDE;
+		if (t == SRC_FILE) {
+			fs->typed = full;
+			return t;
+		}
+	} else if (lstat(full, &st) == -1)
 		t = SRC_NONE;
 	else if (!inside(s, full, &st))
 		t = stat(full, &st) == -1 ? SRC_OTHER : SRC_OUTSIDE;
@@ -201,17 +243,45 @@ fs_read(struct source_tree *s, const char *rel, struct buf *out)
 	return rc;
 }
 
+/* Forgets the folder fs_list() last listed. */
+static void
+listed_free(struct fs_state *fs)
+{
+	source_list_free(fs->names, fs->namesz);
+	free(fs->listed);
+	free(fs->regular);
+	fs->listed = NULL;
+	fs->names = NULL;
+	fs->regular = NULL;
+	fs->namesz = 0;
+}
+
+/* For sorting names with their types. */
+struct entry {
+	char	*name;
+	bool	 regular;
+};
+
+static int
+entry_cmp(const void *a, const void *b)
+{
+	return strcmp(((const struct entry *)a)->name,
+	    ((const struct entry *)b)->name);
+}
+
 static int
 fs_list(struct source_tree *s, const char *rel, char ***out, size_t *outsz)
 {
+	struct fs_state *fs = s->arg;
 	char *full = fs_path(s, rel);
-	char **v = NULL;
-	size_t n = 0;
+	struct entry *v = NULL;
+	size_t n = 0, i;
 	DIR *d;
 	struct dirent *de;
 
 	*out = NULL;
 	*outsz = 0;
+	listed_free(fs);
 	if (full == NULL)
 		return -1;
 	if (!inside_path(s, full) || (d = opendir(full)) == NULL) {
@@ -224,14 +294,24 @@ fs_list(struct source_tree *s, const char *rel, char ***out, size_t *outsz)
 	while ((de = readdir(d)) != NULL) {
 		if (strcmp(de->d_name, ".") == 0 || strcmp(de->d_name, "..") == 0)
 			continue;
-		v = xreallocarray(v, n + 1, sizeof(char *));
-		v[n++] = xstrdup(de->d_name);
+		v = xreallocarray(v, n + 1, sizeof(*v));
+		v[n].name = xstrdup(de->d_name);
+		v[n++].regular = de->d_type == DT_REG;
 	}
 	closedir(d);
 	if (n > 1)
-		qsort(v, n, sizeof(char *), strp_cmp);
-	*out = v;
-	*outsz = n;
+		qsort(v, n, sizeof(*v), entry_cmp);
+	*out = xreallocarray(NULL, n + 1, sizeof(char *));
+	fs->names = xreallocarray(NULL, n + 1, sizeof(char *));
+	fs->regular = xmalloc(n + 1);
+	for (i = 0; i < n; i++) {
+		(*out)[i] = v[i].name;
+		fs->names[i] = xstrdup(v[i].name);
+		fs->regular[i] = v[i].regular;
+	}
+	fs->namesz = *outsz = n;
+	fs->listed = xstrdup(rel);
+	free(v);
 	return 0;
 }
 
@@ -287,6 +367,7 @@ fs_free(struct source_tree *s)
 	free(fs->dir);
 	free(fs->dirreal);
 	free(fs->typed);
+	listed_free(fs);
 	free(fs);
 }
 

@@ -149,8 +149,11 @@ read_whole(struct buf *out, const char *path, int flags)
 		errno = EFBIG;
 		goto fail;
 	}
+	/* Room for the whole file, and a byte more to find its end. */
+	buf_grow(out, (size_t)st.st_size + 1);
 	for (;;) {
-		buf_grow(out, 65536);
+		if (out->cap - out->len < 2)
+			buf_grow(out, 65536);
 		n = read(fd, out->ptr + out->len, out->cap - out->len - 1);
 		if (n == -1) {
 			if (errno == EINTR)

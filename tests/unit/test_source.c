@@ -131,3 +131,78 @@ test_source__file_become_link(void)
 	free(site);
 	CHECK_INT(remove_tree(top), 0);
 }
+
+/*
+ * After a folder is listed, its regular files are told by the listing,
+ * without looking at each again; its links, folders and other files are
+ * looked at as before, and a file made a link out of the site since the
+ * listing is still not read.
+ */
+void
+test_source__types_from_listing(void)
+{
+	char tmpl[] = "/tmp/docket-source-XXXXXX", *top, *site, *p;
+	struct source_tree *s;
+	char **names = NULL;
+	size_t namesz = 0;
+
+	if ((top = mkdtemp(tmpl)) == NULL) {
+		CHECK(!"mkdtemp");
+		return;
+	}
+	unit_put(top, "outside/secret.md", "secret\n");
+	unit_put(top, "site/content/a.md", "a\n");
+	unit_put(top, "site/content/b.md", "b\n");
+	unit_put(top, "site/content/sub/c.md", "c\n");
+	link_to(top, "a.md", "site/content/in.md");
+	link_to(top, "../../outside/secret.md", "site/content/out.md");
+	p = at(top, "site/content/fifo.md");
+	CHECK_INT(mkfifo(p, 0600), 0);
+	free(p);
+	site = at(top, "site");
+	s = source_dir(site);
+	CHECK_INT(source_list(s, "content", &names, &namesz), 0);
+	CHECK_INT((long long)namesz, 6);
+	CHECK_STR(namesz == 6 ? names[0] : "", "a.md");
+	CHECK_STR(namesz == 6 ? names[5] : "", "sub");
+	CHECK_INT(source_type(s, "content/a.md"), SRC_FILE);
+	CHECK_INT(source_type(s, "content/in.md"), SRC_FILE);
+	CHECK_INT(source_type(s, "content/out.md"), SRC_OUTSIDE);
+	CHECK_INT(source_type(s, "content/fifo.md"), SRC_OTHER);
+	CHECK_INT(source_type(s, "content/sub"), SRC_DIR);
+	check_read(s, "content/a.md", "a\n");
+	/* Listed as a file, then a link out of the site. */
+	p = at(top, "site/content/b.md");
+	CHECK_INT(unlink(p), 0);
+	free(p);
+	link_to(top, "../../outside/secret.md", "site/content/b.md");
+	CHECK_INT(source_type(s, "content/b.md"), SRC_FILE);
+	check_read(s, "content/b.md", NULL);
+	/* Listed as a file, then gone. */
+	p = at(top, "site/content/a.md");
+	CHECK_INT(unlink(p), 0);
+	free(p);
+	CHECK_INT(source_type(s, "content/a.md"), SRC_FILE);
+	errno = 0;
+	{
+		struct buf b = BUF_INIT;
+
+		CHECK_INT(source_read(s, "content/a.md", &b), -1);
+		CHECK_INT(errno, ENOENT);
+		buf_release(&b);
+	}
+	/* Made after the listing: looked at. */
+	unit_put(top, "site/content/new.md", "new\n");
+	CHECK_INT(source_type(s, "content/new.md"), SRC_FILE);
+	check_read(s, "content/new.md", "new\n");
+	/* Another folder listed: the first one's files are looked at again. */
+	source_list_free(names, namesz);
+	CHECK_INT(source_list(s, "content/sub", &names, &namesz), 0);
+	CHECK_INT(source_type(s, "content/b.md"), SRC_OUTSIDE);
+	CHECK_INT(source_type(s, "content/sub/c.md"), SRC_FILE);
+	check_read(s, "content/sub/c.md", "c\n");
+	source_list_free(names, namesz);
+	source_free(s);
+	free(site);
+	CHECK_INT(remove_tree(top), 0);
+}
