@@ -382,8 +382,8 @@ raw_link_attr(const char *tag, size_t tagn, const char *name, size_t namen)
 
 /*
  * An attribute's value as a browser reads it: the five predefined
- * entities and numeric references decoded (rawxml_ref(), which takes
- * XML's "&#x", not HTML's "&#X" too), others kept as written.
+ * entities and numeric references decoded (rawxml_ref()), others kept
+ * as written.
  */
 static char *
 raw_attr_decode(const char *v, size_t n)

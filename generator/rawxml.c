@@ -150,7 +150,7 @@ rawxml_ref(const char *s, const char *end, unsigned long *cp)
 	if (p >= end || *p != '#')
 		return 0;
 	p++;
-	hex = p < end && *p == 'x';
+	hex = p < end && (*p == 'x' || *p == 'X');	/* HTML's "&#X" too */
 	if (hex)
 		p++;
 	for (; p < end && *p != ';'; p++, digits++) {

@@ -56,7 +56,8 @@ size_t	rawxml_source(const struct rawxml_run *, size_t runsz, size_t at);
 /*
  * Decodes the character reference or predefined entity at s (up to
  * end), which starts with '&': its code point in *cp, and the bytes it
- * takes. Returns 0 when it is neither.
+ * takes. Returns 0 when it is neither. HTML's "&#X" is taken as "&#x":
+ * libxml2 refuses it in a record before this reads one.
  */
 size_t	rawxml_ref(const char *s, const char *end, unsigned long *cp);
 
