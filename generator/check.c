@@ -752,8 +752,12 @@ check_run(struct diag *dg, const struct check_opts *opts)
 	}
 	if (status == 2 || (status == 1 && !is_dir(c.root)))
 		goto out;
-	/* The build's errors, and its warnings printed as errors. */
-	problems = dg->errors + dg->warnings;
+	/*
+	 * The build's errors, and its warnings printed as errors; but the
+	 * broken links it told of itself, in what was held for its errors,
+	 * are counted with the others.
+	 */
+	problems = dg->errors + dg->warnings - dg->broken_links;
 	links = dg->errors;
 
 	c.base_path = base_path(opts->source != NULL ? opts->source : ".");
@@ -768,7 +772,7 @@ check_run(struct diag *dg, const struct check_opts *opts)
 	for (i = 0; i < c.linksz; i++)
 		check_link(&c, &c.links[i]);
 	report(&c);
-	links = dg->errors - links;
+	links = dg->errors - links + dg->broken_links;
 	diag_flush(dg);
 	if (problems > 0 && links > 0)
 		fprintf(stderr, "docket: check failed: %u error%s and %u "

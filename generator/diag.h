@@ -38,6 +38,8 @@ struct diag {
 	const char	*prefix;	/* prepended to paths (GitHub: repo-relative) */
 	unsigned	 errors;
 	unsigned	 warnings;
+	unsigned	 broken_links;	/* of the warnings: docket check counts
+					   them apart */
 	/*
 	 * Errors that are not in one page or record (a template's, found
 	 * while rendering a page): the work stops after the item that

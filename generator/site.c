@@ -1518,8 +1518,10 @@ site_check_link(struct site *s, const char *from, const char *url,
 	else if (!leads_to_output(s, target) &&
 	    !site_failed_lists(s->failed, s->failedsz, target))
 		why = site_no_page(target, s->aliases_unknown);
-	if (why != NULL)
+	if (why != NULL) {
 		diag_warning(s->dg, p, "broken link '%s': %s", url, why);
+		s->dg->broken_links++;
+	}
 	free(why);
 	free(frag);
 	free(target);
