@@ -699,6 +699,71 @@ async function chartTests(context, origin) {
 	return problems;
 }
 
+// Pages of every kind, for the reading tests below.
+const EVERY_KIND = ["index.html", "vendors/index.html",
+	"vendors/kaspersky/index.html", "status/banned/index.html",
+	"authority/index.html", "timeline/index.html", "changes/index.html",
+	"changes/2026/index.html", "about/index.html", "reports/2017/index.html",
+	"404.html", "sub/index.html", "sub/vendors/longname/index.html",
+	"paged/timeline/2019/index.html", "paged/changes/2021/index.html"];
+
+// Read from disk, where a test may add a style sheet of its own (the
+// server's Content-Security-Policy refuses one).
+function fileUrl(rel) {
+	const m = /^(sub|paged)\/(.*)$/.exec(rel);
+	return m ? `file://${OUT}/${m[1]}/${m[2]}` : `file://${OUT}/register/${rel}`;
+}
+
+// The boxes of a page's text that its text does not fit: visible
+// overflow runs into what is next to it, hidden overflow is cut off.
+// Boxes that scroll on their own, and text hidden for screen readers
+// only, are left out.
+function overflowingText() {
+	const out = [];
+	for (const el of document.body.querySelectorAll("*")) {
+		if (!(el instanceof HTMLElement) || !el.checkVisibility() ||
+		    el.closest(".visually-hidden") ||
+		    getComputedStyle(el.closest("thead") || el).clipPath !== "none")
+			continue;
+		const cs = getComputedStyle(el);
+		if (cs.display === "inline" || el.clientWidth === 0 ||
+		    /(auto|scroll)/.test(cs.overflowX))
+			continue;
+		if (el.scrollWidth > el.clientWidth + 1)
+			out.push(`${el.tagName.toLowerCase()}.${el.className}: ` +
+			    `'${el.textContent.trim().slice(0, 30)}' takes ` +
+			    `${el.scrollWidth} px of ${el.clientWidth}`);
+		if (/(hidden|clip)/.test(cs.overflowY) &&
+		    el.scrollHeight > el.clientHeight + 1)
+			out.push(`${el.tagName.toLowerCase()}.${el.className}: ` +
+			    `'${el.textContent.trim().slice(0, 30)}' cut at ` +
+			    `${el.clientHeight} px of ${el.scrollHeight}`);
+	}
+	return out;
+}
+
+// WCAG 1.4.12: with the text spacing a reader may force on every
+// element, on a desktop and on a phone, no text runs out of its box.
+const TEXT_SPACING = `* { line-height: 1.5 !important;
+	letter-spacing: 0.12em !important; word-spacing: 0.16em !important; }
+	p { margin-bottom: 2em !important; }`;
+
+async function textSpacingTests(context) {
+	const problems = [];
+	const page = await context.newPage();
+	for (const width of [1280, 320]) {
+		await page.setViewportSize({ width, height: 800 });
+		for (const rel of EVERY_KIND) {
+			await page.goto(fileUrl(rel));
+			await page.addStyleTag({ content: TEXT_SPACING });
+			for (const p of await page.evaluate(overflowingText))
+				problems.push(`${width} px: ${rel}: ${p}`);
+		}
+	}
+	await page.close();
+	return problems;
+}
+
 // At a phone's width, a status badge after a vendor's name in prose stays
 // on the line of the name's last word, wherever the line ends: the
 // paragraph is narrowed a pixel at a time so that each name and badge in
@@ -1270,6 +1335,8 @@ try {
 		    await termsTests(context, origin));
 		report("charts: the narrow drawing on a phone, the wide one on a desktop, legibly",
 		    await chartTests(context, origin));
+		report("with wider text spacing (WCAG 1.4.12) no text runs out of its box",
+		    await textSpacingTests(context));
 		report("a status badge in prose keeps to the line of its vendor's name",
 		    await badgeTests(context, origin));
 		report("a response's attribution lines up with its quote",
