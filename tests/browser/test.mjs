@@ -764,6 +764,62 @@ async function textSpacingTests(context) {
 	return problems;
 }
 
+// In forced colours (Windows high contrast) the browser puts the
+// reader's colours in place of the page's: backgrounds become the
+// page's, and a transparent border shows. What the colours told must
+// still show: the link to the page open in the navigation, the year
+// and the page open in the year and page lists; a badge or a tag keeps
+// a border.
+async function forcedColorsTests(context) {
+	const problems = [];
+	const page = await context.newPage();
+	for (const scheme of ["light", "dark"]) {
+		await page.emulateMedia({ forcedColors: "active", colorScheme: scheme });
+		for (const [rel, lists] of [
+			["timeline/index.html", [".site-nav"]],
+			["paged/timeline/2019/index.html", [".year-nav", ".pager"]],
+			["paged/changes/2021/index.html", [".year-nav", ".pager"]],
+		]) {
+			await page.goto(fileUrl(rel));
+			const r = await page.evaluate((lists) => lists.map((sel) => {
+				const canvas = getComputedStyle(document.body).backgroundColor;
+				const seen = (c) => c !== canvas && !/rgba\(.*, 0\)$|transparent/.test(c);
+				const look = (a) => {
+					const cs = getComputedStyle(a);
+					return ["Top", "Right", "Bottom", "Left"].map((side) =>
+					    cs[`border${side}Style`] !== "none" &&
+					    parseFloat(cs[`border${side}Width`]) > 0 &&
+					    seen(cs[`border${side}Color`]) ?
+					    `${cs[`border${side}Width`]} ${cs[`border${side}Color`]}` : "-")
+					    .concat([seen(cs.backgroundColor) ? cs.backgroundColor : "-",
+						cs.color, cs.textDecorationLine, cs.fontWeight]).join(" ");
+				};
+				const links = [...document.querySelectorAll(`${sel} a`)];
+				const current = links.find((a) => a.hasAttribute("aria-current"));
+				if (!current)
+					return `${sel}: no link to the page open`;
+				const alike = links.filter((a) => a !== current &&
+				    look(a) === look(current));
+				return alike.length ? `${sel}: '${current.textContent}' looks as ` +
+				    `'${alike[0].textContent}' does (${look(current)})` : null;
+			}), lists);
+			for (const p of r.filter(Boolean))
+				problems.push(`${scheme}: ${rel}: ${p}`);
+		}
+		await page.goto(fileUrl("vendors/index.html"));
+		const bare = await page.evaluate(() => [...document.querySelectorAll(".badge, .tag")]
+		    .filter((b) => {
+			    const cs = getComputedStyle(b);
+			    return cs.borderTopStyle === "none" || parseFloat(cs.borderTopWidth) === 0 ||
+				cs.borderTopColor === getComputedStyle(document.body).backgroundColor;
+		    }).map((b) => b.textContent));
+		if (bare.length)
+			problems.push(`${scheme}: vendors/index.html: no border on ${bare.slice(0, 3).join(", ")}`);
+	}
+	await page.close();
+	return problems;
+}
+
 // At a phone's width, a status badge after a vendor's name in prose stays
 // on the line of the name's last word, wherever the line ends: the
 // paragraph is narrowed a pixel at a time so that each name and badge in
@@ -1337,6 +1393,8 @@ try {
 		    await chartTests(context, origin));
 		report("with wider text spacing (WCAG 1.4.12) no text runs out of its box",
 		    await textSpacingTests(context));
+		report("in forced colours the page open is marked and badges keep a border",
+		    await forcedColorsTests(context));
 		report("a status badge in prose keeps to the line of its vendor's name",
 		    await badgeTests(context, origin));
 		report("a response's attribution lines up with its quote",
