@@ -5,7 +5,8 @@
 // Nu Html Checker, axe-core (WCAG 2.1 A and AA), for requests to other
 // origins, CSP violations, console errors, horizontal overflow at 320 px
 // (the width WCAG 1.4.10 asks a page to reflow to),
-// the skip link and keyboard focus; then search, printing, the Atom feed,
+// the skip link and keyboard focus; text under forced wider spacing
+// (WCAG 1.4.12) and forced colours; then search, printing, the Atom feed,
 // the sitemap, the calendar and the CSV files.
 //
 //   node test.mjs --mode test|screenshots --out DIR --repo DIR [--shots DIR]
