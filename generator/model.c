@@ -44,6 +44,8 @@ struct model {
 	struct tval	*site_plain;	/* with no nav item current */
 	char		**nav_urls;	/* of the nav's site links */
 	size_t		 nav_urlsz;
+	/* By nav link: the site map of the pages below its folder, made once. */
+	struct tval	**nav_inside;
 	struct tval	*docket;
 	struct tval	*vendors;	/* list, by name */
 	struct tval	**vendor_tv;	/* by record index */
@@ -444,8 +446,12 @@ nav_url(const struct site *s, const char *url)
 	return xstrdup(url);
 }
 
+/*
+ * The nav's items with the one page_url is (current), or else the one
+ * whose folder holds it, section_url (section); either may be NULL.
+ */
 static struct tval *
-nav_tv(struct model *m, const char *page_url)
+nav_tv(struct model *m, const char *page_url, const char *section_url)
 {
 	const struct config *c = &m->s->cfg;
 	static const char *const defaults[][2] = {
@@ -465,11 +471,14 @@ nav_tv(struct model *m, const char *page_url)
 			tval_set_str(it, "href", url);
 			tval_set_bool(it, "url", false);
 			tval_set_bool(it, "current", false);
+			tval_set_bool(it, "section", false);
 		} else {
 			tval_set_bool(it, "href", false);
 			u = nav_url(m->s, url);
 			tval_set_bool(it, "current", page_url != NULL &&
 			    strcmp(u, page_url) == 0);
+			tval_set_bool(it, "section", section_url != NULL &&
+			    strcmp(u, section_url) == 0);
 			tval_set(it, "url", tval_str_own(u));
 		}
 		tval_push(l, it);
@@ -479,10 +488,11 @@ nav_tv(struct model *m, const char *page_url)
 
 /*
  * The site map as a page sees it, with the nav for page_url (NULL: no
- * nav item is the page). Most pages are no nav item: they share one.
+ * nav item is the page) or for a page inside section_url's folder. Most
+ * pages are neither: they share one.
  */
 static struct tval *
-site_ctx(struct model *m, const char *page_url)
+site_ctx(struct model *m, const char *page_url, const char *section_url)
 {
 	static const char *const keys[] = {
 		"title", "description", "language", "license",
@@ -498,8 +508,34 @@ site_ctx(struct model *m, const char *page_url)
 		if (tval_get(m->site, keys[i]) != NULL)
 			tval_set(site, keys[i],
 			    tval_ref(tval_get(m->site, keys[i])));
-	tval_set(site, "nav", nav_tv(m, page_url));
+	tval_set(site, "nav", nav_tv(m, page_url, section_url));
 	return site;
+}
+
+/*
+ * The nav link whose folder holds the page at url ("vendors/index.html",
+ * or "vendors/" with a base_url, for "vendors/acme/index.html"), the
+ * deepest when several do; SIZE_MAX when none does.
+ */
+static size_t
+nav_inside(const struct model *m, const char *url)
+{
+	size_t i, n, best = SIZE_MAX, bestn = 0;
+	const char *u;
+
+	for (i = 0; i < m->nav_urlsz; i++) {
+		u = m->nav_urls[i];
+		n = strlen(u);
+		if (str_endswith(u, "/index.html"))
+			n -= strlen("index.html");
+		else if (n == 0 || u[n - 1] != '/')
+			continue;	/* a file, or the home page */
+		if (n > bestn && strncmp(url, u, n) == 0 && url[n] != '\0') {
+			best = i;
+			bestn = n;
+		}
+	}
+	return best;
 }
 
 /* The links of the nav's items that are site paths. */
@@ -517,6 +553,7 @@ nav_urls(struct model *m)
 		    sizeof(*m->nav_urls));
 		m->nav_urls[m->nav_urlsz++] = xstrdup(tval_get_str(it, "url"));
 	}
+	m->nav_inside = xcalloc(m->nav_urlsz + 1, sizeof(*m->nav_inside));
 }
 
 struct view {
@@ -552,7 +589,14 @@ render(struct model *m, const struct view *vw, struct tval *extra_keys[],
 	for (i = 0; i < m->nav_urlsz; i++)
 		if (strcmp(m->nav_urls[i], url) == 0)
 			break;
-	site = i < m->nav_urlsz ? site_ctx(m, url) : tval_ref(m->site_plain);
+	if (i < m->nav_urlsz)
+		site = site_ctx(m, url, NULL);
+	else if ((i = nav_inside(m, url)) != SIZE_MAX) {
+		if (m->nav_inside[i] == NULL)
+			m->nav_inside[i] = site_ctx(m, NULL, m->nav_urls[i]);
+		site = tval_ref(m->nav_inside[i]);
+	} else
+		site = tval_ref(m->site_plain);
 	tval_set(ctx, "site", site);
 	tval_set(ctx, "docket", tval_ref(m->docket));
 	tval_set_str(ctx, "root", root);
@@ -1659,7 +1703,7 @@ model_render(struct site *s)
 		tval_push(m.actions, tval_ref(m.entries[i].tv));
 	m.env = (struct dir_env){ s, m.vendors, m.actions, true };
 	m.site = site_tv(&m);
-	m.site_plain = site_ctx(&m, NULL);
+	m.site_plain = site_ctx(&m, NULL, NULL);
 	m.years = changes_years_tv(s);
 	m.tl_yearsz = changes_timeline_years(s, &m.tl_years);
 	m.tl_years_tv = years_tv(&m);
@@ -1756,9 +1800,12 @@ model_render(struct site *s)
 	tval_free(m.actions);
 	tval_free(m.site);
 	tval_free(m.site_plain);
-	for (i = 0; i < m.nav_urlsz; i++)
+	for (i = 0; i < m.nav_urlsz; i++) {
 		free(m.nav_urls[i]);
+		tval_free(m.nav_inside[i]);
+	}
 	free(m.nav_urls);
+	free(m.nav_inside);
 	tval_free(m.docket);
 	return rc;
 }
