@@ -806,6 +806,28 @@ async function forcedColorsTests(context) {
 			}), lists);
 			for (const p of r.filter(Boolean))
 				problems.push(`${scheme}: ${rel}: ${p}`);
+			// The link to the page open, reached by the keyboard,
+			// shows the focus ring the others do.
+			for (const sel of lists) {
+				const cur = `${sel} a[aria-current]`;
+				await page.focus(cur);
+				await page.keyboard.press("Shift+Tab");
+				await page.keyboard.press("Tab");
+				const ring = await page.evaluate((cur) => {
+					const a = document.activeElement;
+					if (a !== document.querySelector(cur))
+						return "not reached by the keyboard";
+					const cs = getComputedStyle(a);
+					return cs.outlineStyle !== "none" &&
+					    parseFloat(cs.outlineWidth) > 0 &&
+					    !/rgba\(.*, 0\)$|transparent/.test(cs.outlineColor) ?
+					    null : `no focus ring (${cs.outlineStyle} ` +
+					    `${cs.outlineWidth} ${cs.outlineColor})`;
+				}, cur);
+				if (ring)
+					problems.push(`${scheme}: ${rel}: ${sel}: the link ` +
+					    `to the page open has ${ring}`);
+			}
 		}
 		await page.goto(fileUrl("vendors/index.html"));
 		const bare = await page.evaluate(() => [...document.querySelectorAll(".badge, .tag")]
