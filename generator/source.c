@@ -186,15 +186,19 @@ fs_type(struct source_tree *s, const char *rel)
 	fs->typed = NULL;
 	if (full == NULL)
 		return SRC_OTHER;
+	/*
+	 * A regular file of the folder just listed is not looked at again;
+	 * anything else is, and so is one not found inside, to tell why.
+	 */
 	if (listed_regular(fs, rel)) {
 		memset(&st, 0, sizeof(st));
 		st.st_mode = S_IFREG;
-		t = inside(s, full, &st) ? SRC_FILE : SRC_OUTSIDE;
-		if (t == SRC_FILE) {
+		if (inside(s, full, &st)) {
 			fs->typed = full;
-			return t;
+			return SRC_FILE;
 		}
-	} else if (lstat(full, &st) == -1)
+	}
+	if (lstat(full, &st) == -1)
 		t = SRC_NONE;
 	else if (!inside(s, full, &st))
 		t = stat(full, &st) == -1 ? SRC_OTHER : SRC_OUTSIDE;

@@ -6,6 +6,8 @@
 #include <sys/stat.h>
 
 #include <errno.h>
+#include <fcntl.h>
+#include <limits.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
@@ -203,6 +205,73 @@ test_source__types_from_listing(void)
 	check_read(s, "content/sub/c.md", "c\n");
 	source_list_free(names, namesz);
 	source_free(s);
+	free(site);
+	CHECK_INT(remove_tree(top), 0);
+}
+
+/*
+ * A listed file whose path is longer than PATH_MAX, in a folder whose
+ * path is not, is looked at again rather than taken for one outside the
+ * site: lstat() says the name is too long, as before the listing told
+ * regular files.
+ */
+void
+test_source__listed_path_too_long(void)
+{
+	char tmpl[] = "/tmp/docket-source-XXXXXX", *top, *site, *rel, *p;
+	char part[201], file[256];
+	struct source_tree *s;
+	struct buf dir = BUF_INIT;
+	char **names = NULL;
+	size_t namesz = 0, len, i;
+	int fds[32], fd, depth = 0;
+
+	if ((top = mkdtemp(tmpl)) == NULL) {
+		CHECK(!"mkdtemp");
+		return;
+	}
+	memset(part, 'd', 200);
+	part[200] = '\0';
+	unit_put(top, "site/content/index.md", "i\n");
+	site = at(top, "site");
+	p = at(site, "content");
+	fds[0] = open(p, O_RDONLY | O_DIRECTORY);
+	free(p);
+	CHECK(fds[0] != -1);
+	buf_puts(&dir, "content");
+	/* Folders until the folder's path is just short of PATH_MAX. */
+	len = strlen(site) + 1 + strlen("content");
+	while (fds[depth] != -1 && len + 201 < PATH_MAX - 20 && depth < 30) {
+		CHECK_INT(mkdirat(fds[depth], part, 0700), 0);
+		fds[depth + 1] = openat(fds[depth], part, O_RDONLY | O_DIRECTORY);
+		depth++;
+		buf_putc(&dir, '/');
+		buf_puts(&dir, part);
+		len += 201;
+	}
+	/* A name that takes the file's path one byte past PATH_MAX. */
+	memset(file, 'f', PATH_MAX - len - 3);
+	memcpy(file + PATH_MAX - len - 3, ".md", 4);
+	CHECK(len + 1 + strlen(file) == PATH_MAX + 1 && strlen(file) < 256);
+	fd = openat(fds[depth], file, O_WRONLY | O_CREAT | O_EXCL, 0600);
+	CHECK(fd != -1 && write(fd, "x\n", 2) == 2);
+	close(fd);
+	s = source_dir(site);
+	CHECK_INT(source_list(s, dir.ptr, &names, &namesz), 0);
+	CHECK_INT((long long)namesz, 1);
+	rel = xasprintf("%s/%s", dir.ptr, file);
+	CHECK_INT(source_type(s, rel), SRC_NONE);
+	free(rel);
+	source_list_free(names, namesz);
+	source_free(s);
+	/* Removed from the inside out, through the folders kept open. */
+	CHECK_INT(unlinkat(fds[depth], file, 0), 0);
+	for (i = (size_t)depth; i > 0; i--) {
+		close(fds[i]);
+		CHECK_INT(unlinkat(fds[i - 1], part, AT_REMOVEDIR), 0);
+	}
+	close(fds[0]);
+	buf_release(&dir);
 	free(site);
 	CHECK_INT(remove_tree(top), 0);
 }
