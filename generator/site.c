@@ -487,9 +487,12 @@ file_copy(struct site *s, const char *src, const char *rel)
 
 		diag_error(s->dg, &p, "cannot read %s", source_why(s->src));
 	} else if (rc == -1) {
+		int e = errno;
+
 		diag_error(s->dg, NULL, "cannot copy '%s' to '%s': %s", src, to,
-		    strerror(errno));
-		s->io_failed = true;
+		    file_strerror(e));
+		/* Not a file any more: the content's fault, not the disk's. */
+		s->io_failed = e != ENODEV && e != EISDIR;
 	} else
 		diag_progress(s->dg, "writing", ++s->written);
 	free(to);

@@ -323,6 +323,7 @@ static int
 fs_copy(struct source_tree *s, const char *rel, const char *to)
 {
 	char *from = fs_path(s, rel);
+	struct stat st;
 	char tmp[65536];
 	ssize_t n;
 	int in = -1, out = -1, rc = -1, e;
@@ -333,8 +334,18 @@ fs_copy(struct source_tree *s, const char *rel, const char *to)
 		errno = EACCES;
 		goto done;
 	}
-	if ((in = open(from, O_RDONLY | O_CLOEXEC)) == -1)
+	/*
+	 * Looked at when the content was read, but it may have become a
+	 * FIFO since: not blocking on one, which is refused.
+	 */
+	if ((in = open(from, O_RDONLY | O_CLOEXEC | O_NONBLOCK)) == -1)
 		goto done;
+	if (fstat(in, &st) == -1)
+		goto done;
+	if (!S_ISREG(st.st_mode)) {
+		errno = S_ISDIR(st.st_mode) ? EISDIR : ENODEV;
+		goto done;
+	}
 	if ((out = open(to, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0666)) == -1)
 		goto done;
 	while ((n = read(in, tmp, sizeof(tmp))) != 0) {

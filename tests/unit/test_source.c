@@ -8,6 +8,7 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <limits.h>
+#include <signal.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
@@ -272,6 +273,50 @@ test_source__listed_path_too_long(void)
 	}
 	close(fds[0]);
 	buf_release(&dir);
+	free(site);
+	CHECK_INT(remove_tree(top), 0);
+}
+
+static void
+on_alarm(int sig)
+{
+	(void)sig;	/* only to end a call that blocks */
+}
+
+/*
+ * A file copied as it is (content/static/) that has become a FIFO since
+ * the content was read is refused at once, not waited on.
+ */
+void
+test_source__copy_refuses_fifo(void)
+{
+	char tmpl[] = "/tmp/docket-source-XXXXXX", *top, *site, *p, *to;
+	struct source_tree *s;
+	struct sigaction sa, old;
+
+	if ((top = mkdtemp(tmpl)) == NULL) {
+		CHECK(!"mkdtemp");
+		return;
+	}
+	unit_put(top, "site/content/static/a.txt", "a\n");
+	p = at(top, "site/content/static/pipe.txt");
+	CHECK_INT(mkfifo(p, 0600), 0);
+	free(p);
+	site = at(top, "site");
+	to = at(top, "copy.txt");
+	s = source_dir(site);
+	CHECK_INT(source_copy(s, "content/static/a.txt", to), 0);
+	memset(&sa, 0, sizeof(sa));
+	sa.sa_handler = on_alarm;	/* no SA_RESTART: open() gives EINTR */
+	sigaction(SIGALRM, &sa, &old);
+	alarm(5);
+	errno = 0;
+	CHECK_INT(source_copy(s, "content/static/pipe.txt", to), -1);
+	CHECK_INT(errno, ENODEV);
+	alarm(0);
+	sigaction(SIGALRM, &old, NULL);
+	source_free(s);
+	free(to);
 	free(site);
 	CHECK_INT(remove_tree(top), 0);
 }
