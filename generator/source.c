@@ -334,18 +334,9 @@ fs_copy(struct source_tree *s, const char *rel, const char *to)
 		errno = EACCES;
 		goto done;
 	}
-	/*
-	 * Looked at when the content was read, but it may have become a
-	 * FIFO since: not blocking on one, which is refused.
-	 */
-	if ((in = open(from, O_RDONLY | O_CLOEXEC | O_NONBLOCK)) == -1)
+	/* Looked at when the content was read, but a FIFO may be there now. */
+	if ((in = file_open_regular(from, 0, &st)) == -1)
 		goto done;
-	if (fstat(in, &st) == -1)
-		goto done;
-	if (!S_ISREG(st.st_mode)) {
-		errno = S_ISDIR(st.st_mode) ? EISDIR : ENODEV;
-		goto done;
-	}
 	if ((out = open(to, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0666)) == -1)
 		goto done;
 	while ((n = read(in, tmp, sizeof(tmp))) != 0) {

@@ -129,6 +129,25 @@ file_strerror(int e)
 	return strerror(e);
 }
 
+int
+file_open_regular(const char *path, int flags, struct stat *st)
+{
+	int fd, e;
+
+	/* Not blocking on a FIFO or a device, which are refused below. */
+	if ((fd = open(path, O_RDONLY | O_CLOEXEC | O_NONBLOCK | flags)) == -1)
+		return -1;
+	if (fstat(fd, st) == -1)
+		e = errno;
+	else if (S_ISREG(st->st_mode))
+		return fd;
+	else
+		e = S_ISDIR(st->st_mode) ? EISDIR : ENODEV;
+	close(fd);
+	errno = e;
+	return -1;
+}
+
 static int
 read_whole(struct buf *out, const char *path, int flags)
 {
@@ -136,15 +155,8 @@ read_whole(struct buf *out, const char *path, int flags)
 	ssize_t n;
 	struct stat st;
 
-	/* Not blocking on a FIFO or a device, which are refused below. */
-	if ((fd = open(path, O_RDONLY | O_CLOEXEC | O_NONBLOCK | flags)) == -1)
+	if ((fd = file_open_regular(path, flags, &st)) == -1)
 		return -1;
-	if (fstat(fd, &st) == -1)
-		goto fail;
-	if (!S_ISREG(st.st_mode)) {
-		errno = S_ISDIR(st.st_mode) ? EISDIR : ENODEV;
-		goto fail;
-	}
 	if (st.st_size > (off_t)MAX_FILE_SIZE) {
 		errno = EFBIG;
 		goto fail;

@@ -9,6 +9,7 @@
 #include <stdint.h>
 
 struct buf;
+struct stat;
 
 #define NELEM(a)	(sizeof(a) / sizeof((a)[0]))
 #define MAX_FILE_SIZE	(16u * 1024 * 1024)	/* largest input file read */
@@ -35,6 +36,12 @@ char	*xasprintf(const char *, ...) __attribute__((format(printf, 1, 2)));
 int	 file_read(struct buf *out, const char *path);
 /* The same, but -1 (ELOOP) when path itself is a symbolic link. */
 int	 file_read_nofollow(struct buf *out, const char *path);
+/*
+ * Opens a regular file for reading, with open()'s extra flags (O_NOFOLLOW),
+ * and fills *st. Returns the descriptor, or -1 with errno set: ENODEV when
+ * it is not a regular file (a FIFO is not waited on), EISDIR.
+ */
+int	 file_open_regular(const char *path, int flags, struct stat *st);
 /* strerror() for file_read()'s errors, in words for a site's author. */
 const char *file_strerror(int);
 /* Writes all of data to fd, again after EINTR. Returns 0, or -1 (errno). */
