@@ -1715,14 +1715,15 @@ put_chart_svg(struct buf *b, const char *what, const struct bar *bars,
 	}
 	/*
 	 * Beside the bars, the labels' column is as wide as the longest
-	 * label, at about the width of a capital letter in the stylesheet's
-	 * 14 units: from 80 to 272 units. A longer label is cut with an
+	 * label, at 10.5 units a letter in the stylesheet's 14 units: about
+	 * a letter's width, and the 0.12em between letters a reader may add
+	 * (WCAG 1.4.12), from 80 to 314 units. A longer label is cut with an
 	 * ellipsis, whole in its tooltip and in the table.
 	 */
 	if (narrow)
 		labelw = 2;	/* a glyph's overhang, as of J, stays inside */
-	else if ((labelw = 20 + 9 * (int)(longest > CHART_LABEL_MAX ?
-	    CHART_LABEL_MAX : longest)) < 80)
+	else if ((labelw = 20 + 21 * (int)(longest > CHART_LABEL_MAX ?
+	    CHART_LABEL_MAX : longest) / 2) < 80)
 		labelw = 80;
 	plotw = width - labelw - valw;
 	height = (int)n * pitch - gap;

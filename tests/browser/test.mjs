@@ -749,6 +749,17 @@ const TEXT_SPACING = `* { line-height: 1.5 !important;
 	letter-spacing: 0.12em !important; word-spacing: 0.16em !important; }
 	p { margin-bottom: 2em !important; }`;
 
+// A chart's label, drawn in its SVG, that starts before the drawing's
+// left edge (the wide drawing's labels end at the bars): cut there.
+function chartLabelsCut() {
+	return [...document.querySelectorAll("svg.chart-svg")]
+	    .filter((svg) => svg.getClientRects().length > 0)
+	    .flatMap((svg) => [...svg.querySelectorAll("text.chart-label")])
+	    .filter((t) => t.getBBox().x < 0)
+	    .map((t) => `chart label '${t.lastChild.textContent.trim()}' ` +
+		`cut at the drawing's edge (x ${Math.round(t.getBBox().x)})`);
+}
+
 async function textSpacingTests(context) {
 	const problems = [];
 	const page = await context.newPage();
@@ -758,6 +769,8 @@ async function textSpacingTests(context) {
 			await page.goto(fileUrl(rel));
 			await page.addStyleTag({ content: TEXT_SPACING });
 			for (const p of await page.evaluate(overflowingText))
+				problems.push(`${width} px: ${rel}: ${p}`);
+			for (const p of await page.evaluate(chartLabelsCut))
 				problems.push(`${width} px: ${rel}: ${p}`);
 		}
 	}
