@@ -433,16 +433,24 @@ site_tv(struct model *m)
 }
 
 /*
- * The link form of a nav url written in docket.yml: a site path gets its
- * leading slash removed and, without base_url, "index.html" added.
+ * The link form of a nav url written in docket.yml, as the site's own
+ * links are: a site path gets its leading slash removed and, without
+ * base_url, "index.html" added to a folder; with base_url, a folder's
+ * "index.html" is left out.
  */
 static char *
 nav_url(const struct site *s, const char *url)
 {
+	size_t n;
+
 	while (*url == '/')
 		url++;
-	if (s->cfg.base_url == NULL && (*url == '\0' || str_endswith(url, "/")))
+	n = strlen(url);
+	if (s->cfg.base_url == NULL && (n == 0 || url[n - 1] == '/'))
 		return xasprintf("%sindex.html", url);
+	if (s->cfg.base_url != NULL && (strcmp(url, "index.html") == 0 ||
+	    str_endswith(url, "/index.html")))
+		return xstrndup(url, n - strlen("index.html"));
 	return xstrdup(url);
 }
 
