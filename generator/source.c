@@ -49,9 +49,14 @@ struct fs_state {
 	char	*typed;		/* the path fs_type() last found a file
 				   inside, not a link (fs_read()) */
 	char	*listed;	/* the folder fs_list() last listed */
-	char	**names;	/* its names, sorted, */
-	unsigned char *regular;	/* and which were regular files then */
-	size_t	 namesz;
+	struct entry *entries;	/* its names, sorted, with their types */
+	size_t	 entriesz;
+};
+
+/* A name of a folder, and whether it was a regular file when listed. */
+struct entry {
+	char	*name;
+	bool	 regular;
 };
 
 /*
@@ -154,7 +159,7 @@ static bool
 listed_regular(const struct fs_state *fs, const char *rel)
 {
 	const char *slash = strrchr(rel, '/'), *base;
-	size_t lo = 0, hi = fs->namesz, mid;
+	size_t lo = 0, hi = fs->entriesz, mid;
 	int c;
 
 	if (fs->listed == NULL || slash == NULL ||
@@ -164,8 +169,8 @@ listed_regular(const struct fs_state *fs, const char *rel)
 	base = slash + 1;
 	while (lo < hi) {
 		mid = lo + (hi - lo) / 2;
-		if ((c = strcmp(fs->names[mid], base)) == 0)
-			return fs->regular[mid];
+		if ((c = strcmp(fs->entries[mid].name, base)) == 0)
+			return fs->entries[mid].regular;
 		if (c < 0)
 			lo = mid + 1;
 		else
@@ -251,20 +256,16 @@ fs_read(struct source_tree *s, const char *rel, struct buf *out)
 static void
 listed_free(struct fs_state *fs)
 {
-	source_list_free(fs->names, fs->namesz);
-	free(fs->listed);
-	free(fs->regular);
-	fs->listed = NULL;
-	fs->names = NULL;
-	fs->regular = NULL;
-	fs->namesz = 0;
-}
+	size_t i;
 
-/* For sorting names with their types. */
-struct entry {
-	char	*name;
-	bool	 regular;
-};
+	for (i = 0; i < fs->entriesz; i++)
+		free(fs->entries[i].name);
+	free(fs->entries);
+	free(fs->listed);
+	fs->listed = NULL;
+	fs->entries = NULL;
+	fs->entriesz = 0;
+}
 
 static int
 entry_cmp(const void *a, const void *b)
@@ -306,16 +307,12 @@ fs_list(struct source_tree *s, const char *rel, char ***out, size_t *outsz)
 	if (n > 1)
 		qsort(v, n, sizeof(*v), entry_cmp);
 	*out = xreallocarray(NULL, n + 1, sizeof(char *));
-	fs->names = xreallocarray(NULL, n + 1, sizeof(char *));
-	fs->regular = xmalloc(n + 1);
-	for (i = 0; i < n; i++) {
-		(*out)[i] = v[i].name;
-		fs->names[i] = xstrdup(v[i].name);
-		fs->regular[i] = v[i].regular;
-	}
-	fs->namesz = *outsz = n;
+	for (i = 0; i < n; i++)
+		(*out)[i] = xstrdup(v[i].name);
+	*outsz = n;
+	fs->entries = v;	/* kept for fs_type() */
+	fs->entriesz = n;
 	fs->listed = xstrdup(rel);
-	free(v);
 	return 0;
 }
 
