@@ -13,7 +13,6 @@
 #include <string.h>
 #include <strings.h>
 
-#include <cmark-gfm.h>
 
 #include "buf.h"
 #include "changes.h"
@@ -652,34 +651,28 @@ exports_page_search(struct buf *b, const struct site *s,
 }
 
 /*
- * Adds the words of a record's markdown (a summary, a description) to a
- * search item's text, after a space when there is text already: the start
- * of it, as markup-free as the page shows it.
+ * Adds the words of a record's markdown (a summary, a description), as
+ * its page shows it (html, NULL: none), to a search item's text, after a
+ * space when there is text already: the start of it.
  */
 static void
-note_text(struct buf *text, const struct mdtext *md)
+note_text(struct buf *text, const char *html)
 {
-	char *html;
 	size_t len = text->len, sep;
 
-	if (md->text == NULL || md->text[0] == '\0')
+	if (html == NULL || html[0] == '\0')
 		return;
 	if (len > 0)
 		buf_putc(text, ' ');
 	sep = text->len;
-	html = cmark_markdown_to_html(md->text, strlen(md->text),
-	    CMARK_OPT_DEFAULT);
-	if (html == NULL)
-		die("out of memory");
 	exports_html_text(text, html, NOTE_TEXT_MAX);
-	free(html);
 	if (text->len == sep)	/* markup alone: no words */
 		buf_truncate(text, len);
 }
 
 void
 exports_vendor_search(struct buf *b, const struct site *s,
-    const struct record *r)
+    const struct record *r, const char *summary, const char *const *desc)
 {
 	struct json j = { b, true, 1, true, false };
 	struct buf meta = BUF_INIT, text = BUF_INIT;
@@ -694,7 +687,7 @@ exports_vendor_search(struct buf *b, const struct site *s,
 	if (r->aliasesz > 0 && r->productsz > 0)
 		buf_putc(&text, ' ');
 	join(&text, r->products, r->productsz, " ");
-	note_text(&text, &r->summary);
+	note_text(&text, summary);
 	search_item(&j, "vendor", r->name, url, meta.ptr, text.ptr);
 	for (k = 0; k < r->actionsz; k++) {
 		a = &r->actions[k];
@@ -706,7 +699,7 @@ exports_vendor_search(struct buf *b, const struct site *s,
 		buf_truncate(&text, 0);
 		if (a->scope != NULL)
 			buf_puts(&text, a->scope);
-		note_text(&text, &a->description);
+		note_text(&text, desc[k]);
 		search_item(&j, "action", a->title, aurl, meta.ptr, text.ptr);
 		free(aurl);
 	}

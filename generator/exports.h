@@ -33,10 +33,12 @@ void	exports_page_search(struct buf *, const struct site *,
 	    const struct page *pg, const char *title, const char *html);
 /*
  * Appends the items of record r in the search index: the vendor's, then
- * its actions'.
+ * its actions', with the HTML of its summary and of each action's
+ * description (by index in r->actions; NULL: none) as its page shows them.
  */
 void	exports_vendor_search(struct buf *, const struct site *,
-	    const struct record *r);
+	    const struct record *r, const char *summary,
+	    const char *const *desc);
 /*
  * Writes search-index.json and assets/search-index.js from every
  * record's items (exports_vendor_search(), by record index), every

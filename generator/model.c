@@ -49,6 +49,8 @@ struct model {
 	struct tval	*docket;
 	struct tval	*vendors;	/* list, by name */
 	struct tval	**vendor_tv;	/* by record index */
+	/* By record index: the values of its actions, in its file's order. */
+	struct tval	***vendor_acts;
 	struct entry	*entries;	/* every action, by date */
 	size_t		 entriesz;
 	struct tval	*years;		/* changes_years_tv() */
@@ -311,9 +313,13 @@ entry_cmp(const void *a, const void *b)
 	return x->index < y->index ? -1 : x->index > y->index;
 }
 
-/* Builds the value of one vendor, adding its actions to m->entries. */
+/*
+ * Builds the value of one vendor, adding its actions to m->entries, and
+ * the values of its actions in its file's order to *acts.
+ */
 static int
-vendor_tv(struct model *m, const struct record *r, struct tval **out)
+vendor_tv(struct model *m, const struct record *r, struct tval **out,
+    struct tval ***acts)
 {
 	struct tval *v = tval_map(), *t, *l, *rs;
 	struct entry *first;
@@ -353,9 +359,11 @@ vendor_tv(struct model *m, const struct record *r, struct tval **out)
 	m->entries = xreallocarray(m->entries, n + r->actionsz,
 	    sizeof(*m->entries));
 	first = m->entries + n;
+	*acts = xreallocarray(NULL, r->actionsz + 1, sizeof(**acts));
 	for (i = 0; i < r->actionsz; i++) {
 		first[i] = (struct entry){ r, &r->actions[i], i, NULL };
 		first[i].tv = action_tv(m, r, &r->actions[i], url);
+		(*acts)[i] = tval_ref(first[i].tv);
 	}
 	m->entriesz += r->actionsz;
 	qsort(first, r->actionsz, sizeof(*first), entry_cmp);
@@ -1517,10 +1525,20 @@ vendor_item(void *arg, size_t i, struct buf *search)
 		NULL, NULL, r->path, false };
 	struct tval *keys[1] = { tval_ref(m->vendor_tv[i]) };
 	const char *names[1] = { "vendor" };
+	const char **desc = xreallocarray(NULL, r->actionsz + 1,
+	    sizeof(*desc));
+	size_t k;
 	int rc;
 
-	/* Its items in the search index, which the build puts together. */
-	exports_vendor_search(search, m->s, r);
+	/*
+	 * Its items in the search index, which the build puts together, with
+	 * the text of its markdown as its page shows it.
+	 */
+	for (k = 0; k < r->actionsz; k++)
+		desc[k] = tval_get_str(m->vendor_acts[i][k], "description");
+	exports_vendor_search(search, m->s, r,
+	    tval_get_str(m->vendor_tv[i], "summary"), desc);
+	free(desc);
 	rc = render(m, &vw, keys, names, 1);
 	free(out);
 	return rc;
@@ -1682,7 +1700,7 @@ model_render(struct site *s)
 	struct timeline_job tj;
 	struct jobs_part parts[PARTS];
 	struct buf *search, *vsearch;
-	size_t i;
+	size_t i, j;
 	bool records_ok;
 	int rc = 0;
 
@@ -1693,9 +1711,11 @@ model_render(struct site *s)
 	tval_set_str(m.docket, "version", DOCKET_VERSION);
 	m.vendors = tval_list();
 	m.vendor_tv = xcalloc(s->recordsz + 1, sizeof(*m.vendor_tv));
+	m.vendor_acts = xcalloc(s->recordsz + 1, sizeof(*m.vendor_acts));
 	for (i = 0; i < s->recordsz; i++) {
 		unsigned errors = s->dg->errors;
-		if (vendor_tv(&m, s->records[i], &m.vendor_tv[i]) == -1) {
+		if (vendor_tv(&m, s->records[i], &m.vendor_tv[i],
+		    &m.vendor_acts[i]) == -1) {
 			char *out = xasprintf("vendors/%s/index.html",
 			    s->records[i]->id);
 			site_failed(s, out, s->dg->errors - errors);
@@ -1801,9 +1821,14 @@ model_render(struct site *s)
 	for (i = 0; i < m.entriesz; i++)
 		tval_free(m.entries[i].tv);
 	free(m.entries);
-	for (i = 0; i < s->recordsz; i++)
+	for (i = 0; i < s->recordsz; i++) {
 		tval_free(m.vendor_tv[i]);
+		for (j = 0; j < s->records[i]->actionsz; j++)
+			tval_free(m.vendor_acts[i][j]);
+		free(m.vendor_acts[i]);
+	}
 	free(m.vendor_tv);
+	free(m.vendor_acts);
 	tval_free(m.vendors);
 	tval_free(m.actions);
 	tval_free(m.site);
