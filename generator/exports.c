@@ -366,9 +366,10 @@ starts_tag(const char *p, const char *name)
 }
 
 /*
- * Is the tag at p (its '<') one that markdown puts inside a word
- * ("Z<em>T</em>E"), <em>, <strong>, <code> or <del>, opening or closing?
- * Any other tag parts words.
+ * Is the tag at p (its '<') one of an element that stays inside a line of
+ * text, opening or closing: those markdown writes ("Z<em>T</em>E", a
+ * link, a directive's badge) and the like (<b>, <sup>, <abbr>...)? Any
+ * other tag parts words.
  */
 static bool
 inline_tag(const char *p)
@@ -376,14 +377,28 @@ inline_tag(const char *p)
 	const char *q = p[1] == '/' ? p + 1 : p;
 
 	switch (q[1] | 0x20) {	/* a letter in lower case */
-	case 'e':
-		return starts_tag(q, "em");
-	case 's':
-		return starts_tag(q, "strong");
+	case 'a':
+		return starts_tag(q, "a") || starts_tag(q, "abbr");
+	case 'b':
+		return starts_tag(q, "b");
 	case 'c':
 		return starts_tag(q, "code");
 	case 'd':
 		return starts_tag(q, "del");
+	case 'e':
+		return starts_tag(q, "em");
+	case 'i':
+		return starts_tag(q, "i");
+	case 'm':
+		return starts_tag(q, "mark");
+	case 's':
+		return starts_tag(q, "strong") || starts_tag(q, "span") ||
+		    starts_tag(q, "s") || starts_tag(q, "sub") ||
+		    starts_tag(q, "sup") || starts_tag(q, "small");
+	case 't':
+		return starts_tag(q, "time");
+	case 'u':
+		return starts_tag(q, "u");
 	default:
 		return false;
 	}

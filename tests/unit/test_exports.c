@@ -197,9 +197,16 @@ test_exports__html_text(void)
 		  "<code>x</code>y, a<del>b</del>c</p><p>next</p>", 100,
 		  "ZTE and Huawei, xy, abc next" },
 		/* In any case; a tag that only starts as one does parts words. */
-		{ "", "<p>a<EM>b</Em>c d<Strong>e</STRONG>f g<small>h</small>"
-		  "i j<emph>k</emph>l m<dfn>n</dfn>o p<caption>q</p>", 100,
-		  "abc def g h i j k l m n o p q" },
+		{ "", "<p>a<EM>b</Em>c d<Strong>e</STRONG>f g<summary>h</summary>"
+		  "i j<emph>k</emph>l m<dfn>n</dfn>o p<caption>q r<aside>s"
+		  "</aside>t u<section>v</section>w</p>", 100,
+		  "abc def g h i j k l m n o p q r s t u v w" },
+		/* So do links, a directive's badge and HTML's inline markup. */
+		{ "", "<p>foo<a href=\"x\">bar</a>baz, Globex<span class=\"s\"> "
+		  "<span class=\"b\">Banned</span></span>. <abbr>U</abbr>S"
+		  "<sup>1</sup> H<sub>2</sub>O <b>x</b><i>y</i><u>z</u><s>w</s>"
+		  "<mark>v</mark><small>t</small><time>u</time></p>", 100,
+		  "foobarbaz, Globex Banned. US1 H2O xyzwvtu" },
 		/* Other tags part words: a table's cells, a list's items. */
 		{ "", "<td>a</td><td>b</td><li>c</li><span>d</span><br />e",
 		  100, "a b c d e" },
