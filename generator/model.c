@@ -1514,6 +1514,51 @@ facets_part_release(struct facet_job *fj)
 	facets_release(&fj->fc);
 }
 
+/* Bytes of a vendor page's description, at most, before its "…". */
+#define VENDOR_DESC_MAX	160
+
+/*
+ * The description of a vendor's page, for search engines and link
+ * previews: the text of its summary's first paragraph (html, NULL: none),
+ * cut after a word when long. NULL when it has no text.
+ */
+static char *
+vendor_description(const char *html)
+{
+	struct buf t = BUF_INIT;
+	const char *end;
+	size_t n;
+	char *first;
+
+	if (html == NULL)
+		return NULL;
+	if (strncmp(html, "<p>", 3) == 0 &&
+	    (end = strstr(html, "</p>")) != NULL) {
+		first = xstrndup(html, (size_t)(end - html));
+		exports_html_text(&t, first, 4 * VENDOR_DESC_MAX);
+		free(first);
+	} else
+		exports_html_text(&t, html, 4 * VENDOR_DESC_MAX);
+	if (t.len > VENDOR_DESC_MAX) {
+		/* After the last whole word that fits, else a whole character. */
+		for (n = VENDOR_DESC_MAX; n > 0 && t.ptr[n] != ' '; n--)
+			continue;
+		if (n == 0)
+			for (n = VENDOR_DESC_MAX;
+			    n > 0 && ((unsigned char)t.ptr[n] & 0xC0) == 0x80; n--)
+				continue;
+		while (n > 0 && strchr(" ,;:", t.ptr[n - 1]) != NULL)
+			n--;
+		buf_truncate(&t, n);
+		buf_puts(&t, "…");
+	}
+	if (t.len == 0) {
+		buf_release(&t);
+		return NULL;
+	}
+	return buf_detach(&t);
+}
+
 /* The page of record i. */
 static int
 vendor_item(void *arg, size_t i, struct buf *search)
@@ -1521,7 +1566,9 @@ vendor_item(void *arg, size_t i, struct buf *search)
 	struct model *m = arg;
 	const struct record *r = m->s->records[i];
 	char *out = xasprintf("vendors/%s/index.html", r->id);
-	struct view vw = { out, "vendor", "vendor", r->name, NULL, NULL,
+	char *about = vendor_description(tval_get_str(m->vendor_tv[i],
+	    "summary"));
+	struct view vw = { out, "vendor", "vendor", r->name, about, NULL,
 		NULL, NULL, r->path, false };
 	struct tval *keys[1] = { tval_ref(m->vendor_tv[i]) };
 	const char *names[1] = { "vendor" };
@@ -1540,6 +1587,7 @@ vendor_item(void *arg, size_t i, struct buf *search)
 	    tval_get_str(m->vendor_tv[i], "summary"), desc);
 	free(desc);
 	rc = render(m, &vw, keys, names, 1);
+	free(about);
 	free(out);
 	return rc;
 }
