@@ -3,6 +3,7 @@
  */
 #define _GNU_SOURCE	/* memmem */
 #include <ctype.h>
+#include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
@@ -211,6 +212,8 @@ struct linkpos {
 	const char	*content;	/* its text, as cmark keeps it */
 	size_t		*blines;	/* where each line of content starts */
 	size_t		 blinesz;
+	size_t		 after;		/* of content: past the last link found
+					   without cmark's position */
 };
 
 /* Offsets of the starts of the lines of s (len bytes), in *out. */
@@ -283,6 +286,39 @@ link_at(cmark_node *n, const char *content, size_t len, size_t o)
 }
 
 /*
+ * Where the link n, which cmark-gfm gave no position, starts in the
+ * content of its block, lp->block: the autolink extension makes a bare
+ * "ftp://" URL or an email address a link after parsing, without one.
+ * Its text is as written, and the links of a block come in order: it is
+ * looked for after the last one found so, where an autolink may start
+ * (after a space, '*', '_', '~' or '('), else anywhere. SIZE_MAX when
+ * not found.
+ */
+static size_t
+unplaced_link(struct linkpos *lp, cmark_node *n)
+{
+	cmark_node *t = cmark_node_first_child(n);
+	const char *lit, *hit, *c = lp->content;
+	size_t len = strlen(c), k, from;
+
+	if (t == NULL || cmark_node_get_type(t) != CMARK_NODE_TEXT ||
+	    (lit = cmark_node_get_literal(t)) == NULL || *lit == '\0' ||
+	    lp->after > len)
+		return SIZE_MAX;
+	k = strlen(lit);
+	/* Where such a link may start: not in "`ftp://x`", say. */
+	for (from = lp->after; (hit = memmem(c + from, len - from, lit,
+	    k)) != NULL; from = (size_t)(hit - c) + 1)
+		if (hit == c || strchr(" \t\n*_~(", hit[-1]) != NULL)
+			break;
+	if (hit == NULL &&
+	    (hit = memmem(c + lp->after, len - lp->after, lit, k)) == NULL)
+		return SIZE_MAX;
+	lp->after = (size_t)(hit - c) + k;
+	return (size_t)(hit - c);
+}
+
+/*
  * Where the link or image n starts in src's text. cmark-gfm 0.29 counts
  * an inline's column on a paragraph's later lines from where cmark's
  * copy of the line starts, leaving out the line's indentation and
@@ -312,18 +348,25 @@ link_pos(struct linkpos *lp, const struct md_src *src, cmark_node *n)
 		lp->content = cmark_node_get_string_content(b);
 		lp->blinesz = lp->content == NULL ? 0 : line_starts(&lp->blines,
 		    lp->content, strlen(lp->content));
+		lp->after = 0;
 	}
-	if ((c = lp->content) == NULL || line < bline || col == 0 ||
-	    line - bline >= lp->blinesz)
+	if ((c = lp->content) == NULL)
 		return md_pos(src, line, col);
 	clen = strlen(c);
-	k = line - bline;
-	o = lp->blines[k] + (col - bcol);
-	if (col < bcol || (k + 1 < lp->blinesz && o >= lp->blines[k + 1]) ||
-	    !link_at(n, c, clen, o)) {
-		o = col - 1;
-		if (!link_at(n, c, clen, o))
+	if (line == 0) {
+		if ((o = unplaced_link(lp, n)) == SIZE_MAX)
 			return md_pos(src, line, col);
+	} else {
+		if (line < bline || col == 0 || line - bline >= lp->blinesz)
+			return md_pos(src, line, col);
+		k = line - bline;
+		o = lp->blines[k] + (col - bcol);
+		if (col < bcol || (k + 1 < lp->blinesz &&
+		    o >= lp->blines[k + 1]) || !link_at(n, c, clen, o)) {
+			o = col - 1;
+			if (!link_at(n, c, clen, o))
+				return md_pos(src, line, col);
+		}
 	}
 	for (i = 0; i + 1 < lp->blinesz && lp->blines[i + 1] <= o; i++)
 		;
