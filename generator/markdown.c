@@ -129,7 +129,13 @@ md_body(const char *data, size_t len, size_t *bodysz, unsigned *bodyline)
 static int
 md_options(const struct md_src *src)
 {
-	int options = CMARK_OPT_VALIDATE_UTF8 | CMARK_OPT_GITHUB_PRE_LANG;
+	/*
+	 * A fenced block's language is written <code class="language-x">,
+	 * as the GFM spec has it: with CMARK_OPT_GITHUB_PRE_LANG it would be
+	 * <pre lang="x">, which tells browsers and screen readers that the
+	 * code is in the human language "x" (and is invalid for most).
+	 */
+	int options = CMARK_OPT_VALIDATE_UTF8;
 
 	if (src->unsafe_html)
 		options |= CMARK_OPT_UNSAFE;

@@ -79,6 +79,15 @@ test_markdown__render(void)
 	CHECK(strstr(h, "<script>") == NULL);	/* tagfilter */
 	free(h);
 	free(e);
+
+	/*
+	 * A code block's info string is its code's language (GFM spec,
+	 * example 112), not the natural language of a lang attribute.
+	 */
+	h = render("```ruby\nx\n```\n", false, &e);
+	CHECK_STR(h, "<pre><code class=\"language-ruby\">x\n</code></pre>\n");
+	free(h);
+	free(e);
 }
 
 /*
