@@ -21,7 +21,7 @@ DEBS        = build-essential pkg-config git libxml2-dev libxml2-utils \
               libcmark-gfm-dev libcmark-gfm-extensions-dev libgit2-dev \
               libyaml-dev libmicrohttpd-dev nettle-dev zlib1g-dev libjemalloc-dev \
               curl mandoc python3 python3-yaml python3-icalendar \
-              python3-feedparser nodejs
+              python3-feedparser nodejs cmark-gfm
 # The allocator docket is linked with: jemalloc (docs/performance.md,
 # item 28), or with MALLOC= the C library's. Sanitizers bring their own.
 MALLOC     ?= jemalloc
@@ -106,11 +106,12 @@ generator/embedded.c: generator/embedgen $(EMBED_FILES)
 PYMODS      = import icalendar, feedparser, yaml
 
 # Installs the Debian packages when a library or a tool the tests use
-# (git, curl, xmllint, mandoc, node, the Python modules) is missing, or
-# jemalloc, which docket can do without.
+# (git, curl, xmllint, mandoc, node, the Python modules, the GFM spec) is
+# missing, or jemalloc, which docket can do without.
 check-deps:
 	@{ pkg-config --exists $(PKGS) && command -v git && \
 	    command -v curl && command -v xmllint && command -v mandoc && \
+	    test -f $(GFM_SPEC) && \
 	    command -v node && { /usr/bin/python3 -c "$(PYMODS)" || \
 	    python3 -c "$(PYMODS)"; }; } >/dev/null 2>&1 || $(MAKE) deps
 	@[ -z "$(MALLOC)" ] || pkg-config --exists $(MALLOC) || \
@@ -131,6 +132,7 @@ FUZZ_TARGETS = record config markdown template tree histcache gitlog links \
                date gitfiles search page serve commit rawobj recdiff gitsrc
 FUZZ_REPLAY = $(FUZZ_TARGETS:%=tests/fuzz/%-replay)
 TEST_BIN    = tests/unit/run tests/spec/mustache_test tests/spec/directives/run \
+              tests/spec/gfm_test \
               tests/history/feedcheck \
               $(FUZZ_REPLAY)
 
@@ -147,6 +149,13 @@ tests/unit/run: tests/unit/main.c tests/unit/tests.h $(UNIT_SRCS) generator/libd
 
 tests/spec/mustache_test: tests/spec/mustache.c generator/libdocket.a
 	$(CC) $(CFLAGS) -Igenerator $(LDFLAGS) -o $@ tests/spec/mustache.c \
+	    generator/libdocket.a $(LDLIBS)
+
+# The GFM specification's examples, from Debian's cmark-gfm package.
+GFM_SPEC   ?= /usr/share/doc/cmark-gfm/spec.txt.gz
+
+tests/spec/gfm_test: tests/spec/gfm.c tests/fuzz/register.h generator/libdocket.a
+	$(CC) $(CFLAGS) -Igenerator $(LDFLAGS) -o $@ tests/spec/gfm.c \
 	    generator/libdocket.a $(LDLIBS)
 
 tests/spec/directives/run: tests/spec/directives/run.c
@@ -173,9 +182,11 @@ test: check-deps
 test-unit: tests/unit/run
 	tests/unit/run
 
-test-spec: tests/spec/mustache_test tests/spec/directives/run docket
+test-spec: tests/spec/mustache_test tests/spec/directives/run \
+    tests/spec/gfm_test docket
 	tests/spec/mustache_test tests/spec/mustache
 	tests/spec/directives/run ./docket tests/spec/directives
+	tests/spec/gfm ./docket tests/spec/gfm_test $(GFM_SPEC)
 
 test-sites: docket
 	tests/sites/run ./docket
