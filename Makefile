@@ -106,12 +106,11 @@ generator/embedded.c: generator/embedgen $(EMBED_FILES)
 PYMODS      = import icalendar, feedparser, yaml
 
 # Installs the Debian packages when a library or a tool the tests use
-# (git, curl, xmllint, mandoc, node, the Python modules, the GFM spec) is
+# (git, curl, xmllint, mandoc, node, the Python modules) is
 # missing, or jemalloc, which docket can do without.
 check-deps:
 	@{ pkg-config --exists $(PKGS) && command -v git && \
 	    command -v curl && command -v xmllint && command -v mandoc && \
-	    test -f $(GFM_SPEC) && \
 	    command -v node && { /usr/bin/python3 -c "$(PYMODS)" || \
 	    python3 -c "$(PYMODS)"; }; } >/dev/null 2>&1 || $(MAKE) deps
 	@[ -z "$(MALLOC)" ] || pkg-config --exists $(MALLOC) || \
@@ -151,8 +150,20 @@ tests/spec/mustache_test: tests/spec/mustache.c generator/libdocket.a
 	$(CC) $(CFLAGS) -Igenerator $(LDFLAGS) -o $@ tests/spec/mustache.c \
 	    generator/libdocket.a $(LDLIBS)
 
-# The GFM specification's examples, from Debian's cmark-gfm package.
-GFM_SPEC   ?= /usr/share/doc/cmark-gfm/spec.txt.gz
+# The GFM specification's examples: the spec.txt of Debian's cmark-gfm
+# package. Minimal images (Docker's Debian and Ubuntu) install no
+# /usr/share/doc; the file is then taken from the package, downloaded.
+GFM_DOC    ?= /usr/share/doc/cmark-gfm/spec.txt.gz
+GFM_SPEC   ?= tests/out/gfm-spec.txt.gz
+
+tests/out/gfm-spec.txt.gz:
+	@mkdir -p tests/out
+	@if [ -f $(GFM_DOC) ]; then cp $(GFM_DOC) $@; else \
+	    rm -rf tests/out/gfm-deb && mkdir -p tests/out/gfm-deb && \
+	    (cd tests/out/gfm-deb && apt-get download cmark-gfm) && \
+	    dpkg-deb -x tests/out/gfm-deb/cmark-gfm_*.deb tests/out/gfm-deb && \
+	    cp tests/out/gfm-deb/usr/share/doc/cmark-gfm/spec.txt.gz $@ && \
+	    rm -rf tests/out/gfm-deb; fi
 
 tests/spec/gfm_test: tests/spec/gfm.c tests/fuzz/register.h generator/libdocket.a
 	$(CC) $(CFLAGS) -Igenerator $(LDFLAGS) -o $@ tests/spec/gfm.c \
@@ -183,7 +194,7 @@ test-unit: tests/unit/run
 	tests/unit/run
 
 test-spec: tests/spec/mustache_test tests/spec/directives/run \
-    tests/spec/gfm_test docket
+    tests/spec/gfm_test docket $(GFM_SPEC)
 	tests/spec/mustache_test tests/spec/mustache
 	tests/spec/directives/run ./docket tests/spec/directives
 	tests/spec/gfm ./docket tests/spec/gfm_test $(GFM_SPEC)
