@@ -1038,7 +1038,12 @@ kind(enum tok_type type)
 
 /*
  * Pairs each section, parent and block tag with its closing tag,
- * reporting the tags that don't pair.
+ * reporting the tags that don't pair. Past TMPL_MAX_DEPTH open tags the
+ * one error "nested deeper" stands for what is wrong in there: a close
+ * that does not pair is looked for among the innermost TMPL_MAX_DEPTH
+ * open tags only, and neither it nor the open tags left unclosed that
+ * deep are reported, so that a template of many thousand tags neither
+ * takes quadratic time nor prints an error for each.
  */
 static void
 match_tags(struct parser *p)
@@ -1078,20 +1083,23 @@ match_tags(struct parser *p)
 			}
 			top = &p->toks[stack[n - 1]];
 			if (!same_name(p, top, t)) {
-				perr(p, t->line, t->col, "unexpected '%.*s', "
-				    "expected '%.*s/%.*s%.*s'",
-				    (int)(t->end - t->start), s + t->start,
-				    (int)t->olen, s + t->start,
-				    (int)top->namelen, s + top->name,
-				    (int)t->clen, s + t->end - t->clen);
+				if (n <= TMPL_MAX_DEPTH)
+					perr(p, t->line, t->col,
+					    "unexpected '%.*s', "
+					    "expected '%.*s/%.*s%.*s'",
+					    (int)(t->end - t->start),
+					    s + t->start,
+					    (int)t->olen, s + t->start,
+					    (int)top->namelen, s + top->name,
+					    (int)t->clen, s + t->end - t->clen);
 				/*
 				 * Close the nearest open tag of that name, or
 				 * else take it for a misspelt close of the top.
 				 */
-				for (k = n; k-- > 0;)
+				for (k = n; k-- > 0 && n - k <= TMPL_MAX_DEPTH;)
 					if (same_name(p, &p->toks[stack[k]], t))
 						break;
-				if (k != NONE) {
+				if (k != NONE && n - k <= TMPL_MAX_DEPTH) {
 					n = k + 1;
 					top = &p->toks[stack[k]];
 				}
@@ -1103,7 +1111,7 @@ match_tags(struct parser *p)
 			break;
 		}
 	}
-	for (k = 0; k < n; k++) {
+	for (k = 0; k < n && k < TMPL_MAX_DEPTH; k++) {
 		t = &p->toks[stack[k]];
 		perr(p, t->line, t->col, "unclosed %s '%.*s'", kind(t->type),
 		    (int)t->namelen, s + t->name);
