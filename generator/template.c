@@ -203,6 +203,8 @@ struct render {
 
 static int	render_nodes(struct render *, const struct tmpl *, size_t,
 		    size_t, const struct scope *);
+static bool	over_budget(struct render *, const struct tmpl *,
+		    const struct node *);
 
 
 /*
@@ -1784,14 +1786,23 @@ render_block(struct render *r, const struct tmpl *t, size_t i,
 	size_t k, arg = 0, indlen = r->ind.len;
 	int rc;
 
+	/*
+	 * Each argument looked at is a step: a parent given many thousand
+	 * blocks, and one that has as many, would else take as many
+	 * times as many compares as the budget allows.
+	 */
 	for (f = sc; f != NULL; f = f->outer) {
 		a = &f->t->nodes[f->parent];
-		for (k = f->parent + 1; k < a->end; k = f->t->nodes[k].end)
+		for (k = f->parent + 1; k < a->end; k = f->t->nodes[k].end) {
+			r->steps++;
 			if (strcmp(f->t->nodes[k].name, n->name) == 0) {
 				found = f;
 				arg = k;
 			}
+		}
 	}
+	if (r->steps > TMPL_MAX_STEPS && over_budget(r, t, n))
+		return -1;
 	if (found == NULL)
 		return render_nodes(r, t, i + 1, n->end, sc);
 	buf_put(&r->ind, n->ind, n->indlen);

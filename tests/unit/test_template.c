@@ -735,6 +735,37 @@ test_template__amplification(void)
 	tval_free(m);
 }
 
+/*
+ * A parent given 200000 blocks, whose template has 2000: each block is
+ * looked for among the arguments, 4 * 10^8 compares, which count in the
+ * budget of steps and end there.
+ */
+void
+test_template__many_blocks_in_budget(void)
+{
+	const char *files[] = { "t.html", NULL, "p", NULL, NULL };
+	struct buf t = BUF_INIT, p = BUF_INIT;
+	char *err, *got;
+	int i;
+
+	buf_puts(&t, "{{<p}}");
+	for (i = 0; i < 200000; i++)
+		buf_puts(&t, "{{$b}}x{{/b}}");
+	buf_puts(&t, "{{/p}}");
+	for (i = 0; i < 2000; i++)
+		buf_puts(&p, "{{$b}}{{/b}}");
+	files[1] = t.ptr;
+	files[3] = p.ptr;
+	got = render_files(files, NULL, &err);
+	CHECK(got == NULL);
+	CHECK_STR(err, "p:1:1189: error: template rendering takes more "
+	    "than 20000000 steps (sections nested over long lists?)\n");
+	free(got);
+	free(err);
+	buf_release(&t);
+	buf_release(&p);
+}
+
 void
 test_template__output_bound_names_page(void)
 {
