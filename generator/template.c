@@ -1673,10 +1673,12 @@ ctx_push(struct render *r, const struct tval *v)
 /*
  * Resolves a name: "." is the top of the context stack; otherwise the
  * first part is looked up from the top of the stack down, and the others
- * in what it gives. Returns NULL when something is missing.
+ * in what it gives. Returns NULL when something is missing. Each context
+ * looked in is a step: partials nested in sections make a stack of
+ * thousands, which a name that is not there goes all the way down.
  */
 static const struct tval *
-lookup(const struct render *r, const struct node *n)
+lookup(struct render *r, const struct node *n)
 {
 	const struct tval *v = NULL, *c;
 	size_t k;
@@ -1685,6 +1687,7 @@ lookup(const struct render *r, const struct node *n)
 	if (n->nparts == 0)
 		return r->ctx[r->nctx - 1];
 	for (k = r->nctx; k-- > 0;) {
+		r->steps++;
 		c = r->ctx[k];
 		if (c == NULL || c->type != TVAL_MAP)
 			continue;

@@ -718,7 +718,7 @@ test_template__amplification(void)
 	files[1] = src = nested_sections(40, "x");
 	got = render_files(files, m, &err);
 	CHECK(got == NULL);
-	CHECK_STR(err, "t.html:1:235: error: template rendering takes more "
+	CHECK_STR(err, "t.html:1:241: error: template rendering takes more "
 	    "than 20000000 steps (sections nested over long lists?)\n");
 	free(got);
 	free(err);
@@ -764,6 +764,49 @@ test_template__many_blocks_in_budget(void)
 	free(err);
 	buf_release(&t);
 	buf_release(&p);
+}
+
+/*
+ * 60 partials, each in 60 sections of a map, make a stack of 3600
+ * contexts, which each name that is not there is looked for in: the
+ * contexts looked in count in the budget of steps.
+ */
+void
+test_template__deep_lookup_in_budget(void)
+{
+	const char *files[2 * 61 + 1];
+	char names[61][8];
+	struct buf src[61];
+	struct tval *m = tval_map();
+	char *err, *got;
+	int i, k;
+
+	tval_set(m, "m", tval_map());
+	for (i = 0; i <= 60; i++) {
+		snprintf(names[i], sizeof(names[i]), i == 0 ? "t.html" : "p%d",
+		    i);
+		buf_init(&src[i]);
+		for (k = 0; k < 60 && i > 0; k++)
+			buf_puts(&src[i], "{{#m}}");
+		if (i < 60)
+			buf_printf(&src[i], "{{> p%d}}", i + 1);
+		for (k = 0; k < 20000 && i == 60; k++)
+			buf_puts(&src[i], "{{nope}}");
+		for (k = 0; k < 60 && i > 0; k++)
+			buf_puts(&src[i], "{{/m}}");
+		files[2 * i] = names[i];
+		files[2 * i + 1] = src[i].ptr;
+	}
+	files[2 * 61] = NULL;
+	got = render_files(files, m, &err);
+	CHECK(got == NULL);
+	CHECK_STR(err, "p60:1:30377: error: template rendering takes more "
+	    "than 20000000 steps (sections nested over long lists?)\n");
+	free(got);
+	free(err);
+	for (i = 0; i <= 60; i++)
+		buf_release(&src[i]);
+	tval_free(m);
 }
 
 void
