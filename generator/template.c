@@ -9,6 +9,7 @@
  * array of nodes, where a section's children follow it up to its `end`.
  * render_nodes() walks that array.
  */
+#define _GNU_SOURCE	/* memmem */
 #include <assert.h>
 #include <stdarg.h>
 #include <stdbool.h>
@@ -660,21 +661,20 @@ is_space(char c)
 	    c == '\v';
 }
 
-/* Returns the offset of the n bytes s at or after from, or len if none. */
+/*
+ * Returns the offset of the n bytes s at or after from, or len if none.
+ * memmem() takes linear time however long the delimiter a set-delimiter
+ * tag made ("{{=aaa...c d=}}" before a megabyte of "a").
+ */
 static size_t
 find(const char *src, size_t len, size_t from, const char *s, size_t n)
 {
 	const char *q;
 
-	while (from + n <= len) {
-		q = memchr(src + from, s[0], len - from - n + 1);
-		if (q == NULL)
-			break;
-		if (memcmp(q, s, n) == 0)
-			return (size_t)(q - src);
-		from = (size_t)(q - src) + 1;
-	}
-	return len;
+	if (from > len)
+		return len;
+	q = memmem(src + from, len - from, s, n);
+	return q == NULL ? len : (size_t)(q - src);
 }
 
 /* Sets *line and *col (1-based, in bytes) of offset off, which only grows. */
