@@ -200,6 +200,12 @@ struct render {
 	size_t			 start;		/* out->len when rendering began */
 	size_t			 steps;		/* nodes visited */
 	const char		*source;	/* the page's file, or NULL */
+	const struct tmpl	*root;		/* the template rendered */
+	struct {
+		const struct tmpl	*t;	/* a template included ... */
+		const struct tmpl	*by;	/* ... by a tag of this one */
+		const struct node	*n;	/* that tag */
+	} path[TMPL_MAX_DEPTH];		/* one for each level of depth */
 };
 
 static int	render_nodes(struct render *, const struct tmpl *, size_t,
@@ -1744,6 +1750,37 @@ put_value(struct render *r, const struct tval *v, bool escape)
  * Renders template name (a partial or a parent) in scope sc, for tag n
  * of template t. A missing template renders as nothing, with a warning.
  */
+/*
+ * Reports nesting deeper than TMPL_MAX_DEPTH, and stops the build. The
+ * tag to blame is the first that included a template already being
+ * rendered, which is where the recursion starts (a block of page.html
+ * that includes page.html, inside the parent it fills); else, with no
+ * template twice on the way, the tag at pos, which would go deeper.
+ */
+static void
+recursion_error(struct render *r, const struct pos *pos, const char *name)
+{
+	struct pos at = *pos;
+	unsigned i, j;
+
+	for (i = 0; i < r->depth; i++) {
+		for (j = 0; j < i && r->path[j].t != r->path[i].t; j++)
+			continue;
+		if (j < i || r->path[i].t == r->root)
+			break;
+	}
+	if (i < r->depth) {
+		at.path = r->path[i].by->path;
+		at.line = r->path[i].n->line;
+		at.col = r->path[i].n->col;
+		name = r->path[i].t->name;
+	}
+	diag_error(r->set->dg, &at,
+	    "template nesting deeper than %d (recursive partial '%s'?)",
+	    TMPL_MAX_DEPTH, name);
+	r->set->dg->stops++;
+}
+
 static int
 render_include(struct render *r, const struct tmpl *t, const struct node *n,
     const char *name, const struct scope *sc)
@@ -1754,10 +1791,7 @@ render_include(struct render *r, const struct tmpl *t, const struct node *n,
 	int rc;
 
 	if (r->depth >= TMPL_MAX_DEPTH) {
-		diag_error(r->set->dg, &pos,
-		    "template nesting deeper than %d (recursive partial '%s'?)",
-		    TMPL_MAX_DEPTH, name);
-		r->set->dg->stops++;
+		recursion_error(r, &pos, name);
 		return -1;
 	}
 	if (tmpl_get(r->set, name, &inc) == -1)
@@ -1769,6 +1803,9 @@ render_include(struct render *r, const struct tmpl *t, const struct node *n,
 	if (inc == NULL)
 		return n->dynamic ? 0 : warn_missing(r->set, t, n, name);
 	buf_put(&r->ind, n->ind, n->indlen);
+	r->path[r->depth].t = inc;
+	r->path[r->depth].by = t;
+	r->path[r->depth].n = n;
 	r->depth++;
 	rc = render_nodes(r, inc, 0, inc->nnodes, sc);
 	r->depth--;
@@ -1963,6 +2000,7 @@ tmpl_render_for(struct tmpl_set *set, const char *name,
 	r.out = out;
 	r.start = out->len;
 	r.source = source;
+	r.root = t;
 	buf_init(&r.ind);
 	r.pending = true;
 	ctx_push(&r, ctx);
