@@ -444,21 +444,25 @@ site_tv(struct model *m)
  * The link form of a nav url written in docket.yml, as the site's own
  * links are: a site path gets its leading slash removed and, without
  * base_url, "index.html" added to a folder; with base_url, a folder's
- * "index.html" is left out.
+ * "index.html" is left out. A query or fragment ("/about/#contact")
+ * stays after the path.
  */
 static char *
 nav_url(const struct site *s, const char *url)
 {
+	const char *rest;
 	size_t n;
 
 	while (*url == '/')
 		url++;
-	n = strlen(url);
+	n = strcspn(url, "?#");
+	rest = url + n;
 	if (s->cfg.base_url == NULL && (n == 0 || url[n - 1] == '/'))
-		return xasprintf("%sindex.html", url);
-	if (s->cfg.base_url != NULL && (strcmp(url, "index.html") == 0 ||
-	    str_endswith(url, "/index.html")))
-		return xstrndup(url, n - strlen("index.html"));
+		return xasprintf("%.*sindex.html%s", (int)n, url, rest);
+	if (s->cfg.base_url != NULL && ((n == 10 &&
+	    strncmp(url, "index.html", 10) == 0) || (n > 10 &&
+	    strncmp(url + n - 11, "/index.html", 11) == 0)))
+		return xasprintf("%.*s%s", (int)(n - 10), url, rest);
 	return xstrdup(url);
 }
 
