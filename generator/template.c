@@ -1747,10 +1747,6 @@ put_value(struct render *r, const struct tval *v, bool escape)
 }
 
 /*
- * Renders template name (a partial or a parent) in scope sc, for tag n
- * of template t. A missing template renders as nothing, with a warning.
- */
-/*
  * Reports nesting deeper than TMPL_MAX_DEPTH, and stops the build. The
  * tag to blame is the first that included a template already being
  * rendered, which is where the recursion starts (a block of page.html
@@ -1781,6 +1777,10 @@ recursion_error(struct render *r, const struct pos *pos, const char *name)
 	r->set->dg->stops++;
 }
 
+/*
+ * Renders template name (a partial or a parent) in scope sc, for tag n
+ * of template t. A missing template renders as nothing, with a warning.
+ */
 static int
 render_include(struct render *r, const struct tmpl *t, const struct node *n,
     const char *name, const struct scope *sc)
@@ -1827,9 +1827,9 @@ render_block(struct render *r, const struct tmpl *t, size_t i,
 	int rc;
 
 	/*
-	 * Each argument looked at is a step: a parent given many thousand
-	 * blocks, and one that has as many, would else take as many
-	 * times as many compares as the budget allows.
+	 * Each argument looked at is a step: thousands of blocks given to
+	 * a parent that has thousands too would else be compared each with
+	 * each, outside the budget.
 	 */
 	for (f = sc; f != NULL; f = f->outer) {
 		a = &f->t->nodes[f->parent];
