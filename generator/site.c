@@ -1745,7 +1745,9 @@ load_template(void *arg, const char *name, struct buf *src, const char **path)
 		return 0;
 	rel = xasprintf("templates/%s.html", name);
 	p.path = rel;
-	switch (source_type(s->src, rel)) {
+	/* A templates/ that is not a folder inside the site was told. */
+	switch (source_type(s->src, "templates") != SRC_DIR ? SRC_NONE :
+	    source_type(s->src, rel)) {
 	case SRC_NONE:
 		break;
 	case SRC_FILE:
@@ -1807,8 +1809,23 @@ copy_assets(struct site *s)
 			rc = -1;
 		free(rel);
 	}
-	if (source_type(s->src, "templates/assets") != SRC_DIR)
+	/* A templates/ that is not a folder inside the site was told. */
+	if (source_type(s->src, "templates") != SRC_DIR)
 		return rc;
+	switch (source_type(s->src, "templates/assets")) {
+	case SRC_DIR:
+		break;
+	case SRC_OUTSIDE:	/* as for a template, or content/vendors/ */
+		return diag_error(s->dg, &(struct pos){ "templates/assets", 0,
+		    0 }, "symbolic link leads outside the site folder, "
+		    "or into .git");
+	case SRC_FILE:
+	case SRC_OTHER:
+		return diag_error(s->dg, &(struct pos){ "templates/assets", 0,
+		    0 }, "not a folder");
+	default:
+		return rc;
+	}
 	if (assets_list(s, "templates/assets", 1, &names, &namesz) == -1) {
 		s->io_failed = true;
 		rc = diag_error(s->dg, NULL, "cannot read templates/assets: %s",
