@@ -25,6 +25,11 @@
 
 #define NONE		SIZE_MAX
 #define MAP_LINEAR	16	/* maps larger than this get a hash index */
+/*
+ * Lines and tags of one template: each is a token, then a node, some
+ * 200 bytes in all; 16 MiB of empty lines would take 3 GB.
+ */
+#define MAX_TOKENS	1000000
 
 struct tkv {
 	const char	*key;		/* interned: see intern() */
@@ -716,9 +721,10 @@ new_tok(struct parser *p, enum tok_type type, size_t start, size_t end)
 
 /*
  * Adds the text [a, b) as tokens that each end at a newline, with their
- * positions (a render that passes a bound may stop at one).
+ * positions (a render that passes a bound may stop at one). Returns -1,
+ * after saying so, when the template passes MAX_TOKENS.
  */
-static void
+static int
 add_text(struct parser *p, size_t a, size_t b)
 {
 	const char *nl;
@@ -730,8 +736,14 @@ add_text(struct parser *p, size_t a, size_t b)
 		e = nl == NULL ? b : (size_t)(nl - p->src) + 1;
 		t = new_tok(p, TOK_TEXT, a, e);
 		line_col(p, a, &t->line, &t->col);
+		if (p->ntoks > MAX_TOKENS) {
+			perr(p, t->line, t->col, "more than %d lines and tags "
+			    "in one template", MAX_TOKENS);
+			return -1;
+		}
 		a = e;
 	}
+	return 0;
 }
 
 /* Sets *close to the character before the closing delimiter, if any. */
@@ -885,10 +897,16 @@ lex(struct parser *p)
 		otag = o == NONE ? "{{" : src + o;
 		ctag = c == NONE ? "}}" : src + c;
 		s = find(src, p->len, pos, otag, olen);
-		add_text(p, pos, s);
+		if (add_text(p, pos, s) == -1)
+			return -1;
 		if (s == p->len)
 			break;
 		line_col(p, s, &line, &col);
+		if (p->ntoks >= MAX_TOKENS) {
+			perr(p, line, col, "more than %d lines and tags in one "
+			    "template", MAX_TOKENS);
+			return -1;
+		}
 		q = s + olen;
 		type = tag_type(q < p->len ? src[q] : '\0', &close);
 		if (type != TOK_VAR)
