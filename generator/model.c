@@ -1289,9 +1289,9 @@ timeline_item(void *arg, size_t i, struct buf *unused)
 	struct model *m = tj->m;
 	const struct changes_year *y = &m->tl_years[tj->pages[i].year];
 	size_t page = tj->pages[i].page, skip, n, k;
-	const char *names[6] = { "years", "split", "year", "actions",
-		"pager", "section_title" };
-	struct tval *keys[6], *acts;
+	const char *names[7] = { "years", "split", "year", "actions",
+		"pager", "section_title", "has_actions" };
+	struct tval *keys[7], *acts;
 	char *out, *title;
 	int rc;
 
@@ -1317,7 +1317,8 @@ timeline_item(void *arg, size_t i, struct buf *unused)
 	keys[4] = changes_pager_tv(m->s, "timeline", y->year, page, y->pages,
 	    y->count);
 	keys[5] = tval_str(m->tl_title);
-	rc = render(m, &vw, keys, names, 6);
+	keys[6] = tval_bool(n > 0);
+	rc = render(m, &vw, keys, names, 7);
 	free(out);
 	free(title);
 	return rc;
