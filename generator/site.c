@@ -1795,6 +1795,7 @@ load_template(void *arg, const char *name, struct buf *src, const char **path)
 static int
 copy_assets(struct site *s)
 {
+	struct pos dir = { "templates/assets", 0, 0 };
 	char *rel, *out, **names = NULL;
 	size_t i, namesz = 0;
 	int rc = 0;
@@ -1816,13 +1817,11 @@ copy_assets(struct site *s)
 	case SRC_DIR:
 		break;
 	case SRC_OUTSIDE:	/* as for a template, or content/vendors/ */
-		return diag_error(s->dg, &(struct pos){ "templates/assets", 0,
-		    0 }, "symbolic link leads outside the site folder, "
-		    "or into .git");
+		return diag_error(s->dg, &dir, "symbolic link leads outside "
+		    "the site folder, or into .git");
 	case SRC_FILE:
 	case SRC_OTHER:
-		return diag_error(s->dg, &(struct pos){ "templates/assets", 0,
-		    0 }, "not a folder");
+		return diag_error(s->dg, &dir, "not a folder");
 	default:
 		return rc;
 	}
