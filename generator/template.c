@@ -1878,11 +1878,11 @@ render_block(struct render *r, const struct tmpl *t, size_t i,
  * the cause, the error is the template's: it stops the build (dg->stops).
  */
 static bool
-over_budget(struct render *r, const struct tmpl *t, const struct node *n)
+budget_error(struct render *r, const struct tmpl *t, const struct node *n)
 {
 	struct pos pos = { t->path, n->line, n->col };
 
-	if (++r->steps > TMPL_MAX_STEPS) {
+	if (r->steps > TMPL_MAX_STEPS) {
 		diag_error(r->set->dg, &pos, "template rendering takes more "
 		    "than %u steps (sections nested over long lists?)",
 		    TMPL_MAX_STEPS);
@@ -1909,6 +1909,16 @@ over_budget(struct render *r, const struct tmpl *t, const struct node *n)
 		return true;
 	}
 	return false;
+}
+
+/* Counts a step of the render; the check of every node, kept small. */
+static inline bool
+over_budget(struct render *r, const struct tmpl *t, const struct node *n)
+{
+	if (++r->steps <= TMPL_MAX_STEPS &&
+	    r->out->len - r->start <= TMPL_MAX_OUTPUT)
+		return false;
+	return budget_error(r, t, n);
 }
 
 static int
