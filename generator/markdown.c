@@ -216,10 +216,13 @@ struct linkpos {
 	size_t		 linesz;
 	cmark_node	*block;		/* the block of blines */
 	const char	*content;	/* its text, as cmark keeps it */
+	size_t		 clen;		/* its length */
 	size_t		*blines;	/* where each line of content starts */
 	size_t		 blinesz;
 	size_t		 after;		/* of content: past the last link found
 					   without cmark's position */
+	size_t		 spare;		/* bytes that may yet be looked through
+					   past such a link's first match */
 };
 
 /* Offsets of the starts of the lines of s (len bytes), in *out. */
@@ -297,29 +300,37 @@ link_at(cmark_node *n, const char *content, size_t len, size_t o)
  * "ftp://" URL or an email address a link after parsing, without one.
  * Its text is as written, and the links of a block come in order: it is
  * looked for after the last one found so, where an autolink may start
- * (after a space, '*', '_', '~' or '('), else anywhere. SIZE_MAX when
- * not found.
+ * (after a space, '*', '_', '~' or '('), else anywhere. What is looked
+ * through past a link's first match is bounded by the block's length,
+ * for all its links together: once that is spent, the first match is
+ * taken, and a block of many links takes linear time. SIZE_MAX when not
+ * found.
  */
 static size_t
 unplaced_link(struct linkpos *lp, cmark_node *n)
 {
 	cmark_node *t = cmark_node_first_child(n);
-	const char *lit, *hit, *c = lp->content;
-	size_t len = strlen(c), k, from;
+	const char *lit, *first, *hit, *c = lp->content;
+	size_t len = lp->clen, k, from, room;
 
 	if (t == NULL || cmark_node_get_type(t) != CMARK_NODE_TEXT ||
 	    (lit = cmark_node_get_literal(t)) == NULL || *lit == '\0' ||
 	    lp->after > len)
 		return SIZE_MAX;
 	k = strlen(lit);
+	if ((first = memmem(c + lp->after, len - lp->after, lit, k)) == NULL)
+		return SIZE_MAX;
 	/* Where such a link may start: not in "`ftp://x`", say. */
-	for (from = lp->after; (hit = memmem(c + from, len - from, lit,
-	    k)) != NULL; from = (size_t)(hit - c) + 1)
+	for (hit = first; hit != NULL; ) {
 		if (hit == c || strchr(" \t\n*_~(", hit[-1]) != NULL)
 			break;
-	if (hit == NULL &&
-	    (hit = memmem(c + lp->after, len - lp->after, lit, k)) == NULL)
-		return SIZE_MAX;
+		from = (size_t)(hit - c) + 1;
+		room = len - from < lp->spare ? len - from : lp->spare;
+		hit = memmem(c + from, room, lit, k);
+		lp->spare -= hit != NULL ? (size_t)(hit - c) - from : room;
+	}
+	if (hit == NULL)
+		hit = first;
 	lp->after = (size_t)(hit - c) + k;
 	return (size_t)(hit - c);
 }
@@ -352,13 +363,15 @@ link_pos(struct linkpos *lp, const struct md_src *src, cmark_node *n)
 	if (b != lp->block) {
 		lp->block = b;
 		lp->content = cmark_node_get_string_content(b);
+		lp->clen = lp->content == NULL ? 0 : strlen(lp->content);
 		lp->blinesz = lp->content == NULL ? 0 : line_starts(&lp->blines,
-		    lp->content, strlen(lp->content));
+		    lp->content, lp->clen);
 		lp->after = 0;
+		lp->spare = lp->clen;
 	}
 	if ((c = lp->content) == NULL)
 		return md_pos(src, line, col);
-	clen = strlen(c);
+	clen = lp->clen;
 	if (line == 0) {
 		if ((o = unplaced_link(lp, n)) == SIZE_MAX)
 			return md_pos(src, line, col);
@@ -374,8 +387,15 @@ link_pos(struct linkpos *lp, const struct md_src *src, cmark_node *n)
 				return md_pos(src, line, col);
 		}
 	}
-	for (i = 0; i + 1 < lp->blinesz && lp->blines[i + 1] <= o; i++)
-		;
+	/* The line of content it is on: the last that starts at o or before. */
+	for (i = 0, j = lp->blinesz; j - i > 1; ) {
+		size_t mid = i + (j - i) / 2;
+
+		if (lp->blines[mid] <= o)
+			i = mid;
+		else
+			j = mid;
+	}
 	/* Link reference definitions at its start are not in its content. */
 	tline = bline + i;
 	if (cmark_node_get_type(b) == CMARK_NODE_PARAGRAPH &&
