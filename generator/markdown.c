@@ -300,7 +300,8 @@ link_at(cmark_node *n, const char *content, size_t len, size_t o)
  * "ftp://" URL or an email address a link after parsing, without one.
  * Its text is as written, and the links of a block come in order: it is
  * looked for after the last one found so, where an autolink may start
- * (after a space, '*', '_', '~' or '('), else anywhere. What is looked
+ * (a URL after a space, '*', '_', '~' or '('; an address after no
+ * character of an address, nor a '`'), else anywhere. What is looked
  * through past a link's first match is bounded by the block's length,
  * for all its links together: once that is spent, the first match is
  * taken, and a block of many links takes linear time. SIZE_MAX when not
@@ -310,8 +311,10 @@ static size_t
 unplaced_link(struct linkpos *lp, cmark_node *n)
 {
 	cmark_node *t = cmark_node_first_child(n);
-	const char *lit, *first, *hit, *c = lp->content;
+	const char *lit, *first, *hit, *c = lp->content,
+	    *url = cmark_node_get_url(n);
 	size_t len = lp->clen, k, from, room;
+	bool email = url != NULL && strncmp(url, "mailto:", 7) == 0;
 
 	if (t == NULL || cmark_node_get_type(t) != CMARK_NODE_TEXT ||
 	    (lit = cmark_node_get_literal(t)) == NULL || *lit == '\0' ||
@@ -322,7 +325,9 @@ unplaced_link(struct linkpos *lp, cmark_node *n)
 		return SIZE_MAX;
 	/* Where such a link may start: not in "`ftp://x`", say. */
 	for (hit = first; hit != NULL; ) {
-		if (hit == c || strchr(" \t\n*_~(", hit[-1]) != NULL)
+		if (hit == c || (email ? !isalnum((unsigned char)hit[-1]) &&
+		    strchr(".+-_`", hit[-1]) == NULL :
+		    strchr(" \t\n*_~(", hit[-1]) != NULL))
 			break;
 		from = (size_t)(hit - c) + 1;
 		room = len - from < lp->spare ? len - from : lp->spare;
