@@ -1541,27 +1541,60 @@ facets_part_release(struct facet_job *fj)
 #define VENDOR_DESC_MAX	160
 
 /*
+ * The length of the element whose start tag is at p, through its end tag
+ * (what is left of p when it has none): the HTML of a block of markdown,
+ * where every '<' starts a tag.
+ */
+static size_t
+element_len(const char *p)
+{
+	const char *q, *gt;
+	size_t n = 0, depth = 0;
+
+	while (p[1 + n] != '\0' && strchr("abcdefghijklmnopqrstuvwxyz"
+	    "ABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789", p[1 + n]) != NULL)
+		n++;
+	if ((gt = strchr(p, '>')) != NULL && gt > p && gt[-1] == '/')
+		return (size_t)(gt + 1 - p);	/* <hr /> */
+	for (q = p; n > 0 && (q = strchr(q, '<')) != NULL; q++) {
+		if (q[1] == '/' && strncasecmp(q + 2, p + 1, n) == 0 &&
+		    q[n + 2] == '>') {
+			if (--depth == 0)
+				return (size_t)(q + n + 3 - p);
+		} else if (strncasecmp(q + 1, p + 1, n) == 0 &&
+		    strchr("> \t\n/", q[n + 1]) != NULL)
+			depth++;
+	}
+	return strlen(p);
+}
+
+/*
  * The description of a vendor's page, for search engines and link
  * previews: the text of its summary's first paragraph (html, NULL: none),
+ * or of its first block but headings and rules, else of its first,
  * cut after a word when long. NULL when it has no text.
  */
 static char *
 vendor_description(const char *html)
 {
 	struct buf t = BUF_INIT;
-	const char *end;
+	const char *p;
 	size_t n;
 	char *first;
 
 	if (html == NULL)
 		return NULL;
-	if (strncmp(html, "<p>", 3) == 0 &&
-	    (end = strstr(html, "</p>")) != NULL) {
-		first = xstrndup(html, (size_t)(end - html));
-		exports_html_text(&t, first, 4 * VENDOR_DESC_MAX);
-		free(first);
-	} else
-		exports_html_text(&t, html, 4 * VENDOR_DESC_MAX);
+	for (p = html; *p == '<' && (((p[1] | 0x20) == 'h' &&
+	    p[2] >= '1' && p[2] <= '6') || strncmp(p, "<hr", 3) == 0); ) {
+		p += element_len(p);
+		while (*p == '\n')
+			p++;
+	}
+	if (*p == '\0')
+		p = html;
+	first = xstrndup(p, *p == '<' ? element_len(p) : strlen(p));
+	exports_html_text(&t, first, 4 * VENDOR_DESC_MAX);
+	free(first);
 	if (t.len > VENDOR_DESC_MAX) {
 		/* After the last whole word that fits, else a whole character. */
 		for (n = VENDOR_DESC_MAX; n > 0 && t.ptr[n] != ' '; n--)
