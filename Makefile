@@ -106,11 +106,12 @@ generator/embedded.c: generator/embedgen $(EMBED_FILES)
 PYMODS      = import icalendar, feedparser, yaml
 
 # Installs the Debian packages when a library or a tool the tests use
-# (git, curl, xmllint, mandoc, node, the Python modules) is
+# (git, curl, xmllint, mandoc, cmark-gfm, node, the Python modules) is
 # missing, or jemalloc, which docket can do without.
 check-deps:
 	@{ pkg-config --exists $(PKGS) && command -v git && \
 	    command -v curl && command -v xmllint && command -v mandoc && \
+	    command -v cmark-gfm && \
 	    command -v node && { /usr/bin/python3 -c "$(PYMODS)" || \
 	    python3 -c "$(PYMODS)"; }; } >/dev/null 2>&1 || $(MAKE) deps
 	@[ -z "$(MALLOC)" ] || pkg-config --exists $(MALLOC) || \
@@ -159,11 +160,13 @@ GFM_SPEC   ?= tests/out/gfm-spec.txt.gz
 tests/out/gfm-spec.txt.gz:
 	@mkdir -p tests/out
 	@if [ -f $(GFM_DOC) ]; then cp $(GFM_DOC) $@; else \
-	    rm -rf tests/out/gfm-deb && mkdir -p tests/out/gfm-deb && \
-	    (cd tests/out/gfm-deb && apt-get download cmark-gfm) && \
-	    dpkg-deb -x tests/out/gfm-deb/cmark-gfm_*.deb tests/out/gfm-deb && \
-	    cp tests/out/gfm-deb/usr/share/doc/cmark-gfm/spec.txt.gz $@ && \
-	    rm -rf tests/out/gfm-deb; fi
+	    d=tests/out/gfm-deb; rm -rf $$d && mkdir -p $$d && \
+	    v=$$(dpkg-query -W -f='$${Version}' libcmark-gfm-dev 2>/dev/null); \
+	    { (cd $$d && { apt-get download cmark-gfm$${v:+=$$v} || \
+	    apt-get download cmark-gfm; }) && \
+	    dpkg-deb -x $$d/cmark-gfm_*.deb $$d && \
+	    cp $$d/usr/share/doc/cmark-gfm/spec.txt.gz $@; }; \
+	    st=$$?; rm -rf $$d; exit $$st; fi
 
 tests/spec/gfm_test: tests/spec/gfm.c tests/fuzz/register.h generator/libdocket.a
 	$(CC) $(CFLAGS) -Igenerator $(LDFLAGS) -o $@ tests/spec/gfm.c \
