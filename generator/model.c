@@ -1596,17 +1596,21 @@ vendor_description(const char *html)
 	exports_html_text(&t, first, 4 * VENDOR_DESC_MAX);
 	free(first);
 	if (t.len > VENDOR_DESC_MAX) {
-		/* After the last whole word that fits, else a whole character. */
+		/*
+		 * After the last whole word that fits, else (a word longer
+		 * than half of it) after a whole character.
+		 */
 		for (n = VENDOR_DESC_MAX; n > 0 && t.ptr[n] != ' '; n--)
 			continue;
-		if (n == 0)
+		if (n < VENDOR_DESC_MAX / 2)
 			for (n = VENDOR_DESC_MAX;
 			    n > 0 && ((unsigned char)t.ptr[n] & 0xC0) == 0x80; n--)
 				continue;
 		while (n > 0 && strchr(" ,;:", t.ptr[n - 1]) != NULL)
 			n--;
 		buf_truncate(&t, n);
-		buf_puts(&t, "…");
+		if (n > 0)	/* else punctuation alone: no description */
+			buf_puts(&t, "…");
 	}
 	if (t.len == 0) {
 		buf_release(&t);
