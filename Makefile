@@ -78,7 +78,8 @@ EMBED_FILES = $(sort $(wildcard templates/*.html templates/assets/*)) \
 
 .DELETE_ON_ERROR:
 .PHONY: all site test deps install clean regress-update check-deps \
-        test-unit test-spec test-sites test-bad test-history bench-history \
+        test-unit test-spec test-sites test-bad test-history \
+        test-history-random bench-history \
         test-check test-new test-serve test-cli test-jobs test-output \
         test-exports \
         test-docs test-fuzz fuzz bench test-browser screenshots test-tsan
@@ -190,8 +191,8 @@ export XDG_CACHE_HOME = $(CURDIR)/tests/out/cache
 test: check-deps
 	@$(MAKE) --no-print-directory docket $(TEST_BIN)
 	@$(MAKE) --no-print-directory test-unit test-spec test-sites test-bad \
-	    test-history test-jobs test-check test-new test-serve test-cli \
-	    test-output test-exports test-docs test-fuzz
+	    test-history test-history-random test-jobs test-check test-new \
+	    test-serve test-cli test-output test-exports test-docs test-fuzz
 
 test-unit: tests/unit/run
 	tests/unit/run
@@ -210,6 +211,12 @@ test-bad: docket
 
 test-history: docket tests/history/feedcheck
 	tests/history/run ./docket tests/history/feedcheck
+
+# Random histories built many ways (tests/history/random): a few fixed
+# seeds; RANDOM_SEEDS="1 2 3", or RANDOM_COUNT=N from RANDOM_START, for
+# longer runs.
+test-history-random: docket
+	tests/history/random ./docket
 
 # Times the history walk on this repository and on a fixture of
 # BENCH_COMMITS commits (a benchmark, not a test).
