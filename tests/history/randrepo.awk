@@ -143,7 +143,9 @@ function existing(b, r, want,    i, p, n, C) {
 	n = 0
 	for (i = 0; i < NP; i++) {
 		p = PATHS[i]
-		if (isrec(p) != r || p == "content/index.md" || !mine(b, p))
+		if (isrec(p) != r || !r && p !~ /\.md$/ ||
+		    p == "content/index.md" || p ~ /^content\/box\// ||
+		    !mine(b, p))
 			continue
 		if (((b SUBSEP p) in F) != want)
 			continue
@@ -326,6 +328,25 @@ function op(b,    k, p, q, v, w, id) {
 		put(b, p, F[b, p])
 		return "Mode of " p
 	}
+	if (k < 97 && !open) {	# a file, then a folder of that name
+		if (BOX[b] == 1) {
+			OTHERDEL[b, "content/box"] = 1
+			CH["content/box"] = 1
+			put(b, "content/box/p0.md", newpage())
+			put(b, "content/box/p1.md", newpage())
+			BOX[b] = 2
+			return "Box: a folder"
+		}
+		if (BOX[b] == 2) {
+			del(b, "content/box/p0.md")
+			del(b, "content/box/p1.md")
+		}
+		delete OTHERDEL[b, "content/box"]
+		OTHER[b, "content/box"] = "%%" rnd(1000) " 0x7f 0x00 ==== box"
+		CH["content/box"] = 1
+		BOX[b] = 1
+		return "Box: a file"
+	}
 	# nothing docket reads
 	p = rnd(2) ? "README" : "other/notes-" rnd(3) ".txt"
 	OTHER[b, p] = words(5)
@@ -334,6 +355,10 @@ function op(b,    k, p, q, v, w, id) {
 }
 
 function emitfile(b, p,    v) {
+	if ((b SUBSEP p) in OTHERDEL) {
+		printf "D %s\n", p
+		return
+	}
 	if (isrec(p) || p ~ /\.md$/) {
 		if ((b SUBSEP p) in F) {
 			v = content(p, F[b, p])
@@ -346,6 +371,12 @@ function emitfile(b, p,    v) {
 		v = OTHER[b, p] "\n"
 		printf "M 100644 inline %s\ndata %d\n%s\n", p, length(v), v
 	}
+}
+
+function gone(b, p) {
+	if (isrec(p) || p ~ /\.md$/)
+		return !((b SUBSEP p) in F)
+	return (b SUBSEP p) in OTHERDEL
 }
 
 function header(ref, msg, from, merge) {
@@ -387,8 +418,13 @@ function commit(b,    n, i, s, w, p, adds, dels) {
 		for (p in DELETED) TAINT[p] = 1
 	}
 	header("refs/heads/" (b == "m" ? "main" : "side"), s, HEAD[b], 0)
+	# Deletions first: a file may give way to a folder of its name.
 	for (p in CH)
-		emitfile(b, p)
+		if (gone(b, p))
+			emitfile(b, p)
+	for (p in CH)
+		if (!gone(b, p))
+			emitfile(b, p)
 	HEAD[b] = MARK
 	print ""
 }
