@@ -311,6 +311,23 @@ function op(b,    k, p, q, v, w, id) {
 		BROKEN[b] = p
 		return "Break " p
 	}
+	if (k < 93 && rnd(2)) {	# one page renamed to two, or two to one
+		p = existing(b, 0, 1)
+		q = existing(b, 0, 1)
+		w = freshpage(b)
+		if (p == "" || q == "" || w == "" || p == q) return ""
+		v = F[b, p]
+		TAINT[p] = TAINT[q] = TAINT[w] = 1
+		del(b, p)
+		if (rnd(2)) {
+			del(b, q)
+			put(b, w, v)
+			return "Join " p " and " q " as " w
+		}
+		put(b, q, v)
+		put(b, w, v)
+		return "Split " p " into " q " and " w
+	}
 	if (k < 94) {	# a page with the bytes of another
 		p = existing(b, 0, 1)
 		q = freshpage(b)
