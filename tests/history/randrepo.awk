@@ -397,7 +397,7 @@ function gone(b, p) {
 }
 
 function header(ref, msg, from, merge) {
-	if (rnd(10))
+	if (rnd(10) && !sametime)
 		T += 86400 + rnd(3600)
 	MARK++
 	printf "commit %s\nmark :%d\n", ref, MARK
@@ -507,6 +507,7 @@ BEGIN {
 	DIRS[0] = ""; DIRS[1] = "guide/"; DIRS[2] = "guide/deep/"; DIRS[3] = "notes/"
 	DIRS[4] = "caf\303\251/"
 	T = 1500000000 + rnd(1000) * 86400
+	sametime = rnd(6) == 0	# every commit at the same second
 
 	# The first commit: docket.yml, the home page, two pages, two records.
 	split("", CH)
