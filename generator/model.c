@@ -1609,7 +1609,8 @@ vendor_description(const char *html)
 		while (n > 0 && strchr(" ,;:", t.ptr[n - 1]) != NULL)
 			n--;
 		buf_truncate(&t, n);
-		if (n > 0)	/* else punctuation alone: no description */
+		/* Nothing to add after a sentence; punctuation alone: none. */
+		if (n > 0 && strchr(".!?", t.ptr[n - 1]) == NULL)
 			buf_puts(&t, "…");
 	}
 	if (t.len == 0) {
