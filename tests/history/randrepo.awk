@@ -446,18 +446,21 @@ function commit(b,    n, i, s, w, p, adds, dels) {
 	print ""
 }
 
-function fork(    i, p) {
-	for (i = 0; i < NP; i++) {
-		p = PATHS[i]
-		if (("m" SUBSEP p) in F)
-			F["s", p] = F["m", p]
-		else
-			delete F["s", p]
-		if (("m" SUBSEP p) in MODE)
-			MODE["s", p] = 1
-		else
-			delete MODE["s", p]
-	}
+# Path p on branch to becomes what it is on branch from.
+function copypath(from, to, p) {
+	if ((from SUBSEP p) in F)
+		F[to, p] = F[from, p]
+	else
+		delete F[to, p]
+	if ((from SUBSEP p) in MODE)
+		MODE[to, p] = 1
+	else
+		delete MODE[to, p]
+}
+
+function fork(    i) {
+	for (i = 0; i < NP; i++)
+		copypath("m", "s", PATHS[i])
 	HEAD["s"] = HEAD["m"]
 	split("", CLAIM)
 	open = 1
@@ -469,14 +472,7 @@ function merge(    p) {
 		if (CLAIM[p] != "s")
 			continue
 		emitfile("s", p)
-		if (("s" SUBSEP p) in F)
-			F["m", p] = F["s", p]
-		else
-			delete F["m", p]
-		if (("s" SUBSEP p) in MODE)
-			MODE["m", p] = 1
-		else
-			delete MODE["m", p]
+		copypath("s", "m", p)
 	}
 	# Sometimes the merge itself changes a page (an "evil" merge).
 	open = 0
