@@ -688,12 +688,19 @@ find(const char *src, size_t len, size_t from, const char *s, size_t n)
 	return q == NULL ? len : (size_t)(q - src);
 }
 
-/* Sets *line and *col (1-based, in bytes) of offset off, which only grows. */
+/*
+ * Sets *line and *col (1-based, in bytes) of offset off, which only grows.
+ * A line ends at "\n", "\r\n" or a "\r" alone, as an editor shows a file
+ * of old Mac line endings (and as cmark counts a page's lines).
+ */
 static void
 line_col(struct parser *p, size_t off, unsigned *line, unsigned *col)
 {
+	const char *c = p->src;
+
 	for (; p->lpos < off; p->lpos++)
-		if (p->src[p->lpos] == '\n') {
+		if (c[p->lpos] == '\n' || (c[p->lpos] == '\r' &&
+		    (p->lpos + 1 >= p->len || c[p->lpos + 1] != '\n'))) {
 			p->line++;
 			p->lstart = p->lpos + 1;
 		}
@@ -869,7 +876,8 @@ check_name(struct parser *p, struct tok *t)
 	 * A '}' short, the tag runs on to the next tag's end: shown to the
 	 * end of its line, without a CRLF file's '\r'.
 	 */
-	if (!ok && memchr(raw, '\n', (size_t)rawlen) != NULL)
+	if (!ok && (memchr(raw, '\n', (size_t)rawlen) != NULL ||
+	    memchr(raw, '\r', (size_t)rawlen) != NULL))
 		perr(p, t->line, t->col, "'%.*s' is not closed on its line "
 		    "(a '}' missing?)", (int)strcspn(raw, "\r\n"), raw);
 	else if (!ok)

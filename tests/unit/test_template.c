@@ -455,6 +455,13 @@ test_template__error_positions(void)
 	check_error("<title>{{title}</title>\r\n{{{content}}}\r\n",
 	    "t.html:1:8: error: '{{title}</title>' is not closed on its line "
 	    "(a '}' missing?)\n");
+	/* Old Mac line endings, a '\r' alone: lines as an editor shows them. */
+	check_error("a\rb\r  {{#x}}\r",
+	    "t.html:3:3: error: unclosed section 'x'\n");
+	check_error("<title>{{title}</title>\r{{{content}}}\r",
+	    "t.html:1:8: error: '{{title}</title>' is not closed on its line "
+	    "(a '}' missing?)\n");
+	check_error("a\r\n\rb {{/y}}", "t.html:3:3: error: unexpected '{{/y}}'\n");
 	/* Columns count bytes: "é" is two. */
 	check_error("é {{^x}}", "t.html:1:4: error: unclosed section 'x'\n");
 	/* Every error of a template is reported. */
