@@ -964,7 +964,6 @@ static void
 prepare_templates(struct model *m)
 {
 	struct site *s = m->s;
-	struct pos p = { "templates", 0, 0 };
 	char **names;
 	size_t i, n;
 
@@ -973,18 +972,7 @@ prepare_templates(struct model *m)
 	 * content/vendors/ that does, not a site with no templates of its
 	 * own; the defaults are used meanwhile (see load_template()).
 	 */
-	switch (source_type(s->src, "templates")) {
-	case SRC_OUTSIDE:
-		diag_error(s->dg, &p, "symbolic link leads outside the site "
-		    "folder, or into .git");
-		break;
-	case SRC_FILE:
-	case SRC_OTHER:
-		diag_error(s->dg, &p, "not a folder");
-		break;
-	default:
-		break;
-	}
+	(void)site_folder(s, "templates");
 	names = template_names(s, &n);
 	for (i = 0; i < n; i++)
 		tmpl_prepare(s->tmpl, names[i]);

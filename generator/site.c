@@ -1792,10 +1792,28 @@ load_template(void *arg, const char *name, struct buf *src, const char **path)
 }
 
 /* Copies the default assets, then the site's templates/assets/ over them. */
+int
+site_folder(struct site *s, const char *rel)
+{
+	struct pos p = { rel, 0, 0 };
+
+	switch (source_type(s->src, rel)) {
+	case SRC_DIR:
+		return 1;
+	case SRC_OUTSIDE:	/* as for a template, or content/vendors/ */
+		return diag_error(s->dg, &p, "symbolic link leads outside "
+		    "the site folder, or into .git");
+	case SRC_FILE:
+	case SRC_OTHER:
+		return diag_error(s->dg, &p, "not a folder");
+	default:
+		return 0;
+	}
+}
+
 static int
 copy_assets(struct site *s)
 {
-	struct pos dir = { "templates/assets", 0, 0 };
 	char *rel, *out, **names = NULL;
 	size_t i, namesz = 0;
 	int rc = 0;
@@ -1813,17 +1831,13 @@ copy_assets(struct site *s)
 	/* A templates/ that is not a folder inside the site was told. */
 	if (source_type(s->src, "templates") != SRC_DIR)
 		return rc;
-	switch (source_type(s->src, "templates/assets")) {
-	case SRC_DIR:
+	switch (site_folder(s, "templates/assets")) {
+	case 1:
 		break;
-	case SRC_OUTSIDE:	/* as for a template, or content/vendors/ */
-		return diag_error(s->dg, &dir, "symbolic link leads outside "
-		    "the site folder, or into .git");
-	case SRC_FILE:
-	case SRC_OTHER:
-		return diag_error(s->dg, &dir, "not a folder");
-	default:
+	case 0:
 		return rc;
+	default:
+		return -1;
 	}
 	if (assets_list(s, "templates/assets", 1, &names, &namesz) == -1) {
 		s->io_failed = true;

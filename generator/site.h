@@ -208,6 +208,12 @@ bool	site_is_draft(const struct site *, const char *id);
  */
 void	site_failed(struct site *, const char *out, unsigned errors);
 /*
+ * Is rel a folder inside the site? 1: yes; 0: there is nothing there;
+ * -1: it leads outside the site, or is a file or another thing, which is
+ * reported at rel.
+ */
+int	site_folder(struct site *, const char *rel);
+/*
  * Gives opts->on_link the link url at p (written so in the source), or,
  * in a process of -j, keeps it in s->hooks for the build.
  */
