@@ -1615,8 +1615,8 @@ vendor_item(void *arg, size_t i, struct buf *search)
 	struct model *m = arg;
 	const struct record *r = m->s->records[i];
 	char *out = xasprintf("vendors/%s/index.html", r->id);
-	char *about = vendor_description(tval_get_str(m->vendor_tv[i],
-	    "summary"));
+	const char *summary = tval_get_str(m->vendor_tv[i], "summary");
+	char *about = vendor_description(summary);
 	struct view vw = { out, "vendor", "vendor", r->name, about, NULL,
 		NULL, NULL, r->path, false };
 	struct tval *keys[1] = { tval_ref(m->vendor_tv[i]) };
@@ -1632,8 +1632,7 @@ vendor_item(void *arg, size_t i, struct buf *search)
 	 */
 	for (k = 0; k < r->actionsz; k++)
 		desc[k] = tval_get_str(m->vendor_acts[i][k], "description");
-	exports_vendor_search(search, m->s, r,
-	    tval_get_str(m->vendor_tv[i], "summary"), desc);
+	exports_vendor_search(search, m->s, r, summary, desc);
 	free(desc);
 	rc = render(m, &vw, keys, names, 1);
 	free(about);
