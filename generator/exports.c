@@ -502,6 +502,97 @@ exports_html_text(struct buf *b, const char *p, size_t max)
 	}
 }
 
+/*
+ * The length of the element whose start tag is at p, through its end tag
+ * (what is left of p when it has none): the HTML of a block of markdown,
+ * where every '<' starts a tag. A comment or declaration of raw HTML
+ * ends at its "-->" or '>'.
+ */
+static size_t
+element_len(const char *p)
+{
+	const char *q, *gt;
+	size_t n = 0, depth = 0;
+
+	if (strncmp(p, "<!--", 4) == 0)
+		return (q = strstr(p + 4, "-->")) != NULL ?
+		    (size_t)(q + 3 - p) : strlen(p);
+	while (p[1 + n] != '\0' && strchr("abcdefghijklmnopqrstuvwxyz"
+	    "ABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789", p[1 + n]) != NULL)
+		n++;
+	gt = strchr(p, '>');
+	if (n == 0)
+		return gt != NULL ? (size_t)(gt + 1 - p) : strlen(p);
+	if (gt != NULL && gt > p && gt[-1] == '/')
+		return (size_t)(gt + 1 - p);	/* <hr /> */
+	for (q = p; (q = strchr(q, '<')) != NULL; q++) {
+		if (q[1] == '/' && strncasecmp(q + 2, p + 1, n) == 0 &&
+		    q[n + 2] == '>') {
+			if (--depth == 0)
+				return (size_t)(q + n + 3 - p);
+		} else if (strncasecmp(q + 1, p + 1, n) == 0 &&
+		    strchr("> \t\n/", q[n + 1]) != NULL)
+			depth++;
+	}
+	return strlen(p);
+}
+
+/* Whether the element at p is a heading or a rule. */
+static bool
+heading_or_rule(const char *p)
+{
+	return ((p[1] | 0x20) == 'h' && p[2] >= '1' && p[2] <= '6') ||
+	    strncmp(p, "<hr", 3) == 0;
+}
+
+char *
+exports_html_description(const char *html, bool any)
+{
+	struct buf t = BUF_INIT;
+	const char *p, *block = NULL;
+	size_t n;
+	char *first;
+
+	if (html == NULL)
+		return NULL;
+	for (p = html; *p == '<' && strncmp(p, "<p>", 3) != 0; ) {
+		if (block == NULL && p[1] != '!' && !heading_or_rule(p))
+			block = p;
+		p += element_len(p);
+		p += strspn(p, " \t\r\n");
+	}
+	if (*p != '<')
+		p = !any ? NULL : block != NULL ? block : html;
+	if (p == NULL || *p == '\0')
+		return NULL;
+	first = xstrndup(p, *p == '<' ? element_len(p) : strlen(p));
+	exports_html_text(&t, first, 4 * EXPORTS_DESC_MAX);
+	free(first);
+	if (t.len > EXPORTS_DESC_MAX) {
+		/*
+		 * After the last whole word that fits, else (a word longer
+		 * than half of it) after a whole character.
+		 */
+		for (n = EXPORTS_DESC_MAX; n > 0 && t.ptr[n] != ' '; n--)
+			continue;
+		if (n < EXPORTS_DESC_MAX / 2)
+			for (n = EXPORTS_DESC_MAX;
+			    n > 0 && ((unsigned char)t.ptr[n] & 0xC0) == 0x80; n--)
+				continue;
+		while (n > 0 && strchr(" ,;:", t.ptr[n - 1]) != NULL)
+			n--;
+		buf_truncate(&t, n);
+		/* Nothing to add after a sentence; punctuation alone: none. */
+		if (n > 0 && strchr(".!?", t.ptr[n - 1]) == NULL)
+			buf_puts(&t, "…");
+	}
+	if (t.len == 0) {
+		buf_release(&t);
+		return NULL;
+	}
+	return buf_detach(&t);
+}
+
 /* ---- search index ---- */
 
 /* ASCII punctuation, cut from both ends of a word of the index. */
@@ -533,6 +624,8 @@ static _Thread_local struct word *kept;
 static _Thread_local size_t keptcap;
 static _Thread_local uint32_t keptstamp;
 #define KEPT_MAX	8192	/* slots: 128 KB, for a text of 8 KB */
+
+/* slots: 128 KB, for a text of 8 KB */
 
 void
 exports_search_words(struct buf *b, const char *text)

@@ -2,11 +2,12 @@
  * The machine outputs of a build (docs/data.md): the search index, the
  * open data (data/vendors.json, data/vendors.csv, data/actions.csv and
  * data/datapackage.json), the deadlines calendar, robots.txt and the
- * sitemap.
+ * sitemap; the text of HTML, for the index and for descriptions.
  */
 #ifndef DOCKET_EXPORTS_H
 #define DOCKET_EXPORTS_H
 
+#include <stdbool.h>
 #include <stddef.h>
 
 struct record;
@@ -74,6 +75,18 @@ void	exports_csv_field(struct buf *, const char *);
  * skipped.
  */
 void	exports_html_text(struct buf *, const char *html, size_t max);
+
+/* Bytes of a description, at most, before its "…". */
+#define EXPORTS_DESC_MAX	160
+/*
+ * The description of a page, for search engines and link previews: the
+ * text of the first paragraph of its HTML (NULL: none), cut after a word
+ * (or inside one longer than half the limit) when over EXPORTS_DESC_MAX
+ * bytes, "…" added but after a sentence's end. Without a paragraph, a
+ * vendor's summary (any) takes its first block but headings and rules,
+ * else its first; a page, none. NULL when there is no text. Free it.
+ */
+char	*exports_html_description(const char *html, bool any);
 
 /*
  * Appends the distinct words of text, as the search index holds them:

@@ -896,107 +896,6 @@ section_title(struct model *m, const char *out)
 	return title != NULL ? title : xstrdup(intro_title(m->s, out));
 }
 
-/* Bytes of a page's description, at most, before its "…". */
-#define DESC_MAX	160
-
-/*
- * The length of the element whose start tag is at p, through its end tag
- * (what is left of p when it has none): the HTML of a block of markdown,
- * where every '<' starts a tag. A comment or declaration of raw HTML
- * ends at its "-->" or '>'.
- */
-static size_t
-element_len(const char *p)
-{
-	const char *q, *gt;
-	size_t n = 0, depth = 0;
-
-	if (strncmp(p, "<!--", 4) == 0)
-		return (q = strstr(p + 4, "-->")) != NULL ?
-		    (size_t)(q + 3 - p) : strlen(p);
-	while (p[1 + n] != '\0' && strchr("abcdefghijklmnopqrstuvwxyz"
-	    "ABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789", p[1 + n]) != NULL)
-		n++;
-	gt = strchr(p, '>');
-	if (n == 0)
-		return gt != NULL ? (size_t)(gt + 1 - p) : strlen(p);
-	if (gt != NULL && gt > p && gt[-1] == '/')
-		return (size_t)(gt + 1 - p);	/* <hr /> */
-	for (q = p; (q = strchr(q, '<')) != NULL; q++) {
-		if (q[1] == '/' && strncasecmp(q + 2, p + 1, n) == 0 &&
-		    q[n + 2] == '>') {
-			if (--depth == 0)
-				return (size_t)(q + n + 3 - p);
-		} else if (strncasecmp(q + 1, p + 1, n) == 0 &&
-		    strchr("> \t\n/", q[n + 1]) != NULL)
-			depth++;
-	}
-	return strlen(p);
-}
-
-/* Whether the element at p is a heading or a rule. */
-static bool
-heading_or_rule(const char *p)
-{
-	return ((p[1] | 0x20) == 'h' && p[2] >= '1' && p[2] <= '6') ||
-	    strncmp(p, "<hr", 3) == 0;
-}
-
-/*
- * The description of a page, for search engines and link previews: the
- * text of the first paragraph of its HTML (NULL: none), cut after a word
- * when long. Without a paragraph, a vendor's summary (any) takes its
- * first block but headings and rules, else its first; a page, none.
- * NULL when there is no text.
- */
-static char *
-html_description(const char *html, bool any)
-{
-	struct buf t = BUF_INIT;
-	const char *p, *block = NULL;
-	size_t n;
-	char *first;
-
-	if (html == NULL)
-		return NULL;
-	for (p = html; *p == '<' && strncmp(p, "<p>", 3) != 0; ) {
-		if (block == NULL && p[1] != '!' && !heading_or_rule(p))
-			block = p;
-		p += element_len(p);
-		p += strspn(p, " \t\r\n");
-	}
-	if (*p != '<')
-		p = !any ? NULL : block != NULL ? block : html;
-	if (p == NULL || *p == '\0')
-		return NULL;
-	first = xstrndup(p, *p == '<' ? element_len(p) : strlen(p));
-	exports_html_text(&t, first, 4 * DESC_MAX);
-	free(first);
-	if (t.len > DESC_MAX) {
-		/*
-		 * After the last whole word that fits, else (a word longer
-		 * than half of it) after a whole character.
-		 */
-		for (n = DESC_MAX; n > 0 && t.ptr[n] != ' '; n--)
-			continue;
-		if (n < DESC_MAX / 2)
-			for (n = DESC_MAX;
-			    n > 0 && ((unsigned char)t.ptr[n] & 0xC0) == 0x80; n--)
-				continue;
-		while (n > 0 && strchr(" ,;:", t.ptr[n - 1]) != NULL)
-			n--;
-		buf_truncate(&t, n);
-		/* Nothing to add after a sentence; punctuation alone: none. */
-		if (n > 0 && strchr(".!?", t.ptr[n - 1]) == NULL)
-			buf_puts(&t, "…");
-	}
-	if (t.len == 0) {
-		buf_release(&t);
-		return NULL;
-	}
-	return buf_detach(&t);
-}
-
 /*
  * Page i, and its item in the search index into *search. A page that
  * introduces a generated one (site_is_intro()) is rendered with it.
@@ -1037,7 +936,7 @@ page_item(void *arg, size_t i, struct buf *search)
 		return -1;
 	}
 	char *about = pg->description == NULL ?
-	    html_description(html.ptr, false) : NULL;
+	    exports_html_description(html.ptr, false) : NULL;
 	struct view vw = { pg->out, layout, "page", pg->title,
 		about != NULL ? about : pg->description, html.ptr, pg, NULL,
 		pg->src, 0 };
@@ -1638,7 +1537,7 @@ vendor_item(void *arg, size_t i, struct buf *search)
 	const struct record *r = m->s->records[i];
 	char *out = xasprintf("vendors/%s/index.html", r->id);
 	const char *summary = tval_get_str(m->vendor_tv[i], "summary");
-	char *about = html_description(summary, true);
+	char *about = exports_html_description(summary, true);
 	struct view vw = { out, "vendor", "vendor", r->name, about, NULL,
 		NULL, NULL, r->path, false };
 	struct tval *keys[1] = { tval_ref(m->vendor_tv[i]) };

@@ -6,7 +6,11 @@
  * keeps to the limit and, from valid UTF-8, is valid UTF-8 (never cut
  * inside a character); the words have no ASCII capital, are one space
  * apart, each once, and are never longer than the text they came from.
+ * exports_html_description() takes a page's description from the same
+ * HTML: none, or text within its limit and its "…", valid UTF-8 from
+ * valid UTF-8, with no space at either end.
  */
+#include <stdbool.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -48,6 +52,23 @@ check_words(const char *text, const char *prefix)
 	buf_release(&b);
 }
 
+static void
+check_description(const char *html, bool any)
+{
+	char *d = exports_html_description(html, any);
+	size_t n;
+
+	if (d == NULL)
+		return;
+	n = strlen(d);
+	if (n == 0 || n > EXPORTS_DESC_MAX + strlen("…") || d[0] == ' ' ||
+	    d[n - 1] == ' ')
+		abort();
+	if (utf8_valid(html, strlen(html), NULL) && !utf8_valid(d, n, NULL))
+		abort();
+	free(d);
+}
+
 int
 LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
@@ -70,6 +91,7 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		abort();
 	check_words(t.ptr + 5, "");
 	check_words(html, "x|");
+	check_description(html, data[0] & 1);
 	buf_release(&t);
 	free(html);
 	return 0;

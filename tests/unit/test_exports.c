@@ -227,6 +227,48 @@ test_exports__html_text(void)
 }
 
 void
+test_exports__html_description(void)
+{
+	static const struct {
+		const char	*html;
+		bool		 any;
+		const char	*want;	/* NULL: none */
+	} cases[] = {
+		{ NULL, true, NULL },
+		{ "", true, NULL },
+		/* The first paragraph, after headings, rules, a list, raw HTML. */
+		{ "<h1>T</h1>\n<hr />\n<ul>\n<li>x</li>\n</ul>\n<!-- <p>c</p> -->"
+		  "\n  <div><p>in</p></div>\n<p>The <em>one</em>.</p>\n<p>2</p>\n",
+		  false, "The one." },
+		/* No paragraph: a summary's first block but headings; a page's none. */
+		{ "<h2>W</h2>\n<ul>\n<li>a</li>\n<li>b</li>\n</ul>\n", true, "a b" },
+		{ "<h2>W</h2>\n<ul>\n<li>a</li>\n</ul>\n", false, NULL },
+		{ "<h2>Only</h2>\n", true, "Only" },
+		/* Elements of one name nested; a tag with no end; a lone text. */
+		{ "<div><div>x</div></div><p>y</p>", false, "y" },
+		{ "<div>x<p>y</p>", false, NULL },
+		{ "text", true, "text" },
+		/* Short text as it is; a long one cut after a word, "…" added. */
+		{ "<p>,,,</p>", true, ",,," },
+		{ "<p>aaaaaaaaa aaaaaaaaa aaaaaaaaa aaaaaaaaa aaaaaaaaa aaaaaaaaa "
+		  "aaaaaaaaa aaaaaaaaa aaaaaaaaa aaaaaaaaa aaaaaaaaa aaaaaaaaa "
+		  "aaaaaaaaa aaaaaaaaa aaaaaaaaa aaaaaaaaa, bb</p>", false,
+		  "aaaaaaaaa aaaaaaaaa aaaaaaaaa aaaaaaaaa aaaaaaaaa aaaaaaaaa "
+		  "aaaaaaaaa aaaaaaaaa aaaaaaaaa aaaaaaaaa aaaaaaaaa aaaaaaaaa "
+		  "aaaaaaaaa aaaaaaaaa aaaaaaaaa aaaaaaaaa\xe2\x80\xa6" }
+	};
+	size_t i;
+	char *d;
+
+	for (i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+		d = exports_html_description(cases[i].html, cases[i].any);
+		CHECK_STR(d != NULL ? d : "(none)",
+		    cases[i].want != NULL ? cases[i].want : "(none)");
+		free(d);
+	}
+}
+
+void
 test_exports__search_words(void)
 {
 	static const struct {
