@@ -1637,6 +1637,9 @@ write_robots(struct site *s)
 	struct buf b = BUF_INIT;
 	int rc;
 
+	/* The site's own (content/static/robots.txt) is copied instead. */
+	if (site_copies(s, "robots.txt"))
+		return 0;
 	BUF_PUTSL(&b, "User-agent: *\nAllow: /\n");
 	if (s->cfg.base_url != NULL)
 		buf_printf(&b, "\nSitemap: %ssitemap.xml\n", s->cfg.base_url);

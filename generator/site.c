@@ -1217,6 +1217,17 @@ keep_outputs(struct site *s, const struct outpath *v, size_t n)
 }
 
 bool
+site_copies(const struct site *s, const char *out)
+{
+	size_t i;
+
+	for (i = 0; i < s->copiesz; i++)
+		if (strcmp(s->copies[i].out, out) == 0)
+			return true;
+	return false;
+}
+
+bool
 site_has_output(const struct site *s, const char *out)
 {
 	if (s->outs == NULL)
@@ -1653,6 +1664,14 @@ check_collisions(struct site *s)
 		    strcmp(v[i].by, "content/vendors/index.md") == 0 ||
 		    strcmp(v[i].by, "content/changes/index.md") == 0 ||
 		    strcmp(v[i].by, "content/timeline/index.md") == 0))
+			continue;
+		/*
+		 * A robots.txt of the site's own replaces docket's, as a
+		 * static one does Hugo's and Jekyll's (see write_robots()).
+		 */
+		if (strcmp(v[i].out, "robots.txt") == 0 &&
+		    (v[i - 1].by == NULL) != (v[i].by == NULL) &&
+		    v[i - 1].at == NULL && v[i].at == NULL)
 			continue;
 		if (v[i].by != NULL)
 			p = v[i].at != NULL ? *v[i].at :

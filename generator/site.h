@@ -259,6 +259,8 @@ char	*site_url_for(const struct site *, const char *out);
  * outputs are listed (the collision check lists them, before rendering).
  */
 bool	 site_has_output(const struct site *, const char *out);
+/* Is out ("robots.txt") a file of content/ copied as it is? */
+bool	 site_copies(const struct site *, const char *out);
 /*
  * Built without a base URL, a relative link from the page at `from` to a
  * folder of the output ("../about/", "../about"): the link naming its
