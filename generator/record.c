@@ -1899,11 +1899,13 @@ date_attr(xmlNodePtr n, const char *name, struct date *out)
 	free(s);
 }
 
+/*
+ * Reads the attributes of action n into a, and checks the rules they
+ * alone show: its deadline against its date.
+ */
 static void
-read_action(struct rstate *st, struct action *a, xmlNodePtr n)
+read_action_attrs(struct rstate *st, struct action *a, xmlNodePtr n)
 {
-	xmlNodePtr c;
-	struct source *s;
 	char *v;
 	struct pos p = attr_pos(st, n, "id", false);
 	bool by_days = false;
@@ -1950,6 +1952,15 @@ read_action(struct rstate *st, struct action *a, xmlNodePtr n)
 		    a->id);
 		st->errors++;
 	}
+}
+
+static void
+read_action(struct rstate *st, struct action *a, xmlNodePtr n)
+{
+	xmlNodePtr c;
+	struct source *s;
+
+	read_action_attrs(st, a, n);
 	for (c = n->children; c != NULL; c = c->next) {
 		if (is_el(c, "title"))
 			a->title = text_line(c);
@@ -2019,14 +2030,62 @@ action_find(const struct record *r, const size_t *slot, const char *id)
 	return (size_t)-1;
 }
 
+/*
+ * Checks the ids of r's actions (anodes: their elements): each once, and
+ * none the vendor page gives an element of its own.
+ */
+static void
+check_action_ids(struct rstate *st, const struct record *r,
+    xmlNodePtr const *anodes)
+{
+	size_t i, j, *first;
+	struct pos p;
+
+	first = action_index(r);
+	for (i = 0; i < r->actionsz; i++) {
+		const char *id = r->actions[i].id;
+		size_t n = strlen(id);
+
+		p = attr_pos(st, anodes[i], "id", false);
+		for (j = 0; j < NELEM(page_ids); j++)
+			if (strcmp(id, page_ids[j]) == 0)
+				break;
+		if (j < NELEM(page_ids)) {
+			diag_error(st->dg, &p, "action id '%s' is an id the "
+			    "vendor page uses itself; choose another", id);
+			st->errors++;
+			continue;
+		}
+		if (n > 6 && strcmp(id + n - 6, "-title") == 0) {
+			char *base = xstrndup(id, n - 6);
+
+			j = action_find(r, first, base);
+			free(base);
+			if (j != (size_t)-1) {
+				diag_error(st->dg, &p, "action id '%s' is the id "
+				    "of the title of action '%s' (line %u); "
+				    "choose another", id, r->actions[j].id,
+				    r->actions[j].line);
+				st->errors++;
+			}
+		}
+		j = action_find(r, first, id);
+		if (j < i) {
+			diag_error(st->dg, &p,
+			    "duplicate action id '%s' (first on line %u)",
+			    id, r->actions[j].line);
+			st->errors++;
+		}
+	}
+	free(first);
+}
+
 /* Walks a valid document into the record. */
 static void
 read_record(struct rstate *st, struct record *r, xmlNodePtr root)
 {
 	xmlNodePtr c, pc, *anodes = NULL;
 	char *v;
-	size_t i, j, *first;
-	struct pos p;
 
 	r->id = attr(root, "id");
 	v = attr(root, "draft");
@@ -2079,43 +2138,7 @@ read_record(struct rstate *st, struct record *r, xmlNodePtr root)
 		} else if (is_el(c, "note"))
 			text_md(st, &r->note, c);
 	}
-	first = action_index(r);
-	for (i = 0; i < r->actionsz; i++) {
-		const char *id = r->actions[i].id;
-		size_t n = strlen(id);
-
-		p = attr_pos(st, anodes[i], "id", false);
-		for (j = 0; j < NELEM(page_ids); j++)
-			if (strcmp(id, page_ids[j]) == 0)
-				break;
-		if (j < NELEM(page_ids)) {
-			diag_error(st->dg, &p, "action id '%s' is an id the "
-			    "vendor page uses itself; choose another", id);
-			st->errors++;
-			continue;
-		}
-		if (n > 6 && strcmp(id + n - 6, "-title") == 0) {
-			char *base = xstrndup(id, n - 6);
-
-			j = action_find(r, first, base);
-			free(base);
-			if (j != (size_t)-1) {
-				diag_error(st->dg, &p, "action id '%s' is the id "
-				    "of the title of action '%s' (line %u); "
-				    "choose another", id, r->actions[j].id,
-				    r->actions[j].line);
-				st->errors++;
-			}
-		}
-		j = action_find(r, first, id);
-		if (j < i) {
-			diag_error(st->dg, &p,
-			    "duplicate action id '%s' (first on line %u)",
-			    id, r->actions[j].line);
-			st->errors++;
-		}
-	}
-	free(first);
+	check_action_ids(st, r, anodes);
 	free(anodes);
 }
 
@@ -2154,6 +2177,61 @@ take_values(xmlNodePtr n, unsigned depth)
  * schema take it once the values it refuses are set to ones it takes?
  * Then the schema refused values alone, and every field can be read.
  */
+/* Checks that the id of the record (root) is its file's name. */
+static void
+check_file_name(struct rstate *st, xmlNodePtr root, const char *id,
+    const char *path)
+{
+	const char *base = strrchr(path, '/');
+	struct pos p;
+
+	base = base == NULL ? path : base + 1;
+	if (id_valid(id) && (strncmp(base, id, strlen(id)) != 0 ||
+	    strcmp(base + strlen(id), ".xml") != 0)) {
+		p = attr_pos(st, root, "id", false);
+		diag_error(st->dg, &p, "record id '%s' does not match its file "
+		    "name '%s'", id, base);
+		st->errors++;
+	}
+}
+
+/*
+ * For a record whose structure the schema refuses, so that it is not
+ * read: the rules its attributes alone show (an action's deadline, its
+ * id, the record's id against its file name), which one build reports
+ * with its other errors.
+ */
+static void
+check_rules(struct rstate *st, xmlNodePtr root, const char *path)
+{
+	struct record *r;
+	xmlNodePtr c, *anodes = NULL;
+
+	if (root == NULL || !is_el(root, "vendor"))
+		return;
+	r = xcalloc(1, sizeof(*r));
+	r->id = attr(root, "id");
+	for (c = root->children; c != NULL; c = c->next) {
+		char *id;
+
+		if (!is_el(c, "action") || (id = attr(c, "id")) == NULL)
+			continue;
+		free(id);
+		r->actions = xreallocarray(r->actions, r->actionsz + 1,
+		    sizeof(*r->actions));
+		memset(&r->actions[r->actionsz], 0, sizeof(*r->actions));
+		anodes = xreallocarray(anodes, r->actionsz + 1,
+		    sizeof(*anodes));
+		anodes[r->actionsz] = c;
+		read_action_attrs(st, &r->actions[r->actionsz++], c);
+	}
+	check_action_ids(st, r, anodes);
+	if (r->id != NULL)
+		check_file_name(st, root, r->id, path);
+	free(anodes);
+	record_free(r);
+}
+
 static bool
 values_alone(struct rstate *st, xmlDocPtr doc)
 {
@@ -2192,7 +2270,6 @@ record_parse_held(struct record **out, struct record **held,
 	xmlRelaxNGValidCtxtPtr vc = NULL;
 	xmlDocPtr doc = NULL;
 	struct record *r = NULL;
-	const char *base;
 	char *msg, *lf = NULL;
 	size_t i;
 	struct pos p = { path, 1, 1 };
@@ -2275,8 +2352,12 @@ record_parse_held(struct record **out, struct record **held,
 	 * error, its markdown's too (held). Not when the schema refuses its
 	 * structure: a field may be missing, doubled or hold elements.
 	 */
-	if (!valid && (held == NULL || dg->silent || !values_alone(&st, doc)))
+	if (!valid && (held == NULL || dg->silent ||
+	    !values_alone(&st, doc))) {
+		if (!dg->silent)
+			check_rules(&st, xmlDocGetRootElement(doc), path);
 		goto out;
+	}
 	if (st.errors > 0 && dg->silent)
 		goto out;
 	r = xcalloc(1, sizeof(*r));
@@ -2284,15 +2365,7 @@ record_parse_held(struct record **out, struct record **held,
 	read_record(&st, r, xmlDocGetRootElement(doc));
 	/* Warnings, which --strict counts: the record is kept. */
 	bidi_fields(&st, xmlDocGetRootElement(doc));
-	base = strrchr(path, '/');
-	base = base == NULL ? path : base + 1;
-	if (id_valid(r->id) && (strncmp(base, r->id, strlen(r->id)) != 0 ||
-	    strcmp(base + strlen(r->id), ".xml") != 0)) {
-		p = attr_pos(&st, xmlDocGetRootElement(doc), "id", false);
-		diag_error(dg, &p, "record id '%s' does not match its file name '%s'",
-		    r->id, base);
-		st.errors++;
-	}
+	check_file_name(&st, xmlDocGetRootElement(doc), r->id, path);
 	if (st.errors > 0) {
 		if (held != NULL) {
 			*held = r;

@@ -227,7 +227,8 @@ test_record__error_columns(void)
 	    "\"2017-09-01\"><title>T</title><source href=\"https://e.org/\" "
 	    "publisher=\"P\" date=\"2017-02-30\"/></action></vendor>\n");
 	CHECK_STR(e, "v/acme.xml:4:2: error: unknown status 'bannd' (use approved, under-review, restricted, banned or lifted)\n"
-	    "v/acme.xml:5:90: error: invalid date '2017-02-30' in 'date': February 2017 has 28 days\n");
+	    "v/acme.xml:5:90: error: invalid date '2017-02-30' in 'date': February 2017 has 28 days\n"
+	    "v/acme.xml:5:12: error: action 'a' has its deadline before its date\n");
 	free(e);
 
 	/* Rules beyond the schema: the attribute the rule is about. */
