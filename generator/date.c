@@ -51,6 +51,57 @@ date_parse(struct date *out, const char *s)
 	return true;
 }
 
+/* The digits at *s, from min to max of them, as a number; -1: not so. */
+static int
+date_digits(const char **s, int min, int max)
+{
+	int n = 0, v = 0;
+
+	while (n < max && **s >= '0' && **s <= '9') {
+		v = v * 10 + (**s - '0');
+		(*s)++;
+		n++;
+	}
+	return n >= min ? v : -1;
+}
+
+bool
+date_time_tail(const char *s)
+{
+	int h, m, sec;
+
+	if (*s == '\0')
+		return true;
+	if (*s == 'T' || *s == 't')
+		s++;
+	else if (*s == ' ' || *s == '\t')
+		s += strspn(s, " \t");
+	else
+		return false;
+	if ((h = date_digits(&s, 1, 2)) < 0 || h > 23 || *s++ != ':' ||
+	    (m = date_digits(&s, 2, 2)) < 0 || m > 59)
+		return false;
+	if (*s == ':' && (s++, (sec = date_digits(&s, 2, 2)) < 0 || sec > 60))
+		return false;
+	if (*s == '.' && (s++, date_digits(&s, 1, 9) < 0))
+		return false;
+	while (*s >= '0' && *s <= '9')
+		s++;	/* past nanoseconds */
+	s += strspn(s, " \t");
+	if (*s == 'Z' || *s == 'z')
+		s++;
+	else if (*s == '+' || *s == '-') {
+		s++;
+		if ((h = date_digits(&s, 1, 2)) < 0 || h > 23)
+			return false;
+		if (*s == ':')
+			s++;
+		if (*s != '\0' && ((m = date_digits(&s, 2, 2)) < 0 || m > 59))
+			return false;
+	}
+	return *s == '\0';
+}
+
 const char *
 date_impossible(char *buf, size_t n, const char *s)
 {

@@ -17,6 +17,13 @@ struct date {
 /* Parses exactly "YYYY-MM-DD" of a real calendar day. */
 bool	date_parse(struct date *out, const char *);
 /*
+ * Is s what may follow a date in a timestamp of YAML or RFC 3339, as
+ * Hugo's and Jekyll's front matter write them: nothing, or a time of day
+ * ("T10:30:00", " 10:30", fractions of a second) and a zone ("Z",
+ * "+01:00", " -5")?
+ */
+bool	date_time_tail(const char *s);
+/*
  * Why s, written as YYYY-MM-DD, is no calendar day ("September 2017 has
  * 30 days"), in buf of size n; NULL when it is one, or is not so written.
  */

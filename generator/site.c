@@ -958,7 +958,17 @@ front_matter(struct site *s, struct page *pg, const char *yaml, size_t len)
 			if (dst == &pg->layout)
 				pg->layoutpos = p;
 		} else if (strcmp(key, "date") == 0) {
-			char why[64];
+			char why[64], day[11];
+			/*
+			 * A time after the day (2024-06-20T10:00:00+02:00),
+			 * as Hugo and Jekyll take it: the day as written.
+			 */
+			if (val != NULL && strlen(val) > 10 &&
+			    date_time_tail(val + 10)) {
+				memcpy(day, val, 10);
+				day[10] = '\0';
+				val = day;
+			}
 			if (val != NULL &&
 			    date_impossible(why, sizeof(why), val) != NULL)
 				diag_error(s->dg, &p, "invalid date '%s' in "

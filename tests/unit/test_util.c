@@ -189,6 +189,35 @@ test_date__impossible(void)
 }
 
 void
+test_date__time_tail(void)
+{
+	/* RFC 3339 (Hugo), YAML's timestamps and Jekyll's. */
+	CHECK(date_time_tail(""));
+	CHECK(date_time_tail("T10:30:00Z"));
+	CHECK(date_time_tail("t10:30:00z"));
+	CHECK(date_time_tail("T23:30:00-05:00"));
+	CHECK(date_time_tail("T10:30:00.123456789+01:00"));
+	CHECK(date_time_tail("T10:30"));
+	CHECK(date_time_tail(" 10:30:00"));
+	CHECK(date_time_tail(" 9:05:00 +0100"));
+	CHECK(date_time_tail("  21:59:43.10 -5"));
+	CHECK(date_time_tail("T23:59:60Z"));
+	/* Not a time, or a time out of its range. */
+	CHECK(!date_time_tail("x"));
+	CHECK(!date_time_tail("T"));
+	CHECK(!date_time_tail(" "));
+	CHECK(!date_time_tail("T24:00:00Z"));
+	CHECK(!date_time_tail("T10:60"));
+	CHECK(!date_time_tail("T10:30:61"));
+	CHECK(!date_time_tail("T10"));
+	CHECK(!date_time_tail("T10:30:00Zx"));
+	CHECK(!date_time_tail("T10:30:00+24:00"));
+	CHECK(!date_time_tail("T10:30:00+01:60"));
+	CHECK(!date_time_tail("T10:30:00."));
+	CHECK(!date_time_tail("10:30"));
+}
+
+void
 test_date__parse_and_format(void)
 {
 	struct date d, e;
