@@ -744,8 +744,13 @@ load_nav(struct yctx *y, struct config *c, yaml_node_t *n)
 			if (k->type == YAML_SCALAR_NODE && strcmp(key, "title") == 0)
 				set_str(y, v, "nav.title", &ni->title);
 			else if (k->type == YAML_SCALAR_NODE &&
-			    strcmp(key, "url") == 0)
+			    strcmp(key, "url") == 0) {
+				struct pos up = node_pos(y, v);
+
 				set_str(y, v, "nav.url", &ni->url);
+				ni->url_line = up.line;
+				ni->url_col = up.col;
+			}
 			else {
 				struct pos kp = node_pos(y, k);
 				char hint[64];

@@ -16,6 +16,7 @@ struct nav_item {
 	char	*title;
 	char	*url;		/* as written: a site path or an http(s) URL */
 	unsigned line, col;
+	unsigned url_line, url_col;	/* of the url's value */
 };
 
 struct config {

@@ -1525,9 +1525,10 @@ site_link_source(struct site *s, const char *from, const char *src,
 	return res;
 }
 
-void
-site_check_link(struct site *s, const char *from, const char *url,
-    const struct pos *p)
+/* site_check_link(), saying the link as written. */
+static void
+check_link_as(struct site *s, const char *from, const char *url,
+    const char *written, const struct pos *p)
 {
 	char *target, *frag, *why = NULL;
 
@@ -1543,12 +1544,44 @@ site_check_link(struct site *s, const char *from, const char *url,
 	    !site_failed_lists(s->failed, s->failedsz, target))
 		why = site_no_page(target, s->aliases_unknown);
 	if (why != NULL) {
-		diag_warning(s->dg, p, "broken link '%s': %s", url, why);
+		diag_warning(s->dg, p, "broken link '%s': %s", written, why);
 		s->dg->broken_links++;
 	}
 	free(why);
 	free(frag);
 	free(target);
+}
+
+void
+site_check_link(struct site *s, const char *from, const char *url,
+    const struct pos *p)
+{
+	check_link_as(s, from, url, url, p);
+}
+
+/*
+ * Reports the site paths of nav in docket.yml that lead to no page or
+ * file, as site_check_link() does a markdown link: the menu is on every
+ * page. Their paths are from the site's root, as from its home page.
+ */
+static void
+check_nav(struct site *s)
+{
+	const struct nav_item *ni;
+	struct pos p = { "docket.yml", 0, 0 };
+	const char *url;
+	size_t i;
+
+	for (i = 0; i < s->cfg.navsz; i++) {
+		ni = &s->cfg.nav[i];
+		if (ni->url == NULL || links_external(ni->url))
+			continue;
+		for (url = ni->url; *url == '/'; url++)
+			;
+		p.line = ni->url_line;
+		p.col = ni->url_col;
+		check_link_as(s, "index.html", url, ni->url, &p);
+	}
 }
 
 /* By path without case, then with it. */
@@ -2533,6 +2566,9 @@ site_build(struct diag *dg, const struct build_opts *opts)
 	/* The history's own pages, which it alone tells of. */
 	if (s.hist != NULL && s.hist->walked && check_collisions(&s) == -1)
 		goto out;
+	/* docket check follows them on the pages, as every link. */
+	if (!opts->checking)
+		check_nav(&s);
 	if (opts->verbose && s.hist != NULL && s.hist->walked &&
 	    s.hist->head[0] != '\0') {
 		fprintf(stderr, "docket: history: %zu commit%s from the cache, "
