@@ -1661,8 +1661,16 @@ check_collisions(struct site *s)
 	alias_outs = xcalloc(aliasesz + 1, sizeof(char *));
 	for (i = 0; i < NELEM(generated); i++)
 		v[n++] = (struct outpath){ generated[i], NULL, NULL };
-	for (i = 0; i < exports_outputsz; i++)
+	for (i = 0; i < exports_outputsz; i++) {
+		/*
+		 * A robots.txt of the site's own replaces docket's, as a
+		 * static one does Hugo's and Jekyll's (see write_robots()).
+		 */
+		if (strcmp(exports_outputs[i], "robots.txt") == 0 &&
+		    site_copies(s, "robots.txt"))
+			continue;
 		v[n++] = (struct outpath){ exports_outputs[i], NULL, NULL };
+	}
 	for (i = 0; i < histsz; i++)
 		v[n++] = (struct outpath){ hist_outs[i], NULL, NULL };
 	for (k = 0, j = 0; k < FACET__MAX; k++) {
@@ -1707,14 +1715,6 @@ check_collisions(struct site *s)
 		    strcmp(v[i].by, "content/vendors/index.md") == 0 ||
 		    strcmp(v[i].by, "content/changes/index.md") == 0 ||
 		    strcmp(v[i].by, "content/timeline/index.md") == 0))
-			continue;
-		/*
-		 * A robots.txt of the site's own replaces docket's, as a
-		 * static one does Hugo's and Jekyll's (see write_robots()).
-		 */
-		if (strcmp(v[i].out, "robots.txt") == 0 &&
-		    (v[i - 1].by == NULL) != (v[i].by == NULL) &&
-		    v[i - 1].at == NULL && v[i].at == NULL)
 			continue;
 		if (v[i].by != NULL)
 			p = v[i].at != NULL ? *v[i].at :
