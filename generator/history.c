@@ -1296,8 +1296,7 @@ commit_add(struct walk *w, git_commit *c)
 		free(conv);
 	}
 	if (h->repo_url != NULL)
-		hc->url = xasprintf("%s%scommit/%s", h->repo_url,
-		    str_endswith(h->repo_url, "/") ? "" : "/", hc->id);
+		hc->url = xasprintf("%s/commit/%s", h->repo_url, hc->id);
 	return h->commitsz++;
 }
 
@@ -2943,9 +2942,8 @@ cache_merge(struct walk *w, struct hc_entry *e)
 	for (i = 0; i < e->commitsz; i++) {
 		h->commits[m + i] = e->commits[i];
 		if (h->repo_url != NULL)
-			h->commits[m + i].url = xasprintf("%s%scommit/%s",
-			    h->repo_url, str_endswith(h->repo_url, "/") ? "" :
-			    "/", e->commits[i].id);
+			h->commits[m + i].url = xasprintf("%s/commit/%s",
+			    h->repo_url, e->commits[i].id);
 	}
 	h->commitsz += e->commitsz;
 	e->commitsz = 0;
@@ -3109,6 +3107,25 @@ hist_cache_wait(struct history *h)
 	h->cachejob = NULL;
 }
 
+/*
+ * The web view of a repository that commit links lead into: repo_url
+ * without the slashes and ".git" a clone URL ends with, so that
+ * "https://github.com/o/r.git" gives ".../o/r/commit/<id>".
+ */
+static char *
+web_view(const char *url)
+{
+	size_t n = strlen(url);
+
+	while (n > 0 && url[n - 1] == '/')
+		n--;
+	if (n >= 4 && strncasecmp(url + n - 4, ".git", 4) == 0)
+		n -= 4;
+	while (n > 0 && url[n - 1] == '/')
+		n--;
+	return xstrndup(url, n);
+}
+
 int
 hist_walk(struct history *h, struct diag *dg, const struct config *cfg)
 {
@@ -3130,7 +3147,7 @@ hist_walk(struct history *h, struct diag *dg, const struct config *cfg)
 	free(h->date_format);
 	h->date_format = xstrdup(cfg->date_format);
 	free(h->repo_url);
-	h->repo_url = cfg->repo_url != NULL ? xstrdup(cfg->repo_url) : NULL;
+	h->repo_url = cfg->repo_url != NULL ? web_view(cfg->repo_url) : NULL;
 	h->dir_urls = cfg->base_url != NULL;
 	h->limit = cfg->hist_limit;
 	if (h->repo == NULL)
