@@ -4,6 +4,7 @@
  * pages that list them; links in them are paths from the site root, which
  * templates put after {{root}}.
  */
+#include <pthread.h>
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
@@ -256,9 +257,9 @@ action_tv(struct model *m, const struct record *r, const struct action *a,
 		tval_set_str(v, "scope", a->scope);
 	else
 		tval_set_bool(v, "scope", false);
+	/* Its HTML set by vendor_md(). */
 	tval_set_bool(v, "description", false);
 	tval_set_bool(v, "deadline", false);
-	set_md(m, v, "description", r, &a->description);
 	if (a->deadline.y != 0) {
 		t = tval_map();
 		set_date(m, t, "date", &a->deadline);
@@ -314,18 +315,19 @@ entry_cmp(const void *a, const void *b)
 }
 
 /*
- * Builds the value of one vendor, adding its actions to m->entries, and
- * the values of its actions in its file's order to *acts.
+ * The value of record r but for its markdown, which vendor_md() renders
+ * into it: with its actions in date order in first[0..r->actionsz), and
+ * their values in its file's order in *acts. No cmark-gfm and no
+ * diagnostics: it runs on a thread while this one renders the markdown
+ * of other records (vendors_tv()).
  */
-static int
-vendor_tv(struct model *m, const struct record *r, struct tval **out,
+static struct tval *
+vendor_tv(struct model *m, const struct record *r, struct entry *first,
     struct tval ***acts)
 {
 	struct tval *v = tval_map(), *t, *l, *rs;
-	struct entry *first;
 	char *out_path, *url, *country;
-	size_t i, n;
-	int rc = 0;
+	size_t i;
 
 	out_path = xasprintf("vendors/%s/index.html", r->id);
 	url = site_url_for(m->s, out_path);
@@ -347,25 +349,21 @@ vendor_tv(struct model *m, const struct record *r, struct tval **out,
 	tval_set(v, "status", status_tv(m, r->status));
 	tval_set(v, "products", names_list(r->products, r->productsz));
 	tval_set_bool(v, "has_products", r->productsz > 0);
-	if (set_md(m, v, "summary", r, &r->summary) == -1)
-		rc = -1;
+	/* Its place among the keys, for the HTML of vendor_md(). */
+	if (r->summary.text != NULL)
+		tval_set_bool(v, "summary", false);
 	tval_set_bool(v, "draft", r->draft);
 	tval_set_bool(v, "note", false);
 	tval_set_bool(v, "latest", false);
 	changes_vendor_tv(m->s, r->id, v);
 
 	/* Actions in date order, keeping the file's order for equal dates. */
-	n = m->entriesz;
-	m->entries = xreallocarray(m->entries, n + r->actionsz,
-	    sizeof(*m->entries));
-	first = m->entries + n;
 	*acts = xreallocarray(NULL, r->actionsz + 1, sizeof(**acts));
 	for (i = 0; i < r->actionsz; i++) {
 		first[i] = (struct entry){ r, &r->actions[i], i, NULL };
 		first[i].tv = action_tv(m, r, &r->actions[i], url);
 		(*acts)[i] = tval_ref(first[i].tv);
 	}
-	m->entriesz += r->actionsz;
 	qsort(first, r->actionsz, sizeof(*first), entry_cmp);
 	l = tval_list();
 	for (i = 0; i < r->actionsz; i++)
@@ -383,17 +381,142 @@ vendor_tv(struct model *m, const struct record *r, struct tval **out,
 		set_date(m, rs, "date", &r->responses[i].date);
 		if (r->responses[i].href != NULL)
 			tval_set_str(rs, "href", r->responses[i].href);
-		if (set_md(m, rs, "text", r, &r->responses[i].text) == -1)
-			rc = -1;
 		tval_push(l, rs);
 	}
 	tval_set(v, "responses", l);
 	tval_set_bool(v, "has_responses", r->responsesz > 0);
-	if (set_md(m, v, "note", r, &r->note) == -1)
-		rc = -1;
 	free(out_path);
 	free(url);
-	*out = v;
+	return v;
+}
+
+/*
+ * Renders the markdown of record i into the values vendor_tv() made, in
+ * the order of its file. Returns -1 after an error in its summary, a
+ * response or its note; one in an action's description is counted in
+ * the diagnostics alone.
+ */
+static int
+vendor_md(struct model *m, size_t i)
+{
+	const struct record *r = m->s->records[i];
+	struct tval *v = m->vendor_tv[i], *rs = tval_get(v, "responses");
+	size_t k;
+	int rc = 0;
+
+	if (set_md(m, v, "summary", r, &r->summary) == -1)
+		rc = -1;
+	for (k = 0; k < r->actionsz; k++)
+		set_md(m, m->vendor_acts[i][k], "description", r,
+		    &r->actions[k].description);
+	for (k = 0; k < r->responsesz; k++)
+		if (set_md(m, tval_at(rs, k), "text", r,
+		    &r->responses[k].text) == -1)
+			rc = -1;
+	if (set_md(m, v, "note", r, &r->note) == -1)
+		rc = -1;
+	return rc;
+}
+
+/* Records [from, to) for vendor_tv(), their actions from entries[at]. */
+struct vendor_range {
+	struct model	*m;
+	size_t		 from;
+	size_t		 to;
+	size_t		 at;
+};
+
+static void
+vendor_range(struct vendor_range *vr)
+{
+	struct model *m = vr->m;
+	size_t i, at = vr->at;
+
+	for (i = vr->from; i < vr->to; i++) {
+		m->vendor_tv[i] = vendor_tv(m, m->s->records[i],
+		    m->entries + at, &m->vendor_acts[i]);
+		at += m->s->records[i]->actionsz;
+	}
+}
+
+static void *
+vendor_range_main(void *arg)
+{
+	vendor_range(arg);
+	return NULL;
+}
+
+/*
+ * vendor_md() for records [from, to), in turn, noting the errors of each
+ * as its page's (site_failed()). Returns -1 after an error.
+ */
+static int
+vendors_md(struct model *m, size_t from, size_t to)
+{
+	struct site *s = m->s;
+	unsigned errors;
+	size_t i;
+	char *out;
+	int rc = 0;
+
+	for (i = from; i < to; i++) {
+		errors = s->dg->errors;
+		if (vendor_md(m, i) == -1) {
+			out = xasprintf("vendors/%s/index.html",
+			    s->records[i]->id);
+			site_failed(s, out, s->dg->errors - errors);
+			free(out);
+			rc = -1;
+		}
+	}
+	return rc;
+}
+
+/* Fewer records than this: their values are made on one thread. */
+#define VENDORS_THREAD_MIN	64
+
+/*
+ * Every record's value, and every action's in m->entries by record.
+ * When the build may use more than one processor, a thread makes the
+ * values of the last 4/7 of the records but for their markdown, while
+ * this one makes the others' and renders their markdown (cmark-gfm works
+ * on one thread at a time), then renders the thread's records' markdown:
+ * the markdown is about a quarter of the work (docs/performance.md, item
+ * 67). Returns -1 after an error in a record's markdown.
+ */
+static int
+vendors_tv(struct model *m)
+{
+	struct site *s = m->s;
+	struct vendor_range lo = { m, 0, s->recordsz, 0 }, hi;
+	pthread_t tid;
+	size_t i;
+	int rc;
+
+	for (i = 0; i < s->recordsz; i++)
+		m->entriesz += s->records[i]->actionsz;
+	m->entries = xreallocarray(NULL, m->entriesz + 1, sizeof(*m->entries));
+	if (s->opts->jobs < 2 || s->recordsz < VENDORS_THREAD_MIN) {
+		vendor_range(&lo);
+		return vendors_md(m, 0, s->recordsz);
+	}
+	hi = (struct vendor_range){ m, s->recordsz * 3 / 7, s->recordsz, 0 };
+	for (i = 0; i < hi.from; i++)
+		hi.at += s->records[i]->actionsz;
+	lo.to = hi.from;
+	tval_threads(true);
+	if (pthread_create(&tid, NULL, vendor_range_main, &hi) != 0) {
+		tval_threads(false);
+		vendor_range(&lo);
+		vendor_range(&hi);
+		return vendors_md(m, 0, s->recordsz);
+	}
+	vendor_range(&lo);
+	rc = vendors_md(m, 0, hi.from);
+	pthread_join(tid, NULL);
+	tval_threads(false);
+	if (vendors_md(m, hi.from, s->recordsz) == -1)
+		rc = -1;
 	return rc;
 }
 
@@ -1729,18 +1852,10 @@ model_render(struct site *s)
 	m.vendors = tval_list();
 	m.vendor_tv = xcalloc(s->recordsz + 1, sizeof(*m.vendor_tv));
 	m.vendor_acts = xcalloc(s->recordsz + 1, sizeof(*m.vendor_acts));
-	for (i = 0; i < s->recordsz; i++) {
-		unsigned errors = s->dg->errors;
-		if (vendor_tv(&m, s->records[i], &m.vendor_tv[i],
-		    &m.vendor_acts[i]) == -1) {
-			char *out = xasprintf("vendors/%s/index.html",
-			    s->records[i]->id);
-			site_failed(s, out, s->dg->errors - errors);
-			free(out);
-			rc = -1;
-		}
+	if (vendors_tv(&m) == -1)
+		rc = -1;
+	for (i = 0; i < s->recordsz; i++)
 		tval_push(m.vendors, tval_ref(m.vendor_tv[i]));
-	}
 	if (m.entriesz > 1)
 		qsort(m.entries, m.entriesz, sizeof(*m.entries), entry_cmp);
 	m.actions = tval_list();

@@ -225,47 +225,90 @@ static bool	over_budget(struct render *, const struct tmpl *,
  * hundreds of thousands of values, and a few dozen keys), and a lookup
  * finds its key by address, not by comparing strings.
  */
-static struct {
+struct keypool {
 	const char	**s;
 	uint32_t	 *h;
 	size_t		  len;
-	size_t		  cap;		/* a power of two */
-} pool;
+	size_t		  cap;		/* a power of two; 0: none yet */
+};
+static struct keypool pool;
+/*
+ * While values are made on more than one thread (tval_threads()), pool
+ * is only read, and a key not in it goes to a pool of the thread's own,
+ * also kept for the life of the process: a lookup of such a key compares
+ * strings, as map_find() does whenever the addresses differ.
+ */
+static bool pool_shared;
+static _Thread_local struct keypool thread_pool;
+
+void
+tval_threads(bool on)
+{
+	pool_shared = on;
+}
 
 static const char *
-intern(const char *key, uint32_t h)
+keypool_find(const struct keypool *p, const char *key, uint32_t h)
+{
+	size_t i, mask;
+
+	if (p->cap == 0)
+		return NULL;
+	mask = p->cap - 1;
+	for (i = h & mask; p->s[i] != NULL; i = (i + 1) & mask)
+		if (p->h[i] == h && strcmp(p->s[i], key) == 0)
+			return p->s[i];
+	return NULL;
+}
+
+/* Adds key, which p does not have, to p. */
+static const char *
+keypool_add(struct keypool *p, const char *key, uint32_t h)
 {
 	const char **s;
 	uint32_t *hs;
 	size_t i, k, cap, mask;
 
-	if (pool.len * 2 >= pool.cap) {
-		cap = pool.cap == 0 ? 256 : pool.cap * 2;
+	if ((p->len + 1) * 2 > p->cap) {
+		cap = p->cap == 0 ? 256 : p->cap * 2;
 		s = xcalloc(cap, sizeof(*s));
 		hs = xcalloc(cap, sizeof(*hs));
-		for (k = 0; k < pool.cap; k++) {
-			if (pool.s[k] == NULL)
+		for (k = 0; k < p->cap; k++) {
+			if (p->s[k] == NULL)
 				continue;
-			for (i = pool.h[k] & (cap - 1); s[i] != NULL;
+			for (i = p->h[k] & (cap - 1); s[i] != NULL;
 			    i = (i + 1) & (cap - 1))
 				continue;
-			s[i] = pool.s[k];
-			hs[i] = pool.h[k];
+			s[i] = p->s[k];
+			hs[i] = p->h[k];
 		}
-		free(pool.s);
-		free(pool.h);
-		pool.s = s;
-		pool.h = hs;
-		pool.cap = cap;
+		free(p->s);
+		free(p->h);
+		p->s = s;
+		p->h = hs;
+		p->cap = cap;
 	}
-	mask = pool.cap - 1;
-	for (i = h & mask; pool.s[i] != NULL; i = (i + 1) & mask)
-		if (pool.h[i] == h && strcmp(pool.s[i], key) == 0)
-			return pool.s[i];
-	pool.s[i] = xstrdup(key);
-	pool.h[i] = h;
-	pool.len++;
-	return pool.s[i];
+	mask = p->cap - 1;
+	for (i = h & mask; p->s[i] != NULL; i = (i + 1) & mask)
+		continue;
+	p->s[i] = xstrdup(key);
+	p->h[i] = h;
+	p->len++;
+	return p->s[i];
+}
+
+static const char *
+intern(const char *key, uint32_t h)
+{
+	const char *s;
+
+	if ((s = keypool_find(&pool, key, h)) != NULL)
+		return s;
+	if (!pool_shared)
+		return keypool_add(&pool, key, h);
+	if ((s = keypool_find(&thread_pool, key, h)) != NULL)
+		return s;
+	return keypool_add(&thread_pool, key, h);
 }
 
 /*

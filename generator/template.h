@@ -51,6 +51,13 @@ struct tval	*tval_map(void);
  */
 struct tval	*tval_map_over(struct tval *base);
 struct tval	*tval_ref(struct tval *);	/* returns its argument */
+/*
+ * Says that values are made on more than one thread (on), or on one
+ * alone again (off), calling it before the others start and after they
+ * end. Meanwhile a value is used by one thread at a time: they share
+ * only the keys of maps.
+ */
+void		 tval_threads(bool on);
 void		 tval_free(struct tval *);	/* drops one reference; NULL ok */
 
 void		 tval_push(struct tval *list, struct tval *);
