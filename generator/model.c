@@ -496,7 +496,9 @@ vendors_tv(struct model *m)
 	for (i = 0; i < s->recordsz; i++)
 		m->entriesz += s->records[i]->actionsz;
 	m->entries = xreallocarray(NULL, m->entriesz + 1, sizeof(*m->entries));
-	if (s->opts->jobs < 2 || s->recordsz < VENDORS_THREAD_MIN) {
+	/* Nor while a thread writes the history cache (hist_cache_wait()). */
+	if (s->opts->jobs < 2 || s->recordsz < VENDORS_THREAD_MIN ||
+	    (s->hist != NULL && s->hist->cachejob != NULL)) {
 		vendor_range(&lo);
 		return vendors_md(m, 0, s->recordsz);
 	}
