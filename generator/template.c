@@ -11,6 +11,7 @@
  */
 #define _GNU_SOURCE	/* memmem */
 #include <assert.h>
+#include <pthread.h>
 #include <stdarg.h>
 #include <stdbool.h>
 #include <stdint.h>
@@ -234,18 +235,25 @@ struct keypool {
 static struct keypool pool;
 /*
  * While values are made on more than one thread (tval_threads()), pool
- * is only read, and a key not in it goes to a pool of the thread's own,
- * also kept for the life of the process: a lookup of such a key compares
- * strings, as map_find() does whenever the addresses differ.
+ * is only read, and a key not in it goes to a pool of the thread's own:
+ * a lookup of such a key compares strings, as map_find() does whenever
+ * the addresses differ. The threads' pools are listed in thread_pools,
+ * and tval_threads(false) moves their keys into pool, whose keys are kept
+ * for the life of the process: a thread may end, its keys stay in the
+ * maps it made. A key two threads both added is then in pool twice, and
+ * found by the first.
  */
+struct thread_pool {
+	struct keypool		 p;
+	struct thread_pool	*next;
+};
 static bool pool_shared;
-static _Thread_local struct keypool thread_pool;
-
-void
-tval_threads(bool on)
-{
-	pool_shared = on;
-}
+static unsigned pool_epoch;	/* calls of tval_threads(true) */
+static pthread_mutex_t thread_pools_lock = PTHREAD_MUTEX_INITIALIZER;
+static struct thread_pool *thread_pools;
+/* This thread's pool, if made since pool_epoch last changed. */
+static _Thread_local struct thread_pool *own_pool;
+static _Thread_local unsigned own_epoch;
 
 static const char *
 keypool_find(const struct keypool *p, const char *key, uint32_t h)
@@ -261,9 +269,9 @@ keypool_find(const struct keypool *p, const char *key, uint32_t h)
 	return NULL;
 }
 
-/* Adds key, which p does not have, to p. */
+/* Adds key, which p keeps from now on, to p. */
 static const char *
-keypool_add(struct keypool *p, const char *key, uint32_t h)
+keypool_put(struct keypool *p, const char *key, uint32_t h)
 {
 	const char **s;
 	uint32_t *hs;
@@ -291,10 +299,32 @@ keypool_add(struct keypool *p, const char *key, uint32_t h)
 	mask = p->cap - 1;
 	for (i = h & mask; p->s[i] != NULL; i = (i + 1) & mask)
 		continue;
-	p->s[i] = xstrdup(key);
+	p->s[i] = key;
 	p->h[i] = h;
 	p->len++;
 	return p->s[i];
+}
+
+void
+tval_threads(bool on)
+{
+	struct thread_pool *tp;
+	size_t k;
+
+	pool_shared = on;
+	if (on) {
+		pool_epoch++;
+		return;
+	}
+	while ((tp = thread_pools) != NULL) {
+		thread_pools = tp->next;
+		for (k = 0; k < tp->p.cap; k++)
+			if (tp->p.s[k] != NULL)
+				keypool_put(&pool, tp->p.s[k], tp->p.h[k]);
+		free(tp->p.s);
+		free(tp->p.h);
+		free(tp);
+	}
 }
 
 static const char *
@@ -305,10 +335,17 @@ intern(const char *key, uint32_t h)
 	if ((s = keypool_find(&pool, key, h)) != NULL)
 		return s;
 	if (!pool_shared)
-		return keypool_add(&pool, key, h);
-	if ((s = keypool_find(&thread_pool, key, h)) != NULL)
+		return keypool_put(&pool, xstrdup(key), h);
+	if (own_pool == NULL || own_epoch != pool_epoch) {
+		own_pool = xcalloc(1, sizeof(*own_pool));
+		own_epoch = pool_epoch;
+		pthread_mutex_lock(&thread_pools_lock);
+		own_pool->next = thread_pools;
+		thread_pools = own_pool;
+		pthread_mutex_unlock(&thread_pools_lock);
+	} else if ((s = keypool_find(&own_pool->p, key, h)) != NULL)
 		return s;
-	return keypool_add(&thread_pool, key, h);
+	return keypool_put(&own_pool->p, xstrdup(key), h);
 }
 
 /*

@@ -2,6 +2,7 @@
  * Unit tests of template.c: the data tree, rendering, error messages and
  * their positions, and the nesting bound.
  */
+#include <pthread.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -161,6 +162,50 @@ test_template__tval_big_map(void)
 	CHECK_STR(tval_get_str(m, "key500"), "replaced");
 	CHECK(tval_get(m, "key1000") == NULL);
 	tval_free(m);
+}
+
+/* A map whose keys no map had before, made on a thread of its own. */
+static void *
+thread_map(void *arg)
+{
+	struct tval *m = tval_map();
+
+	tval_set_str(m, arg, "thread");
+	tval_set_str(m, "threads-only key", "both");
+	return m;
+}
+
+/*
+ * Keys first set on threads (tval_threads()) outlive them: kept, and
+ * found after, by maps made on any thread (under LeakSanitizer: still
+ * held once the threads have ended).
+ */
+void
+test_template__tval_threads(void)
+{
+	static char ka[] = "threads-a key", kb[] = "threads-b key";
+	struct tval *a, *b, *c = tval_map();
+	pthread_t ta, tb;
+
+	tval_threads(true);
+	CHECK(pthread_create(&ta, NULL, thread_map, ka) == 0);
+	CHECK(pthread_create(&tb, NULL, thread_map, kb) == 0);
+	tval_set_str(c, "threads-only key", "main");
+	CHECK(pthread_join(ta, (void **)&a) == 0);
+	CHECK(pthread_join(tb, (void **)&b) == 0);
+	tval_threads(false);
+	tval_set_str(c, "threads-a key", "after");
+
+	CHECK_STR(tval_get_str(a, "threads-a key"), "thread");
+	CHECK_STR(tval_get_str(b, "threads-b key"), "thread");
+	CHECK(tval_get(a, "threads-b key") == NULL);
+	CHECK_STR(tval_get_str(a, "threads-only key"), "both");
+	CHECK_STR(tval_get_str(b, "threads-only key"), "both");
+	CHECK_STR(tval_get_str(c, "threads-only key"), "main");
+	CHECK_STR(tval_get_str(c, "threads-a key"), "after");
+	tval_free(a);
+	tval_free(b);
+	tval_free(c);
 }
 
 /* A map over a base: its own keys first, then the base's. */
