@@ -555,7 +555,9 @@ exports_html_description(const char *html, bool any)
 
 	if (html == NULL)
 		return NULL;
-	for (p = html; *p == '<' && strncmp(p, "<p>", 3) != 0; ) {
+	/* An HTML block may be indented, the first too. */
+	for (p = html + strspn(html, " \t\r\n");
+	    *p == '<' && strncmp(p, "<p>", 3) != 0; ) {
 		if (block == NULL && p[1] != '!' && !heading_or_rule(p))
 			block = p;
 		p += element_len(p);

@@ -240,6 +240,9 @@ test_exports__html_description(void)
 		{ "<h1>T</h1>\n<hr />\n<ul>\n<li>x</li>\n</ul>\n<!-- <p>c</p> -->"
 		  "\n  <div><p>in</p></div>\n<p>The <em>one</em>.</p>\n<p>2</p>\n",
 		  false, "The one." },
+		/* Raw HTML indented from the first line on. */
+		{ "  <div>\n<p>raw</p>\n  </div>\n<p>After.</p>\n", false,
+		  "After." },
 		/* No paragraph: a summary's first block but headings; a page's none. */
 		{ "<h2>W</h2>\n<ul>\n<li>a</li>\n<li>b</li>\n</ul>\n", true, "a b" },
 		{ "<h2>W</h2>\n<ul>\n<li>a</li>\n</ul>\n", false, NULL },
