@@ -506,7 +506,8 @@ exports_html_text(struct buf *b, const char *p, size_t max)
  * The length of the element whose start tag is at p, through its end tag
  * (what is left of p when it has none): the HTML of a block of markdown,
  * where every '<' starts a tag. A comment or declaration of raw HTML
- * ends at its "-->" or '>'.
+ * ends at its "-->" or '>'; "<!-->" and "<!--->" are whole comments, in
+ * HTML as in cmark-gfm.
  */
 static size_t
 element_len(const char *p)
@@ -515,7 +516,7 @@ element_len(const char *p)
 	size_t n = 0, depth = 0;
 
 	if (strncmp(p, "<!--", 4) == 0)
-		return (q = strstr(p + 4, "-->")) != NULL ?
+		return (q = strstr(p + 2, "-->")) != NULL ?
 		    (size_t)(q + 3 - p) : strlen(p);
 	while (p[1 + n] != '\0' && strchr("abcdefghijklmnopqrstuvwxyz"
 	    "ABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789", p[1 + n]) != NULL)

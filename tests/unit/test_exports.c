@@ -240,6 +240,10 @@ test_exports__html_description(void)
 		{ "<h1>T</h1>\n<hr />\n<ul>\n<li>x</li>\n</ul>\n<!-- <p>c</p> -->"
 		  "\n  <div><p>in</p></div>\n<p>The <em>one</em>.</p>\n<p>2</p>\n",
 		  false, "The one." },
+		/* Comments closed at once, as HTML and cmark-gfm close them. */
+		{ "<!-->\n<p>One.</p>\n", false, "One." },
+		{ "<!--->\n<p>Two.</p>\n", false, "Two." },
+		{ "<!---->\n<p>Three.</p>\n", false, "Three." },
 		/* Raw HTML indented from the first line on. */
 		{ "  <div>\n<p>raw</p>\n  </div>\n<p>After.</p>\n", false,
 		  "After." },
