@@ -628,8 +628,6 @@ static _Thread_local size_t keptcap;
 static _Thread_local uint32_t keptstamp;
 #define KEPT_MAX	8192	/* slots: 128 KB, for a text of 8 KB */
 
-/* slots: 128 KB, for a text of 8 KB */
-
 void
 exports_search_words(struct buf *b, const char *text)
 {

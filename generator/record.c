@@ -2172,11 +2172,6 @@ take_values(xmlNodePtr n, unsigned depth)
 	return true;
 }
 
-/*
- * Is the structure of doc, which the schema refuses, sound: does the
- * schema take it once the values it refuses are set to ones it takes?
- * Then the schema refused values alone, and every field can be read.
- */
 /* Checks that the id of the record (root) is its file's name. */
 static void
 check_file_name(struct rstate *st, xmlNodePtr root, const char *id,
@@ -2232,6 +2227,11 @@ check_rules(struct rstate *st, xmlNodePtr root, const char *path)
 	record_free(r);
 }
 
+/*
+ * Is the structure of doc, which the schema refuses, sound: does the
+ * schema take it once the values it refuses are set to ones it takes?
+ * Then the schema refused values alone, and every field can be read.
+ */
 static bool
 values_alone(struct rstate *st, xmlDocPtr doc)
 {
