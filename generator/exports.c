@@ -513,7 +513,8 @@ static size_t
 element_len(const char *p)
 {
 	const char *q, *gt;
-	size_t n = 0, depth = 0;
+	size_t n = 0, depth = 1;
+	char c;
 
 	if (strncmp(p, "<!--", 4) == 0)
 		return (q = strstr(p + 2, "-->")) != NULL ?
@@ -526,13 +527,14 @@ element_len(const char *p)
 		return gt != NULL ? (size_t)(gt + 1 - p) : strlen(p);
 	if (gt != NULL && gt > p && gt[-1] == '/')
 		return (size_t)(gt + 1 - p);	/* <hr /> */
-	for (q = p; (q = strchr(q, '<')) != NULL; q++) {
+	/* Its start tag counts whatever follows its name. */
+	for (q = p + 1 + n; (q = strchr(q, '<')) != NULL; q++) {
 		if (q[1] == '/' && strncasecmp(q + 2, p + 1, n) == 0 &&
 		    q[n + 2] == '>') {
 			if (--depth == 0)
 				return (size_t)(q + n + 3 - p);
 		} else if (strncasecmp(q + 1, p + 1, n) == 0 &&
-		    strchr("> \t\n/", q[n + 1]) != NULL)
+		    (c = q[n + 1]) != '\0' && strchr("> \t\r\n\f/", c) != NULL)
 			depth++;
 	}
 	return strlen(p);
@@ -552,25 +554,31 @@ exports_html_description(const char *html, bool any)
 	struct buf t = BUF_INIT;
 	const char *p, *block = NULL;
 	size_t n;
-	char *first;
+	char *el;
 
 	if (html == NULL)
 		return NULL;
-	/* An HTML block may be indented, the first too. */
-	for (p = html + strspn(html, " \t\r\n");
-	    *p == '<' && strncmp(p, "<p>", 3) != 0; ) {
-		if (block == NULL && p[1] != '!' && !heading_or_rule(p))
+	/*
+	 * The first paragraph with text (not an image alone); an HTML block
+	 * may be indented, the first too.
+	 */
+	for (p = html + strspn(html, " \t\r\n"); *p == '<' && t.len == 0;
+	    p += strspn(p, " \t\r\n")) {
+		n = element_len(p);
+		if (strncmp(p, "<p>", 3) == 0) {
+			el = xstrndup(p, n);
+			exports_html_text(&t, el, 4 * EXPORTS_DESC_MAX);
+			free(el);
+		} else if (block == NULL && p[1] != '!' && !heading_or_rule(p))
 			block = p;
-		p += element_len(p);
-		p += strspn(p, " \t\r\n");
+		p += n;
 	}
-	if (*p != '<')
-		p = !any ? NULL : block != NULL ? block : html;
-	if (p == NULL || *p == '\0')
-		return NULL;
-	first = xstrndup(p, *p == '<' ? element_len(p) : strlen(p));
-	exports_html_text(&t, first, 4 * EXPORTS_DESC_MAX);
-	free(first);
+	if (t.len == 0 && any && *html != '\0') {
+		p = block != NULL ? block : html;
+		el = xstrndup(p, *p == '<' ? element_len(p) : strlen(p));
+		exports_html_text(&t, el, 4 * EXPORTS_DESC_MAX);
+		free(el);
+	}
 	if (t.len > EXPORTS_DESC_MAX) {
 		/*
 		 * After the last whole word that fits, else (a word longer

@@ -255,6 +255,14 @@ test_exports__html_description(void)
 		{ "<div><div>x</div></div><p>y</p>", false, "y" },
 		{ "<div>x<p>y</p>", false, NULL },
 		{ "text", true, "text" },
+		/* A paragraph of an image alone: the next one. */
+		{ "<p><img src=\"a.png\" alt=\"\" /></p>\n<p>Second.</p>\n",
+		  false, "Second." },
+		/* A start tag whose name ends otherwise than at a space. */
+		{ "<div\r\nclass=\"x\"><div>in</div></div>\n<p>After.</p>\n",
+		  false, "After." },
+		{ "<div\fid=\"x\">a</div>\n<div>b</div>\n<p>After.</p>\n",
+		  false, "After." },
 		/* Short text as it is; a long one cut after a word, "…" added. */
 		{ "<p>,,,</p>", true, ",,," },
 		{ "<p>aaaaaaaaa aaaaaaaaa aaaaaaaaa aaaaaaaaa aaaaaaaaa aaaaaaaaa "
