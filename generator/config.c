@@ -766,6 +766,17 @@ load_nav(struct yctx *y, struct config *c, yaml_node_t *n)
 		else if (strchr(ni->url, ':') != NULL && !url_is_web(ni->url))
 			diag_error(y->dg, &p,
 			    "'nav' url must be a site path or an http(s) URL");
+		else if (ni->url[0] == '/' && (ni->url[1] == '/' ||
+		    ni->url[1] == '\\')) {
+			struct pos up = p;
+
+			up.line = ni->url_line;
+			up.col = ni->url_col;
+			diag_error(y->dg, &up, "'nav' url '%s' names no "
+			    "scheme: write https:// before another site's "
+			    "address, or one '/' before a path of this site",
+			    ni->url);
+		}
 	}
 }
 
