@@ -2080,6 +2080,21 @@ check_action_ids(struct rstate *st, const struct record *r,
 	free(first);
 }
 
+/*
+ * A new action of r, zeroed, for the element n, which is kept beside it
+ * in *nodes (the elements of r's actions, in order).
+ */
+static struct action *
+new_action(struct record *r, xmlNodePtr **nodes, xmlNodePtr n)
+{
+	r->actions = xreallocarray(r->actions, r->actionsz + 1,
+	    sizeof(*r->actions));
+	memset(&r->actions[r->actionsz], 0, sizeof(*r->actions));
+	*nodes = xreallocarray(*nodes, r->actionsz + 1, sizeof(**nodes));
+	(*nodes)[r->actionsz] = n;
+	return &r->actions[r->actionsz++];
+}
+
 /* Walks a valid document into the record. */
 static void
 read_record(struct rstate *st, struct record *r, xmlNodePtr root)
@@ -2118,15 +2133,9 @@ read_record(struct rstate *st, struct record *r, xmlNodePtr root)
 			}
 		} else if (is_el(c, "summary"))
 			text_md(st, &r->summary, c);
-		else if (is_el(c, "action")) {
-			r->actions = xreallocarray(r->actions, r->actionsz + 1,
-			    sizeof(*r->actions));
-			memset(&r->actions[r->actionsz], 0, sizeof(*r->actions));
-			anodes = xreallocarray(anodes, r->actionsz + 1,
-			    sizeof(*anodes));
-			anodes[r->actionsz] = c;
-			read_action(st, &r->actions[r->actionsz++], c);
-		} else if (is_el(c, "response")) {
+		else if (is_el(c, "action"))
+			read_action(st, new_action(r, &anodes, c), c);
+		else if (is_el(c, "response")) {
 			struct response *rs;
 			r->responses = xreallocarray(r->responses,
 			    r->responsesz + 1, sizeof(*r->responses));
@@ -2212,13 +2221,7 @@ check_rules(struct rstate *st, xmlNodePtr root, const char *path)
 		if (!is_el(c, "action") || (id = attr(c, "id")) == NULL)
 			continue;
 		free(id);
-		r->actions = xreallocarray(r->actions, r->actionsz + 1,
-		    sizeof(*r->actions));
-		memset(&r->actions[r->actionsz], 0, sizeof(*r->actions));
-		anodes = xreallocarray(anodes, r->actionsz + 1,
-		    sizeof(*anodes));
-		anodes[r->actionsz] = c;
-		read_action_attrs(st, &r->actions[r->actionsz++], c);
+		read_action_attrs(st, new_action(r, &anodes, c), c);
 	}
 	check_action_ids(st, r, anodes);
 	if (r->id != NULL)
