@@ -1170,6 +1170,37 @@ async function printTimelineTests(context, origin) {
 	return problems;
 }
 
+// On a desktop the dates of the timeline, of a page's list of actions and
+// of the changes keep to one line in their column: "13 September 2017"
+// in bold as wide as it is in DejaVu Sans, the sans-serif of Debian.
+async function dateColumnTests(context, origin) {
+	const problems = [];
+	const page = await context.newPage();
+	for (const width of [768, 1280]) {
+		await page.setViewportSize({ width, height: 900 });
+		for (const rel of ["timeline/index.html", "reports/2017/index.html",
+		    "changes/index.html", "sub/timeline/"]) {
+			await page.goto(`${origin}/${rel}`);
+			const r = await page.evaluate(() =>
+			    [...document.querySelectorAll(".event-date, .change-date")]
+			    .map((date) => {
+				    const range = document.createRange();
+				    range.selectNodeContents(date);
+				    const lines = new Set([...range.getClientRects()]
+					.map((b) => Math.round(b.top)));
+				    return { date: date.textContent, lines: lines.size };
+			    }));
+			if (r.length === 0)
+				problems.push(`${rel}: no dates`);
+			for (const e of r.filter((e) => e.lines > 1).slice(0, 3))
+				problems.push(`${rel} at ${width} px: '${e.date}' ` +
+				    `takes ${e.lines} lines`);
+		}
+	}
+	await page.close();
+	return problems;
+}
+
 // Paper is white, whatever the reader's colour scheme: printed from a
 // browser in the dark scheme, every text (the as-of band's too) keeps a
 // contrast of 4.5:1 on white.
@@ -1443,6 +1474,8 @@ try {
 		    await searchWithoutScript(context, origin));
 		report("a year's changes, 100 to a page, walked with the pager", await pagerTests(context, origin));
 		report("printing hides the navigation and keeps the content", await printTests(context, origin));
+		report("on a desktop a date of the timeline or the changes keeps to one line",
+		    await dateColumnTests(context, origin));
 		report("printed, the timeline's dates take the width they need",
 		    await printTimelineTests(context, origin));
 		report("printed in the dark scheme, text stays dark on the white paper",
