@@ -1106,6 +1106,8 @@ async function printTests(context, origin) {
 				main: main && main.checkVisibility() && main.innerText.length > 100,
 				size: parseFloat(getComputedStyle(main).fontSize),
 				color: getComputedStyle(main).color,
+				footer: getComputedStyle(document.querySelector(".site-footer"))
+				    .breakInside,
 			};
 		});
 		if (r.nav)
@@ -1118,6 +1120,9 @@ async function printTests(context, origin) {
 			problems.push(`${rel}: printed text is ${r.size} px`);
 		if (r.color !== "rgb(0, 0, 0)")
 			problems.push(`${rel}: printed text is ${r.color}`);
+		// Not cut by a page break, with its last line alone on a sheet.
+		if (r.footer !== "avoid")
+			problems.push(`${rel}: the footer may be cut by a page break`);
 		const pdf = await page.pdf({ format: "A4", printBackground: false });
 		const pagesInPdf = (pdf.toString("latin1").match(/\/Type\s*\/Page[^s]/g) || []).length;
 		if (pdf.subarray(0, 5).toString() !== "%PDF-" || pagesInPdf < 1)
