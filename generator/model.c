@@ -1509,21 +1509,33 @@ facet_members(struct facet_job *fj, enum facet_kind k)
 	free(term);
 }
 
-/* The page of a kind (status/), listing its terms. */
+/*
+ * The page of a kind (status/), listing its terms, with the lists of the
+ * four kinds (site.browse), this one marked current.
+ */
 static int
 facet_kind_page(struct facet_job *fj, enum facet_kind k)
 {
-	const char *names[3] = { "facet", "terms", "has_terms" };
-	struct tval *keys[3];
+	const char *names[4] = { "facet", "terms", "has_terms", "browse" };
+	struct tval *keys[4], *it;
 	char *out = facet_out(k, NULL);
 	struct view vw = { out, "facets", "facets", facet_kind_plural(k),
 		NULL, NULL, NULL, NULL, NULL, false };
+	enum facet_kind b;
 	int rc;
 
 	keys[0] = tval_ref(fj->facet[k]);
 	keys[1] = tval_ref(fj->terms[k]);
 	keys[2] = tval_bool(fj->fc.termsz[k] > 0);
-	rc = render(fj->m, &vw, keys, names, 3);
+	keys[3] = tval_list();
+	for (b = 0; b < FACET__MAX; b++) {
+		it = tval_map();
+		tval_set_str(it, "title", facet_kind_label(b));
+		tval_set(it, "url", facet_url_tv(fj->m, b, NULL));
+		tval_set_bool(it, "current", b == k);
+		tval_push(keys[3], it);
+	}
+	rc = render(fj->m, &vw, keys, names, 4);
 	free(out);
 	return rc;
 }

@@ -648,6 +648,30 @@ async function termsTests(context, origin) {
 	return problems;
 }
 
+// The list of a facet marks itself, and only itself, as the page open in
+// its "Browse by" line, as the navigation marks the page open.
+async function browseTests(context, origin) {
+	const problems = [];
+	const page = await context.newPage();
+	for (const rel of ["status/index.html", "country/index.html",
+	    "authority/index.html", "type/index.html", "sub/type/"]) {
+		await page.goto(`${origin}/${rel}`);
+		const r = await page.evaluate(() => [...document.querySelectorAll(".browse a")]
+		    .map((a) => ({ text: a.textContent, self: a.href === location.href ||
+			    a.href === new URL("index.html", location.href).href,
+			    current: a.getAttribute("aria-current") })));
+		if (r.length !== 4)
+			problems.push(`${rel}: ${r.length} links to browse by`);
+		for (const l of r)
+			if (l.self !== (l.current === "page"))
+				problems.push(`${rel}: '${l.text}' ` + (l.self ?
+				    "is the page open, not marked so" :
+				    `is marked aria-current="${l.current}"`));
+	}
+	await page.close();
+	return problems;
+}
+
 // A chart shows its narrow drawing on a phone and its wide one on a
 // desktop and on paper; on a screen its labels are about the size of the
 // text, and inside the drawing.
@@ -1461,6 +1485,8 @@ try {
 		    await asOfTests(context));
 		report("a facet's counts line up on the right on a phone",
 		    await termsTests(context, origin));
+		report("a facet's list is marked as the page open where it is browsed by",
+		    await browseTests(context, origin));
 		report("charts: the narrow drawing on a phone, the wide one on a desktop, legibly",
 		    await chartTests(context, origin));
 		report("with wider text spacing (WCAG 1.4.12) no text runs out of its box",
