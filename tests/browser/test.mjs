@@ -648,6 +648,51 @@ async function termsTests(context, origin) {
 	return problems;
 }
 
+// The search box is white in either scheme, and so is drawn Chromium's
+// button that clears it: in the dark scheme too it stands out from the
+// white by 3:1 (WCAG 1.4.11). Its pixels are read from a screenshot of the
+// box, right of the words typed and inside the border and focus ring.
+async function clearButtonTests(context, origin) {
+	const problems = [];
+	const page = await context.newPage();
+	const canvas = await context.newPage();
+	for (const scheme of ["light", "dark"]) {
+		await page.emulateMedia({ colorScheme: scheme });
+		await page.goto(`${origin}/about/index.html`);
+		await page.focus("#search-q");
+		await page.keyboard.type("kasp");
+		await page.waitForSelector("#search-results:not([hidden])");
+		const png = await page.locator("#search-q").screenshot();
+		const darkest = await canvas.evaluate(async (src) => {
+			const img = new Image();
+			img.src = src;
+			await img.decode();
+			const c = document.createElement("canvas");
+			c.width = img.width;
+			c.height = img.height;
+			const g = c.getContext("2d");
+			g.drawImage(img, 0, 0);
+			const x0 = Math.round(img.width * 0.6), inset = 6;
+			const d = g.getImageData(x0, inset, img.width - x0 - inset,
+			    img.height - 2 * inset).data;
+			const lin = (v) => (v /= 255) <= 0.04045 ? v / 12.92 :
+			    ((v + 0.055) / 1.055) ** 2.4;
+			let min = 1;
+			for (let i = 0; i < d.length; i += 4)
+				min = Math.min(min, 0.2126 * lin(d[i]) +
+				    0.7152 * lin(d[i + 1]) + 0.0722 * lin(d[i + 2]));
+			return min;
+		}, `data:image/png;base64,${png.toString("base64")}`);
+		const contrast = 1.05 / (darkest + 0.05);
+		if (contrast < 3)
+			problems.push(`${scheme}: the button that clears the box stands ` +
+			    `out by ${contrast.toFixed(2)}:1`);
+	}
+	await page.close();
+	await canvas.close();
+	return problems;
+}
+
 // The list of a facet marks itself, and only itself, as the page open in
 // its "Browse by" line, as the navigation marks the page open.
 async function browseTests(context, origin) {
@@ -1485,6 +1530,8 @@ try {
 		    await asOfTests(context));
 		report("a facet's counts line up on the right on a phone",
 		    await termsTests(context, origin));
+		report("the button that clears the search box shows in either scheme",
+		    await clearButtonTests(context, origin));
 		report("a facet's list is marked as the page open where it is browsed by",
 		    await browseTests(context, origin));
 		report("charts: the narrow drawing on a phone, the wide one on a desktop, legibly",
