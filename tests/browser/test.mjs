@@ -750,6 +750,14 @@ async function chartTests(context, origin) {
 		    }));
 		if (r.length < 3)
 			problems.push(`${width} px: ${r.length} charts on the home page, not 3`);
+		// On paper every bar is one grey, whatever its status's colour.
+		if (media === "print") {
+			const fills = await page.evaluate(() => [...document
+			    .querySelectorAll(".chart-bar")].map((b) => getComputedStyle(b).fill));
+			for (const f of new Set(fills))
+				if (f !== "rgb(85, 85, 85)")
+					problems.push(`print: a chart bar is filled ${f}, not grey`);
+		}
 		for (const c of r) {
 			if (c.shown !== 1) {
 				problems.push(`${width} px: ${c.what}: ${c.shown} drawings shown, not 1`);
