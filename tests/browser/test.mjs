@@ -941,7 +941,7 @@ async function badgeTests(context, origin) {
 	const problems = [];
 	const page = await context.newPage();
 	await page.setViewportSize({ width: 390, height: 844 });
-	for (const rel of ["index.html", "sub/about/"]) {
+	for (const rel of ["reports/2017/index.html", "sub/about/"]) {
 		await page.goto(`${origin}/${rel}`);
 		const r = await page.evaluate(() => {
 			const out = { apart: [], links: 0, wraps: 0 };
