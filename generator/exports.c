@@ -548,13 +548,22 @@ heading_or_rule(const char *p)
 	    strncmp(p, "<hr", 3) == 0;
 }
 
+/* Appends the text of the n bytes of HTML at p, as a description takes it. */
+static void
+element_text(struct buf *t, const char *p, size_t n)
+{
+	char *el = xstrndup(p, n);
+
+	exports_html_text(t, el, 4 * EXPORTS_DESC_MAX);
+	free(el);
+}
+
 char *
 exports_html_description(const char *html, bool any)
 {
 	struct buf t = BUF_INIT;
 	const char *p, *block = NULL;
 	size_t n;
-	char *el;
 
 	if (html == NULL)
 		return NULL;
@@ -565,19 +574,15 @@ exports_html_description(const char *html, bool any)
 	for (p = html + strspn(html, " \t\r\n"); *p == '<' && t.len == 0;
 	    p += strspn(p, " \t\r\n")) {
 		n = element_len(p);
-		if (strncmp(p, "<p>", 3) == 0) {
-			el = xstrndup(p, n);
-			exports_html_text(&t, el, 4 * EXPORTS_DESC_MAX);
-			free(el);
-		} else if (block == NULL && p[1] != '!' && !heading_or_rule(p))
+		if (strncmp(p, "<p>", 3) == 0)
+			element_text(&t, p, n);
+		else if (block == NULL && p[1] != '!' && !heading_or_rule(p))
 			block = p;
 		p += n;
 	}
 	if (t.len == 0 && any && *html != '\0') {
 		p = block != NULL ? block : html;
-		el = xstrndup(p, *p == '<' ? element_len(p) : strlen(p));
-		exports_html_text(&t, el, 4 * EXPORTS_DESC_MAX);
-		free(el);
+		element_text(&t, p, *p == '<' ? element_len(p) : strlen(p));
 	}
 	if (t.len > EXPORTS_DESC_MAX) {
 		/*
