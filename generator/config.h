@@ -55,6 +55,19 @@ void	config_release(struct config *);
 int	yaml_load(yaml_document_t *out, struct diag *, const char *path,
 	    const char *data, size_t len, unsigned line0);
 /*
+ * yaml_load() without its shortcut: libyaml reads every document, plain
+ * or not. For tests that compare the two.
+ */
+int	yaml_load_full(yaml_document_t *out, struct diag *, const char *path,
+	    const char *data, size_t len, unsigned line0);
+/*
+ * The document of data (len bytes) as yaml_load() reads it, when data is
+ * a mapping of plain one-line pairs (see config.c); false, and *doc
+ * untouched, when it is not. It checks nothing yaml_load() checks
+ * before parsing.
+ */
+bool	yaml_load_plain(yaml_document_t *doc, const char *data, size_t len);
+/*
  * Converts a node to a template value: scalars to strings (true/false to
  * booleans, null to null). Returns NULL when the tree, with its aliases expanded, is
  * deeper than YAML_MAX_DEPTH or holds more than YAML_MAX_NODES values.
