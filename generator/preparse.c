@@ -2,10 +2,11 @@
  * Records parsed ahead of the scan: see preparse.h.
  *
  * The items are the names of content/vendors/, sorted as the scan lists
- * them. Threads take the first item nobody has begun; the scan takes the
- * item it has got to, waiting while a thread parses it, or marking it its
- * own when nobody has begun it. One mutex guards the states; nothing is
- * read or parsed while it is held.
+ * them. Threads take the first item nobody has begun. When the scan gets
+ * to the first of them, it parses the ones nobody has begun from the
+ * last one back, as the threads do, until it meets theirs; then it takes
+ * each item in order, waiting while a thread parses it. One mutex guards
+ * the states; nothing is read or parsed while it is held.
  *
  * Threads, not the processes of jobs.h: the records are kept by this
  * process. Parsing one uses libxml2 alone (not cmark-gfm, which two
@@ -57,6 +58,7 @@ struct preparse {
 	size_t		 itemsz;
 	size_t		 next;		/* no item before it is waiting */
 	bool		 stop;
+	bool		 helped;	/* the scan parsed from the end */
 };
 
 /* Reads and parses item it, with a source and a diag of this thread's. */
@@ -172,6 +174,36 @@ preparse_start(const char *dir, const struct diag *dg, unsigned threads,
 	return pp;
 }
 
+/*
+ * The scan, got to the records, parses those nobody has begun from the
+ * last one back (the threads go forward from the first), so that both
+ * processors work until the last is parsed.
+ */
+static void
+parse_from_end(struct preparse *pp)
+{
+	struct source_tree *src = NULL;
+	struct pp_item *it;
+	size_t i;
+
+	pthread_mutex_lock(&pp->lock);
+	for (i = pp->itemsz; i > 0 && !pp->stop; i--) {
+		it = &pp->items[i - 1];
+		if (it->state != PP_WAITING)
+			break;
+		it->state = PP_PARSING;
+		pthread_mutex_unlock(&pp->lock);
+		if (src == NULL)
+			src = source_dir(pp->dir);
+		parse_item(pp, src, it);
+		pthread_mutex_lock(&pp->lock);
+		it->state = PP_PARSED;
+		pthread_cond_broadcast(&pp->parsed);
+	}
+	pthread_mutex_unlock(&pp->lock);
+	source_free(src);
+}
+
 /* The item of src, or NULL. */
 static struct pp_item *
 find(struct preparse *pp, const char *src)
@@ -201,6 +233,10 @@ preparse_take(struct preparse *pp, const char *src, struct diag *dg,
 	*out = *held = NULL;
 	if ((it = find(pp, src)) == NULL)
 		return false;
+	if (!pp->helped) {
+		pp->helped = true;
+		parse_from_end(pp);
+	}
 	pthread_mutex_lock(&pp->lock);
 	while (it->state == PP_PARSING)
 		pthread_cond_wait(&pp->parsed, &pp->lock);
