@@ -683,6 +683,29 @@ nav_inside(const struct model *m, const char *url)
 	return best;
 }
 
+/*
+ * The nav link a page is under: the one whose folder holds it, or else
+ * for the pages that browse the vendors by status, country, authority
+ * or type (whose breadcrumbs lead to the list of vendors), the link to
+ * that list; SIZE_MAX when none is.
+ */
+static size_t
+nav_section(const struct model *m, const char *url, const char *kind)
+{
+	size_t i = nav_inside(m, url);
+	char *vendors;
+
+	if (i != SIZE_MAX || (strcmp(kind, "facet") != 0 &&
+	    strcmp(kind, "facets") != 0))
+		return i;
+	vendors = site_url_for(m->s, "vendors/index.html");
+	for (i = 0; i < m->nav_urlsz; i++)
+		if (strcmp(m->nav_urls[i], vendors) == 0)
+			break;
+	free(vendors);
+	return i < m->nav_urlsz ? i : SIZE_MAX;
+}
+
 /* The links of the nav's items that are site paths. */
 static void
 nav_urls(struct model *m)
@@ -736,7 +759,7 @@ render(struct model *m, const struct view *vw, struct tval *extra_keys[],
 			break;
 	if (i < m->nav_urlsz)
 		site = site_ctx(m, url, NULL);
-	else if ((i = nav_inside(m, url)) != SIZE_MAX) {
+	else if ((i = nav_section(m, url, vw->kind)) != SIZE_MAX) {
 		if (m->nav_inside[i] == NULL)
 			m->nav_inside[i] = site_ctx(m, NULL, m->nav_urls[i]);
 		site = tval_ref(m->nav_inside[i]);
