@@ -1283,6 +1283,50 @@ async function dateColumnTests(context, origin) {
 	return problems;
 }
 
+// On a phone an action's date in the search results keeps to one line
+// ("13 September 2017", never "13" at the end of one and "September 2017"
+// on the next); the title and the rest of the line may wrap.
+async function searchDateTests(context, origin) {
+	const problems = [];
+	const page = await context.newPage();
+	for (const width of [320, 390]) {
+		await page.setViewportSize({ width, height: 844 });
+		await page.goto(`${origin}/index.html`);
+		await page.fill("#search-q", "september");
+		await page.waitForSelector("#search-results:not([hidden]) a");
+		const r = await page.evaluate(() =>
+		    [...document.querySelectorAll("#search-results .search-meta")]
+		    .map((meta) => {
+			    const text = meta.textContent;
+			    const m = /\d{1,2} [A-Z][a-z]+ \d{4}$/.exec(text);
+			    if (!m)
+				    return null;
+			    // The date's characters, in whichever text nodes hold them.
+			    const range = document.createRange();
+			    const walk = document.createTreeWalker(meta, NodeFilter.SHOW_TEXT);
+			    let at = 0, n, started = false;
+			    while ((n = walk.nextNode())) {
+				    const end = at + n.data.length;
+				    if (!started && m.index < end) {
+					    range.setStart(n, m.index - at);
+					    started = true;
+				    }
+				    at = end;
+				    range.setEnd(n, n.data.length);
+			    }
+			    const lines = new Set([...range.getClientRects()]
+				.filter((b) => b.width > 0).map((b) => Math.round(b.top)));
+			    return { date: m[0], lines: lines.size };
+		    }).filter((e) => e !== null));
+		if (r.length === 0)
+			problems.push(`at ${width} px: no dates in the results for 'september'`);
+		for (const e of r.filter((e) => e.lines > 1).slice(0, 3))
+			problems.push(`at ${width} px: '${e.date}' takes ${e.lines} lines`);
+	}
+	await page.close();
+	return problems;
+}
+
 // Paper is white, whatever the reader's colour scheme: printed from a
 // browser in the dark scheme, every text (the as-of band's too) keeps a
 // contrast of 4.5:1 on white.
@@ -1562,6 +1606,8 @@ try {
 		report("printing hides the navigation and keeps the content", await printTests(context, origin));
 		report("on a desktop a date of the timeline or the changes keeps to one line",
 		    await dateColumnTests(context, origin));
+		report("on a phone a date in the search results keeps to one line",
+		    await searchDateTests(context, origin));
 		report("printed, the timeline's dates take the width they need",
 		    await printTimelineTests(context, origin));
 		report("printed in the dark scheme, text stays dark on the white paper",

@@ -308,14 +308,24 @@
 		var a = document.createElement("a");
 		var title = document.createElement("span");
 		var meta = document.createElement("span");
+		/* An action's meta ends with its date: kept on one line. */
+		var cut = it.kind === "action" && it.meta ?
+		    it.meta.lastIndexOf(" \u00b7 ") : -1;
+		var date;
 
 		a.href = root + it.url;
 		a.className = "search-result search-" + it.kind;
 		title.className = "search-title";
 		title.textContent = it.title;
 		meta.className = "search-meta";
-		meta.textContent = KIND_LABEL[it.kind] +
-		    (it.meta ? " \u00b7 " + it.meta : "");
+		meta.textContent = KIND_LABEL[it.kind] + (it.meta ? " \u00b7 " +
+		    (cut < 0 ? it.meta : it.meta.slice(0, cut + 3)) : "");
+		if (cut >= 0) {
+			date = document.createElement("span");
+			date.className = "search-date";
+			date.textContent = it.meta.slice(cut + 3);
+			meta.appendChild(date);
+		}
 		a.appendChild(title);
 		a.appendChild(meta);
 		li.appendChild(a);
