@@ -1327,6 +1327,38 @@ async function searchDateTests(context, origin) {
 	return problems;
 }
 
+// On a phone a date keeps to one line wherever it is ("deadline 13
+// August 2019" may wrap before the date, never inside it): in a vendor's
+// facts and sources, a list of actions, the changes and a page's footer.
+async function phoneDateTests(context, origin) {
+	const problems = [];
+	const page = await context.newPage();
+	for (const width of [320, 390]) {
+		await page.setViewportSize({ width, height: 844 });
+		for (const rel of ["index.html", "vendors/kaspersky/index.html",
+		    "type/law/index.html", "timeline/index.html", "changes/index.html",
+		    "authority/us-congress/index.html"]) {
+			await page.goto(`${origin}/${rel}`);
+			const r = await page.evaluate(() =>
+			    [...document.querySelectorAll("time")]
+			    .filter((t) => /^\d{1,2} [A-Z][a-z]+ \d{4}$/.test(t.textContent))
+			    .map((t) => {
+				    const range = document.createRange();
+				    range.selectNodeContents(t);
+				    const lines = new Set([...range.getClientRects()]
+					.filter((b) => b.width > 0).map((b) => Math.round(b.top)));
+				    return { date: t.textContent, lines: lines.size };
+			    }));
+			if (r.length === 0)
+				problems.push(`${rel}: no dates`);
+			for (const e of r.filter((e) => e.lines > 1).slice(0, 3))
+				problems.push(`${rel} at ${width} px: '${e.date}' takes ${e.lines} lines`);
+		}
+	}
+	await page.close();
+	return problems;
+}
+
 // Paper is white, whatever the reader's colour scheme: printed from a
 // browser in the dark scheme, every text (the as-of band's too) keeps a
 // contrast of 4.5:1 on white.
@@ -1608,6 +1640,8 @@ try {
 		    await dateColumnTests(context, origin));
 		report("on a phone a date in the search results keeps to one line",
 		    await searchDateTests(context, origin));
+		report("on a phone a date keeps to one line",
+		    await phoneDateTests(context, origin));
 		report("printed, the timeline's dates take the width they need",
 		    await printTimelineTests(context, origin));
 		report("printed in the dark scheme, text stays dark on the white paper",
