@@ -1,11 +1,11 @@
 /*
  * The records of content/vendors/, read and parsed ahead of the scan of
  * content/ on other threads, so that a build reads its markdown pages
- * while they are parsed. The scan takes each record when it gets to it
- * (preparse_take()), with the diagnostics its parse reported, in the
- * order it would have reported them itself; or parses it itself when no
- * thread has begun it. Either way the build gets what
- * record_parse_held() gives for the same bytes.
+ * while they are parsed. When the scan gets to the first of them, it
+ * parses those no thread has begun, from the last one back; then it
+ * takes each record (preparse_take()) with the diagnostics its parse
+ * reported, in the order it would have reported them itself. Either way
+ * the build gets what record_parse_held() gives for the same bytes.
  */
 #ifndef DOCKET_PREPARSE_H
 #define DOCKET_PREPARSE_H
@@ -28,13 +28,14 @@ struct record;
 struct preparse	*preparse_start(const char *dir, const struct diag *dg,
 		    unsigned threads, bool blob_ids);
 /*
- * When a thread read and parsed `src` ("content/vendors/x.xml"), waits
- * for it, reports what its parse reported to `dg`, sets *out to the
- * record (the caller's from now on; NULL when it did not parse) and
- * *held to what record_parse_held() held of one that did not, and
- * returns true. Returns false when src was not listed, was not begun
- * (no thread will begin it now) or could not be read: the caller reads
- * and parses it.
+ * The first call parses every record nobody has begun, from the last
+ * one back, on the caller's thread. Then, when `src`
+ * ("content/vendors/x.xml") was read and parsed, waits for it, reports
+ * what its parse reported to `dg`, sets *out to the record (the caller's
+ * from now on; NULL when it did not parse) and *held to what
+ * record_parse_held() held of one that did not, and returns true.
+ * Returns false when src was not listed, was not begun (the threads
+ * stopped) or could not be read: the caller reads and parses it.
  */
 bool		 preparse_take(struct preparse *, const char *src,
 		    struct diag *dg, struct record **out, struct record **held);
