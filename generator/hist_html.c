@@ -105,7 +105,7 @@ hist_html_changes(struct buf *out, const struct history *h,
 		BUF_PUTSL(out, "<p class=\"change-meta\">");
 		if (c->subject[0] != '\0') {	/* git allows an empty one */
 			buf_puts_html(out, c->subject);
-			BUF_PUTSL(out, " · commit&nbsp;");
+			BUF_PUTSL(out, "&nbsp;· commit&nbsp;");
 		} else
 			BUF_PUTSL(out, "Commit&nbsp;");
 		put_commit(out, c);

@@ -1285,7 +1285,8 @@ async function dateColumnTests(context, origin) {
 
 // On a phone an action's date in the search results keeps to one line
 // ("13 September 2017", never "13" at the end of one and "September 2017"
-// on the next); the title and the rest of the line may wrap.
+// on the next), and no line begins with a '·'; the title and the rest of
+// the line may wrap.
 async function searchDateTests(context, origin) {
 	const problems = [];
 	const page = await context.newPage();
@@ -1322,6 +1323,11 @@ async function searchDateTests(context, origin) {
 			problems.push(`at ${width} px: no dates in the results for 'september'`);
 		for (const e of r.filter((e) => e.lines > 1).slice(0, 3))
 			problems.push(`at ${width} px: '${e.date}' takes ${e.lines} lines`);
+		// Nor may a line begin with a separator: a no-break space before each.
+		const seps = await page.$$eval("#search-results .search-meta",
+		    (ms) => ms.map((m) => m.textContent).filter((t) => / \u00b7/.test(t)));
+		for (const t of seps.slice(0, 3))
+			problems.push(`at ${width} px: a separator after a breaking space in '${t}'`);
 	}
 	await page.close();
 	return problems;

@@ -219,7 +219,8 @@ test_recdiff__html_fragments(void)
 	    "</time><div class=\"change-body\"><p class=\"change-title\"><a "
 	    "href=\"../vendors/acme/index.html\">Acme</a></p><ul class=\""
 	    "field-changes\"><li>status: a \xe2\x86\x92 &lt;b&gt;</li></ul><p "
-	    "class=\"change-meta\">Acme &amp; co: &lt;update&gt; \xc2\xb7 commit&nbsp;"
+	    "class=\"change-meta\">Acme &amp; co: &lt;update&gt;&nbsp;\xc2\xb7 "
+	    "commit&nbsp;"
 	    "<code class=\"commit\">0123456789</code></p></div></li>\n</ol>\n");
 	buf_truncate(&b, 0);
 	/* A vendor the build writes no page for: its name, not a link. */
@@ -228,8 +229,8 @@ test_recdiff__html_fragments(void)
 	    "class=\"change-date\" datetime=\"2017-09-13\">13 September 2017"
 	    "</time><div class=\"change-body\"><p class=\"change-title\">Acme"
 	    "</p><ul class=\"field-changes\"><li>status: a \xe2\x86\x92 &lt;b&gt;"
-	    "</li></ul><p class=\"change-meta\">Acme &amp; co: &lt;update&gt; "
-	    "\xc2\xb7 commit&nbsp;<code class=\"commit\">0123456789</code></p></div>"
+	    "</li></ul><p class=\"change-meta\">Acme &amp; co: &lt;update&gt;"
+	    "&nbsp;\xc2\xb7 commit&nbsp;<code class=\"commit\">0123456789</code></p></div>"
 	    "</li>\n</ol>\n");
 	buf_truncate(&b, 0);
 	CHECK_INT(hist_html_changes(&b, &h, "other", 10, "../", NULL, NULL), 0);

@@ -318,8 +318,10 @@
 		title.className = "search-title";
 		title.textContent = it.title;
 		meta.className = "search-meta";
-		meta.textContent = KIND_LABEL[it.kind] + (it.meta ? " \u00b7 " +
-		    (cut < 0 ? it.meta : it.meta.slice(0, cut + 3)) : "");
+		/* No line begins with a separator: a no-break space before it. */
+		meta.textContent = (KIND_LABEL[it.kind] + (it.meta ? " \u00b7 " +
+		    (cut < 0 ? it.meta : it.meta.slice(0, cut + 3)) : "")).
+		    replace(/ \u00b7 /g, "\u00a0\u00b7 ");
 		if (cut >= 0) {
 			date = document.createElement("span");
 			date.className = "search-date";
