@@ -31,12 +31,18 @@ endif
 
 PKG_CFLAGS := $(shell pkg-config --cflags $(PKGS) 2>/dev/null)
 # libmicrohttpd is loaded by `docket serve` when it starts (generator/mhd.c),
-# by the name its library gives itself.
-PKG_LIBS   := $(shell pkg-config --libs $(filter-out libmicrohttpd,$(PKGS)) \
-              2>/dev/null) -ldl
-MHD_SONAME := $(shell objdump -p "$$(pkg-config --variable=libdir \
-              libmicrohttpd 2>/dev/null)/libmicrohttpd.so" 2>/dev/null | \
+# and libgit2 when docket first calls it (generator/gitlib.c), each by the
+# name its library gives itself. The tests call libgit2 themselves too.
+PKG_LIBS   := $(shell pkg-config --libs $(filter-out libmicrohttpd libgit2,\
+              $(PKGS)) 2>/dev/null) -ldl
+GIT2_LIBS  := $(shell pkg-config --libs libgit2 2>/dev/null)
+soname      = $(shell objdump -p "$$(pkg-config --variable=libdir \
+              $(1) 2>/dev/null)/$(1).so" 2>/dev/null | \
               awk '$$1 == "SONAME" { print $$2 }')
+MHD_SONAME := $(call soname,libmicrohttpd)
+GIT2_SONAME := $(call soname,libgit2)
+SONAMES     = $(if $(MHD_SONAME),-DMHD_SONAME='"$(MHD_SONAME)"') \
+              $(if $(GIT2_SONAME),-DGIT2_SONAME='"$(GIT2_SONAME)"')
 MALLOC_LIBS := $(if $(MALLOC),$(shell pkg-config --libs $(MALLOC) 2>/dev/null))
 
 CC         ?= cc
@@ -45,9 +51,9 @@ CFLAGS     += -std=c11 -D_POSIX_C_SOURCE=200809L -MMD -MP \
               -Wall -Wextra -Wpedantic -Wshadow -Wstrict-prototypes \
               -Wmissing-prototypes -Wold-style-definition -Wwrite-strings \
               -Wformat=2 -Wvla -Wpointer-arith -Wundef -fno-common \
-              -DDOCKET_VERSION='"$(VERSION)"' $(PKG_CFLAGS) \
-              $(if $(MHD_SONAME),-DMHD_SONAME='"$(MHD_SONAME)"')
+              -DDOCKET_VERSION='"$(VERSION)"' $(PKG_CFLAGS) $(SONAMES)
 LDLIBS     += $(PKG_LIBS) -lcmark-gfm-extensions -pthread
+TEST_LIBS   = $(LDLIBS) $(GIT2_LIBS)
 ifdef DEVELOPER
 CFLAGS     += -Werror
 endif
@@ -71,6 +77,7 @@ LIB_SRCS    = generator/buf.c generator/diag.c generator/util.c generator/sig.c 
               generator/markdown.c generator/mdlimit.c generator/model.c \
               generator/site.c generator/jobs.c \
               generator/check.c generator/links.c generator/scaffold.c generator/serve.c generator/mhd.c \
+              generator/gitlib.c \
               generator/facet.c generator/exports.c generator/embedded.c
 LIB_OBJS    = $(LIB_SRCS:.c=.o)
 EMBED_FILES = $(sort $(wildcard templates/*.html templates/assets/*)) \
@@ -146,11 +153,11 @@ tests/unit/tests.h: $(UNIT_SRCS)
 
 tests/unit/run: tests/unit/main.c tests/unit/tests.h $(UNIT_SRCS) generator/libdocket.a
 	$(CC) $(CFLAGS) -Igenerator -Itests/unit $(LDFLAGS) -o $@ tests/unit/main.c \
-	    $(wildcard tests/unit/test_*.c) generator/libdocket.a $(LDLIBS)
+	    $(wildcard tests/unit/test_*.c) generator/libdocket.a $(TEST_LIBS)
 
 tests/spec/mustache_test: tests/spec/mustache.c generator/libdocket.a
 	$(CC) $(CFLAGS) -Igenerator $(LDFLAGS) -o $@ tests/spec/mustache.c \
-	    generator/libdocket.a $(LDLIBS)
+	    generator/libdocket.a $(TEST_LIBS)
 
 # The GFM specification's examples: the spec.txt of Debian's cmark-gfm
 # package. Minimal images (Docker's Debian and Ubuntu) install no
@@ -171,7 +178,7 @@ tests/out/gfm-spec.txt.gz:
 
 tests/spec/gfm_test: tests/spec/gfm.c tests/fuzz/register.h generator/libdocket.a
 	$(CC) $(CFLAGS) -Igenerator $(LDFLAGS) -o $@ tests/spec/gfm.c \
-	    generator/libdocket.a $(LDLIBS)
+	    generator/libdocket.a $(TEST_LIBS)
 
 tests/spec/directives/run: tests/spec/directives/run.c
 	$(CC) $(CFLAGS) $(LDFLAGS) -o $@ tests/spec/directives/run.c
@@ -183,7 +190,7 @@ tests/history/feedcheck: tests/history/feedcheck.c
 tests/fuzz/%-replay: tests/fuzz/%.c tests/fuzz/standalone.c tests/fuzz/fuzz.h \
     tests/fuzz/register.h generator/libdocket.a
 	$(CC) $(CFLAGS) -Igenerator $(LDFLAGS) -o $@ $< tests/fuzz/standalone.c \
-	    generator/libdocket.a $(LDLIBS)
+	    generator/libdocket.a $(TEST_LIBS)
 
 # The tests keep docket's history cache to themselves.
 export XDG_CACHE_HOME = $(CURDIR)/tests/out/cache
@@ -278,8 +285,7 @@ FUZZ_DIR      = tests/out/fuzz
 FUZZ_CFLAGS   = -g -O1 -std=c11 -D_POSIX_C_SOURCE=200809L \
                 -fsanitize=fuzzer-no-link,address,undefined \
                 -fno-sanitize-recover=undefined -fno-omit-frame-pointer \
-                -DDOCKET_VERSION='"$(VERSION)"' $(PKG_CFLAGS) \
-              $(if $(MHD_SONAME),-DMHD_SONAME='"$(MHD_SONAME)"')
+                -DDOCKET_VERSION='"$(VERSION)"' $(PKG_CFLAGS) $(SONAMES)
 FUZZ_OBJS     = $(LIB_SRCS:generator/%.c=$(FUZZ_DIR)/obj/%.o)
 # Kept between runs: make would remove them as intermediate files.
 .SECONDARY: $(FUZZ_OBJS)
@@ -290,7 +296,7 @@ $(FUZZ_DIR)/obj/%.o: generator/%.c
 
 $(FUZZ_DIR)/%-fuzz: tests/fuzz/%.c tests/fuzz/fuzz.h tests/fuzz/register.h $(FUZZ_OBJS)
 	$(FUZZ_CC) $(FUZZ_CFLAGS) -fsanitize=fuzzer -Igenerator -o $@ $< \
-	    $(FUZZ_OBJS) $(LDLIBS)
+	    $(FUZZ_OBJS) $(TEST_LIBS)
 
 fuzz: check-deps generator/embedded.c $(FUZZ_TARGETS:%=$(FUZZ_DIR)/%-fuzz)
 	@for t in $(FUZZ_TARGETS); do \
@@ -310,7 +316,7 @@ TSAN_CC     ?= $(CC)
 TSAN_DIR     = tests/out/tsan
 TSAN_CFLAGS  = -g -O1 -std=c11 -D_POSIX_C_SOURCE=200809L -fsanitize=thread \
                -fno-omit-frame-pointer -DDOCKET_VERSION='"$(VERSION)"' \
-               $(PKG_CFLAGS) $(if $(MHD_SONAME),-DMHD_SONAME='"$(MHD_SONAME)"')
+               $(PKG_CFLAGS) $(SONAMES)
 # Built apart for each compiler (make test-tsan TSAN_CC=clang).
 TSAN_BUILD   = $(TSAN_DIR)/$(notdir $(TSAN_CC))
 TSAN_OBJS    = $(LIB_SRCS:generator/%.c=$(TSAN_BUILD)/%.o)
@@ -326,7 +332,7 @@ $(TSAN_BUILD)/docket: $(TSAN_BUILD)/main.o $(TSAN_OBJS)
 
 $(TSAN_BUILD)/unit: tests/unit/main.c tests/unit/tests.h $(UNIT_SRCS) $(TSAN_OBJS)
 	$(TSAN_CC) $(TSAN_CFLAGS) -Igenerator -Itests/unit -o $@ \
-	    tests/unit/main.c $(UNIT_SRCS) $(TSAN_OBJS) $(LDLIBS)
+	    tests/unit/main.c $(UNIT_SRCS) $(TSAN_OBJS) $(TEST_LIBS)
 
 test-tsan: check-deps generator/embedded.c
 	@$(MAKE) --no-print-directory $(TSAN_BUILD)/docket $(TSAN_BUILD)/unit \

@@ -31,10 +31,8 @@
 #include <string.h>
 #include <unistd.h>
 
-#include <git2.h>
-#include <git2/sys/odb_backend.h>
-
 #include "buf.h"
+#include "gitlib.h"
 #include "gitlog.h"
 #include "rawobj.h"
 #include "treediff.h"

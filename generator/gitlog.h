@@ -13,7 +13,7 @@
 #include <stdbool.h>
 #include <stddef.h>
 
-#include <git2.h>
+#include "gitlib.h"
 
 struct gl_delta {
 	char		 status;	/* 'A', 'D', 'M', or 'R' once paired */

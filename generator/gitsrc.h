@@ -5,7 +5,7 @@
 #ifndef DOCKET_GITSRC_H
 #define DOCKET_GITSRC_H
 
-#include <git2.h>
+#include "gitlib.h"
 
 struct source_tree;
 

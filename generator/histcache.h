@@ -13,7 +13,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
-#include <git2.h>
+#include "gitlib.h"
 
 struct hist_commit;
 struct hist_file;

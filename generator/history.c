@@ -47,12 +47,11 @@
 #include <time.h>
 #include <unistd.h>
 
-#include <git2.h>
-
 #include "buf.h"
 #include "config.h"
 #include "date.h"
 #include "diag.h"
+#include "gitlib.h"
 #include "gitlog.h"
 #include "gitsrc.h"
 #include "histcache.h"

@@ -12,11 +12,9 @@
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
-
-#include <git2.h>
-#include <git2/sys/odb_backend.h>
 #include <zlib.h>
 
+#include "gitlib.h"
 #include "rawobj.h"
 #include "util.h"
 

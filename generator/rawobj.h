@@ -21,7 +21,7 @@
 
 #include <stddef.h>
 
-#include <git2.h>
+#include "gitlib.h"
 
 struct rawobj {
 	const char	*data;

@@ -13,7 +13,7 @@
 #include <stdbool.h>
 #include <stddef.h>
 
-#include <git2.h>
+#include "gitlib.h"
 
 struct record;
 struct recqueue;

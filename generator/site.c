@@ -22,8 +22,6 @@
 #include <time.h>
 #include <unistd.h>
 
-#include <git2.h>
-
 #include "buf.h"
 #include "changes.h"
 #include "config.h"
@@ -31,6 +29,7 @@
 #include "embedded.h"
 #include "exports.h"
 #include "facet.h"
+#include "gitlib.h"
 #include "history.h"
 #include "links.h"
 #include "markdown.h"

@@ -20,7 +20,7 @@
 #include <stdbool.h>
 #include <stddef.h>
 
-#include <git2.h>
+#include "gitlib.h"
 
 struct treediff;
 
