@@ -86,12 +86,27 @@ parse_item(struct preparse *pp, struct source_tree *src, struct pp_item *it)
 	buf_release(&data);
 }
 
+/*
+ * Parses item it, which the caller has just found waiting: with the lock
+ * held on entry and on return, not while it reads and parses.
+ */
+static void
+parse_claimed(struct preparse *pp, struct source_tree *src,
+    struct pp_item *it)
+{
+	it->state = PP_PARSING;
+	pthread_mutex_unlock(&pp->lock);
+	parse_item(pp, src, it);
+	pthread_mutex_lock(&pp->lock);
+	it->state = PP_PARSED;
+	pthread_cond_broadcast(&pp->parsed);
+}
+
 static void *
 thread_main(void *arg)
 {
 	struct preparse *pp = arg;
 	struct source_tree *src = source_dir(pp->dir);
-	struct pp_item *it;
 
 	pthread_mutex_lock(&pp->lock);
 	for (;;) {
@@ -100,13 +115,7 @@ thread_main(void *arg)
 			pp->next++;
 		if (pp->stop || pp->next == pp->itemsz)
 			break;
-		it = &pp->items[pp->next++];
-		it->state = PP_PARSING;
-		pthread_mutex_unlock(&pp->lock);
-		parse_item(pp, src, it);
-		pthread_mutex_lock(&pp->lock);
-		it->state = PP_PARSED;
-		pthread_cond_broadcast(&pp->parsed);
+		parse_claimed(pp, src, &pp->items[pp->next++]);
 	}
 	pthread_mutex_unlock(&pp->lock);
 	source_free(src);
@@ -182,24 +191,13 @@ preparse_start(const char *dir, const struct diag *dg, unsigned threads,
 static void
 parse_from_end(struct preparse *pp)
 {
-	struct source_tree *src = NULL;
-	struct pp_item *it;
+	struct source_tree *src = source_dir(pp->dir);
 	size_t i;
 
 	pthread_mutex_lock(&pp->lock);
-	for (i = pp->itemsz; i > 0 && !pp->stop; i--) {
-		it = &pp->items[i - 1];
-		if (it->state != PP_WAITING)
-			break;
-		it->state = PP_PARSING;
-		pthread_mutex_unlock(&pp->lock);
-		if (src == NULL)
-			src = source_dir(pp->dir);
-		parse_item(pp, src, it);
-		pthread_mutex_lock(&pp->lock);
-		it->state = PP_PARSED;
-		pthread_cond_broadcast(&pp->parsed);
-	}
+	for (i = pp->itemsz; i > 0 && !pp->stop &&
+	    pp->items[i - 1].state == PP_WAITING; i--)
+		parse_claimed(pp, src, &pp->items[i - 1]);
 	pthread_mutex_unlock(&pp->lock);
 	source_free(src);
 }
