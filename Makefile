@@ -250,7 +250,7 @@ test-serve: docket
 	tests/serve/run ./docket
 
 test-cli: docket
-	tests/cli/run ./docket
+	GIT2_SONAME=$(GIT2_SONAME) tests/cli/run ./docket
 
 test-output: docket
 	tests/output/run ./docket
