@@ -52,20 +52,26 @@ node_tag(yaml_char_t *tag)
 }
 
 /*
- * The tag of a scalar as YAML's core schema resolves it: an untagged
- * plain "null", "Null", "NULL", "~" or nothing at all is null, which
- * libyaml's loader would call a string.
+ * Is the untagged plain scalar v (n bytes) null in YAML's core schema:
+ * "null", "Null", "NULL", "~" or nothing at all? libyaml's loader would
+ * call it a string.
  */
+static bool
+null_word(const char *v, size_t n)
+{
+	return n == 0 || (n == 1 && v[0] == '~') || (n == 4 &&
+	    (memcmp(v, "null", 4) == 0 || memcmp(v, "Null", 4) == 0 ||
+	    memcmp(v, "NULL", 4) == 0));
+}
+
+/* The tag of a scalar as YAML's core schema resolves it. */
 static yaml_char_t *
 scalar_tag(const yaml_event_t *ev)
 {
-	const char *v = (const char *)ev->data.scalar.value;
-
 	if (ev->data.scalar.tag == NULL && ev->data.scalar.plain_implicit &&
 	    ev->data.scalar.style == YAML_PLAIN_SCALAR_STYLE &&
-	    (ev->data.scalar.length == 0 || strcmp(v, "~") == 0 ||
-	    strcmp(v, "null") == 0 || strcmp(v, "Null") == 0 ||
-	    strcmp(v, "NULL") == 0))
+	    null_word((const char *)ev->data.scalar.value,
+	    ev->data.scalar.length))
 		return (yaml_char_t *)YAML_NULL_TAG;
 	return node_tag(ev->data.scalar.tag);
 }
@@ -291,7 +297,18 @@ colon_hint(const char *problem)
  */
 #define PLAIN_MAX_PAIRS	64
 
-/* Where a pair's scalar begins and ends, as libyaml marks them. */
+/* A line `key: value`, as yaml_load_plain() found it. */
+struct plain_pair {
+	const char	*key, *key_end;
+	const char	*val, *val_end;		/* inside the quotes, if any */
+	bool		 quoted;
+	size_t		 line;
+	size_t		 index;		/* libyaml's: characters before the line */
+	size_t		 col;		/* the value's (or its quote's) column */
+	size_t		 width;		/* the value's, quotes included */
+};
+
+/* Where a scalar begins or ends, as libyaml marks it. */
 static yaml_mark_t
 plain_mark(size_t index, size_t line, size_t column)
 {
@@ -300,22 +317,19 @@ plain_mark(size_t index, size_t line, size_t column)
 	return m;
 }
 
-/* Adds the scalar s..e at (line, col), index i: its node id. */
+/* Adds a scalar of width characters at (line, col), index i: its id. */
 static int
 plain_scalar(yaml_document_t *doc, const char *s, const char *e,
     yaml_scalar_style_t style, size_t i, size_t line, size_t col,
     size_t width)
 {
 	yaml_char_t *tag = NULL;
-	size_t n = (size_t)(e - s);
 	int id;
 
-	if (style == YAML_PLAIN_SCALAR_STYLE && ((n == 4 &&
-	    (memcmp(s, "null", 4) == 0 || memcmp(s, "Null", 4) == 0 ||
-	    memcmp(s, "NULL", 4) == 0))))
+	if (style == YAML_PLAIN_SCALAR_STYLE && null_word(s, (size_t)(e - s)))
 		tag = (yaml_char_t *)YAML_NULL_TAG;
 	id = yaml_document_add_scalar(doc, tag, (const yaml_char_t *)s,
-	    (int)n, style);
+	    (int)(e - s), style);
 	if (id == 0)
 		die("yaml_document_add_scalar");
 	doc->nodes.start[id - 1].start_mark = plain_mark(i, line, col);
@@ -324,65 +338,96 @@ plain_scalar(yaml_document_t *doc, const char *s, const char *e,
 	return id;
 }
 
-bool
-yaml_load_plain(yaml_document_t *doc, const char *data, size_t len)
+/*
+ * Reads the line p..eol into *pp when it is a plain pair: returns false
+ * when it is not.
+ */
+static bool
+plain_line(const char *p, const char *eol, struct plain_pair *pp)
 {
-	const char *p = data, *end = data + len, *k, *ke, *v, *ve, *eol;
-	size_t line = 0, index = 0, col, width, pairs = 0;
-	yaml_scalar_style_t style;
-	int map = 0, key;
+	const char *k, *v, *ve;
 	unsigned cp;
 	size_t n;
 
-	/* First, is every line plain? Nothing is made until it is known. */
-	for (p = data; p < end; p = eol + 1) {
+	if (!isalpha((unsigned char)*p))
+		return false;
+	for (k = p; k < eol && (isalnum((unsigned char)*k) || *k == '_' ||
+	    *k == '-'); k++)
+		;
+	if (k + 1 >= eol || k[0] != ':' || k[1] != ' ')
+		return false;
+	for (v = k + 1; v < eol && *v == ' '; v++)
+		;
+	if (v == eol)
+		return false;
+	pp->key = p;
+	pp->key_end = k;
+	pp->col = (size_t)(v - p);
+	pp->quoted = *v == '"';
+	if (pp->quoted) {
+		/* libyaml's printable characters, less U+0085 and U+FEFF. */
+		pp->width = 2;
+		for (ve = ++v; ve < eol && *ve != '"'; ve += n, pp->width++) {
+			n = 1;
+			if (*ve == '\\' || (unsigned char)*ve < 0x20 ||
+			    *ve == 0x7f)
+				return false;
+			if ((unsigned char)*ve < 0x80)
+				continue;
+			n = utf8_char((const unsigned char *)ve,
+			    (size_t)(eol - ve), &cp);
+			if (n == 0 || cp < 0xa0 || (cp >= 0xd800 &&
+			    cp < 0xe000) || cp == 0xfeff || cp == 0xfffe ||
+			    cp == 0xffff || cp > 0x10ffff)
+				return false;
+		}
+		if (ve == eol)
+			return false;
+		pp->val = v;
+		pp->val_end = ve++;
+	} else {
+		if (!isalnum((unsigned char)*v))
+			return false;
+		for (ve = v; ve < eol && *ve != '\0' &&
+		    (isalnum((unsigned char)*ve) || strchr(" ._/+-", *ve) !=
+		    NULL); ve++)
+			;
+		pp->val = v;
+		/* libyaml ends a plain scalar at its last character. */
+		for (pp->val_end = ve; pp->val_end[-1] == ' '; pp->val_end--)
+			;
+		pp->width = (size_t)(pp->val_end - v);
+	}
+	while (ve < eol && *ve == ' ')
+		ve++;
+	return ve == eol;
+}
+
+bool
+yaml_load_plain(yaml_document_t *doc, const char *data, size_t len)
+{
+	struct plain_pair pairs[PLAIN_MAX_PAIRS];
+	const char *p, *end = data + len, *eol, *c;
+	size_t n = 0, i, line = 0, index = 0;
+	int map, key;
+
+	/* Is every line plain? Nothing is made until it is known. */
+	for (p = data; p < end; p = eol + (eol < end), line++) {
 		if ((eol = memchr(p, '\n', (size_t)(end - p))) == NULL)
 			eol = end;
-		if (p == eol)
-			continue;
-		if (!isalpha((unsigned char)*p) || ++pairs > PLAIN_MAX_PAIRS)
-			return false;
-		for (k = p; k < eol && (isalnum((unsigned char)*k) ||
-		    *k == '_' || *k == '-'); k++)
-			;
-		if (k + 1 >= eol || k[0] != ':' || k[1] != ' ')
-			return false;
-		for (v = k + 1; v < eol && *v == ' '; v++)
-			;
-		if (v == eol)
-			return false;
-		if (*v == '"') {
-			for (ve = v + 1; ve < eol && *ve != '"'; ve += n) {
-				n = 1;
-				if (*ve == '\\' || (unsigned char)*ve < 0x20 ||
-				    *ve == 0x7f)
-					return false;
-				if ((unsigned char)*ve < 0x80)
-					continue;
-				/* libyaml's printable characters, less U+0085 and U+FEFF. */
-				n = utf8_char((const unsigned char *)ve,
-				    (size_t)(eol - ve), &cp);
-				if (n == 0 || cp < 0xa0 || (cp >= 0xd800 &&
-				    cp < 0xe000) || cp == 0xfeff ||
-				    cp == 0xfffe || cp == 0xffff || cp > 0x10ffff)
-					return false;
-			}
-			if (ve == eol)
+		if (p != eol) {
+			if (n == PLAIN_MAX_PAIRS || !plain_line(p, eol,
+			    &pairs[n]))
 				return false;
-			ve++;
-		} else {
-			if (!isalnum((unsigned char)*v))
-				return false;
-			for (ve = v; ve < eol && (isalnum((unsigned char)*ve) ||
-			    strchr(" ._/+-", *ve) != NULL) && *ve != '\0'; ve++)
-				;
+			pairs[n].line = line;
+			pairs[n++].index = index;
 		}
-		while (ve < eol && *ve == ' ')
-			ve++;
-		if (ve != eol)
-			return false;
+		/* libyaml counts characters, and a line break as one. */
+		for (c = p; c < eol; c++)
+			index += ((unsigned char)*c & 0xc0) != 0x80;
+		index += eol < end;
 	}
-	if (pairs == 0)
+	if (n == 0)
 		return false;
 
 	memset(doc, 0, sizeof(*doc));
@@ -391,48 +436,21 @@ yaml_load_plain(yaml_document_t *doc, const char *data, size_t len)
 	if ((map = yaml_document_add_mapping(doc, NULL,
 	    YAML_BLOCK_MAPPING_STYLE)) == 0)
 		die("yaml_document_add_mapping");
-	for (p = data; p < end; p = eol + 1, line++) {
-		if ((eol = memchr(p, '\n', (size_t)(end - p))) == NULL)
-			eol = end;
-		/* The line's characters, as libyaml counts them. */
-		for (width = 0, k = p; k < eol; k++)
-			width += ((unsigned char)*k & 0xc0) != 0x80;
-		if (p == eol) {
-			index += eol < end;
-			continue;
-		}
-		k = p;
-		ke = memchr(p, ':', (size_t)(eol - p));
-		key = plain_scalar(doc, k, ke, YAML_PLAIN_SCALAR_STYLE, index,
-		    line, 0, (size_t)(ke - k));
-		/* The mapping begins at its first key. */
-		if (key == map + 1)
-			doc->nodes.start[map - 1].start_mark =
-			    plain_mark(index, line, 0);
-		for (v = ke + 1; *v == ' '; v++)
-			;
-		col = (size_t)(v - p);
-		if (*v == '"') {
-			ve = memchr(v + 1, '"', (size_t)(eol - v - 1));
-			style = YAML_DOUBLE_QUOTED_SCALAR_STYLE;
-			/* From the opening quote to the closing one. */
-			for (n = 2, k = v + 1; k < ve; k++)
-				n += ((unsigned char)*k & 0xc0) != 0x80;
-			v++;
-		} else {
-			for (ve = eol; ve[-1] == ' '; ve--)
-				;
-			style = YAML_PLAIN_SCALAR_STYLE;
-			n = (size_t)(ve - v);
-		}
-		if (yaml_document_append_mapping_pair(doc, map, key,
-		    plain_scalar(doc, v, ve, style, index + col, line, col,
-		    n)) == 0)
-			die("yaml_document_append_mapping_pair");
-		index += width + (eol < end);
-	}
-	/* The mapping ends where the stream does, on a line of its own. */
+	/* It begins at its first key and ends on a line after the last. */
+	doc->nodes.start[map - 1].start_mark = plain_mark(pairs[0].index,
+	    pairs[0].line, 0);
 	doc->nodes.start[map - 1].end_mark = plain_mark(index, line, 0);
+	for (i = 0; i < n; i++) {
+		key = plain_scalar(doc, pairs[i].key, pairs[i].key_end,
+		    YAML_PLAIN_SCALAR_STYLE, pairs[i].index, pairs[i].line, 0,
+		    (size_t)(pairs[i].key_end - pairs[i].key));
+		if (yaml_document_append_mapping_pair(doc, map, key,
+		    plain_scalar(doc, pairs[i].val, pairs[i].val_end,
+		    pairs[i].quoted ? YAML_DOUBLE_QUOTED_SCALAR_STYLE :
+		    YAML_PLAIN_SCALAR_STYLE, pairs[i].index + pairs[i].col,
+		    pairs[i].line, pairs[i].col, pairs[i].width)) == 0)
+			die("yaml_document_append_mapping_pair");
+	}
 	return true;
 }
 
