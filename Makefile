@@ -21,7 +21,7 @@ DEBS        = build-essential pkg-config git libxml2-dev libxml2-utils \
               libcmark-gfm-dev libcmark-gfm-extensions-dev libgit2-dev \
               libyaml-dev libmicrohttpd-dev nettle-dev zlib1g-dev libjemalloc-dev \
               curl mandoc python3 python3-yaml python3-icalendar \
-              python3-feedparser nodejs cmark-gfm
+              python3-feedparser nodejs cmark-gfm strace
 # The allocator docket is linked with: jemalloc (docs/performance.md,
 # item 28), or with MALLOC= the C library's. Sanitizers bring their own.
 MALLOC     ?= jemalloc
@@ -43,6 +43,9 @@ MHD_SONAME := $(call soname,libmicrohttpd)
 GIT2_SONAME := $(call soname,libgit2)
 SONAMES     = $(if $(MHD_SONAME),-DMHD_SONAME='"$(MHD_SONAME)"') \
               $(if $(GIT2_SONAME),-DGIT2_SONAME='"$(GIT2_SONAME)"')
+# The two functions of generator/gitlib.c that libgit2 is bound to.
+GIT2_EXPORTS = -Wl,--export-dynamic-symbol=mbedtls_x509_crt_parse_file \
+               -Wl,--export-dynamic-symbol=mbedtls_x509_crt_parse_path
 MALLOC_LIBS := $(if $(MALLOC),$(shell pkg-config --libs $(MALLOC) 2>/dev/null))
 
 CC         ?= cc
@@ -97,8 +100,8 @@ docket: generator/main.o generator/libdocket.a
 	@[ -z "$(MALLOC)" ] || [ -n "$(MALLOC_LIBS)" ] || echo "docket:" \
 	    "$(MALLOC) not found (Debian: lib$(MALLOC)-dev): linking with" \
 	    "the C library's allocator (slower)" >&2
-	$(CC) $(LDFLAGS) -o $@ generator/main.o generator/libdocket.a $(LDLIBS) \
-	    $(MALLOC_LIBS)
+	$(CC) $(LDFLAGS) $(GIT2_EXPORTS) -o $@ generator/main.o \
+	    generator/libdocket.a $(LDLIBS) $(MALLOC_LIBS)
 
 generator/libdocket.a: $(LIB_OBJS)
 	rm -f $@
@@ -114,12 +117,12 @@ generator/embedded.c: generator/embedgen $(EMBED_FILES)
 PYMODS      = import icalendar, feedparser, yaml
 
 # Installs the Debian packages when a library or a tool the tests use
-# (git, curl, xmllint, mandoc, cmark-gfm, node, the Python modules) is
+# (git, curl, xmllint, mandoc, cmark-gfm, node, strace, the Python modules) is
 # missing, or jemalloc, which docket can do without.
 check-deps:
 	@{ pkg-config --exists $(PKGS) && command -v git && \
 	    command -v curl && command -v xmllint && command -v mandoc && \
-	    command -v cmark-gfm && \
+	    command -v cmark-gfm && command -v strace && \
 	    command -v node && { /usr/bin/python3 -c "$(PYMODS)" || \
 	    python3 -c "$(PYMODS)"; }; } >/dev/null 2>&1 || $(MAKE) deps
 	@[ -z "$(MALLOC)" ] || pkg-config --exists $(MALLOC) || \
