@@ -769,7 +769,8 @@ render(struct model *m, const struct view *vw, struct tval *extra_keys[],
 	tval_set(ctx, "docket", tval_ref(m->docket));
 	tval_set_str(ctx, "root", root);
 	tval_set_str(ctx, "lang", m->s->cfg.language);
-	if (m->s->cfg.base_url != NULL)
+	/* 404.html is served at addresses that are not its own. */
+	if (m->s->cfg.base_url != NULL && strcmp(vw->kind, "404") != 0)
 		tval_set(ctx, "canonical", tval_str_own(xasprintf("%s%s",
 		    m->s->cfg.base_url, url)));
 	tval_set_str(page, "title", vw->title);
