@@ -1582,6 +1582,9 @@ facet_term_page(struct facet_job *fj, enum facet_kind k, size_t ti)
 	tval_set_str(it, "kind_label", facet_kind_label(k));
 	tval_set_str(it, "kind_plural", facet_kind_plural(k));
 	tval_set(it, "kind_url", facet_url_tv(m, k, NULL));
+	/* The column every vendor of the page has the same value in. */
+	tval_set_bool(it, "is_status", k == FACET_STATUS);
+	tval_set_bool(it, "is_country", k == FACET_COUNTRY);
 	tval_set_str(it, "key", t->key);
 	tval_set_str(it, "label", t->label);
 	tval_set(it, "url", facet_url_tv(m, k, t->key));
