@@ -109,12 +109,15 @@ static struct tval *
 changes_list_tv(const struct hist_rev *r)
 {
 	struct tval *l = tval_list(), *it;
+	struct buf html = BUF_INIT;
 	size_t i;
 
 	for (i = 0; i < r->changesz; i++) {
 		it = tval_map();
 		tval_set_str(it, "field", r->changes[i].field);
 		tval_set_str(it, "text", r->changes[i].text);
+		recdiff_put_html(&html, r->changes[i].text);
+		tval_set(it, "html", tval_html_own(buf_detach(&html)));
 		tval_push(l, it);
 	}
 	return l;
@@ -706,7 +709,7 @@ write_feed(struct site *s, const char *out, const char *root,
 		BUF_PUTSL(&html, "<ul>");
 		for (j = 0; j < r->changesz; j++) {
 			BUF_PUTSL(&html, "<li>");
-			buf_puts_html(&html, r->changes[j].text);
+			recdiff_put_html(&html, r->changes[j].text);
 			BUF_PUTSL(&html, "</li>");
 		}
 		BUF_PUTSL(&html, "</ul><p>");

@@ -59,7 +59,7 @@ put_changes(struct buf *out, const struct hist_rev *r)
 	BUF_PUTSL(out, "<ul class=\"field-changes\">");
 	for (i = 0; i < r->changesz; i++) {
 		BUF_PUTSL(out, "<li>");
-		buf_puts_html(out, r->changes[i].text);
+		recdiff_put_html(out, r->changes[i].text);
 		BUF_PUTSL(out, "</li>");
 	}
 	BUF_PUTSL(out, "</ul>");

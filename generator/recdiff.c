@@ -394,3 +394,23 @@ recdiff_free(struct hist_change *v, size_t n)
 	}
 	free(v);
 }
+
+void
+recdiff_put_html(struct buf *out, const char *text)
+{
+	size_t len = strlen(text);
+	const char *p, *sp;
+
+	if (len < 2 || text[len - 1] != ')' ||
+	    (p = strrchr(text, '(')) == NULL || len - (size_t)(p - text) > 32) {
+		buf_puts_html(out, text);
+		return;
+	}
+	buf_put_html(out, text, (size_t)(p - text));
+	while ((sp = strchr(p, ' ')) != NULL) {
+		buf_put_html(out, p, (size_t)(sp - p));
+		BUF_PUTSL(out, "&nbsp;");
+		p = sp + 1;
+	}
+	buf_puts_html(out, p);
+}

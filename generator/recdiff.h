@@ -35,6 +35,14 @@ void	recdiff(struct hist_change **out, size_t *outsz,
 	    const struct recver *old, const struct recver *new,
 	    const char *datefmt);
 void	recdiff_free(struct hist_change *, size_t);
+/*
+ * Appends a change's text as HTML, escaped, with the spaces of a closing
+ * parenthesis of at most 32 bytes ("(21 February 2025)", the date of an
+ * added action or response) written as no-break spaces, so that a
+ * narrow screen does not split it across lines.
+ */
+struct buf;
+void	recdiff_put_html(struct buf *, const char *text);
 /* Collapses runs of white space to one space and trims; caller frees. */
 char	*recdiff_norm(const char *);
 

@@ -370,3 +370,39 @@ out:
 	record_free(a);
 	record_free(b);
 }
+
+/*
+ * A change's text as HTML: escaped, and a short parenthesis at its end
+ * (a date) held on one line with no-break spaces; anything else as is.
+ */
+void
+test_recdiff__text_as_html(void)
+{
+	static const struct { const char *in, *want; } cases[] = {
+		{ "added action: Act <1> (21 February 2025)",
+		    "added action: Act &lt;1&gt; (21&nbsp;February&nbsp;2025)" },
+		{ "added response (1 March 2018)",
+		    "added response (1&nbsp;March&nbsp;2018)" },
+		{ "added action: A (b c) (d & e)",
+		    "added action: A (b c) (d&nbsp;&amp;&nbsp;e)" },
+		{ "country: Russia (RU) \xe2\x86\x92 China (CN)",
+		    "country: Russia (RU) \xe2\x86\x92 China (CN)" },
+		{ "status: approved \xe2\x86\x92 banned",
+		    "status: approved \xe2\x86\x92 banned" },
+		{ "note: (a b) c", "note: (a b) c" },
+		{ "added action: T (a parenthesis of more than 32 bytes)",
+		    "added action: T (a parenthesis of more than 32 bytes)" },
+		{ ")", ")" },
+		{ "", "" },
+	};
+	struct buf b = BUF_INIT;
+	size_t i;
+
+	for (i = 0; i < NELEM(cases); i++) {
+		buf_truncate(&b, 0);
+		recdiff_put_html(&b, cases[i].in);
+		buf_putc(&b, '\0');
+		CHECK_STR(b.ptr, cases[i].want);
+	}
+	buf_release(&b);
+}
