@@ -88,6 +88,23 @@ set_date(struct model *m, struct tval *map, const char *key,
 	buf_release(&iso);
 }
 
+/* A date as HTML, its words held together by no-break spaces. */
+static void
+put_date_html(struct buf *out, const char *fmt, const struct date *d)
+{
+	struct buf b = BUF_INIT;
+	const char *p, *sp;
+
+	date_format(&b, fmt, d);
+	buf_putc(&b, '\0');
+	for (p = b.ptr; (sp = strchr(p, ' ')) != NULL; p = sp + 1) {
+		buf_put_html(out, p, (size_t)(sp - p));
+		BUF_PUTSL(out, "&nbsp;");
+	}
+	buf_puts_html(out, p);
+	buf_release(&b);
+}
+
 /* The page a markdown link is written on, for site_check_link(). */
 struct link_from {
 	struct site	*s;
@@ -231,7 +248,7 @@ action_tv(struct model *m, const struct record *r, const struct action *a,
     const char *vendor_url)
 {
 	struct tval *v = tval_map(), *t, *l, *src;
-	struct buf b = BUF_INIT;
+	struct buf b = BUF_INIT, h = BUF_INIT;
 	char *slug;
 	size_t i;
 
@@ -264,14 +281,20 @@ action_tv(struct model *m, const struct record *r, const struct action *a,
 		t = tval_map();
 		set_date(m, t, "date", &a->deadline);
 		date_format(&b, m->s->cfg.date_format, &a->deadline);
+		put_date_html(&h, m->s->cfg.date_format, &a->deadline);
 		if (a->deadline_days >= 0) {
 			tval_set_num(t, "days", (double)a->deadline_days);
 			buf_printf(&b, " (%ld day%s after ", a->deadline_days,
 			    a->deadline_days == 1 ? "" : "s");
+			buf_printf(&h, " (%ld day%s after ", a->deadline_days,
+			    a->deadline_days == 1 ? "" : "s");
 			date_format(&b, m->s->cfg.date_format, &a->date);
+			put_date_html(&h, m->s->cfg.date_format, &a->date);
 			buf_putc(&b, ')');
+			buf_putc(&h, ')');
 		}
 		tval_set(t, "text", tval_str_own(buf_detach(&b)));
+		tval_set(t, "html", tval_html_own(buf_detach(&h)));
 		tval_set(v, "deadline", t);
 	}
 	l = tval_list();
