@@ -8,6 +8,7 @@
 #include <stdbool.h>
 #include <stddef.h>
 
+struct buf;
 struct record;
 
 /* One change to one field. */
@@ -41,7 +42,6 @@ void	recdiff_free(struct hist_change *, size_t);
  * added action or response) written as no-break spaces, so that a
  * narrow screen does not split it across lines.
  */
-struct buf;
 void	recdiff_put_html(struct buf *, const char *text);
 /* Collapses runs of white space to one space and trims; caller frees. */
 char	*recdiff_norm(const char *);
