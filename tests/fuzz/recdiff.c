@@ -4,11 +4,13 @@
  * version, a NUL, and the new one; a version that does not parse is
  * there but unparseable, an empty one absent. A version compared with
  * itself must give no change, and every change must name its field and
- * say what it is.
+ * say what it is, and its text as HTML (recdiff_put_html()) must be
+ * escaped: no '<' of its own.
  */
 #include <stdlib.h>
 #include <string.h>
 
+#include "buf.h"
 #include "diag.h"
 #include "fuzz.h"
 #include "recdiff.h"
@@ -37,15 +39,22 @@ static void
 compare(const struct recver *old, const struct recver *new, bool same)
 {
 	struct hist_change *ch = NULL;
+	struct buf html = BUF_INIT;
 	size_t n = 0, i;
 
 	recdiff(&ch, &n, old, new, "%-d %B %Y");
 	if (same && n > 0 && old->rec != NULL)
 		abort();
-	for (i = 0; i < n; i++)
+	for (i = 0; i < n; i++) {
 		if (ch[i].field == NULL || ch[i].text == NULL ||
 		    ch[i].text[0] == '\0')
 			abort();
+		buf_truncate(&html, 0);
+		recdiff_put_html(&html, ch[i].text);
+		if (html.len == 0 || memchr(html.ptr, '<', html.len) != NULL)
+			abort();
+	}
+	buf_release(&html);
 	recdiff_free(ch, n);
 }
 
