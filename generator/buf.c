@@ -221,6 +221,22 @@ buf_puts_html(struct buf *b, const char *s)
 	buf_put_html(b, s, strlen(s));
 }
 
+void
+buf_put_html_nbsp(struct buf *b, const char *s, size_t n)
+{
+	const char *end, *sp;
+
+	if (n == 0)
+		return;
+	end = s + n;
+	while ((sp = memchr(s, ' ', (size_t)(end - s))) != NULL) {
+		buf_put_html(b, s, (size_t)(sp - s));
+		BUF_PUTSL(b, "&nbsp;");
+		s = sp + 1;
+	}
+	buf_put_html(b, s, (size_t)(end - s));
+}
+
 /*
  * As html_esc: 1 to 6 a replacement, 7 a control character as \u00XX, 8
  * the first byte of U+2028 and U+2029, which JSON allows in a string but

@@ -34,6 +34,8 @@ void	 buf_put_utf8(struct buf *, unsigned long cp);
 /* Appends text with & < > " ' escaped for HTML text and attributes. */
 void	 buf_put_html(struct buf *, const char *, size_t);
 void	 buf_puts_html(struct buf *, const char *);
+/* As buf_put_html(), each space written as a no-break space (&nbsp;). */
+void	 buf_put_html_nbsp(struct buf *, const char *, size_t);
 /* Appends text escaped for a JSON string (without the quotes). */
 void	 buf_put_json(struct buf *, const char *, size_t);
 void	 buf_truncate(struct buf *, size_t);

@@ -93,15 +93,9 @@ static void
 put_date_html(struct buf *out, const char *fmt, const struct date *d)
 {
 	struct buf b = BUF_INIT;
-	const char *p, *sp;
 
 	date_format(&b, fmt, d);
-	buf_putc(&b, '\0');
-	for (p = b.ptr; (sp = strchr(p, ' ')) != NULL; p = sp + 1) {
-		buf_put_html(out, p, (size_t)(sp - p));
-		BUF_PUTSL(out, "&nbsp;");
-	}
-	buf_puts_html(out, p);
+	buf_put_html_nbsp(out, b.ptr, b.len);
 	buf_release(&b);
 }
 

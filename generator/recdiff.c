@@ -398,19 +398,15 @@ recdiff_free(struct hist_change *v, size_t n)
 void
 recdiff_put_html(struct buf *out, const char *text)
 {
-	size_t len = strlen(text);
-	const char *p, *sp;
+	size_t len = strlen(text), at;
+	const char *p;
 
 	if (len < 2 || text[len - 1] != ')' ||
 	    (p = strrchr(text, '(')) == NULL || len - (size_t)(p - text) > 32) {
 		buf_puts_html(out, text);
 		return;
 	}
-	buf_put_html(out, text, (size_t)(p - text));
-	while ((sp = strchr(p, ' ')) != NULL) {
-		buf_put_html(out, p, (size_t)(sp - p));
-		BUF_PUTSL(out, "&nbsp;");
-		p = sp + 1;
-	}
-	buf_puts_html(out, p);
+	at = (size_t)(p - text);
+	buf_put_html(out, text, at);
+	buf_put_html_nbsp(out, p, len - at);
 }
