@@ -88,17 +88,6 @@ set_date(struct model *m, struct tval *map, const char *key,
 	buf_release(&iso);
 }
 
-/* A date as HTML, its words held together by no-break spaces. */
-static void
-put_date_html(struct buf *out, const char *fmt, const struct date *d)
-{
-	struct buf b = BUF_INIT;
-
-	date_format(&b, fmt, d);
-	buf_put_html_nbsp(out, b.ptr, b.len);
-	buf_release(&b);
-}
-
 /* The page a markdown link is written on, for site_check_link(). */
 struct link_from {
 	struct site	*s;
@@ -244,7 +233,7 @@ action_tv(struct model *m, const struct record *r, const struct action *a,
 	struct tval *v = tval_map(), *t, *l, *src;
 	struct buf b = BUF_INIT, h = BUF_INIT;
 	char *slug;
-	size_t i;
+	size_t i, at;
 
 	tval_set_str(v, "id", a->id);
 	tval_set(v, "url", tval_str_own(xasprintf("%s#%s", vendor_url, a->id)));
@@ -274,16 +263,18 @@ action_tv(struct model *m, const struct record *r, const struct action *a,
 	if (a->deadline.y != 0) {
 		t = tval_map();
 		set_date(m, t, "date", &a->deadline);
+		/* The HTML: the text, each date's words held together. */
 		date_format(&b, m->s->cfg.date_format, &a->deadline);
-		put_date_html(&h, m->s->cfg.date_format, &a->deadline);
+		buf_put_html_nbsp(&h, b.ptr, b.len);
 		if (a->deadline_days >= 0) {
 			tval_set_num(t, "days", (double)a->deadline_days);
+			at = b.len;
 			buf_printf(&b, " (%ld day%s after ", a->deadline_days,
 			    a->deadline_days == 1 ? "" : "s");
-			buf_printf(&h, " (%ld day%s after ", a->deadline_days,
-			    a->deadline_days == 1 ? "" : "s");
+			buf_put_html(&h, b.ptr + at, b.len - at);
+			at = b.len;
 			date_format(&b, m->s->cfg.date_format, &a->date);
-			put_date_html(&h, m->s->cfg.date_format, &a->date);
+			buf_put_html_nbsp(&h, b.ptr + at, b.len - at);
 			buf_putc(&b, ')');
 			buf_putc(&h, ')');
 		}
