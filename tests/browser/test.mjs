@@ -1248,6 +1248,18 @@ async function printTimelineTests(context, origin) {
 		for (const e of r.filter((e) => e.text > e.column + 0.5 || e.end > e.body).slice(0, 3))
 			problems.push(`${rel}: '${e.date}' is cut (${Math.round(e.text)} px in ${Math.round(e.column)} px)`);
 	}
+	// On A4, eight events or more a sheet: the sources by publisher,
+	// without their addresses, which the vendor pages print.
+	await page.goto(`${origin}/timeline/index.html`);
+	const events = await page.locator(".events > .event").count();
+	const after = await page.evaluate(() => [...document.querySelectorAll(".event-sources a")]
+	    .filter((a) => getComputedStyle(a, "::after").content !== "none").length);
+	if (after)
+		problems.push(`timeline: ${after} sources print their address`);
+	const pdf = await page.pdf({ format: "A4", printBackground: false });
+	const sheets = (pdf.toString("latin1").match(/\/Type\s*\/Page[^s]/g) || []).length;
+	if (events < 40 || sheets > Math.ceil(events / 8))
+		problems.push(`timeline: ${events} events print on ${sheets} sheets`);
 	await page.close();
 	return problems;
 }
@@ -1648,7 +1660,7 @@ try {
 		    await searchDateTests(context, origin));
 		report("on a phone a date keeps to one line",
 		    await phoneDateTests(context, origin));
-		report("printed, the timeline's dates take the width they need",
+		report("printed, the timeline's dates take the width they need, on few sheets",
 		    await printTimelineTests(context, origin));
 		report("printed in the dark scheme, text stays dark on the white paper",
 		    await printDarkTests(context, origin));
