@@ -16,10 +16,12 @@ MANDIR     ?= $(PREFIX)/share/man
 BASHCOMPDIR ?= $(PREFIX)/share/bash-completion/completions
 VERSION     = 0.1.0
 
-PKGS        = libxml-2.0 libcmark-gfm libgit2 yaml-0.1 libmicrohttpd nettle zlib
+PKGS        = libxml-2.0 libcmark-gfm libgit2 yaml-0.1 libmicrohttpd nettle zlib \
+              icu-i18n icu-uc
 DEBS        = build-essential pkg-config git libxml2-dev libxml2-utils \
               libcmark-gfm-dev libcmark-gfm-extensions-dev libgit2-dev \
-              libyaml-dev libmicrohttpd-dev nettle-dev zlib1g-dev libjemalloc-dev \
+              libyaml-dev libmicrohttpd-dev nettle-dev zlib1g-dev libicu-dev \
+              libjemalloc-dev \
               curl mandoc python3 python3-yaml python3-icalendar \
               python3-feedparser nodejs cmark-gfm strace
 # The allocator docket is linked with: jemalloc (docs/performance.md,

@@ -7,6 +7,9 @@
 #include <string.h>
 #include <strings.h>
 
+#include <unicode/uchar.h>
+
+
 #include "buf.h"
 #include "facet.h"
 #include "record.h"
@@ -90,12 +93,13 @@ slug_put(struct buf *b, const char *s)
 		if (dash)
 			buf_putc(b, '-');
 		dash = false;
-		if (cp >= 0xC0 && cp <= 0xDE)
-			cp += 0x20;	/* Latin-1 capitals: "Ü" gives "ü" */
-		if (cp < 0x100)
+		if (cp >= 0x80 && cp <= 0x10FFFF)
+			/* "Ü" gives "ü", "Ł" "ł", "ФСБ" "фсб" */
+			cp = (unsigned long)u_tolower((UChar32)cp);
+		if (cp < 0x80 || n > 1)
 			buf_put_utf8(b, cp);
 		else
-			buf_put(b, s, n);
+			buf_put(b, s, n);	/* a byte that is not UTF-8 */
 	}
 }
 

@@ -1496,10 +1496,10 @@ attr(xmlNodePtr n, const char *name)
 	if (a == NULL && (n->doc == NULL || n->doc->intSubset == NULL))
 		return NULL;
 	if (a != NULL && (p = attr_plain(a)) != NULL)
-		return xstrdup(p);
+		return str_nfc(p);
 	if ((v = xmlGetProp(n, BAD_CAST name)) == NULL)
 		return NULL;
-	s = xstrdup((const char *)v);
+	s = str_nfc((const char *)v);
 	xmlFree(v);
 	return s;
 }
@@ -1524,7 +1524,7 @@ text_line(xmlNodePtr n)
 		buf_putc(&b, *p);
 	}
 	xmlFree(v);
-	return buf_detach(&b);
+	return str_nfc_own(buf_detach(&b));
 }
 
 /* Numbers the elements below n (n included) from *i on, in document order. */

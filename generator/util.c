@@ -13,6 +13,7 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <linux/magic.h>	/* TMPFS_MAGIC */
+#include <pthread.h>
 #include <signal.h>
 #include <stdarg.h>
 #include <stdint.h>
@@ -24,6 +25,10 @@
 #include <unistd.h>
 
 #include <libxml/xmlunicode.h>
+#include <unicode/ucol.h>
+#include <unicode/uloc.h>
+#include <unicode/unorm2.h>
+#include <unicode/ustring.h>
 
 #include "buf.h"
 #include "util.h"
@@ -605,110 +610,132 @@ str_fold(char *out, size_t outsz, const char *s)
 }
 
 /*
- * The letters U+00C0 to U+017F without their accents, in lower case, one
- * to three letters each ("ss" for ß, "ae" for Æ); "" for the two signs
- * × and ÷, which are kept as they are.
+ * The collator of str_collate(): the root collation of the Unicode
+ * Collation Algorithm, or a language's (str_collate_language()).
+ * ucol_strcollUTF8() is a const operation, which ICU makes safe to call
+ * from several threads on one collator.
  */
-static const char *const latin_base[] = {
-	/* U+00C0 */ "a", "a", "a", "a", "a", "a", "ae", "c",
-	"e", "e", "e", "e", "i", "i", "i", "i",
-	/* U+00D0 */ "d", "n", "o", "o", "o", "o", "o", "",
-	"o", "u", "u", "u", "u", "y", "th", "ss",
-	/* U+00E0 */ "a", "a", "a", "a", "a", "a", "ae", "c",
-	"e", "e", "e", "e", "i", "i", "i", "i",
-	/* U+00F0 */ "d", "n", "o", "o", "o", "o", "o", "",
-	"o", "u", "u", "u", "u", "y", "th", "y",
-	/* U+0100 */ "a", "a", "a", "a", "a", "a", "c", "c",
-	"c", "c", "c", "c", "c", "c", "d", "d",
-	/* U+0110 */ "d", "d", "e", "e", "e", "e", "e", "e",
-	"e", "e", "e", "e", "g", "g", "g", "g",
-	/* U+0120 */ "g", "g", "g", "g", "h", "h", "h", "h",
-	"i", "i", "i", "i", "i", "i", "i", "i",
-	/* U+0130 */ "i", "i", "ij", "ij", "j", "j", "k", "k",
-	"k", "l", "l", "l", "l", "l", "l", "l",
-	/* U+0140 */ "l", "l", "l", "n", "n", "n", "n", "n",
-	"n", "n", "n", "n", "o", "o", "o", "o",
-	/* U+0150 */ "o", "o", "oe", "oe", "r", "r", "r", "r",
-	"r", "r", "s", "s", "s", "s", "s", "s",
-	/* U+0160 */ "s", "s", "t", "t", "t", "t", "t", "t",
-	"u", "u", "u", "u", "u", "u", "u", "u",
-	/* U+0170 */ "u", "u", "u", "u", "w", "w", "y", "y",
-	"y", "z", "z", "z", "z", "z", "z", "s"
-};
-_Static_assert(sizeof(latin_base) / sizeof(latin_base[0]) == 0x180 - 0xc0,
-    "latin_base: one entry for each of U+00C0 to U+017F");
+static UCollator *collator;
+static pthread_once_t root_once = PTHREAD_ONCE_INIT;
+static UCollator *root_collator;
 
-/*
- * The character at *sp as str_collate() first compares it, into out (at
- * most 4 bytes); advances *sp. Returns the length: 0 for a combining
- * accent (U+0300 to U+036F), which is set aside.
- */
-static size_t
-collate_char(const char **sp, char out[4])
+/* Opens the collator of locale ("" for the root); NULL if ICU cannot. */
+static UCollator *
+collator_open(const char *locale)
 {
-	const unsigned char *p = (const unsigned char *)*sp;
-	unsigned long cp;
-	size_t n, i;
-	const char *base;
+	UErrorCode e = U_ZERO_ERROR;
+	UCollator *c = ucol_open(locale, &e);
 
-	if (p[0] < 0x80) {
-		out[0] = (char)tolower(p[0]);
-		*sp += 1;
-		return 1;
+	if (U_FAILURE(e))
+		return NULL;
+	/* "Cafe\u0301" and "Caf\u00e9" are one name (NFD and NFC). */
+	ucol_setAttribute(c, UCOL_NORMALIZATION_MODE, UCOL_ON, &e);
+	if (U_FAILURE(e)) {
+		ucol_close(c);
+		return NULL;
 	}
-	n = p[0] >= 0xf0 ? 4 : p[0] >= 0xe0 ? 3 : p[0] >= 0xc0 ? 2 : 1;
-	for (i = 1; i < n; i++)
-		if ((p[i] & 0xc0) != 0x80)
-			n = 1;		/* not UTF-8: the byte as it is */
-	if (n == 2) {
-		cp = ((unsigned long)(p[0] & 0x1f) << 6) | (p[1] & 0x3f);
-		if (cp >= 0x300 && cp <= 0x36f) {
-			*sp += 2;
-			return 0;
-		}
-		if (cp >= 0xc0 && cp <= 0x17f &&
-		    (base = latin_base[cp - 0xc0])[0] != '\0') {
-			*sp += 2;
-			n = strlen(base);
-			memcpy(out, base, n);
-			return n;
-		}
+	return c;
+}
+
+static void
+root_open(void)
+{
+	root_collator = collator_open("");
+}
+
+void
+str_collate_language(const char *tag)
+{
+	char locale[ULOC_FULLNAME_CAPACITY];
+	UErrorCode e = U_ZERO_ERROR;
+	UCollator *c = NULL;
+
+	if (tag != NULL && tag[0] != '\0') {
+		uloc_forLanguageTag(tag, locale, sizeof(locale), NULL, &e);
+		if (U_SUCCESS(e) && e != U_STRING_NOT_TERMINATED_WARNING)
+			c = collator_open(locale);
 	}
-	memcpy(out, p, n);
-	*sp += n;
-	return n;
+	if (collator != NULL)
+		ucol_close(collator);
+	collator = c;
 }
 
 int
-str_collate(const char *sa, const char *sb)
+str_collate(const char *a, const char *b)
 {
-	const char *a = sa, *b = sb;
-	char ca[4], cb[4];
-	size_t na = 0, nb = 0, ia = 0, ib = 0;
-	int c;
+	UErrorCode e = U_ZERO_ERROR;
+	UCollator *c = collator;
+	UCollationResult r = UCOL_EQUAL;
+	int d;
 
-	for (;;) {
-		while (ia == na && *a != '\0') {
-			na = collate_char(&a, ca);
-			ia = 0;
-		}
-		while (ib == nb && *b != '\0') {
-			nb = collate_char(&b, cb);
-			ib = 0;
-		}
-		if (ia == na || ib == nb)
-			break;
-		if (ca[ia] != cb[ib])
-			return (unsigned char)ca[ia] < (unsigned char)cb[ib] ?
-			    -1 : 1;
-		ia++, ib++;
+	if (c == NULL) {
+		pthread_once(&root_once, root_open);
+		c = root_collator;
 	}
-	if (ia != na || ib != nb)
-		return ia != na ? 1 : -1;
-	if ((c = strcasecmp(sa, sb)) != 0)
-		return c < 0 ? -1 : 1;
-	c = strcmp(sa, sb);
-	return c < 0 ? -1 : c > 0;
+	if (c != NULL) {
+		r = ucol_strcollUTF8(c, a, -1, b, -1, &e);
+		if (U_FAILURE(e))
+			r = UCOL_EQUAL;
+	}
+	if (r != UCOL_EQUAL)
+		return r == UCOL_LESS ? -1 : 1;
+	d = strcmp(a, b);
+	return d < 0 ? -1 : d > 0;
+}
+
+char *
+str_nfc_own(char *s)
+{
+	const unsigned char *p;
+	const UNormalizer2 *nfc;
+	UErrorCode e = U_ZERO_ERROR;
+	UChar *u = NULL, *v = NULL;
+	int32_t ulen, vlen, olen;
+	char *out;
+
+	/* A character from U+0300 on starts with a byte from 0xCC on. */
+	for (p = (const unsigned char *)s; *p != '\0' && *p < 0xcc; p++)
+		;
+	if (*p == '\0')		/* ASCII, Latin-1, Latin Extended: NFC */
+		return s;
+	if ((nfc = unorm2_getNFCInstance(&e)) == NULL || U_FAILURE(e))
+		return s;
+	u_strFromUTF8WithSub(NULL, 0, &ulen, s, -1, 0xfffd, NULL, &e);
+	if (e != U_BUFFER_OVERFLOW_ERROR && U_FAILURE(e))
+		return s;
+	e = U_ZERO_ERROR;
+	u = xreallocarray(NULL, (size_t)ulen + 1, sizeof(*u));
+	u_strFromUTF8WithSub(u, ulen + 1, NULL, s, -1, 0xfffd, NULL, &e);
+	if (U_FAILURE(e) || unorm2_isNormalized(nfc, u, ulen, &e) ||
+	    U_FAILURE(e))
+		goto same;
+	/* NFC is at most three times as long as its source (UAX #15). */
+	v = xreallocarray(NULL, 3 * (size_t)ulen + 1, sizeof(*v));
+	vlen = unorm2_normalize(nfc, u, ulen, v, 3 * ulen + 1, &e);
+	if (U_FAILURE(e))
+		goto same;
+	u_strToUTF8(NULL, 0, &olen, v, vlen, &e);
+	if (e != U_BUFFER_OVERFLOW_ERROR && U_FAILURE(e))
+		goto same;
+	e = U_ZERO_ERROR;
+	out = xmalloc((size_t)olen + 1);
+	u_strToUTF8(out, olen + 1, NULL, v, vlen, &e);
+	if (U_FAILURE(e)) {
+		free(out);
+		goto same;
+	}
+	free(s);
+	s = out;
+same:
+	free(u);
+	free(v);
+	return s;
+}
+
+char *
+str_nfc(const char *s)
+{
+	return str_nfc_own(xstrdup(s));
 }
 
 /*

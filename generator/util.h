@@ -125,12 +125,27 @@ bool	 str_fold(char *out, size_t outsz, const char *s);
 
 /*
  * Compares two names (UTF-8) for lists sorted by name, as a reader looks
- * them up: case and the accents of Latin letters set aside ("Émile"
- * between "delta" and "zeta", "Straße" as "strasse"), then, to break
- * ties, unaccented before accented and upper case before lower. Other
- * scripts come after Latin, in code point order.
+ * them up: by the Unicode Collation Algorithm (ICU), in the order of the
+ * language str_collate_language() set, else of no language in
+ * particular (the root collation): case and accents count only between
+ * names otherwise equal ("Émile" between "delta" and "zeta"), every
+ * script in its alphabet's order ("банк" before "Яндекс"), and the NFC
+ * and NFD forms of a name are one. Names still equal go byte by byte.
  */
 int	 str_collate(const char *a, const char *b);
+/*
+ * Sets the order of str_collate() to that of the language of BCP 47 tag
+ * ("sv" puts "Ö" after "Z"; "en" is the root order). A tag ICU does not
+ * know gives the root order. Call it with no other thread sorting.
+ */
+void	 str_collate_language(const char *tag);
+/*
+ * A copy of s (UTF-8) in Unicode Normalization Form C: "e" followed by
+ * U+0301 becomes "é". Caller frees.
+ */
+char	*str_nfc(const char *s);
+/* s (malloc'd) in NFC: s itself when it is already, else a new copy. */
+char	*str_nfc_own(char *s);
 
 /*
  * The folder in which serve and check make the temporary folder they

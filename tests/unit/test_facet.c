@@ -46,16 +46,19 @@ test_facet__collect(void)
 	CHECK_INT(f.terms[FACET_STATUS][1].vendors, 2);
 	CHECK_INT(f.termsz[FACET_COUNTRY], 3);
 	CHECK_STR(f.terms[FACET_COUNTRY][0].key, "cn");
-	/* By label; "DHS" and "dhs" are two terms, with a page each. */
+	/*
+	 * By label, lower case first; "DHS" and "dhs" are two terms, with a
+	 * page each, and the first in byte order has the plain slug.
+	 */
 	CHECK_INT(f.termsz[FACET_AUTHORITY], 4);
 	t = f.terms[FACET_AUTHORITY];
-	CHECK_STR(t[0].label, "DHS");
-	CHECK_STR(t[0].key, "dhs");
+	CHECK_STR(t[0].label, "dhs");
+	CHECK_STR(t[0].key, "dhs-2");
 	CHECK_INT(t[0].vendors, 1);
-	CHECK_INT(t[0].actions, 1);
-	CHECK_STR(t[1].label, "dhs");
-	CHECK_STR(t[1].key, "dhs-2");
+	CHECK_STR(t[1].label, "DHS");
+	CHECK_STR(t[1].key, "dhs");
 	CHECK_INT(t[1].vendors, 1);
+	CHECK_INT(t[1].actions, 1);
 	CHECK_STR(t[2].key, "ofac");
 	CHECK_STR(t[3].key, "u-s-congress");
 	CHECK_INT(t[3].vendors, 1);

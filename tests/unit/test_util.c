@@ -366,13 +366,63 @@ test_util__str_collate(void)
 	CHECK(str_collate("\xc5\x81" "ad", "Lae") < 0);
 	/* A combining accent is set aside like a precomposed one. */
 	CHECK(str_collate("E\xcc\x81mile", "Ezra") < 0);
-	/* Ties: unaccented first, then upper case first; equal is 0. */
+	/* Ties: unaccented first, then lower case first; equal is 0. */
 	CHECK(str_collate("Cote", "C\xc3\xb4te") < 0);
-	CHECK(str_collate("ACME", "Acme") < 0);
+	CHECK(str_collate("acme", "ACME") < 0);
 	CHECK(str_collate("Acme", "Acme") == 0);
 	CHECK(str_collate("Acme", "Acme Corp") < 0);
-	/* Other scripts after Latin, in code point order. */
+	/* NFD and NFC forms of one name: equal but for their bytes. */
+	CHECK(str_collate("Cafe\xcc\x81 B", "Caf\xc3\xa9 A") > 0);
+	CHECK(str_collate("Cafe\xcc\x81", "Caf\xc3\xa9") ==
+	    -str_collate("Caf\xc3\xa9", "Cafe\xcc\x81"));
+	CHECK(str_collate("Cafe\xcc\x81", "Caf\xc3\xa9") != 0);
+	/* Other scripts after Latin, each in its alphabet's order. */
 	CHECK(str_collate("Zeta", "\xce\x91\xce\xbb\xcf\x86\xce\xb1") < 0);
+	/* "банк" before "Яндекс", whatever the case. */
+	CHECK(str_collate("\xd0\xb1\xd0\xb0\xd0\xbd\xd0\xba",
+	    "\xd0\xaf\xd0\xbd\xd0\xb4\xd0\xb5\xd0\xba\xd1\x81") < 0);
+	/* "Ёлка" with the "Е"s, not before "А". */
+	CHECK(str_collate("\xd0\x81\xd0\xbb\xd0\xba\xd0\xb0",
+	    "\xd0\x90\xd0\xb1") > 0);
+	CHECK(str_collate("\xd0\x81\xd0\xbb\xd0\xba\xd0\xb0",
+	    "\xd0\x96\xd0\xb0") < 0);
+	/* "ωμέγα" before "Ψ", lower case before upper. */
+	CHECK(str_collate("\xcf\x89\xce\xbc\xce\xad\xce\xb3\xce\xb1",
+	    "\xce\xa8") > 0);
+	CHECK(str_collate("\xce\xb1", "\xce\x91") < 0);
+	/* A language's own order: Swedish has "Ö" after "Z", German not. */
+	str_collate_language("sv");
+	CHECK(str_collate("\xc3\x96rebro", "Zeta") > 0);
+	str_collate_language("de");
+	CHECK(str_collate("\xc3\x96rebro", "Zeta") < 0);
+	str_collate_language("not a tag!");
+	CHECK(str_collate("\xc3\x96rebro", "Zeta") < 0);
+	CHECK(str_collate("\xd0\xb1", "\xd0\xaf") < 0);
+	str_collate_language(NULL);
+	CHECK(str_collate("\xc3\x96rebro", "Zeta") < 0);
+}
+
+void
+test_util__str_nfc(void)
+{
+	char *s;
+
+	s = str_nfc("Cafe\xcc\x81");	/* "e" and U+0301: "é" */
+	CHECK_STR(s, "Caf\xc3\xa9");
+	free(s);
+	s = str_nfc("Caf\xc3\xa9 \xe2\x80\x94 Ko\xcc\x88ln");
+	CHECK_STR(s, "Caf\xc3\xa9 \xe2\x80\x94 K\xc3\xb6ln");
+	free(s);
+	s = str_nfc("plain");
+	CHECK_STR(s, "plain");
+	free(s);
+	/* Hangul jamo compose; U+212B (Angstrom sign) becomes U+00C5. */
+	s = str_nfc("\xe1\x84\x80\xe1\x85\xa1 \xe2\x84\xab");
+	CHECK_STR(s, "\xea\xb0\x80 \xc3\x85");
+	free(s);
+	s = str_nfc("");
+	CHECK_STR(s, "");
+	free(s);
 }
 
 void
