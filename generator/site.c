@@ -1583,54 +1583,90 @@ check_nav(struct site *s)
 	}
 }
 
-/* By path without case, then with it. */
-static int
-outpath_casecmp(const void *a, const void *b)
-{
-	const char *x = ((const struct outpath *)a)->out;
-	const char *y = ((const struct outpath *)b)->out;
-	int c = strcasecmp(x, y);
+/* An output and its path in NFC, by which its twins are found. */
+struct twin {
+	const struct outpath *o;
+	char		*nfc;
+};
 
-	return c != 0 ? c : strcmp(x, y);
+/* "NFC" when s is in that form, else "NFD" (or some other form). */
+static const char *
+nfc_form(const char *s)
+{
+	char *nfc = str_nfc(s);
+	bool same = strcmp(nfc, s) == 0;
+
+	free(nfc);
+	return same ? "NFC" : "NFD";
+}
+
+/* By path in NFC without case, then as it is. */
+static int
+twin_cmp(const void *a, const void *b)
+{
+	const struct twin *x = a, *y = b;
+	int c = strcasecmp(x->nfc, y->nfc);
+
+	return c != 0 ? c : strcmp(x->o->out, y->o->out);
 }
 
 /*
  * Warns of outputs whose paths differ only in case ("a/index.html" of
- * content/a.md, "A/index.html" of content/A.md): where case does not
- * count in file names (macOS, Windows), one would overwrite the other
- * when the site is built or copied there.
+ * content/a.md, "A/index.html" of content/A.md), or only in the Unicode
+ * form of a name ("café" of "e" and U+0301, as macOS tools write names,
+ * and "café" of U+00E9): where case does not count in file names (macOS,
+ * Windows), or the form of a name does not (macOS), one would overwrite
+ * the other when the site is built or copied there.
  */
 static void
 case_twins(struct site *s, const struct outpath *v, size_t n)
 {
-	struct outpath *w;
+	struct twin *w;
+	const struct outpath *a, *b;
 	struct pos p;
 	size_t i;
 
 	if (n < 2)
 		return;
 	w = xreallocarray(NULL, n, sizeof(*w));
-	memcpy(w, v, n * sizeof(*w));
-	qsort(w, n, sizeof(*w), outpath_casecmp);
+	for (i = 0; i < n; i++)
+		w[i] = (struct twin){ &v[i], str_nfc(v[i].out) };
+	qsort(w, n, sizeof(*w), twin_cmp);
 	for (i = 1; i < n; i++) {
-		const struct outpath *a = &w[i - 1], *b = &w[i];
-		if (strcasecmp(a->out, b->out) != 0 ||
+		a = w[i - 1].o;
+		b = w[i].o;
+		if (strcasecmp(w[i - 1].nfc, w[i].nfc) != 0 ||
 		    strcmp(a->out, b->out) == 0)
 			continue;
 		if (b->by == NULL) {
-			a = &w[i];
-			b = &w[i - 1];
+			a = w[i].o;
+			b = w[i - 1].o;
 		}
 		if (b->by == NULL)
 			continue;	/* docket's own outputs are lower case */
 		p = b->at != NULL ? *b->at : (struct pos){ b->by, 0, 0 };
-		diag_warning(s->dg, &p, "output '%s' differs only in case "
-		    "from '%s' (%s%s%s): on a file system that ignores case "
-		    "(macOS, Windows), one would overwrite the other; rename "
-		    "one", b->out, a->out,
-		    a->by != NULL ? "written by '" : "which docket generates",
-		    a->by != NULL ? a->by : "", a->by != NULL ? "'" : "");
+		if (strcasecmp(a->out, b->out) == 0)
+			diag_warning(s->dg, &p, "output '%s' differs only in "
+			    "case from '%s' (%s%s%s): on a file system that "
+			    "ignores case (macOS, Windows), one would "
+			    "overwrite the other; rename one", b->out, a->out,
+			    a->by != NULL ? "written by '" :
+			    "which docket generates",
+			    a->by != NULL ? a->by : "",
+			    a->by != NULL ? "'" : "");
+		else
+			diag_warning(s->dg, &p, "output '%s' (in Unicode "
+			    "%s) is '%s' (%s%s%s) in another form (%s): on "
+			    "macOS, one would overwrite the other, and a link "
+			    "typed in one form does not reach the other; "
+			    "rename one", b->out, nfc_form(b->out), a->out,
+			    a->by != NULL ? "written by '" :
+			    "which docket generates",
+			    a->by != NULL ? a->by : "",
+			    a->by != NULL ? "'" : "", nfc_form(a->out));
 	}
+	for (i = 0; i < n; i++)
+		free(w[i].nfc);
 	free(w);
 }
 
@@ -2471,6 +2507,7 @@ site_build(struct diag *dg, const struct build_opts *opts)
 	}
 	if (config_load(&s.cfg, dg, "docket.yml", data.ptr, data.len) == -1)
 		goto out;
+	str_collate_language(s.cfg.language);
 	/*
 	 * Records are parsed on other threads while libgit2 and git start
 	 * and the pages are read.
