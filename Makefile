@@ -22,7 +22,7 @@ DEBS        = build-essential pkg-config git libxml2-dev libxml2-utils \
               libcmark-gfm-dev libcmark-gfm-extensions-dev libgit2-dev \
               libyaml-dev libmicrohttpd-dev nettle-dev zlib1g-dev libicu-dev \
               libjemalloc-dev \
-              curl mandoc python3 python3-yaml python3-icalendar \
+              curl mandoc python3 python3-yaml python3-icalendar python3-icu \
               python3-feedparser nodejs cmark-gfm strace
 # The allocator docket is linked with: jemalloc (docs/performance.md,
 # item 28), or with MALLOC= the C library's. Sanitizers bring their own.
@@ -116,7 +116,7 @@ generator/embedded.c: generator/embedgen $(EMBED_FILES)
 	generator/embedgen $(EMBED_FILES) > $@
 
 # The Python modules the readers of tests/exports use.
-PYMODS      = import icalendar, feedparser, yaml
+PYMODS      = import icalendar, icu, feedparser, yaml
 
 # Installs the Debian packages when a library or a tool the tests use
 # (git, curl, xmllint, mandoc, cmark-gfm, node, strace, the Python modules) is

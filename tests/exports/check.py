@@ -17,7 +17,7 @@ or commit it came from (as docs/data.md and docs/history.md say):
   robots.txt
 
 The records are read with Python's expat (xml.etree), the configuration
-with PyYAML, the history with git itself.
+with PyYAML, the history with git itself; names are ordered with PyICU.
 
     check.py SOURCE OUT [--no-history]
 
@@ -39,6 +39,7 @@ import xml.etree.ElementTree as ET
 
 import feedparser
 import icalendar
+import icu
 import yaml
 
 HERE = os.path.dirname(os.path.abspath(__file__))
@@ -77,8 +78,16 @@ def same(where, what, got, want):
 # ---- the source, read independently ----
 
 def fold(s):
-    """A name-like element's text: XML white space runs made one space."""
-    return " ".join(re.split(r"[ \t\n\r]+", s)).strip(" ")
+    """A name-like element's text: XML white space runs made one space,
+    in Unicode Normalization Form C."""
+    return unicodedata.normalize(
+        "NFC", " ".join(re.split(r"[ \t\n\r]+", s)).strip(" "))
+
+
+def attr(e, name):
+    """An attribute's value in NFC, None when absent."""
+    v = e.get(name)
+    return unicodedata.normalize("NFC", v) if v is not None else None
 
 
 def dedent(s):
@@ -130,7 +139,7 @@ def fmt_date(fmt, d):
 
 def read_record(path):
     root = ET.parse(path).getroot()
-    r = {"id": root.get("id"), "draft": root.get("draft") == "true",
+    r = {"id": attr(root, "id"), "draft": attr(root, "draft") == "true",
          "aliases": [], "products": [], "actions": [], "responses": [],
          "website": None, "note": None, "path": path}
     for c in root:
@@ -140,7 +149,7 @@ def read_record(path):
         elif c.tag == "alias":
             r["aliases"].append(fold(t))
         elif c.tag == "country":
-            r["country_code"] = c.get("code")
+            r["country_code"] = attr(c, "code")
             r["country"] = fold(t)
         elif c.tag == "website":
             r["website"] = fold(t)
@@ -154,20 +163,20 @@ def read_record(path):
         elif c.tag == "note":
             r["note"] = dedent(t)
         elif c.tag == "response":
-            r["responses"].append({"date": c.get("date"),
-                                   "href": c.get("href"),
+            r["responses"].append({"date": attr(c, "date"),
+                                   "href": attr(c, "href"),
                                    "text": dedent(t)})
         elif c.tag == "action":
-            a = {"id": c.get("id"), "type": c.get("type"),
-                 "date": pdate(c.get("date")),
-                 "authority": c.get("authority"), "scope": None,
+            a = {"id": attr(c, "id"), "type": attr(c, "type"),
+                 "date": pdate(attr(c, "date")),
+                 "authority": attr(c, "authority"), "scope": None,
                  "description": None, "sources": []}
-            days = c.get("deadline-days")
+            days = attr(c, "deadline-days")
             a["deadline_days"] = int(days) if days is not None else None
             if days is not None:
                 a["deadline"] = a["date"] + datetime.timedelta(int(days))
             else:
-                a["deadline"] = pdate(c.get("deadline"))
+                a["deadline"] = pdate(attr(c, "deadline"))
             for e in c:
                 if e.tag == "title":
                     a["title"] = fold(e.text or "")
@@ -177,11 +186,11 @@ def read_record(path):
                     a["description"] = dedent(e.text or "")
                 elif e.tag == "source":
                     a["sources"].append({
-                        "href": e.get("href"),
-                        "publisher": e.get("publisher"),
-                        "date": e.get("date"),
-                        "accessed": e.get("accessed"),
-                        "archived": e.get("archived")})
+                        "href": attr(e, "href"),
+                        "publisher": attr(e, "publisher"),
+                        "date": attr(e, "date"),
+                        "accessed": attr(e, "accessed"),
+                        "archived": attr(e, "archived")})
             r["actions"].append(a)
     return r
 
@@ -193,28 +202,15 @@ def git(src, *args, env=None):
 
 
 
-# Latin letters of U+00C0 to U+017F that Unicode does not decompose into
-# a base letter and accents.
-LATIN_BASE = {"ß": "ss", "æ": "ae", "ð": "d", "ø": "o", "þ": "th",
-              "đ": "d", "ħ": "h", "ı": "i", "ĳ": "ij", "ĸ": "k", "ŀ": "l",
-              "ł": "l", "ŉ": "n", "ŋ": "n", "œ": "oe", "ŧ": "t", "ſ": "s"}
-
-
-def collate_key(name):
-    """How docket orders names: ASCII case and the accents of the Latin
-    letters U+00C0 to U+017F set aside, combining accents left out, the
-    rest compared as UTF-8 bytes."""
-    out = []
-    for c in name:
-        if "\u0300" <= c <= "\u036f":
-            continue
-        if "\u00c0" <= c <= "\u017f" and c not in "\u00d7\u00f7":
-            low = c.lower() if c != "\u0130" else "i"
-            c = LATIN_BASE.get(low) or unicodedata.normalize("NFD", low)[0]
-        elif c < "\x80":
-            c = c.lower()
-        out.append(c)
-    return "".join(out).encode()
+def collator(language):
+    """How docket orders names: the Unicode Collation Algorithm, in the
+    order of the site's language (ICU's root order for a tag it does not
+    know), NFC and NFD forms equal."""
+    loc = icu.Locale.forLanguageTag(language or "en")
+    c = icu.Collator.createInstance(loc)
+    c.setAttribute(icu.UCollAttribute.NORMALIZATION_MODE,
+                   icu.UCollAttributeValue.ON)
+    return c
 
 
 class Source:
@@ -235,8 +231,8 @@ class Source:
             r = read_record(p)
             if not r["draft"]:
                 self.records.append(r)
-        self.records.sort(key=lambda r: (collate_key(r["name"]),
-                                         r["name"].encode().lower(),
+        coll = collator(self.cfg.get("language"))
+        self.records.sort(key=lambda r: (coll.getSortKey(r["name"]),
                                          r["name"].encode(),
                                          r["id"].encode()))
         self.by_id = {r["id"]: r for r in self.records}
