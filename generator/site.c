@@ -888,6 +888,33 @@ drop_drafts(struct site *s)
 }
 
 /* Reads the front matter keys docket knows; keeps all of them as params. */
+/*
+ * The site path of alias of page pg: as written when it starts with '/',
+ * else in the folder of the page's own address, as Hugo has it: "old"
+ * on content/guides/setup.md (guides/setup/) is /guides/old, and on
+ * content/about.md or the home page /old. Caller frees.
+ */
+static char *
+alias_path(const struct page *pg, const char *alias)
+{
+	char *out, *slash, *path;
+
+	if (alias[0] == '/')
+		return xstrdup(alias);
+	out = page_out(pg->rel);	/* "guides/setup/index.html" */
+	if ((slash = strrchr(out, '/')) != NULL) {
+		*slash = '\0';		/* "guides/setup" */
+		slash = strrchr(out, '/');
+	}
+	if (slash != NULL) {
+		slash[1] = '\0';	/* "guides/" */
+		path = xasprintf("/%s%s", out, alias);
+	} else
+		path = xasprintf("/%s", alias);
+	free(out);
+	return path;
+}
+
 static int
 front_matter(struct site *s, struct page *pg, const char *yaml, size_t len)
 {
@@ -1010,7 +1037,7 @@ front_matter(struct site *s, struct page *pg, const char *yaml, size_t len)
 				pg->aliaspos = xreallocarray(pg->aliaspos,
 				    pg->aliasesz + 1, sizeof(struct pos));
 				pg->aliaspos[pg->aliasesz] = p;
-				pg->aliases[pg->aliasesz++] = xstrdup(ap);
+				pg->aliases[pg->aliasesz++] = alias_path(pg, ap);
 			}
 		}
 	}
