@@ -9,7 +9,6 @@
 
 #include <unicode/uchar.h>
 
-
 #include "buf.h"
 #include "facet.h"
 #include "record.h"

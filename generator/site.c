@@ -887,7 +887,6 @@ drop_drafts(struct site *s)
 	s->copiesz = k;
 }
 
-/* Reads the front matter keys docket knows; keeps all of them as params. */
 /*
  * The site path of alias of page pg: as written when it starts with '/',
  * else in the folder of the page's own address, as Hugo has it: "old"
@@ -915,6 +914,7 @@ alias_path(const struct page *pg, const char *alias)
 	return path;
 }
 
+/* Reads the front matter keys docket knows; keeps all of them as params. */
 static int
 front_matter(struct site *s, struct page *pg, const char *yaml, size_t len)
 {
