@@ -1508,6 +1508,7 @@ do_vendors(struct dir_ctx *ctx, struct directive *d)
 {
 	const struct site *s = ctx->src.env->site;
 	const char *country = NULL, *auth, *sort;
+	char *auth_nfc;
 	struct pick *picks;
 	struct tval *data, *list;
 	enum status st = STATUS_BANNED;
@@ -1523,7 +1524,8 @@ do_vendors(struct dir_ctx *ctx, struct directive *d)
 		rc = -1;
 	if (get_country(ctx, d, &country) == -1)
 		rc = -1;
-	auth = attr_get(d, "authority");
+	auth = attr_get(d, "authority");	/* in NFC, as records have it */
+	auth_nfc = auth != NULL ? str_nfc(auth) : NULL;
 	sort = attr_get(d, "sort");
 	sort_by = 0;
 	if (sort != NULL && strcmp(sort, "status") == 0)
@@ -1535,17 +1537,20 @@ do_vendors(struct dir_ctx *ctx, struct directive *d)
 		    "not '%s'", sort);
 	if (get_limit(ctx, d, &limit, MAX_LIMIT) == -1)
 		rc = -1;
-	if (rc == -1)
+	if (rc == -1) {
+		free(auth_nfc);
 		return -1;
+	}
 	picks = xcalloc(s->recordsz + 1, sizeof(*picks));
 	for (i = 0; i < s->recordsz; i++) {
 		const struct record *r = s->records[i];
 		if ((st_set && r->status != st) ||
 		    (country != NULL && strcasecmp(r->country_code, country) != 0) ||
-		    (auth != NULL && !has_authority(r, auth)))
+		    (auth_nfc != NULL && !has_authority(r, auth_nfc)))
 			continue;
 		picks[n++] = (struct pick){ r, i };
 	}
+	free(auth_nfc);
 	if (n > 1)
 		qsort(picks, n, sizeof(*picks), pick_cmp);
 	list = tval_list();
@@ -1576,7 +1581,8 @@ do_vendor(struct dir_ctx *ctx, struct directive *d)
 static int
 do_timeline(struct dir_ctx *ctx, struct directive *d)
 {
-	const char *vendor = attr_get(d, "vendor"), *auth, *type, *v;
+	const char *vendor = attr_get(d, "vendor"), *type, *v;
+	char *auth;
 	struct date from, to, ad;
 	enum action_type t = ACTION_DIRECTIVE;
 	struct tval *list, *a, *data;
@@ -1600,7 +1606,8 @@ do_timeline(struct dir_ctx *ctx, struct directive *d)
 		rc = aerr(ctx, d, "from", "'from' is after 'to'");
 	if (rc == -1)
 		return -1;
-	auth = attr_get(d, "authority");
+	auth = attr_get(d, "authority") != NULL ?	/* NFC, as records */
+	    str_nfc(attr_get(d, "authority")) : NULL;
 	list = tval_list();
 	for (i = 0; i < tval_len(ctx->src.env->actions); i++) {
 		a = tval_at(ctx->src.env->actions, i);
@@ -1621,6 +1628,7 @@ do_timeline(struct dir_ctx *ctx, struct directive *d)
 			continue;
 		tval_push(list, tval_ref(a));
 	}
+	free(auth);
 	data = tval_map();
 	tval_set_bool(data, "has_actions", tval_len(list) > 0);
 	tval_set(data, "actions", list);

@@ -1496,12 +1496,25 @@ attr(xmlNodePtr n, const char *name)
 	if (a == NULL && (n->doc == NULL || n->doc->intSubset == NULL))
 		return NULL;
 	if (a != NULL && (p = attr_plain(a)) != NULL)
-		return str_nfc(p);
+		return xstrdup(p);
 	if ((v = xmlGetProp(n, BAD_CAST name)) == NULL)
 		return NULL;
-	s = str_nfc((const char *)v);
+	s = xstrdup((const char *)v);
 	xmlFree(v);
 	return s;
+}
+
+/*
+ * A name's attribute (an authority, a publisher) in Unicode NFC: typed
+ * in NFD ("e" and U+0301), it is the same name. Not for URLs, whose
+ * bytes a server may compare as they are.
+ */
+static char *
+attr_name(xmlNodePtr n, const char *name)
+{
+	char *s = attr(n, name);
+
+	return s != NULL ? str_nfc_own(s) : NULL;
 }
 
 /* The element's text with runs of white space folded to one space. */
@@ -1524,7 +1537,14 @@ text_line(xmlNodePtr n)
 		buf_putc(&b, *p);
 	}
 	xmlFree(v);
-	return str_nfc_own(buf_detach(&b));
+	return buf_detach(&b);
+}
+
+/* text_line() of a name, a title, a product, in NFC (as attr_name()). */
+static char *
+text_name(xmlNodePtr n)
+{
+	return str_nfc_own(text_line(n));
 }
 
 /* Numbers the elements below n (n included) from *i on, in document order. */
@@ -1918,7 +1938,7 @@ read_action_attrs(struct rstate *st, struct action *a, xmlNodePtr n)
 		a->type = ACTION_DIRECTIVE;
 	free(v);
 	date_attr(n, "date", &a->date);
-	a->authority = attr(n, "authority");
+	a->authority = attr_name(n, "authority");
 	date_attr(n, "deadline", &a->deadline);
 	a->deadline_days = -1;
 	if ((v = attr(n, "deadline-days")) != NULL) {
@@ -1963,9 +1983,9 @@ read_action(struct rstate *st, struct action *a, xmlNodePtr n)
 	read_action_attrs(st, a, n);
 	for (c = n->children; c != NULL; c = c->next) {
 		if (is_el(c, "title"))
-			a->title = text_line(c);
+			a->title = text_name(c);
 		else if (is_el(c, "scope"))
-			a->scope = text_line(c);
+			a->scope = text_name(c);
 		else if (is_el(c, "description"))
 			text_md(st, &a->description, c);
 		else if (is_el(c, "source")) {
@@ -1974,7 +1994,7 @@ read_action(struct rstate *st, struct action *a, xmlNodePtr n)
 			s = &a->sources[a->sourcesz++];
 			memset(s, 0, sizeof(*s));
 			s->href = attr(c, "href");
-			s->publisher = attr(c, "publisher");
+			s->publisher = attr_name(c, "publisher");
 			date_attr(c, "date", &s->date);
 			date_attr(c, "accessed", &s->accessed);
 			s->archived = attr(c, "archived");
@@ -2108,14 +2128,14 @@ read_record(struct rstate *st, struct record *r, xmlNodePtr root)
 	free(v);
 	for (c = root->children; c != NULL; c = c->next) {
 		if (is_el(c, "name"))
-			r->name = text_line(c);
+			r->name = text_name(c);
 		else if (is_el(c, "alias")) {
 			r->aliases = xreallocarray(r->aliases, r->aliasesz + 1,
 			    sizeof(char *));
-			r->aliases[r->aliasesz++] = text_line(c);
+			r->aliases[r->aliasesz++] = text_name(c);
 		} else if (is_el(c, "country")) {
 			r->country_code = attr(c, "code");
-			r->country = text_line(c);
+			r->country = text_name(c);
 		} else if (is_el(c, "website")) {
 			r->website = text_line(c);
 		} else if (is_el(c, "status")) {
@@ -2129,7 +2149,7 @@ read_record(struct rstate *st, struct record *r, xmlNodePtr root)
 					continue;
 				r->products = xreallocarray(r->products,
 				    r->productsz + 1, sizeof(char *));
-				r->products[r->productsz++] = text_line(pc);
+				r->products[r->productsz++] = text_name(pc);
 			}
 		} else if (is_el(c, "summary"))
 			text_md(st, &r->summary, c);

@@ -77,15 +77,20 @@ def same(where, what, got, want):
 
 # ---- the source, read independently ----
 
+def fold_url(s):
+    """A <website>: XML white space runs made one space, bytes kept."""
+    return " ".join(re.split(r"[ \t\n\r]+", s)).strip(" ")
+
+
 def fold(s):
-    """A name-like element's text: XML white space runs made one space,
-    in Unicode Normalization Form C."""
-    return unicodedata.normalize(
-        "NFC", " ".join(re.split(r"[ \t\n\r]+", s)).strip(" "))
+    """A name-like element's text: as fold_url(), in Unicode
+    Normalization Form C."""
+    return unicodedata.normalize("NFC", fold_url(s))
 
 
 def attr(e, name):
-    """An attribute's value in NFC, None when absent."""
+    """A name's attribute (authority, publisher) in NFC, None when
+    absent; URLs and keys are kept as they are."""
     v = e.get(name)
     return unicodedata.normalize("NFC", v) if v is not None else None
 
@@ -139,7 +144,7 @@ def fmt_date(fmt, d):
 
 def read_record(path):
     root = ET.parse(path).getroot()
-    r = {"id": attr(root, "id"), "draft": attr(root, "draft") == "true",
+    r = {"id": root.get("id"), "draft": root.get("draft") == "true",
          "aliases": [], "products": [], "actions": [], "responses": [],
          "website": None, "note": None, "path": path}
     for c in root:
@@ -149,10 +154,10 @@ def read_record(path):
         elif c.tag == "alias":
             r["aliases"].append(fold(t))
         elif c.tag == "country":
-            r["country_code"] = attr(c, "code")
+            r["country_code"] = c.get("code")
             r["country"] = fold(t)
         elif c.tag == "website":
-            r["website"] = fold(t)
+            r["website"] = fold_url(t)
         elif c.tag == "status":
             r["status"] = fold(t)
         elif c.tag == "products":
@@ -163,20 +168,20 @@ def read_record(path):
         elif c.tag == "note":
             r["note"] = dedent(t)
         elif c.tag == "response":
-            r["responses"].append({"date": attr(c, "date"),
-                                   "href": attr(c, "href"),
+            r["responses"].append({"date": c.get("date"),
+                                   "href": c.get("href"),
                                    "text": dedent(t)})
         elif c.tag == "action":
-            a = {"id": attr(c, "id"), "type": attr(c, "type"),
-                 "date": pdate(attr(c, "date")),
+            a = {"id": c.get("id"), "type": c.get("type"),
+                 "date": pdate(c.get("date")),
                  "authority": attr(c, "authority"), "scope": None,
                  "description": None, "sources": []}
-            days = attr(c, "deadline-days")
+            days = c.get("deadline-days")
             a["deadline_days"] = int(days) if days is not None else None
             if days is not None:
                 a["deadline"] = a["date"] + datetime.timedelta(int(days))
             else:
-                a["deadline"] = pdate(attr(c, "deadline"))
+                a["deadline"] = pdate(c.get("deadline"))
             for e in c:
                 if e.tag == "title":
                     a["title"] = fold(e.text or "")
@@ -186,11 +191,11 @@ def read_record(path):
                     a["description"] = dedent(e.text or "")
                 elif e.tag == "source":
                     a["sources"].append({
-                        "href": attr(e, "href"),
+                        "href": e.get("href"),
                         "publisher": attr(e, "publisher"),
-                        "date": attr(e, "date"),
-                        "accessed": attr(e, "accessed"),
-                        "archived": attr(e, "archived")})
+                        "date": e.get("date"),
+                        "accessed": e.get("accessed"),
+                        "archived": e.get("archived")})
             r["actions"].append(a)
     return r
 
