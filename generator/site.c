@@ -891,27 +891,45 @@ drop_drafts(struct site *s)
  * The site path of alias of page pg: as written when it starts with '/',
  * else in the folder of the page's own address, as Hugo has it: "old"
  * on content/guides/setup.md (guides/setup/) is /guides/old, and on
- * content/about.md or the home page /old. Caller frees.
+ * content/about.md or the home page /old. Then without "." and empty
+ * segments, as Hugo's path.Join() leaves it: "./old//x/" is "old/x/",
+ * so that two ways of writing one path are one output. Caller frees.
  */
 static char *
 alias_path(const struct page *pg, const char *alias)
 {
-	char *out, *slash, *path;
+	struct buf b = BUF_INIT;
+	char *out, *slash, *joined;
+	const char *p;
+	size_t n;
 
 	if (alias[0] == '/')
-		return xstrdup(alias);
-	out = page_out(pg->rel);	/* "guides/setup/index.html" */
-	if ((slash = strrchr(out, '/')) != NULL) {
-		*slash = '\0';		/* "guides/setup" */
-		slash = strrchr(out, '/');
+		joined = xstrdup(alias);
+	else {
+		out = page_out(pg->rel);	/* "guides/setup/index.html" */
+		if ((slash = strrchr(out, '/')) != NULL) {
+			*slash = '\0';		/* "guides/setup" */
+			slash = strrchr(out, '/');
+		}
+		if (slash != NULL)
+			slash[1] = '\0';	/* "guides/" */
+		joined = xasprintf("%s%s", slash != NULL ? out : "", alias);
+		free(out);
 	}
-	if (slash != NULL) {
-		slash[1] = '\0';	/* "guides/" */
-		path = xasprintf("/%s%s", out, alias);
-	} else
-		path = xasprintf("/%s", alias);
-	free(out);
-	return path;
+	for (p = joined; *p != '\0'; p += n) {
+		while (*p == '/')
+			p++;
+		n = strcspn(p, "/");
+		if (n == 0 || (n == 1 && *p == '.'))
+			continue;
+		buf_putc(&b, '/');
+		buf_put(&b, p, n);
+	}
+	if (b.len == 0 || str_endswith(joined, "/") ||
+	    str_endswith(joined, "/.") || strcmp(joined, ".") == 0)
+		buf_putc(&b, '/');
+	free(joined);
+	return buf_detach(&b);
 }
 
 /* Reads the front matter keys docket knows; keeps all of them as params. */
@@ -1616,17 +1634,6 @@ struct twin {
 	char		*nfc;
 };
 
-/* "NFC" when s is in that form, else "NFD" (or some other form). */
-static const char *
-nfc_form(const char *s)
-{
-	char *nfc = str_nfc(s);
-	bool same = strcmp(nfc, s) == 0;
-
-	free(nfc);
-	return same ? "NFC" : "NFD";
-}
-
 /* By path in NFC without case, then as it is. */
 static int
 twin_cmp(const void *a, const void *b)
@@ -1686,11 +1693,12 @@ case_twins(struct site *s, const struct outpath *v, size_t n)
 			    "%s) is '%s' (%s%s%s) in another form (%s): on "
 			    "macOS, one would overwrite the other, and a link "
 			    "typed in one form does not reach the other; "
-			    "rename one", b->out, nfc_form(b->out), a->out,
-			    a->by != NULL ? "written by '" :
+			    "rename one", b->out, str_unicode_form(b->out),
+			    a->out, a->by != NULL ? "written by '" :
 			    "which docket generates",
 			    a->by != NULL ? a->by : "",
-			    a->by != NULL ? "'" : "", nfc_form(a->out));
+			    a->by != NULL ? "'" : "",
+			    str_unicode_form(a->out));
 	}
 	for (i = 0; i < n; i++)
 		free(w[i].nfc);

@@ -738,6 +738,34 @@ str_nfc(const char *s)
 	return str_nfc_own(xstrdup(s));
 }
 
+const char *
+str_unicode_form(const char *s)
+{
+	UErrorCode e = U_ZERO_ERROR;
+	const UNormalizer2 *nfc = unorm2_getNFCInstance(&e);
+	const UNormalizer2 *nfd = unorm2_getNFDInstance(&e);
+	const char *form = "neither NFC nor NFD";
+	UChar *u;
+	int32_t ulen;
+
+	if (U_FAILURE(e))
+		return form;
+	u_strFromUTF8WithSub(NULL, 0, &ulen, s, -1, 0xfffd, NULL, &e);
+	if (e != U_BUFFER_OVERFLOW_ERROR && U_FAILURE(e))
+		return form;
+	e = U_ZERO_ERROR;
+	u = xreallocarray(NULL, (size_t)ulen + 1, sizeof(*u));
+	u_strFromUTF8WithSub(u, ulen + 1, NULL, s, -1, 0xfffd, NULL, &e);
+	if (U_SUCCESS(e) && unorm2_isNormalized(nfc, u, ulen, &e) &&
+	    U_SUCCESS(e))
+		form = "NFC";
+	else if ((e = U_ZERO_ERROR, unorm2_isNormalized(nfd, u, ulen, &e)) &&
+	    U_SUCCESS(e))
+		form = "NFD";
+	free(u);
+	return form;
+}
+
 /*
  * The optimal string alignment distance between a and b (Levenshtein's,
  * with a swap of two neighbours as one edit), both shorter than NAME_LEN.

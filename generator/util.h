@@ -144,8 +144,13 @@ void	 str_collate_language(const char *tag);
  * U+0301 becomes "é". Caller frees.
  */
 char	*str_nfc(const char *s);
-/* s (malloc'd) in NFC: s itself when it is already, else a new copy. */
+/*
+ * s (malloc'd) in NFC: s itself when it is in NFC already, else a new
+ * copy, and s is freed.
+ */
 char	*str_nfc_own(char *s);
+/* "NFC" or "NFD" when s (UTF-8) is in that form, else "neither NFC nor NFD". */
+const char *str_unicode_form(const char *s);
 
 /*
  * The folder in which serve and check make the temporary folder they
