@@ -8,6 +8,8 @@
 #include <string.h>
 #include <strings.h>
 
+#include <unicode/uloc.h>
+
 #include "buf.h"
 #include "config.h"
 #include "date.h"
@@ -765,6 +767,35 @@ set_str(struct yctx *y, yaml_node_t *n, const char *key, char **dst)
 }
 
 /*
+ * language: a BCP 47 tag, which the pages' lang attribute and the order
+ * of names (str_collate_language()) take. Another value is kept, with a
+ * warning: "sv_SE" (a POSIX locale) is not a tag.
+ */
+static void
+set_language(struct yctx *y, yaml_node_t *n, const char *key, char **dst)
+{
+	struct pos p = node_pos(y, n);
+	char locale[ULOC_FULLNAME_CAPACITY];
+	UErrorCode e = U_ZERO_ERROR;
+	int32_t parsed = 0;
+	const char *s = want_str(y, n, key), *c;
+
+	if (s == NULL)
+		return;
+	free(*dst);
+	*dst = xstrdup(s);
+	for (c = s; *c != '\0'; c++)
+		if ((unsigned char)*c < 0x20 || *c == 0x7f)
+			return;		/* an error of its own */
+	uloc_forLanguageTag(s, locale, sizeof(locale), &parsed, &e);
+	if (U_FAILURE(e) || *s == '\0' || (size_t)parsed != strlen(s))
+		diag_warning(y->dg, &p, "'%s' is '%s', not a BCP 47 language "
+		    "tag such as 'en', 'sv' or 'pt-BR': browsers and screen "
+		    "readers cannot tell the pages' language, and names are "
+		    "sorted in no language's order", key, s);
+}
+
+/*
  * output: a folder inside the site folder. A register cloned from
  * elsewhere must not write where its docket.yml says (../../.config/...);
  * -o, which the one building types, can name any folder.
@@ -1129,7 +1160,7 @@ config_load(struct config *c, struct diag *dg, const char *path,
 		} else if (strcmp(key, "description") == 0)
 			set_str(&y, v, key, &c->description);
 		else if (strcmp(key, "language") == 0)
-			set_str(&y, v, key, &c->language);
+			set_language(&y, v, key, &c->language);
 		else if (strcmp(key, "license") == 0)
 			set_str(&y, v, key, &c->license);
 		else if (strcmp(key, "output") == 0)
