@@ -649,10 +649,13 @@ str_collate_language(const char *tag)
 	char locale[ULOC_FULLNAME_CAPACITY];
 	UErrorCode e = U_ZERO_ERROR;
 	UCollator *c = NULL;
+	int32_t parsed = 0;
 
+	/* All of it a tag: ICU would read "sv" of "sv_SE" and stop. */
 	if (tag != NULL && tag[0] != '\0') {
-		uloc_forLanguageTag(tag, locale, sizeof(locale), NULL, &e);
-		if (U_SUCCESS(e) && e != U_STRING_NOT_TERMINATED_WARNING)
+		uloc_forLanguageTag(tag, locale, sizeof(locale), &parsed, &e);
+		if (U_SUCCESS(e) && e != U_STRING_NOT_TERMINATED_WARNING &&
+		    (size_t)parsed == strlen(tag))
 			c = collator_open(locale);
 	}
 	if (collator != NULL)

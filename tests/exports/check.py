@@ -211,7 +211,10 @@ def collator(language):
     """How docket orders names: the Unicode Collation Algorithm, in the
     order of the site's language (ICU's root order for a tag it does not
     know), NFC and NFD forms equal."""
-    loc = icu.Locale.forLanguageTag(language or "en")
+    try:
+        loc = icu.Locale.forLanguageTag(language or "en")
+    except icu.ICUError:
+        loc = icu.Locale.getRoot()
     c = icu.Collator.createInstance(loc)
     c.setAttribute(icu.UCollAttribute.NORMALIZATION_MODE,
                    icu.UCollAttributeValue.ON)

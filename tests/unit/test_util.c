@@ -397,6 +397,8 @@ test_util__str_collate(void)
 	CHECK(str_collate("\xc3\x96rebro", "Zeta") < 0);
 	str_collate_language("not a tag!");
 	CHECK(str_collate("\xc3\x96rebro", "Zeta") < 0);
+	str_collate_language("sv_SE");	/* a POSIX locale: the root order */
+	CHECK(str_collate("\xc3\x96rebro", "Zeta") < 0);
 	CHECK(str_collate("\xd0\xb1", "\xd0\xaf") < 0);
 	str_collate_language(NULL);
 	CHECK(str_collate("\xc3\x96rebro", "Zeta") < 0);
