@@ -686,6 +686,29 @@ str_collate(const char *a, const char *b)
 	return d < 0 ? -1 : d > 0;
 }
 
+/*
+ * s (UTF-8; a byte that is not UTF-8 becomes U+FFFD) in UTF-16, its
+ * length in *len; NULL if ICU cannot. Caller frees.
+ */
+static UChar *
+utf16_of(const char *s, int32_t *len)
+{
+	UErrorCode e = U_ZERO_ERROR;
+	UChar *u;
+
+	u_strFromUTF8WithSub(NULL, 0, len, s, -1, 0xfffd, NULL, &e);
+	if (e != U_BUFFER_OVERFLOW_ERROR && U_FAILURE(e))
+		return NULL;
+	e = U_ZERO_ERROR;
+	u = xreallocarray(NULL, (size_t)*len + 1, sizeof(*u));
+	u_strFromUTF8WithSub(u, *len + 1, NULL, s, -1, 0xfffd, NULL, &e);
+	if (U_FAILURE(e)) {
+		free(u);
+		return NULL;
+	}
+	return u;
+}
+
 char *
 str_nfc_own(char *s)
 {
@@ -701,16 +724,10 @@ str_nfc_own(char *s)
 		;
 	if (*p == '\0')		/* ASCII, Latin-1, Latin Extended: NFC */
 		return s;
-	if ((nfc = unorm2_getNFCInstance(&e)) == NULL || U_FAILURE(e))
+	if ((nfc = unorm2_getNFCInstance(&e)) == NULL || U_FAILURE(e) ||
+	    (u = utf16_of(s, &ulen)) == NULL)
 		return s;
-	u_strFromUTF8WithSub(NULL, 0, &ulen, s, -1, 0xfffd, NULL, &e);
-	if (e != U_BUFFER_OVERFLOW_ERROR && U_FAILURE(e))
-		return s;
-	e = U_ZERO_ERROR;
-	u = xreallocarray(NULL, (size_t)ulen + 1, sizeof(*u));
-	u_strFromUTF8WithSub(u, ulen + 1, NULL, s, -1, 0xfffd, NULL, &e);
-	if (U_FAILURE(e) || unorm2_isNormalized(nfc, u, ulen, &e) ||
-	    U_FAILURE(e))
+	if (unorm2_isNormalized(nfc, u, ulen, &e) || U_FAILURE(e))
 		goto same;
 	/* NFC is at most three times as long as its source (UAX #15). */
 	v = xreallocarray(NULL, 3 * (size_t)ulen + 1, sizeof(*v));
@@ -751,16 +768,9 @@ str_unicode_form(const char *s)
 	UChar *u;
 	int32_t ulen;
 
-	if (U_FAILURE(e))
+	if (U_FAILURE(e) || (u = utf16_of(s, &ulen)) == NULL)
 		return form;
-	u_strFromUTF8WithSub(NULL, 0, &ulen, s, -1, 0xfffd, NULL, &e);
-	if (e != U_BUFFER_OVERFLOW_ERROR && U_FAILURE(e))
-		return form;
-	e = U_ZERO_ERROR;
-	u = xreallocarray(NULL, (size_t)ulen + 1, sizeof(*u));
-	u_strFromUTF8WithSub(u, ulen + 1, NULL, s, -1, 0xfffd, NULL, &e);
-	if (U_SUCCESS(e) && unorm2_isNormalized(nfc, u, ulen, &e) &&
-	    U_SUCCESS(e))
+	if (unorm2_isNormalized(nfc, u, ulen, &e) && U_SUCCESS(e))
 		form = "NFC";
 	else if ((e = U_ZERO_ERROR, unorm2_isNormalized(nfd, u, ulen, &e)) &&
 	    U_SUCCESS(e))

@@ -407,24 +407,28 @@ test_util__str_collate(void)
 void
 test_util__str_nfc(void)
 {
+	static const struct { const char *in, *nfc, *form; } cases[] = {
+		/* "e" and U+0301: "é" */
+		{ "Cafe\xcc\x81", "Caf\xc3\xa9", "NFD" },
+		{ "Caf\xc3\xa9 \xe2\x80\x94 Ko\xcc\x88ln",
+		    "Caf\xc3\xa9 \xe2\x80\x94 K\xc3\xb6ln",
+		    "neither NFC nor NFD" },
+		{ "plain", "plain", "NFC" },
+		/* Hangul jamo compose; U+212B (Angstrom sign) is U+00C5. */
+		{ "\xe1\x84\x80\xe1\x85\xa1 \xe2\x84\xab",
+		    "\xea\xb0\x80 \xc3\x85", "neither NFC nor NFD" },
+		{ "", "", "NFC" },
+	};
+	size_t i;
 	char *s;
 
-	s = str_nfc("Cafe\xcc\x81");	/* "e" and U+0301: "é" */
-	CHECK_STR(s, "Caf\xc3\xa9");
-	free(s);
-	s = str_nfc("Caf\xc3\xa9 \xe2\x80\x94 Ko\xcc\x88ln");
-	CHECK_STR(s, "Caf\xc3\xa9 \xe2\x80\x94 K\xc3\xb6ln");
-	free(s);
-	s = str_nfc("plain");
-	CHECK_STR(s, "plain");
-	free(s);
-	/* Hangul jamo compose; U+212B (Angstrom sign) becomes U+00C5. */
-	s = str_nfc("\xe1\x84\x80\xe1\x85\xa1 \xe2\x84\xab");
-	CHECK_STR(s, "\xea\xb0\x80 \xc3\x85");
-	free(s);
-	s = str_nfc("");
-	CHECK_STR(s, "");
-	free(s);
+	for (i = 0; i < NELEM(cases); i++) {
+		s = str_nfc(cases[i].in);
+		CHECK_STR(s, cases[i].nfc);
+		CHECK_STR(str_unicode_form(cases[i].in), cases[i].form);
+		CHECK_STR(str_unicode_form(s), "NFC");
+		free(s);
+	}
 }
 
 void
