@@ -1200,6 +1200,18 @@ attr_get(const struct directive *d, const char *key)
 	return NULL;
 }
 
+/*
+ * A copy of the value of a name's attribute (authority=) in Unicode NFC,
+ * as records have names, or NULL. Caller frees.
+ */
+static char *
+attr_name(const struct directive *d, const char *key)
+{
+	const char *v = attr_get(d, key);
+
+	return v != NULL ? str_nfc(v) : NULL;
+}
+
 /* "a b c" as "a, b and c", in out. */
 static const char *
 list_words(struct buf *out, const char *words)
@@ -1507,8 +1519,8 @@ static int
 do_vendors(struct dir_ctx *ctx, struct directive *d)
 {
 	const struct site *s = ctx->src.env->site;
-	const char *country = NULL, *auth, *sort;
-	char *auth_nfc;
+	const char *country = NULL, *sort;
+	char *auth;
 	struct pick *picks;
 	struct tval *data, *list;
 	enum status st = STATUS_BANNED;
@@ -1524,8 +1536,7 @@ do_vendors(struct dir_ctx *ctx, struct directive *d)
 		rc = -1;
 	if (get_country(ctx, d, &country) == -1)
 		rc = -1;
-	auth = attr_get(d, "authority");	/* in NFC, as records have it */
-	auth_nfc = auth != NULL ? str_nfc(auth) : NULL;
+	auth = attr_name(d, "authority");
 	sort = attr_get(d, "sort");
 	sort_by = 0;
 	if (sort != NULL && strcmp(sort, "status") == 0)
@@ -1538,7 +1549,7 @@ do_vendors(struct dir_ctx *ctx, struct directive *d)
 	if (get_limit(ctx, d, &limit, MAX_LIMIT) == -1)
 		rc = -1;
 	if (rc == -1) {
-		free(auth_nfc);
+		free(auth);
 		return -1;
 	}
 	picks = xcalloc(s->recordsz + 1, sizeof(*picks));
@@ -1546,11 +1557,11 @@ do_vendors(struct dir_ctx *ctx, struct directive *d)
 		const struct record *r = s->records[i];
 		if ((st_set && r->status != st) ||
 		    (country != NULL && strcasecmp(r->country_code, country) != 0) ||
-		    (auth_nfc != NULL && !has_authority(r, auth_nfc)))
+		    (auth != NULL && !has_authority(r, auth)))
 			continue;
 		picks[n++] = (struct pick){ r, i };
 	}
-	free(auth_nfc);
+	free(auth);
 	if (n > 1)
 		qsort(picks, n, sizeof(*picks), pick_cmp);
 	list = tval_list();
@@ -1606,8 +1617,7 @@ do_timeline(struct dir_ctx *ctx, struct directive *d)
 		rc = aerr(ctx, d, "from", "'from' is after 'to'");
 	if (rc == -1)
 		return -1;
-	auth = attr_get(d, "authority") != NULL ?	/* NFC, as records */
-	    str_nfc(attr_get(d, "authority")) : NULL;
+	auth = attr_name(d, "authority");
 	list = tval_list();
 	for (i = 0; i < tval_len(ctx->src.env->actions); i++) {
 		a = tval_at(ctx->src.env->actions, i);
