@@ -492,11 +492,16 @@ changes_tombstones(const struct site *s, const struct hist_file ***out)
 	*out = NULL;
 	if (h == NULL)
 		return 0;
+	/*
+	 * Removed in a commit, or from the working tree and not committed
+	 * yet: a build of uncommitted changes shows what a commit of them
+	 * would publish.
+	 */
 	for (i = 0; i < h->filesz; i++) {
 		const struct hist_file *f = &h->files[i];
-		if (!f->record || !f->removed || f->vendor == NULL ||
-		    !id_valid(f->vendor) || is_current(s, f->vendor) ||
-		    !was_published(s, f))
+		if (!f->record || !(f->removed || f->uncommitted) ||
+		    f->vendor == NULL || !id_valid(f->vendor) ||
+		    is_current(s, f->vendor) || !was_published(s, f))
 			continue;
 		*out = xreallocarray(*out, n + 1, sizeof(**out));
 		(*out)[n++] = f;
@@ -533,8 +538,11 @@ changes_tombstone_tv(const struct site *s, const struct hist_file *f)
 	tval_set(v, "url", tval_str_own(vendor_url(s, f->vendor)));
 	tval_set(v, "feed_url", tval_str_own(xasprintf("vendors/%s/feed.xml",
 	    f->vendor)));
-	rm = commit_tv(s, &h->commits[f->revs[0].commit]);
+	/* Removed from the working tree: no commit, and no date, yet. */
+	rm = f->removed ? commit_tv(s, &h->commits[f->revs[0].commit]) :
+	    tval_bool(false);
 	tval_set(v, "removed", rm);
+	tval_set_bool(v, "removed_uncommitted", !f->removed);
 	return v;
 }
 

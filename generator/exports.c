@@ -1637,7 +1637,10 @@ write_sitemap(struct site *s, const struct facets *fc)
 	}
 	n = changes_tombstones(s, &tomb);
 	for (i = 0; i < n; i++) {
-		d = h->commits[tomb[i]->revs[0].commit].date;
+		/* Removed and not committed: no date yet, as other pages. */
+		memset(&d, 0, sizeof(d));
+		if (tomb[i]->removed)
+			d = h->commits[tomb[i]->revs[0].commit].date;
 		out = xasprintf("vendors/%s/index.html", tomb[i]->vendor);
 		sitemap_url(&b, s, out, &d);
 		free(out);
