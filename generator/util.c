@@ -25,7 +25,9 @@
 #include <unistd.h>
 
 #include <libxml/xmlunicode.h>
+#include <unicode/uchar.h>
 #include <unicode/ucol.h>
+#include <unicode/utf16.h>
 #include <unicode/uloc.h>
 #include <unicode/unorm2.h>
 #include <unicode/ustring.h>
@@ -709,6 +711,56 @@ utf16_of(const char *s, int32_t *len)
 	return u;
 }
 
+#define NONSTARTERS_MAX	30	/* in a row: UAX #15's Stream-Safe Text */
+
+/*
+ * Makes u[0..*len) Stream-Safe Text (UAX #15, section 13): a combining
+ * grapheme joiner (U+034F) before any non-starter past 30 in a row.
+ * Normalizing reorders a run of non-starters with an insertion sort,
+ * so that one run of 160,000 marks took ICU a minute; runs of 30 keep
+ * it linear, and no text of any script needs more. Returns whether it
+ * inserted any.
+ */
+static bool
+stream_safe(UChar **u, int32_t *len)
+{
+	UChar *w = NULL;
+	int32_t i = 0, prev, n = 0, run = 0;
+	UChar32 c;
+
+	while (i < *len) {
+		prev = i;
+		U16_NEXT(*u, i, *len, c);
+		if (u_getIntPropertyValue(c,
+		    UCHAR_LEAD_CANONICAL_COMBINING_CLASS) == 0)
+			run = u_getIntPropertyValue(c,
+			    UCHAR_TRAIL_CANONICAL_COMBINING_CLASS) != 0;
+		else if (++run > NONSTARTERS_MAX) {
+			if (w == NULL) {
+				/* At most one more unit for each 30. */
+				w = xreallocarray(NULL, (size_t)*len +
+				    (size_t)*len / NONSTARTERS_MAX + 2,
+				    sizeof(*w));
+				memcpy(w, *u, (size_t)prev * sizeof(*w));
+				n = prev;
+			}
+			w[n++] = 0x034f;
+			run = 1;
+		}
+		if (w != NULL) {
+			memcpy(w + n, *u + prev, (size_t)(i - prev) * sizeof(*w));
+			n += i - prev;
+		}
+	}
+	if (w == NULL)
+		return false;
+	w[n] = 0;
+	free(*u);
+	*u = w;
+	*len = n;
+	return true;
+}
+
 char *
 str_nfc_own(char *s)
 {
@@ -727,7 +779,8 @@ str_nfc_own(char *s)
 	if ((nfc = unorm2_getNFCInstance(&e)) == NULL || U_FAILURE(e) ||
 	    (u = utf16_of(s, &ulen)) == NULL)
 		return s;
-	if (unorm2_isNormalized(nfc, u, ulen, &e) || U_FAILURE(e))
+	if (!stream_safe(&u, &ulen) &&
+	    (unorm2_isNormalized(nfc, u, ulen, &e) || U_FAILURE(e)))
 		goto same;
 	/* NFC is at most three times as long as its source (UAX #15). */
 	v = xreallocarray(NULL, 3 * (size_t)ulen + 1, sizeof(*v));

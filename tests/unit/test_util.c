@@ -422,6 +422,8 @@ test_util__str_nfc(void)
 	size_t i;
 	char *s;
 
+	struct buf b = BUF_INIT, want = BUF_INIT;
+
 	for (i = 0; i < NELEM(cases); i++) {
 		s = str_nfc(cases[i].in);
 		CHECK_STR(s, cases[i].nfc);
@@ -429,6 +431,29 @@ test_util__str_nfc(void)
 		CHECK_STR(str_unicode_form(s), "NFC");
 		free(s);
 	}
+	/*
+	 * Stream-Safe Text: a grapheme joiner (U+034F) before each mark
+	 * past 30 in a row, so that 100 marks (U+0323 and U+0301, which
+	 * NFC reorders) are put in order 30 at a time.
+	 */
+	BUF_PUTSL(&b, "x");
+	BUF_PUTSL(&want, "x");
+	for (i = 0; i < 50; i++)
+		BUF_PUTSL(&b, "\xcc\x81\xcc\xa3");
+	for (i = 0; i < 100; i++) {
+		if (i > 0 && i % 30 == 0)
+			BUF_PUTSL(&want, "\xcd\x8f");
+		if (i % 30 < (i < 90 ? 15 : 5))
+			BUF_PUTSL(&want, "\xcc\xa3");
+		else
+			BUF_PUTSL(&want, "\xcc\x81");
+	}
+	s = str_nfc(b.ptr);
+	CHECK_STR(s, want.ptr);
+	CHECK_STR(str_unicode_form(s), "NFC");
+	free(s);
+	buf_release(&b);
+	buf_release(&want);
 }
 
 void
