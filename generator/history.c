@@ -1418,8 +1418,12 @@ rev_changes(const struct history *h, struct hist_rev *r,
 	r->changesz = 0;
 	recdiff(&r->changes, &r->changesz, o, n, h->date_format);
 	r->substantive = r->changesz > 0;
-	/* A draft version is not published, nor are its changes. */
-	if (n->rec != NULL && n->rec->draft && !h->drafts)
+	/*
+	 * A draft version is not published, nor are its changes; nor is
+	 * removing one, which readers never saw.
+	 */
+	if (!h->drafts && ((n->rec != NULL && n->rec->draft) ||
+	    (n->rec == NULL && !n->bad && o->rec != NULL && o->rec->draft)))
 		r->substantive = false;
 }
 
