@@ -8,8 +8,6 @@
 #include <string.h>
 #include <strings.h>
 
-#include <unicode/uloc.h>
-
 #include "buf.h"
 #include "config.h"
 #include "date.h"
@@ -775,9 +773,7 @@ static void
 set_language(struct yctx *y, yaml_node_t *n, const char *key, char **dst)
 {
 	struct pos p = node_pos(y, n);
-	char locale[ULOC_FULLNAME_CAPACITY];
-	UErrorCode e = U_ZERO_ERROR;
-	int32_t parsed = 0;
+	char locale[STR_LOCALE_MAX];
 	const char *s = want_str(y, n, key), *c;
 
 	if (s == NULL)
@@ -785,14 +781,15 @@ set_language(struct yctx *y, yaml_node_t *n, const char *key, char **dst)
 	free(*dst);
 	*dst = xstrdup(s);
 	for (c = s; *c != '\0'; c++)
-		if ((unsigned char)*c < 0x20 || *c == 0x7f)
+		if (((unsigned char)*c < 0x20 && *c != '\t' && *c != '\n' &&
+		    *c != '\r') || *c == 0x7f)
 			return;		/* an error of its own */
-	uloc_forLanguageTag(s, locale, sizeof(locale), &parsed, &e);
-	if (U_FAILURE(e) || *s == '\0' || (size_t)parsed != strlen(s))
+	if (!str_language_tag(s, locale))
 		diag_warning(y->dg, &p, "'%s' is '%s', not a BCP 47 language "
-		    "tag such as 'en', 'sv' or 'pt-BR': browsers and screen "
-		    "readers cannot tell the pages' language, and names are "
-		    "sorted in no language's order", key, s);
+		    "tag such as 'en', 'sv' or 'pt-BR' that ICU can read: "
+		    "browsers and screen readers cannot tell the pages' "
+		    "language, and names are sorted in no language's order",
+		    key, s);
 }
 
 /*

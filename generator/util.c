@@ -645,21 +645,31 @@ root_open(void)
 	root_collator = collator_open("");
 }
 
-void
-str_collate_language(const char *tag)
+_Static_assert(STR_LOCALE_MAX == ULOC_FULLNAME_CAPACITY,
+    "STR_LOCALE_MAX: ICU's ULOC_FULLNAME_CAPACITY");
+
+bool
+str_language_tag(const char *tag, char locale[STR_LOCALE_MAX])
 {
-	char locale[ULOC_FULLNAME_CAPACITY];
 	UErrorCode e = U_ZERO_ERROR;
-	UCollator *c = NULL;
 	int32_t parsed = 0;
 
 	/* All of it a tag: ICU would read "sv" of "sv_SE" and stop. */
-	if (tag != NULL && tag[0] != '\0') {
-		uloc_forLanguageTag(tag, locale, sizeof(locale), &parsed, &e);
-		if (U_SUCCESS(e) && e != U_STRING_NOT_TERMINATED_WARNING &&
-		    (size_t)parsed == strlen(tag))
-			c = collator_open(locale);
-	}
+	if (tag == NULL || tag[0] == '\0')
+		return false;
+	uloc_forLanguageTag(tag, locale, STR_LOCALE_MAX, &parsed, &e);
+	return U_SUCCESS(e) && e != U_STRING_NOT_TERMINATED_WARNING &&
+	    (size_t)parsed == strlen(tag);
+}
+
+void
+str_collate_language(const char *tag)
+{
+	char locale[STR_LOCALE_MAX];
+	UCollator *c = NULL;
+
+	if (str_language_tag(tag, locale))
+		c = collator_open(locale);
 	if (collator != NULL)
 		ucol_close(collator);
 	collator = c;

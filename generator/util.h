@@ -140,6 +140,12 @@ int	 str_collate(const char *a, const char *b);
  */
 void	 str_collate_language(const char *tag);
 /*
+ * Is tag all a BCP 47 language tag, as ICU reads it, whose locale ID
+ * (into locale) fits ICU's limit? "sv_SE", a POSIX locale, is not.
+ */
+#define STR_LOCALE_MAX	157	/* ULOC_FULLNAME_CAPACITY */
+bool	 str_language_tag(const char *tag, char locale[STR_LOCALE_MAX]);
+/*
  * A copy of s (UTF-8) in Unicode Normalization Form C: "e" followed by
  * U+0301 becomes "é". Caller frees.
  */

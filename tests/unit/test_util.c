@@ -397,6 +397,17 @@ test_util__str_collate(void)
 	CHECK(str_collate("\xc3\x96rebro", "Zeta") < 0);
 	str_collate_language("not a tag!");
 	CHECK(str_collate("\xc3\x96rebro", "Zeta") < 0);
+	{
+		char loc[STR_LOCALE_MAX], tag[200];
+		CHECK(str_language_tag("pt-BR", loc) && strcmp(loc, "pt_BR") == 0);
+		CHECK(!str_language_tag("sv_SE", loc));
+		CHECK(!str_language_tag("", loc));
+		/* Well formed, but its locale ID is longer than ICU takes. */
+		memcpy(tag, "sv-x", 4);
+		for (size_t k = 4; k + 9 < sizeof(tag); k += 9)
+			memcpy(tag + k, "-abcdefgh", 10);
+		CHECK(strlen(tag) > STR_LOCALE_MAX && !str_language_tag(tag, loc));
+	}
 	str_collate_language("sv_SE");	/* a POSIX locale: the root order */
 	CHECK(str_collate("\xc3\x96rebro", "Zeta") < 0);
 	CHECK(str_collate("\xd0\xb1", "\xd0\xaf") < 0);
