@@ -405,6 +405,12 @@ vendor_url_tv(const struct site *s, const char *id)
 	return tval_str_own(vendor_url(s, id));
 }
 
+static bool
+is_current(const struct site *s, const char *id)
+{
+	return site_record_index(s, id) != SIZE_MAX;
+}
+
 /* One line of the change lists: a commit's changes to one record. */
 static struct tval *
 entry_tv(const struct site *s, const struct hist_entry *e)
@@ -417,7 +423,10 @@ entry_tv(const struct site *s, const struct hist_entry *e)
 	tval_set_str(vd, "id", f->vendor);
 	tval_set_str(vd, "name", f->name != NULL ? f->name : f->vendor);
 	tval_set(vd, "url", vendor_url_tv(s, f->vendor));
-	tval_set_bool(vd, "removed", f->removed);
+	/* Its page a tombstone, the removal committed or not yet. */
+	tval_set_bool(vd, "removed", f->removed ||
+	    (f->uncommitted && !is_current(s, f->vendor) &&
+	    changes_vendor_has_page(s, f->vendor)));
 	tval_set(v, "vendor", vd);
 	tval_set(v, "commit", commit_tv(s, &h->commits[r->commit]));
 	tval_set(v, "changes", changes_list_tv(r));
@@ -434,12 +443,6 @@ changes_entries_tv(const struct site *s, size_t first, size_t n)
 	for (i = first; h != NULL && i < h->entrysz && i - first < n; i++)
 		tval_push(l, entry_tv(s, &h->entries[i]));
 	return l;
-}
-
-static bool
-is_current(const struct site *s, const char *id)
-{
-	return site_record_index(s, id) != SIZE_MAX;
 }
 
 /* Has a removed record ever been published (a version not a draft)? */
