@@ -1628,29 +1628,30 @@ check_nav(struct site *s)
 	}
 }
 
-/* An output and its path in NFC, by which its twins are found. */
+/* An output and the key of its path, by which its twins are found. */
 struct twin {
 	const struct outpath *o;
-	char		*nfc;
+	char		*key;	/* str_twin_key() */
 };
 
-/* By path in NFC without case, then as it is. */
+/* By key, then as it is. */
 static int
 twin_cmp(const void *a, const void *b)
 {
 	const struct twin *x = a, *y = b;
-	int c = strcasecmp(x->nfc, y->nfc);
+	int c = strcmp(x->key, y->key);
 
 	return c != 0 ? c : strcmp(x->o->out, y->o->out);
 }
 
 /*
  * Warns of outputs whose paths differ only in case ("a/index.html" of
- * content/a.md, "A/index.html" of content/A.md), or only in the Unicode
- * form of a name ("café" of "e" and U+0301, as macOS tools write names,
- * and "café" of U+00E9): where case does not count in file names (macOS,
- * Windows), or the form of a name does not (macOS), one would overwrite
- * the other when the site is built or copied there.
+ * content/a.md, "A/index.html" of content/A.md; "É" and "é" too), or
+ * only in the Unicode form of a name ("café" of "e" and U+0301, as
+ * macOS tools write names, and "café" of U+00E9): where case does not
+ * count in file names (macOS, Windows), or the form of a name does not
+ * (macOS), one would overwrite the other when the site is built or
+ * copied there.
  */
 static void
 case_twins(struct site *s, const struct outpath *v, size_t n)
@@ -1658,18 +1659,19 @@ case_twins(struct site *s, const struct outpath *v, size_t n)
 	struct twin *w;
 	const struct outpath *a, *b;
 	struct pos p;
+	char *na, *nb;
 	size_t i;
 
 	if (n < 2)
 		return;
 	w = xreallocarray(NULL, n, sizeof(*w));
 	for (i = 0; i < n; i++)
-		w[i] = (struct twin){ &v[i], str_nfc(v[i].out) };
+		w[i] = (struct twin){ &v[i], str_twin_key(v[i].out) };
 	qsort(w, n, sizeof(*w), twin_cmp);
 	for (i = 1; i < n; i++) {
 		a = w[i - 1].o;
 		b = w[i].o;
-		if (strcasecmp(w[i - 1].nfc, w[i].nfc) != 0 ||
+		if (strcmp(w[i - 1].key, w[i].key) != 0 ||
 		    strcmp(a->out, b->out) == 0)
 			continue;
 		if (b->by == NULL) {
@@ -1679,7 +1681,9 @@ case_twins(struct site *s, const struct outpath *v, size_t n)
 		if (b->by == NULL)
 			continue;	/* docket's own outputs are lower case */
 		p = b->at != NULL ? *b->at : (struct pos){ b->by, 0, 0 };
-		if (strcasecmp(a->out, b->out) == 0)
+		na = str_nfc(a->out);
+		nb = str_nfc(b->out);
+		if (strcmp(na, nb) != 0)
 			diag_warning(s->dg, &p, "output '%s' differs only in "
 			    "case from '%s' (%s%s%s): on a file system that "
 			    "ignores case (macOS, Windows), one would "
@@ -1699,9 +1703,11 @@ case_twins(struct site *s, const struct outpath *v, size_t n)
 			    a->by != NULL ? a->by : "",
 			    a->by != NULL ? "'" : "",
 			    str_unicode_form(a->out));
+		free(na);
+		free(nb);
 	}
 	for (i = 0; i < n; i++)
-		free(w[i].nfc);
+		free(w[i].key);
 	free(w);
 }
 

@@ -721,6 +721,27 @@ utf16_of(const char *s, int32_t *len)
 	return u;
 }
 
+/* u[0..len) (UTF-16) in UTF-8; NULL if ICU cannot. Caller frees. */
+static char *
+utf8_of(const UChar *u, int32_t len)
+{
+	UErrorCode e = U_ZERO_ERROR;
+	int32_t n;
+	char *out;
+
+	u_strToUTF8(NULL, 0, &n, u, len, &e);
+	if (e != U_BUFFER_OVERFLOW_ERROR && U_FAILURE(e))
+		return NULL;
+	e = U_ZERO_ERROR;
+	out = xmalloc((size_t)n + 1);
+	u_strToUTF8(out, n + 1, NULL, u, len, &e);
+	if (U_FAILURE(e)) {
+		free(out);
+		return NULL;
+	}
+	return out;
+}
+
 #define NONSTARTERS_MAX	30	/* in a row: UAX #15's Stream-Safe Text */
 
 /*
@@ -778,7 +799,7 @@ str_nfc_own(char *s)
 	const UNormalizer2 *nfc;
 	UErrorCode e = U_ZERO_ERROR;
 	UChar *u = NULL, *v = NULL;
-	int32_t ulen, vlen, olen;
+	int32_t ulen, vlen;
 	char *out;
 
 	/* A character from U+0300 on starts with a byte from 0xCC on. */
@@ -797,16 +818,8 @@ str_nfc_own(char *s)
 	vlen = unorm2_normalize(nfc, u, ulen, v, 3 * ulen + 1, &e);
 	if (U_FAILURE(e))
 		goto same;
-	u_strToUTF8(NULL, 0, &olen, v, vlen, &e);
-	if (e != U_BUFFER_OVERFLOW_ERROR && U_FAILURE(e))
+	if ((out = utf8_of(v, vlen)) == NULL)
 		goto same;
-	e = U_ZERO_ERROR;
-	out = xmalloc((size_t)olen + 1);
-	u_strToUTF8(out, olen + 1, NULL, v, vlen, &e);
-	if (U_FAILURE(e)) {
-		free(out);
-		goto same;
-	}
 	free(s);
 	s = out;
 same:
@@ -819,6 +832,39 @@ char *
 str_nfc(const char *s)
 {
 	return str_nfc_own(xstrdup(s));
+}
+
+char *
+str_twin_key(const char *s)
+{
+	UErrorCode e = U_ZERO_ERROR;
+	char *nfc, *out, *q;
+	const char *p;
+	UChar *u, *v;
+	int32_t ulen, vlen;
+
+	for (p = s; *p != '\0' && (unsigned char)*p < 0x80; p++)
+		;
+	if (*p == '\0') {	/* ASCII: folded as tolower() does */
+		out = xstrdup(s);
+		for (q = out; *q != '\0'; q++)
+			*q = (char)tolower((unsigned char)*q);
+		return out;
+	}
+	nfc = str_nfc(s);
+	if ((u = utf16_of(nfc, &ulen)) == NULL)
+		return nfc;
+	/* Full case folding: "ß" is "ss", at most three units a unit. */
+	v = xreallocarray(NULL, 3 * (size_t)ulen + 1, sizeof(*v));
+	vlen = u_strFoldCase(v, 3 * ulen + 1, u, ulen, U_FOLD_CASE_DEFAULT,
+	    &e);
+	out = U_SUCCESS(e) ? utf8_of(v, vlen) : NULL;
+	free(u);
+	free(v);
+	if (out == NULL)
+		return nfc;
+	free(nfc);
+	return out;
 }
 
 const char *

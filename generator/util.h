@@ -155,6 +155,12 @@ char	*str_nfc(const char *s);
  * copy, and s is freed.
  */
 char	*str_nfc_own(char *s);
+/*
+ * The name s stands for where case does not count and the two forms
+ * are one (macOS): s in NFC, its case folded ("Café" and "CAFÉ" typed
+ * in NFD give "café"). Caller frees.
+ */
+char	*str_twin_key(const char *s);
 /* "NFC" or "NFD" when s (UTF-8) is in that form, else "neither NFC nor NFD". */
 const char *str_unicode_form(const char *s);
 
