@@ -85,7 +85,14 @@ slug_put(struct buf *b, const char *s)
 			;
 		else if (cp >= 'A' && cp <= 'Z')
 			cp += 'a' - 'A';
-		else if (cp < 0x80 || is_separator(cp)) {
+		else if (cp < 0x80 || is_separator(cp) || (n > 1 &&
+		    !u_isalnum((UChar32)cp) && !((U_GET_GC_MASK((UChar32)cp) &
+		    U_GC_M_MASK) && b->len > start && !dash))) {
+			/*
+			 * Not a letter or a digit, nor a mark on one
+			 * ("हिन्दी" keeps its vowel signs): an emoji, an
+			 * invisible format character or a mark alone.
+			 */
 			dash = b->len > start;
 			continue;
 		}
