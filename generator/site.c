@@ -932,6 +932,22 @@ alias_path(const struct page *pg, const char *alias)
 	return buf_detach(&b);
 }
 
+#define ALIAS_MAX	1024	/* bytes, well within PATH_MAX with -o */
+
+/* Is every name of alias at most NAME_MAX bytes, and all ALIAS_MAX? */
+static bool
+alias_fits(const char *alias)
+{
+	size_t n;
+
+	if (strlen(alias) > ALIAS_MAX)
+		return false;
+	for (; *alias != '\0'; alias += n + (alias[n] == '/'))
+		if ((n = strcspn(alias, "/")) > NAME_MAX)
+			return false;
+	return true;
+}
+
 /* Reads the front matter keys docket knows; keeps all of them as params. */
 static int
 front_matter(struct site *s, struct page *pg, const char *yaml, size_t len)
@@ -1048,6 +1064,13 @@ front_matter(struct site *s, struct page *pg, const char *yaml, size_t len)
 				    path_url_problem(ap, what)) {
 					diag_error(s->dg, &p,
 					    "'aliases' must be site paths such as /old/page/");
+					continue;
+				}
+				if (!alias_fits(ap)) {
+					diag_error(s->dg, &p, "an alias may have "
+					    "at most %d bytes, %d in a folder "
+					    "or file name, as file systems "
+					    "take them", ALIAS_MAX, NAME_MAX);
 					continue;
 				}
 				pg->aliases = xreallocarray(pg->aliases,
@@ -1240,11 +1263,33 @@ assets_list(struct site *s, const char *dir, unsigned depth, char ***v,
  * Keeps the output paths (v, sorted, n of them) and the assets' for the
  * links followed while rendering (site_check_link()).
  */
+/*
+ * The assets' output paths, docket's and the site's (templates/assets/),
+ * into *out (grown; *n of them, in no order).
+ */
+static void
+asset_outputs(struct site *s, char ***out, size_t *n)
+{
+	char **names = NULL;
+	size_t i, namesz = 0;
+
+	if (source_type(s->src, "templates/assets") == SRC_DIR)
+		(void)assets_list(s, "templates/assets", 1, &names, &namesz);
+	*out = xreallocarray(*out, *n + embedded_count + namesz + 1,
+	    sizeof(**out));
+	for (i = 0; i < embedded_count; i++)
+		if (str_startswith(embedded_files[i].name, "templates/assets/"))
+			(*out)[(*n)++] = xasprintf("assets/%s",
+			    embedded_files[i].name + 17);
+	for (i = 0; i < namesz; i++)
+		(*out)[(*n)++] = xasprintf("assets/%s", names[i]);
+	source_list_free(names, namesz);
+}
+
 static void
 keep_outputs(struct site *s, const struct outpath *v, size_t n)
 {
-	char **names = NULL;
-	size_t i, namesz = 0, cap;
+	size_t i;
 
 	for (i = 0; i < s->outsz; i++)
 		free(s->outs[i]);
@@ -1253,20 +1298,11 @@ keep_outputs(struct site *s, const struct outpath *v, size_t n)
 	s->srcs = NULL;
 	s->srcsz = 0;
 	s->outsz = 0;
-	if (source_type(s->src, "templates/assets") == SRC_DIR)
-		(void)assets_list(s, "templates/assets", 1, &names, &namesz);
-	cap = n + embedded_count + namesz;
-	s->outs = xcalloc(cap + 1, sizeof(*s->outs));
+	s->outs = xcalloc(n + 1, sizeof(*s->outs));
 	for (i = 0; i < n; i++)
 		if (i == 0 || strcmp(v[i - 1].out, v[i].out) != 0)
 			s->outs[s->outsz++] = xstrdup(v[i].out);
-	for (i = 0; i < embedded_count; i++)
-		if (str_startswith(embedded_files[i].name, "templates/assets/"))
-			s->outs[s->outsz++] = xasprintf("assets/%s",
-			    embedded_files[i].name + 17);
-	for (i = 0; i < namesz; i++)
-		s->outs[s->outsz++] = xasprintf("assets/%s", names[i]);
-	source_list_free(names, namesz);
+	asset_outputs(s, &s->outs, &s->outsz);
 	qsort(s->outs, s->outsz, sizeof(*s->outs), strp_cmp);
 }
 
@@ -1717,8 +1753,8 @@ check_collisions(struct site *s)
 {
 	struct outpath *v;
 	struct facets fc;
-	size_t n = 0, i, j, cap, aliasesz = 0, na = 0, facetsz = 0, histsz;
-	char **vendor_outs, **alias_outs, **facet_outs, **hist_outs;
+	size_t n = 0, i, j, cap, aliasesz = 0, na = 0, facetsz = 0, histsz, ownsz;
+	char **vendor_outs, **alias_outs, **facet_outs, **hist_outs, **own;
 	struct pos p;
 	int k, rc = 0;
 
@@ -1805,17 +1841,29 @@ check_collisions(struct site *s)
 			rc = diag_error(s->dg, &p, "output '%s' is also written by '%s'",
 			    v[i].out, v[i - 1].by);
 	}
-	/* A file where another output needs a folder ("a" and "a/b"). */
+	/*
+	 * A file where another output needs a folder ("a" and "a/b"), the
+	 * assets and the folder's marker among them.
+	 */
+	own = NULL;
+	ownsz = 0;
+	asset_outputs(s, &own, &ownsz);
+	own[ownsz++] = xstrdup(MARKER);
+	qsort(own, ownsz, sizeof(*own), strp_cmp);
 	for (i = 0; i < n; i++) {
-		struct outpath key, *f;
+		struct outpath key, *f, mine = { NULL, NULL, NULL };
 		char *dir = xstrdup(v[i].out), *slash;
 
 		while ((slash = strrchr(dir, '/')) != NULL) {
 			*slash = '\0';
 			key.out = dir;
 			if ((f = bsearch(&key, v, n, sizeof(*v),
-			    outpath_cmp)) == NULL)
-				continue;
+			    outpath_cmp)) == NULL) {
+				if (bsearch(&dir, own, ownsz, sizeof(*own),
+				    strp_cmp) == NULL)
+					continue;
+				f = &mine;
+			}
 			if (v[i].by != NULL)
 				p = v[i].at != NULL ? *v[i].at :
 				    (struct pos){ v[i].by, 0, 0 };
@@ -1830,6 +1878,9 @@ check_collisions(struct site *s)
 		}
 		free(dir);
 	}
+	for (i = 0; i < ownsz; i++)
+		free(own[i]);
+	free(own);
 	for (i = 0; i < s->recordsz; i++)
 		free(vendor_outs[i]);
 	free(vendor_outs);
