@@ -948,6 +948,84 @@ alias_fits(const char *alias)
 	return true;
 }
 
+/*
+ * Adds alias ap of page pg, written at *p, by its site path; an error
+ * when it is the page's own address.
+ */
+static void
+alias_add(struct site *s, struct page *pg, const char *ap,
+    const struct pos *p)
+{
+	char *path = alias_path(pg, ap), *out = site_alias_out(path);
+	char *own = page_out(pg->rel);
+
+	if (strcmp(out, own) == 0) {
+		diag_error(s->dg, p, "alias '%s' is the page's own address "
+		    "('%s'): it would overwrite the page; leave it out", ap,
+		    own);
+		free(path);
+	} else {
+		pg->aliases = xreallocarray(pg->aliases, pg->aliasesz + 1,
+		    sizeof(char *));
+		pg->aliaspos = xreallocarray(pg->aliaspos, pg->aliasesz + 1,
+		    sizeof(struct pos));
+		pg->aliaspos[pg->aliasesz] = *p;
+		pg->aliases[pg->aliasesz++] = path;
+	}
+	free(out);
+	free(own);
+}
+
+/* An alias's output, and its place among the page's aliases. */
+struct alias_at {
+	char	*out;
+	size_t	 i;
+};
+
+static int
+alias_at_cmp(const void *a, const void *b)
+{
+	const struct alias_at *x = a, *y = b;
+	int c = strcmp(x->out, y->out);
+
+	return c != 0 ? c : x->i < y->i ? -1 : x->i > y->i;
+}
+
+/*
+ * Keeps the first of the aliases of pg that give one output ("x/y",
+ * "./x/y" and "/x/y/" on a page at the top), as Hugo takes them.
+ */
+static void
+aliases_once(struct page *pg)
+{
+	struct alias_at *v;
+	bool *drop;
+	size_t i, k;
+
+	if (pg->aliasesz < 2)
+		return;
+	v = xreallocarray(NULL, pg->aliasesz, sizeof(*v));
+	drop = xcalloc(pg->aliasesz, sizeof(*drop));
+	for (i = 0; i < pg->aliasesz; i++)
+		v[i] = (struct alias_at){ site_alias_out(pg->aliases[i]), i };
+	qsort(v, pg->aliasesz, sizeof(*v), alias_at_cmp);
+	for (i = 1; i < pg->aliasesz; i++)
+		if (strcmp(v[i - 1].out, v[i].out) == 0)
+			drop[v[i].i] = true;
+	for (i = 0, k = 0; i < pg->aliasesz; i++) {
+		free(v[i].out);
+		if (drop[i]) {
+			free(pg->aliases[i]);
+			continue;
+		}
+		pg->aliases[k] = pg->aliases[i];
+		pg->aliaspos[k++] = pg->aliaspos[i];
+	}
+	pg->aliasesz = k;
+	free(drop);
+	free(v);
+}
+
 /* Reads the front matter keys docket knows; keeps all of them as params. */
 static int
 front_matter(struct site *s, struct page *pg, const char *yaml, size_t len)
@@ -1073,13 +1151,9 @@ front_matter(struct site *s, struct page *pg, const char *yaml, size_t len)
 					    "take them", ALIAS_MAX, NAME_MAX);
 					continue;
 				}
-				pg->aliases = xreallocarray(pg->aliases,
-				    pg->aliasesz + 1, sizeof(char *));
-				pg->aliaspos = xreallocarray(pg->aliaspos,
-				    pg->aliasesz + 1, sizeof(struct pos));
-				pg->aliaspos[pg->aliasesz] = p;
-				pg->aliases[pg->aliasesz++] = alias_path(pg, ap);
+				alias_add(s, pg, ap, &p);
 			}
+			aliases_once(pg);
 		}
 	}
 	yaml_document_delete(&doc);
