@@ -774,16 +774,15 @@ set_language(struct yctx *y, yaml_node_t *n, const char *key, char **dst)
 {
 	struct pos p = node_pos(y, n);
 	char locale[STR_LOCALE_MAX];
-	const char *s = want_str(y, n, key), *c;
+	unsigned errors = y->dg->errors;
+	const char *s = want_str(y, n, key);
 
 	if (s == NULL)
 		return;
 	free(*dst);
 	*dst = xstrdup(s);
-	for (c = s; *c != '\0'; c++)
-		if (((unsigned char)*c < 0x20 && *c != '\t' && *c != '\n' &&
-		    *c != '\r') || *c == 0x7f)
-			return;		/* an error of its own */
+	if (y->dg->errors != errors)
+		return;		/* a control character: told already */
 	if (!str_language_tag(s, locale))
 		diag_warning(y->dg, &p, "'%s' is '%s', not a BCP 47 language "
 		    "tag such as 'en', 'sv' or 'pt-BR' that ICU can read: "
