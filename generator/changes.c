@@ -411,6 +411,31 @@ is_current(const struct site *s, const char *id)
 	return site_record_index(s, id) != SIZE_MAX;
 }
 
+/* Has a removed record ever been published (a version not a draft)? */
+static bool
+was_published(const struct site *s, const struct hist_file *f)
+{
+	size_t i;
+
+	for (i = 0; i < f->revsz; i++)
+		if (f->revs[i].substantive || s->opts->drafts)
+			return true;
+	return false;
+}
+
+/*
+ * Does file f leave a tombstone: a published record removed in a commit,
+ * or from the working tree and not committed yet (a build of uncommitted
+ * changes shows what a commit of them would publish)?
+ */
+static bool
+is_gone(const struct site *s, const struct hist_file *f)
+{
+	return f->record && (f->removed || f->uncommitted) &&
+	    f->vendor != NULL && id_valid(f->vendor) &&
+	    !is_current(s, f->vendor) && was_published(s, f);
+}
+
 /* One line of the change lists: a commit's changes to one record. */
 static struct tval *
 entry_tv(const struct site *s, const struct hist_entry *e)
@@ -423,10 +448,7 @@ entry_tv(const struct site *s, const struct hist_entry *e)
 	tval_set_str(vd, "id", f->vendor);
 	tval_set_str(vd, "name", f->name != NULL ? f->name : f->vendor);
 	tval_set(vd, "url", vendor_url_tv(s, f->vendor));
-	/* Its page a tombstone, the removal committed or not yet. */
-	tval_set_bool(vd, "removed", f->removed ||
-	    (f->uncommitted && !is_current(s, f->vendor) &&
-	    changes_vendor_has_page(s, f->vendor)));
+	tval_set_bool(vd, "removed", f->removed || is_gone(s, f));
 	tval_set(v, "vendor", vd);
 	tval_set(v, "commit", commit_tv(s, &h->commits[r->commit]));
 	tval_set(v, "changes", changes_list_tv(r));
@@ -443,18 +465,6 @@ changes_entries_tv(const struct site *s, size_t first, size_t n)
 	for (i = first; h != NULL && i < h->entrysz && i - first < n; i++)
 		tval_push(l, entry_tv(s, &h->entries[i]));
 	return l;
-}
-
-/* Has a removed record ever been published (a version not a draft)? */
-static bool
-was_published(const struct site *s, const struct hist_file *f)
-{
-	size_t i;
-
-	for (i = 0; i < f->revsz; i++)
-		if (f->revs[i].substantive || s->opts->drafts)
-			return true;
-	return false;
 }
 
 /* A tombstone, with the time of the commit that removed its record. */
@@ -495,16 +505,9 @@ changes_tombstones(const struct site *s, const struct hist_file ***out)
 	*out = NULL;
 	if (h == NULL)
 		return 0;
-	/*
-	 * Removed in a commit, or from the working tree and not committed
-	 * yet: a build of uncommitted changes shows what a commit of them
-	 * would publish.
-	 */
 	for (i = 0; i < h->filesz; i++) {
 		const struct hist_file *f = &h->files[i];
-		if (!f->record || !(f->removed || f->uncommitted) ||
-		    f->vendor == NULL || !id_valid(f->vendor) ||
-		    is_current(s, f->vendor) || !was_published(s, f))
+		if (!is_gone(s, f))
 			continue;
 		*out = xreallocarray(*out, n + 1, sizeof(**out));
 		(*out)[n++] = f;
