@@ -888,15 +888,16 @@ drop_drafts(struct site *s)
 }
 
 /*
- * The site path of alias of page pg: as written when it starts with '/',
- * else in the folder of the page's own address, as Hugo has it: "old"
+ * The site path of alias of the page whose output is own: as written
+ * when it starts with '/', else in the folder of the page's address, as
+ * Hugo has it: "old"
  * on content/guides/setup.md (guides/setup/) is /guides/old, and on
  * content/about.md or the home page /old. Then without "." and empty
  * segments, as Hugo's path.Join() leaves it: "./old//x/" is "old/x/",
  * so that two ways of writing one path are one output. Caller frees.
  */
 static char *
-alias_path(const struct page *pg, const char *alias)
+alias_path(const char *own, const char *alias)
 {
 	struct buf b = BUF_INIT;
 	char *out, *slash, *joined;
@@ -906,7 +907,7 @@ alias_path(const struct page *pg, const char *alias)
 	if (alias[0] == '/')
 		joined = xstrdup(alias);
 	else {
-		out = page_out(pg->rel);	/* "guides/setup/index.html" */
+		out = xstrdup(own);		/* "guides/setup/index.html" */
 		if ((slash = strrchr(out, '/')) != NULL) {
 			*slash = '\0';		/* "guides/setup" */
 			slash = strrchr(out, '/');
@@ -956,8 +957,8 @@ static void
 alias_add(struct site *s, struct page *pg, const char *ap,
     const struct pos *p)
 {
-	char *path = alias_path(pg, ap), *out = site_alias_out(path);
 	char *own = page_out(pg->rel);
+	char *path = alias_path(own, ap), *out = site_alias_out(path);
 
 	if (strcmp(out, own) == 0) {
 		diag_error(s->dg, p, "alias '%s' is the page's own address "
