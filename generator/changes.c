@@ -871,8 +871,11 @@ write_redirect(struct site *s, const char *old_id, const char *new_id,
 
 /*
  * The old ids of renamed records that get a redirect to the record's
- * page: not where a record or a removed one's page is. Sets *olds (ids,
- * caller frees each) and *to (the records' files). Returns the count.
+ * page, or to its tombstone once it is removed: not where a record or a
+ * removed one's page is. Where two records once had the same id, a
+ * record in the register is sent to before a removed one. Sets *olds
+ * (ids, caller frees each) and *to (the records' files). Returns the
+ * count.
  */
 static size_t
 redirects(const struct site *s, char ***olds, const struct hist_file ***to)
@@ -887,9 +890,11 @@ redirects(const struct site *s, char ***olds, const struct hist_file ***to)
 	if (h == NULL)
 		return 0;
 	nt = changes_tombstones(s, &tomb);
-	for (i = 0; i < h->filesz; i++) {
-		const struct hist_file *f = &h->files[i];
-		if (!f->record || f->removed || !is_current(s, f->vendor))
+	/* The records in the register, then the removed ones. */
+	for (i = 0; i < 2 * h->filesz; i++) {
+		const struct hist_file *f = &h->files[i % h->filesz];
+		if (!f->record || (i < h->filesz ? f->removed ||
+		    !is_current(s, f->vendor) : !is_gone(s, f)))
 			continue;
 		for (j = 0; j < f->old_pathsz; j++) {
 			const char *p = f->old_paths[j];
