@@ -35,13 +35,17 @@
 #include "site.h"
 #include "util.h"
 
-/* A link written in markdown, as the build reported it. */
+/*
+ * A link written in markdown, as the build reported it; or one of nav in
+ * docket.yml, which the menu of every page shows.
+ */
 struct mdlink {
 	char		*src;		/* "content/a.md", "content/vendors/x.xml" */
-	char		*out;		/* the page it is rendered on */
-	char		*url;		/* percent-decoded */
+	char		*out;		/* the page it is rendered on; nav: "" */
+	char		*url;		/* percent-decoded; nav: from the root, as written */
 	char		*written;	/* as in the source, for messages */
 	unsigned	 line, col;
+	bool		 nav;
 };
 
 /* One link of the output, by page. */
@@ -76,6 +80,8 @@ struct checker {
 	char		*base_path;	/* the path of base_url: "/" or "/sub/" */
 	struct mdlink	*md;
 	size_t		 mdsz;
+	struct mdlink	*nav;
+	size_t		 navsz;
 	struct page_ids	*pages;
 	size_t		 pagesz;
 	struct link	*links;
@@ -126,22 +132,32 @@ source_out(const char *src)
 	return xstrdup("");
 }
 
-/* The build's link hook: keeps every markdown link with its position. */
+/*
+ * The build's link hook: keeps every markdown link with its position,
+ * and those of nav in docket.yml apart.
+ */
 static void
 on_link(void *arg, const char *url, const char *written,
     const struct pos *p)
 {
 	struct checker *c = arg;
 	struct mdlink *m;
+	bool nav = strcmp(p->path, "docket.yml") == 0;
 
-	c->md = xreallocarray(c->md, c->mdsz + 1, sizeof(*c->md));
-	m = &c->md[c->mdsz++];
+	if (nav) {
+		c->nav = xreallocarray(c->nav, c->navsz + 1, sizeof(*c->nav));
+		m = &c->nav[c->navsz++];
+	} else {
+		c->md = xreallocarray(c->md, c->mdsz + 1, sizeof(*c->md));
+		m = &c->md[c->mdsz++];
+	}
 	m->src = xstrdup(p->path);
 	m->out = source_out(p->path);
-	m->url = links_decode(url, strlen(url));
+	m->url = nav ? xstrdup(url) : links_decode(url, strlen(url));
 	m->written = xstrdup(written);
 	m->line = p->line;
 	m->col = p->col;
+	m->nav = nav;
 }
 
 /* The build's hook: an output that had errors of its own. */
@@ -534,6 +550,34 @@ find_md(struct checker *c, const char *page, const char *href)
 	return any;
 }
 
+/*
+ * The item of nav that the menu's link to target#frag came from, if any:
+ * the build reports it at its place in docket.yml, as it does without
+ * docket check.
+ */
+static const struct mdlink *
+find_nav(const struct checker *c, const char *target, const char *frag)
+{
+	const struct mdlink *m;
+	char *t, *f;
+	bool same;
+	size_t i;
+
+	for (i = 0; i < c->navsz; i++) {
+		m = &c->nav[i];
+		if ((t = links_target(c->base_path, "index.html", m->url,
+		    &f)) == NULL)
+			continue;
+		same = strcmp(t, target) == 0 &&
+		    strcmp(f != NULL ? f : "", frag != NULL ? frag : "") == 0;
+		free(t);
+		free(f);
+		if (same)
+			return m;
+	}
+	return NULL;
+}
+
 /* Follows one link; records it as a problem when it leads nowhere. */
 static void
 check_link(struct checker *c, const struct link *l)
@@ -573,8 +617,11 @@ check_link(struct checker *c, const struct link *l)
 out:
 	if (why != NULL) {
 		md = find_md(c, l->page, h);
+		if (md == NULL && target != NULL)
+			md = find_nav(c, target, frag);
 		add_problem(c, l, md, why, md != NULL ?
-		    xasprintf("%s:%u:%u %s", md->src, md->line, md->col, h) :
+		    xasprintf("%s:%u:%u %s", md->src, md->line, md->col,
+		    md->nav ? md->url : h) :
 		    xasprintf("%s#%s", target != NULL ? target : h,
 		    frag != NULL ? frag : ""));
 	}
@@ -615,7 +662,7 @@ report(struct checker *c)
 		pr = &c->probs[i];
 		if (pr->md != NULL) {
 			p = (struct pos){ pr->md->src, pr->md->line, pr->md->col };
-			if (strcmp(pr->md->out, pr->page) == 0)
+			if (pr->md->nav || strcmp(pr->md->out, pr->page) == 0)
 				diag_error(c->dg, &p, "broken link '%s': %s",
 				    pr->md->written, pr->why);
 			else
@@ -667,6 +714,13 @@ checker_release(struct checker *c)
 		free(c->md[i].written);
 	}
 	free(c->md);
+	for (i = 0; i < c->navsz; i++) {
+		free(c->nav[i].src);
+		free(c->nav[i].out);
+		free(c->nav[i].url);
+		free(c->nav[i].written);
+	}
+	free(c->nav);
 	for (i = 0; i < c->pagesz; i++) {
 		for (j = 0; j < c->pages[i].idsz; j++)
 			free(c->pages[i].ids[j]);

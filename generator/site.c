@@ -1718,6 +1718,8 @@ site_check_link(struct site *s, const char *from, const char *url,
  * Reports the site paths of nav in docket.yml that lead to no page or
  * file, as site_check_link() does a markdown link: the menu is on every
  * page. Their paths are from the site's root, as from its home page.
+ * docket check is given them instead, and follows them on the pages,
+ * as every link.
  */
 static void
 check_nav(struct site *s)
@@ -1735,7 +1737,10 @@ check_nav(struct site *s)
 			;
 		p.line = ni->url_line;
 		p.col = ni->url_col;
-		check_link_as(s, "index.html", url, ni->url, &p);
+		if (s->opts->on_link != NULL)
+			site_hook_link(s, url, ni->url, &p);
+		else
+			check_link_as(s, "index.html", url, ni->url, &p);
 	}
 }
 
@@ -2769,9 +2774,7 @@ site_build(struct diag *dg, const struct build_opts *opts)
 	/* The history's own pages, which it alone tells of. */
 	if (s.hist != NULL && s.hist->walked && check_collisions(&s) == -1)
 		goto out;
-	/* docket check follows them on the pages, as every link. */
-	if (!opts->checking)
-		check_nav(&s);
+	check_nav(&s);
 	if (opts->verbose && s.hist != NULL && s.hist->walked &&
 	    s.hist->head[0] != '\0') {
 		fprintf(stderr, "docket: history: %zu commit%s from the cache, "
