@@ -1691,12 +1691,13 @@ walk_commit(struct walk *w, size_t ni)
 
 	if (git_commit_lookup(&c, w->h->repo, &nd->id) < 0)
 		return commit_fail(w->dg, &nd->id);
-	if (git_commit_parentcount(c) > 1) {
-		rc = 0;		/* merges are not changes of their own */
-		goto out;
-	}
-	if (nd->boundary || (nd->parentsz == 1 &&
-	    w->nodes[nd->parents[0]].missing)) {
+	/*
+	 * A shallow clone's boundary may be a merge (a pull request's,
+	 * fetched with a depth of 1): what it holds is older than the clone
+	 * knows all the same.
+	 */
+	if (nd->boundary || (git_commit_parentcount(c) == 1 &&
+	    nd->parentsz == 1 && w->nodes[nd->parents[0]].missing)) {
 		/* What the boundary holds is older than the clone knows. */
 		w->h->shallow = true;
 		if (folder_tree(w->h, c, "", &ct) == -1) {
@@ -1706,6 +1707,10 @@ walk_commit(struct walk *w, size_t ni)
 		if (ct != NULL)
 			git_tree_walk(ct, GIT_TREEWALK_PRE, mark_incomplete, w);
 		rc = 0;
+		goto out;
+	}
+	if (git_commit_parentcount(c) > 1) {
+		rc = 0;		/* merges are not changes of their own */
 		goto out;
 	}
 	if (w->log == NULL ||
