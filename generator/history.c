@@ -1684,7 +1684,7 @@ walk_commit(struct walk *w, size_t ni)
 	git_tree *ct = NULL, *pt = NULL;
 	struct gl_delta *deltas = NULL, *d;
 	size_t i, n = 0, fi, ci = SIZE_MAX;
-	bool ignored;
+	bool listed, ignored;
 	char *path = NULL;
 	bool paired = false;
 	int rc = -1;
@@ -1742,9 +1742,15 @@ walk_commit(struct walk *w, size_t ni)
 		gitlog_pair(w->h->repo, deltas, &n);
 	join_typechanges(deltas, &n);
 	n = unpair_kinds(&deltas, n);
-	ignored = oid_in(w->ignore, w->ignoresz, &nd->id);
+	listed = oid_in(w->ignore, w->ignoresz, &nd->id);
 	for (i = 0; i < n; i++) {
 		d = &deltas[i];
+		/*
+		 * .git-blame-ignore-revs lists reformats: a file added,
+		 * removed or renamed there is a change all the same.
+		 */
+		ignored = listed && d->status != 'A' && d->status != 'D' &&
+		    d->status != 'R';
 		free(path);
 		path = xasprintf("content/%s", d->new_path != NULL ?
 		    d->new_path : d->old_path);
