@@ -97,10 +97,17 @@ struct pathmap {
 };
 
 /* A version of a record, parsed once. */
+/*
+ * A version of a record, parsed. Whether it parses depends on its path
+ * too (its id must be its file's name), so the versions of one blob at
+ * other paths (a rename that kept the bytes) follow it in a chain.
+ */
 struct parsed {
 	git_oid		 id;
+	char		*path;
 	struct record	*rec;		/* NULL: does not parse */
 	bool		 own;		/* parsed here, not the queue's */
+	size_t		 next;		/* the blob at another path; SIZE_MAX: none */
 };
 
 /*
@@ -1204,12 +1211,16 @@ parse_blob(struct walk *w, const git_oid *id, const char *path, git_commit *c,
     bool old)
 {
 	struct parsed *p;
-	size_t i;
+	size_t i, last = SIZE_MAX;
 
 	if (oidmap_get(&w->parsedmap, id, &i))
-		return w->parsed[i]->rec;
+		for (; i != SIZE_MAX; last = i, i = w->parsed[i]->next)
+			if (strcmp(w->parsed[i]->path, path) == 0)
+				return w->parsed[i]->rec;
 	p = xcalloc(1, sizeof(*p));
 	git_oid_cpy(&p->id, id);
+	p->path = xstrdup(path);
+	p->next = SIZE_MAX;
 	/* A version at HEAD: the build may have read it from the work tree. */
 	if (is_head(w->h, id))
 		p->rec = (struct record *)w->h->current(w->h->current_arg,
@@ -1223,7 +1234,10 @@ parse_blob(struct walk *w, const git_oid *id, const char *path, git_commit *c,
 		blob_check(w, id, path, c, old);
 	w->parsed = xreallocarray(w->parsed, w->parsedsz + 1, sizeof(*w->parsed));
 	w->parsed[w->parsedsz] = p;
-	oidmap_put(&w->parsedmap, &p->id, w->parsedsz++);
+	if (last != SIZE_MAX)
+		w->parsed[last]->next = w->parsedsz++;
+	else
+		oidmap_put(&w->parsedmap, &p->id, w->parsedsz++);
 	return p->rec;
 }
 
@@ -3295,6 +3309,7 @@ done:
 	for (i = 0; i < w.parsedsz; i++) {
 		if (w.parsed[i]->own)
 			record_free(w.parsed[i]->rec);
+		free(w.parsed[i]->path);
 		free(w.parsed[i]);
 	}
 	free(w.parsed);
