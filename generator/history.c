@@ -3401,6 +3401,101 @@ date_timed(const char *s)
 	    isdigit((unsigned char)s[11]));
 }
 
+/*
+ * The queue of as_of_pick(): a binary heap of nodes, the one committed
+ * last on top, and at a tie the one queued first (seq: when each was
+ * queued; 0, never).
+ */
+struct datequeue {
+	const struct node *nodes;
+	size_t		*heap, *seq;
+	size_t		 n, next;
+};
+
+/* Is a to be taken after b? */
+static bool
+dq_after(const struct datequeue *q, size_t a, size_t b)
+{
+	if (q->nodes[a].ctime != q->nodes[b].ctime)
+		return q->nodes[a].ctime < q->nodes[b].ctime;
+	return q->seq[a] > q->seq[b];
+}
+
+static void
+dq_swap(struct datequeue *q, size_t i, size_t j)
+{
+	size_t t = q->heap[i];
+
+	q->heap[i] = q->heap[j];
+	q->heap[j] = t;
+}
+
+/* Queues node i, unless it was once. */
+static void
+dq_push(struct datequeue *q, size_t i)
+{
+	size_t j;
+
+	if (q->seq[i] != 0)
+		return;
+	q->seq[i] = q->next++;
+	q->heap[q->n] = i;
+	for (j = q->n++; j > 0 && dq_after(q, q->heap[(j - 1) / 2],
+	    q->heap[j]); j = (j - 1) / 2)
+		dq_swap(q, j, (j - 1) / 2);
+}
+
+static size_t
+dq_pop(struct datequeue *q)
+{
+	size_t top = q->heap[0], j, k;
+
+	q->heap[0] = q->heap[--q->n];
+	for (j = 0; (k = 2 * j + 1) < q->n; j = k) {
+		if (k + 1 < q->n && dq_after(q, q->heap[k], q->heap[k + 1]))
+			k++;
+		if (!dq_after(q, q->heap[j], q->heap[k]))
+			break;
+		dq_swap(q, j, k);
+	}
+	return top;
+}
+
+/*
+ * The commit that --as-of a day builds, found as `git rev-list -n 1
+ * --before` finds it: walking back from HEAD (node 0), the commit with
+ * the latest committer date first, the first one committed by end. Where
+ * a clock was wrong, an older commit dated later than its children is
+ * passed over for them. SIZE_MAX: none.
+ */
+static size_t
+as_of_pick(const struct walk *w, long long end)
+{
+	struct datequeue q = { w->nodes, NULL, NULL, 0, 1 };
+	const struct node *nd;
+	size_t i, k, best = SIZE_MAX;
+
+	if (w->nodesz == 0)
+		return SIZE_MAX;
+	q.heap = xreallocarray(NULL, w->nodesz, sizeof(*q.heap));
+	q.seq = xcalloc(w->nodesz, sizeof(*q.seq));
+	dq_push(&q, 0);
+	while (q.n > 0) {
+		nd = &w->nodes[i = dq_pop(&q)];
+		if (nd->missing)
+			continue;
+		if (nd->ctime <= end) {
+			best = i;
+			break;
+		}
+		for (k = 0; k < nd->parentsz; k++)
+			dq_push(&q, nd->parents[k]);
+	}
+	free(q.heap);
+	free(q.seq);
+	return best;
+}
+
 int
 hist_as_of(struct history *h, struct diag *dg, const char *rev,
     const char *tz)
@@ -3480,10 +3575,7 @@ hist_as_of(struct history *h, struct diag *dg, const char *rev,
 	git_oid_fromstr(&start, h->head);
 	read_shallow(&w);
 	collect(&w, &start);
-	for (i = 0; i < w.nodesz; i++)
-		if (!w.nodes[i].missing && w.nodes[i].ctime <= end &&
-		    (best == SIZE_MAX || w.nodes[i].ctime > w.nodes[best].ctime))
-			best = i;
+	best = as_of_pick(&w, end);
 	if (best == SIZE_MAX)
 		diag_error(dg, NULL, "--as-of: no commit on or before %s%s", rev,
 		    shallow_hint(h));
