@@ -1281,7 +1281,7 @@ commit_add(struct walk *w, git_commit *c)
 	struct history *h = w->h;
 	struct hist_commit *hc;
 	const git_signature *a = git_commit_author(c);
-	const char *name = NULL, *email = NULL, *subj, *enc;
+	const char *name, *mapped, *subj, *enc;
 	char *conv;
 
 	h->commits = xreallocarray(h->commits, h->commitsz + 1,
@@ -1301,10 +1301,10 @@ commit_add(struct walk *w, git_commit *c)
 	if (w->cfg->hist_authors) {
 		/* The header names the encoding of the names too. */
 		conv = hist_to_utf8(enc, a->name);
-		if (w->mailmap == NULL ||
-		    git_mailmap_resolve(&name, &email, w->mailmap,
-		    conv != NULL ? conv : a->name, a->email) < 0)
-			name = conv != NULL ? conv : a->name;
+		name = conv != NULL ? conv : a->name;
+		if (w->mailmap != NULL && (mapped = hist_mailmap_name(
+		    w->mailmap, name, a->email)) != NULL)
+			name = mapped;
 		hc->author = text_clean(name, HIST_TEXT_MAX);
 		free(conv);
 	}
@@ -1815,28 +1815,88 @@ mailmap_empty_email(const char *line, const char *end)
 	return last != NULL && last[1] == '>';
 }
 
+/* ASCII letters in lower case, as git's strcasecmp() compares them. */
+static void
+ascii_lower(char *p, size_t n)
+{
+	for (; n > 0; p++, n--)
+		if (*p >= 'A' && *p <= 'Z')
+			*p += 'a' - 'A';
+}
+
+/*
+ * Puts the line of .mailmap from line to end (its newline) into b, with
+ * what git matches without regard to case in lower case: the emails,
+ * and the name to replace between them ("Proper <p@x> Old Name <o@x>").
+ */
+static void
+mailmap_line(struct buf *b, const char *line, const char *end)
+{
+	size_t at = b->len, i, gt = 0, lts = 0;
+	bool in = false;
+
+	buf_put(b, line, (size_t)(end - line));
+	for (i = at; i < b->len; i++) {
+		if (b->ptr[i] == '#' && !in)
+			break;
+		if (b->ptr[i] == '<') {
+			in = true;
+			if (++lts == 2 && gt != 0)
+				ascii_lower(b->ptr + gt, i - gt);
+		} else if (b->ptr[i] == '>' && in) {
+			in = false;
+			if (gt == 0)
+				gt = i + 1;
+		} else if (in)
+			ascii_lower(b->ptr + i, 1);
+	}
+}
+
 git_mailmap *
 hist_mailmap_parse(const char *text, size_t len)
 {
 	struct buf b = BUF_INIT;
-	const char *line, *nl, *end = text + len;
+	const char *line, *nl, *nul, *end = text + len;
 	git_mailmap *mm = NULL;
 
-	/*
-	 * libgit2 1.5 refuses the whole file for one line whose email to
-	 * replace is empty ("Name <a@b> <>": commits without an email),
-	 * which git applies: such lines are left out, the others kept.
-	 */
 	for (line = text; line < end; line = nl + 1) {
 		if ((nl = memchr(line, '\n', (size_t)(end - line))) == NULL)
 			nl = end - 1;
-		if (!mailmap_empty_email(line, nl + 1))
-			buf_put(&b, line, (size_t)(nl + 1 - line));
+		/*
+		 * libgit2 1.5 refuses the whole file for one line whose
+		 * email to replace is empty ("Name <a@b> <>": commits
+		 * without an email), which git applies: such lines are
+		 * left out, the others kept. It refuses it for a NUL too,
+		 * where git reads the line up to it.
+		 */
+		if ((nul = memchr(line, '\0', (size_t)(nl + 1 - line))) != NULL) {
+			if (!mailmap_empty_email(line, nul))
+				mailmap_line(&b, line, nul);
+			buf_putc(&b, '\n');
+		} else if (!mailmap_empty_email(line, nl + 1))
+			mailmap_line(&b, line, nl + 1);
 	}
 	if (git_mailmap_from_buffer(&mm, b.ptr, b.len) < 0)
 		mm = NULL;
 	buf_release(&b);
 	return mm;
+}
+
+const char *
+hist_mailmap_name(const struct git_mailmap *mm, const char *name,
+    const char *email)
+{
+	char *lname = xstrdup(name), *lemail = xstrdup(email);
+	const char *rname = NULL, *remail;
+
+	ascii_lower(lname, strlen(lname));
+	ascii_lower(lemail, strlen(lemail));
+	if (git_mailmap_resolve(&rname, &remail, mm, lname, lemail) < 0 ||
+	    rname == lname)
+		rname = NULL;
+	free(lname);
+	free(lemail);
+	return rname;
 }
 
 /*

@@ -224,6 +224,12 @@ int	hist_ignore_parse(struct diag *, const char *shown, struct buf *b,
  */
 struct git_mailmap	*hist_mailmap_parse(const char *, size_t);
 /*
+ * The name .mailmap gives the author name <email>, matched as git
+ * matches, without regard to case; NULL: none. Valid while mm is.
+ */
+const char	*hist_mailmap_name(const struct git_mailmap *mm,
+		    const char *name, const char *email);
+/*
  * text, of a commit whose "encoding" header names enc (i18n.commitEncoding
  * of the one who made it), in UTF-8, as git log shows it; NULL when it
  * is in UTF-8 already, or enc is unknown or text is not in it (its bytes

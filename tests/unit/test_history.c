@@ -136,3 +136,40 @@ test_history__mailmap(void)
 	git_libgit2_shutdown();
 }
 
+/*
+ * Names found as git finds them: emails and the name to replace without
+ * regard to case, the names given kept as written; a NUL ends its line.
+ */
+void
+test_history__mailmap_name(void)
+{
+	static const char text[] =
+	    "New Name <E@X.org>\n"
+	    "Proper <p@x.org> Old NAME <OLD@x.org>\n"
+	    "<only@x.org> <Email@X.org>\n"
+	    "Before Nul <n@x.org>\0 After <a@x.org>\n"
+	    "After Nul <after@x.org>\n";
+	git_mailmap *mm;
+	const char *name;
+
+	git_libgit2_init();
+	mm = hist_mailmap_parse(text, sizeof(text) - 1);
+	CHECK(mm != NULL);
+	if (mm == NULL) {
+		git_libgit2_shutdown();
+		return;
+	}
+	CHECK_STR(hist_mailmap_name(mm, "ed", "e@x.org"), "New Name");
+	CHECK_STR(hist_mailmap_name(mm, "ed", "E@x.ORG"), "New Name");
+	CHECK_STR(hist_mailmap_name(mm, "old name", "old@X.org"), "Proper");
+	CHECK(hist_mailmap_name(mm, "Other", "old@x.org") == NULL);
+	CHECK(hist_mailmap_name(mm, "Someone", "email@x.org") == NULL);
+	CHECK_STR(hist_mailmap_name(mm, "n", "N@x.org"), "Before Nul");
+	CHECK(hist_mailmap_name(mm, "a", "a@x.org") == NULL);
+	CHECK_STR(hist_mailmap_name(mm, "x", "after@x.org"), "After Nul");
+	name = hist_mailmap_name(mm, "x", "nobody@x.org");
+	CHECK(name == NULL);
+	git_mailmap_free(mm);
+	git_libgit2_shutdown();
+}
+
