@@ -153,6 +153,7 @@ struct walk {
 	bool		 damaged;	/* a version could not be read */
 	struct mend	*mend;		/* waiting for a version that parses */
 	size_t		 mendsz;
+	struct treediff	*td;		/* merges' own changes; NULL till one */
 };
 
 static char tomb[1];
@@ -1685,6 +1686,134 @@ unpair_kinds(struct gl_delta **dp, size_t n)
 	return k;
 }
 
+/* What one treediff_run() told of, as deltas (a type change split). */
+struct tdlist {
+	struct gl_delta	*v;
+	size_t		 n;
+};
+
+static void
+tdlist_push(struct tdlist *l, char st, const char *path, const git_oid *old_id,
+    const git_oid *new_id)
+{
+	struct gl_delta *d;
+
+	l->v = xreallocarray(l->v, l->n + 1, sizeof(*l->v));
+	d = &l->v[l->n++];
+	memset(d, 0, sizeof(*d));
+	d->status = st;
+	if (st != 'A') {
+		d->old_path = xstrdup(path);
+		git_oid_cpy(&d->old_id, old_id);
+	}
+	if (st != 'D') {
+		d->new_path = xstrdup(path);
+		git_oid_cpy(&d->new_id, new_id);
+	}
+}
+
+static void
+tdlist_seen(void *arg, char st, const char *path, const git_oid *old_id,
+    const git_oid *new_id)
+{
+	if (st == 'T') {
+		tdlist_push(arg, 'D', path, old_id, NULL);
+		tdlist_push(arg, 'A', path, NULL, new_id);
+	} else
+		tdlist_push(arg, st, path, old_id, new_id);
+}
+
+/* Deltas by path (a type change's two after each other). */
+static int
+tdelta_cmp(const void *a, const void *b)
+{
+	const struct gl_delta *x = a, *y = b;
+
+	return strcmp(x->new_path != NULL ? x->new_path : x->old_path,
+	    y->new_path != NULL ? y->new_path : y->old_path);
+}
+
+/*
+ * The changes below content/ of merge c of its own: the files it holds
+ * in a version that none of its parents holds (added, removed or edited
+ * in the merge itself, as when a conflict is resolved: git's combined
+ * diff). Each is a change from the first parent that holds the file, an
+ * addition where none does. What a merge brings from a parent is told
+ * by that parent's commits. Returns 0, or -1 when a tree cannot be read.
+ */
+static int
+merge_deltas(struct walk *w, git_commit *c, struct gl_delta **out,
+    size_t *outsz)
+{
+	struct tdlist first = { NULL, 0 }, other = { NULL, 0 };
+	struct gl_delta *d, *o;
+	char *folder = xasprintf("%scontent/", w->h->prefix);
+	git_commit *pc;
+	git_oid ct, pt;
+	bool hc, hp;
+	size_t j, keep;
+	unsigned pk;
+	int rc = -1, e;
+
+	*out = NULL;
+	*outsz = 0;
+	if (w->td == NULL)
+		w->td = treediff_new(w->h->repo);
+	if (treediff_folder(w->td, git_commit_tree_id(c), folder, &ct, &hc) < 0)
+		goto out;
+	for (pk = 0; pk < git_commit_parentcount(c); pk++) {
+		if (git_commit_parent(&pc, c, pk) < 0) {
+			commit_fail(w->dg, git_commit_parent_id(c, pk));
+			goto out;
+		}
+		e = treediff_folder(w->td, git_commit_tree_id(pc), folder,
+		    &pt, &hp);
+		git_commit_free(pc);
+		if (e < 0 || treediff_run(w->td, hp ? &pt : NULL,
+		    hc ? &ct : NULL, tdlist_seen, pk == 0 ? &first : &other) < 0)
+			goto out;
+		if (pk == 0 && first.n == 0)
+			break;
+		if (pk == 0)
+			continue;
+		/* Keeps of first what this parent does not hold either. */
+		qsort(other.v, other.n, sizeof(*other.v), tdelta_cmp);
+		for (j = 0, keep = 0; j < first.n; j++) {
+			d = &first.v[j];
+			o = bsearch(d, other.v, other.n, sizeof(*other.v),
+			    tdelta_cmp);
+			if (o == NULL) {
+				free(d->old_path);
+				free(d->new_path);
+				continue;
+			}
+			if (d->status == 'A' && o->status == 'M') {
+				/* Edited from this parent's version. */
+				d->status = 'M';
+				d->old_path = xstrdup(d->new_path);
+				git_oid_cpy(&d->old_id, &o->old_id);
+			}
+			first.v[keep++] = *d;
+		}
+		first.n = keep;
+		gitlog_deltas_free(other.v, other.n);
+		other = (struct tdlist){ NULL, 0 };
+		if (first.n == 0)
+			break;
+	}
+	*out = first.v;
+	*outsz = first.n;
+	first = (struct tdlist){ NULL, 0 };
+	rc = 0;
+out:
+	if (rc == -1)
+		git_fail(w->dg, "cannot read a tree");
+	gitlog_deltas_free(first.v, first.n);
+	gitlog_deltas_free(other.v, other.n);
+	free(folder);
+	return rc;
+}
+
 /*
  * Compares one non-merge commit with its parent: the changes listed by
  * git log when it ran, else a libgit2 diff; renames paired the same way
@@ -1724,10 +1853,10 @@ walk_commit(struct walk *w, size_t ni)
 		goto out;
 	}
 	if (git_commit_parentcount(c) > 1) {
-		rc = 0;		/* merges are not changes of their own */
-		goto out;
-	}
-	if (w->log == NULL ||
+		/* Merges bring their parents' changes; some have their own. */
+		if (merge_deltas(w, c, &deltas, &n) == -1)
+			goto out;
+	} else if (w->log == NULL ||
 	    !gitlog_get(w->log, &nd->id, &deltas, &n, &paired)) {
 		if (w->log != NULL)
 			w->h->log_missed++;
@@ -3374,6 +3503,7 @@ done:
 	}
 	free(w.parsed);
 	oidmap_release(&w.parsedmap);
+	treediff_free(w.td);
 	git_mailmap_free(w.mailmap);
 	free(w.heap);
 	stop_log(h);
