@@ -106,6 +106,8 @@ struct checker {
 	char		**failed;
 	size_t		 failedsz;
 	char		*aliases_unknown;	/* see site_no_page() */
+	struct copy	*drafts;	/* pages left out as drafts */
+	size_t		 draftsz;
 };
 
 /* The output page of a markdown source: content/a/b.md is a/b/index.html. */
@@ -169,6 +171,17 @@ on_failed(void *arg, const char *out)
 	c->failed = xreallocarray(c->failed, c->failedsz + 1,
 	    sizeof(*c->failed));
 	c->failed[c->failedsz++] = xstrdup(out);
+}
+
+/* And a page left out as a draft, which links to it are told of. */
+static void
+on_draft(void *arg, const char *src, const char *out)
+{
+	struct checker *c = arg;
+
+	c->drafts = xreallocarray(c->drafts, c->draftsz + 1,
+	    sizeof(*c->drafts));
+	c->drafts[c->draftsz++] = (struct copy){ xstrdup(src), xstrdup(out) };
 }
 
 /* And a page whose front matter could not be read. */
@@ -583,7 +596,7 @@ static void
 check_link(struct checker *c, const struct link *l)
 {
 	const char *h = l->href;
-	char *frag = NULL, *target = NULL, *why = NULL;
+	char *frag = NULL, *target = NULL, *why = NULL, *st;
 	const struct page_ids *pi;
 	const struct mdlink *md;
 
@@ -604,8 +617,14 @@ check_link(struct checker *c, const struct link *l)
 		target = t;
 	}
 	if (!has_path(c->files, c->filesz, target)) {
-		if (!site_failed_lists(c->failed, c->failedsz, target))
-			why = site_no_page(target, c->aliases_unknown);
+		if (!site_failed_lists(c->failed, c->failedsz, target)) {
+			md = find_md(c, l->page, h);
+			st = md != NULL ? site_link_srctarget(c->base_path,
+			    md->src, md->written) : NULL;
+			why = site_no_page(target, c->aliases_unknown,
+			    c->drafts, c->draftsz, st);
+			free(st);
+		}
 		goto out;
 	}
 	if (frag == NULL || frag[0] == '\0' || strcasecmp(frag, "top") == 0 ||
@@ -753,6 +772,11 @@ checker_release(struct checker *c)
 		free(c->failed[i]);
 	free(c->failed);
 	free(c->aliases_unknown);
+	for (i = 0; i < c->draftsz; i++) {
+		free(c->drafts[i].src);
+		free(c->drafts[i].out);
+	}
+	free(c->drafts);
 	free(c->root);
 	free(c->base_path);
 }
@@ -789,6 +813,7 @@ check_run(struct diag *dg, const struct check_opts *opts)
 	bo.on_link_arg = &c;
 	bo.on_failed = on_failed;
 	bo.on_aliases_unknown = on_aliases_unknown;
+	bo.on_draft = on_draft;
 	bo.on_failed_arg = &c;
 	/* What the processes of -j tell the hooks is replayed in order. */
 	bo.jobs = opts->jobs > 0 ? opts->jobs : 1;

@@ -1216,6 +1216,11 @@ site_load_page(struct site *s, const char *rel)
 			s->draft_dirs[s->draft_dirsz++] = xstrndup(pg.src,
 			    strlen(pg.src) - 8);
 		}
+		/* For the links to it: they say it is a draft. */
+		s->drafts = xreallocarray(s->drafts, s->draftsz + 1,
+		    sizeof(*s->drafts));
+		s->drafts[s->draftsz++] = (struct copy){ xstrdup(pg.src),
+		    page_out(rel) };
 		rc = 0;
 		goto fail;
 	}
@@ -1453,8 +1458,36 @@ site_failed_lists(char *const *failed, size_t n, const char *target)
 }
 
 char *
-site_no_page(const char *target, const char *aliases_unknown)
+site_link_srctarget(const char *base_path, const char *src, const char *url)
 {
+	char *frag, *t;
+
+	if (src == NULL || !str_startswith(src, "content/") ||
+	    (t = links_target(base_path, src, url, &frag)) == NULL)
+		return NULL;
+	free(frag);
+	return t;
+}
+
+char *
+site_no_page(const char *target, const char *aliases_unknown,
+    const struct copy *drafts, size_t n, const char *srctarget)
+{
+	size_t i, tl = strlen(target);
+
+	for (i = 0; i < n; i++)
+		if (strcmp(drafts[i].out, target) == 0 ||
+		    (strncmp(drafts[i].out, target, tl) == 0 &&
+		    strcmp(drafts[i].out + tl, "/index.html") == 0) ||
+		    (srctarget != NULL && strcmp(drafts[i].src, srctarget) == 0))
+			return xasprintf("'%s' is a draft, left out of the "
+			    "site (build with --drafts, or set 'draft: false' "
+			    "in its front matter)", drafts[i].src);
+	/* A link to a markdown file is read as on GitHub too. */
+	if (srctarget != NULL && str_endswith(srctarget, ".md") &&
+	    str_startswith(srctarget, "content/") && aliases_unknown == NULL)
+		return xasprintf("no page or file '%s' in the site, and no "
+		    "'%s'", target, srctarget);
 	if (aliases_unknown != NULL)
 		return xasprintf("no page or file '%s' in the site (unless it "
 		    "is an alias of %s, whose front matter could not be read)",
@@ -1685,7 +1718,7 @@ static void
 check_link_as(struct site *s, const char *from, const char *url,
     const char *written, const struct pos *p)
 {
-	char *target, *frag, *why = NULL;
+	char *target, *frag, *why = NULL, *st = NULL;
 
 	if (s->outs == NULL || links_external(url))
 		return;
@@ -1696,12 +1729,16 @@ check_link_as(struct site *s, const char *from, const char *url,
 	else if (site_failed_target(s->failed, s->failedsz, target))
 		;	/* its own errors were told */
 	else if (!leads_to_output(s, target) &&
-	    !site_failed_lists(s->failed, s->failedsz, target))
-		why = site_no_page(target, s->aliases_unknown);
+	    !site_failed_lists(s->failed, s->failedsz, target)) {
+		st = site_link_srctarget(s->base_path, p->path, written);
+		why = site_no_page(target, s->aliases_unknown, s->drafts,
+		    s->draftsz, st);
+	}
 	if (why != NULL) {
 		diag_warning(s->dg, p, "broken link '%s': %s", written, why);
 		s->dg->broken_links++;
 	}
+	free(st);
 	free(why);
 	free(frag);
 	free(target);
@@ -2512,6 +2549,11 @@ site_release(struct site *s)
 	for (i = 0; i < s->draft_dirsz; i++)
 		free(s->draft_dirs[i]);
 	free(s->draft_dirs);
+	for (i = 0; i < s->draftsz; i++) {
+		free(s->drafts[i].src);
+		free(s->drafts[i].out);
+	}
+	free(s->drafts);
 	for (i = 0; i < s->outsz; i++)
 		free(s->outs[i]);
 	free(s->outs);
@@ -2853,6 +2895,9 @@ site_build(struct diag *dg, const struct build_opts *opts)
 		status = 2;
 		goto fail;
 	}
+	for (i = 0; i < s.draftsz && opts->on_draft != NULL; i++)
+		opts->on_draft(opts->on_failed_arg, s.drafts[i].src,
+		    s.drafts[i].out);
 	if (dg->errors > 0) {
 		/* docket check's: it follows the links of what was rendered. */
 		for (i = 0; i < s.failedsz && opts->on_failed != NULL; i++)

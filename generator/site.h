@@ -59,6 +59,8 @@ struct build_opts {
 	 * not be read, when there is one: the aliases it names are unknown.
 	 */
 	void		(*on_aliases_unknown)(void *, const char *src);
+	/* And, with checking, with each page left out as a draft. */
+	void		(*on_draft)(void *, const char *src, const char *out);
 	void		*on_failed_arg;
 };
 
@@ -133,6 +135,8 @@ struct site {
 	size_t		  draft_idsz;
 	char		**draft_dirs;	/* "content/x/" of draft x/index.md */
 	size_t		  draft_dirsz;
+	struct copy	 *drafts;	/* the pages left out as drafts */
+	size_t		  draftsz;
 	char		**outs;		/* every output path, sorted */
 	size_t		  outsz;
 	/* Inputs by path from the site folder, sorted (site_link_source()). */
@@ -236,9 +240,19 @@ bool	site_failed_lists(char *const *failed, size_t n, const char *target);
 /*
  * Why a link to target, which is no output, is broken; naming the page
  * whose aliases are unknown (aliases_unknown, NULL: none), which might
- * have made it one. The caller frees the text.
+ * have made it one; or the draft it leads to, of the pages left out as
+ * drafts (drafts, n of them), by its output or by srctarget, the link
+ * read from the folder of the file it is written in ("content/x.md";
+ * NULL: none). The caller frees the text.
  */
-char	*site_no_page(const char *target, const char *aliases_unknown);
+char	*site_no_page(const char *target, const char *aliases_unknown,
+	    const struct copy *drafts, size_t n, const char *srctarget);
+/*
+ * srctarget for site_no_page(): the link url written in the file src,
+ * read from src's folder; NULL when src is no file of content/.
+ */
+char	*site_link_srctarget(const char *base_path, const char *src,
+	    const char *url);
 /* Is `id` a record that was left out for its errors? */
 bool	site_record_failed(const struct site *, const char *id);
 
