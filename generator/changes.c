@@ -396,6 +396,30 @@ changes_vendor_has_page(const struct site *s, const char *id)
 	return yes;
 }
 
+const char *
+changes_renamed_to(const struct site *s, const char *old)
+{
+	const struct history *h = hist_of(s);
+	char *path;
+	const char *to = NULL;
+	size_t i, j;
+
+	if (h == NULL)
+		return NULL;
+	path = xasprintf("content/vendors/%s.xml", old);
+	for (i = 0; i < h->filesz && to == NULL; i++) {
+		const struct hist_file *f = &h->files[i];
+		if (!f->record || f->removed || f->vendor == NULL ||
+		    site_record_index(s, f->vendor) == SIZE_MAX)
+			continue;
+		for (j = 0; j < f->old_pathsz && to == NULL; j++)
+			if (strcmp(f->old_paths[j], path) == 0)
+				to = f->vendor;
+	}
+	free(path);
+	return to;
+}
+
 /* vendor_url() where the page is written; false where it is not. */
 static struct tval *
 vendor_url_tv(const struct site *s, const char *id)

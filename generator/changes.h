@@ -76,6 +76,12 @@ struct tval	*changes_entries_tv(const struct site *, size_t first,
 /* Does the build write a page for vendor id (changes.c says when not)? */
 bool		 changes_vendor_has_page(const struct site *, const char *id);
 /*
+ * The id of the record of the register whose file was once
+ * content/vendors/<old>.xml (renamed since), when the history has been
+ * read; NULL: none.
+ */
+const char	*changes_renamed_to(const struct site *, const char *old);
+/*
  * The links between the pages of a year's list ("changes", "timeline"),
  * for page `page` of `pages`, given that the year has `count` entries:
  * false when the list has one page.

@@ -1303,7 +1303,7 @@ static const struct record *
 need_vendor(struct dir_ctx *ctx, struct directive *d, const char *key,
     size_t *index)
 {
-	const char *id = attr_get(d, key);
+	const char *id = attr_get(d, key), *to;
 	const struct record *r;
 
 	if (id == NULL)
@@ -1315,6 +1315,10 @@ need_vendor(struct dir_ctx *ctx, struct directive *d, const char *key,
 		aerr(ctx, d, key, "vendor '%s' is a draft "
 		    "(content/vendors/%s.xml): publish it, or build with "
 		    "--drafts", id, id);
+	else if (r == NULL && id_valid(id) && (to = changes_renamed_to(
+	    ctx->src.env->site, id)) != NULL)
+		aerr(ctx, d, key, "no vendor '%s': its record was renamed to "
+		    "'%s' (content/vendors/%s.xml)", id, to, to);
 	else if (r == NULL && id_valid(id))
 		aerr(ctx, d, key, "no vendor '%s' (no content/vendors/%s.xml)",
 		    id, id);
