@@ -691,6 +691,12 @@ yaml_bidi_check(struct diag *dg, const char *path, const char *data,
 bool
 url_is_web(const char *s)
 {
+	return url_web_problem(s) == NULL;
+}
+
+const char *
+url_web_problem(const char *s)
+{
 	const char *h;
 
 	if (strncasecmp(s, "https://", 8) == 0)
@@ -698,14 +704,17 @@ url_is_web(const char *s)
 	else if (strncasecmp(s, "http://", 7) == 0)
 		h = s + 7;
 	else
-		return false;
+		return "must be an http or https URL";
 	if (*h == '\0' || *h == '/')
-		return false;
+		return "must name a host after '//'";
 	for (; *s != '\0'; s++)
-		if ((unsigned char)*s <= ' ' || *s == '"' || *s == '<' ||
-		    *s == '>' || *s == '\\' || *s == 0x7f)
-			return false;
-	return true;
+		if (*s == ' ')
+			return "must not hold a space (write it %20)";
+		else if ((unsigned char)*s < ' ' || *s == 0x7f)
+			return "must not hold a control character";
+		else if (*s == '"' || *s == '<' || *s == '>' || *s == '\\')
+			return "must not hold '\"', '<', '>' or '\\'";
+	return NULL;
 }
 
 /*
@@ -834,12 +843,12 @@ static void
 set_url(struct yctx *y, yaml_node_t *n, const char *key, char **dst)
 {
 	struct pos p = node_pos(y, n);
-	const char *s = want_str(y, n, key);
+	const char *s = want_str(y, n, key), *why;
 
 	if (s == NULL)
 		return;
-	if (!url_is_web(s)) {
-		diag_error(y->dg, &p, "'%s' must be an http or https URL", key);
+	if ((why = url_web_problem(s)) != NULL) {
+		diag_error(y->dg, &p, "'%s' %s", key, why);
 		return;
 	}
 	/* Page paths follow base_url: "https://a.example?x=1/about/". */

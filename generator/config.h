@@ -99,5 +99,7 @@ int	yaml_control_check(struct diag *, const struct pos *p,
 	    const yaml_node_t *n, const char *key);
 /* Is a URL http(s) with a host? */
 bool	url_is_web(const char *);
+/* Why a URL is not one url_is_web() takes; NULL: it is one. */
+const char *url_web_problem(const char *);
 
 #endif

@@ -2676,7 +2676,7 @@ site_build(struct diag *dg, const struct build_opts *opts)
 	struct buf data = BUF_INIT;
 	char *cfgpath = NULL, *out = NULL, *abs = NULL, *content = NULL;
 	char *parent;
-	const char *slash;
+	const char *slash, *why;
 	char real[PATH_MAX];
 	struct pos outat;
 	struct scan_state ss = { 0, false };
@@ -2743,8 +2743,8 @@ site_build(struct diag *dg, const struct build_opts *opts)
 		hist_cache(s.hist, dg, opts->cache_dir);
 	}
 	if (opts->base_url != NULL) {
-		if (!url_is_web(opts->base_url)) {
-			diag_error(dg, NULL, "--base-url must be an http or https URL");
+		if ((why = url_web_problem(opts->base_url)) != NULL) {
+			diag_error(dg, NULL, "--base-url %s", why);
 			goto out;
 		}
 		free(s.cfg.base_url);
