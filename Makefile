@@ -14,6 +14,8 @@ PREFIX     ?= /usr/local
 BINDIR     ?= $(PREFIX)/bin
 MANDIR     ?= $(PREFIX)/share/man
 BASHCOMPDIR ?= $(PREFIX)/share/bash-completion/completions
+DATADIR    ?= $(PREFIX)/share/docket
+DOCDIR     ?= $(PREFIX)/share/doc/docket
 VERSION     = 0.1.0
 
 PKGS        = libxml-2.0 libcmark-gfm libgit2 yaml-0.1 libmicrohttpd nettle zlib \
@@ -365,6 +367,10 @@ install: docket
 	install -d $(DESTDIR)$(MANDIR)/man1 $(DESTDIR)$(BASHCOMPDIR)
 	install -m 644 docket.1 $(DESTDIR)$(MANDIR)/man1/docket.1
 	install -m 644 completions/docket.bash $(DESTDIR)$(BASHCOMPDIR)/docket
+	install -d $(DESTDIR)$(DATADIR)/templates/assets $(DESTDIR)$(DOCDIR)
+	install -m 644 templates/*.html $(DESTDIR)$(DATADIR)/templates/
+	install -m 644 templates/assets/* $(DESTDIR)$(DATADIR)/templates/assets/
+	install -m 644 docs/*.md $(DESTDIR)$(DOCDIR)/
 
 clean:
 	rm -f docket generator/*.o generator/*.d generator/libdocket.a \
