@@ -830,6 +830,19 @@ set_output(struct yctx *y, yaml_node_t *n, const char *key, struct config *c)
 	c->output_col = p.col;
 }
 
+/* The bytes of the conversion at '%' p: "%q", "%-B", "%é", "%". */
+static size_t
+conversion_len(const char *p)
+{
+	size_t n = p[1] == '-' ? 2 : 1, k;
+	unsigned cp;
+
+	if (p[n] == '\0')
+		return n;
+	k = utf8_char((const unsigned char *)p + n, strlen(p + n), &cp);
+	return n + (k > 0 ? k : 1);
+}
+
 static void
 set_bool(struct yctx *y, yaml_node_t *n, const char *key, bool *dst)
 {
@@ -1175,12 +1188,13 @@ config_load(struct config *c, struct diag *dg, const char *path,
 		else if (strcmp(key, "repo_url") == 0)
 			set_url(&y, v, key, &c->repo_url);
 		else if (strcmp(key, "date_format") == 0) {
-			const char *s = want_str(&y, v, key);
+			const char *s = want_str(&y, v, key), *bad;
 			struct pos vp = node_pos(&y, v);
-			if (s != NULL && !date_format_valid(s))
+			if (s != NULL && (bad = date_format_bad(s)) != NULL)
 				diag_error(dg, &vp,
-				    "'date_format' may use only %%d %%-d %%m %%-m "
-				    "%%B %%b %%Y and %%%%");
+				    "'date_format' has '%.*s', but may use only "
+				    "%%d %%-d %%m %%-m %%B %%b %%Y and %%%%",
+				    (int)conversion_len(bad), bad);
 			else if (s != NULL) {
 				free(c->date_format);
 				c->date_format = xstrdup(s);

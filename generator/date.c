@@ -243,18 +243,24 @@ date_format(struct buf *b, const char *fmt, const struct date *d)
 bool
 date_format_valid(const char *fmt)
 {
-	const char *p;
+	return date_format_bad(fmt) == NULL;
+}
+
+const char *
+date_format_bad(const char *fmt)
+{
+	const char *p, *pct;
 
 	for (p = fmt; *p != '\0'; p++) {
 		if (*p != '%')
 			continue;
-		p++;
+		pct = p++;
 		if (*p == '-')
 			p++;
 		if (*p == '\0' || strchr("dmYBb%", *p) == NULL)
-			return false;
+			return pct;
 		if (p[-1] == '-' && *p != 'd' && *p != 'm')
-			return false;
+			return pct;
 	}
-	return true;
+	return NULL;
 }

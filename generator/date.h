@@ -43,5 +43,7 @@ void	date_iso(struct buf *, const struct date *);
 void	date_format(struct buf *, const char *fmt, const struct date *);
 /* Is fmt made only of the conversions above? */
 bool	date_format_valid(const char *fmt);
+/* The '%' of the first conversion in fmt that is not one; NULL: none. */
+const char *date_format_bad(const char *fmt);
 
 #endif

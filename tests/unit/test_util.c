@@ -255,6 +255,11 @@ test_date__parse_and_format(void)
 	CHECK(!date_format_valid("%H:%M"));
 	CHECK(!date_format_valid("%-B"));
 	CHECK(!date_format_valid("trailing %"));
+	{
+		static const char f[] = "%Y %-d %q %H";
+		CHECK(date_format_bad(f) == f + 7);
+		CHECK(date_format_bad("%Y %%") == NULL);
+	}
 }
 
 void
