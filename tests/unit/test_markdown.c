@@ -287,7 +287,7 @@ test_config__load(void)
 	CHECK_STR(e, "docket.yml:2:68: error: YAML nested deeper than 64\n");
 	free(e);
 	e = config_err("title: T\ndate_format: \"%H\"\n", -1);
-	CHECK_STR(e, "docket.yml:2:14: error: 'date_format' may use only %d %-d %m %-m %B %b %Y and %%\n");
+	CHECK_STR(e, "docket.yml:2:14: error: 'date_format' has '%H', but may use only %d %-d %m %-m %B %b %Y and %%\n");
 	free(e);
 	e = config_err("title: T\ndate_format: \"%-d/%-m/%Y, 100%%\"\n", 0);
 	CHECK_STR(e, "");
