@@ -1748,11 +1748,11 @@ merge_deltas(struct walk *w, git_commit *c, struct gl_delta **out,
 	struct tdlist first = { NULL, 0 }, other = { NULL, 0 };
 	struct gl_delta *d, *o;
 	char *folder = xasprintf("%scontent/", w->h->prefix);
+	unsigned pk, np = git_commit_parentcount(c);
+	git_oid ct, *pt = xcalloc(np, sizeof(*pt));
+	bool hc, *hp = xcalloc(np, sizeof(*hp));
 	git_commit *pc;
-	git_oid ct, pt;
-	bool hc, hp;
 	size_t j, keep;
-	unsigned pk;
 	int rc = -1, e;
 
 	*out = NULL;
@@ -1761,15 +1761,24 @@ merge_deltas(struct walk *w, git_commit *c, struct gl_delta **out,
 		w->td = treediff_new(w->h->repo);
 	if (treediff_folder(w->td, git_commit_tree_id(c), folder, &ct, &hc) < 0)
 		goto out;
-	for (pk = 0; pk < git_commit_parentcount(c); pk++) {
+	for (pk = 0; pk < np; pk++) {
 		if (git_commit_parent(&pc, c, pk) < 0) {
 			commit_fail(w->dg, git_commit_parent_id(c, pk));
 			goto out;
 		}
 		e = treediff_folder(w->td, git_commit_tree_id(pc), folder,
-		    &pt, &hp);
+		    &pt[pk], &hp[pk]);
 		git_commit_free(pc);
-		if (e < 0 || treediff_run(w->td, hp ? &pt : NULL,
+		if (e < 0)
+			goto out;
+		/* The folder as a parent has it (most merges): no change. */
+		if (hp[pk] == hc && (!hc || git_oid_equal(&pt[pk], &ct))) {
+			rc = 0;
+			goto out;
+		}
+	}
+	for (pk = 0; pk < np; pk++) {
+		if (treediff_run(w->td, hp[pk] ? &pt[pk] : NULL,
 		    hc ? &ct : NULL, tdlist_seen, pk == 0 ? &first : &other) < 0)
 			goto out;
 		if (pk == 0 && first.n == 0)
@@ -1811,6 +1820,8 @@ out:
 	gitlog_deltas_free(first.v, first.n);
 	gitlog_deltas_free(other.v, other.n);
 	free(folder);
+	free(pt);
+	free(hp);
 	return rc;
 }
 
