@@ -1786,11 +1786,12 @@ merge_deltas(struct walk *w, git_commit *c, struct gl_delta **out,
 		if (pk == 0)
 			continue;
 		/* Keeps of first what this parent does not hold either. */
-		qsort(other.v, other.n, sizeof(*other.v), tdelta_cmp);
+		if (other.n > 1)
+			qsort(other.v, other.n, sizeof(*other.v), tdelta_cmp);
 		for (j = 0, keep = 0; j < first.n; j++) {
 			d = &first.v[j];
-			o = bsearch(d, other.v, other.n, sizeof(*other.v),
-			    tdelta_cmp);
+			o = other.n == 0 ? NULL : bsearch(d, other.v, other.n,
+			    sizeof(*other.v), tdelta_cmp);
 			if (o == NULL) {
 				free(d->old_path);
 				free(d->new_path);
