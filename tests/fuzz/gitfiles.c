@@ -66,15 +66,15 @@ mailmap(const uint8_t *data, size_t size)
 		{ "", "" }
 	};
 	git_mailmap *mm;
-	const char *name, *email;
+	const char *name;
 	char *clean;
 	size_t i;
 
 	if ((mm = hist_mailmap_parse((const char *)data, size)) == NULL)
 		return;
 	for (i = 0; i < sizeof(who) / sizeof(who[0]); i++) {
-		if (git_mailmap_resolve(&name, &email, mm, who[i][0],
-		    who[i][1]) < 0)
+		if ((name = hist_mailmap_name(mm, who[i][0],
+		    who[i][1])) == NULL)
 			continue;
 		clean = text_clean(name, HIST_TEXT_MAX);
 		check_text(clean, strlen(clean), false);
