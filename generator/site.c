@@ -2634,6 +2634,24 @@ open_as_of(struct site *s)
  * of all. docket check renders the rest too, and keeps the output, for
  * its links to be followed.
  */
+/*
+ * A page or record that is in no commit of the repository (a file of a
+ * submodule, which the status of the working tree does not list) is
+ * uncommitted, as its page says: so is the build.
+ */
+static void
+in_no_commit(struct site *s)
+{
+	size_t i;
+
+	for (i = 0; i < s->pagesz && !s->hist->dirty; i++)
+		if (hist_file(s->hist, s->pages[i].src) == NULL)
+			s->hist->dirty = true;
+	for (i = 0; i < s->recordsz && !s->hist->dirty; i++)
+		if (hist_file(s->hist, s->records[i]->path) == NULL)
+			s->hist->dirty = true;
+}
+
 static bool
 localized(const struct site *s)
 {
@@ -2811,8 +2829,10 @@ site_build(struct diag *dg, const struct build_opts *opts)
 	if (s.hist != NULL && !opts->no_history &&
 	    hist_walk(s.hist, dg, &s.cfg) == -1)
 		goto out;
-	if (s.hist != NULL && s.hist->walked)
+	if (s.hist != NULL && s.hist->walked) {
 		phase(opts, "reading the history", &tp);
+		in_no_commit(&s);
+	}
 	/* The history's own pages, which it alone tells of. */
 	if (s.hist != NULL && s.hist->walked && check_collisions(&s) == -1)
 		goto out;
