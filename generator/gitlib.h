@@ -59,6 +59,10 @@
 	X(git_mailmap_free)				\
 	X(git_mailmap_from_buffer)			\
 	X(git_mailmap_resolve)				\
+	X(git_merge_base)				\
+	X(git_merge_file)				\
+	X(git_merge_file_input_init)			\
+	X(git_merge_file_result_free)			\
 	X(git_object_free)				\
 	X(git_object_lookup)				\
 	X(git_object_peel)				\
@@ -194,6 +198,10 @@ gitlib(void)
 #define git_mailmap_free	(gitlib()->git_mailmap_free)
 #define git_mailmap_from_buffer	(gitlib()->git_mailmap_from_buffer)
 #define git_mailmap_resolve	(gitlib()->git_mailmap_resolve)
+#define git_merge_base	(gitlib()->git_merge_base)
+#define git_merge_file	(gitlib()->git_merge_file)
+#define git_merge_file_input_init	(gitlib()->git_merge_file_input_init)
+#define git_merge_file_result_free	(gitlib()->git_merge_file_result_free)
 #define git_object_free	(gitlib()->git_object_free)
 #define git_object_lookup	(gitlib()->git_object_lookup)
 #define git_object_peel	(gitlib()->git_object_peel)

@@ -1733,13 +1733,92 @@ tdelta_cmp(const void *a, const void *b)
 	    y->new_path != NULL ? y->new_path : y->old_path);
 }
 
+/* A blob's bytes as an input of git_merge_file(); false: unreadable. */
+static bool
+merge_input(git_repository *repo, const git_oid *id, const char *path,
+    git_blob **blob, git_merge_file_input *in)
+{
+	git_merge_file_input_init(in, GIT_MERGE_FILE_INPUT_VERSION);
+	if (git_blob_lookup(blob, repo, id) < 0) {
+		git_error_clear();
+		return false;
+	}
+	in->ptr = git_blob_rawcontent(*blob);
+	in->size = (size_t)git_blob_rawsize(*blob);
+	in->path = path;
+	in->mode = GIT_FILEMODE_BLOB;
+	return true;
+}
+
+/*
+ * Would git, merging the two parents of merge c, have made the version
+ * `result` of the file at `path` (below content/) from theirs, `ours`
+ * and `theirs`, by itself: a three-way merge from their merge base's
+ * version without a conflict? Then the merge did not change it: both
+ * branches did, in other places of it. *base is the merge base's tree,
+ * looked up at the first call (*looked). Where the merge base cannot
+ * be known (a shallow clone), yes: a merge is not a change of its own
+ * unless it is one for sure.
+ */
+static bool
+merged_by_git(struct walk *w, git_commit *c, git_tree **base, bool *looked,
+    const char *path, const git_oid *ours, const git_oid *theirs,
+    const git_oid *result)
+{
+	git_repository *repo = w->h->repo;
+	git_blob *bb = NULL, *ob = NULL, *tb = NULL;
+	git_merge_file_input bi, oi, ti;
+	git_merge_file_result res;
+	git_tree_entry *e = NULL;
+	git_commit *bc = NULL;
+	git_oid bid, h;
+	char *full;
+	bool yes = true, has_base = false;
+
+	if (!*looked) {
+		*looked = true;
+		if (git_merge_base(&bid, repo, git_commit_parent_id(c, 0),
+		    git_commit_parent_id(c, 1)) < 0 ||
+		    git_commit_lookup(&bc, repo, &bid) < 0 ||
+		    git_commit_tree(base, bc) < 0)
+			*base = NULL;
+		git_commit_free(bc);
+		git_error_clear();
+		if (*base == NULL)
+			return true;
+	} else if (*base == NULL)
+		return true;
+	full = xasprintf("%scontent/%s", w->h->prefix, path);
+	if (git_tree_entry_bypath(&e, *base, full) == 0 &&
+	    git_tree_entry_type(e) == GIT_OBJECT_BLOB)
+		has_base = merge_input(repo, git_tree_entry_id(e), path, &bb,
+		    &bi);
+	git_error_clear();
+	memset(&res, 0, sizeof(res));
+	if (merge_input(repo, ours, path, &ob, &oi) &&
+	    merge_input(repo, theirs, path, &tb, &ti) &&
+	    git_merge_file(&res, has_base ? &bi : NULL, &oi, &ti, NULL) == 0)
+		yes = res.automergeable && git_odb_hash(&h, res.ptr, res.len,
+		    GIT_OBJECT_BLOB) == 0 && git_oid_equal(&h, result);
+	git_merge_file_result_free(&res);
+	git_error_clear();
+	git_blob_free(bb);
+	git_blob_free(ob);
+	git_blob_free(tb);
+	git_tree_entry_free(e);
+	free(full);
+	return yes;
+}
+
 /*
  * The changes below content/ of merge c of its own: the files it holds
- * in a version that none of its parents holds (added, removed or edited
- * in the merge itself, as when a conflict is resolved: git's combined
- * diff). Each is a change from the first parent that holds the file, an
- * addition where none does. What a merge brings from a parent is told
- * by that parent's commits. Returns 0, or -1 when a tree cannot be read.
+ * in a version that none of its parents holds (git's combined diff) and
+ * that git's merge would not have made by itself: added or removed in
+ * the merge, or edited there, as when a conflict is resolved; not a file
+ * both branches edited in other places of it, which git merged. Each
+ * is a change from the first parent that holds the file, an addition
+ * where none does. What a merge brings from a parent is told by that
+ * parent's commits. Returns 0, or -1 when a tree cannot be read.
  */
 static int
 merge_deltas(struct walk *w, git_commit *c, struct gl_delta **out,
@@ -1752,7 +1831,9 @@ merge_deltas(struct walk *w, git_commit *c, struct gl_delta **out,
 	git_oid ct, *pt = xcalloc(np, sizeof(*pt));
 	bool hc, *hp = xcalloc(np, sizeof(*hp));
 	git_commit *pc;
-	size_t j, keep;
+	git_tree *base = NULL;
+	bool looked = false;
+	size_t j, k, keep;
 	int rc = -1, e;
 
 	*out = NULL;
@@ -1760,7 +1841,7 @@ merge_deltas(struct walk *w, git_commit *c, struct gl_delta **out,
 	if (w->td == NULL)
 		w->td = treediff_new(w->h->repo);
 	if (treediff_folder(w->td, git_commit_tree_id(c), folder, &ct, &hc) < 0)
-		goto out;
+		goto bad_tree;
 	for (pk = 0; pk < np; pk++) {
 		if (git_commit_parent(&pc, c, pk) < 0) {
 			commit_fail(w->dg, git_commit_parent_id(c, pk));
@@ -1770,7 +1851,7 @@ merge_deltas(struct walk *w, git_commit *c, struct gl_delta **out,
 		    &pt[pk], &hp[pk]);
 		git_commit_free(pc);
 		if (e < 0)
-			goto out;
+			goto bad_tree;
 		/* The folder as a parent has it (most merges): no change. */
 		if (hp[pk] == hc && (!hc || git_oid_equal(&pt[pk], &ct))) {
 			rc = 0;
@@ -1780,7 +1861,7 @@ merge_deltas(struct walk *w, git_commit *c, struct gl_delta **out,
 	for (pk = 0; pk < np; pk++) {
 		if (treediff_run(w->td, hp[pk] ? &pt[pk] : NULL,
 		    hc ? &ct : NULL, tdlist_seen, pk == 0 ? &first : &other) < 0)
-			goto out;
+			goto bad_tree;
 		if (pk == 0 && first.n == 0)
 			break;
 		if (pk == 0)
@@ -1802,6 +1883,30 @@ merge_deltas(struct walk *w, git_commit *c, struct gl_delta **out,
 				d->status = 'M';
 				d->old_path = xstrdup(d->new_path);
 				git_oid_cpy(&d->old_id, &o->old_id);
+			} else if (np == 2 && d->status == 'M' &&
+			    o->status == 'M' && merged_by_git(w, c, &base,
+			    &looked, d->new_path, &d->old_id, &o->old_id,
+			    &d->new_id)) {
+				free(d->old_path);
+				free(d->new_path);
+				continue;
+			}
+			first.v[keep++] = *d;
+		}
+		first.n = keep;
+		/*
+		 * A type changed from the first parent (a deletion and an
+		 * addition) but a file edited from this one: the edit only.
+		 */
+		for (j = 0, keep = 0; j < first.n; j++) {
+			d = &first.v[j];
+			for (k = 0; d->status == 'D' && k < first.n; k++)
+				if (first.v[k].status == 'M' && strcmp(
+				    first.v[k].new_path, d->old_path) == 0)
+					break;
+			if (d->status == 'D' && k < first.n) {
+				free(d->old_path);
+				continue;
 			}
 			first.v[keep++] = *d;
 		}
@@ -1811,13 +1916,16 @@ merge_deltas(struct walk *w, git_commit *c, struct gl_delta **out,
 		if (first.n == 0)
 			break;
 	}
+	gitlog_sort(first.v, first.n);
 	*out = first.v;
 	*outsz = first.n;
 	first = (struct tdlist){ NULL, 0 };
 	rc = 0;
+	goto out;
+bad_tree:
+	git_fail(w->dg, "cannot read a tree");
 out:
-	if (rc == -1)
-		git_fail(w->dg, "cannot read a tree");
+	git_tree_free(base);
 	gitlog_deltas_free(first.v, first.n);
 	gitlog_deltas_free(other.v, other.n);
 	free(folder);
@@ -1827,9 +1935,9 @@ out:
 }
 
 /*
- * Compares one non-merge commit with its parent: the changes listed by
- * git log when it ran, else a libgit2 diff; renames paired the same way
- * on both paths.
+ * Compares one commit with its parent: the changes listed by git log
+ * when it ran, else a libgit2 diff; renames paired the same way on both
+ * paths. A merge has only the changes of its own (merge_deltas()).
  */
 static int
 walk_commit(struct walk *w, size_t ni)
@@ -1973,17 +2081,20 @@ ascii_lower(char *p, size_t n)
 static void
 mailmap_line(struct buf *b, const char *line, const char *end)
 {
-	size_t at = b->len, i, gt = 0, lts = 0;
-	bool in = false;
+	size_t at = b->len, i, gt = 0;
+	bool in = false, named = false;
 
 	buf_put(b, line, (size_t)(end - line));
 	for (i = at; i < b->len; i++) {
 		if (b->ptr[i] == '#' && !in)
 			break;
 		if (b->ptr[i] == '<') {
-			in = true;
-			if (++lts == 2 && gt != 0)
+			/* The name between the first '>' and the next '<'. */
+			if (gt != 0 && !named && !in) {
 				ascii_lower(b->ptr + gt, i - gt);
+				named = true;
+			}
+			in = true;
 		} else if (b->ptr[i] == '>' && in) {
 			in = false;
 			if (gt == 0)
@@ -3766,7 +3877,7 @@ hist_as_of(struct history *h, struct diag *dg, const char *rev,
 		git_object_free(obj);
 		return 0;
 	}
-	/* The last commit reachable from HEAD committed by the end of that day. */
+	/* The commit of that day: as_of_pick(). */
 	date_parse(&d, rev);
 	if (hist_day_end(&end, &d, tz) == -1)
 		return diag_error(dg, NULL, "--as-of: cannot place '%s' in %s",

@@ -148,7 +148,8 @@ test_history__mailmap_name(void)
 	    "Proper <p@x.org> Old NAME <OLD@x.org>\n"
 	    "<only@x.org> <Email@X.org>\n"
 	    "Before Nul <n@x.org>\0 After <a@x.org>\n"
-	    "After Nul <after@x.org>\n";
+	    "After Nul <after@x.org>\n"
+	    "Nested <a<B> Old One <C@x.org>\n";
 	git_mailmap *mm;
 	const char *name;
 
@@ -167,6 +168,8 @@ test_history__mailmap_name(void)
 	CHECK_STR(hist_mailmap_name(mm, "n", "N@x.org"), "Before Nul");
 	CHECK(hist_mailmap_name(mm, "a", "a@x.org") == NULL);
 	CHECK_STR(hist_mailmap_name(mm, "x", "after@x.org"), "After Nul");
+	CHECK_STR(hist_mailmap_name(mm, "Old One", "C@x.org"), "Nested");
+	CHECK_STR(hist_mailmap_name(mm, "old one", "c@X.org"), "Nested");
 	name = hist_mailmap_name(mm, "x", "nobody@x.org");
 	CHECK(name == NULL);
 	git_mailmap_free(mm);
