@@ -564,20 +564,20 @@ find_md(struct checker *c, const char *page, const char *href)
 }
 
 /*
- * The item of nav that the menu's link to target#frag came from, if any:
- * the build reports it at its place in docket.yml, as it does without
- * docket check.
+ * The next item of nav, from *i on, that leads to target#frag, as a link
+ * of the menu does, if any: docket check reports the link at its place
+ * in docket.yml, as the build does. Several items may lead there.
  */
 static const struct mdlink *
-find_nav(const struct checker *c, const char *target, const char *frag)
+find_nav(const struct checker *c, const char *target, const char *frag,
+    size_t *i)
 {
 	const struct mdlink *m;
 	char *t, *f;
 	bool same;
-	size_t i;
 
-	for (i = 0; i < c->navsz; i++) {
-		m = &c->nav[i];
+	for (; *i < c->navsz; (*i)++) {
+		m = &c->nav[*i];
 		if ((t = links_target(c->base_path, "index.html", m->url,
 		    &f)) == NULL)
 			continue;
@@ -585,8 +585,10 @@ find_nav(const struct checker *c, const char *target, const char *frag)
 		    strcmp(f != NULL ? f : "", frag != NULL ? frag : "") == 0;
 		free(t);
 		free(f);
-		if (same)
+		if (same) {
+			(*i)++;
 			return m;
+		}
 	}
 	return NULL;
 }
@@ -599,6 +601,7 @@ check_link(struct checker *c, const struct link *l)
 	char *frag = NULL, *target = NULL, *why = NULL, *st;
 	const struct page_ids *pi;
 	const struct mdlink *md;
+	size_t ni = 0;
 
 	if (links_external(h))
 		return;
@@ -634,16 +637,19 @@ check_link(struct checker *c, const struct link *l)
 	    !site_failed_lists(c->failed, c->failedsz, target))
 		why = xasprintf("no element with id '%s' on '%s'", frag, target);
 out:
-	if (why != NULL) {
-		md = find_md(c, l->page, h);
-		if (md == NULL && target != NULL)
-			md = find_nav(c, target, frag);
+	if (why != NULL && (md = find_md(c, l->page, h)) == NULL &&
+	    target != NULL && (md = find_nav(c, target, frag, &ni)) != NULL) {
+		/* Each item of nav that leads there, at its place. */
+		do
+			add_problem(c, l, md, xstrdup(why), xasprintf(
+			    "%s:%u:%u %s", md->src, md->line, md->col, md->url));
+		while ((md = find_nav(c, target, frag, &ni)) != NULL);
+		free(why);
+	} else if (why != NULL)
 		add_problem(c, l, md, why, md != NULL ?
-		    xasprintf("%s:%u:%u %s", md->src, md->line, md->col,
-		    md->nav ? md->url : h) :
+		    xasprintf("%s:%u:%u %s", md->src, md->line, md->col, h) :
 		    xasprintf("%s#%s", target != NULL ? target : h,
 		    frag != NULL ? frag : ""));
-	}
 	free(frag);
 	free(target);
 }

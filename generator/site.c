@@ -1221,6 +1221,12 @@ site_load_page(struct site *s, const char *rel)
 		    sizeof(*s->drafts));
 		s->drafts[s->draftsz++] = (struct copy){ xstrdup(pg.src),
 		    page_out(rel) };
+		for (size_t i = 0; i < pg.aliasesz; i++) {
+			s->drafts = xreallocarray(s->drafts, s->draftsz + 1,
+			    sizeof(*s->drafts));
+			s->drafts[s->draftsz++] = (struct copy){
+			    xstrdup(pg.src), site_alias_out(pg.aliases[i]) };
+		}
 		rc = 0;
 		goto fail;
 	}
@@ -1486,8 +1492,8 @@ site_no_page(const char *target, const char *aliases_unknown,
 	/* A link to a markdown file is read as on GitHub too. */
 	if (srctarget != NULL && str_endswith(srctarget, ".md") &&
 	    str_startswith(srctarget, "content/") && aliases_unknown == NULL)
-		return xasprintf("no page or file '%s' in the site, and no "
-		    "'%s'", target, srctarget);
+		return xasprintf("no page or file '%s' in the site, nor a "
+		    "page made of '%s'", target, srctarget);
 	if (aliases_unknown != NULL)
 		return xasprintf("no page or file '%s' in the site (unless it "
 		    "is an alias of %s, whose front matter could not be read)",
