@@ -96,9 +96,8 @@ struct pathmap {
 	size_t		  cap, used;
 };
 
-/* A version of a record, parsed once. */
 /*
- * A version of a record, parsed. Whether it parses depends on its path
+ * A version of a record, parsed once. Whether it parses depends on its path
  * too (its id must be its file's name), so the versions of one blob at
  * other paths (a rename that kept the bytes) follow it in a chain.
  */
@@ -1752,10 +1751,10 @@ merge_input(git_repository *repo, const git_oid *id, const char *path,
 
 /*
  * Would git, merging the two parents of merge c, have made the version
- * `result` of the file at `path` (below content/) from theirs, `ours`
- * and `theirs`, by itself: a three-way merge from their merge base's
- * version without a conflict? Then the merge did not change it: both
- * branches did, in other places of it. *base is the merge base's tree,
+ * `result` of the file at `path` (below content/) by itself from the
+ * parents' versions `ours` and `theirs`: a three-way merge from their
+ * merge base's version, without a conflict? Then the merge did not
+ * change the file: both branches did, in other places of it. *base is the merge base's tree,
  * looked up at the first call (*looked). Where the merge base cannot
  * be known (a shallow clone), yes: a merge is not a change of its own
  * unless it is one for sure.
