@@ -600,7 +600,8 @@ check_link(struct checker *c, const struct link *l)
 	const char *h = l->href;
 	char *frag = NULL, *target = NULL, *why = NULL, *st;
 	const struct page_ids *pi;
-	const struct mdlink *md;
+	const struct mdlink *md = NULL;
+	bool looked = false;
 	size_t ni = 0;
 
 	if (links_external(h))
@@ -622,6 +623,7 @@ check_link(struct checker *c, const struct link *l)
 	if (!has_path(c->files, c->filesz, target)) {
 		if (!site_failed_lists(c->failed, c->failedsz, target)) {
 			md = find_md(c, l->page, h);
+			looked = true;
 			st = md != NULL ? site_link_srctarget(c->base_path,
 			    md->src, md->written) : NULL;
 			why = site_no_page(target, c->aliases_unknown,
@@ -637,8 +639,10 @@ check_link(struct checker *c, const struct link *l)
 	    !site_failed_lists(c->failed, c->failedsz, target))
 		why = xasprintf("no element with id '%s' on '%s'", frag, target);
 out:
-	if (why != NULL && (md = find_md(c, l->page, h)) == NULL &&
-	    target != NULL && (md = find_nav(c, target, frag, &ni)) != NULL) {
+	if (why != NULL && !looked)
+		md = find_md(c, l->page, h);
+	if (why != NULL && md == NULL && target != NULL &&
+	    (md = find_nav(c, target, frag, &ni)) != NULL) {
 		/* Each item of nav that leads there, at its place. */
 		do
 			add_problem(c, l, md, xstrdup(why), xasprintf(
@@ -728,24 +732,26 @@ base_path(const char *source)
 }
 
 static void
+mdlinks_free(struct mdlink *v, size_t n)
+{
+	size_t i;
+
+	for (i = 0; i < n; i++) {
+		free(v[i].src);
+		free(v[i].out);
+		free(v[i].url);
+		free(v[i].written);
+	}
+	free(v);
+}
+
+static void
 checker_release(struct checker *c)
 {
 	size_t i, j;
 
-	for (i = 0; i < c->mdsz; i++) {
-		free(c->md[i].src);
-		free(c->md[i].out);
-		free(c->md[i].url);
-		free(c->md[i].written);
-	}
-	free(c->md);
-	for (i = 0; i < c->navsz; i++) {
-		free(c->nav[i].src);
-		free(c->nav[i].out);
-		free(c->nav[i].url);
-		free(c->nav[i].written);
-	}
-	free(c->nav);
+	mdlinks_free(c->md, c->mdsz);
+	mdlinks_free(c->nav, c->navsz);
 	for (i = 0; i < c->pagesz; i++) {
 		for (j = 0; j < c->pages[i].idsz; j++)
 			free(c->pages[i].ids[j]);
