@@ -1161,6 +1161,15 @@ front_matter(struct site *s, struct page *pg, const char *yaml, size_t len)
 	return s->dg->errors == errors ? 0 : -1;
 }
 
+/* Notes an output of a page left out as a draft (out: taken). */
+static void
+draft_add(struct site *s, const char *src, char *out)
+{
+	s->drafts = xreallocarray(s->drafts, s->draftsz + 1,
+	    sizeof(*s->drafts));
+	s->drafts[s->draftsz++] = (struct copy){ xstrdup(src), out };
+}
+
 int
 site_load_page(struct site *s, const char *rel)
 {
@@ -1216,17 +1225,10 @@ site_load_page(struct site *s, const char *rel)
 			s->draft_dirs[s->draft_dirsz++] = xstrndup(pg.src,
 			    strlen(pg.src) - 8);
 		}
-		/* For the links to it: they say it is a draft. */
-		s->drafts = xreallocarray(s->drafts, s->draftsz + 1,
-		    sizeof(*s->drafts));
-		s->drafts[s->draftsz++] = (struct copy){ xstrdup(pg.src),
-		    page_out(rel) };
-		for (size_t i = 0; i < pg.aliasesz; i++) {
-			s->drafts = xreallocarray(s->drafts, s->draftsz + 1,
-			    sizeof(*s->drafts));
-			s->drafts[s->draftsz++] = (struct copy){
-			    xstrdup(pg.src), site_alias_out(pg.aliases[i]) };
-		}
+		/* For the links to it and its aliases: a draft, they say. */
+		draft_add(s, pg.src, page_out(rel));
+		for (size_t i = 0; i < pg.aliasesz; i++)
+			draft_add(s, pg.src, site_alias_out(pg.aliases[i]));
 		rc = 0;
 		goto fail;
 	}
@@ -2635,12 +2637,6 @@ open_as_of(struct site *s)
 }
 
 /*
- * Was each error the build found in one page or record (site_failed())?
- * Then it goes on to render the pages, for their errors: one run tells
- * of all. docket check renders the rest too, and keeps the output, for
- * its links to be followed.
- */
-/*
  * A page or record that is in no commit of the repository (a file of a
  * submodule, which the status of the working tree does not list) is
  * uncommitted, as its page says: so is the build.
@@ -2658,6 +2654,12 @@ in_no_commit(struct site *s)
 			s->hist->dirty = true;
 }
 
+/*
+ * Was each error the build found in one page or record (site_failed())?
+ * Then it goes on to render the pages, for their errors: one run tells
+ * of all. docket check renders the rest too, and keeps the output, for
+ * its links to be followed.
+ */
 static bool
 localized(const struct site *s)
 {
