@@ -299,7 +299,7 @@ FUZZ_OBJS     = $(LIB_SRCS:generator/%.c=$(FUZZ_DIR)/obj/%.o)
 
 $(FUZZ_DIR)/obj/%.o: generator/%.c
 	@mkdir -p $(FUZZ_DIR)/obj
-	$(FUZZ_CC) $(FUZZ_CFLAGS) -c -o $@ $<
+	$(FUZZ_CC) $(FUZZ_CFLAGS) -MMD -MP -c -o $@ $<
 
 $(FUZZ_DIR)/%-fuzz: tests/fuzz/%.c tests/fuzz/fuzz.h tests/fuzz/register.h $(FUZZ_OBJS)
 	$(FUZZ_CC) $(FUZZ_CFLAGS) -fsanitize=fuzzer -Igenerator -o $@ $< \
@@ -379,3 +379,5 @@ clean:
 	rm -rf tests/out
 
 -include $(wildcard generator/*.d)
+# The fuzz objects' headers: a changed gitlib.h changes every caller.
+-include $(wildcard $(FUZZ_DIR)/obj/*.d)
