@@ -59,7 +59,6 @@
 	X(git_mailmap_free)				\
 	X(git_mailmap_from_buffer)			\
 	X(git_mailmap_resolve)				\
-	X(git_merge_base)				\
 	X(git_merge_file)				\
 	X(git_merge_file_input_init)			\
 	X(git_merge_file_result_free)			\
@@ -198,7 +197,6 @@ gitlib(void)
 #define git_mailmap_free	(gitlib()->git_mailmap_free)
 #define git_mailmap_from_buffer	(gitlib()->git_mailmap_from_buffer)
 #define git_mailmap_resolve	(gitlib()->git_mailmap_resolve)
-#define git_merge_base	(gitlib()->git_merge_base)
 #define git_merge_file	(gitlib()->git_merge_file)
 #define git_merge_file_input_init	(gitlib()->git_merge_file_input_init)
 #define git_merge_file_result_free	(gitlib()->git_merge_file_result_free)

@@ -1685,6 +1685,110 @@ unpair_kinds(struct gl_delta **dp, size_t n)
 	return k;
 }
 
+/*
+ * A queue of nodes in the order git walks commits: a binary heap, the
+ * one committed last on top, and at a tie the one queued first (seq:
+ * when each was queued; 0, never).
+ */
+struct datequeue {
+	const struct node *nodes;
+	size_t		*heap, *seq;
+	size_t		 n, next;
+};
+
+/* Is a to be taken after b? */
+static bool
+dq_after(const struct datequeue *q, size_t a, size_t b)
+{
+	if (q->nodes[a].ctime != q->nodes[b].ctime)
+		return q->nodes[a].ctime < q->nodes[b].ctime;
+	return q->seq[a] > q->seq[b];
+}
+
+static void
+dq_swap(struct datequeue *q, size_t i, size_t j)
+{
+	size_t t = q->heap[i];
+
+	q->heap[i] = q->heap[j];
+	q->heap[j] = t;
+}
+
+/* Queues node i, unless it was once. */
+static void
+dq_push(struct datequeue *q, size_t i)
+{
+	size_t j;
+
+	if (q->seq[i] != 0)
+		return;
+	q->seq[i] = q->next++;
+	q->heap[q->n] = i;
+	for (j = q->n++; j > 0 && dq_after(q, q->heap[(j - 1) / 2],
+	    q->heap[j]); j = (j - 1) / 2)
+		dq_swap(q, j, (j - 1) / 2);
+}
+
+static size_t
+dq_pop(struct datequeue *q)
+{
+	size_t top = q->heap[0], j, k;
+
+	q->heap[0] = q->heap[--q->n];
+	for (j = 0; (k = 2 * j + 1) < q->n; j = k) {
+		if (k + 1 < q->n && dq_after(q, q->heap[k], q->heap[k + 1]))
+			k++;
+		if (!dq_after(q, q->heap[j], q->heap[k]))
+			break;
+		dq_swap(q, j, k);
+	}
+	return top;
+}
+
+/*
+ * The merge base of nodes a and b, as git finds one: walking back from
+ * both, latest committer date first, the first commit reached from
+ * both. SIZE_MAX: none; *cut then says whether the walk met the edge of
+ * a shallow clone, beyond which the base may be.
+ */
+static size_t
+merge_base_of(const struct walk *w, size_t a, size_t b, bool *cut)
+{
+	struct datequeue q = { w->nodes, NULL, NULL, 0, 1 };
+	unsigned char *side = xcalloc(w->nodesz, 1);
+	const struct node *nd;
+	size_t i, k, p, best = SIZE_MAX;
+
+	*cut = false;
+	q.heap = xreallocarray(NULL, w->nodesz, sizeof(*q.heap));
+	q.seq = xcalloc(w->nodesz, sizeof(*q.seq));
+	side[a] |= 1;
+	dq_push(&q, a);
+	side[b] |= 2;
+	dq_push(&q, b);
+	while (q.n > 0) {
+		nd = &w->nodes[i = dq_pop(&q)];
+		q.seq[i] = 0;	/* queued again when it is reached anew */
+		if (side[i] == 3) {
+			best = i;
+			break;
+		}
+		if (nd->boundary || nd->missing)
+			*cut = true;
+		for (k = 0; k < nd->parentsz; k++) {
+			p = nd->parents[k];
+			if ((side[p] | side[i]) == side[p])
+				continue;
+			side[p] |= side[i];
+			dq_push(&q, p);
+		}
+	}
+	free(q.heap);
+	free(q.seq);
+	free(side);
+	return best;
+}
+
 /* What one treediff_run() told of, as deltas (a type change split). */
 struct tdlist {
 	struct gl_delta	*v;
@@ -1749,46 +1853,56 @@ merge_input(git_repository *repo, const git_oid *id, const char *path,
 	return true;
 }
 
+/* The merge base of a merge, looked up once (merged_by_git()). */
+struct mergebase {
+	bool		 looked;
+	bool		 unknown;	/* beyond a shallow clone's edge */
+	git_tree	*tree;		/* NULL: none (unrelated histories) */
+};
+
 /*
- * Would git, merging the two parents of merge c, have made the version
- * `result` of the file at `path` (below content/) by itself from the
- * parents' versions `ours` and `theirs`: a three-way merge from their
- * merge base's version, without a conflict? Then the merge did not
- * change the file: both branches did, in other places of it. *base is the merge base's tree,
- * looked up at the first call (*looked). Where the merge base cannot
- * be known (a shallow clone), yes: a merge is not a change of its own
- * unless it is one for sure.
+ * Would git, merging the two parents of merge node ni, have made the
+ * version `result` of the file at `path` (below content/) by itself
+ * from the parents' versions `ours` and `theirs`: a three-way merge from
+ * their merge base's version, without a conflict? Then the merge did
+ * not change the file: both branches did, in other places of it.
+ * Without a merge base (unrelated histories, merged with
+ * --allow-unrelated-histories), the base is empty, as for git. Where the
+ * base is beyond a shallow clone's edge, yes: a merge is not a change of
+ * its own unless it is one for sure.
  */
 static bool
-merged_by_git(struct walk *w, git_commit *c, git_tree **base, bool *looked,
+merged_by_git(struct walk *w, size_t ni, struct mergebase *mb,
     const char *path, const git_oid *ours, const git_oid *theirs,
     const git_oid *result)
 {
 	git_repository *repo = w->h->repo;
+	const struct node *nd = &w->nodes[ni];
 	git_blob *bb = NULL, *ob = NULL, *tb = NULL;
 	git_merge_file_input bi, oi, ti;
 	git_merge_file_result res;
 	git_tree_entry *e = NULL;
 	git_commit *bc = NULL;
-	git_oid bid, h;
+	git_oid h;
 	char *full;
-	bool yes = true, has_base = false;
+	bool yes = true, has_base = false, cut;
+	size_t b;
 
-	if (!*looked) {
-		*looked = true;
-		if (git_merge_base(&bid, repo, git_commit_parent_id(c, 0),
-		    git_commit_parent_id(c, 1)) < 0 ||
-		    git_commit_lookup(&bc, repo, &bid) < 0 ||
-		    git_commit_tree(base, bc) < 0)
-			*base = NULL;
+	if (!mb->looked) {
+		mb->looked = true;
+		b = merge_base_of(w, nd->parents[0], nd->parents[1], &cut);
+		if (b == SIZE_MAX)
+			mb->unknown = cut;
+		else if (git_commit_lookup(&bc, repo, &w->nodes[b].id) < 0 ||
+		    git_commit_tree(&mb->tree, bc) < 0)
+			mb->unknown = true;
 		git_commit_free(bc);
 		git_error_clear();
-		if (*base == NULL)
-			return true;
-	} else if (*base == NULL)
+	}
+	if (mb->unknown)
 		return true;
 	full = xasprintf("%scontent/%s", w->h->prefix, path);
-	if (git_tree_entry_bypath(&e, *base, full) == 0 &&
+	if (mb->tree != NULL && git_tree_entry_bypath(&e, mb->tree, full) == 0 &&
 	    git_tree_entry_type(e) == GIT_OBJECT_BLOB)
 		has_base = merge_input(repo, git_tree_entry_id(e), path, &bb,
 		    &bi);
@@ -1820,7 +1934,7 @@ merged_by_git(struct walk *w, git_commit *c, git_tree **base, bool *looked,
  * parent's commits. Returns 0, or -1 when a tree cannot be read.
  */
 static int
-merge_deltas(struct walk *w, git_commit *c, struct gl_delta **out,
+merge_deltas(struct walk *w, size_t ni, git_commit *c, struct gl_delta **out,
     size_t *outsz)
 {
 	struct tdlist first = { NULL, 0 }, other = { NULL, 0 };
@@ -1830,8 +1944,7 @@ merge_deltas(struct walk *w, git_commit *c, struct gl_delta **out,
 	git_oid ct, *pt = xcalloc(np, sizeof(*pt));
 	bool hc, *hp = xcalloc(np, sizeof(*hp));
 	git_commit *pc;
-	git_tree *base = NULL;
-	bool looked = false;
+	struct mergebase mb = { false, false, NULL };
 	size_t j, k, keep;
 	int rc = -1, e;
 
@@ -1883,8 +1996,8 @@ merge_deltas(struct walk *w, git_commit *c, struct gl_delta **out,
 				d->old_path = xstrdup(d->new_path);
 				git_oid_cpy(&d->old_id, &o->old_id);
 			} else if (np == 2 && d->status == 'M' &&
-			    o->status == 'M' && merged_by_git(w, c, &base,
-			    &looked, d->new_path, &d->old_id, &o->old_id,
+			    o->status == 'M' && merged_by_git(w, ni, &mb,
+			    d->new_path, &d->old_id, &o->old_id,
 			    &d->new_id)) {
 				free(d->old_path);
 				free(d->new_path);
@@ -1924,7 +2037,7 @@ merge_deltas(struct walk *w, git_commit *c, struct gl_delta **out,
 bad_tree:
 	git_fail(w->dg, "cannot read a tree");
 out:
-	git_tree_free(base);
+	git_tree_free(mb.tree);
 	gitlog_deltas_free(first.v, first.n);
 	gitlog_deltas_free(other.v, other.n);
 	free(folder);
@@ -1973,7 +2086,7 @@ walk_commit(struct walk *w, size_t ni)
 	}
 	if (git_commit_parentcount(c) > 1) {
 		/* Merges bring their parents' changes; some have their own. */
-		if (merge_deltas(w, c, &deltas, &n) == -1)
+		if (merge_deltas(w, ni, c, &deltas, &n) == -1)
 			goto out;
 	} else if (w->log == NULL ||
 	    !gitlog_get(w->log, &nd->id, &deltas, &n, &paired)) {
@@ -3711,66 +3824,6 @@ date_timed(const char *s)
 	return s[10] == 'T' || s[10] == 't' || s[10] == ' ' ||
 	    s[10] == 'Z' || ((s[10] == '+' || s[10] == '-') &&
 	    isdigit((unsigned char)s[11]));
-}
-
-/*
- * The queue of as_of_pick(): a binary heap of nodes, the one committed
- * last on top, and at a tie the one queued first (seq: when each was
- * queued; 0, never).
- */
-struct datequeue {
-	const struct node *nodes;
-	size_t		*heap, *seq;
-	size_t		 n, next;
-};
-
-/* Is a to be taken after b? */
-static bool
-dq_after(const struct datequeue *q, size_t a, size_t b)
-{
-	if (q->nodes[a].ctime != q->nodes[b].ctime)
-		return q->nodes[a].ctime < q->nodes[b].ctime;
-	return q->seq[a] > q->seq[b];
-}
-
-static void
-dq_swap(struct datequeue *q, size_t i, size_t j)
-{
-	size_t t = q->heap[i];
-
-	q->heap[i] = q->heap[j];
-	q->heap[j] = t;
-}
-
-/* Queues node i, unless it was once. */
-static void
-dq_push(struct datequeue *q, size_t i)
-{
-	size_t j;
-
-	if (q->seq[i] != 0)
-		return;
-	q->seq[i] = q->next++;
-	q->heap[q->n] = i;
-	for (j = q->n++; j > 0 && dq_after(q, q->heap[(j - 1) / 2],
-	    q->heap[j]); j = (j - 1) / 2)
-		dq_swap(q, j, (j - 1) / 2);
-}
-
-static size_t
-dq_pop(struct datequeue *q)
-{
-	size_t top = q->heap[0], j, k;
-
-	q->heap[0] = q->heap[--q->n];
-	for (j = 0; (k = 2 * j + 1) < q->n; j = k) {
-		if (k + 1 < q->n && dq_after(q, q->heap[k], q->heap[k + 1]))
-			k++;
-		if (!dq_after(q, q->heap[j], q->heap[k]))
-			break;
-		dq_swap(q, j, k);
-	}
-	return top;
 }
 
 /*
