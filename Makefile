@@ -331,7 +331,7 @@ TSAN_OBJS    = $(LIB_SRCS:generator/%.c=$(TSAN_BUILD)/%.o)
 
 $(TSAN_BUILD)/%.o: generator/%.c
 	@mkdir -p $(TSAN_BUILD)
-	$(TSAN_CC) $(TSAN_CFLAGS) -c -o $@ $<
+	$(TSAN_CC) $(TSAN_CFLAGS) -MMD -MP -c -o $@ $<
 
 $(TSAN_BUILD)/docket: $(TSAN_BUILD)/main.o $(TSAN_OBJS)
 	$(TSAN_CC) -fsanitize=thread -o $@ $(TSAN_BUILD)/main.o \
@@ -379,5 +379,6 @@ clean:
 	rm -rf tests/out
 
 -include $(wildcard generator/*.d)
-# The fuzz objects' headers: a changed gitlib.h changes every caller.
--include $(wildcard $(FUZZ_DIR)/obj/*.d)
+# The fuzz and ThreadSanitizer objects' headers: a changed gitlib.h
+# changes every caller.
+-include $(wildcard $(FUZZ_DIR)/obj/*.d) $(wildcard $(TSAN_DIR)/*/*.d)
