@@ -192,20 +192,14 @@ proc_list(struct glproc *gp)
 }
 
 static void
-delta_push(struct glcommit *c, const struct gl_delta *d)
+delta_push(struct gl_delta **v, size_t *n, const struct gl_delta *d)
 {
-	c->deltas = xreallocarray(c->deltas, c->deltasz + 1, sizeof(*d));
-	c->deltas[c->deltasz++] = *d;
+	*v = xreallocarray(*v, *n + 1, sizeof(*d));
+	(*v)[(*n)++] = *d;
 }
 
-/*
- * Keeps one change below the folder, at `path` below it, with the status
- * of git's raw output, and tells the hook of it. A type change is split
- * into a deletion and an addition, as libgit2 does. Returns 0, or -1 for
- * a status that is not one.
- */
-static int
-entry_add(struct gitlog *g, struct glcommit *c, char st, const char *path,
+int
+gitlog_delta_add(struct gl_delta **v, size_t *n, char st, const char *path,
     const git_oid *old_id, const git_oid *new_id)
 {
 	struct gl_delta d;
@@ -213,8 +207,6 @@ entry_add(struct gitlog *g, struct glcommit *c, char st, const char *path,
 	memset(&d, 0, sizeof(d));
 	git_oid_cpy(&d.old_id, old_id);
 	git_oid_cpy(&d.new_id, new_id);
-	if (g->hook.seen != NULL)
-		g->hook.seen(g->hook.arg, path, old_id, new_id);
 	switch (st) {
 	case 'A':
 		d.status = 'A';
@@ -234,7 +226,7 @@ entry_add(struct gitlog *g, struct glcommit *c, char st, const char *path,
 		d.status = 'D';
 		d.old_path = xstrdup(path);
 		memset(&d.new_id, 0, sizeof(d.new_id));
-		delta_push(c, &d);
+		delta_push(v, n, &d);
 		a.status = 'A';
 		a.new_path = xstrdup(path);
 		memset(&a.old_id, 0, sizeof(a.old_id));
@@ -244,8 +236,22 @@ entry_add(struct gitlog *g, struct glcommit *c, char st, const char *path,
 	default:
 		return -1;
 	}
-	delta_push(c, &d);
+	delta_push(v, n, &d);
 	return 0;
+}
+
+/*
+ * Keeps one change below the folder, at `path` below it, and tells the
+ * hook of it (gitlog_delta_add()).
+ */
+static int
+entry_add(struct gitlog *g, struct glcommit *c, char st, const char *path,
+    const git_oid *old_id, const git_oid *new_id)
+{
+	if (g->hook.seen != NULL)
+		g->hook.seen(g->hook.arg, path, old_id, new_id);
+	return gitlog_delta_add(&c->deltas, &c->deltasz, st, path, old_id,
+	    new_id);
 }
 
 /*

@@ -84,6 +84,15 @@ size_t		 gitlog_procs(const struct gitlog *);
 bool		 gitlog_native(const struct gitlog *);
 void		 gitlog_free(struct gitlog *);
 
+/*
+ * Appends to *v (*n of them) the change at `path` with the status of
+ * git's raw output ('A', 'D', 'M', 'T') and the ids before and after; a
+ * type change is split into a deletion and an addition, as libgit2 does.
+ * Returns 0, or -1 for a status that is not one.
+ */
+int		 gitlog_delta_add(struct gl_delta **v, size_t *n, char st,
+		     const char *path, const git_oid *old_id,
+		     const git_oid *new_id);
 /* Sorts deltas by path, a deletion before an addition of the same path. */
 void		 gitlog_sort(struct gl_delta *, size_t);
 /*

@@ -1789,41 +1789,19 @@ merge_base_of(const struct walk *w, size_t a, size_t b, bool *cut)
 	return best;
 }
 
-/* What one treediff_run() told of, as deltas (a type change split). */
+/* What one treediff_run() told of, as deltas (gitlog_delta_add()). */
 struct tdlist {
 	struct gl_delta	*v;
 	size_t		 n;
 };
 
 static void
-tdlist_push(struct tdlist *l, char st, const char *path, const git_oid *old_id,
-    const git_oid *new_id)
-{
-	struct gl_delta *d;
-
-	l->v = xreallocarray(l->v, l->n + 1, sizeof(*l->v));
-	d = &l->v[l->n++];
-	memset(d, 0, sizeof(*d));
-	d->status = st;
-	if (st != 'A') {
-		d->old_path = xstrdup(path);
-		git_oid_cpy(&d->old_id, old_id);
-	}
-	if (st != 'D') {
-		d->new_path = xstrdup(path);
-		git_oid_cpy(&d->new_id, new_id);
-	}
-}
-
-static void
 tdlist_seen(void *arg, char st, const char *path, const git_oid *old_id,
     const git_oid *new_id)
 {
-	if (st == 'T') {
-		tdlist_push(arg, 'D', path, old_id, NULL);
-		tdlist_push(arg, 'A', path, NULL, new_id);
-	} else
-		tdlist_push(arg, st, path, old_id, new_id);
+	struct tdlist *l = arg;
+
+	(void)gitlog_delta_add(&l->v, &l->n, st, path, old_id, new_id);
 }
 
 /* Deltas by path (a type change's two after each other). */
